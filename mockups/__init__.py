@@ -1,0 +1,25 @@
+"""Mockup Lab's render engine: artwork intake, templates, and runs that render mockups to disk."""
+
+from mockups.errors import ArtworkError, MockupLabError, RenderError, TemplateError
+from mockups.intake import Artwork, ArtworkInfo, load_artwork, read_header
+from mockups.run import MODES, MockupResult, RunResult, render_run
+from mockups.templates import Template, load_library, load_template, select_templates
+
+__all__ = [
+    "MODES",
+    "Artwork",
+    "ArtworkError",
+    "ArtworkInfo",
+    "MockupLabError",
+    "MockupResult",
+    "RenderError",
+    "RunResult",
+    "Template",
+    "TemplateError",
+    "load_artwork",
+    "load_library",
+    "load_template",
+    "read_header",
+    "render_run",
+    "select_templates",
+]

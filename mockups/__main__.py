@@ -1,0 +1,5 @@
+import sys
+
+from mockups.cli import main
+
+sys.exit(main())

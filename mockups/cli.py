@@ -1,0 +1,99 @@
+"""The `python -m mockups` command line: parses arguments and calls the library, nothing more."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+
+from tqdm import tqdm
+
+from mockups.errors import MockupLabError
+from mockups.run import MAX_WORKERS, MODES, render_run
+from mockups.templates import load_library
+
+EXIT_BAD_INPUT = 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.command(args)
+    except MockupLabError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m mockups", description="Render product mockups."
+    )
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    listing = commands.add_parser("templates", help="list the templates")
+    listing.add_argument("--json", action="store_true", help="print a JSON list")
+    listing.set_defaults(command=list_templates)
+
+    render = commands.add_parser("render", help="render an artwork on templates")
+    render.add_argument("artwork", help="JPEG, PNG, WebP, TIFF or GIF file")
+    render.add_argument("--out", required=True, help="folder for the mockups and run.json")
+    render.add_argument("--templates", default="all", help="'all' or template ids: ID,ID,...")
+    render.add_argument("--mode", choices=MODES, default="sequential")
+    render.add_argument("--workers", type=int, help=f"parallel workers, 1 to {MAX_WORKERS}")
+    render.set_defaults(command=render_command)
+    return parser
+
+
+def list_templates(args: argparse.Namespace) -> int:
+    rows = [
+        {
+            "id": t.id,
+            "name": t.name,
+            "product": t.product,
+            "width": t.size[0],
+            "height": t.size[1],
+            "placement": "flat" if t.is_flat else "perspective",
+            "thumbnail": str(t.thumbnail) if t.thumbnail else None,
+        }
+        for t in load_library().values()
+    ]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    else:
+        for row in rows:
+            print(
+                f"{row['id']:<20} {row['product']:<16} "
+                f"{row['width']}x{row['height']}  {row['name']}"
+            )
+    return 0
+
+
+def render_command(args: argparse.Namespace) -> int:
+    bar = tqdm(total=None, unit="mockup", disable=None, file=sys.stderr)
+
+    def progress(done: int, total: int, result) -> None:
+        bar.total = total
+        bar.set_postfix_str(result.template)
+        bar.update(1)
+
+    try:
+        run = render_run(
+            args.artwork,
+            args.out,
+            templates=args.templates,
+            mode=args.mode,
+            workers=args.workers,
+            progress=progress,
+        )
+    finally:
+        bar.close()
+    summary = {
+        k: v for k, v in asdict(run).items() if k in ("out_dir", "wall_seconds", "peak_rss_bytes")
+    }
+    print(json.dumps({**summary, "mockups": len(run.mockups)}))
+    return 0

@@ -1,0 +1,160 @@
+"""Pure geometry for placing a print: quads, boxes, fits and perspective coefficients.
+
+Coordinates are continuous: pixel (0, 0) covers [0, 1) x [0, 1), so an image of width w
+spans x in [0, w]. Quads list corners clockwise from the print's top-left.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+Point = tuple[float, float]
+Quad = tuple[Point, Point, Point, Point]
+Size = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Box:
+    """An integer pixel box: left, top inclusive; right, bottom exclusive."""
+
+    left: int
+    top: int
+    right: int
+    bottom: int
+
+    @property
+    def width(self) -> int:
+        return self.right - self.left
+
+    @property
+    def height(self) -> int:
+        return self.bottom - self.top
+
+    @property
+    def size(self) -> Size:
+        return (self.width, self.height)
+
+    @property
+    def origin(self) -> tuple[int, int]:
+        return (self.left, self.top)
+
+    def as_tuple(self) -> tuple[int, int, int, int]:
+        return (self.left, self.top, self.right, self.bottom)
+
+
+def rect_quad(left: float, top: float, width: float, height: float) -> Quad:
+    return ((left, top), (left + width, top), (left + width, top + height), (left, top + height))
+
+
+def bounding_box(quad: Quad, limit: Size) -> Box:
+    """The pixels a quad touches, clipped to an image of size `limit`."""
+    xs = [x for x, _ in quad]
+    ys = [y for _, y in quad]
+    return Box(
+        left=max(0, math.floor(min(xs))),
+        top=max(0, math.floor(min(ys))),
+        right=min(limit[0], math.ceil(max(xs))),
+        bottom=min(limit[1], math.ceil(max(ys))),
+    )
+
+
+def print_size(quad: Quad) -> Size:
+    """Pixel size the print needs so the warp never enlarges it: its longest opposite edges."""
+    top_left, top_right, bottom_right, bottom_left = quad
+    width = max(math.dist(top_left, top_right), math.dist(bottom_left, bottom_right))
+    height = max(math.dist(top_left, bottom_left), math.dist(top_right, bottom_right))
+    return (max(1, math.ceil(width)), max(1, math.ceil(height)))
+
+
+def is_axis_aligned(quad: Quad) -> bool:
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = quad
+    return y0 == y1 and y2 == y3 and x0 == x3 and x1 == x2 and x1 > x0 and y3 > y0
+
+
+def cover_crop(source: Size, target: Size) -> tuple[float, float, float, float]:
+    """The centred box of `source` with the target's aspect ratio (fit = cover)."""
+    sw, sh = source
+    tw, th = target
+    if sw * th > tw * sh:
+        crop_w = sh * tw / th
+        left = (sw - crop_w) / 2
+        return (left, 0.0, left + crop_w, float(sh))
+    crop_h = sw * th / tw
+    top = (sh - crop_h) / 2
+    return (0.0, top, float(sw), top + crop_h)
+
+
+def contain_box(source: Size, target: Size) -> Box:
+    """Where `source`, scaled to fit inside `target` (fit = contain), sits centred in it."""
+    sw, sh = source
+    tw, th = target
+    scale = min(tw / sw, th / sh)
+    width = max(1, min(tw, round(sw * scale)))
+    height = max(1, min(th, round(sh * scale)))
+    left = (tw - width) // 2
+    top = (th - height) // 2
+    return Box(left, top, left + width, top + height)
+
+
+def fit_scale(source: Size, target: Size, fit: str) -> float:
+    """The scale at which `source` is drawn into `target` for the given fit."""
+    scales = (target[0] / source[0], target[1] / source[1])
+    return max(scales) if fit == "cover" else min(scales)
+
+
+def perspective_coefficients(output_quad: Quad, source_quad: Quad) -> tuple[float, ...]:
+    """The 8 coefficients Pillow's PERSPECTIVE transform needs to map output to source.
+
+    For an output point (x, y) the source point is
+    ((a x + b y + c) / (g x + h y + 1), (d x + e y + f) / (g x + h y + 1)).
+    Solved by hand: numpy.linalg would pin a 32 MiB BLAS buffer for the process's life.
+    """
+    rows: list[list[float]] = []
+    for (x, y), (u, v) in zip(output_quad, source_quad, strict=True):
+        rows.append([x, y, 1.0, 0.0, 0.0, 0.0, -u * x, -u * y, u])
+        rows.append([0.0, 0.0, 0.0, x, y, 1.0, -v * x, -v * y, v])
+    return tuple(solve_linear(rows))
+
+
+def solve_linear(augmented: list[list[float]]) -> list[float]:
+    """Solve a square system given as rows [coefficients..., constant] (Gaussian elimination)."""
+    n = len(augmented)
+    m = [row[:] for row in augmented]
+    for col in range(n):
+        pivot = max(range(col, n), key=lambda r: abs(m[r][col]))
+        if abs(m[pivot][col]) < 1e-12:
+            raise ValueError("degenerate quad: its corners are collinear or repeated")
+        m[col], m[pivot] = m[pivot], m[col]
+        for r in range(col + 1, n):
+            factor = m[r][col] / m[col][col]
+            for c in range(col, n + 1):
+                m[r][c] -= factor * m[col][c]
+    solution = [0.0] * n
+    for r in range(n - 1, -1, -1):
+        tail = sum(m[r][c] * solution[c] for c in range(r + 1, n))
+        solution[r] = (m[r][n] - tail) / m[r][r]
+    return solution
+
+
+def apply_perspective(coefficients: tuple[float, ...], point: Point) -> Point:
+    a, b, c, d, e, f, g, h = coefficients
+    x, y = point
+    w = g * x + h * y + 1.0
+    return ((a * x + b * y + c) / w, (d * x + e * y + f) / w)
+
+
+def is_convex_clockwise(quad: Quad) -> bool:
+    """True when the corners turn clockwise on screen (y down) at every vertex."""
+    signs = []
+    for i in range(4):
+        (x0, y0), (x1, y1), (x2, y2) = quad[i], quad[(i + 1) % 4], quad[(i + 2) % 4]
+        signs.append((x1 - x0) * (y2 - y1) - (y1 - y0) * (x2 - x1))
+    return all(s > 0 for s in signs)
+
+
+def scaled_to_long_side(size: Size, long_side: int) -> Size:
+    """`size` scaled so its longer side is `long_side`, keeping the aspect ratio."""
+    w, h = size
+    scale = long_side / max(w, h)
+    return (max(1, round(w * scale)), max(1, round(h * scale)))

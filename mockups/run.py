@@ -1,0 +1,239 @@
+"""A render run: one artwork, many templates, one mockup after another (or bounded parallel).
+
+Every mode calls the same `_render_one`, which reads only the working image and the
+template, so sequential, threads and processes write byte-identical files.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from multiprocessing import get_context
+from pathlib import Path
+
+from PIL import Image
+
+from mockups.colour import srgb_icc_bytes
+from mockups.compose import load_scene_images, render_mockup
+from mockups.errors import MockupLabError, RenderError
+from mockups.geometry import Size, fit_scale
+from mockups.intake import Artwork, ArtworkInfo, load_artwork, read_header
+from mockups.memory import PeakRssSampler, rss_bytes
+from mockups.templates import Template, load_library, select_templates
+
+MODES = ("sequential", "threads", "processes")
+MAX_WORKERS = 8
+JPEG_QUALITY = 90
+THUMBNAIL_SIDE = 600
+WORKING_COPY = "artwork.png"
+RUN_FILE = "run.json"
+
+
+@dataclass(frozen=True)
+class MockupResult:
+    index: int
+    template: str
+    file: str
+    thumbnail: str
+    width: int
+    height: int
+    bytes: int
+    seconds: float
+    rss_before_bytes: int
+    rss_after_bytes: int
+    worker: str
+
+
+@dataclass
+class RunResult:
+    artwork: ArtworkInfo
+    mode: str
+    workers: int
+    out_dir: str
+    started_at: str
+    wall_seconds: float = 0.0
+    peak_rss_bytes: int = 0
+    working_copy: str = WORKING_COPY
+    mockups: list[MockupResult] = field(default_factory=list)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2)
+
+
+Progress = Callable[[int, int, MockupResult], None]
+
+
+def render_run(
+    artwork: Path | str,
+    out_dir: Path | str,
+    templates: str | list[str] | list[Template] = "all",
+    mode: str = "sequential",
+    workers: int | None = None,
+    progress: Progress | None = None,
+    library: dict[str, Template] | None = None,
+) -> RunResult:
+    """Render `artwork` on each template into `out_dir`; returns what was written, also in run.json.
+
+    `progress(done, total, result)` is called in the caller's thread as each mockup lands.
+    """
+    chosen = _resolve_templates(templates, library)
+    workers = resolve_workers(mode, workers, len(chosen))
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "thumbs").mkdir(exist_ok=True)
+    started = time.perf_counter()
+    run = RunResult(
+        artwork=None,  # type: ignore[arg-type]  # set once decoded, below
+        mode=mode,
+        workers=workers,
+        out_dir=str(out),
+        started_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    )
+    with PeakRssSampler(include_children=mode == "processes") as sampler:
+        header = read_header(Path(artwork))
+        art = load_artwork(header.path, required_artwork_size(header.size, chosen))
+        run.artwork = art.info
+        jobs = [(index, template) for index, template in enumerate(chosen, start=1)]
+        if mode == "processes":
+            _save_working_copy(art.image, out / WORKING_COPY)
+        for result in _results(mode, workers, art, jobs, out):
+            run.mockups.append(result)
+            if progress is not None:
+                progress(len(run.mockups), len(jobs), result)
+        if mode != "processes":
+            _save_working_copy(art.image, out / WORKING_COPY)
+        del art
+    run.mockups.sort(key=lambda result: result.index)
+    run.wall_seconds = round(time.perf_counter() - started, 4)
+    run.peak_rss_bytes = sampler.peak_bytes
+    _write_atomically(out / RUN_FILE, run.to_json().encode())
+    return run
+
+
+def resolve_workers(mode: str, workers: int | None, jobs: int) -> int:
+    if mode not in MODES:
+        raise RenderError(f"unknown mode '{mode}'; choose one of {', '.join(MODES)}")
+    if mode == "sequential":
+        return 1
+    if workers is None:
+        return max(1, min(os.cpu_count() or 1, jobs, MAX_WORKERS))
+    if not 1 <= workers <= MAX_WORKERS:
+        raise RenderError(f"workers must be between 1 and {MAX_WORKERS}, not {workers}")
+    return workers
+
+
+def required_artwork_size(artwork_size: Size, templates: list[Template]) -> Size:
+    """The smallest artwork size from which every template's print is a reduction."""
+    scale = max(fit_scale(artwork_size, t.print_size, t.fit) for t in templates)
+    scale = min(1.0, scale)
+    return (math.ceil(artwork_size[0] * scale), math.ceil(artwork_size[1] * scale))
+
+
+def _resolve_templates(
+    templates: str | list[str] | list[Template], library: dict[str, Template] | None
+) -> list[Template]:
+    if isinstance(templates, list) and templates and isinstance(templates[0], Template):
+        return list(templates)
+    return select_templates(library if library is not None else load_library(), templates)
+
+
+def _results(
+    mode: str, workers: int, art: Artwork, jobs: list[tuple[int, Template]], out: Path
+) -> Iterator[MockupResult]:
+    if mode == "sequential":
+        for index, template in jobs:
+            yield _render_one(art.image, index, template, out)
+        return
+    with _executor(mode, workers, out) as pool:
+        image = art.image if mode == "threads" else None
+        futures = [pool.submit(_render_one, image, index, t, out) for index, t in jobs]
+        for future in as_completed(futures):
+            yield future.result()
+
+
+def _executor(mode: str, workers: int, out: Path) -> Executor:
+    if mode == "threads":
+        return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="mockup")
+    # forkserver: a fresh, small parent for workers, safe beside the dashboard's threads
+    context = get_context("forkserver")
+    context.set_forkserver_preload(["mockups.run"])
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_load_working_copy,
+        initargs=(str(out / WORKING_COPY),),
+    )
+
+
+_worker_artwork: Image.Image | None = None
+
+
+def _load_working_copy(path: str) -> None:
+    global _worker_artwork
+    with Image.open(path) as image:
+        image.load()
+        _worker_artwork = image.copy() if image.mode in ("RGB", "RGBA") else image.convert("RGB")
+
+
+def _render_one(
+    artwork: Image.Image | None, index: int, template: Template, out: Path
+) -> MockupResult:
+    artwork = artwork if artwork is not None else _worker_artwork
+    rss_before = rss_bytes()
+    started = time.perf_counter()
+    name = f"{index:02d}-{template.id}.jpg"
+    try:
+        mockup = render_mockup(artwork, template, load_scene_images(template))
+        size = _write_jpeg(mockup, out / name, JPEG_QUALITY)
+        _write_jpeg(_thumbnail(mockup), out / "thumbs" / name, 85)
+    except MockupLabError:
+        raise
+    except OSError as error:
+        raise RenderError(f"template '{template.id}': {error}") from None
+    width, height = mockup.size
+    del mockup
+    return MockupResult(
+        index=index,
+        template=template.id,
+        file=name,
+        thumbnail=f"thumbs/{name}",
+        width=width,
+        height=height,
+        bytes=size,
+        seconds=round(time.perf_counter() - started, 4),
+        rss_before_bytes=rss_before,
+        rss_after_bytes=rss_bytes(),
+        worker=f"{os.getpid()}/{threading.current_thread().name}",
+    )
+
+
+def _thumbnail(image: Image.Image) -> Image.Image:
+    factor = math.ceil(max(image.size) / THUMBNAIL_SIDE)
+    return image.reduce(factor) if factor > 1 else image
+
+
+def _write_jpeg(image: Image.Image, path: Path, quality: int) -> int:
+    """Encode to `path` through a temporary file, so a reader never sees half a mockup."""
+    partial = path.with_name(path.name + ".part")
+    image.save(partial, "JPEG", quality=quality, icc_profile=srgb_icc_bytes())
+    os.replace(partial, path)
+    return path.stat().st_size
+
+
+def _save_working_copy(image: Image.Image, path: Path) -> None:
+    partial = path.with_name(path.name + ".part")
+    image.save(partial, "PNG", compress_level=1)
+    os.replace(partial, path)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    partial = path.with_name(path.name + ".part")
+    partial.write_bytes(data)
+    os.replace(partial, path)

@@ -1,0 +1,33 @@
+"""Shrink a large artwork while streaming it through libvips: it is never decoded at full size."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PIL import Image
+
+from mockups.errors import ArtworkError
+from mockups.geometry import Size
+
+
+def shrink_with_vips(path: Path, target: Size) -> Image.Image:
+    """`path` shrunk to fit `target`, EXIF-rotated, as 8-bit sRGB RGB or RGBA."""
+    import pyvips
+
+    pyvips.cache_set_max(0)
+    try:
+        image = pyvips.Image.thumbnail(
+            str(path), target[0], height=target[1], size="down", export_profile="srgb"
+        )
+        image = image.colourspace("srgb").cast("uchar")
+        if image.bands not in (3, 4):
+            image = image.extract_band(0, n=3)
+        pixels = image.write_to_memory()
+    except pyvips.Error as error:
+        message = str(error).strip().splitlines()[0] if str(error).strip() else "unreadable"
+        raise ArtworkError(f"{path.name}: the file is truncated or corrupt ({message})") from None
+    mode = "RGBA" if image.bands == 4 else "RGB"
+    result = Image.frombuffer(mode, (image.width, image.height), pixels, "raw", mode, 0, 1)
+    if mode == "RGBA" and result.getchannel("A").getextrema() == (255, 255):
+        return result.convert("RGB")
+    return result

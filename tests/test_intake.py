@@ -1,0 +1,212 @@
+import io
+import struct
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+import pyvips
+from PIL import Image
+
+from mockups.errors import ArtworkError
+from mockups.intake import MAX_MEGAPIXELS, MAX_WORKING_SIDE, load_artwork, read_header
+from tests.conftest import gradient_artwork
+
+
+def save(image: Image.Image, path: Path, **options) -> Path:
+    image.save(path, **options)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("suffix", "options"),
+    [(".jpg", {"quality": 95}), (".png", {}), (".webp", {"lossless": True}), (".tif", {})],
+)
+def test_each_accepted_format_decodes_to_rgb_of_the_same_picture(tmp_path, suffix, options):
+    original = gradient_artwork((300, 200))
+    artwork = load_artwork(save(original, tmp_path / f"art{suffix}", **options))
+    assert artwork.image.mode == "RGB"
+    assert artwork.image.size == (300, 200)
+    difference = np.abs(np.asarray(artwork.image, int) - np.asarray(original, int))
+    assert difference.mean() < 2
+
+
+def test_only_the_first_frame_of_an_animated_gif_is_used(tmp_path):
+    frames = [Image.new("RGB", (64, 48), colour) for colour in ("red", "blue", "green")]
+    path = tmp_path / "anim.gif"
+    frames[0].save(path, save_all=True, append_images=frames[1:], duration=100)
+    artwork = load_artwork(path)
+    assert artwork.image.getpixel((10, 10)) == (255, 0, 0)
+
+
+def test_exif_orientation_is_applied(tmp_path):
+    stored = Image.new("RGB", (400, 200), "white")
+    stored.paste((255, 0, 0), (0, 0, 100, 100))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored rotated: display turns it 90 degrees clockwise
+    path = save(stored, tmp_path / "phone.jpg", exif=exif, quality=95)
+    assert read_header(path).size == (200, 400)
+    artwork = load_artwork(path)
+    assert artwork.image.size == (200, 400)
+    assert artwork.info.width == 200 and artwork.info.height == 400
+    red, green, blue = artwork.image.getpixel((150, 50))
+    assert red > 200 and green < 60 and blue < 60
+
+
+def test_cmyk_artwork_is_converted_through_its_icc_profile(tmp_path):
+    profile = pyvips.Operation.call("profile_load", "cmyk")
+    cyan = Image.new("CMYK", (32, 32), (255, 0, 0, 0))
+    path = save(cyan, tmp_path / "cmyk.jpg", icc_profile=profile, quality=100)
+    ours = load_artwork(path).image.getpixel((16, 16))
+    reference = pyvips.Image.new_from_file(str(path)).icc_transform("srgb")(16, 16)
+    naive = cyan.convert("RGB").getpixel((16, 16))
+    assert max(abs(a - b) for a, b in zip(ours, reference, strict=False)) <= 6
+    assert ours != naive
+
+
+def test_cmyk_without_a_profile_still_becomes_rgb(tmp_path):
+    path = save(Image.new("CMYK", (16, 16), (0, 255, 255, 0)), tmp_path / "plain.jpg")
+    artwork = load_artwork(path)
+    assert artwork.image.mode == "RGB"
+    red, green, blue = artwork.image.getpixel((8, 8))
+    assert red > 200 and green < 60 and blue < 60
+
+
+def test_16_bit_grey_is_scaled_to_8_bit_not_clipped(tmp_path):
+    values = np.array([[0, 32768, 65535]], dtype=np.uint16).repeat(4, axis=0)
+    path = save(Image.fromarray(values), tmp_path / "grey16.png")
+    assert Image.open(path).mode == "I;16"
+    pixels = load_artwork(path).image
+    assert [pixels.getpixel((x, 0))[0] for x in range(3)] == [0, 128, 255]
+
+
+def test_16_bit_rgb_becomes_8_bit_rgb(tmp_path):
+    image = pyvips.Image.black(8, 8, bands=3).linear(1, [65535, 32768, 0]).cast("ushort")
+    path = tmp_path / "rgb16.png"
+    image.copy(interpretation="rgb16").pngsave(str(path))
+    pixel = load_artwork(path).image.getpixel((4, 4))
+    assert pixel[0] == 255 and 126 <= pixel[1] <= 129 and pixel[2] == 0
+
+
+def test_palette_and_grey_images_become_rgb(tmp_path):
+    palette = gradient_artwork((60, 40)).convert("P", palette=Image.Palette.ADAPTIVE)
+    grey = Image.new("L", (60, 40), 77)
+    assert load_artwork(save(palette, tmp_path / "p.png")).image.mode == "RGB"
+    grey_artwork = load_artwork(save(grey, tmp_path / "g.png")).image
+    assert grey_artwork.mode == "RGB" and grey_artwork.getpixel((1, 1)) == (77, 77, 77)
+
+
+def test_transparency_is_kept_and_a_fully_opaque_alpha_is_dropped(tmp_path):
+    sticker = Image.new("RGBA", (50, 50), (0, 0, 0, 0))
+    sticker.paste((200, 10, 10, 255), (10, 10, 40, 40))
+    assert load_artwork(save(sticker, tmp_path / "sticker.png")).image.mode == "RGBA"
+    opaque = Image.new("RGBA", (50, 50), (10, 20, 30, 255))
+    assert load_artwork(save(opaque, tmp_path / "opaque.png")).image.mode == "RGB"
+
+
+def test_palette_gif_with_a_transparent_index_keeps_transparency(tmp_path):
+    image = Image.new("P", (20, 20), 0)
+    image.putpalette([255, 255, 255, 255, 0, 0, *([0] * 762)])
+    image.paste(1, (5, 5, 15, 15))
+    path = save(image, tmp_path / "clip.gif", transparency=0)
+    artwork = load_artwork(path).image
+    assert artwork.mode == "RGBA"
+    assert artwork.getpixel((0, 0))[3] == 0
+    assert artwork.getpixel((10, 10)) == (255, 0, 0, 255)
+
+
+def test_jpeg_is_decoded_at_a_reduced_scale_that_still_covers_the_print(tmp_path):
+    path = save(gradient_artwork((4000, 5000)), tmp_path / "big.jpg", quality=90)
+    artwork = load_artwork(path, min_size=(1100, 1375))
+    assert artwork.info.decoder == "pillow-draft-1/2"
+    assert artwork.image.width >= 1100 and artwork.image.height >= 1375
+    assert artwork.image.size == (2000, 2500)
+
+
+def test_a_large_artwork_is_reduced_to_the_working_cap(tmp_path):
+    path = save(gradient_artwork((4200, 1000)), tmp_path / "wide.png")
+    artwork = load_artwork(path)
+    assert max(artwork.image.size) == MAX_WORKING_SIDE
+
+
+def write_png_header_only(path: Path, width: int, height: int) -> Path:
+    """A PNG whose header claims `width` x `height`: decoding it would need gigabytes."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    body = chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + body)
+    return path
+
+
+@pytest.mark.limit_memory("20 MB")
+@pytest.mark.parametrize(("width", "height"), [(13000, 13000), (40000, 40000)])
+def test_a_decompression_bomb_is_refused_before_decoding_with_the_limit_shown(
+    tmp_path, width, height
+):
+    path = write_png_header_only(tmp_path / "bomb.png", width, height)
+    with pytest.raises(ArtworkError) as refused:
+        load_artwork(path)
+    message = str(refused.value)
+    assert f"{MAX_MEGAPIXELS} megapixels" in message
+    assert "bomb.png" in message and "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "empty"),
+        (b"this is a text file, not a picture\n" * 20, "not an image"),
+        (bytes(range(256)) * 40, "not an image"),
+    ],
+)
+def test_empty_and_non_image_files_are_refused_with_one_line(tmp_path, content, expected):
+    path = tmp_path / "upload.jpg"
+    path.write_bytes(content)
+    with pytest.raises(ArtworkError, match=expected) as refused:
+        load_artwork(path)
+    assert "\n" not in str(refused.value)
+
+
+@pytest.mark.parametrize("suffix", [".jpg", ".png"])
+def test_a_truncated_file_is_refused_as_truncated(tmp_path, suffix):
+    buffer = io.BytesIO()
+    gradient_artwork((600, 600)).save(buffer, format="JPEG" if suffix == ".jpg" else "PNG")
+    path = tmp_path / f"cut{suffix}"
+    path.write_bytes(buffer.getvalue()[: len(buffer.getvalue()) // 2])
+    with pytest.raises(ArtworkError, match="truncated or corrupt"):
+        load_artwork(path)
+
+
+def test_a_format_outside_the_accepted_list_is_refused_by_name(tmp_path):
+    path = save(Image.new("RGB", (8, 8)), tmp_path / "art.bmp")
+    with pytest.raises(ArtworkError, match="BMP files are not accepted"):
+        load_artwork(path)
+
+
+def test_a_missing_file_is_refused(tmp_path):
+    with pytest.raises(ArtworkError, match="no such file"):
+        load_artwork(tmp_path / "nothing.png")
+
+
+@pytest.fixture(scope="module")
+def huge_png(tmp_path_factory) -> Path:
+    """A legitimate 12000 x 12000 PNG (144 MP), written by libvips without holding it in memory."""
+    x, y = pyvips.Image.xyz(12000, 12000)
+    image = (x % 256).cast("uchar").bandjoin([(y % 256).cast("uchar"), 128])
+    path = tmp_path_factory.mktemp("huge") / "huge.png"
+    image.pngsave(str(path), compression=1)
+    return path
+
+
+@pytest.mark.limit_memory("160 MB")
+def test_a_12000_px_png_is_shrunk_while_streaming_within_the_memory_budget(huge_png):
+    artwork = load_artwork(huge_png, min_size=(2000, 2000))
+    assert artwork.info.decoder == "libvips"
+    assert (artwork.info.width, artwork.info.height) == (12000, 12000)
+    assert artwork.image.size == (2000, 2000)
+    assert artwork.image.mode == "RGB"
