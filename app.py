@@ -6,6 +6,7 @@ session keeps nothing but the current run's folder.
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from mockups import MockupLabError, load_library, render_run
 from mockups.intake import ACCEPTED_FORMATS
 from mockups.storage import new_run_dir
 
+LOG = logging.getLogger("mockuplab.app")
 RENDER_SLOTS = 2
 UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "tif", "tiff", "gif"]
 
@@ -35,7 +37,9 @@ def main() -> None:
     st.title("Mockup Lab")
     library = template_library()
     upload = st.file_uploader(
-        f"Artwork ({', '.join(sorted(ACCEPTED_FORMATS - {'MPO'}))})", type=UPLOAD_TYPES
+        f"Artwork ({', '.join(sorted(ACCEPTED_FORMATS - {'MPO'}))})",
+        type=UPLOAD_TYPES,
+        key="artwork",
     )
     chosen = st.multiselect(
         "Templates",
@@ -70,6 +74,11 @@ def render(upload, chosen: list[str]) -> None:
         except MockupLabError as error:
             bar.empty()
             st.error(str(error))
+            return
+        except Exception:
+            LOG.exception("render of %s failed", run_dir)
+            bar.empty()
+            st.error("Rendering failed unexpectedly; the details are in the server log.")
             return
     bar.empty()
     st.session_state["run_dir"] = str(run_dir)

@@ -29,10 +29,15 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+class OneLineErrorParser(argparse.ArgumentParser):
+    """Usage mistakes are bad input too: one line on stderr, exit status 2."""
+
+    def error(self, message: str) -> None:
+        self.exit(EXIT_BAD_INPUT, f"error: {message} (see {self.prog} --help)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m mockups", description="Render product mockups."
-    )
+    parser = OneLineErrorParser(prog="python -m mockups", description="Render product mockups.")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     listing = commands.add_parser("templates", help="list the templates")

@@ -1,0 +1,79 @@
+"""The command line as an operator uses it: a real `python -m mockups` process."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import gradient_artwork
+
+
+def mockups(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "mockups", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+    )
+
+
+def test_templates_json_lists_ids_names_products_and_sizes():
+    listed = mockups("templates", "--json")
+    assert listed.returncode == 0
+    rows = json.loads(listed.stdout)
+    assert {"framed-wall", "poster", "greeting-card"} <= {row["id"] for row in rows}
+    for row in rows:
+        assert {"id", "name", "product", "width", "height"} <= set(row)
+
+
+def test_templates_prints_one_line_per_template():
+    listed = mockups("templates")
+    assert listed.returncode == 0
+    assert len(listed.stdout.splitlines()) == len(json.loads(mockups("templates", "--json").stdout))
+
+
+def test_render_writes_the_mockups_and_run_json(tmp_path):
+    artwork = tmp_path / "art.png"
+    gradient_artwork((900, 1200)).save(artwork)
+    out = tmp_path / "out"
+    done = mockups("render", str(artwork), "--out", str(out), "--templates", "poster,framed-wall")
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in out.glob("*.jpg")) == ["01-poster.jpg", "02-framed-wall.jpg"]
+    run = json.loads((out / "run.json").read_text())
+    assert run["artwork"]["path"] == str(artwork)
+    assert [m["template"] for m in run["mockups"]] == ["poster", "framed-wall"]
+    assert json.loads(done.stdout)["mockups"] == 2
+
+
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        (["render", "{missing}", "--out", "{out}"], "no such file"),
+        (["render", "{corrupt}", "--out", "{out}"], "not an image"),
+        (["render", "{artwork}", "--out", "{out}", "--templates", "nope"], "unknown template"),
+        (["render", "{artwork}", "--out", "{out}", "--mode", "gpu"], "invalid choice"),
+        (
+            ["render", "{artwork}", "--out", "{out}", "--mode", "threads", "--workers", "99"],
+            "workers",
+        ),
+        (["render", "{artwork}"], "--out"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line_and_no_traceback(tmp_path, arguments, expected):
+    artwork = tmp_path / "art.png"
+    gradient_artwork((64, 64)).save(artwork)
+    corrupt = tmp_path / "corrupt.jpg"
+    corrupt.write_bytes(b"\xff\xd8 not really a jpeg")
+    paths = {
+        "missing": tmp_path / "missing.jpg",
+        "corrupt": corrupt,
+        "artwork": artwork,
+        "out": tmp_path / "out",
+    }
+    done = mockups(*(a.format(**paths) for a in arguments))
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert expected in done.stderr
+    assert "Traceback" not in done.stderr

@@ -1,0 +1,132 @@
+"""Whole runs: files on disk, run.json, determinism and identical bytes across modes."""
+
+import hashlib
+import io
+import json
+
+import pytest
+from PIL import Image, ImageCms
+
+from mockups.compose import load_scene_images, render_mockup
+from mockups.errors import RenderError
+from mockups.geometry import fit_scale
+from mockups.intake import load_artwork
+from mockups.run import render_run, required_artwork_size, resolve_workers
+from mockups.templates import load_library
+
+BUILT_IN = ["framed-wall", "poster", "greeting-card"]
+
+
+def digests(folder) -> dict[str, str]:
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*.jpg"))
+    }
+
+
+@pytest.fixture(scope="module")
+def sequential_run(tmp_path_factory):
+    from tests.conftest import gradient_artwork
+
+    root = tmp_path_factory.mktemp("run")
+    artwork = root / "art.jpg"
+    gradient_artwork((1600, 2000)).save(artwork, quality=92)
+    run = render_run(artwork, root / "sequential", templates=BUILT_IN)
+    return artwork, root / "sequential", run
+
+
+def test_a_run_writes_numbered_mockups_thumbnails_and_run_json(sequential_run):
+    _, out, run = sequential_run
+    names = [f"{i:02d}-{t}.jpg" for i, t in enumerate(BUILT_IN, start=1)]
+    assert sorted(p.name for p in out.glob("*.jpg")) == names
+    assert sorted(p.name for p in (out / "thumbs").glob("*.jpg")) == names
+    assert not list(out.rglob("*.part"))
+    recorded = json.loads((out / "run.json").read_text())
+    assert recorded["mode"] == "sequential" and recorded["workers"] == 1
+    assert recorded["artwork"]["width"] == 1600 and recorded["artwork"]["format"] == "JPEG"
+    assert recorded["wall_seconds"] > 0 and recorded["peak_rss_bytes"] > 0
+    for index, (entry, name) in enumerate(zip(recorded["mockups"], names, strict=True), start=1):
+        assert entry["index"] == index and entry["file"] == name
+        assert entry["bytes"] == (out / name).stat().st_size
+        for key in ("template", "width", "height", "seconds"):
+            assert key in entry
+        assert entry["rss_before_bytes"] > 0 and entry["rss_after_bytes"] > 0
+    assert recorded == json.loads(run.to_json())
+
+
+def test_mockups_are_srgb_jpegs_at_etsy_full_size_under_10_mb(sequential_run):
+    _, out, run = sequential_run
+    for result in run.mockups:
+        with Image.open(out / result.file) as mockup:
+            assert mockup.format == "JPEG" and mockup.mode == "RGB"
+            assert max(mockup.size) == 3000 and min(mockup.size) >= 2000
+            profile = ImageCms.ImageCmsProfile(io.BytesIO(mockup.info["icc_profile"]))
+            assert "sRGB" in ImageCms.getProfileDescription(profile)
+            assert (result.width, result.height) == mockup.size
+        assert result.bytes < 10 * 1024 * 1024
+        with Image.open(out / result.thumbnail) as thumbnail:
+            assert max(thumbnail.size) <= 600
+
+
+def test_the_same_input_renders_the_same_bytes(sequential_run, tmp_path):
+    artwork, out, _ = sequential_run
+    render_run(artwork, tmp_path, templates=BUILT_IN)
+    assert digests(tmp_path) == digests(out)
+
+
+@pytest.mark.parametrize("mode", ["threads", "processes"])
+def test_parallel_modes_write_byte_identical_files(sequential_run, tmp_path, mode):
+    artwork, out, _ = sequential_run
+    run = render_run(artwork, tmp_path, templates=BUILT_IN, mode=mode, workers=2)
+    assert run.mode == mode and run.workers == 2
+    assert [m.index for m in run.mockups] == [1, 2, 3]
+    assert digests(tmp_path) == digests(out)
+
+
+def test_progress_is_reported_once_per_mockup_in_the_callers_thread(sequential_run, tmp_path):
+    import threading
+
+    artwork, _, _ = sequential_run
+    calls = []
+    caller = threading.current_thread()
+    render_run(
+        artwork,
+        tmp_path,
+        templates=BUILT_IN,
+        mode="threads",
+        progress=lambda done, total, result: calls.append(
+            (done, total, result.template, threading.current_thread() is caller)
+        ),
+    )
+    assert [(done, total) for done, total, _, _ in calls] == [(1, 3), (2, 3), (3, 3)]
+    assert sorted(name for _, _, name, _ in calls) == sorted(BUILT_IN)
+    assert all(in_caller for *_, in_caller in calls)
+
+
+def test_worker_counts_are_bounded():
+    assert resolve_workers("sequential", 4, 10) == 1
+    assert 1 <= resolve_workers("threads", None, 10) <= 8
+    with pytest.raises(RenderError, match="between 1 and 8"):
+        resolve_workers("processes", 64, 10)
+    with pytest.raises(RenderError, match="unknown mode"):
+        resolve_workers("gpu", None, 10)
+
+
+def test_the_artwork_is_decoded_only_as_large_as_the_largest_print_needs():
+    library = load_library()
+    templates = [library[t] for t in BUILT_IN]
+    needed = required_artwork_size((4000, 5000), templates)
+    scales = [fit_scale(needed, t.print_size, t.fit) for t in templates]
+    assert all(scale <= 1.0 for scale in scales), "every print is a reduction"
+    assert max(scales) > 0.99, "and no larger than the largest print needs"
+    assert needed[0] < 4000
+
+
+@pytest.mark.limit_memory("150 MB")
+def test_one_mockup_stays_within_its_memory_ceiling(sequential_run):
+    """A 3000 px mockup needs ~30 MB of canvas: 150 MB leaves a wide margin, not ten canvases."""
+    artwork_path, _, _ = sequential_run
+    template = load_library()["framed-wall"]
+    artwork = load_artwork(artwork_path, template.print_size)
+    mockup = render_mockup(artwork.image, template, load_scene_images(template))
+    assert mockup.size == template.size
