@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from multiprocessing import get_context
@@ -46,6 +47,8 @@ class MockupResult:
     height: int
     bytes: int
     seconds: float
+    started_unix: float
+    finished_unix: float
     rss_before_bytes: int
     rss_after_bytes: int
     worker: str
@@ -101,14 +104,11 @@ def render_run(
         art = load_artwork(header.path, required_artwork_size(header.size, chosen))
         run.artwork = art.info
         jobs = [(index, template) for index, template in enumerate(chosen, start=1)]
-        if mode == "processes":
-            _save_working_copy(art.image, out / WORKING_COPY)
-        for result in _results(mode, workers, art, jobs, out):
-            run.mockups.append(result)
-            if progress is not None:
-                progress(len(run.mockups), len(jobs), result)
-        if mode != "processes":
-            _save_working_copy(art.image, out / WORKING_COPY)
+        with _working_copy_written(art.image, out / WORKING_COPY, before=mode == "processes"):
+            for result in _results(mode, workers, art, jobs, out):
+                run.mockups.append(result)
+                if progress is not None:
+                    progress(len(run.mockups), len(jobs), result)
         del art
     run.mockups.sort(key=lambda result: result.index)
     run.wall_seconds = round(time.perf_counter() - started, 4)
@@ -187,6 +187,7 @@ def _render_one(
 ) -> MockupResult:
     artwork = artwork if artwork is not None else _worker_artwork
     rss_before = rss_bytes()
+    started_unix = time.time()
     started = time.perf_counter()
     name = f"{index:02d}-{template.id}.jpg"
     try:
@@ -208,6 +209,8 @@ def _render_one(
         height=height,
         bytes=size,
         seconds=round(time.perf_counter() - started, 4),
+        started_unix=started_unix,
+        finished_unix=time.time(),
         rss_before_bytes=rss_before,
         rss_after_bytes=rss_bytes(),
         worker=f"{os.getpid()}/{threading.current_thread().name}",
@@ -225,6 +228,21 @@ def _write_jpeg(image: Image.Image, path: Path, quality: int) -> int:
     image.save(partial, "JPEG", quality=quality, icc_profile=srgb_icc_bytes())
     os.replace(partial, path)
     return path.stat().st_size
+
+
+@contextmanager
+def _working_copy_written(image: Image.Image, path: Path, before: bool) -> Iterator[None]:
+    """Save the lossless working copy: first when workers read it, else beside the rendering."""
+    if before:
+        _save_working_copy(image, path)
+        yield
+        return
+    writer = threading.Thread(target=_save_working_copy, args=(image, path), name="working-copy")
+    writer.start()
+    try:
+        yield
+    finally:
+        writer.join()
 
 
 def _save_working_copy(image: Image.Image, path: Path) -> None:

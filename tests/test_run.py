@@ -50,6 +50,7 @@ def test_a_run_writes_numbered_mockups_thumbnails_and_run_json(sequential_run):
         assert entry["bytes"] == (out / name).stat().st_size
         for key in ("template", "width", "height", "seconds"):
             assert key in entry
+        assert entry["started_unix"] <= entry["finished_unix"]
         assert entry["rss_before_bytes"] > 0 and entry["rss_after_bytes"] > 0
     assert recorded == json.loads(run.to_json())
 
