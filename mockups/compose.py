@@ -62,7 +62,7 @@ def render_mockup(artwork: Image.Image, template: Template, images: SceneImages)
     if images.shading is not None:
         colour = ImageChops.multiply(colour, images.shading)
     if images.mask is not None:
-        alpha = ImageChops.multiply(alpha, images.mask)
+        alpha = images.mask if alpha is None else ImageChops.multiply(alpha, images.mask)
     images.scene.paste(colour, images.box.origin, alpha)
     return images.scene
 
@@ -101,7 +101,8 @@ def place_print(fitted: Image.Image, template: Template, box: Box) -> Image.Imag
     return padded.transform(box.size, Image.Transform.PERSPECTIVE, coefficients, WARP_RESAMPLE)
 
 
-def _split_alpha(image: Image.Image) -> tuple[Image.Image, Image.Image]:
+def _split_alpha(image: Image.Image) -> tuple[Image.Image, Image.Image | None]:
+    """Colour and coverage; no coverage image at all when the print is opaque everywhere."""
     if image.mode == "RGBA":
         return image.convert("RGB"), image.getchannel("A")
-    return image, Image.new("L", image.size, 255)
+    return image, None

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import threading
+from functools import cache
 
 import psutil
+from PIL import Image
 
 SAMPLE_SECONDS = 0.01
 
@@ -22,6 +26,23 @@ def rss_with_children_bytes() -> int:
         except psutil.Error:
             continue
     return total
+
+
+def release_freed_memory() -> None:
+    """Hand already-freed memory back to the system: Pillow's block cache, glibc's arenas."""
+    Image.core.clear_cache()
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@cache
+def _malloc_trim():
+    name = ctypes.util.find_library("c")
+    try:
+        return ctypes.CDLL(name).malloc_trim if name else None
+    except (OSError, AttributeError):
+        return None
 
 
 class PeakRssSampler:

@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from multiprocessing import get_context
@@ -26,7 +26,7 @@ from mockups.compose import load_scene_images, render_mockup
 from mockups.errors import MockupLabError, RenderError
 from mockups.geometry import Size, fit_scale
 from mockups.intake import Artwork, ArtworkInfo, load_artwork, read_header
-from mockups.memory import PeakRssSampler, rss_bytes
+from mockups.memory import PeakRssSampler, release_freed_memory, rss_bytes
 from mockups.templates import Template, load_library, select_templates
 
 MODES = ("sequential", "threads", "processes")
@@ -71,6 +71,26 @@ class RunResult:
 
 
 Progress = Callable[[int, int, MockupResult], None]
+Instrument = Callable[[int, str], AbstractContextManager[object]]
+
+
+@dataclass(frozen=True)
+class MockupJob:
+    """One mockup to render; picklable, so a worker process can take it as it is.
+
+    `instrument(index, template_id)`, when given, is entered around the mockup's work in
+    whichever thread or process renders it (a profiler opens its capture there).
+    """
+
+    index: int
+    template: Template
+    out: Path
+    instrument: Instrument | None = None
+    release_memory: bool = False
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.index:02d}-{self.template.id}.jpg"
 
 
 def render_run(
@@ -81,10 +101,14 @@ def render_run(
     workers: int | None = None,
     progress: Progress | None = None,
     library: dict[str, Template] | None = None,
+    instrument: Instrument | None = None,
+    release_memory: bool = False,
 ) -> RunResult:
     """Render `artwork` on each template into `out_dir`; returns what was written, also in run.json.
 
     `progress(done, total, result)` is called in the caller's thread as each mockup lands.
+    `release_memory` hands freed memory back to the system after each mockup (Pillow's block
+    cache and glibc's arenas); it costs a little time and changes no output.
     """
     chosen = _resolve_templates(templates, library)
     workers = resolve_workers(mode, workers, len(chosen))
@@ -103,7 +127,10 @@ def render_run(
         header = read_header(Path(artwork))
         art = load_artwork(header.path, required_artwork_size(header.size, chosen))
         run.artwork = art.info
-        jobs = [(index, template) for index, template in enumerate(chosen, start=1)]
+        jobs = [
+            MockupJob(index, template, out, instrument, release_memory)
+            for index, template in enumerate(chosen, start=1)
+        ]
         with _working_copy_written(art.image, out / WORKING_COPY, before=mode == "processes"):
             for result in _results(mode, workers, art, jobs, out):
                 run.mockups.append(result)
@@ -145,15 +172,15 @@ def _resolve_templates(
 
 
 def _results(
-    mode: str, workers: int, art: Artwork, jobs: list[tuple[int, Template]], out: Path
+    mode: str, workers: int, art: Artwork, jobs: list[MockupJob], out: Path
 ) -> Iterator[MockupResult]:
     if mode == "sequential":
-        for index, template in jobs:
-            yield _render_one(art.image, index, template, out)
+        for job in jobs:
+            yield _render_one(art.image, job)
         return
     with _executor(mode, workers, out) as pool:
         image = art.image if mode == "threads" else None
-        futures = [pool.submit(_render_one, image, index, t, out) for index, t in jobs]
+        futures = [pool.submit(_render_one, image, job) for job in jobs]
         for future in as_completed(futures):
             yield future.result()
 
@@ -182,26 +209,20 @@ def _load_working_copy(path: str) -> None:
         _worker_artwork = image.copy() if image.mode in ("RGB", "RGBA") else image.convert("RGB")
 
 
-def _render_one(
-    artwork: Image.Image | None, index: int, template: Template, out: Path
-) -> MockupResult:
+def _render_one(artwork: Image.Image | None, job: MockupJob) -> MockupResult:
+    """Render, write and release one mockup; `artwork` is None in a worker process."""
     artwork = artwork if artwork is not None else _worker_artwork
+    template, name = job.template, job.file_name
     rss_before = rss_bytes()
     started_unix = time.time()
     started = time.perf_counter()
-    name = f"{index:02d}-{template.id}.jpg"
-    try:
-        mockup = render_mockup(artwork, template, load_scene_images(template))
-        size = _write_jpeg(mockup, out / name, JPEG_QUALITY)
-        _write_jpeg(_thumbnail(mockup), out / "thumbs" / name, 85)
-    except MockupLabError:
-        raise
-    except OSError as error:
-        raise RenderError(f"template '{template.id}': {error}") from None
-    width, height = mockup.size
-    del mockup
+    instrument = job.instrument(job.index, template.id) if job.instrument else nullcontext()
+    with instrument:
+        width, height, size = _render_and_write(artwork, template, job.out, name)
+        if job.release_memory:
+            release_freed_memory()
     return MockupResult(
-        index=index,
+        index=job.index,
         template=template.id,
         file=name,
         thumbnail=f"thumbs/{name}",
@@ -215,6 +236,21 @@ def _render_one(
         rss_after_bytes=rss_bytes(),
         worker=f"{os.getpid()}/{threading.current_thread().name}",
     )
+
+
+def _render_and_write(
+    artwork: Image.Image, template: Template, out: Path, name: str
+) -> tuple[int, int, int]:
+    """Width, height and file size of the mockup written to `out/name` (and its thumbnail)."""
+    try:
+        mockup = render_mockup(artwork, template, load_scene_images(template))
+        size = _write_jpeg(mockup, out / name, JPEG_QUALITY)
+        _write_jpeg(_thumbnail(mockup), out / "thumbs" / name, 85)
+    except MockupLabError:
+        raise
+    except OSError as error:
+        raise RenderError(f"template '{template.id}': {error}") from None
+    return (*mockup.size, size)
 
 
 def _thumbnail(image: Image.Image) -> Image.Image:

@@ -1,8 +1,13 @@
 """Whole runs: files on disk, run.json, determinism and identical bytes across modes."""
 
+import functools
 import hashlib
 import io
 import json
+import os
+import threading
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from PIL import Image, ImageCms
@@ -131,3 +136,38 @@ def test_one_mockup_stays_within_its_memory_ceiling(sequential_run):
     artwork = load_artwork(artwork_path, template.print_size)
     mockup = render_mockup(artwork.image, template, load_scene_images(template))
     assert mockup.size == template.size
+
+
+@contextmanager
+def record_in_marker_file(folder, index, template_id):
+    """An instrument that leaves a file naming the process and thread that rendered the mockup."""
+    marker = Path(folder) / f"{index:02d}.entered"
+    marker.write_text(f"{os.getpid()} {threading.current_thread().name} {template_id}")
+    yield
+    (Path(folder) / f"{index:02d}.left").touch()
+
+
+@pytest.mark.parametrize("mode", ["sequential", "threads", "processes"])
+def test_the_instrument_wraps_each_mockup_where_it_is_rendered(sequential_run, tmp_path, mode):
+    artwork, _, _ = sequential_run
+    markers = tmp_path / "markers"
+    markers.mkdir()
+    instrument = functools.partial(record_in_marker_file, markers)
+    render_run(artwork, tmp_path / "out", templates=BUILT_IN, mode=mode, instrument=instrument)
+    entered = sorted(markers.glob("*.entered"))
+    assert [p.stem for p in entered] == ["01", "02", "03"]
+    assert len(list(markers.glob("*.left"))) == 3
+    pids = {p.read_text().split()[0] for p in entered}
+    threads = {p.read_text().split()[1] for p in entered}
+    if mode == "processes":
+        assert str(os.getpid()) not in pids
+    else:
+        assert pids == {str(os.getpid())}
+    if mode == "threads":
+        assert all(name.startswith("mockup") for name in threads)
+
+
+def test_releasing_memory_after_each_mockup_changes_no_output(sequential_run, tmp_path):
+    artwork, out, _ = sequential_run
+    render_run(artwork, tmp_path, templates=BUILT_IN, release_memory=True)
+    assert digests(tmp_path) == digests(out)
