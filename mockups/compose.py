@@ -7,6 +7,7 @@ substrate, warp it into the scene, multiply the shading, clip by the mask, compo
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from PIL import Image, ImageChops
 
@@ -37,17 +38,25 @@ class SceneImages:
 
 def load_scene_images(template: Template) -> SceneImages:
     box = bounding_box(template.quad, template.size)
-    with Image.open(template.scene) as scene:
-        scene_rgb = scene.convert("RGB")
     return SceneImages(
-        scene=scene_rgb,
+        scene=_load_rgb(template.scene),
         box=box,
         mask=_load_cropped(template.mask, box, "L"),
         shading=_load_cropped(template.shading, box, "RGB"),
     )
 
 
-def _load_cropped(path, box: Box, mode: str) -> Image.Image | None:
+def _load_rgb(path: Path) -> Image.Image:
+    """The decoded scene, converted only if it is not RGB already (a convert is a full copy)."""
+    scene = Image.open(path)
+    scene.load()
+    if scene.mode == "RGB":
+        return scene
+    with scene:
+        return scene.convert("RGB")
+
+
+def _load_cropped(path: Path | None, box: Box, mode: str) -> Image.Image | None:
     if path is None:
         return None
     with Image.open(path) as image:
