@@ -1,0 +1,157 @@
+"""Shared pieces of the benchmarks: a test artwork, timed child processes, and the report."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+ARTWORK_SIZE = (4000, 5000)
+ARTWORK_SEED = 10
+MIB = 2**20
+
+
+@dataclass(frozen=True)
+class Run:
+    wall_seconds: float
+    peak_rss_mb: float
+    stdout: str
+    cpu_seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Measurement:
+    runs: list[Run]
+    median_wall_seconds: float
+    median_peak_rss_mb: float
+    median_cpu_seconds: float = 0.0
+
+
+def make_artwork(folder: Path) -> Path:
+    """The 4000x5000 test JPEG, written by a child process.
+
+    A child started with vfork (what subprocess uses on Linux) starts its ru_maxrss at this
+    process's peak RSS, so the ~1.5 GB of numpy work must not happen here.
+    """
+    path = Path(folder) / "artwork-4000x5000.jpg"
+    run_once([PYTHON, "-m", "bench.common", str(path)])
+    return path
+
+
+def write_artwork(
+    path: Path, size: tuple[int, int] = ARTWORK_SIZE, seed: int = ARTWORK_SEED
+) -> None:
+    """A photo-like JPEG: smooth gradients, sine texture and grain, so it does not compress away."""
+    width, height = size
+    rng = np.random.default_rng(seed)
+    y, x = np.mgrid[0:height, 0:width].astype(np.float32)
+    x /= width
+    y /= height
+    channels = []
+    for _ in range(3):
+        fx, fy, phase = rng.uniform(2, 40), rng.uniform(2, 40), rng.uniform(0, 2 * np.pi)
+        gradient = rng.uniform(0.2, 0.8) * x + rng.uniform(0.2, 0.8) * y
+        pattern = 0.25 * np.sin(2 * np.pi * (fx * x + fy * y * y) + phase)
+        channels.append(0.5 * gradient + pattern + 0.25)
+    pixels = np.stack(channels, axis=-1)
+    pixels += rng.normal(0, 0.03, pixels.shape).astype(np.float32)
+    rgb = (np.clip(pixels, 0, 1) * 255).astype(np.uint8)
+    Image.fromarray(rgb, "RGB").save(path, "JPEG", quality=90)
+
+
+def temp_folder(prefix: str) -> tempfile.TemporaryDirectory[str]:
+    return tempfile.TemporaryDirectory(prefix=f"bench-{prefix}-")
+
+
+def run_once(command: list[str]) -> Run:
+    """Wall seconds and the kernel's peak RSS (ru_maxrss from wait4) of one child process.
+
+    On Linux wait4's ru_maxrss is the largest of the child and of any descendants it reaped,
+    never a sum.
+    """
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode()
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} exited {process.returncode}:\n{stderr}")
+    return Run(
+        wall_seconds=wall,
+        peak_rss_mb=usage.ru_maxrss * 1024 / MIB,
+        stdout=stdout,
+        cpu_seconds=usage.ru_utime + usage.ru_stime,
+    )
+
+
+def measure(command: list[str], runs: int = 5) -> Measurement:
+    results = [run_once(command) for _ in range(runs)]
+    return summarise(results)
+
+
+def summarise(results: list[Run]) -> Measurement:
+    return Measurement(
+        runs=results,
+        median_wall_seconds=statistics.median(r.wall_seconds for r in results),
+        median_peak_rss_mb=statistics.median(r.peak_rss_mb for r in results),
+        median_cpu_seconds=statistics.median(r.cpu_seconds for r in results),
+    )
+
+
+def inherited_floor_mb() -> float:
+    """This process's peak RSS: on Linux the least ru_maxrss a child started from here can show."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / MIB
+
+
+def print_table(headers: list[str], rows: list[list[str]]) -> None:
+    widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(len(headers))]
+    print(_line(headers, widths))
+    print(_line(["-" * width for width in widths], widths))
+    for row in rows:
+        print(_line(row, widths))
+
+
+def print_json(benchmark: str, summary: dict[str, object]) -> None:
+    print(json.dumps({"benchmark": benchmark, **summary}, separators=(",", ":")))
+
+
+def measurement_json(measurement: Measurement) -> dict[str, object]:
+    return {
+        "runs": [
+            {"wall_seconds": round(r.wall_seconds, 3), "peak_rss_mb": round(r.peak_rss_mb, 1)}
+            for r in measurement.runs
+        ],
+        "median_wall_seconds": round(measurement.median_wall_seconds, 3),
+        "median_peak_rss_mb": round(measurement.median_peak_rss_mb, 1),
+        "median_cpu_seconds": round(measurement.median_cpu_seconds, 3),
+    }
+
+
+def verdict(met: bool) -> str:
+    return "met" if met else "NOT met"
+
+
+def _line(cells: list[str], widths: list[int]) -> str:
+    first = cells[0].ljust(widths[0])
+    rest = (cell.rjust(width) for cell, width in zip(cells[1:], widths[1:], strict=True))
+    return "  ".join([first, *rest])
+
+
+if __name__ == "__main__":
+    write_artwork(Path(sys.argv[1]))
