@@ -47,7 +47,11 @@ def _parser() -> argparse.ArgumentParser:
     render = commands.add_parser("render", help="render an artwork on templates")
     render.add_argument("artwork", help="JPEG, PNG, WebP, TIFF or GIF file")
     render.add_argument("--out", required=True, help="folder for the mockups and run.json")
-    render.add_argument("--templates", default="all", help="'all' or template ids: ID,ID,...")
+    render.add_argument(
+        "--templates",
+        default="all",
+        help="'all' or template ids, ID@COLOUR for a colour: ID,ID,...",
+    )
     render.add_argument("--mode", choices=MODES, default="sequential")
     render.add_argument("--workers", type=int, help=f"parallel workers, 1 to {MAX_WORKERS}")
     render.set_defaults(command=render_command)
@@ -62,7 +66,8 @@ def list_templates(args: argparse.Namespace) -> int:
             "product": t.product,
             "width": t.size[0],
             "height": t.size[1],
-            "placement": "flat" if t.is_flat else "perspective",
+            "placement": t.placement,
+            "colours": list(t.variants.colours) if t.variants else [],
             "thumbnail": str(t.thumbnail) if t.thumbnail else None,
         }
         for t in load_library().values()

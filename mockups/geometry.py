@@ -43,6 +43,42 @@ class Box:
         return (self.left, self.top, self.right, self.bottom)
 
 
+@dataclass(frozen=True)
+class Cylinder:
+    """A print wrapped around an upright cylinder, seen from the front and a little above.
+
+    `top` and `bottom` are the print's edges on the centre line; `rim` is how far those edges
+    rise at the silhouette (the ellipse a circle makes when seen from above); `arc_degrees`
+    is how much of the circumference the visible print covers.
+    """
+
+    center_x: float
+    radius: float
+    top: float
+    bottom: float
+    rim: float
+    arc_degrees: float
+
+    @property
+    def half_arc(self) -> float:
+        return math.radians(self.arc_degrees) / 2
+
+    def print_size(self) -> Size:
+        """The unrolled print: the arc's length by the band's height."""
+        width = self.radius * 2 * self.half_arc
+        return (max(1, math.ceil(width)), max(1, math.ceil(self.bottom - self.top)))
+
+    def bounds(self) -> tuple[float, float, float, float]:
+        half_width = self.radius * math.sin(min(self.half_arc, math.pi / 2))
+        lift = self.rim * (1 - math.cos(min(self.half_arc, math.pi / 2)))
+        return (
+            self.center_x - half_width,
+            self.top - lift,
+            self.center_x + half_width,
+            self.bottom,
+        )
+
+
 def rect_quad(left: float, top: float, width: float, height: float) -> Quad:
     return ((left, top), (left + width, top), (left + width, top + height), (left, top + height))
 

@@ -90,7 +90,7 @@ class MockupJob:
 
     @property
     def file_name(self) -> str:
-        return f"{self.index:02d}-{self.template.id}.jpg"
+        return f"{self.index:02d}-{self.template.slug}.jpg"
 
 
 def render_run(
@@ -216,14 +216,14 @@ def _render_one(artwork: Image.Image | None, job: MockupJob) -> MockupResult:
     rss_before = rss_bytes()
     started_unix = time.time()
     started = time.perf_counter()
-    instrument = job.instrument(job.index, template.id) if job.instrument else nullcontext()
+    instrument = job.instrument(job.index, template.key) if job.instrument else nullcontext()
     with instrument:
         width, height, size = _render_and_write(artwork, template, job.out, name)
         if job.release_memory:
             release_freed_memory()
     return MockupResult(
         index=job.index,
-        template=template.id,
+        template=template.key,
         file=name,
         thumbnail=f"thumbs/{name}",
         width=width,
@@ -249,7 +249,7 @@ def _render_and_write(
     except MockupLabError:
         raise
     except OSError as error:
-        raise RenderError(f"template '{template.id}': {error}") from None
+        raise RenderError(f"template '{template.key}': {error}") from None
     return (*mockup.size, size)
 
 

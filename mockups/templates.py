@@ -8,7 +8,7 @@ Every message names the manifest file and the field.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -16,13 +16,49 @@ import jsonschema
 from PIL import Image, UnidentifiedImageError
 
 from mockups.errors import TemplateError
-from mockups.geometry import Quad, Size, is_axis_aligned, is_convex_clockwise, print_size, rect_quad
+from mockups.geometry import (
+    Cylinder,
+    Quad,
+    Size,
+    is_axis_aligned,
+    is_convex_clockwise,
+    print_size,
+    rect_quad,
+)
 
 MANIFEST = "template.json"
 BUILTIN_DIR = Path(__file__).parent / "library"
 SCHEMA_PATH = Path(__file__).parent / "template.schema.json"
 MIN_LONG_SIDE = 3000
 MIN_SHORT_SIDE = 2000
+
+
+Colour = tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class Displacement:
+    """Fabric folds move the print: by a height map's slope, or the scene's light if no map."""
+
+    strength: float
+    map: Path | None = None
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A wrapped edge: `depth` px of the print's `side` border, mirrored onto the side face."""
+
+    quad: Quad
+    side: str
+    depth: int
+
+
+@dataclass(frozen=True)
+class Variants:
+    """Product colours, multiplied into the scene under `mask`; the first is the default."""
+
+    mask: Path
+    colours: dict[str, Colour]
 
 
 @dataclass(frozen=True)
@@ -35,19 +71,53 @@ class Template:
     scene: Path
     quad: Quad
     fit: str = "cover"
-    substrate: tuple[int, int, int] | None = (255, 255, 255)
+    substrate: Colour | None = (255, 255, 255)
     mask: Path | None = None
     shading: Path | None = None
+    highlight: Path | None = None
     thumbnail: Path | None = None
+    cylinder: Cylinder | None = None
+    displacement: Displacement | None = None
+    edge: Edge | None = None
+    variants: Variants | None = None
+    variant: str | None = None
+
+    @property
+    def key(self) -> str:
+        """How a run names this template: `id`, or `id@variant` for a product colour."""
+        return f"{self.id}@{self.variant}" if self.variant else self.id
+
+    @property
+    def slug(self) -> str:
+        """The key as it appears in file names."""
+        return f"{self.id}-{self.variant}" if self.variant else self.id
+
+    @property
+    def tint(self) -> Colour | None:
+        return self.variants.colours[self.variant] if self.variants and self.variant else None
 
     @property
     def print_size(self) -> Size:
-        return print_size(self.quad)
+        return self.cylinder.print_size() if self.cylinder else print_size(self.quad)
 
     @property
     def is_flat(self) -> bool:
         """True when the print is an upright rectangle: placed without a warp."""
-        return is_axis_aligned(self.quad)
+        return self.cylinder is None and self.displacement is None and is_axis_aligned(self.quad)
+
+    @property
+    def placement(self) -> str:
+        if self.cylinder:
+            return "cylinder"
+        return "flat" if is_axis_aligned(self.quad) else "perspective"
+
+    def with_variant(self, variant: str) -> Template:
+        if not self.variants or variant not in self.variants.colours:
+            known = ", ".join(self.variants.colours) if self.variants else "none"
+            raise TemplateError(
+                f"template '{self.id}' has no colour '{variant}'; its colours: {known}"
+            )
+        return replace(self, variant=variant)
 
 
 @cache
@@ -80,15 +150,21 @@ def select_templates(library: dict[str, Template], selection: str | list[str]) -
     if selection == "all":
         return list(library.values())
     ids = selection.split(",") if isinstance(selection, str) else list(selection)
-    ids = [i.strip() for i in ids if i.strip()]
-    if not ids:
+    keys = [i.strip() for i in ids if i.strip()]
+    if not keys:
         raise TemplateError("no templates selected")
-    unknown = [i for i in ids if i not in library]
+    unknown = [k for k in keys if k.partition("@")[0] not in library]
     if unknown:
         raise TemplateError(
             f"unknown template {', '.join(unknown)}; known: {', '.join(sorted(library))}"
         )
-    return [library[i] for i in ids]
+    return [_with_key(library, key) for key in keys]
+
+
+def _with_key(library: dict[str, Template], key: str) -> Template:
+    template_id, _, variant = key.partition("@")
+    template = library[template_id]
+    return template.with_variant(variant) if variant else template
 
 
 def _read_manifest(path: Path) -> dict:
@@ -112,13 +188,30 @@ def _check_schema(data: dict, path: Path) -> None:
 
 def _build(folder: Path, data: dict) -> Template:
     placement = data["placement"]
+    cylinder = None
     if placement["type"] == "rect":
         quad = rect_quad(*placement["box"])
+    elif placement["type"] == "cylinder":
+        fields = ("center_x", "radius", "top", "bottom", "arc_degrees")
+        cylinder = Cylinder(rim=placement.get("rim", 0.0), **{k: placement[k] for k in fields})
+        quad = rect_quad(*_box_of(cylinder.bounds()))
     else:
-        quad = tuple(tuple(float(c) for c in corner) for corner in placement["corners"])
+        quad = _quad(placement["corners"])
     substrate = data.get("substrate", "#ffffff")
-    optional = {key: folder / data[key] for key in ("mask", "shading", "thumbnail") if key in data}
+    files = ("mask", "shading", "highlight", "thumbnail")
+    optional = {key: folder / data[key] for key in files if key in data}
+    if "displacement" in data:
+        found = data["displacement"]
+        path = folder / found["map"] if "map" in found else None
+        optional["displacement"] = Displacement(strength=found["strength"], map=path)
+    if "edge" in data:
+        edge = data["edge"]
+        optional["edge"] = Edge(_quad(edge["corners"]), edge["side"], edge["depth"])
+    if "variants" in data:
+        colours = {name: _hex_colour(hex_) for name, hex_ in data["variants"]["colours"].items()}
+        optional["variants"] = Variants(folder / data["variants"]["mask"], colours)
     return Template(
+        cylinder=cylinder,
         id=folder.name,
         name=data["name"],
         product=data["product"],
@@ -132,7 +225,16 @@ def _build(folder: Path, data: dict) -> Template:
     )
 
 
-def _hex_colour(text: str) -> tuple[int, int, int]:
+def _quad(corners: list[list[float]]) -> Quad:
+    return tuple(tuple(float(c) for c in corner) for corner in corners)
+
+
+def _box_of(bounds: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    left, top, right, bottom = bounds
+    return (left, top, right - left, bottom - top)
+
+
+def _hex_colour(text: str) -> Colour:
     return (int(text[1:3], 16), int(text[3:5], 16), int(text[5:7], 16))
 
 
@@ -143,21 +245,31 @@ def _check_files(template: Template, manifest: Path) -> None:
             f"{manifest}: field 'size': {width} x {height} must be {MIN_LONG_SIDE} px on the "
             f"long side and at least {MIN_SHORT_SIDE} px on the short side"
         )
-    _check_print_area(template, manifest)
-    for field in ("scene", "mask", "shading"):
-        path = getattr(template, field)
+    _check_quad(template.quad, template.size, manifest, "placement")
+    if template.cylinder is not None and template.cylinder.bottom <= template.cylinder.top:
+        raise TemplateError(f"{manifest}: field 'placement.bottom': must be below 'top'")
+    if template.edge is not None:
+        _check_quad(template.edge.quad, template.size, manifest, "edge.corners")
+    full_size = {
+        "scene": template.scene,
+        "mask": template.mask,
+        "shading": template.shading,
+        "highlight": template.highlight,
+        "displacement.map": template.displacement.map if template.displacement else None,
+        "variants.mask": template.variants.mask if template.variants else None,
+    }
+    for field, path in full_size.items():
         if path is not None:
             _check_image(path, template.size, manifest, field)
     if template.thumbnail is not None:
         _check_image(template.thumbnail, None, manifest, "thumbnail")
 
 
-def _check_print_area(template: Template, manifest: Path) -> None:
-    width, height = template.size
-    field = "placement"
-    if not all(0 <= x <= width and 0 <= y <= height for x, y in template.quad):
+def _check_quad(quad: Quad, size: Size, manifest: Path, field: str) -> None:
+    width, height = size
+    if not all(0 <= x <= width and 0 <= y <= height for x, y in quad):
         raise TemplateError(f"{manifest}: field '{field}': the print area leaves the scene")
-    if not is_convex_clockwise(template.quad):
+    if not is_convex_clockwise(quad):
         raise TemplateError(
             f"{manifest}: field '{field}': corners must form a convex quad, "
             "clockwise from the print's top-left"

@@ -41,11 +41,14 @@ def write_template(
     placement: dict | None = None,
     scene_colour: tuple[int, int, int] = (0, 0, 0),
     size: tuple[int, int] = SCENE_SIZE,
-    mask: Image.Image | None = None,
-    shading: Image.Image | None = None,
+    files: dict[str, Image.Image] | None = None,
     **fields,
 ) -> Path:
-    """A template folder with a plain scene; extra keyword fields go into the manifest."""
+    """A template folder with a plain scene; keyword fields go into the manifest.
+
+    A field given as an image (mask=..., shading=...) is saved as `<field>.png` and named in
+    the manifest; `files` are saved under their names for fields that name them.
+    """
     folder = root / template_id
     folder.mkdir(parents=True, exist_ok=True)
     Image.new("RGB", size, scene_colour).save(folder / "scene.png")
@@ -56,12 +59,14 @@ def write_template(
         "size": list(size),
         "scene": "scene.png",
         "placement": placement or {"type": "rect", "box": [1000, 500, 800, 1000]},
-        **fields,
     }
-    for name, image in (("mask", mask), ("shading", shading)):
-        if image is not None:
-            image.save(folder / f"{name}.png")
-            manifest[name] = f"{name}.png"
+    for name, value in fields.items():
+        if isinstance(value, Image.Image):
+            value.save(folder / f"{name}.png")
+            value = f"{name}.png"
+        manifest[name] = value
+    for name, image in (files or {}).items():
+        image.save(folder / name)
     (folder / "template.json").write_text(json.dumps(manifest))
     return folder
 
