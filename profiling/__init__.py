@@ -1,0 +1,30 @@
+"""Memory profiling of mockup runs with memray: per-mockup heap and RSS, sites, timeline.
+
+`profile_run` renders in a child process under memray and returns a `ProfiledRun`
+(`.frame`, `.timeline`, `.sites`); `load_run` reads one back from disk. `python -m profiling`
+compares modes and writes memray flame graphs. The on-disk format: `profiling.storage`.
+"""
+
+from profiling.child import profile_run
+from profiling.results import (
+    HEAP_VERSUS_RSS,
+    MockupProfile,
+    ProfiledRun,
+    RunProfile,
+    TimelinePoint,
+)
+from profiling.session import profile_in_process
+from profiling.sites import AllocationSite
+from profiling.storage import load_run
+
+__all__ = [
+    "HEAP_VERSUS_RSS",
+    "AllocationSite",
+    "MockupProfile",
+    "ProfiledRun",
+    "RunProfile",
+    "TimelinePoint",
+    "load_run",
+    "profile_in_process",
+    "profile_run",
+]

@@ -1,0 +1,105 @@
+"""`profile_run`: profile a render in a child Python process, and that child's entry point.
+
+A child keeps the caller small and free to profile again at once (one memray Tracker per
+process). The child reports each finished mockup as a JSON line on stdout, turned back into
+`progress(done, total, MockupResult)` calls here; the profile comes back through the disk.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable
+from dataclasses import asdict
+from pathlib import Path
+
+from mockups import errors
+from mockups.run import MockupResult, Progress
+from profiling.results import ProfiledRun
+from profiling.storage import load_run
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def profile_run(
+    artwork: Path | str,
+    out_dir: Path | str,
+    templates: str | list[str] = "all",
+    mode: str = "sequential",
+    workers: int | None = None,
+    progress: Progress | None = None,
+    release_memory: bool = False,
+) -> ProfiledRun:
+    """Render `artwork` on `templates` in a child process under memray; see `load_run`."""
+    request = {
+        "artwork": str(Path(artwork).resolve()),
+        "out_dir": str(Path(out_dir).resolve()),
+        "templates": templates,
+        "mode": mode,
+        "workers": workers,
+        "release_memory": release_memory,
+    }
+    command = [sys.executable, "-m", "profiling.child", json.dumps(request)]
+    with tempfile.TemporaryFile() as stderr:
+        with subprocess.Popen(
+            command, env=_child_environment(), stdout=subprocess.PIPE, stderr=stderr, text=True
+        ) as child:
+            assert child.stdout is not None
+            failure = _follow(child.stdout, progress)
+        if failure is not None:
+            raise failure
+        if child.returncode != 0:
+            stderr.seek(0)
+            message = stderr.read().decode(errors="replace").strip().splitlines()
+            last = message[-1] if message else "no message"
+            raise errors.RenderError(f"profiling child exited {child.returncode}: {last}")
+    return load_run(out_dir)
+
+
+def _child_environment() -> dict[str, str]:
+    """This environment, with the project importable wherever the caller's cwd is."""
+    path = os.environ.get("PYTHONPATH")
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), path]))}
+
+
+def _follow(lines: Iterable[str], progress: Progress | None) -> errors.MockupLabError | None:
+    failure = None
+    for line in lines:
+        if not line.startswith("{"):
+            continue  # a library's own output
+        message = json.loads(line)
+        if "error" in message:
+            kind = getattr(errors, message["error"], errors.RenderError)
+            if not (isinstance(kind, type) and issubclass(kind, errors.MockupLabError)):
+                kind = errors.RenderError
+            failure = kind(message["message"])
+        elif progress is not None:
+            progress(message["done"], message["total"], MockupResult(**message["result"]))
+    return failure
+
+
+def main(argv: list[str]) -> int:
+    from profiling.session import profile_in_process
+
+    request = json.loads(argv[0])
+
+    def report(done: int, total: int, result: MockupResult) -> None:
+        _send({"done": done, "total": total, "result": asdict(result)})
+
+    try:
+        profile_in_process(progress=report, **request)
+    except errors.MockupLabError as error:
+        _send({"error": type(error).__name__, "message": str(error)})
+        return 2
+    return 0
+
+
+def _send(message: dict) -> None:
+    print(json.dumps(message), flush=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

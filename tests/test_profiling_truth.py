@@ -1,0 +1,130 @@
+"""The profiler tells the truth: a planted leak, known buffer sizes, one-time allocations.
+
+These profile in this process with the engine's render step wrapped by the test, so the
+planted behaviour is ours and its size is known.
+"""
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+import mockups.run
+from mockups.templates import load_library
+from profiling import load_run, profile_in_process
+from tests.conftest import gradient_artwork
+
+MIB = 2**20
+KEPT: list[Image.Image] = []
+PLANTED_ON = "framed-wall"
+TEMPLATES = ["poster", "greeting-card", PLANTED_ON]
+CLEAN_LEAK_BYTES = 1 * MIB
+
+
+def line_of(text: str) -> int:
+    lines = Path(__file__).read_text().splitlines()
+    return next(number for number, line in enumerate(lines, start=1) if line.strip() == text)
+
+
+@pytest.fixture(scope="module")
+def artwork(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("art") / "art.jpg"
+    gradient_artwork((1200, 1500)).save(path, quality=90)
+    return path
+
+
+@pytest.fixture
+def leaking_render(monkeypatch):
+    real_render = mockups.run.render_mockup
+
+    def render_keeping_a_copy(artwork, template, images):
+        canvas = real_render(artwork, template, images)
+        if template.key == PLANTED_ON:
+            KEPT.append(canvas.copy())
+        return canvas
+
+    monkeypatch.setattr(mockups.run, "render_mockup", render_keeping_a_copy)
+    yield
+    KEPT.clear()
+
+
+@pytest.mark.parametrize("mode", ["sequential", "threads"])
+def test_a_planted_leak_shows_on_its_mockup_alone_at_the_planting_line(
+    artwork, tmp_path, leaking_render, mode
+):
+    profiled = profile_in_process(artwork, tmp_path, templates=TEMPLATES, mode=mode, workers=2)
+    frame = profiled.frame.set_index("index")
+    kept = KEPT[0]
+    canvas_bytes = kept.width * kept.height * 4
+    assert frame.loc[3, "leaked_bytes"] == pytest.approx(canvas_bytes, rel=0.02)
+    assert (frame.loc[[1, 2], "leaked_bytes"] < CLEAN_LEAK_BYTES).all()
+    leaked = profiled.sites.query("index == 3 and kind == 'leaked'")
+    top = leaked.sort_values("bytes", ascending=False).iloc[0]
+    planting_line = line_of("KEPT.append(canvas.copy())")
+    assert top["location"] == f"{__file__}:{planting_line}"
+    assert top["function"] == "render_keeping_a_copy"
+    assert top["stack"][0].startswith("copy ")  # the whole stack, from Pillow's frame outwards
+    assert any("mockups/run.py:" in frame for frame in top["stack"])  # down to the engine
+    assert profiled.sites.query("index != 3 and kind == 'leaked'")["bytes"].sum() < (
+        CLEAN_LEAK_BYTES
+    )
+
+
+def test_a_profile_reads_back_from_disk_as_it_was_written(artwork, tmp_path, leaking_render):
+    profiled = profile_in_process(artwork, tmp_path, templates=TEMPLATES)
+    loaded = load_run(tmp_path)
+    assert loaded.summary == profiled.summary
+    assert loaded.frame.equals(profiled.frame)
+    assert loaded.timeline.equals(profiled.timeline)
+    assert loaded.sites.equals(profiled.sites)
+
+
+def known_buffers_render(artwork, template, canvas):
+    """A render whose buffers are known: the RGB canvas (4 bytes a pixel) and an L layer (1)."""
+    layer = Image.new("L", template.size, 128)
+    canvas.paste((200, 30, 30), (0, 0, 64, 64), layer.crop((0, 0, 64, 64)))
+    del layer
+    return canvas
+
+
+def blank_canvas(template):
+    return Image.new("RGB", template.size, (240, 240, 240))
+
+
+@pytest.mark.parametrize("mode", ["sequential", "threads"])
+def test_heap_peaks_agree_with_the_known_sizes_of_the_buffers_within_ten_percent(
+    artwork, tmp_path, monkeypatch, mode
+):
+    monkeypatch.setattr(mockups.run, "load_scene_images", blank_canvas)
+    monkeypatch.setattr(mockups.run, "render_mockup", known_buffers_render)
+    profiled = profile_in_process(artwork, tmp_path, templates=TEMPLATES, mode=mode, workers=3)
+    for mockup in profiled.mockups:
+        width, height = load_library()[mockup.template].size
+        known = width * height * 4 + width * height  # canvas and layer, alive together
+        assert mockup.heap_peak_bytes == pytest.approx(known, rel=0.10), mockup.template
+        assert mockup.heap_exact
+        assert mockup.rss_exact == (mode == "sequential")
+    peak_sites = profiled.sites.query("kind == 'peak'")
+    assert set(peak_sites["function"]) >= {"blank_canvas", "known_buffers_render"}
+
+
+@cache
+def one_time_buffer() -> bytearray:
+    return bytearray(8 * MIB)
+
+
+def test_one_time_allocations_are_not_reported_as_the_first_mockups_leak(
+    artwork, tmp_path, monkeypatch
+):
+    real_render = mockups.run.render_mockup
+
+    def render_with_a_cache_filled_on_first_use(artwork, template, images):
+        one_time_buffer()
+        return real_render(artwork, template, images)
+
+    one_time_buffer.cache_clear()
+    monkeypatch.setattr(mockups.run, "render_mockup", render_with_a_cache_filled_on_first_use)
+    profiled = profile_in_process(artwork, tmp_path, templates=["poster", "poster"])
+    assert (profiled.frame["leaked_bytes"] < CLEAN_LEAK_BYTES).all()
+    one_time_buffer.cache_clear()
