@@ -54,7 +54,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     render.add_argument("--mode", choices=MODES, default="sequential")
     render.add_argument("--workers", type=int, help=f"parallel workers, 1 to {MAX_WORKERS}")
+    render.add_argument(
+        "--profile",
+        action="store_true",
+        help="profile with memray: heap figures in run.json, captures in OUT/profile",
+    )
     render.set_defaults(command=render_command)
+
+    sheet = commands.add_parser("sheet", help="one artwork on every template, as one image")
+    sheet.add_argument("artwork", help="JPEG, PNG, WebP, TIFF or GIF file")
+    sheet.add_argument("--out", required=True, help="the contact sheet's JPEG file")
+    sheet.add_argument("--templates", default="all", help="'all' or ID,ID@COLOUR,...")
+    sheet.set_defaults(command=sheet_command)
     return parser
 
 
@@ -91,8 +102,12 @@ def render_command(args: argparse.Namespace) -> int:
         bar.set_postfix_str(result.template)
         bar.update(1)
 
+    render = render_run
+    if args.profile:
+        from profiling.session import render_run_profiled as render  # memray only when asked
+
     try:
-        run = render_run(
+        run = render(
             args.artwork,
             args.out,
             templates=args.templates,
@@ -106,4 +121,11 @@ def render_command(args: argparse.Namespace) -> int:
         k: v for k, v in asdict(run).items() if k in ("out_dir", "wall_seconds", "peak_rss_bytes")
     }
     print(json.dumps({**summary, "mockups": len(run.mockups)}))
+    return 0
+
+
+def sheet_command(args: argparse.Namespace) -> int:
+    from mockups.sheet import contact_sheet
+
+    print(contact_sheet(args.artwork, args.out, templates=args.templates))
     return 0

@@ -245,9 +245,9 @@ def _check_files(template: Template, manifest: Path) -> None:
             f"{manifest}: field 'size': {width} x {height} must be {MIN_LONG_SIDE} px on the "
             f"long side and at least {MIN_SHORT_SIDE} px on the short side"
         )
-    _check_quad(template.quad, template.size, manifest, "placement")
     if template.cylinder is not None and template.cylinder.bottom <= template.cylinder.top:
         raise TemplateError(f"{manifest}: field 'placement.bottom': must be below 'top'")
+    _check_quad(template.quad, template.size, manifest, "placement")
     if template.edge is not None:
         _check_quad(template.edge.quad, template.size, manifest, "edge.corners")
     full_size = {
