@@ -1,0 +1,90 @@
+"""`python -m profiling compare|report`: parse the arguments, call the library, print."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from mockups.errors import MockupLabError
+from mockups.run import MAX_WORKERS, MODES
+from profiling.compare import compare_modes, format_comparison
+from profiling.report import format_profile, write_flamegraphs
+from profiling.storage import load_run
+
+EXIT_BAD_INPUT = 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.command(args)
+    except MockupLabError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+def compare_command(args: argparse.Namespace) -> int:
+    rows = compare_modes(
+        args.artwork,
+        args.out,
+        modes=args.modes,
+        workers=args.workers,
+        templates=args.templates,
+        release_memory=(False, True) if args.release else (False,),
+        started=lambda label: print(f"profiling {label}...", file=sys.stderr, flush=True),
+    )
+    print(format_comparison(rows))
+    return 0
+
+
+def report_command(args: argparse.Namespace) -> int:
+    for path in write_flamegraphs(args.dir, no_web=args.no_web):
+        print(f"wrote {path}")
+    print(format_profile(load_run(args.dir)))
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m profiling", description=__doc__)
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    compare = commands.add_parser("compare", help="render one artwork in several modes")
+    compare.add_argument("artwork", help="the artwork file")
+    compare.add_argument("--out", required=True, help="folder for the runs and compare.json")
+    compare.add_argument("--modes", type=_modes, default=list(MODES), help="MODE,MODE,...")
+    compare.add_argument(
+        "--workers", type=_worker_counts, default=[2], help=f"N or N,N,... (1 to {MAX_WORKERS})"
+    )
+    compare.add_argument("--templates", default="all", help="'all' or template ids: ID,ID,...")
+    compare.add_argument(
+        "--release", action="store_true", help="also run each mode with release_memory on"
+    )
+    compare.set_defaults(command=compare_command)
+
+    report = commands.add_parser("report", help="flame graphs and a table for a profiled run")
+    report.add_argument("dir", help="the run's folder (holding profile/)")
+    report.add_argument("--no-web", action="store_true", help="inline the scripts, for offline use")
+    report.set_defaults(command=report_command)
+    return parser
+
+
+def _modes(text: str) -> list[str]:
+    modes = [mode.strip() for mode in text.split(",") if mode.strip()]
+    unknown = [mode for mode in modes if mode not in MODES]
+    if unknown or not modes:
+        raise argparse.ArgumentTypeError(f"choose from {', '.join(MODES)}")
+    return modes
+
+
+def _worker_counts(text: str) -> list[int]:
+    try:
+        counts = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError("whole numbers, N or N,N,...") from None
+    if not all(1 <= count <= MAX_WORKERS for count in counts):
+        raise argparse.ArgumentTypeError(f"between 1 and {MAX_WORKERS}")
+    return counts
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

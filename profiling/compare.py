@@ -1,0 +1,132 @@
+"""One artwork rendered in several modes, each profiled in a child process of its own.
+
+Writes DIR/compare.json: a list with one object per run (`ModeComparison`'s fields) and
+each run's folder, DIR/<mode>-w<workers>[-release]/, with its mockups and its profile.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from mockups.run import MODES
+from profiling.child import profile_run
+
+COMPARE_FILE = "compare.json"
+MIB = 2**20
+
+
+@dataclass(frozen=True)
+class ModeComparison:
+    """One profiled run of the comparison. `identical_outputs`: every run's images are equal."""
+
+    mode: str
+    workers: int
+    release_memory: bool
+    wall_seconds: float
+    peak_rss_bytes: int
+    heap_peak_bytes: int
+    heap_peak_exact: bool
+    allocated_bytes: int
+    rss_after_bytes: int
+    identical_outputs: bool
+    out_dir: str
+
+
+def run_label(mode: str, workers: int, release_memory: bool) -> str:
+    return f"{mode}-w{workers}" + ("-release" if release_memory else "")
+
+
+def compare_modes(
+    artwork: Path | str,
+    out_dir: Path | str,
+    modes: Iterable[str] = MODES,
+    workers: Iterable[int] = (2,),
+    templates: str | list[str] = "all",
+    release_memory: Iterable[bool] = (False,),
+    started: Callable[[str], None] | None = None,
+) -> list[ModeComparison]:
+    """Profile each mode (sequential once, the others once per worker count) and compare."""
+    out = Path(out_dir)
+    runs = []
+    for mode, count, release in _plan(modes, workers, release_memory):
+        label = run_label(mode, count, release)
+        if started is not None:
+            started(label)
+        runs.append(profile_run(artwork, out / label, templates, mode, count, None, release))
+    digests = [_image_digests(Path(run.summary.out_dir)) for run in runs]
+    identical = all(d == digests[0] for d in digests)
+    rows = [
+        ModeComparison(
+            mode=s.mode,
+            workers=s.workers,
+            release_memory=s.release_memory,
+            wall_seconds=s.wall_seconds,
+            peak_rss_bytes=s.peak_rss_bytes,
+            heap_peak_bytes=s.heap_peak_bytes,
+            heap_peak_exact=s.heap_peak_exact,
+            allocated_bytes=s.allocated_bytes,
+            rss_after_bytes=s.rss_after_bytes,
+            identical_outputs=identical,
+            out_dir=s.out_dir,
+        )
+        for s in (run.summary for run in runs)
+    ]
+    (out / COMPARE_FILE).write_text(json.dumps([asdict(row) for row in rows], indent=2))
+    return rows
+
+
+def format_comparison(rows: list[ModeComparison]) -> str:
+    headers = ["run", "wall s", "peak RSS MB", "heap peak MB", "allocated MB", "RSS after MB"]
+    table = [
+        [
+            run_label(r.mode, r.workers, r.release_memory),
+            f"{r.wall_seconds:.2f}",
+            f"{r.peak_rss_bytes / MIB:.1f}",
+            f"{r.heap_peak_bytes / MIB:.1f}" + ("" if r.heap_peak_exact else "*"),
+            f"{r.allocated_bytes / MIB:.0f}",
+            f"{r.rss_after_bytes / MIB:.1f}",
+        ]
+        for r in rows
+    ]
+    widths = [max(len(row[i]) for row in [headers, *table]) for i in range(len(headers))]
+    lines = [_line(row, widths) for row in [headers, ["-" * w for w in widths], *table]]
+    identical = rows and rows[0].identical_outputs
+    lines.append(f"images byte-identical across runs: {'yes' if identical else 'NO'}")
+    if not all(r.heap_peak_exact for r in rows):
+        lines.append(
+            "* processes: parent and task heaps added up at 5 ms snapshots; the workers' "
+            "copies of the working image, loaded before their first task, are not in it"
+        )
+    lines.append(
+        "peak RSS: the engine's 10 ms sampler (parent plus workers in processes mode); "
+        "RSS after: each rendering process right after its last mockup, added up"
+    )
+    return "\n".join(lines)
+
+
+def _line(cells: list[str], widths: list[int]) -> str:
+    rest = (cell.rjust(width) for cell, width in zip(cells[1:], widths[1:], strict=True))
+    return "  ".join([cells[0].ljust(widths[0]), *rest])
+
+
+def _plan(
+    modes: Iterable[str], workers: Iterable[int], release_memory: Iterable[bool]
+) -> list[tuple[str, int, bool]]:
+    counts, releases = list(workers), list(release_memory)
+    return [
+        (mode, count, release)
+        for mode in modes
+        for count in ([1] if mode == "sequential" else counts)
+        for release in releases
+    ]
+
+
+def _image_digests(folder: Path) -> dict[str, str]:
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*.jpg"))
+    }

@@ -1,0 +1,103 @@
+"""Reports on a profiled run: memray flame graphs beside the captures, and a text table.
+
+Each mockup's flame graph is memray's own reporter fed with the blocks that mockup had alive
+at its peak (the same replay as its figures); the run's is `python -m memray flamegraph` on
+the run's capture, so it shows the whole process at its peak (in processes mode, the parent).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+import sys
+from pathlib import Path
+
+from memray.reporters.flamegraph import FlameGraphReporter
+
+from profiling.capture import RUN_CAPTURE, file_slug
+from profiling.replay import mockup_peak_records
+from profiling.results import HEAP_VERSUS_RSS, MockupProfile, ProfiledRun
+from profiling.storage import load_run, profile_dir
+
+MIB = 2**20
+RUN_FLAMEGRAPH = "memray-flamegraph-run.html"
+REPORTED_LEAK_BYTES = 64 * 1024
+
+
+def flamegraph_name(mockup: MockupProfile) -> str:
+    return f"memray-flamegraph-{mockup.index:02d}-{file_slug(mockup.template)}.html"
+
+
+def write_flamegraphs(out_dir: Path | str, no_web: bool = False) -> list[Path]:
+    """One flame graph per mockup at its peak, and one of the run; returns their paths."""
+    folder = profile_dir(out_dir)
+    profiled = load_run(out_dir)
+    by_capture: dict[str, list[MockupProfile]] = {}
+    for mockup in profiled.mockups:
+        by_capture.setdefault(mockup.capture, []).append(mockup)
+    written = []
+    for capture, mockups in by_capture.items():
+        metadata, snapshots, records = mockup_peak_records(folder / capture)
+        for mockup in mockups:
+            path = folder / flamegraph_name(mockup)
+            origin = profiled.summary.started_unix
+            start = (origin + mockup.started_seconds) * 1000
+            end = (origin + mockup.finished_seconds) * 1000
+            reporter = FlameGraphReporter.from_snapshot(
+                records[mockup.index],
+                memory_records=[s for s in snapshots if start <= s.time <= end] or snapshots,
+                native_traces=False,
+            )
+            own = dataclasses.replace(
+                metadata, peak_memory=mockup.heap_peak_bytes, total_allocations=mockup.allocations
+            )
+            with path.open("w") as file:
+                reporter.render(
+                    file,
+                    own,
+                    show_memory_leaks=False,
+                    merge_threads=True,
+                    inverted=False,
+                    no_web=no_web,
+                )
+            written.append(path)
+    written.append(_run_flamegraph(folder, no_web))
+    return written
+
+
+def _run_flamegraph(folder: Path, no_web: bool) -> Path:
+    path = folder / RUN_FLAMEGRAPH
+    command = [sys.executable, "-m", "memray", "flamegraph", "--force", "--output", str(path)]
+    command += ["--no-web"] if no_web else []
+    subprocess.run(
+        [*command, str(folder / RUN_CAPTURE)], check=True, capture_output=True, text=True
+    )
+    return path
+
+
+def format_profile(profiled: ProfiledRun) -> str:
+    """The per-mockup table (MB are 2^20 bytes) with what heap and RSS each mean."""
+    s = profiled.summary
+    lines = [
+        f"{s.mode}, {s.workers} worker(s), release_memory={s.release_memory}: "
+        f"{s.wall_seconds:.2f} s, heap peak {s.heap_peak_bytes / MIB:.1f} MB"
+        + ("" if s.heap_peak_exact else " (summed over processes)")
+        + f", peak RSS {s.peak_rss_bytes / MIB:.1f} MB, RSS after {s.rss_after_bytes / MIB:.1f} MB",
+        f"{'#':>3}  {'template':<16} {'s':>6} {'heap peak':>9} {'allocated':>9} "
+        f"{'leaked':>8} {'RSS before':>10} {'RSS peak':>9} {'RSS after':>9}",
+    ]
+    for m in profiled.mockups:
+        lines.append(
+            f"{m.index:>3}  {m.template:<16} {m.seconds:>6.2f} {m.heap_peak_bytes / MIB:>9.1f} "
+            f"{m.allocated_bytes / MIB:>9.1f} {m.leaked_bytes / MIB:>8.2f} "
+            f"{m.rss_before_bytes / MIB:>10.1f} {m.rss_peak_bytes / MIB:>9.1f} "
+            f"{m.rss_after_bytes / MIB:>9.1f}" + ("" if m.rss_exact else " (RSS shared)")
+        )
+    leaks = [s for s in profiled.site_rows if s.kind == "leaked" and s.bytes >= REPORTED_LEAK_BYTES]
+    for site in sorted(leaks, key=lambda site: -site.bytes)[:5]:
+        lines.append(
+            f"leaked by mockup {site.index}: {site.bytes / MIB:.2f} MB at {site.location} "
+            f"({site.function})"
+        )
+    lines.append(HEAP_VERSUS_RSS)
+    return "\n".join(lines)
