@@ -1,0 +1,258 @@
+"""Etsy's API as this project uses it, on top of etsy-python: a few calls, dataclasses back.
+
+Before each call the access token is refreshed if it expires within five minutes; a 401 gets
+one refresh and one more try. Every refresh is saved at once, because Etsy rotates the
+refresh token each time.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import requests
+from etsy_python.v3.enums.Listing import State
+from etsy_python.v3.exceptions.RequestException import RequestException
+from etsy_python.v3.resources.Listing import ListingResource
+from etsy_python.v3.resources.ListingImage import ListingImageResource
+from etsy_python.v3.resources.Response import Response
+from etsy_python.v3.resources.Session import EtsyClient
+from etsy_python.v3.resources.User import UserResource
+
+from etsy_sync.config import EtsyConfig
+from etsy_sync.errors import EtsyApiError, NotConnected, RateLimited, ReconnectNeeded
+from etsy_sync.etsy_python_gaps import authenticate, form_patch, point_at, upload_request
+from etsy_sync.tokens import Tokens, TokenStore
+from etsy_sync.transport import CallRecorder, EtsyTransport, RetryPolicy
+
+REFRESH_MARGIN_SECONDS = 300
+LISTINGS_PAGE = 100
+LISTING_STATES = ("draft", "active", "inactive")
+CONNECT_HOW = "`python -m etsy_sync auth` or Connect on the dashboard"
+
+
+@dataclass(frozen=True)
+class Shop:
+    user_id: int
+    shop_id: int
+
+
+@dataclass(frozen=True)
+class Listing:
+    listing_id: int
+    title: str
+    state: str
+    url: str
+
+
+@dataclass(frozen=True)
+class EtsyImage:
+    listing_image_id: int
+    rank: int
+    alt_text: str
+    width: int | None
+    height: int | None
+    url_75x75: str
+    url_570xN: str
+    url_fullxfull: str
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any]) -> EtsyImage:
+        return cls(
+            listing_image_id=int(data["listing_image_id"]),
+            rank=int(data.get("rank") or 0),
+            alt_text=data.get("alt_text") or "",
+            width=data.get("full_width"),
+            height=data.get("full_height"),
+            url_75x75=data.get("url_75x75", ""),
+            url_570xN=data.get("url_570xN", ""),
+            url_fullxfull=data.get("url_fullxfull", ""),
+        )
+
+
+class EtsyApi:
+    def __init__(
+        self,
+        config: EtsyConfig,
+        policy: RetryPolicy | None = None,
+        on_call: CallRecorder | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.config = config
+        self.policy = policy or RetryPolicy()
+        self.transport = EtsyTransport(self.policy, on_call)
+        self.store = TokenStore(config.token_file)
+        self.clock = clock
+        self._client: EtsyClient | None = None
+        self._shop: Shop | None = None
+
+    def shop(self) -> Shop:
+        if self._shop is None:
+            me = self._call("read your Etsy account", lambda c: UserResource(c).get_me())
+            if not me.get("shop_id"):
+                raise EtsyApiError("this Etsy account has no shop")
+            self._shop = Shop(user_id=int(me["user_id"]), shop_id=int(me["shop_id"]))
+        return self._shop
+
+    def listings(self, state: str) -> list[Listing]:
+        shop_id = self.shop().shop_id
+        found: list[Listing] = []
+        while True:
+            offset = len(found)
+            page = self._call(
+                f"list the shop's {state} listings",
+                lambda c, offset=offset: ListingResource(c).get_listings_by_shop(
+                    shop_id, state=State(state), limit=LISTINGS_PAGE, offset=offset
+                ),
+            )
+            results = page.get("results") or []
+            found += [_listing(item) for item in results]
+            if not results or len(found) >= int(page.get("count") or 0):
+                return found
+
+    def listing_images(self, listing_id: int) -> list[EtsyImage]:
+        page = self._call(
+            f"read the images of listing {listing_id}",
+            lambda c: ListingImageResource(c).get_listing_images(listing_id),
+        )
+        images = [EtsyImage.from_api(item) for item in page.get("results") or []]
+        return sorted(images, key=lambda image: image.rank)
+
+    def upload_image(
+        self,
+        listing_id: int,
+        image: bytes,
+        filename: str,
+        rank: int,
+        overwrite: bool,
+        alt_text: str,
+    ) -> EtsyImage:
+        shop_id = self.shop().shop_id
+        request = upload_request(image, filename, rank, overwrite, alt_text)
+        created = self._call(
+            f"upload {filename} to listing {listing_id}",
+            lambda c: ListingImageResource(c).upload_listing_image(shop_id, listing_id, request),
+        )
+        return EtsyImage.from_api(created)
+
+    def set_image_order(self, listing_id: int, image_ids: list[int]) -> None:
+        shop_id = self.shop().shop_id
+        path = f"/shops/{shop_id}/listings/{listing_id}"
+        self._call(
+            f"reorder the images of listing {listing_id}",
+            lambda c: form_patch(c, path, {"image_ids": image_ids}),
+        )
+
+    def _call(self, operation: str, send: Callable[[EtsyClient], Response]) -> Any:
+        point_at(self.config)
+        client = self._etsy_client()
+        if self._current_tokens(client).expires_within(REFRESH_MARGIN_SECONDS, self.clock()):
+            self._refresh(client)
+        try:
+            return self._send(operation, send, client)
+        except _Unauthorized:
+            self._refresh(client)
+        try:
+            return self._send(operation, send, client)
+        except _Unauthorized:
+            raise ReconnectNeeded(
+                f"Etsy refused the saved connection; reconnect with {CONNECT_HOW}"
+            ) from None
+
+    def _send(
+        self, operation: str, send: Callable[[EtsyClient], Response], client: EtsyClient
+    ) -> Any:
+        try:
+            return send(client).message
+        except RequestException as error:
+            if error.code == 401:
+                raise _Unauthorized() from None
+            raise _api_error(operation, error) from None
+        except requests.RequestException as error:
+            raise EtsyApiError(
+                f"{operation}: could not reach Etsy ({type(error).__name__}) after retries"
+            ) from None
+
+    def _etsy_client(self) -> EtsyClient:
+        if self._client is None:
+            tokens = self.store.load()
+            if tokens is None:
+                raise NotConnected(f"not connected to Etsy: connect with {CONNECT_HOW}")
+            client = EtsyClient(
+                self.config.keystring,
+                tokens.access_token,
+                tokens.refresh_token,
+                datetime.fromtimestamp(tokens.expires_at, UTC),
+                sync_refresh=self._save_refreshed,
+            )
+            authenticate(client, self.config, self.transport)
+            self._client = client
+        return self._client
+
+    def _refresh(self, client: EtsyClient) -> None:
+        """Refresh once, unless another process just did: then use what it saved."""
+        with self.store.locked():
+            saved = self.store.load()
+            if saved is None:
+                raise NotConnected(
+                    f"the saved Etsy connection is gone; reconnect with {CONNECT_HOW}"
+                )
+            fresh = not saved.expires_within(REFRESH_MARGIN_SECONDS, self.clock())
+            if saved.access_token != client.access_token and fresh:
+                _use_tokens(client, saved)
+                return
+            client.refresh_token = saved.refresh_token
+            try:
+                client.update_token()
+            except RequestException as error:
+                if error.error == "invalid_grant" or error.code in (400, 401):
+                    raise ReconnectNeeded(
+                        f"Etsy no longer accepts the saved connection ({error.error}); "
+                        f"reconnect with {CONNECT_HOW}"
+                    ) from None
+                raise _api_error("refresh the Etsy connection", error) from None
+            except requests.RequestException as error:
+                raise EtsyApiError(
+                    f"refresh the Etsy connection: could not reach Etsy ({type(error).__name__})"
+                ) from None
+
+    def _save_refreshed(self, access_token: str, refresh_token: str, expiry: datetime) -> None:
+        self.store.save(Tokens(access_token, refresh_token, expiry.timestamp()))
+
+    @staticmethod
+    def _current_tokens(client: EtsyClient) -> Tokens:
+        expiry = EtsyClient.ensure_utc(client.expiry)
+        return Tokens(client.access_token, client.refresh_token, expiry.timestamp())
+
+
+class _Unauthorized(Exception):
+    pass
+
+
+def _use_tokens(client: EtsyClient, tokens: Tokens) -> None:
+    client.access_token = tokens.access_token
+    client.refresh_token = tokens.refresh_token
+    client.expiry = datetime.fromtimestamp(tokens.expires_at, UTC)
+    client.session.headers["Authorization"] = f"Bearer {tokens.access_token}"
+
+
+def _listing(data: dict[str, Any]) -> Listing:
+    return Listing(
+        listing_id=int(data["listing_id"]),
+        title=data.get("title") or "",
+        state=data.get("state") or "",
+        url=data.get("url") or "",
+    )
+
+
+def _api_error(operation: str, error: RequestException) -> EtsyApiError:
+    if error.code == 429:
+        return RateLimited(
+            f"{operation}: Etsy is still rate limiting after the allowed retries; try again later",
+            429,
+        )
+    detail = error.error_description or error.error or "no details"
+    return EtsyApiError(f"{operation}: Etsy answered {error.code} ({detail})", error.code)

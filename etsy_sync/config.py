@@ -1,0 +1,94 @@
+"""Where Etsy is and who we are to it: read from the environment or .streamlit/secrets.toml.
+
+The environment wins over the secrets file. Secrets are kept out of `repr`, so a config
+printed in a log or an error shows no keystring, shared secret or token.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+from etsy_sync.errors import ConfigError
+
+DEFAULT_API_BASE = "https://api.etsy.com"
+DEFAULT_CONNECT_URL = "https://www.etsy.com/oauth/connect"
+DEFAULT_SECRETS_FILE = Path(".streamlit") / "secrets.toml"
+APP_NAME = "mockup-lab"
+TOKEN_FILE_NAME = "etsy-token.json"
+MANIFEST_FILE_NAME = "etsy-sync.sqlite3"
+
+REQUIRED = ("ETSY_KEYSTRING", "ETSY_SHARED_SECRET")
+
+
+@dataclass(frozen=True)
+class EtsyConfig:
+    keystring: str = field(repr=False)
+    shared_secret: str = field(repr=False)
+    redirect_uri: str | None = None
+    api_base: str = DEFAULT_API_BASE
+    connect_url: str = DEFAULT_CONNECT_URL
+    token_file: Path = field(default_factory=lambda: default_data_dir() / TOKEN_FILE_NAME)
+    manifest_file: Path = field(default_factory=lambda: default_data_dir() / MANIFEST_FILE_NAME)
+
+    @property
+    def api_key(self) -> str:
+        """The `x-api-key` header value Etsy requires on every call."""
+        return f"{self.keystring}:{self.shared_secret}"
+
+    @property
+    def request_url(self) -> str:
+        return f"{self.api_base.rstrip('/')}/v3/application"
+
+    @property
+    def token_url(self) -> str:
+        return f"{self.api_base.rstrip('/')}/v3/public/oauth/token"
+
+    @property
+    def pending_connects_file(self) -> Path:
+        return self.token_file.with_name(self.token_file.stem + "-connects.json")
+
+
+def default_data_dir() -> Path:
+    return platformdirs.user_data_path(APP_NAME)
+
+
+def load_config(
+    environ: Mapping[str, str] | None = None, secrets_file: Path | None = None
+) -> EtsyConfig:
+    """The config from `environ` (default: the process environment), then the secrets file."""
+    values = _read_secrets(secrets_file if secrets_file is not None else DEFAULT_SECRETS_FILE)
+    values.update({k: v for k, v in (os.environ if environ is None else environ).items() if v})
+    missing = [name for name in REQUIRED if not values.get(name)]
+    if missing:
+        raise ConfigError(
+            f"Etsy is not configured: set {' and '.join(missing)} in the environment "
+            f"or in {DEFAULT_SECRETS_FILE}"
+        )
+    data_dir = default_data_dir()
+    return EtsyConfig(
+        keystring=values["ETSY_KEYSTRING"],
+        shared_secret=values["ETSY_SHARED_SECRET"],
+        redirect_uri=values.get("ETSY_REDIRECT_URI") or None,
+        api_base=values.get("ETSY_API_BASE") or DEFAULT_API_BASE,
+        connect_url=values.get("ETSY_CONNECT_URL") or DEFAULT_CONNECT_URL,
+        token_file=Path(values.get("ETSY_TOKEN_FILE") or data_dir / TOKEN_FILE_NAME),
+        manifest_file=Path(values.get("ETSY_MANIFEST_FILE") or data_dir / MANIFEST_FILE_NAME),
+    )
+
+
+def _read_secrets(path: Path) -> dict[str, str]:
+    """Top-level `ETSY_*` strings of a Streamlit secrets file; absent file, no values."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as error:
+        # The parser's message may quote the line, which may hold a secret.
+        raise ConfigError(f"{path} cannot be read as TOML ({type(error).__name__})") from None
+    return {k: str(v) for k, v in data.items() if k.startswith("ETSY_") and isinstance(v, str)}

@@ -1,0 +1,78 @@
+"""What etsy-python 1.2.3 gets wrong or leaves out, covered here so the rest can trust it.
+
+- Its URLs are class attributes of `Env.Production`, with no setting: `point_at` sets them.
+- It sends the bare keystring in `x-api-key`; Etsy wants `keystring:shared_secret`
+  (the refresh request's `client_id` stays the bare keystring): `authenticate`.
+- It has no timeouts and no retries: `authenticate` mounts our transport.
+- Its multipart upload sends booleans as `True`/`False` and the image as a nameless part:
+  `upload_request`.
+- Its `updateListing` sends JSON; the spec takes a form: `form_patch`.
+- `EtsyOAuth(code_verifier=...)` throws the given verifier away: `oauth_with_verifier`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from etsy_python.v3.auth.OAuth import EtsyOAuth
+from etsy_python.v3.common import Env
+from etsy_python.v3.models.Listing import UploadListingImageRequest
+from etsy_python.v3.resources.Response import Response
+from etsy_python.v3.resources.Session import EtsyClient
+
+from etsy_sync.config import EtsyConfig
+from etsy_sync.transport import EtsyTransport, mount
+
+
+def point_at(config: EtsyConfig) -> None:
+    """Aim etsy-python's module-wide URLs at `config`'s Etsy (the fake one, in the tests)."""
+    Env.Production.request_url = config.request_url
+    Env.Production.token_url = config.token_url
+    Env.Production.authorization_url = config.connect_url
+
+
+def authenticate(client: EtsyClient, config: EtsyConfig, transport: EtsyTransport) -> None:
+    client.session.headers["x-api-key"] = config.api_key
+    mount(client.session, transport)
+
+
+def upload_request(
+    image: bytes,
+    filename: str,
+    rank: int,
+    overwrite: bool,
+    alt_text: str,
+    content_type: str = "image/jpeg",
+) -> UploadListingImageRequest:
+    request = UploadListingImageRequest(
+        image_bytes=image, rank=rank, overwrite=overwrite, alt_text=alt_text
+    )
+    request.file = {"image": (filename, image, content_type)}
+    request.data = {
+        key: _form_value(value) for key, value in request.data.items() if value is not None
+    }
+    return request
+
+
+def form_patch(client: EtsyClient, path: str, fields: dict[str, Any]) -> Response:
+    """PATCH `fields` as application/x-www-form-urlencoded (lists as repeated keys)."""
+    url = f"{Env.Production.request_url}{path}"
+    response = client.session.patch(url, data={k: _form_value(v) for k, v in fields.items()})
+    return client._process_request(response)
+
+
+def oauth_with_verifier(
+    config: EtsyConfig, scopes: list[str], state: str, code_verifier: str
+) -> EtsyOAuth:
+    oauth = EtsyOAuth(config.keystring, config.redirect_uri or "", scopes=scopes, state=state)
+    oauth.code_verifier = code_verifier
+    oauth.code_challenge = EtsyOAuth._generate_challenge(code_verifier)
+    return oauth
+
+
+def _form_value(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return [_form_value(item) for item in value]
+    return value

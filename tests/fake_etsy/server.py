@@ -1,0 +1,437 @@
+"""The fake Etsy: a real HTTP server on 127.0.0.1, stateful, judged by Etsy's own spec.
+
+Start it with `with FakeEtsy.running() as etsy:`; point the client at `etsy.api_base` and
+`etsy.connect_url`. Every request is checked against the spec (`etsy.violations` collects
+what failed, for the test to assert empty), then the API key, the bearer token and its
+scopes, Etsy's rate limits, and any fault the test injected with `etsy.inject(...)`.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from tests.fake_etsy.spec import EtsySpec, Operation, SpecRequest, SpecResponse, SpecViolation
+from tests.fake_etsy.spec import etsy_spec as load_etsy_spec
+from tests.fake_etsy.state import Clock, EtsyRefusal, EtsyState, FakeListing
+
+KEYSTRING = "fakekeystring1234567890ab"
+SHARED_SECRET = "fakesharedsecret42"
+REDIRECT_URI = "https://mockup-lab.example/etsy"
+TOKEN_PATH = "/v3/public/oauth/token"
+CONNECT_PATH = "/oauth/connect"
+TOKEN_OPERATION = "token"
+
+FAULT_KINDS = ("429", "500", "slow", "drop-before", "drop-after", "crash-before", "crash-after")
+
+
+@dataclass
+class Fault:
+    operation: str
+    kind: str
+    times: int
+    skip: int
+    retry_after: int
+    delay: float
+    action: Callable[[], None] | None
+
+
+@dataclass(frozen=True)
+class Seen:
+    """A request the fake received, and how it answered (None: no answer, dropped)."""
+
+    operation: str
+    method: str
+    path: str
+    status: int | None
+    headers: dict[str, str]
+    form: dict[str, Any]
+
+
+@dataclass
+class Reply:
+    status: int
+    body: dict | None
+    headers: dict[str, str]
+
+
+DROP = Reply(0, None, {})
+
+
+class FakeEtsy:
+    def __init__(self) -> None:
+        self.clock = Clock()
+        self.state = EtsyState(KEYSTRING, SHARED_SECRET, REDIRECT_URI, self.clock)
+        self.spec: EtsySpec = load_etsy_spec()
+        self.violations: list[str] = []
+        self.seen: list[Seen] = []
+        self.per_second_limit = 150
+        self.per_day_limit = 100_000
+        self._faults: list[Fault] = []
+        self._lock = threading.RLock()
+        self._second = 0
+        self._this_second = 0
+        self._today = 0
+        self._server: ThreadingHTTPServer | None = None
+
+    @classmethod
+    @contextmanager
+    def running(cls) -> Iterator[FakeEtsy]:
+        fake = cls()
+        server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        server.daemon_threads = True
+        server.fake = fake  # type: ignore[attr-defined]
+        fake._server = server
+        thread = threading.Thread(
+            target=server.serve_forever, args=(0.02,), name="fake-etsy", daemon=True
+        )
+        thread.start()
+        try:
+            yield fake
+        finally:
+            server.shutdown()
+            server.server_close()
+            thread.join(timeout=5)
+
+    @property
+    def api_base(self) -> str:
+        assert self._server is not None
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def connect_url(self) -> str:
+        return self.api_base + CONNECT_PATH
+
+    # What the tests set up and look at
+
+    def add_listing(self, title: str = "Art print", state: str = "draft", images: int = 0):
+        with self._lock:
+            return self.state.add_listing(title, state, images)
+
+    def listing(self, listing_id: int) -> FakeListing:
+        return self.state.listings[listing_id]
+
+    def grant_tokens(self, scopes: str = "listings_r listings_w shops_r") -> dict:
+        with self._lock:
+            return self.state.grant_directly(frozenset(scopes.split()))
+
+    def inject(
+        self,
+        operation: str,
+        kind: str,
+        times: int = 1,
+        skip: int = 0,
+        retry_after: int = 1,
+        delay: float = 0.0,
+        action: Callable[[], None] | None = None,
+    ) -> None:
+        """Make the next `times` calls of `operation` (after `skip` more) fail as `kind`.
+
+        429 (with `retry_after`) and 500 answer without doing anything; slow waits `delay`
+        seconds, then serves; drop-before closes the connection without serving, drop-after
+        serves then closes without answering; crash-before and crash-after are those two
+        that also call `action` (which kills the client) before closing.
+        """
+        assert kind in FAULT_KINDS, kind
+        with self._lock:
+            self._faults.append(Fault(operation, kind, times, skip, retry_after, delay, action))
+
+    def calls(self, operation: str) -> list[Seen]:
+        return [seen for seen in self.seen if seen.operation == operation]
+
+    # Serving
+
+    def handle(self, method: str, raw_path: str, headers: list[tuple[str, str]], body: bytes):
+        url = urlsplit(raw_path)
+        header_map = {k.lower(): v for k, v in headers}
+        if url.path == CONNECT_PATH and method == "GET":
+            return self._connect(dict(parse_qsl(url.query)))
+        if url.path == TOKEN_PATH and method == "POST":
+            return self._answer(TOKEN_OPERATION, method, url.path, header_map, {}, body)
+        request = SpecRequest(method, url.path, url.query, headers, body or None)
+        try:
+            operation = self.spec.check_request(request)
+        except SpecViolation as violation:
+            self.violations += [f"{method} {url.path}: {m}" for m in violation.messages]
+            self._remember(Seen("?", method, url.path, 400, header_map, {}))
+            return Reply(400, {"error": str(violation)}, {})
+        reply = self._answer(operation, method, url.path, header_map, request, body)
+        if reply is not DROP and reply.status != 429:
+            response = SpecResponse(reply.status, json.dumps(reply.body).encode())
+            errors = self.spec.check_response(request, response)
+            self.violations += [f"answer to {method} {url.path}: {e}" for e in errors]
+        return reply
+
+    def _answer(
+        self,
+        operation: Operation | str,
+        method: str,
+        path: str,
+        headers: dict[str, str],
+        request: SpecRequest | dict,
+        body: bytes,
+    ) -> Reply:
+        name = operation if isinstance(operation, str) else operation.operation_id
+        if isinstance(operation, str):
+            form = _token_form_without_secrets(headers.get("content-type", ""), body)
+        else:
+            form = _loggable(operation.body)
+        fault = self._take_fault(name)
+        limits: dict[str, str] = {}
+        try:
+            if name != TOKEN_OPERATION:
+                limits = self._count_request()
+            if fault is not None and fault.kind == "crash-before" and fault.action is not None:
+                fault.action()
+            if fault is not None and fault.kind in ("429", "500", "drop-before", "crash-before"):
+                reply = _fault_reply(fault)
+            else:
+                if fault is not None and fault.kind == "slow":
+                    time.sleep(fault.delay)
+                with self._lock:
+                    reply = self._serve(operation, headers, body)
+                if fault is not None and fault.kind in ("drop-after", "crash-after"):
+                    if fault.action is not None:
+                        fault.action()
+                    reply = DROP
+        except _OverRateLimit as over:
+            limits = over.limits
+            reply = Reply(429, {"error": "Too many requests"}, {"retry-after": "1"})
+        except EtsyRefusal as refusal:
+            reply = Reply(refusal.status, refusal.body(), {})
+        if reply is not DROP:
+            reply.headers.update(limits)
+        self._remember(Seen(name, method, path, reply.status or None, headers, form))
+        return reply
+
+    def _serve(self, operation: Operation | str, headers: dict[str, str], body: bytes) -> Reply:
+        if isinstance(operation, str):
+            return self._token(headers, body)
+        self._check_api_key(headers.get("x-api-key"))
+        if operation.operation_id == "ping":
+            return Reply(200, {"application_id": 1}, {})
+        user_id = self.state.user_id
+        if operation.scopes:  # else a public call: the API key is enough
+            user_id = self.state.bearer(headers.get("authorization"), operation.scopes)
+        handler = getattr(self, "_op_" + operation.operation_id, None)
+        if handler is None:
+            raise EtsyRefusal(501, f"the fake does not implement {operation.operation_id}")
+        return handler(operation, user_id)
+
+    def _check_api_key(self, api_key: str | None) -> None:
+        if api_key == f"{KEYSTRING}:{SHARED_SECRET}":
+            return
+        if api_key == KEYSTRING:
+            raise EtsyRefusal(403, "Shared secret is required in x-api-key header")
+        raise EtsyRefusal(401, "Invalid API key")
+
+    def _count_request(self) -> dict[str, str]:
+        with self._lock:
+            return self._count_request_locked()
+
+    def _count_request_locked(self) -> dict[str, str]:
+        second = int(self.clock())
+        if second != self._second:
+            self._second, self._this_second = second, 0
+        self._this_second += 1
+        self._today += 1
+        remaining_second = max(0, self.per_second_limit - self._this_second)
+        remaining_today = max(0, self.per_day_limit - self._today)
+        limits = {
+            "x-limit-per-second": str(self.per_second_limit),
+            "x-remaining-this-second": str(remaining_second),
+            "x-limit-per-day": str(self.per_day_limit),
+            "x-remaining-today": str(remaining_today),
+        }
+        if self._this_second > self.per_second_limit or self._today > self.per_day_limit:
+            raise _OverRateLimit(limits)
+        return limits
+
+    def _take_fault(self, operation: str) -> Fault | None:
+        with self._lock:
+            for fault in self._faults:
+                if fault.operation != operation:
+                    continue
+                if fault.skip > 0:
+                    fault.skip -= 1
+                    return None
+                fault.times -= 1
+                if fault.times == 0:
+                    self._faults.remove(fault)
+                return fault
+        return None
+
+    def _remember(self, seen: Seen) -> None:
+        with self._lock:
+            self.seen.append(seen)
+
+    # OAuth
+
+    def _connect(self, query: dict[str, str]) -> Reply:
+        if query.get("client_id") != KEYSTRING or query.get("redirect_uri") != REDIRECT_URI:
+            return Reply(400, {"error": "unknown client_id or redirect_uri"}, {})
+        scopes = frozenset(query.get("scope", "").split())
+        problems = [
+            query.get("response_type") != "code" and "response_type must be code",
+            not (scopes and scopes <= self.spec.oauth_scopes) and "scope must list known scopes",
+            not query.get("state") and "state is required",
+            query.get("code_challenge_method") != "S256" and "code_challenge_method must be S256",
+            len(query.get("code_challenge", "")) != 43 and "code_challenge must be S256 (43)",
+        ]
+        problems = [p for p in problems if p]
+        if problems:
+            self.violations.append(f"connect: {problems}")
+            error = {"error": "invalid_request", "error_description": problems[0]}
+            return _redirect(REDIRECT_URI, {**error, "state": query.get("state", "")})
+        with self._lock:
+            code = self.state.authorize(REDIRECT_URI, scopes, query["code_challenge"])
+        return _redirect(REDIRECT_URI, {"code": code, "state": query["state"]})
+
+    def _token(self, headers: dict[str, str], body: bytes) -> Reply:
+        if "x-api-key" in headers:
+            self._check_api_key(headers["x-api-key"])
+        form = _token_form(headers.get("content-type", ""), body)
+        grant_type = form.get("grant_type")
+        if grant_type == "authorization_code":
+            return Reply(200, self.state.exchange_code(form), {})
+        if grant_type == "refresh_token":
+            return Reply(200, self.state.refresh(form), {})
+        raise EtsyRefusal(400, "unsupported_grant_type", str(grant_type))
+
+    # Operations (named after the spec's operationId)
+
+    def _op_getMe(self, operation: Operation, user_id: int) -> Reply:
+        return Reply(200, {"user_id": user_id, "shop_id": self.state.shop_id}, {})
+
+    def _op_getListingsByShop(self, operation: Operation, user_id: int) -> Reply:
+        if operation.path_params["shop_id"] != self.state.shop_id:
+            raise EtsyRefusal(403, "You do not have permission to view this shop's listings")
+        state = operation.query.get("state", "active")
+        found = [item for item in self.state.listings.values() if item.state == state]
+        offset, limit = operation.query.get("offset", 0), operation.query.get("limit", 25)
+        page = [item.to_api() for item in found[offset : offset + limit]]
+        return Reply(200, {"count": len(found), "results": page}, {})
+
+    def _op_getListingImages(self, operation: Operation, user_id: int) -> Reply:
+        listing = self.state.listings.get(operation.path_params["listing_id"])
+        if listing is None:
+            raise EtsyRefusal(404, "Listing not found")
+        results = [
+            image.to_api(listing.listing_id, rank)
+            for rank, image in enumerate(listing.images, start=1)
+        ]
+        return Reply(200, {"count": len(results), "results": results}, {})
+
+    def _op_uploadListingImage(self, operation: Operation, user_id: int) -> Reply:
+        params = operation.path_params
+        listing = self.state.listing_of_shop(params["shop_id"], params["listing_id"])
+        part = operation.files.get("image")
+        if part is None:
+            raise EtsyRefusal(400, "image or listing_image_id is required")
+        if not part.filename or part.content_type not in ("image/jpeg", "image/png", "image/gif"):
+            raise EtsyRefusal(400, "image must be a file with a name and an image type")
+        body = operation.body
+        image, rank = self.state.upload(
+            listing,
+            part.data,
+            part.filename,
+            rank=body.get("rank", 1),
+            overwrite=body.get("overwrite", False),
+            alt_text=body.get("alt_text", ""),
+        )
+        return Reply(201, image.to_api(listing.listing_id, rank), {})
+
+    def _op_updateListing(self, operation: Operation, user_id: int) -> Reply:
+        params = operation.path_params
+        listing = self.state.listing_of_shop(params["shop_id"], params["listing_id"])
+        unsupported = set(operation.body) - {"image_ids"}
+        if unsupported:
+            raise EtsyRefusal(501, f"the fake only updates image_ids, not {sorted(unsupported)}")
+        if "image_ids" in operation.body:
+            self.state.reorder(listing, list(operation.body["image_ids"]))
+        return Reply(200, listing.to_api(), {})
+
+
+class _OverRateLimit(Exception):
+    def __init__(self, limits: dict[str, str]) -> None:
+        super().__init__("over Etsy's rate limit")
+        self.limits = limits
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # else headers and body wait on each other's ACK (40 ms)
+
+    def do_GET(self) -> None:
+        self._handle()
+
+    do_POST = do_PATCH = do_PUT = do_DELETE = do_GET
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def _handle(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        fake: FakeEtsy = self.server.fake  # type: ignore[attr-defined]
+        try:
+            reply = fake.handle(self.command, self.path, list(self.headers.items()), body)
+        except Exception as error:  # a bug in the fake: answer, and fail the test
+            fake.violations.append(f"the fake failed: {error!r}")
+            reply = Reply(500, {"error": "fake Etsy failed"}, {})
+        if reply is DROP:
+            self.close_connection = True
+            return
+        data = b"" if reply.body is None else json.dumps(reply.body).encode()
+        try:
+            self.send_response(reply.status)
+            for name, value in reply.headers.items():
+                self.send_header(name, value)
+            if reply.body is not None:
+                self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
+
+def _fault_reply(fault: Fault) -> Reply:
+    if fault.kind == "429":
+        return Reply(429, {"error": "Too many requests"}, {"retry-after": str(fault.retry_after)})
+    if fault.kind == "500":
+        return Reply(500, {"error": "Internal server error"}, {})
+    return DROP
+
+
+def _redirect(uri: str, query: dict[str, str]) -> Reply:
+    return Reply(302, None, {"Location": f"{uri}?{urlencode(query)}"})
+
+
+def _token_form(content_type: str, body: bytes) -> dict[str, str]:
+    if content_type.startswith("application/json"):
+        data = json.loads(body or b"{}")
+        return {k: str(v) for k, v in data.items()}
+    if content_type.startswith("application/x-www-form-urlencoded"):
+        return dict(parse_qsl(body.decode()))
+    raise EtsyRefusal(400, "invalid_request", f"unsupported content type {content_type!r}")
+
+
+def _token_form_without_secrets(content_type: str, body: bytes) -> dict[str, Any]:
+    try:
+        form = _token_form(content_type, body)
+    except (EtsyRefusal, ValueError):
+        return {}
+    return {k: v for k, v in form.items() if k in ("grant_type", "client_id", "redirect_uri")}
+
+
+def _loggable(body: dict[str, Any]) -> dict[str, Any]:
+    return {k: (f"<{len(v)} bytes>" if isinstance(v, bytes) else v) for k, v in body.items()}

@@ -1,0 +1,315 @@
+"""What the fake Etsy knows: one seller, their shop's listings and images, and OAuth grants."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import itertools
+import secrets
+import time
+from dataclasses import dataclass, field
+
+from PIL import Image
+
+MAX_IMAGES = 10
+ACCESS_TOKEN_SECONDS = 3600
+AUTH_CODE_SECONDS = 300
+
+
+class EtsyRefusal(Exception):
+    """An answer Etsy gives instead of doing what was asked."""
+
+    def __init__(self, status: int, error: str, description: str = "") -> None:
+        super().__init__(f"{status} {error}: {description}")
+        self.status = status
+        self.error = error
+        self.description = description
+
+    def body(self) -> dict:
+        body = {"error": self.error}
+        if self.description:
+            body["error_description"] = self.description
+        return body
+
+
+class Clock:
+    """Real time, plus whatever the tests add: a recorded sleep moves the fake's time too."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += seconds
+
+
+@dataclass
+class FakeImage:
+    listing_image_id: int
+    sha256: str
+    width: int
+    height: int
+    alt_text: str
+    filename: str
+    created: int
+
+    def to_api(self, listing_id: int, rank: int) -> dict:
+        base = f"https://i.etsystatic.com/fake/{self.listing_image_id}"
+        return {
+            "listing_id": listing_id,
+            "listing_image_id": self.listing_image_id,
+            "hex_code": None,
+            "red": None,
+            "green": None,
+            "blue": None,
+            "hue": None,
+            "saturation": None,
+            "brightness": None,
+            "is_black_and_white": None,
+            "creation_tsz": self.created,
+            "created_timestamp": self.created,
+            "rank": rank,
+            "url_75x75": f"{base}/il_75x75.jpg",
+            "url_170x135": f"{base}/il_170x135.jpg",
+            "url_570xN": f"{base}/il_570xN.jpg",
+            "url_fullxfull": f"{base}/il_fullxfull.jpg",
+            "full_height": self.height,
+            "full_width": self.width,
+            "alt_text": self.alt_text,
+        }
+
+
+@dataclass
+class FakeListing:
+    listing_id: int
+    shop_id: int
+    user_id: int
+    title: str
+    state: str
+    created: int
+    images: list[FakeImage] = field(default_factory=list)
+
+    def to_api(self) -> dict:
+        return {
+            "listing_id": self.listing_id,
+            "user_id": self.user_id,
+            "shop_id": self.shop_id,
+            "title": self.title,
+            "description": "",
+            "state": self.state,
+            "creation_timestamp": self.created,
+            "created_timestamp": self.created,
+            "ending_timestamp": self.created + 120 * 86400,
+            "original_creation_timestamp": self.created,
+            "last_modified_timestamp": self.created,
+            "updated_timestamp": self.created,
+            "quantity": 1,
+            "url": f"https://www.etsy.com/listing/{self.listing_id}",
+            "num_favorers": 0,
+            "is_taxable": True,
+            "listing_type": "physical",
+            "tags": [],
+            "materials": [],
+        }
+
+
+@dataclass
+class Grant:
+    user_id: int
+    scopes: frozenset[str]
+    refresh_token: str
+    revoked: bool = False
+
+
+@dataclass
+class AccessToken:
+    grant: Grant
+    expires_at: float
+
+
+@dataclass
+class AuthCode:
+    user_id: int
+    redirect_uri: str
+    code_challenge: str
+    scopes: frozenset[str]
+    expires_at: float
+    used: bool = False
+
+
+class EtsyState:
+    def __init__(self, keystring: str, shared_secret: str, redirect_uri: str, clock: Clock):
+        self.keystring = keystring
+        self.shared_secret = shared_secret
+        self.redirect_uri = redirect_uri
+        self.clock = clock
+        self.user_id = 40123456
+        self.shop_id = 30765432
+        self.listings: dict[int, FakeListing] = {}
+        self.codes: dict[str, AuthCode] = {}
+        self.access_tokens: dict[str, AccessToken] = {}
+        self.grants_by_refresh: dict[str, Grant] = {}
+        self.misrank_uploads = False
+        self.uploads_stored = 0
+        self._listing_ids = itertools.count(1_500_000_001)
+        self._image_ids = itertools.count(6_100_000_001)
+
+    # Listings and images
+
+    def add_listing(self, title: str, state: str, images: int) -> FakeListing:
+        now = int(self.clock())
+        listing = FakeListing(
+            next(self._listing_ids), self.shop_id, self.user_id, title, state, now
+        )
+        for number in range(images):
+            listing.images.append(
+                FakeImage(
+                    listing_image_id=next(self._image_ids),
+                    sha256=hashlib.sha256(f"seller photo {number}".encode()).hexdigest(),
+                    width=2000,
+                    height=2000,
+                    alt_text=f"Seller photo {number + 1}",
+                    filename=f"photo-{number + 1}.jpg",
+                    created=now,
+                )
+            )
+        self.listings[listing.listing_id] = listing
+        return listing
+
+    def listing_of_shop(self, shop_id: int, listing_id: int) -> FakeListing:
+        listing = self.listings.get(listing_id)
+        if shop_id != self.shop_id:
+            raise EtsyRefusal(403, "You do not have permission to modify this shop")
+        if listing is None or listing.shop_id != shop_id:
+            raise EtsyRefusal(404, f"Listing {listing_id} not found in shop {shop_id}")
+        return listing
+
+    def upload(
+        self,
+        listing: FakeListing,
+        data: bytes,
+        filename: str,
+        rank: int,
+        overwrite: bool,
+        alt_text: str,
+    ) -> tuple[FakeImage, int]:
+        """Store an upload like Etsy: overwrite the image at `rank`, or insert there.
+
+        With `misrank_uploads`, Etsy's rank bug: the image lands last, the answer says `rank`.
+        """
+        if len(alt_text) > 500:
+            raise EtsyRefusal(400, "alt_text must be 500 characters or fewer")
+        width, height = _image_size(data)
+        rank = max(1, min(rank, len(listing.images) + 1))
+        replacing = overwrite and rank <= len(listing.images)
+        if not replacing and len(listing.images) >= MAX_IMAGES:
+            raise EtsyRefusal(400, "Listings are only allowed 10 images")
+        image = FakeImage(
+            listing_image_id=next(self._image_ids),
+            sha256=hashlib.sha256(data).hexdigest(),
+            width=width,
+            height=height,
+            alt_text=alt_text,
+            filename=filename,
+            created=int(self.clock()),
+        )
+        if replacing:
+            del listing.images[rank - 1]
+        if self.misrank_uploads:
+            listing.images.append(image)
+        else:
+            listing.images.insert(rank - 1, image)
+        self.uploads_stored += 1
+        return image, rank
+
+    def reorder(self, listing: FakeListing, image_ids: list[int]) -> None:
+        current = {image.listing_image_id: image for image in listing.images}
+        if sorted(image_ids) != sorted(current):
+            raise EtsyRefusal(400, "image_ids must list each of the listing's images once")
+        listing.images = [current[i] for i in image_ids]
+
+    # OAuth
+
+    def authorize(self, redirect_uri: str, scopes: frozenset[str], challenge: str) -> str:
+        code = secrets.token_urlsafe(24)
+        self.codes[code] = AuthCode(
+            self.user_id, redirect_uri, challenge, scopes, self.clock() + AUTH_CODE_SECONDS
+        )
+        return code
+
+    def exchange_code(self, form: dict[str, str]) -> dict:
+        self._check_client(form)
+        code = self.codes.get(form.get("code", ""))
+        if code is None or code.used or self.clock() > code.expires_at:
+            raise EtsyRefusal(400, "invalid_grant", "code is invalid, used or expired")
+        code.used = True
+        if form.get("redirect_uri") != code.redirect_uri:
+            raise EtsyRefusal(400, "invalid_grant", "redirect_uri does not match")
+        if pkce_challenge(form.get("code_verifier", "")) != code.code_challenge:
+            raise EtsyRefusal(400, "invalid_grant", "code_verifier is invalid")
+        grant = Grant(code.user_id, code.scopes, "")
+        return self._issue(grant)
+
+    def refresh(self, form: dict[str, str]) -> dict:
+        self._check_client(form)
+        grant = self.grants_by_refresh.pop(form.get("refresh_token", ""), None)
+        if grant is None or grant.revoked:
+            raise EtsyRefusal(400, "invalid_grant", "refresh_token is invalid")
+        return self._issue(grant)
+
+    def grant_directly(self, scopes: frozenset[str]) -> dict:
+        """Tokens as if the seller had connected: for tests about what comes after."""
+        return self._issue(Grant(self.user_id, scopes, ""))
+
+    def revoke_all(self) -> None:
+        for grant in list(self.grants_by_refresh.values()):
+            grant.revoked = True
+
+    def expire_access_tokens(self) -> None:
+        for token in self.access_tokens.values():
+            token.expires_at = self.clock() - 1
+
+    def bearer(self, authorization: str | None, scopes: tuple[str, ...]) -> int:
+        if not authorization or not authorization.startswith("Bearer "):
+            raise EtsyRefusal(401, "invalid_token", "missing bearer token")
+        token = self.access_tokens.get(authorization.removeprefix("Bearer "))
+        if token is None or token.grant.revoked:
+            raise EtsyRefusal(401, "invalid_token", "access token is invalid")
+        if self.clock() >= token.expires_at:
+            raise EtsyRefusal(401, "invalid_token", "access token is expired")
+        missing = set(scopes) - token.grant.scopes
+        if missing:
+            raise EtsyRefusal(403, "insufficient_scope", f"needs {' '.join(sorted(missing))}")
+        return token.grant.user_id
+
+    def _check_client(self, form: dict[str, str]) -> None:
+        if form.get("client_id") != self.keystring:
+            raise EtsyRefusal(401, "invalid_client", "client_id is not a known keystring")
+
+    def _issue(self, grant: Grant) -> dict:
+        access = f"{grant.user_id}.{secrets.token_urlsafe(32)}"
+        grant.refresh_token = f"{grant.user_id}.{secrets.token_urlsafe(32)}"
+        self.access_tokens[access] = AccessToken(grant, self.clock() + ACCESS_TOKEN_SECONDS)
+        self.grants_by_refresh[grant.refresh_token] = grant
+        return {
+            "access_token": access,
+            "token_type": "Bearer",
+            "expires_in": ACCESS_TOKEN_SECONDS,
+            "refresh_token": grant.refresh_token,
+        }
+
+
+def pkce_challenge(verifier: str) -> str:
+    digest = hashlib.sha256(verifier.encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def _image_size(data: bytes) -> tuple[int, int]:
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return image.size
+    except Exception:
+        raise EtsyRefusal(400, "The image could not be read") from None
