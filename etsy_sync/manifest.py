@@ -1,0 +1,329 @@
+"""The local record of what was pushed where: SQLite, one file, safe across processes.
+
+- `pushed_images`: per listing and rank, the image's sha256 and alt text, Etsy's
+  `listing_image_id`, and when.
+- `pending_uploads`: an upload written down before it is sent, so a push killed mid-call
+  can find out afterwards whether Etsy got it (see `etsy_sync.push`).
+- `pushes` and `calls`: every push and every HTTP attempt with its outcome.
+- `push_locks`: one push per listing at a time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from etsy_sync.errors import PushInProgress
+from etsy_sync.private_files import PRIVATE_DIR_MODE
+from etsy_sync.transport import CallRecord
+
+STALE_LOCK_SECONDS = 3600
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS pushed_images (
+    listing_id INTEGER NOT NULL,
+    rank INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    alt_text TEXT NOT NULL,
+    listing_image_id INTEGER NOT NULL,
+    file TEXT NOT NULL,
+    pushed_at TEXT NOT NULL,
+    PRIMARY KEY (listing_id, rank)
+);
+CREATE TABLE IF NOT EXISTS pending_uploads (
+    listing_id INTEGER NOT NULL,
+    rank INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    alt_text TEXT NOT NULL,
+    file TEXT NOT NULL,
+    ids_before TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    PRIMARY KEY (listing_id, rank)
+);
+CREATE TABLE IF NOT EXISTS pushes (
+    push_id TEXT PRIMARY KEY,
+    listing_id INTEGER NOT NULL,
+    run_dir TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    outcome TEXT NOT NULL,
+    uploads INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS calls (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    push_id TEXT,
+    listing_id INTEGER,
+    at TEXT NOT NULL,
+    method TEXT NOT NULL,
+    path TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    status INTEGER,
+    outcome TEXT NOT NULL,
+    seconds REAL NOT NULL,
+    retry_in REAL
+);
+CREATE TABLE IF NOT EXISTS push_locks (
+    listing_id INTEGER PRIMARY KEY,
+    push_id TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    started_at REAL NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class PushedImage:
+    listing_id: int
+    rank: int
+    sha256: str
+    alt_text: str
+    listing_image_id: int
+    file: str
+    pushed_at: str
+
+
+@dataclass(frozen=True)
+class PendingUpload:
+    listing_id: int
+    rank: int
+    sha256: str
+    alt_text: str
+    file: str
+    ids_before: tuple[int, ...]
+    started_at: str
+
+
+@dataclass(frozen=True)
+class PushRecord:
+    push_id: str
+    listing_id: int
+    run_dir: str
+    started_at: str
+    finished_at: str | None
+    outcome: str
+    uploads: int
+
+
+@dataclass(frozen=True)
+class LoggedCall:
+    push_id: str | None
+    listing_id: int | None
+    at: str
+    method: str
+    path: str
+    attempt: int
+    status: int | None
+    outcome: str
+    seconds: float
+    retry_in: float | None
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+class Manifest:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
+        self.path = path
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+        self._db.row_factory = sqlite3.Row
+        with self._lock:
+            # WAL without a sync per commit: safe when the process dies, quick per call.
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Manifest:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def pushed(self, listing_id: int) -> dict[int, PushedImage]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM pushed_images WHERE listing_id = ? ORDER BY rank", (listing_id,)
+            ).fetchall()
+        return {row["rank"]: PushedImage(**dict(row)) for row in rows}
+
+    def record_pushed(self, image: PushedImage) -> None:
+        with self._transaction() as db:
+            _upsert_pushed(db, image)
+
+    def forget_ranks_above(self, listing_id: int, rank: int) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "DELETE FROM pushed_images WHERE listing_id = ? AND rank > ?", (listing_id, rank)
+            )
+
+    def begin_upload(self, pending: PendingUpload) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO pending_uploads VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    pending.listing_id,
+                    pending.rank,
+                    pending.sha256,
+                    pending.alt_text,
+                    pending.file,
+                    json.dumps(list(pending.ids_before)),
+                    pending.started_at,
+                ),
+            )
+
+    def finish_upload(self, image: PushedImage) -> None:
+        """The pending upload at this rank landed as `image`: one step, so no state between."""
+        with self._transaction() as db:
+            db.execute(
+                "DELETE FROM pending_uploads WHERE listing_id = ? AND rank = ?",
+                (image.listing_id, image.rank),
+            )
+            _upsert_pushed(db, image)
+
+    def drop_pending(self, listing_id: int, rank: int) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "DELETE FROM pending_uploads WHERE listing_id = ? AND rank = ?", (listing_id, rank)
+            )
+
+    def pending(self, listing_id: int) -> list[PendingUpload]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM pending_uploads WHERE listing_id = ? ORDER BY rank", (listing_id,)
+            ).fetchall()
+        return [
+            PendingUpload(**{**dict(row), "ids_before": tuple(json.loads(row["ids_before"]))})
+            for row in rows
+        ]
+
+    def start_push(self, push_id: str, listing_id: int, run_dir: str) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO pushes (push_id, listing_id, run_dir, started_at, outcome) "
+                "VALUES (?, ?, ?, ?, 'running')",
+                (push_id, listing_id, run_dir, now_iso()),
+            )
+
+    def finish_push(self, push_id: str, outcome: str, uploads: int) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE pushes SET finished_at = ?, outcome = ?, uploads = ? WHERE push_id = ?",
+                (now_iso(), outcome, uploads, push_id),
+            )
+
+    def pushes(self, listing_id: int, limit: int = 20) -> list[PushRecord]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM pushes WHERE listing_id = ? ORDER BY started_at DESC LIMIT ?",
+                (listing_id, limit),
+            ).fetchall()
+        return [PushRecord(**dict(row)) for row in rows]
+
+    def record_call(self, call: CallRecord, push_id: str | None, listing_id: int | None) -> None:
+        at = datetime.fromtimestamp(call.at, UTC).isoformat(timespec="milliseconds")
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO calls (push_id, listing_id, at, method, path, attempt, status, "
+                "outcome, seconds, retry_in) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    push_id,
+                    listing_id,
+                    at,
+                    call.method,
+                    call.path,
+                    call.attempt,
+                    call.status,
+                    call.outcome,
+                    call.seconds,
+                    call.retry_in,
+                ),
+            )
+
+    def calls(self, listing_id: int, limit: int = 100) -> list[LoggedCall]:
+        """The latest calls made for this listing, oldest first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM calls WHERE listing_id = ? ORDER BY id DESC LIMIT ?",
+                (listing_id, limit),
+            ).fetchall()
+        return [_logged_call(dict(row)) for row in rows[::-1]]
+
+    @contextmanager
+    def push_lock(self, listing_id: int, push_id: str) -> Iterator[None]:
+        """Hold the listing for one push; a lock left by a dead process is taken over."""
+        with self._transaction() as db:
+            row = db.execute(
+                "SELECT pid, started_at FROM push_locks WHERE listing_id = ?", (listing_id,)
+            ).fetchone()
+            if row is not None and _lock_is_live(row["pid"], row["started_at"]):
+                raise PushInProgress(
+                    f"another push to listing {listing_id} is running (process {row['pid']})"
+                )
+            db.execute(
+                "INSERT OR REPLACE INTO push_locks VALUES (?, ?, ?, ?)",
+                (listing_id, push_id, os.getpid(), time.time()),
+            )
+        try:
+            yield
+        finally:
+            with self._transaction() as db:
+                db.execute(
+                    "DELETE FROM push_locks WHERE listing_id = ? AND push_id = ?",
+                    (listing_id, push_id),
+                )
+
+
+def _logged_call(row: dict) -> LoggedCall:
+    del row["id"]
+    return LoggedCall(**row)
+
+
+def _upsert_pushed(db: sqlite3.Connection, image: PushedImage) -> None:
+    db.execute(
+        "INSERT OR REPLACE INTO pushed_images VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            image.listing_id,
+            image.rank,
+            image.sha256,
+            image.alt_text,
+            image.listing_image_id,
+            image.file,
+            image.pushed_at,
+        ),
+    )
+
+
+def _lock_is_live(pid: int, started_at: float) -> bool:
+    if time.time() - started_at > STALE_LOCK_SECONDS:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

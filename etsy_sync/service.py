@@ -1,0 +1,131 @@
+"""What the command line and the dashboard call: plain methods, dataclasses back, no printing.
+
+sync = EtsySync()                       # config from the environment or secrets.toml
+link = sync.connect_link()              # show link.url as the Connect button
+sync.finish_connect(query)              # on the page Etsy redirects to: code and state
+sync.listings()                         # draft, active and inactive listings
+sync.plan(run_dir, listing_id)          # dry run: PushPlan, per rank what would change
+sync.push(run_dir, listing_id, progress=callback)
+sync.status(listing_id)                 # what the manifest holds, the last pushes and calls
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from etsy_sync.client import LISTING_STATES, EtsyApi, EtsyImage, Listing
+from etsy_sync.config import EtsyConfig, load_config
+from etsy_sync.manifest import LoggedCall, Manifest, PendingUpload, PushedImage, PushRecord
+from etsy_sync.oauth import (
+    ConnectLink,
+    finish_connect_from_query,
+    finish_connect_from_redirect,
+    start_connect,
+)
+from etsy_sync.plan import PushPlan
+from etsy_sync.push import Progress, PushResult, preview_push, push_images
+from etsy_sync.run_images import plan_images
+from etsy_sync.tokens import Tokens, TokenStore
+from etsy_sync.transport import RetryPolicy
+
+
+@dataclass(frozen=True)
+class ConnectionStatus:
+    connected: bool
+    user_id: int | None = None
+    expires_at: float | None = None
+
+    @classmethod
+    def of(cls, tokens: Tokens | None) -> ConnectionStatus:
+        if tokens is None:
+            return cls(connected=False)
+        return cls(connected=True, user_id=tokens.user_id, expires_at=tokens.expires_at)
+
+
+@dataclass(frozen=True)
+class ListingStatus:
+    listing_id: int
+    pushed: list[PushedImage]
+    pending: list[PendingUpload]
+    pushes: list[PushRecord]
+    calls: list[LoggedCall]
+
+
+class EtsySync:
+    def __init__(self, config: EtsyConfig | None = None, policy: RetryPolicy | None = None):
+        self.config = config if config is not None else load_config()
+        self.policy = policy or RetryPolicy()
+        self._api: EtsyApi | None = None
+
+    @property
+    def api(self) -> EtsyApi:
+        if self._api is None:
+            self._api = EtsyApi(self.config, self.policy)
+        return self._api
+
+    def connect_link(self) -> ConnectLink:
+        return start_connect(self.config)
+
+    def finish_connect(self, query: Mapping[str, str]) -> ConnectionStatus:
+        """Finish with the query Etsy redirected to (`code` and `state`, or `error`)."""
+        tokens = finish_connect_from_query(self.config, dict(query), self.policy)
+        self._api = None
+        return ConnectionStatus.of(tokens)
+
+    def finish_connect_from_redirect(self, redirect_url: str) -> ConnectionStatus:
+        """Finish with the whole address Etsy redirected to (pasted in the terminal)."""
+        tokens = finish_connect_from_redirect(self.config, redirect_url, self.policy)
+        self._api = None
+        return ConnectionStatus.of(tokens)
+
+    def connection(self) -> ConnectionStatus:
+        """Whether a connection is saved; no call to Etsy."""
+        return ConnectionStatus.of(TokenStore(self.config.token_file).load())
+
+    def disconnect(self) -> None:
+        TokenStore(self.config.token_file).clear()
+        self._api = None
+
+    def listings(self, states: Sequence[str] = LISTING_STATES) -> list[Listing]:
+        return [listing for state in states for listing in self.api.listings(state)]
+
+    def listing_images(self, listing_id: int) -> list[EtsyImage]:
+        return self.api.listing_images(listing_id)
+
+    def plan(
+        self, run_dir: Path | str, listing_id: int, order: Sequence[int] | None = None
+    ) -> PushPlan:
+        """The dry run: what a push would upload, replace, move or keep. Changes nothing."""
+        planned = plan_images(run_dir, order)
+        with Manifest(self.config.manifest_file) as manifest:
+            return preview_push(self.api, manifest, listing_id, planned)
+
+    def push(
+        self,
+        run_dir: Path | str,
+        listing_id: int,
+        order: Sequence[int] | None = None,
+        progress: Progress | None = None,
+    ) -> PushResult:
+        """`progress(done, total, step)` is called in the caller's thread after each rank."""
+        planned = plan_images(run_dir, order)
+        push_id = f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
+        with Manifest(self.config.manifest_file) as manifest:
+            return push_images(
+                self.api, manifest, listing_id, planned, push_id, str(run_dir), progress
+            )
+
+    def status(self, listing_id: int, calls: int = 100) -> ListingStatus:
+        """What the manifest holds for the listing; no call to Etsy."""
+        with Manifest(self.config.manifest_file) as manifest:
+            return ListingStatus(
+                listing_id=listing_id,
+                pushed=list(manifest.pushed(listing_id).values()),
+                pending=manifest.pending(listing_id),
+                pushes=manifest.pushes(listing_id),
+                calls=manifest.calls(listing_id, calls),
+            )

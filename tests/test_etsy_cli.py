@@ -1,0 +1,100 @@
+"""The command line as an operator uses it: real `python -m etsy_sync` processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.fake_etsy import FakeEtsy
+from tests.fake_etsy.helpers import change_mockup, config_for, connect, environment_for, write_run
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def etsy():
+    with FakeEtsy.running() as fake:
+        yield fake
+        assert fake.violations == []
+
+
+@pytest.fixture
+def config(etsy, tmp_path):
+    config = config_for(etsy, tmp_path)
+    connect(etsy, config)
+    return config
+
+
+def etsy_sync(config, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "etsy_sync", *args],
+        cwd=REPO,
+        env={**os.environ, **environment_for(config)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_listings_lists_draft_active_and_inactive_or_one_state(etsy, config):
+    draft = etsy.add_listing("Heron print", "draft")
+    active = etsy.add_listing("Fox print", "active")
+    etsy.add_listing("Old print", "expired")
+
+    every = etsy_sync(config, "listings")
+    drafts = etsy_sync(config, "listings", "--state", "draft", "--json")
+
+    assert every.returncode == 0, every.stderr
+    assert [line.split()[0] for line in every.stdout.splitlines()] == [
+        str(draft.listing_id),
+        str(active.listing_id),
+    ]
+    assert [row["title"] for row in json.loads(drafts.stdout)] == ["Heron print"]
+
+
+def test_push_dry_run_push_and_status(etsy, config, tmp_path):
+    listing = etsy.add_listing()
+    run_dir = write_run(tmp_path / "run", count=3)
+
+    dry = etsy_sync(config, "push", str(run_dir), "--listing", str(listing.listing_id), "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "3 upload(s)" in dry.stdout and etsy.calls("uploadListingImage") == []
+
+    pushed = etsy_sync(config, "push", str(run_dir), "--listing", str(listing.listing_id), "--json")
+    assert pushed.returncode == 0, pushed.stderr
+    result = json.loads(pushed.stdout)
+    assert result["uploads"] == 3
+    ids = [image.listing_image_id for image in etsy.listing(listing.listing_id).images]
+    assert [step["listing_image_id"] for step in result["steps"]] == ids
+
+    change_mockup(run_dir, 2)
+    again = etsy_sync(config, "push", str(run_dir), "--listing", str(listing.listing_id))
+    assert again.returncode == 0, again.stderr
+    assert "1 upload(s)" in again.stdout
+
+    status = etsy_sync(config, "status", "--listing", str(listing.listing_id), "--json")
+    assert status.returncode == 0, status.stderr
+    report = json.loads(status.stdout)
+    assert [row["rank"] for row in report["pushed"]] == [1, 2, 3]
+    assert [push["uploads"] for push in report["pushes"]] == [1, 3]
+    assert {call["method"] for call in report["calls"]} == {"GET", "POST"}
+
+
+def test_failures_are_one_line_with_exit_codes(etsy, config, tmp_path):
+    not_a_run = etsy_sync(config, "push", str(tmp_path), "--listing", "5")
+    assert not_a_run.returncode == 2
+    assert not_a_run.stderr.startswith("error: ") and len(not_a_run.stderr.splitlines()) == 1
+
+    config.token_file.unlink()
+    run_dir = write_run(tmp_path / "run", count=1)
+    disconnected = etsy_sync(config, "push", str(run_dir), "--listing", "5")
+    assert disconnected.returncode == 1
+    assert "python -m etsy_sync auth" in disconnected.stderr
+
+    usage = etsy_sync(config, "push", str(run_dir))
+    assert usage.returncode == 2 and "--listing" in usage.stderr
