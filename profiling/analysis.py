@@ -49,7 +49,8 @@ def analyse_run(
         captures=[c.path.name for c in captures],
     )
     sites = [site for c in captures for heap in c.mockups.values() for site in heap.sites]
-    sites.sort(key=lambda site: (site.index, site.kind != "peak", -site.bytes))
+    kinds = ("peak", "leaked", "one-time")
+    sites.sort(key=lambda site: (site.index, kinds.index(site.kind), -site.bytes))
     return ProfiledRun(summary=summary, mockups=mockups, points=points, site_rows=sites, run=run)
 
 
@@ -78,6 +79,7 @@ def _mockup_profile(
         allocated_bytes=heap.allocated_bytes,
         allocations=heap.allocations,
         leaked_bytes=heap.leaked_bytes,
+        one_time_bytes=heap.one_time_bytes,
         rss_before_bytes=result.rss_before_bytes,
         rss_peak_bytes=max([result.rss_before_bytes, result.rss_after_bytes, *during]),
         rss_after_bytes=result.rss_after_bytes,

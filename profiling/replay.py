@@ -3,7 +3,8 @@
 Every allocation made by a thread between mockup N's start and end markers belongs to
 mockup N. Replaying the capture's events in order (memray's own `get_allocation_records()`
 on an ALL_ALLOCATIONS capture) gives, for each mockup, the bytes it had alive at every
-moment: its peak, what it allocated, and what was still alive at its end marker (leaked).
+moment: its peak, what it allocated, and what was still alive at its end marker: leaked,
+unless a module import allocated it (one-time: a lazy import pays once per process).
 Frees count whichever thread makes them. The replay's whole-capture peak equals memray's
 `metadata.peak_memory` less the markers' few hundred kB.
 """
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import memray
 from memray import AllocationRecord, AllocatorType, MemorySnapshot, Metadata
+from memray.reporters.frame_tools import is_frame_from_import_system
 
 from profiling.capture import decode_marker_bytes, is_marker_frame
 from profiling.sites import AllocationSite, top_sites
@@ -36,6 +38,7 @@ class MockupHeap:
     allocated_bytes: int = 0
     allocations: int = 0
     leaked_bytes: int = 0
+    one_time_bytes: int = 0
     live_bytes: int = 0
     peak_event: int = -1
     end_event: int = -1
@@ -127,8 +130,22 @@ def replay_capture(path: Path | str, sites_per_mockup: int = SITES_PER_MOCKUP) -
             (h.index, "leaked"): h.end_event for h in replay.mockups.values() if h.leaked_bytes
         }
         for (index, kind), records in live_blocks_at(events, owners, moments).items():
-            replay.mockups[index].sites += top_sites(index, kind, records, sites_per_mockup)
+            heap = replay.mockups[index]
+            if kind == "peak":
+                heap.sites += top_sites(index, "peak", records, sites_per_mockup)
+                continue
+            one_time = [(r, size) for r, size in records if allocated_while_importing(r)]
+            kept = [(r, size) for r, size in records if not allocated_while_importing(r)]
+            heap.one_time_bytes = sum(size for _, size in one_time)
+            heap.leaked_bytes -= heap.one_time_bytes
+            heap.sites += top_sites(index, "leaked", kept, sites_per_mockup)
+            heap.sites += top_sites(index, "one-time", one_time, sites_per_mockup)
     return replay
+
+
+def allocated_while_importing(record: AllocationRecord) -> bool:
+    """Blocks a module's import left behind: once per process, so not a mockup's leak."""
+    return any(is_frame_from_import_system(frame) for frame in record.stack_trace())
 
 
 def mockup_peak_records(

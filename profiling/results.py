@@ -26,8 +26,10 @@ class MockupProfile:
     """One row of `ProfiledRun.frame`: one mockup's memory, seconds since the run started.
 
     Heap figures count the mockup's own allocations (made by its thread between its start and
-    end) and are exact in every mode. RSS is the whole rendering process's: `rss_exact` is
-    False in threads mode, where other mockups rendered in the same process at the same time.
+    end) and are exact in every mode. What was still alive at its end is `leaked_bytes`, less
+    what module imports allocated (`one_time_bytes`: paid once per process). RSS is the whole
+    rendering process's: `rss_exact` is False in threads mode, where other mockups rendered in
+    the same process at the same time.
     """
 
     index: int
@@ -37,6 +39,7 @@ class MockupProfile:
     allocated_bytes: int
     allocations: int
     leaked_bytes: int
+    one_time_bytes: int
     rss_before_bytes: int
     rss_peak_bytes: int
     rss_after_bytes: int

@@ -24,7 +24,7 @@ class AllocationSite:
     """One row of `ProfiledRun.sites`: the bytes one line held at a mockup's peak or end."""
 
     index: int
-    kind: str  # "peak" or "leaked"
+    kind: str  # "peak", "leaked" or "one-time" (left by a module import)
     location: str  # path:line
     function: str
     bytes: int

@@ -36,6 +36,7 @@ RUN_JSON_FIELDS = (
     "allocated_bytes",
     "allocations",
     "leaked_bytes",
+    "one_time_bytes",
     "rss_peak_bytes",
     "heap_exact",
     "rss_exact",

@@ -4,6 +4,8 @@ These profile in this process with the engine's render step wrapped by the test,
 planted behaviour is ours and its size is known.
 """
 
+import importlib
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -128,3 +130,25 @@ def test_one_time_allocations_are_not_reported_as_the_first_mockups_leak(
     profiled = profile_in_process(artwork, tmp_path, templates=["poster", "poster"])
     assert (profiled.frame["leaked_bytes"] < CLEAN_LEAK_BYTES).all()
     one_time_buffer.cache_clear()
+
+
+def test_what_a_lazy_import_leaves_behind_is_one_time_not_a_leak(artwork, tmp_path, monkeypatch):
+    module = f"lazily_imported_{tmp_path.name.replace('-', '_')}"
+    (tmp_path / f"{module}.py").write_text("TABLE = bytearray(4 * 1024 * 1024)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    real_render = mockups.run.render_mockup
+
+    def render_importing_on_first_use(artwork, template, images):
+        if template.key == "poster":  # a real template's path, which the warm-up does not take
+            importlib.import_module(module)
+        return real_render(artwork, template, images)
+
+    monkeypatch.setattr(mockups.run, "render_mockup", render_importing_on_first_use)
+    profiled = profile_in_process(artwork, tmp_path / "out", templates=["poster", "poster"])
+    first, second = profiled.mockups
+    assert first.one_time_bytes == pytest.approx(4 * MIB, rel=0.05)
+    assert first.leaked_bytes < CLEAN_LEAK_BYTES and second.leaked_bytes < CLEAN_LEAK_BYTES
+    assert second.one_time_bytes == 0
+    one_time = profiled.sites.query("kind == 'one-time'").iloc[0]
+    assert one_time["location"] == f"{tmp_path / module}.py:1"
+    sys.modules.pop(module)
