@@ -32,15 +32,23 @@ FOLD_LIGHTING_BLUR = 40
 
 
 @dataclass
+class Lighting:
+    """Shading and highlight cropped to one region of the scene (the print's box, an edge)."""
+
+    box: Box
+    shading: Image.Image | None = None
+    highlight: Image.Image | None = None
+
+
+@dataclass
 class SceneImages:
-    """A template's decoded images. Only the mask and height map are cropped to the print's
-    box: shading and highlight also serve the wrapped edge, and the tint the whole product."""
+    """A template's decoded images, each cropped to the part of the scene it acts on."""
 
     scene: Image.Image
     box: Box
+    front: Lighting
+    edge: Lighting | None = None
     mask: Image.Image | None = None
-    shading: Image.Image | None = None
-    highlight: Image.Image | None = None
     height: Image.Image | None = None
     tint_mask: Image.Image | None = None
 
@@ -48,15 +56,20 @@ class SceneImages:
 def load_scene_images(template: Template) -> SceneImages:
     box = bounding_box(template.quad, template.size)
     displacement = template.displacement
+    edge = template.edge
     return SceneImages(
         scene=_load_rgb(template.scene),
         box=box,
+        front=_lighting(template, box),
+        edge=_lighting(template, bounding_box(edge.quad, template.size)) if edge else None,
         mask=_load(template.mask, "L", box),
-        shading=_load(template.shading, "L"),
-        highlight=_load(template.highlight, "L"),
         height=_load(displacement.map, "L", box) if displacement else None,
         tint_mask=_load(template.variants.mask, "L") if template.tint else None,
     )
+
+
+def _lighting(template: Template, box: Box) -> Lighting:
+    return Lighting(box, _load(template.shading, "L", box), _load(template.highlight, "L", box))
 
 
 def _load_rgb(path: Path) -> Image.Image:
@@ -86,13 +99,17 @@ def render_mockup(artwork: Image.Image, template: Template, images: SceneImages)
     if template.tint is not None and images.tint_mask is not None:
         tint_product(scene, images.tint_mask, template.tint)
     fitted = fit_print(artwork, template.print_size, template.fit, template.substrate)
-    if template.edge is not None:
-        edge_box = bounding_box(template.edge.quad, template.size)
-        edge = place_edge(fitted, template.edge, edge_box)
-        composite(scene, edge, edge_box, images.shading, images.highlight)
+    if not (template.is_flat and fitted.size == images.box.size):
+        fitted = framed(fitted)
+    if template.edge is not None and images.edge is not None:
+        composite(scene, place_edge(fitted, template.edge, images.edge.box), images.edge)
     offsets = fold_offsets(template, images)
-    placed = place_print(fitted, template, images.box, offsets)
-    composite(scene, placed, images.box, images.shading, images.highlight, images.mask)
+    # Hand each print over (list.pop) so the callee holds the only reference and the ~10 MB
+    # buffer is freed as soon as it is used, not when this function returns.
+    handed = [fitted]
+    del fitted
+    handed = [place_print(handed.pop(), template, images.box, offsets)]
+    composite(scene, handed.pop(), images.front, images.mask)
     return scene
 
 
@@ -142,30 +159,32 @@ def scene_relief(scene_part: Image.Image) -> Image.Image:
     return ImageChops.subtract(detail, lighting, offset=128)
 
 
-def place_print(fitted: Image.Image, template: Template, box: Box, offsets=None) -> Image.Image:
-    """The print as RGBA the size of `box`: moved there when flat, else warped.
+def place_print(print_: Image.Image, template: Template, box: Box, offsets=None) -> Image.Image:
+    """The print as an image the size of `box`: moved there when flat, else warped.
 
-    A one-pixel transparent border around the print lets the bicubic warp blend the print's
-    edges into the scene instead of cutting them with stair steps.
+    A print to warp comes framed (see `framed`); the result is then premultiplied RGBa.
     """
-    if template.is_flat and fitted.size == box.size:
-        return fitted
-    padded = _padded(fitted)
+    if template.is_flat and print_.size == box.size:
+        return print_
     if template.cylinder is not None or offsets is not None:
-        from mockups.warps import cylinder_map, perspective_map, warp_with_mesh
+        from mockups import warps
 
-        inverse = (
-            cylinder_map(template.cylinder, fitted.size)
-            if template.cylinder is not None
-            else perspective_map(template.quad, fitted.size)
-        )
-        return warp_with_mesh(padded, box, inverse, offsets)
-    return warp_quad(padded, template.quad, box)
+        inner = (print_.width - 2, print_.height - 2)
+        if offsets is not None:
+            inverse = (
+                warps.cylinder_map(template.cylinder, inner)
+                if template.cylinder is not None
+                else warps.perspective_map(template.quad, inner)
+            )
+            return warps.warp_with_mesh(print_, box, inverse, warps.FOLD_CELL, offsets)
+        inverse = warps.cylinder_map(template.cylinder, inner)
+        return warps.warp_with_mesh(print_, box, inverse, warps.CYLINDER_CELL)
+    return warp_quad(print_, template.quad, box)
 
 
-def place_edge(fitted: Image.Image, edge: Edge, box: Box) -> Image.Image:
+def place_edge(framed_print: Image.Image, edge: Edge, box: Box) -> Image.Image:
     """The print's border strip, mirrored as canvas wraps round its frame, on the side face."""
-    width, height = fitted.size
+    width, height = framed_print.width - 2, framed_print.height - 2
     depth = min(edge.depth, width if edge.side in ("left", "right") else height)
     strips = {
         "right": ((width - depth, 0, width, height), Image.Transpose.FLIP_LEFT_RIGHT),
@@ -173,9 +192,9 @@ def place_edge(fitted: Image.Image, edge: Edge, box: Box) -> Image.Image:
         "bottom": ((0, height - depth, width, height), Image.Transpose.FLIP_TOP_BOTTOM),
         "top": ((0, 0, width, depth), Image.Transpose.FLIP_TOP_BOTTOM),
     }
-    crop, flip = strips[edge.side]
-    strip = fitted.crop(crop).transpose(flip)
-    return warp_quad(_padded(strip), edge.quad, box)
+    (left, top, right, bottom), flip = strips[edge.side]
+    strip = framed_print.crop((left + 1, top + 1, right + 1, bottom + 1)).transpose(flip)
+    return warp_quad(framed(strip), edge.quad, box)
 
 
 def warp_quad(padded: Image.Image, quad: Quad, box: Box) -> Image.Image:
@@ -186,33 +205,36 @@ def warp_quad(padded: Image.Image, quad: Quad, box: Box) -> Image.Image:
 
 
 def composite(
-    scene: Image.Image,
-    placed: Image.Image,
-    box: Box,
-    shading: Image.Image | None,
-    highlight: Image.Image | None,
-    mask: Image.Image | None = None,
+    scene: Image.Image, placed: Image.Image, light: Lighting, mask: Image.Image | None = None
 ) -> None:
-    """Light the placed print with the scene's shading and highlight, then lay it in `box`."""
+    """Light the placed print with the region's shading and highlight, then lay it in place."""
     colour, alpha = _split_alpha(placed)
-    region = box.as_tuple()
-    if shading is not None:
-        colour = ImageChops.multiply(colour, shading.crop(region).convert("RGB"))
-    if highlight is not None:
-        colour = ImageChops.screen(colour, highlight.crop(region).convert("RGB"))
+    del placed
+    if light.shading is not None:
+        colour = ImageChops.multiply(colour, light.shading.convert("RGB"))
+    if light.highlight is not None:
+        colour = ImageChops.screen(colour, light.highlight.convert("RGB"))
     if mask is not None:
         alpha = mask if alpha is None else ImageChops.multiply(alpha, mask)
-    scene.paste(colour, box.origin, alpha)
+    scene.paste(colour, light.box.origin, alpha)
 
 
-def _padded(image: Image.Image) -> Image.Image:
-    padded = Image.new("RGBA", (image.width + 2, image.height + 2), (0, 0, 0, 0))
-    padded.paste(image, (1, 1))
+def framed(image: Image.Image) -> Image.Image:
+    """`image` premultiplied, in a one-pixel transparent frame, ready to warp.
+
+    The frame lets the bicubic warp blend the print's edges into the scene instead of
+    cutting them with stair steps; premultiplied ("RGBa") already, so Pillow's warps need
+    not convert it there and back.
+    """
+    padded = Image.new("RGBa", (image.width + 2, image.height + 2), (0, 0, 0, 0))
+    padded.paste(image.convert("RGBa") if image.mode == "RGBA" else image, (1, 1))
     return padded
 
 
 def _split_alpha(image: Image.Image) -> tuple[Image.Image, Image.Image | None]:
     """Colour and coverage; no coverage image at all when the print is opaque everywhere."""
+    if image.mode == "RGBa":
+        image = image.convert("RGBA")
     if image.mode == "RGBA":
         return image.convert("RGB"), image.getchannel("A")
     return image, None

@@ -1,9 +1,11 @@
 """Warps that bend the print: a wrap around a cylinder and fabric displacement.
 
 Each placement is an inverse map, from output pixels to the print's pixels, evaluated with
-numpy on a grid of vertices every few pixels; Pillow's MESH transform then resamples each
-grid cell bilinearly in C. No Python loop ever runs per pixel, and no per-pixel map (which
-would cost 8 bytes a pixel) is ever allocated.
+numpy on a grid of vertices; Pillow's MESH transform then resamples each grid cell with a
+bilinear map in C. No Python loop runs per pixel and no per-pixel map (8 bytes a pixel) is
+allocated. Pillow visits the cells in Python, so cells are as large as accuracy allows: on
+a cylinder the map is linear down each column, so a cell is a full-height column 8 px wide;
+folds change slowly, so their cells are 32 px squares.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from PIL import Image
 
 from mockups.geometry import Box, Cylinder, Quad, Size, perspective_coefficients, rect_quad
 
-CELL = 8
+CYLINDER_CELL = (8, None)
+FOLD_CELL = (32, 32)
+Cell = tuple[int, int | None]
 InverseMap = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 
@@ -52,27 +56,29 @@ def displacement_offsets(height: Image.Image, strength: float) -> np.ndarray:
     `height` covers the print's box; a rise from black to white over 100 px shifts the print
     by `strength` pixels, so a flat map shifts nothing. Shape: (rows, columns, 2).
     """
-    columns, rows = _grid_counts(height.size)
+    columns, rows = _grid_counts(height.size, FOLD_CELL)
     small = height.convert("L").resize((columns, rows), Image.Resampling.BOX)
     surface = np.asarray(small, dtype=np.float32) / 255.0
     slope_y, slope_x = np.gradient(surface)
-    return np.stack([slope_x, slope_y], axis=-1) * (strength * 100.0 / CELL)
+    return np.stack([slope_x, slope_y], axis=-1) * (strength * 100.0 / FOLD_CELL[0])
 
 
 def warp_with_mesh(
     padded: Image.Image,
     box: Box,
     inverse: InverseMap,
+    cell: Cell,
     offsets: np.ndarray | None = None,
 ) -> Image.Image:
     """Resample `padded` (the print with a one-pixel transparent border) into `box`.
 
-    `inverse` maps scene coordinates to the print's; `offsets` (rows, columns, 2) move where
-    each output vertex looks, in scene pixels.
+    `inverse` maps scene coordinates to the print's; `offsets` (rows, columns, 2), from
+    `displacement_offsets` with the same `cell`, move where each output vertex looks.
     """
-    columns, rows = _grid_counts(box.size)
-    xs = np.minimum(np.arange(columns) * CELL, box.width).astype(np.float64)
-    ys = np.minimum(np.arange(rows) * CELL, box.height).astype(np.float64)
+    width, height = _cell_size(box.size, cell)
+    columns, rows = _grid_counts(box.size, cell)
+    xs = np.minimum(np.arange(columns) * width, box.width).astype(np.float64)
+    ys = np.minimum(np.arange(rows) * height, box.height).astype(np.float64)
     grid_x, grid_y = np.meshgrid(xs, ys)
     look_x, look_y = grid_x + box.left, grid_y + box.top
     if offsets is not None:
@@ -86,9 +92,15 @@ def warp_with_mesh(
 BICUBIC = Image.Resampling.BICUBIC
 
 
-def _grid_counts(size: Size) -> tuple[int, int]:
-    """Vertices per row and per column: one every CELL pixels and one on the far edge."""
-    return (math.ceil(size[0] / CELL) + 1, math.ceil(size[1] / CELL) + 1)
+def _cell_size(size: Size, cell: Cell) -> tuple[int, int]:
+    """A cell's width and height; a height of None spans the whole box."""
+    return (cell[0], cell[1] or max(1, size[1]))
+
+
+def _grid_counts(size: Size, cell: Cell) -> tuple[int, int]:
+    """Vertices per row and per column: one every cell and one on the far edge."""
+    width, height = _cell_size(size, cell)
+    return (math.ceil(size[0] / width) + 1, math.ceil(size[1] / height) + 1)
 
 
 def _mesh(grid_x, grid_y, u, v) -> list[tuple[tuple[int, ...], tuple[float, ...]]]:

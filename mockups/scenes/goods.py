@@ -230,12 +230,12 @@ def tote() -> dict:
 
 
 def pillow() -> dict:
-    size = (3000, 3000)
+    size = (3000, 2400)
     shape = (size[1], size[0])
     canvas = fabric(shape, (120, 134, 150), seed=71)
     canvas *= (0.75 + 0.3 * light_falloff(shape, (0.3, 0.1), 0.8))[..., None]
-    canvas[2350:] *= 0.82
-    left, top, right, bottom = 720, 560, 2280, 2320
+    canvas[2020:] *= 0.82
+    left, top, right, bottom = 760, 330, 2240, 1990
     y, x = np.mgrid[0 : shape[0], 0 : shape[1]].astype(np.float32)
     u = (x - (left + right) / 2) / ((right - left) / 2)
     v = (y - (top + bottom) / 2) / ((bottom - top) / 2)
