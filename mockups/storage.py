@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import re
 import secrets
+import shutil
+import zipfile
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 DATA_ENV = "MOCKUPLAB_HOME"
+RUN_FILE = "run.json"
 
 
 def data_dir() -> Path:
@@ -24,6 +30,71 @@ def new_run_dir(artwork_name: str, root: Path | None = None) -> Path:
     """A fresh, empty folder named after the time and the artwork: runs sort by age."""
     stem = re.sub(r"[^A-Za-z0-9_-]+", "-", Path(artwork_name).stem).strip("-")[:40] or "artwork"
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    folder = (root or data_dir() / "runs") / f"{stamp}-{stem}-{secrets.token_hex(3)}"
+    folder = runs_dir(root) / f"{stamp}-{stem}-{secrets.token_hex(3)}"
     folder.mkdir(parents=True)
     return folder
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """A finished run on disk, as the history lists it (read from its run.json)."""
+
+    path: Path
+    artwork: str
+    started_at: str
+    mode: str
+    workers: int
+    mockups: int
+    wall_seconds: float
+    peak_rss_bytes: int
+    profiled: bool
+
+
+def runs_dir(root: Path | None = None) -> Path:
+    return root or data_dir() / "runs"
+
+
+def list_runs(root: Path | None = None) -> list[RunSummary]:
+    """Finished runs, newest first; a folder without a readable run.json is not one."""
+    folder = runs_dir(root)
+    if not folder.is_dir():
+        return []
+    found = [summary for path in folder.iterdir() if (summary := read_summary(path))]
+    return sorted(found, key=lambda s: (s.started_at, s.path.name), reverse=True)
+
+
+def read_summary(path: Path) -> RunSummary | None:
+    try:
+        run = json.loads((path / RUN_FILE).read_text())
+        return RunSummary(
+            path=path,
+            artwork=Path(run["artwork"]["path"]).name,
+            started_at=run["started_at"],
+            mode=run["mode"],
+            workers=run["workers"],
+            mockups=len(run["mockups"]),
+            wall_seconds=run["wall_seconds"],
+            peak_rss_bytes=run["peak_rss_bytes"],
+            profiled=(path / "profile").is_dir(),
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def delete_run(path: Path, root: Path | None = None) -> None:
+    """Remove a run's folder; only a folder directly inside the runs folder, never elsewhere."""
+    folder = runs_dir(root).resolve()
+    target = Path(path).resolve()
+    if target.parent != folder or not target.is_dir():
+        raise ValueError(f"{path} is not a run folder")
+    shutil.rmtree(target)
+
+
+def zip_run(path: Path) -> bytes:
+    """The run's mockups and run.json as a zip, read from disk when asked for (a download)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        for item in [*sorted(Path(path).glob("[0-9][0-9]-*.jpg")), Path(path) / RUN_FILE]:
+            if item.is_file():
+                archive.write(item, item.name)
+    return buffer.getvalue()
