@@ -186,6 +186,23 @@ def test_images_etsy_put_at_the_wrong_rank_are_put_back_in_order(etsy, sync, run
     assert [image.rank for image in result.images] == list(range(1, 11))
 
 
+def test_ranks_etsy_shuffled_behind_our_back_are_fixed_after_the_push(etsy, sync, run_dir):
+    listing = etsy.add_listing()
+
+    def etsy_shuffles_earlier_ranks():
+        images = etsy.listing(listing.listing_id).images
+        images[:9] = images[:9][::-1]
+
+    etsy.inject("uploadListingImage", "act-after", skip=9, action=etsy_shuffles_earlier_ranks)
+
+    result = sync.push(run_dir, listing.listing_id)
+
+    assert listing_hashes(etsy, listing.listing_id) == file_hashes(run_dir)
+    assert [image.listing_image_id for image in result.images] == [
+        step.listing_image_id for step in result.steps
+    ]
+
+
 def test_a_storm_of_429s_is_waited_out_as_etsy_asks(etsy, sync, sleeps, run_dir):
     listing = etsy.add_listing()
     etsy.inject("uploadListingImage", "429", times=3, skip=2, retry_after=7)

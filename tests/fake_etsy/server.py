@@ -29,7 +29,16 @@ TOKEN_PATH = "/v3/public/oauth/token"
 CONNECT_PATH = "/oauth/connect"
 TOKEN_OPERATION = "token"
 
-FAULT_KINDS = ("429", "500", "slow", "drop-before", "drop-after", "crash-before", "crash-after")
+FAULT_KINDS = (
+    "429",
+    "500",
+    "slow",
+    "drop-before",
+    "drop-after",
+    "crash-before",
+    "crash-after",
+    "act-after",
+)
 
 
 @dataclass
@@ -138,7 +147,8 @@ class FakeEtsy:
         429 (with `retry_after`) and 500 answer without doing anything; slow waits `delay`
         seconds, then serves; drop-before closes the connection without serving, drop-after
         serves then closes without answering; crash-before and crash-after are those two
-        that also call `action` (which kills the client) before closing.
+        that also call `action` (which kills the client) before closing; act-after serves,
+        calls `action` (which changes Etsy's state behind the client's back) and answers.
         """
         assert kind in FAULT_KINDS, kind
         with self._lock:
@@ -189,19 +199,7 @@ class FakeEtsy:
         try:
             if name != TOKEN_OPERATION:
                 limits = self._count_request()
-            if fault is not None and fault.kind == "crash-before" and fault.action is not None:
-                fault.action()
-            if fault is not None and fault.kind in ("429", "500", "drop-before", "crash-before"):
-                reply = _fault_reply(fault)
-            else:
-                if fault is not None and fault.kind == "slow":
-                    time.sleep(fault.delay)
-                with self._lock:
-                    reply = self._serve(operation, headers, body)
-                if fault is not None and fault.kind in ("drop-after", "crash-after"):
-                    if fault.action is not None:
-                        fault.action()
-                    reply = DROP
+            reply = self._serve_despite(fault, operation, headers, body)
         except _OverRateLimit as over:
             limits = over.limits
             reply = Reply(429, {"error": "Too many requests"}, {"retry-after": "1"})
@@ -210,6 +208,22 @@ class FakeEtsy:
         if reply is not DROP:
             reply.headers.update(limits)
         self._remember(Seen(name, method, path, reply.status or None, headers, form))
+        if fault is not None and fault.action is not None:
+            with self._lock:
+                fault.action()  # after remembering: a killed client's test reads `seen` next
+        return reply
+
+    def _serve_despite(
+        self, fault: Fault | None, operation: Operation | str, headers: dict, body: bytes
+    ) -> Reply:
+        if fault is not None and fault.kind in ("429", "500", "drop-before", "crash-before"):
+            return _fault_reply(fault)
+        if fault is not None and fault.kind == "slow":
+            time.sleep(fault.delay)
+        with self._lock:
+            reply = self._serve(operation, headers, body)
+        if fault is not None and fault.kind in ("drop-after", "crash-after"):
+            return DROP
         return reply
 
     def _serve(self, operation: Operation | str, headers: dict[str, str], body: bytes) -> Reply:

@@ -38,12 +38,20 @@ class Clock:
 
     def __init__(self) -> None:
         self.offset = 0.0
+        self.frozen_at: float | None = None
 
     def __call__(self) -> float:
-        return time.time() + self.offset
+        return (self.frozen_at if self.frozen_at is not None else time.time()) + self.offset
 
     def advance(self, seconds: float) -> None:
         self.offset += seconds
+
+    def freeze(self) -> None:
+        """Stop real time (only `advance` moves the clock): for tests counting per second.
+
+        Stopped mid-second, so a wait of most of a second always reaches the next one.
+        """
+        self.frozen_at = int(time.time()) + 0.5
 
 
 @dataclass
