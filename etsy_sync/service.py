@@ -7,6 +7,8 @@ sync.listings()                         # draft, active and inactive listings
 sync.plan(run_dir, listing_id)          # dry run: PushPlan, per rank what would change
 sync.push(run_dir, listing_id, progress=callback)
 sync.status(listing_id)                 # what the manifest holds, the last pushes and calls
+
+An EtsySync is cheap: make one per page run or command, not one shared between threads.
 """
 
 from __future__ import annotations

@@ -94,6 +94,16 @@ def test_the_dashboard_finishes_from_the_query_etsy_redirected_to(etsy, config):
     assert status.connected
 
 
+def test_disconnecting_forgets_the_saved_connection(etsy, config):
+    redirect = seller_allows(new_page(config, etsy).connect_link().url)
+    new_page(config, etsy).finish_connect_from_redirect(redirect)
+
+    new_page(config, etsy).disconnect()
+
+    assert not config.token_file.exists()
+    assert new_page(config, etsy).connection().connected is False
+
+
 def test_an_answer_for_another_state_is_refused_before_asking_etsy(etsy, config):
     link = new_page(config, etsy).connect_link()
     redirect = seller_allows(link.url).replace(link.state, "forged-state")
