@@ -129,9 +129,10 @@ class EtsyApi:
         rank: int,
         overwrite: bool,
         alt_text: str,
+        content_type: str = "image/jpeg",
     ) -> EtsyImage:
         shop_id = self.shop().shop_id
-        request = upload_request(image, filename, rank, overwrite, alt_text)
+        request = upload_request(image, filename, rank, overwrite, alt_text, content_type)
         created = self._call(
             f"upload {filename} to listing {listing_id}",
             lambda c: ListingImageResource(c).upload_listing_image(shop_id, listing_id, request),

@@ -187,7 +187,13 @@ def _upload(
         manifest.begin_upload(pending)
         try:
             created = api.upload_image(
-                listing_id, data, image.file.name, image.rank, overwrite, image.alt_text
+                listing_id,
+                data,
+                image.file.name,
+                image.rank,
+                overwrite,
+                image.alt_text,
+                image.content_type,
             )
         except EtsyApiError as error:
             if not _outcome_unknown(error):

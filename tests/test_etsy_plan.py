@@ -156,3 +156,19 @@ def test_an_interrupted_upload_is_found_by_the_image_that_appeared_since():
     found[2] = EtsyImage(31, 3, "alt c", 1, 1, "", "", "")
     assert adopt_interrupted(pending, found, {}) == 31
     assert adopt_interrupted(pending, etsy_images(11, 12), {}) is None
+
+
+def test_png_mockups_are_sent_as_png_and_other_types_refused(tmp_path):
+    run_dir = write_run(tmp_path / "run", count=2)
+    run = json.loads((run_dir / "run.json").read_text())
+    (run_dir / "02-framed-wall.jpg").rename(run_dir / "02-framed-wall.png")
+    run["mockups"][1]["file"] = "02-framed-wall.png"
+    (run_dir / "run.json").write_text(json.dumps(run))
+
+    types = [image.content_type for image in plan_images(run_dir, template_names={})]
+
+    assert types == ["image/jpeg", "image/png"]
+    run["mockups"][1]["file"] = "02-framed-wall.webp"
+    (run_dir / "run.json").write_text(json.dumps(run))
+    with pytest.raises(PlanError, match="JPEG or PNG"):
+        plan_images(run_dir, template_names={})
