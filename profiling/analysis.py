@@ -10,16 +10,18 @@ from pathlib import Path
 from mockups.errors import RenderError
 from mockups.run import MockupResult, RunResult
 from profiling.capture import RUN_CAPTURE, capture_name
-from profiling.replay import CaptureReplay, replay_capture
+from profiling.replay import CaptureReplay, capture_totals, replay_capture
 from profiling.results import MockupProfile, ProfiledRun, RunProfile, TimelinePoint
 
 
 def analyse_run(
     run: RunResult, profile_dir: Path, started_unix: float, release_memory: bool
 ) -> ProfiledRun:
-    whole = replay_capture(profile_dir / RUN_CAPTURE)
     own: dict[int, CaptureReplay] = {}
-    if run.mode == "processes":
+    if run.mode != "processes":
+        whole = replay_capture(profile_dir / RUN_CAPTURE)
+    else:
+        whole = capture_totals(profile_dir / RUN_CAPTURE)
         own = {
             m.index: replay_capture(profile_dir / capture_name(m.index, m.template))
             for m in run.mockups
