@@ -1,4 +1,4 @@
-"""The first dashboard page, driven through Streamlit's AppTest."""
+"""The dashboard's pages driven through Streamlit's AppTest (no browser)."""
 
 import io
 from pathlib import Path
@@ -10,12 +10,13 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import gradient_artwork
 
 APP = str(Path(__file__).parents[1] / "app.py")
+LIBRARY_THUMBNAILS = 10
 
 
 @pytest.fixture
 def app(tmp_path, monkeypatch):
     monkeypatch.setenv("MOCKUPLAB_HOME", str(tmp_path))
-    at = AppTest.from_file(APP, default_timeout=60)
+    at = AppTest.from_file(APP, default_timeout=120)
     at.run()
     assert not at.exception
     return at
@@ -27,29 +28,60 @@ def png_bytes(image: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
-def test_an_uploaded_artwork_renders_into_a_gallery_of_thumbnails(app, tmp_path):
-    app.file_uploader(key="artwork").set_value(
-        ("poster.png", png_bytes(gradient_artwork((600, 800))), "image/png")
-    ).run()
-    app.multiselect[0].set_value(["poster", "greeting-card"]).run()
-    app.button[0].click().run()
+def choose_only(at: AppTest, template_ids: list[str]) -> None:
+    for box in at.checkbox:
+        if box.key and box.key.startswith("templates-"):
+            box.set_value(box.key.removeprefix("templates-") in template_ids)
+
+
+def upload_and_render(at, name, data, templates, profile=False):
+    at.file_uploader(key="artwork").set_value((name, data, "image/png")).run()
+    choose_only(at, templates)
+    at.checkbox(key="profile").set_value(profile)
+    at.run()
+    at.button[0].click().run()
+
+
+def test_the_ten_templates_start_ticked_for_an_etsy_listing(app):
+    ticked = [b for b in app.checkbox if b.key and b.key.startswith("templates-") and b.value]
+    assert len(ticked) == 10
+
+
+def test_an_upload_renders_into_a_gallery_and_only_its_path_is_kept(app, tmp_path):
+    upload_and_render(app, "art.png", png_bytes(gradient_artwork((600, 800))), ["poster", "mug"])
     assert not app.exception and not app.error
-    assert len(app.image) == 2
     (run_dir,) = (tmp_path / "runs").iterdir()
-    assert app.session_state["run_dir"] == str(run_dir)
-    assert (run_dir / "run.json").is_file()
+    assert app.session_state["current_run"] == str(run_dir)
+    assert len(app.image) == LIBRARY_THUMBNAILS + 2
+    assert sorted(p.name for p in (run_dir / "thumbs").iterdir()) == ["01-mug.jpg", "02-poster.jpg"]
+    assert isinstance(app.session_state["current_run"], str), "a path, not the images"
 
 
-def test_a_corrupt_upload_shows_one_clear_message_and_the_page_keeps_working(app):
-    app.file_uploader(key="artwork").set_value(("broken.jpg", b"\xff\xd8 nope", "image/jpeg")).run()
-    app.button[0].click().run()
+def test_a_corrupt_upload_shows_one_message_leaves_nothing_and_the_page_works(app, tmp_path):
+    upload_and_render(app, "broken.png", b"\x89PNG not really", ["poster"])
     assert not app.exception
-    assert len(app.error) == 1
-    assert "not an image" in app.error[0].value
-    assert "Traceback" not in app.error[0].value
-    app.file_uploader(key="artwork").set_value(
-        ("fine.png", png_bytes(gradient_artwork((300, 400))), "image/png")
-    ).run()
-    app.multiselect[0].set_value(["poster"]).run()
-    app.button[0].click().run()
-    assert not app.error and len(app.image) == 1
+    assert len(app.error) == 1 and "not an image" in app.error[0].value
+    assert not any((tmp_path / "runs").iterdir())
+    upload_and_render(app, "fine.png", png_bytes(gradient_artwork((300, 400))), ["poster"])
+    assert not app.error and len(app.image) == LIBRARY_THUMBNAILS + 1
+
+
+def test_a_profiled_run_fills_the_memory_page(app):
+    upload_and_render(
+        app, "art.png", png_bytes(gradient_artwork((400, 500))), ["poster", "mug"], profile=True
+    )
+    assert not app.exception and not app.error
+    app.switch_page("pages/memory.py").run()
+    assert not app.exception and not app.error
+    assert len(app.get("plotly_chart")) == 2
+    assert len(app.metric) == 4
+
+
+def test_history_lists_the_run_and_templates_lists_the_library(app):
+    upload_and_render(app, "art.png", png_bytes(gradient_artwork((300, 400))), ["poster"])
+    app.switch_page("pages/history.py").run()
+    assert not app.exception
+    assert app.dataframe[0].value.shape[0] == 1
+    app.switch_page("pages/templates.py").run()
+    assert not app.exception
+    assert len(app.image) == LIBRARY_THUMBNAILS

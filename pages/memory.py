@@ -1,0 +1,63 @@
+"""Memory: what each mockup of a profiled run held, when, and where in the code."""
+
+import streamlit as st
+
+from dashboard import guard, state, widgets
+from profiling import HEAP_VERSUS_RSS, load_run
+from profiling.charts import mockup_bars, timeline
+from profiling.report import write_flamegraphs
+from profiling.storage import profile_dir
+
+MIB = 2**20
+
+st.header("Memory")
+run_dir = widgets.run_picker("Profiled run", state.current_run(), "memory-run", profiled_only=True)
+if run_dir is None:
+    st.info("No profiled run yet: tick 'Profile memory' on the Render page and render.")
+    st.stop()
+
+with guard.shown_errors("Reading the profile"):
+    profiled = load_run(run_dir)
+    summary = profiled.summary
+    columns = st.columns(4)
+    columns[0].metric("Wall time", f"{summary.wall_seconds:.2f} s")
+    columns[1].metric("Peak heap", f"{summary.heap_peak_bytes / MIB:.0f} MB")
+    columns[2].metric("Peak RSS", f"{summary.peak_rss_bytes / MIB:.0f} MB")
+    columns[3].metric("RSS after", f"{summary.rss_after_bytes / MIB:.0f} MB")
+    st.caption(HEAP_VERSUS_RSS)
+
+    st.subheader("Per mockup")
+    st.plotly_chart(mockup_bars(profiled), key="bars")
+    frame = profiled.frame
+    megabytes = ["heap_peak_bytes", "allocated_bytes", "leaked_bytes", "rss_peak_bytes"]
+    table = frame[["index", "template", "seconds", *megabytes]].copy()
+    for column in megabytes:
+        table[column] = (table[column] / MIB).round(1)
+    st.dataframe(table.rename(columns={c: c.replace("_bytes", " MB") for c in megabytes}))
+
+    st.subheader("Heap and RSS over the run")
+    st.plotly_chart(timeline(profiled), key="timeline")
+
+    st.subheader("Where the memory was")
+    sites = profiled.sites
+    index = st.selectbox("Mockup", frame["index"].tolist(), format_func=lambda i: f"{i:02d}")
+    kind = st.radio("At", ["peak", "leaked"], horizontal=True)
+    chosen = sites[(sites["index"] == index) & (sites["kind"] == kind)]
+    if chosen.empty:
+        st.write("Nothing held here.")
+    for row in chosen.itertuples():
+        with st.expander(f"{row.bytes / MIB:.1f} MB · {row.location} · {row.function}"):
+            st.code("\n".join(row.stack), language=None)
+
+    st.subheader("Flame graphs (memray)")
+    graphs = sorted(profile_dir(run_dir).glob("*.html"))
+    if st.button("Write the flame graphs"):
+        graphs = write_flamegraphs(run_dir)
+    for graph in graphs:
+        st.download_button(
+            graph.name,
+            data=lambda path=graph: path.read_bytes(),
+            file_name=graph.name,
+            mime="text/html",
+            key=f"graph-{graph.name}",
+        )

@@ -1,0 +1,94 @@
+"""Plotly figures of profiled runs, shared by the dashboard and the notebooks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+
+from profiling.compare import ModeComparison, run_label
+from profiling.results import ProfiledRun
+
+MIB = 2**20
+HEAP_COLOUR = "#2f6db5"
+RSS_COLOUR = "#c0573e"
+
+
+def mockup_bars(profiled: ProfiledRun) -> go.Figure:
+    """Per mockup: peak heap, bytes allocated and bytes still held at its end, in MB."""
+    labels = [f"{m.index:02d} {m.template}" for m in profiled.mockups]
+    figure = go.Figure()
+    for name, values in (
+        ("peak heap", [m.heap_peak_bytes for m in profiled.mockups]),
+        ("allocated", [m.allocated_bytes for m in profiled.mockups]),
+        ("leaked", [m.leaked_bytes for m in profiled.mockups]),
+    ):
+        figure.add_bar(name=name, x=labels, y=[v / MIB for v in values])
+    figure.update_layout(barmode="group", yaxis_title="MB", margin={"t": 30}, height=380)
+    return figure
+
+
+def timeline(profiled: ProfiledRun) -> go.Figure:
+    """Heap and RSS over the run, each mockup's span shaded and labelled."""
+    points = profiled.points
+    figure = go.Figure()
+    for pid in sorted({p.pid for p in points}):
+        mine = [p for p in points if p.pid == pid]
+        suffix = "" if len({p.pid for p in points}) == 1 else f" (pid {pid})"
+        xs = [p.seconds for p in mine]
+        figure.add_scatter(
+            x=xs, y=[p.heap_bytes / MIB for p in mine], name=f"heap{suffix}",
+            line={"color": HEAP_COLOUR},
+        )  # fmt: skip
+        figure.add_scatter(
+            x=xs, y=[p.rss_bytes / MIB for p in mine], name=f"RSS{suffix}",
+            line={"color": RSS_COLOUR, "dash": "dot"},
+        )  # fmt: skip
+    for mockup in profiled.mockups:
+        figure.add_vrect(
+            x0=mockup.started_seconds,
+            x1=mockup.finished_seconds,
+            fillcolor="#888888",
+            opacity=0.08 if mockup.index % 2 else 0.16,
+            line_width=0,
+            annotation_text=str(mockup.index),
+            annotation_position="top left",
+        )
+    figure.update_layout(
+        xaxis_title="seconds", yaxis_title="MB", margin={"t": 30}, height=380,
+    )  # fmt: skip
+    return figure
+
+
+def live_rss(points: Sequence[tuple[int, float]]) -> go.Figure:
+    """RSS after each finished mockup, while a run is going: (index, bytes) pairs."""
+    figure = go.Figure()
+    figure.add_scatter(
+        x=[i for i, _ in points], y=[b / MIB for _, b in points], mode="lines+markers",
+        name="RSS", line={"color": RSS_COLOUR},
+    )  # fmt: skip
+    figure.update_layout(
+        xaxis_title="mockup", yaxis_title="MB", margin={"t": 10}, height=260,
+    )  # fmt: skip
+    return figure
+
+
+def comparison_bars(rows: Sequence[ModeComparison]) -> go.Figure:
+    """Wall time and peak memory of each mode, side by side."""
+    labels = [run_label(r.mode, r.workers, r.release_memory) for r in rows]
+    figure = go.Figure()
+    figure.add_bar(
+        name="wall s", x=labels, y=[r.wall_seconds for r in rows], yaxis="y", offsetgroup=0
+    )
+    figure.add_bar(
+        name="peak RSS MB", x=labels, y=[r.peak_rss_bytes / MIB for r in rows], yaxis="y2",
+        offsetgroup=1,
+    )  # fmt: skip
+    figure.update_layout(
+        barmode="group",
+        yaxis={"title": "seconds"},
+        yaxis2={"title": "MB", "overlaying": "y", "side": "right"},
+        margin={"t": 30},
+        height=360,
+    )
+    return figure
