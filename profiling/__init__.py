@@ -3,6 +3,8 @@
 `profile_run` renders in a child process under memray and returns a `ProfiledRun`
 (`.frame`, `.timeline`, `.sites`); `load_run` reads one back from disk. `python -m profiling`
 compares modes and writes memray flame graphs. The on-disk format: `profiling.storage`.
+Importing this package does not import memray (a dashboard server stays small): only
+`profile_in_process`, which captures in the calling process, does.
 """
 
 from profiling.child import profile_run
@@ -13,7 +15,6 @@ from profiling.results import (
     RunProfile,
     TimelinePoint,
 )
-from profiling.session import profile_in_process
 from profiling.sites import AllocationSite
 from profiling.storage import load_run
 
@@ -28,3 +29,11 @@ __all__ = [
     "profile_in_process",
     "profile_run",
 ]
+
+
+def __getattr__(name: str) -> object:
+    if name == "profile_in_process":
+        from profiling.session import profile_in_process
+
+        return profile_in_process
+    raise AttributeError(f"module 'profiling' has no attribute {name!r}")

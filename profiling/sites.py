@@ -12,8 +12,10 @@ import sysconfig
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
-from memray import AllocationRecord
+if TYPE_CHECKING:
+    from memray import AllocationRecord
 
 NATIVE_LOCATION = "<native>"
 Frame = tuple[str, str, int]

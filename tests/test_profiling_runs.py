@@ -48,8 +48,11 @@ def test_render_with_profile_adds_heap_figures_to_run_json_and_keeps_the_capture
         assert (cli_profiled / "profile" / table).exists()
 
 
-def test_the_engine_and_its_command_line_do_not_import_memray():
-    check = "import sys, mockups, mockups.cli; assert 'memray' not in sys.modules"
+def test_the_engine_its_command_line_and_a_server_calling_profile_run_do_not_import_memray():
+    check = (
+        "import sys, mockups, mockups.cli; from profiling import profile_run, load_run; "
+        "assert 'memray' not in sys.modules, 'memray imported'"
+    )
     subprocess.run([sys.executable, "-c", check], check=True)
 
 
