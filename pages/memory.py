@@ -33,7 +33,9 @@ with guard.shown_errors("Reading the profile"):
     table = frame[["index", "template", "seconds", *megabytes]].copy()
     for column in megabytes:
         table[column] = (table[column] / MIB).round(1)
-    st.dataframe(table.rename(columns={c: c.replace("_bytes", " MB") for c in megabytes}))
+    st.dataframe(
+        table.rename(columns={c: c.replace("_bytes", " MB") for c in megabytes}), hide_index=True
+    )
 
     st.subheader("Heap and RSS over the run")
     st.plotly_chart(timeline(profiled), key="timeline")
