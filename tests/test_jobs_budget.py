@@ -1,0 +1,85 @@
+"""The memory budget: estimates from headers follow intake, and over-budget jobs are refused."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image
+
+from mockups.errors import MockupLabError
+from mockups.intake import load_artwork, read_header
+from mockups.jobs import JobRefused, RenderJob, budget_bytes, check_budget, estimate_peak
+from mockups.jobs.budget import DEFAULT_BUDGET_MB, MIB, decoded_size
+from mockups.run import required_artwork_size
+from mockups.templates import load_library, select_templates
+from tests.conftest import gradient_artwork
+
+
+@pytest.fixture(scope="module")
+def large_jpeg(tmp_path_factory):
+    path = tmp_path_factory.mktemp("budget") / "large.jpg"
+    gradient_artwork((4000, 5000)).save(path, quality=80)
+    return path
+
+
+def test_the_budget_is_read_from_the_environment_in_mb(monkeypatch):
+    monkeypatch.delenv("MOCKUPLAB_JOB_BUDGET_MB", raising=False)
+    assert budget_bytes() == DEFAULT_BUDGET_MB * MIB
+    monkeypatch.setenv("MOCKUPLAB_JOB_BUDGET_MB", "300")
+    assert budget_bytes() == 300 * MIB
+    monkeypatch.setenv("MOCKUPLAB_JOB_BUDGET_MB", "lots")
+    with pytest.raises(MockupLabError, match="MOCKUPLAB_JOB_BUDGET_MB must be a number"):
+        budget_bytes()
+
+
+@pytest.mark.parametrize(
+    ("size", "image_format", "templates"),
+    [
+        ((4000, 5000), "JPEG", ["poster"]),  # JPEG draft at 1/2
+        ((4000, 5000), "JPEG", ["desk-frame"]),  # a small print: draft at 1/4
+        ((1600, 2000), "JPEG", ["poster", "mug"]),
+        ((1200, 900), "PNG", ["framed-wall"]),
+        ((5000, 4000), "PNG", ["poster"]),  # over 16 MP: libvips shrinks while reading
+    ],
+)
+def test_the_estimate_decodes_the_artwork_at_the_size_intake_does(
+    tmp_path, size, image_format, templates
+):
+    path = tmp_path / f"art.{image_format.lower()}"
+    Image.new("RGB", size, (120, 80, 40)).save(path, image_format, compress_level=1)
+    chosen = select_templates(load_library(), templates)
+    decoded = load_artwork(path, required_artwork_size(size, chosen)).image.size
+    assert decoded_size(read_header(path), chosen) == decoded
+
+
+def test_the_estimate_grows_with_the_artwork_and_with_parallel_workers(
+    large_jpeg, artwork_jpeg, tmp_path
+):
+    def peak(artwork, **options) -> int:
+        return estimate_peak(
+            RenderJob(artwork, tmp_path, ["poster", "pillow"], **options)
+        ).peak_bytes
+
+    assert peak(large_jpeg) > peak(artwork_jpeg)
+    assert peak(large_jpeg, mode="threads", workers=2) > peak(large_jpeg)
+    assert peak(large_jpeg, mode="processes", workers=2) > peak(
+        large_jpeg, mode="threads", workers=2
+    )
+
+
+def test_every_built_in_template_fits_the_default_budget_in_sequence(
+    large_jpeg, tmp_path, monkeypatch
+):
+    monkeypatch.delenv("MOCKUPLAB_JOB_BUDGET_MB", raising=False)
+    estimate = check_budget(RenderJob(large_jpeg, tmp_path, "all"))
+    assert estimate.mockups == len(load_library())
+
+
+def test_a_job_over_the_budget_is_refused_with_one_line_saying_why(
+    large_jpeg, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("MOCKUPLAB_JOB_BUDGET_MB", "100")
+    with pytest.raises(JobRefused) as refused:
+        check_budget(RenderJob(large_jpeg, tmp_path, ["poster"] * 3, mode="threads", workers=3))
+    message = str(refused.value)
+    assert "\n" not in message
+    assert "4000x5000" in message and "threads x 3" in message and "budget is 100 MB" in message
