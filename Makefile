@@ -6,8 +6,9 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test render bench debian-packages
 
-# Debian packages the tests drive for real: chromium for the browser test.
-DEBIAN_PACKAGES := chromium
+# Debian packages the tests drive for real: chromium for the browser test, redis-server for
+# the render queue's.
+DEBIAN_PACKAGES := chromium redis-server
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)

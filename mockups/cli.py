@@ -66,6 +66,11 @@ def _parser() -> argparse.ArgumentParser:
     sheet.add_argument("--out", required=True, help="the contact sheet's JPEG file")
     sheet.add_argument("--templates", default="all", help="'all' or ID,ID@COLOUR,...")
     sheet.set_defaults(command=sheet_command)
+
+    worker = commands.add_parser("worker", help="render queued jobs from Redis (an RQ worker)")
+    worker.add_argument("--url", help="Redis URL (default: $REDIS_URL)")
+    worker.add_argument("--burst", action="store_true", help="stop once the queue is empty")
+    worker.set_defaults(command=worker_command)
     return parser
 
 
@@ -121,6 +126,16 @@ def render_command(args: argparse.Namespace) -> int:
         k: v for k, v in asdict(run).items() if k in ("out_dir", "wall_seconds", "peak_rss_bytes")
     }
     print(json.dumps({**summary, "mockups": len(run.mockups)}))
+    return 0
+
+
+def worker_command(args: argparse.Namespace) -> int:
+    from mockups.jobs import redis_url_from_env, run_worker
+
+    url = args.url or redis_url_from_env()
+    if not url:
+        raise MockupLabError("no Redis to take jobs from: pass --url or set REDIS_URL")
+    run_worker(url, burst=args.burst)
     return 0
 
 

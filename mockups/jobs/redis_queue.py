@@ -1,0 +1,232 @@
+"""Render jobs on Redis (RQ): the web process enqueues and polls, a worker process renders.
+
+A job's progress travels in its RQ meta (`done`, `total`, `template`, `rss_bytes`, and the
+rendering process's `pid`), written by the worker after each mockup. A job is reported
+finished only when its run folder holds `run.json`, which the engine writes last.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+import psutil
+from redis import Redis
+from rq import Queue, Worker
+from rq.exceptions import NoSuchJobError
+from rq.executions import Execution
+from rq.job import Job, JobStatus
+from rq.registry import StartedJobRegistry
+from rq.serializers import JSONSerializer
+from rq.utils import current_timestamp
+
+from mockups.errors import MockupLabError
+from mockups.jobs.budget import check_budget
+from mockups.jobs.spec import RenderJob
+from mockups.run import RUN_FILE
+
+REDIS_URL_ENV = "REDIS_URL"
+QUEUE_NAME = "mockups"
+RENDER_FUNCTION = "mockups.jobs.render_job"
+JOB_TIMEOUT_SECONDS = 15 * 60
+KEEP_SECONDS = 7 * 24 * 3600
+SERIALIZER = JSONSerializer
+DEAD_WORKER_REASON = (
+    "the worker rendering this job stopped before it finished (killed or crashed); "
+    "its partial files are not a run: retry it"
+)
+
+State = Literal["queued", "started", "finished", "failed"]
+_STATES: dict[JobStatus, State] = {
+    JobStatus.CREATED: "queued",
+    JobStatus.QUEUED: "queued",
+    JobStatus.DEFERRED: "queued",
+    JobStatus.SCHEDULED: "queued",
+    JobStatus.STARTED: "started",
+    JobStatus.FINISHED: "finished",
+    JobStatus.FAILED: "failed",
+    JobStatus.STOPPED: "failed",
+    JobStatus.CANCELED: "failed",
+}
+
+
+class JobNotFound(MockupLabError):
+    """No such render job in Redis (never enqueued, or expired)."""
+
+
+@dataclass(frozen=True)
+class RenderStatus:
+    """What a page polls: the state, the place in line, progress and the reason of a failure.
+
+    `place` is 1 for the next job to start (only while queued); `rss_bytes` is the rendering
+    process's resident memory after its latest mockup.
+    """
+
+    job_id: str
+    state: State
+    run_dir: str
+    place: int | None = None
+    done: int = 0
+    total: int = 0
+    template: str | None = None
+    rss_bytes: int | None = None
+    error: str | None = None
+    enqueued_at: datetime | None = None
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+
+
+class RenderQueue:
+    """Render jobs on one Redis: share one per process (connections are thread-safe)."""
+
+    def __init__(self, connection: Redis, name: str = QUEUE_NAME) -> None:
+        self.connection = connection
+        self.queue = Queue(name, connection=connection, serializer=SERIALIZER)
+
+    @classmethod
+    def from_url(cls, url: str, name: str = QUEUE_NAME) -> RenderQueue:
+        return cls(Redis.from_url(url), name)
+
+    def enqueue(self, job: RenderJob) -> str:
+        """Queue `job` and return its id at once; refuses it (`JobRefused`) if over budget."""
+        estimate = check_budget(job)
+        self.queue.enqueue(
+            RENDER_FUNCTION,
+            args=(job.to_dict(),),
+            job_id=job.id,
+            job_timeout=JOB_TIMEOUT_SECONDS,
+            result_ttl=KEEP_SECONDS,
+            failure_ttl=KEEP_SECONDS,
+            meta={"done": 0, "total": estimate.mockups},
+            description=f"{Path(job.artwork).name} on {estimate.mockups} templates",
+        )
+        return job.id
+
+    def status(self, job_id: str) -> RenderStatus:
+        job = self._fetch(job_id)
+        if job.get_status() == JobStatus.STARTED and job_id in self.fail_abandoned():
+            job = self._fetch(job_id)
+        return self._status_of(job)
+
+    def retry(self, job_id: str) -> None:
+        """Queue a failed job again, same id and run folder, at the back of the line."""
+        job = self._fetch(job_id)
+        status = job.get_status()
+        if status != JobStatus.FAILED:
+            raise MockupLabError(f"job {job_id} is {status.value}; only a failed job is retried")
+        job.meta.pop("error", None)
+        job.meta.update(done=0, template=None, rss_bytes=None, pid=None)
+        job.save_meta()
+        job.requeue()
+
+    def fail_abandoned(self) -> list[str]:
+        """Fail the started jobs whose worker is gone; returns their ids.
+
+        RQ itself fails them once their heartbeat lapses (a minute or more). A worker on this
+        machine whose process is gone is known dead at once, so its jobs are moved on now,
+        through RQ's own abandoned-job path: their registry entries are marked expired and
+        the registry is cleaned.
+        """
+        registry = StartedJobRegistry(queue=self.queue)
+        dead = []
+        for job_id, execution_id in registry.get_job_and_execution_ids():
+            try:
+                execution = Execution.fetch(execution_id, job_id, self.connection)
+            except ValueError:
+                continue  # its execution expired: RQ's own cleanup handles it
+            if not worker_alive(self.connection, execution.worker_name):
+                dead.append((job_id, execution.composite_key))
+        if not dead:
+            return []
+        for job_id, entry in dead:
+            self._record_error(job_id, DEAD_WORKER_REASON)
+            self.connection.zadd(registry.key, {entry: 0}, xx=True)
+        registry.cleanup(timestamp=current_timestamp())
+        return [job_id for job_id, _ in dead]
+
+    def _record_error(self, job_id: str, reason: str) -> None:
+        try:
+            job = self._fetch(job_id)
+        except JobNotFound:
+            return
+        job.meta["error"] = reason
+        job.save_meta()
+
+    def _fetch(self, job_id: str) -> Job:
+        try:
+            return Job.fetch(job_id, connection=self.connection, serializer=SERIALIZER)
+        except NoSuchJobError:
+            raise JobNotFound(
+                f"no render job {job_id} (jobs are kept {KEEP_SECONDS // 86400} days)"
+            ) from None
+
+    def _status_of(self, job: Job) -> RenderStatus:
+        state = _STATES[job.get_status(refresh=False)]
+        meta = job.meta
+        run_dir = job.args[0]["run_dir"]
+        error = meta.get("error")
+        if state == "finished" and not (Path(run_dir) / RUN_FILE).is_file():
+            state, error = "failed", f"the job ended but {RUN_FILE} is missing from {run_dir}"
+        if state == "failed" and not error:
+            error = failure_reason(job)
+        position = self.queue.get_job_position(job.id) if state == "queued" else None
+        return RenderStatus(
+            job_id=job.id,
+            state=state,
+            run_dir=run_dir,
+            place=None if position is None else position + 1,
+            done=meta.get("done", 0),
+            total=meta.get("total", 0),
+            template=meta.get("template"),
+            rss_bytes=meta.get("rss_bytes"),
+            error=error if state == "failed" else None,
+            enqueued_at=job.enqueued_at,
+            started_at=job.started_at,
+            ended_at=job.ended_at,
+        )
+
+
+def redis_url_from_env() -> str | None:
+    """`$REDIS_URL`: when set, renders go to the queue; when not, to embedded slots."""
+    return os.environ.get(REDIS_URL_ENV) or None
+
+
+def worker_alive(connection: Redis, worker_name: str) -> bool:
+    """False when the worker's key has expired, or its process on this machine is gone."""
+    if not worker_name:
+        return True  # not yet known: the job is being handed over
+    worker = Worker.find_by_key(Worker.redis_worker_namespace_prefix + worker_name, connection)
+    if worker is None:
+        return False
+    if worker.hostname != socket.gethostname() or worker.pid is None:
+        return True  # another machine: its heartbeat decides, through RQ's own cleanup
+    try:
+        process = psutil.Process(worker.pid)
+        # a pid reused by a process started after the worker is not the worker
+        born = worker.birth_date.timestamp() if worker.birth_date else float("inf")
+        return process.status() != psutil.STATUS_ZOMBIE and process.create_time() <= born + 1
+    except psutil.NoSuchProcess:
+        return False
+
+
+def failure_reason(job: Job) -> str:
+    """One line from what RQ recorded when the job failed outside the render itself."""
+    result = job.latest_result()
+    text = (result.exc_string if result is not None else None) or ""
+    if "Work-horse terminated unexpectedly" in text:
+        signal = text.partition("(signal ")[2].partition(")")[0]
+        killed = f" by signal {signal}" if signal else ""
+        return (
+            f"the process rendering this job was killed{killed} before it finished "
+            "(out of memory?); retry it"
+        )
+    if "JobTimeoutException" in text:
+        return f"the render took longer than {JOB_TIMEOUT_SECONDS} s and was stopped"
+    if "AbandonedJobError" in text:
+        return DEAD_WORKER_REASON
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1] if lines else "the job failed without a reason"
