@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 import streamlit as st
 
+from etsy_sync.errors import EtsySyncError
 from mockups.errors import MockupLabError
 
 LOG = logging.getLogger("mockuplab.dashboard")
@@ -18,7 +19,7 @@ def shown_errors(action: str) -> Iterator[None]:
     """Show a user's mistake as it is, and anything unexpected as one line (details to the log)."""
     try:
         yield
-    except MockupLabError as error:
+    except (MockupLabError, EtsySyncError) as error:
         st.error(str(error))
     except Exception:
         LOG.exception("%s failed", action)
