@@ -194,6 +194,16 @@ def test_a_render_process_killed_mid_job_fails_it_at_once_with_the_signal(
     assert not (tmp_path / "run" / RUN_FILE).exists()
 
 
+def test_a_profiled_job_renders_under_the_profiler_the_job_names(
+    render_queue, start_worker, artwork_jpeg, tmp_path
+):
+    job = RenderJob(artwork_jpeg, tmp_path / "run", ["poster"], profile=True)
+    render_queue.enqueue(job)
+    run_burst_worker(start_worker)
+    assert render_queue.status(job.id).state == "finished"
+    assert (tmp_path / "run" / "profile" / "summary.json").is_file()
+
+
 def test_a_render_error_fails_the_job_with_its_one_line_message(
     render_queue, start_worker, artwork_jpeg, tmp_path
 ):

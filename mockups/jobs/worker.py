@@ -17,6 +17,7 @@ from rq import Queue, Worker, get_current_job
 from rq.job import Job
 
 from mockups.errors import MockupLabError
+from mockups.jobs.budget import check_budget
 from mockups.jobs.redis_queue import QUEUE_NAME, SERIALIZER, RenderQueue
 from mockups.jobs.spec import RenderJob, run_in_process
 from mockups.run import MockupResult
@@ -33,6 +34,7 @@ def render_job(fields: dict) -> dict:
     current.meta.update(done=0, pid=os.getpid())
     current.save_meta()
     try:
+        check_budget(job)  # this machine's budget, in case the web process's differs
         run = run_in_process(job, progress=MetaProgress(current))
     except Exception as error:
         current.meta["error"] = str(error).splitlines()[0] if str(error) else type(error).__name__
