@@ -2,6 +2,9 @@
 
 import streamlit as st
 
+from mockups.memory import return_large_blocks_at_once
+
+return_large_blocks_at_once()  # each rerun is a new thread: keep freed images out of its arena
 st.set_page_config(page_title="Mockup Lab", layout="wide")
 navigation = st.navigation(
     [

@@ -1,20 +1,24 @@
-"""The Render button: store the upload, wait for a slot, render (profiled or not) with live
-progress, and leave nothing behind but a finished run or a clear message."""
+"""The Render button: store the upload, wait for a slot or a worker, render (profiled or not)
+with live progress, and leave nothing behind but a finished run or a clear message."""
 
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import streamlit as st
 
-from dashboard.resources import render_slots
+from dashboard.resources import render_queue, render_slots
+from mockups.errors import RenderError
 from mockups.intake import read_header
-from mockups.run import MockupResult, render_run
+from mockups.jobs import RenderJob, RenderQueue, check_budget
+from mockups.run import MockupResult
 from mockups.storage import new_run_dir
 from profiling.charts import live_rss
 
 MIB = 2**20
+POLL_SECONDS = 0.5
 
 
 class LiveProgress:
@@ -28,13 +32,21 @@ class LiveProgress:
         self.points: list[tuple[int, float]] = []
         self.lines: list[dict] = []
 
-    def started(self) -> None:
-        self.bar.progress(0.0, text=f"Rendering {self.total} mockups…")
+    def waiting(self, place: int) -> None:
+        if place == 0:
+            self.bar.progress(0.0, text=f"Rendering {self.total} mockups…")
+        else:
+            ahead = "you are next" if place == 1 else f"{place - 1} render(s) ahead of you"
+            self.bar.progress(0.0, text=f"Waiting for a render slot: {ahead}")
+
+    def landed(self, done: int, total: int, template: str, rss_bytes: int | None) -> None:
+        self.bar.progress(done / total, text=f"{done}/{total}: {template}")
+        if rss_bytes is not None and (done, rss_bytes) not in self.points:
+            self.points.append((done, rss_bytes))
+            self.chart.plotly_chart(live_rss(self.points), key=f"live-{done}")
 
     def __call__(self, done: int, total: int, result: MockupResult) -> None:
-        self.bar.progress(done / total, text=f"{done}/{total}: {result.template}")
-        self.points.append((result.index, result.rss_after_bytes))
-        self.points.sort()
+        self.landed(done, total, result.template, result.rss_after_bytes)
         self.lines.append(
             {
                 "mockup": result.index,
@@ -43,7 +55,6 @@ class LiveProgress:
                 "RSS after (MB)": round(result.rss_after_bytes / MIB, 1),
             }
         )
-        self.chart.plotly_chart(live_rss(self.points), key=f"live-{done}")
         self.rows.dataframe(self.lines, hide_index=True)
 
 
@@ -52,25 +63,52 @@ def render_upload(
 ) -> Path:
     """Render an uploaded artwork into a new run folder and return it.
 
-    A refused artwork (corrupt, too large) raises before any slot is taken and leaves no
-    folder behind.
+    A refused artwork (corrupt, too large, over the memory budget) raises before any slot
+    is taken and leaves no folder behind.
     """
     run_dir = new_run_dir(upload.name)
     try:
         artwork = run_dir / f"upload{Path(upload.name).suffix.lower() or '.img'}"
         artwork.write_bytes(upload.getbuffer())
         read_header(artwork)
+        job = RenderJob(artwork, run_dir, tuple(templates), mode, workers, profile)
+        check_budget(job)
         progress = LiveProgress(len(templates))
-        with render_slots():
-            progress.started()
-            if profile:
-                from profiling import profile_run
-
-                profile_run(artwork, run_dir, templates, mode, workers, progress=progress)
-            else:
-                render_run(artwork, run_dir, templates, mode, workers, progress=progress)
+        queue = render_queue()
+        if queue is not None:
+            _through_queue(queue, job, progress)
+        else:
+            _in_this_process(job, progress)
         progress.bar.empty()
     except BaseException:
         shutil.rmtree(run_dir, ignore_errors=True)
         raise
     return run_dir
+
+
+def _in_this_process(job: RenderJob, progress: LiveProgress) -> None:
+    slots = render_slots()
+    if not job.profile:
+        slots.render(job, progress=progress, on_place=progress.waiting)
+        return
+    from profiling import profile_run  # in a child: one memray capture per process
+
+    with slots.slot(progress.waiting):
+        progress.waiting(0)
+        profile_run(job.artwork, job.run_dir, list(job.templates), job.mode, job.workers, progress)
+
+
+def _through_queue(queue: RenderQueue, job: RenderJob, progress: LiveProgress) -> None:
+    """Hand the job to the workers and follow it until it ends (the page stays live)."""
+    job_id = queue.enqueue(job)
+    while True:
+        status = queue.status(job_id)
+        if status.state == "queued":
+            progress.waiting(status.place or 1)
+        elif status.state == "started" and status.total:
+            progress.landed(status.done, status.total, status.template or "", status.rss_bytes)
+        elif status.state == "finished":
+            return
+        elif status.state == "failed":
+            raise RenderError(f"the render failed: {status.error}")
+        time.sleep(POLL_SECONDS)

@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
-import threading
-
 import streamlit as st
 
 from mockups.authoring import user_templates_dir
+from mockups.jobs import RenderQueue, RenderSlots, redis_url_from_env
 from mockups.templates import Template, load_library
 
 RENDER_SLOTS = 2
 
 
 @st.cache_resource
-def render_slots() -> threading.BoundedSemaphore:
-    """At most RENDER_SLOTS renders at once, whichever sessions ask."""
-    return threading.BoundedSemaphore(RENDER_SLOTS)
+def render_slots() -> RenderSlots:
+    """At most RENDER_SLOTS renders at once in this server, whichever sessions ask; in order."""
+    return RenderSlots(RENDER_SLOTS)
+
+
+def render_queue() -> RenderQueue | None:
+    """The Redis queue when `REDIS_URL` is set: renders then run in background workers."""
+    url = redis_url_from_env()
+    return _queue(url) if url else None
+
+
+@st.cache_resource
+def _queue(url: str) -> RenderQueue:
+    return RenderQueue.from_url(url)
 
 
 def template_library() -> dict[str, Template]:

@@ -28,19 +28,34 @@ def rss_with_children_bytes() -> int:
     return total
 
 
+M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
+LARGE_BLOCK_BYTES = 1024 * 1024
+
+
+def return_large_blocks_at_once(threshold: int = LARGE_BLOCK_BYTES) -> bool:
+    """Have glibc serve blocks from `threshold` up with their own mmap, freed straight back.
+
+    Otherwise a freed image stays in the arena of the thread that made it, and a server whose
+    every request runs in a new thread (Streamlit) grows run after run. The same as starting
+    with MALLOC_MMAP_THRESHOLD_=1048576. False where the C library has no mallopt.
+    """
+    mallopt = _libc_function("mallopt")
+    return bool(mallopt is not None and mallopt(M_MMAP_THRESHOLD, threshold) == 1)
+
+
 def release_freed_memory() -> None:
     """Hand already-freed memory back to the system: Pillow's block cache, glibc's arenas."""
     Image.core.clear_cache()
-    trim = _malloc_trim()
+    trim = _libc_function("malloc_trim")
     if trim is not None:
         trim(0)
 
 
 @cache
-def _malloc_trim():
-    name = ctypes.util.find_library("c")
+def _libc_function(name: str):
+    library = ctypes.util.find_library("c")
     try:
-        return ctypes.CDLL(name).malloc_trim if name else None
+        return getattr(ctypes.CDLL(library), name) if library else None
     except (OSError, AttributeError):
         return None
 

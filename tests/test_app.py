@@ -1,6 +1,10 @@
 """The dashboard's pages driven through Streamlit's AppTest (no browser)."""
 
 import io
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -8,6 +12,7 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import gradient_artwork
+from tests.redis_server import redis_server
 
 APP = str(Path(__file__).parents[1] / "app.py")
 LIBRARY_THUMBNAILS = 10
@@ -85,3 +90,29 @@ def test_history_lists_the_run_and_templates_lists_the_library(app):
     app.switch_page("pages/templates.py").run()
     assert not app.exception
     assert len(app.image) == LIBRARY_THUMBNAILS
+
+
+def test_with_redis_the_page_hands_the_render_to_a_worker(tmp_path, monkeypatch):
+    (tmp_path / "redis").mkdir()
+    with redis_server(tmp_path / "redis") as url:
+        monkeypatch.setenv("MOCKUPLAB_HOME", str(tmp_path / "home"))
+        monkeypatch.setenv("REDIS_URL", url)
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "mockups", "worker", "--url", url],
+            cwd=Path(APP).parent,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            at = AppTest.from_file(APP, default_timeout=120)
+            at.run()
+            upload_and_render(at, "art.png", png_bytes(gradient_artwork((300, 400))), ["poster"])
+            assert not at.exception and not at.error
+            (run_dir,) = (tmp_path / "home" / "runs").iterdir()
+            assert (run_dir / "run.json").is_file()
+            rendered_by = json.loads((run_dir / "run.json").read_text())["mockups"][0]["worker"]
+            assert rendered_by.split("/")[0] != str(os.getpid()), "not in the web process"
+            assert len(at.image) == LIBRARY_THUMBNAILS + 1
+        finally:
+            worker.kill()
+            worker.wait()

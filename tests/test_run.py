@@ -5,6 +5,8 @@ import hashlib
 import io
 import json
 import os
+import subprocess
+import sys
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +21,7 @@ from mockups.intake import load_artwork
 from mockups.run import render_run, required_artwork_size, resolve_workers
 from mockups.templates import load_library
 
+ROOT = Path(__file__).resolve().parents[1]
 BUILT_IN = ["framed-wall", "poster", "greeting-card"]
 
 
@@ -171,3 +174,31 @@ def test_releasing_memory_after_each_mockup_changes_no_output(sequential_run, tm
     artwork, out, _ = sequential_run
     render_run(artwork, tmp_path, templates=BUILT_IN, release_memory=True)
     assert digests(tmp_path) == digests(out)
+
+
+def test_large_freed_blocks_go_back_to_the_system_at_once(tmp_path):
+    """Images made and freed in a new thread each time (as Streamlit runs each rerun) must not
+    pile up in thread arenas once the allocator is told to map large blocks on their own."""
+    script = tmp_path / "churn.py"
+    script.write_text(
+        "import threading, psutil\n"
+        "from PIL import Image\n"
+        "from mockups.memory import return_large_blocks_at_once\n"
+        "assert return_large_blocks_at_once()\n"
+        "process = psutil.Process()\n"
+        "before = process.memory_info().rss\n"
+        "def churn():\n"
+        "    images = [Image.new('RGB', (3000, 2250), (i, 0, 0)) for i in range(8)]\n"
+        "    del images\n"
+        "for _ in range(6):\n"
+        "    thread = threading.Thread(target=churn)\n"
+        "    thread.start()\n"
+        "    thread.join()\n"
+        "print((process.memory_info().rss - before) // 2**20)\n"
+    )
+    environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, env=environment, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) < 12, f"{done.stdout} MB still held after the images were freed"

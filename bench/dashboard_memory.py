@@ -1,0 +1,139 @@
+"""The dashboard server's own memory, driven through Debian's chromium like a team member.
+
+1. One session renders the same artwork ten times (ten mockups each): the server's RSS after
+   each run. Goal: after the tenth within +30 MB of after the first.
+2. Five sessions press Render at once: the server's peak RSS against one session's peak.
+   Goal: render slots keep it far from five times.
+
+Usage: python -m bench.dashboard_memory [--runs 10] [--sessions 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+from playwright.sync_api import Page, expect, sync_playwright
+
+from bench.common import make_artwork, print_table
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server
+
+MIB = 2**20
+DONE = re.compile(r"^10-[a-z-]+$")
+SLOW = 300_000
+
+
+class RssSampler:
+    """The server process's RSS every 20 ms on a thread; `peak` is the highest seen."""
+
+    def __init__(self, pid: int) -> None:
+        self.process = psutil.Process(pid)
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> RssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def now(self) -> int:
+        return self.process.memory_info().rss
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.02):
+            self.peak = max(self.peak, self.now())
+
+
+def render_once(page: Page, artwork: Path) -> None:
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(artwork))
+    page.get_by_role("button", name="Render").click()
+    expect(page.get_by_text(DONE)).to_be_visible(timeout=SLOW)
+
+
+def server_pid(port: int) -> int:
+    for connection in psutil.net_connections("tcp"):
+        if connection.laddr.port == port and connection.status == psutil.CONN_LISTEN:
+            return connection.pid
+    raise RuntimeError(f"no process listens on {port}")
+
+
+def consecutive_runs(url: str, artwork: Path, runs: int, browser) -> list[int]:
+    page = browser.new_page()
+    page.goto(url)
+    sampler = RssSampler(server_pid(int(url.rsplit(":", 1)[1])))
+    after = []
+    for _ in range(runs):
+        render_once(page, artwork)
+        time.sleep(1.0)
+        after.append(sampler.now())
+    page.close()
+    return after
+
+
+def concurrent_sessions(url: str, artwork: Path, sessions: int, browser) -> int:
+    pages = [browser.new_page() for _ in range(sessions)]
+    for page in pages:
+        page.goto(url)
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(artwork))
+    with RssSampler(server_pid(int(url.rsplit(":", 1)[1]))) as sampler:
+        for page in pages:
+            page.get_by_role("button", name="Render").click()
+        for page in pages:
+            expect(page.get_by_text(DONE)).to_be_visible(timeout=SLOW)
+    for page in pages:
+        page.close()
+    return sampler.peak
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.dashboard_memory", description=__doc__)
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--sessions", type=int, default=5)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="bench-dashboard-") as folder:
+        work = Path(folder)
+        artwork = make_artwork(work)
+        log = work / "streamlit.log"
+        with streamlit_server(work / "data", log) as url, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            after = consecutive_runs(url, artwork, args.runs, browser)
+            single = concurrent_sessions(url, artwork, 1, browser)
+            many = concurrent_sessions(url, artwork, args.sessions, browser)
+            browser.close()
+    growth = (after[-1] - after[0]) / MIB
+    print(f"dashboard_memory: {args.runs} consecutive ten-mockup runs in one session")
+    print_table(
+        ["run", "server RSS after MB"],
+        [[str(i), f"{rss / MIB:.1f}"] for i, rss in enumerate(after, start=1)],
+    )
+    print(
+        f"goal: RSS after run {args.runs} within +30 MB of run 1: {growth:+.1f} MB: "
+        f"{'met' if growth <= 30 else 'NOT met'}"
+    )
+    print(
+        f"peak server RSS, 1 session rendering: {single / MIB:.1f} MB; "
+        f"{args.sessions} at once: {many / MIB:.1f} MB ({many / single:.2f}x)"
+    )
+    print(json.dumps({
+        "benchmark": "dashboard_memory",
+        "rss_after_mb": [round(r / MIB, 1) for r in after],
+        "growth_mb": round(growth, 1),
+        "peak_one_session_mb": round(single / MIB, 1),
+        "peak_sessions_mb": round(many / MIB, 1),
+        "sessions": args.sessions,
+    }, separators=(",", ":")))  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
