@@ -30,8 +30,11 @@ test: $(STAMP) debian-packages
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 
-bench: $(STAMP)
+bench: $(STAMP) debian-packages
 	$(BIN)/pip install --quiet -r bench/requirements.txt
 	$(BIN)/python -m bench.studio10
 	$(BIN)/python -m bench.flat10
 	$(BIN)/python -m bench.warp
+	$(BIN)/python -m bench.profiling_overhead
+	$(BIN)/python -m bench.load_users
+	$(BIN)/python -m bench.dashboard_memory
