@@ -84,3 +84,13 @@ def artwork_jpeg(tmp_path) -> Path:
     path = tmp_path / "artwork.jpg"
     gradient_artwork((1600, 2000)).save(path, quality=92)
     return path
+
+
+@pytest.fixture
+def etsy():
+    """A fake Etsy on a free loopback port; every request it saw must have been valid."""
+    from tests.fake_etsy.server import FakeEtsy
+
+    with FakeEtsy.running() as fake:
+        yield fake
+        assert fake.violations == []

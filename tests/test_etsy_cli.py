@@ -10,17 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.fake_etsy import FakeEtsy
 from tests.fake_etsy.helpers import change_mockup, config_for, connect, environment_for, write_run
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def etsy():
-    with FakeEtsy.running() as fake:
-        yield fake
-        assert fake.violations == []
 
 
 @pytest.fixture

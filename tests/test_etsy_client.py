@@ -18,13 +18,6 @@ from tests.fake_etsy.state import EtsyRefusal
 
 
 @pytest.fixture
-def etsy():
-    with FakeEtsy.running() as fake:
-        yield fake
-        assert fake.violations == []
-
-
-@pytest.fixture
 def sleeps(etsy):
     return RecordedSleeps(etsy)
 

@@ -16,7 +16,7 @@ from etsy_python.v3.auth.OAuth import EtsyOAuth
 from etsy_sync.errors import AuthError
 from etsy_sync.etsy_python_gaps import oauth_with_verifier
 from etsy_sync.service import EtsySync
-from tests.fake_etsy import KEYSTRING, REDIRECT_URI, FakeEtsy
+from tests.fake_etsy import KEYSTRING, REDIRECT_URI
 from tests.fake_etsy.helpers import RecordedSleeps, config_for, environment_for, quick_policy
 from tests.fake_etsy.state import pkce_challenge
 
@@ -27,13 +27,6 @@ REPO = Path(__file__).resolve().parents[1]
 def http_token_url_allowed(monkeypatch):
     """The fake serves http://; requests-oauthlib wants https unless told otherwise."""
     monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
-
-
-@pytest.fixture
-def etsy():
-    with FakeEtsy.running() as fake:
-        yield fake
-        assert fake.violations == []
 
 
 @pytest.fixture

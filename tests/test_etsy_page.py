@@ -9,17 +9,9 @@ from mockups.run import render_run
 from mockups.storage import new_run_dir
 from tests.conftest import gradient_artwork
 from tests.fake_etsy.helpers import config_for, connect, environment_for
-from tests.fake_etsy.server import FakeEtsy
 
 APP = str(Path(__file__).parents[1] / "app.py")
 TEMPLATES = ["poster", "mug", "tshirt"]
-
-
-@pytest.fixture
-def etsy():
-    with FakeEtsy.running() as fake:
-        yield fake
-        assert fake.violations == []
 
 
 @pytest.fixture

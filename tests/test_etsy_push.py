@@ -10,7 +10,6 @@ from etsy_sync.errors import NotConnected, PushInProgress
 from etsy_sync.manifest import Manifest
 from etsy_sync.plan import Action
 from etsy_sync.service import EtsySync
-from tests.fake_etsy import FakeEtsy
 from tests.fake_etsy.helpers import (
     RecordedSleeps,
     change_mockup,
@@ -19,13 +18,6 @@ from tests.fake_etsy.helpers import (
     quick_policy,
     write_run,
 )
-
-
-@pytest.fixture
-def etsy():
-    with FakeEtsy.running() as fake:
-        yield fake
-        assert fake.violations == []
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from etsy_sync.service import EtsySync
-from tests.fake_etsy import FakeEtsy
 from tests.fake_etsy.helpers import (
     RecordedSleeps,
     config_for,
@@ -24,13 +23,6 @@ from tests.fake_etsy.helpers import (
 )
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def etsy():
-    with FakeEtsy.running() as fake:
-        yield fake
-        assert fake.violations == []
 
 
 def start_push(config, run_dir, listing_id) -> subprocess.Popen:
