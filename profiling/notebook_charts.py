@@ -61,7 +61,10 @@ def memory_by_workers(
         )  # fmt: skip
         figure.update_xaxes(title_text="mockups rendering at once", row=1, col=column)
     figure.update_yaxes(title_text="peak RSS (MB)", row=1, col=1)
-    figure.update_layout(margin={"t": 40}, height=420)
+    figure.update_layout(
+        title="Solid: measured. Dotted: the same straight line, extended.",
+        margin={"t": 80}, height=440,
+    )  # fmt: skip
     return figure
 
 
@@ -76,7 +79,10 @@ def leaked_by_mockup(profiled: ProfiledRun, suspects: list[LeakSuspect]) -> go.F
         marker_color=[STANDOUT_COLOUR if m.index in standout else QUIET_COLOUR for m in mockups],
         hovertext=[f"{m.leaked_bytes:,} bytes" for m in mockups],
     )
-    figure.update_layout(yaxis_title="leaked (MB)", margin={"t": 30}, height=360)
+    figure.update_layout(
+        title="Held at each mockup's end; red: stands out", yaxis_title="leaked (MB)",
+        margin={"t": 50}, height=360,
+    )  # fmt: skip
     return figure
 
 
