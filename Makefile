@@ -38,3 +38,15 @@ bench: $(STAMP) debian-packages
 	$(BIN)/python -m bench.profiling_overhead
 	$(BIN)/python -m bench.load_users
 	$(BIN)/python -m bench.dashboard_memory
+
+# JupyterLab on the analysts' notebooks. Its kernel imports the project from here; --allow-root
+# because JupyterLab refuses root, which the team's machines run as.
+NOTEBOOKS_STAMP := $(VENV)/.notebooks-installed
+.PHONY: lab
+
+$(NOTEBOOKS_STAMP): $(STAMP) requirements-notebooks.txt
+	$(BIN)/pip install --quiet -r requirements-notebooks.txt
+	touch $(NOTEBOOKS_STAMP)
+
+lab: $(NOTEBOOKS_STAMP)
+	PYTHONPATH=$(CURDIR) $(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
