@@ -26,7 +26,7 @@ if st.button("Compare", type="primary", disabled=not modes):
     with guard.shown_errors("Comparing"):
         artwork = next(run_dir.glob("upload.*"), run_dir / "artwork.png")
         status = st.status("Comparing…", expanded=True)
-        with render_slots():
+        with render_slots().slot():
             rows = compare_modes(
                 artwork,
                 run_dir / "compare",
