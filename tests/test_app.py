@@ -116,3 +116,19 @@ def test_with_redis_the_page_hands_the_render_to_a_worker(tmp_path, monkeypatch)
         finally:
             worker.kill()
             worker.wait()
+
+
+def test_a_template_made_from_a_photo_is_previewed_saved_and_offered_at_once(app, tmp_path):
+    upload_and_render(app, "art.png", png_bytes(gradient_artwork((300, 400))), ["poster"])
+    app.switch_page("pages/templates.py").run()
+    photo = Image.new("RGB", (1500, 1000), (200, 190, 180))
+    app.file_uploader(key="scene-photo").set_value(("shelf.png", png_bytes(photo), "image/png"))
+    app.run()
+    app.text_input[0].set_value("Shelf print").run()
+    assert not app.exception and not app.error
+    assert len(app.image) == LIBRARY_THUMBNAILS + 1, "the library and the preview"
+    next(b for b in app.button if b.label == "Save template").click().run()
+    assert not app.exception and not app.error
+    assert "shelf-print" in app.success[0].value
+    app.switch_page("pages/render.py").run()
+    assert any(box.key == "templates-shelf-print" for box in app.checkbox)
