@@ -15,21 +15,21 @@ from mockups.intake import read_header
 from mockups.jobs import RenderJob, RenderQueue, check_budget
 from mockups.run import MockupResult
 from mockups.storage import new_run_dir
-from profiling.charts import live_rss
+from profiling.charts import live_memory
 
 MIB = 2**20
 POLL_SECONDS = 0.5
 
 
 class LiveProgress:
-    """A progress bar, a line per finished mockup and the RSS line growing as mockups land."""
+    """A progress bar, a line per finished mockup, and RSS and heap growing as mockups land."""
 
     def __init__(self, total: int) -> None:
         self.total = total
         self.bar = st.progress(0.0, text="Waiting for a render slot…")
         self.chart = st.empty()
         self.rows = st.empty()
-        self.points: list[tuple[int, float]] = []
+        self.points: list[tuple[int, int, int | None]] = []
         self.lines: list[dict] = []
 
     def waiting(self, place: int) -> None:
@@ -39,20 +39,23 @@ class LiveProgress:
             ahead = "you are next" if place == 1 else f"{place - 1} render(s) ahead of you"
             self.bar.progress(0.0, text=f"Waiting for a render slot: {ahead}")
 
-    def landed(self, done: int, total: int, template: str, rss_bytes: int | None) -> None:
+    def landed(
+        self, done: int, total: int, template: str, rss_bytes: int | None, heap_bytes: int | None
+    ) -> None:
         self.bar.progress(done / total, text=f"{done}/{total}: {template}")
-        if rss_bytes is not None and (done, rss_bytes) not in self.points:
-            self.points.append((done, rss_bytes))
-            self.chart.plotly_chart(live_rss(self.points), key=f"live-{done}")
+        if rss_bytes is not None and done not in {p[0] for p in self.points}:
+            self.points.append((done, rss_bytes, heap_bytes))
+            self.chart.plotly_chart(live_memory(self.points), key=f"live-{done}")
 
     def __call__(self, done: int, total: int, result: MockupResult) -> None:
-        self.landed(done, total, result.template, result.rss_after_bytes)
+        self.landed(done, total, result.template, result.rss_after_bytes, result.heap_after_bytes)
         self.lines.append(
             {
                 "mockup": result.index,
                 "template": result.template,
                 "seconds": result.seconds,
                 "RSS after (MB)": round(result.rss_after_bytes / MIB, 1),
+                "heap after (MB)": round((result.heap_after_bytes or 0) / MIB, 1),
             }
         )
         self.rows.dataframe(self.lines, hide_index=True)
@@ -106,7 +109,13 @@ def _through_queue(queue: RenderQueue, job: RenderJob, progress: LiveProgress) -
         if status.state == "queued":
             progress.waiting(status.place or 1)
         elif status.state == "started" and status.total:
-            progress.landed(status.done, status.total, status.template or "", status.rss_bytes)
+            progress.landed(
+                status.done,
+                status.total,
+                status.template or "",
+                status.rss_bytes,
+                status.heap_bytes,
+            )
         elif status.state == "finished":
             return
         elif status.state == "failed":

@@ -43,6 +43,29 @@ def return_large_blocks_at_once(threshold: int = LARGE_BLOCK_BYTES) -> bool:
     return bool(mallopt is not None and mallopt(M_MMAP_THRESHOLD, threshold) == 1)
 
 
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [
+        (name, ctypes.c_size_t)
+        for name in (
+            "arena", "ordblks", "smblks", "hblks", "hblkhd",
+            "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost",
+        )
+    ]  # fmt: skip
+
+
+def heap_in_use_bytes() -> int | None:
+    """Bytes the C heap holds for live allocations (glibc's mallinfo2: arenas and own maps).
+
+    Unlike RSS it falls as soon as images are freed; None where the C library lacks it.
+    """
+    mallinfo2 = _libc_function("mallinfo2")
+    if mallinfo2 is None:
+        return None
+    mallinfo2.restype = _MallInfo2
+    info = mallinfo2()
+    return int(info.uordblks + info.hblkhd)
+
+
 def release_freed_memory() -> None:
     """Hand already-freed memory back to the system: Pillow's block cache, glibc's arenas."""
     Image.core.clear_cache()

@@ -26,7 +26,7 @@ from mockups.compose import load_scene_images, render_mockup
 from mockups.errors import MockupLabError, RenderError
 from mockups.geometry import Size, fit_scale
 from mockups.intake import Artwork, ArtworkInfo, load_artwork, read_header
-from mockups.memory import PeakRssSampler, release_freed_memory, rss_bytes
+from mockups.memory import PeakRssSampler, heap_in_use_bytes, release_freed_memory, rss_bytes
 from mockups.templates import Template, load_library, select_templates
 
 MODES = ("sequential", "threads", "processes")
@@ -52,6 +52,7 @@ class MockupResult:
     rss_before_bytes: int
     rss_after_bytes: int
     worker: str
+    heap_after_bytes: int | None = None
 
 
 @dataclass
@@ -235,6 +236,7 @@ def _render_one(artwork: Image.Image | None, job: MockupJob) -> MockupResult:
         rss_before_bytes=rss_before,
         rss_after_bytes=rss_bytes(),
         worker=f"{os.getpid()}/{threading.current_thread().name}",
+        heap_after_bytes=heap_in_use_bytes(),
     )
 
 

@@ -60,13 +60,22 @@ def timeline(profiled: ProfiledRun) -> go.Figure:
     return figure
 
 
-def live_rss(points: Sequence[tuple[int, float]]) -> go.Figure:
-    """RSS after each finished mockup, while a run is going: (index, bytes) pairs."""
+def live_memory(points: Sequence[tuple[int, int, int | None]]) -> go.Figure:
+    """RSS and heap in use after each finished mockup, while a run is going.
+
+    `points` are (mockups done, RSS bytes, heap bytes or None) of the rendering process.
+    """
     figure = go.Figure()
+    done = [p[0] for p in points]
     figure.add_scatter(
-        x=[i for i, _ in points], y=[b / MIB for _, b in points], mode="lines+markers",
+        x=done, y=[p[1] / MIB for p in points], mode="lines+markers",
         name="RSS", line={"color": RSS_COLOUR},
     )  # fmt: skip
+    if all(p[2] is not None for p in points):
+        figure.add_scatter(
+            x=done, y=[p[2] / MIB for p in points], mode="lines+markers",
+            name="heap in use", line={"color": HEAP_COLOUR},
+        )  # fmt: skip
     figure.update_layout(
         xaxis_title="mockup", yaxis_title="MB", margin={"t": 10}, height=260,
     )  # fmt: skip

@@ -149,6 +149,7 @@ def test_progress_and_memory_flow_back_per_mockup_and_stay_under_the_estimate(
     assert len(set(progress) - {(0, None)}) >= 2, "progress arrived only at the end"
     peak = json.loads((tmp_path / "run" / RUN_FILE).read_text())["peak_rss_bytes"]
     assert 0 < final.rss_bytes <= peak <= estimate_peak(job).peak_bytes
+    assert 0 < final.heap_bytes < final.rss_bytes
 
 
 def test_a_killed_worker_fails_its_job_with_a_reason_and_a_retry_finishes_it(

@@ -202,3 +202,21 @@ def test_large_freed_blocks_go_back_to_the_system_at_once(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert int(done.stdout) < 12, f"{done.stdout} MB still held after the images were freed"
+
+
+def test_heap_in_use_rises_with_an_image_and_falls_when_it_is_freed():
+    from mockups.memory import heap_in_use_bytes
+
+    before = heap_in_use_bytes()
+    canvas = Image.new("RGB", (3000, 2000))
+    held = heap_in_use_bytes()
+    del canvas
+    after = heap_in_use_bytes()
+    assert held - before == pytest.approx(3000 * 2000 * 4, rel=0.1), "4 bytes a pixel"
+    assert after - before < 2 * 2**20
+
+
+def test_each_mockup_records_the_heap_it_left_in_use(sequential_run):
+    _, out, _ = sequential_run
+    recorded = json.loads((out / "run.json").read_text())["mockups"]
+    assert all(0 < entry["heap_after_bytes"] < entry["rss_after_bytes"] for entry in recorded)

@@ -74,6 +74,7 @@ class RenderStatus:
     total: int = 0
     template: str | None = None
     rss_bytes: int | None = None
+    heap_bytes: int | None = None
     error: str | None = None
     enqueued_at: datetime | None = None
     started_at: datetime | None = None
@@ -119,7 +120,7 @@ class RenderQueue:
         if status != JobStatus.FAILED:
             raise MockupLabError(f"job {job_id} is {status.value}; only a failed job is retried")
         job.meta.pop("error", None)
-        job.meta.update(done=0, template=None, rss_bytes=None, pid=None)
+        job.meta.update(done=0, template=None, rss_bytes=None, heap_bytes=None, pid=None)
         job.save_meta()
         job.requeue()
 
@@ -183,6 +184,7 @@ class RenderQueue:
             total=meta.get("total", 0),
             template=meta.get("template"),
             rss_bytes=meta.get("rss_bytes"),
+            heap_bytes=meta.get("heap_bytes"),
             error=error if state == "failed" else None,
             enqueued_at=job.enqueued_at,
             started_at=job.started_at,

@@ -44,14 +44,18 @@ def render_job(fields: dict) -> dict:
 
 
 class MetaProgress:
-    """`render_run`'s progress callback: each mockup's count, template and RSS into job.meta."""
+    """`render_run`'s progress callback: each mockup's count, template, RSS and heap in meta."""
 
     def __init__(self, job: Job) -> None:
         self.job = job
 
     def __call__(self, done: int, total: int, result: MockupResult) -> None:
         self.job.meta.update(
-            done=done, total=total, template=result.template, rss_bytes=result.rss_after_bytes
+            done=done,
+            total=total,
+            template=result.template,
+            rss_bytes=result.rss_after_bytes,
+            heap_bytes=result.heap_after_bytes,
         )
         self.job.save_meta()
 
