@@ -54,10 +54,30 @@ class RssSampler:
             self.peak = max(self.peak, self.now())
 
 
-def render_once(page: Page, artwork: Path) -> None:
+def finished_runs(data_dir: Path) -> int:
+    return len(list((data_dir / "runs").glob("*/run.json")))
+
+
+def wait_until(condition, seconds: float = SLOW / 1000) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the dashboard did not finish in time")
+        time.sleep(0.2)
+
+
+def render_once(page: Page, artwork: Path, data_dir: Path) -> None:
+    """Upload, press Render, and return once this run is on disk and the page is idle.
+
+    The previous run's gallery stays on the page while the next renders, so its captions
+    cannot tell that the new run is done; the runs folder can.
+    """
+    before = finished_runs(data_dir)
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(artwork))
     page.get_by_role("button", name="Render").click()
+    wait_until(lambda: finished_runs(data_dir) > before)
     expect(page.get_by_text(DONE)).to_be_visible(timeout=SLOW)
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=SLOW)
 
 
 def server_pid(port: int) -> int:
@@ -67,29 +87,29 @@ def server_pid(port: int) -> int:
     raise RuntimeError(f"no process listens on {port}")
 
 
-def consecutive_runs(url: str, artwork: Path, runs: int, browser) -> list[int]:
+def consecutive_runs(url: str, artwork: Path, runs: int, browser, data_dir: Path) -> list[int]:
     page = browser.new_page()
     page.goto(url)
     sampler = RssSampler(server_pid(int(url.rsplit(":", 1)[1])))
     after = []
     for _ in range(runs):
-        render_once(page, artwork)
+        render_once(page, artwork, data_dir)
         time.sleep(1.0)
         after.append(sampler.now())
     page.close()
     return after
 
 
-def concurrent_sessions(url: str, artwork: Path, sessions: int, browser) -> int:
+def concurrent_sessions(url: str, artwork: Path, sessions: int, browser, data_dir: Path) -> int:
     pages = [browser.new_page() for _ in range(sessions)]
     for page in pages:
         page.goto(url)
         page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(artwork))
+    before = finished_runs(data_dir)
     with RssSampler(server_pid(int(url.rsplit(":", 1)[1]))) as sampler:
         for page in pages:
             page.get_by_role("button", name="Render").click()
-        for page in pages:
-            expect(page.get_by_text(DONE)).to_be_visible(timeout=SLOW)
+        wait_until(lambda: finished_runs(data_dir) >= before + sessions)
     for page in pages:
         page.close()
     return sampler.peak
@@ -106,9 +126,10 @@ def main(argv: list[str] | None = None) -> int:
         log = work / "streamlit.log"
         with streamlit_server(work / "data", log) as url, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            after = consecutive_runs(url, artwork, args.runs, browser)
-            single = concurrent_sessions(url, artwork, 1, browser)
-            many = concurrent_sessions(url, artwork, args.sessions, browser)
+            data = work / "data"
+            after = consecutive_runs(url, artwork, args.runs, browser, data)
+            single = concurrent_sessions(url, artwork, 1, browser, data)
+            many = concurrent_sessions(url, artwork, args.sessions, browser, data)
             browser.close()
     growth = (after[-1] - after[0]) / MIB
     print(f"dashboard_memory: {args.runs} consecutive ten-mockup runs in one session")
