@@ -100,8 +100,10 @@ def test_each_waiter_sees_its_place_move_up_to_rendering():
         wait_until(lambda number=number: slots.waiting == number)
     wait_until(lambda: waiters[2].places[:1] == [3])
     holder.finish()
-    for waiter in waiters:
-        wait_until(lambda waiter=waiter: waiter.places[-1:] == [0])
+    for first, waiter in enumerate(waiters):
+        # everyone still waiting has seen the place this release gave them, then the next goes
+        for place, other in enumerate(waiters[first:]):
+            wait_until(lambda other=other, place=place: other.places[-1:] == [place])
         waiter.finish()
     assert holder.places == [0]
     assert [without_repeats(w.places) for w in waiters] == [[1, 0], [2, 1, 0], [3, 2, 1, 0]]
