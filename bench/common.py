@@ -13,13 +13,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-from PIL import Image
+from profiling.artworks import write_artwork
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
-ARTWORK_SIZE = (4000, 5000)
-ARTWORK_SEED = 10
 MIB = 2**20
 
 
@@ -48,27 +45,6 @@ def make_artwork(folder: Path) -> Path:
     path = Path(folder) / "artwork-4000x5000.jpg"
     run_once([PYTHON, "-m", "bench.common", str(path)])
     return path
-
-
-def write_artwork(
-    path: Path, size: tuple[int, int] = ARTWORK_SIZE, seed: int = ARTWORK_SEED
-) -> None:
-    """A photo-like JPEG: smooth gradients, sine texture and grain, so it does not compress away."""
-    width, height = size
-    rng = np.random.default_rng(seed)
-    y, x = np.mgrid[0:height, 0:width].astype(np.float32)
-    x /= width
-    y /= height
-    channels = []
-    for _ in range(3):
-        fx, fy, phase = rng.uniform(2, 40), rng.uniform(2, 40), rng.uniform(0, 2 * np.pi)
-        gradient = rng.uniform(0.2, 0.8) * x + rng.uniform(0.2, 0.8) * y
-        pattern = 0.25 * np.sin(2 * np.pi * (fx * x + fy * y * y) + phase)
-        channels.append(0.5 * gradient + pattern + 0.25)
-    pixels = np.stack(channels, axis=-1)
-    pixels += rng.normal(0, 0.03, pixels.shape).astype(np.float32)
-    rgb = (np.clip(pixels, 0, 1) * 255).astype(np.uint8)
-    Image.fromarray(rgb, "RGB").save(path, "JPEG", quality=90)
 
 
 def temp_folder(prefix: str) -> tempfile.TemporaryDirectory[str]:

@@ -1,8 +1,8 @@
 """Photo-like test artworks of a chosen size, for runs made without an artist's file.
 
-The pixels come from the benchmarks' own writer (`bench.common.write_artwork`: gradients,
-texture and grain, so the JPEG does not compress away). It runs in a Python process of its
-own: its float arrays take ~1.5 GB at 4000 x 5000, which a notebook kernel should not keep.
+Gradients, texture and grain, so the JPEG does not compress away; the benchmarks use the same
+writer. `photo_like_artwork` runs it in a Python process of its own: its float arrays take
+~1.5 GB at 4000 x 5000, which a notebook kernel (or a benchmark's parent) should not keep.
 """
 
 from __future__ import annotations
@@ -12,10 +12,15 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
+from PIL import Image
+
 Size = tuple[int, int]
 ROOT = Path(__file__).resolve().parents[1]
+ARTWORK_SIZE = (4000, 5000)
+ARTWORK_SEED = 10
 WRITE = (
-    "import sys; from bench.common import write_artwork; "
+    "import sys; from profiling.artworks import write_artwork; "
     "write_artwork(sys.argv[1], (int(sys.argv[2]), int(sys.argv[3])))"
 )
 
@@ -42,3 +47,24 @@ def photo_like_artwork(folder: Path | str, size: Size) -> Path:
 
 def photo_like_artworks(folder: Path | str, sizes: Iterable[Size]) -> list[Path]:
     return [photo_like_artwork(folder, size) for size in sizes]
+
+
+def write_artwork(
+    path: Path, size: tuple[int, int] = ARTWORK_SIZE, seed: int = ARTWORK_SEED
+) -> None:
+    """A photo-like JPEG: smooth gradients, sine texture and grain, so it does not compress away."""
+    width, height = size
+    rng = np.random.default_rng(seed)
+    y, x = np.mgrid[0:height, 0:width].astype(np.float32)
+    x /= width
+    y /= height
+    channels = []
+    for _ in range(3):
+        fx, fy, phase = rng.uniform(2, 40), rng.uniform(2, 40), rng.uniform(0, 2 * np.pi)
+        gradient = rng.uniform(0.2, 0.8) * x + rng.uniform(0.2, 0.8) * y
+        pattern = 0.25 * np.sin(2 * np.pi * (fx * x + fy * y * y) + phase)
+        channels.append(0.5 * gradient + pattern + 0.25)
+    pixels = np.stack(channels, axis=-1)
+    pixels += rng.normal(0, 0.03, pixels.shape).astype(np.float32)
+    rgb = (np.clip(pixels, 0, 1) * 255).astype(np.uint8)
+    Image.fromarray(rgb, "RGB").save(path, "JPEG", quality=90)
