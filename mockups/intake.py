@@ -86,7 +86,7 @@ def read_header(path: Path) -> ArtworkHeader:
 def load_artwork(path: Path, min_size: Size | None = None) -> Artwork:
     """Decode `path` once, no smaller than `min_size` where the file allows, at most 4000 px."""
     header = read_header(path)
-    target = _working_size(header.size, min_size)
+    target = working_size(header.size, min_size)
     megapixels = header.stored_size[0] * header.stored_size[1] / 1e6
     if header.format not in {"JPEG", "MPO"} and megapixels > PILLOW_DECODE_MEGAPIXELS:
         from mockups.vips_intake import shrink_with_vips
@@ -155,7 +155,7 @@ def _too_large(name: str, size: str) -> str:
     return f"{name}: the artwork is {size}; the limit is {MAX_MEGAPIXELS} megapixels"
 
 
-def _working_size(size: Size, min_size: Size | None) -> Size:
+def working_size(size: Size, min_size: Size | None) -> Size:
     """The smallest size keeping the aspect ratio that covers `min_size`, within the 4000 px cap."""
     width, height = size
     scale = MAX_WORKING_SIDE / max(width, height)

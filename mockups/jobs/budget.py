@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from mockups.errors import MockupLabError
 from mockups.geometry import Size
-from mockups.intake import PILLOW_DECODE_MEGAPIXELS, ArtworkHeader, _working_size, read_header
+from mockups.intake import PILLOW_DECODE_MEGAPIXELS, ArtworkHeader, read_header, working_size
 from mockups.jobs.spec import RenderJob
 from mockups.run import required_artwork_size, resolve_workers
 from mockups.templates import Template, load_library, select_templates
@@ -102,7 +102,7 @@ def mockup_bytes(template: Template) -> float:
 def decoded_size(header: ArtworkHeader, templates: list[Template]) -> Size:
     """The size intake decodes the artwork at, as `mockups.intake.load_artwork` chooses it."""
     size = header.size
-    target = _working_size(size, required_artwork_size(size, templates))
+    target = working_size(size, required_artwork_size(size, templates))
     if header.format in {"JPEG", "MPO"}:
         # Pillow's JPEG draft: the largest DCT scale that still covers the target
         fits = min(size[0] // target[0], size[1] // target[1])
