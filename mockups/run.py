@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -34,6 +35,7 @@ MAX_WORKERS = 8
 JPEG_QUALITY = 90
 THUMBNAIL_SIDE = 600
 WORKING_COPY = "artwork.png"
+OWN_OUTPUT = re.compile(r"(thumbs/)?\d\d-[^/]+\.jpg")
 RUN_FILE = "run.json"
 
 
@@ -116,6 +118,7 @@ def render_run(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     (out / "thumbs").mkdir(exist_ok=True)
+    _forget_previous_run(out)
     started = time.perf_counter()
     run = RunResult(
         artwork=None,  # type: ignore[arg-type]  # set once decoded, below
@@ -287,6 +290,21 @@ def _save_working_copy(image: Image.Image, path: Path) -> None:
     partial = path.with_name(path.name + ".part")
     image.save(partial, "PNG", compress_level=1)
     os.replace(partial, path)
+
+
+def _forget_previous_run(out: Path) -> None:
+    """Remove what an earlier run in `out` wrote (the files its run.json names, nothing else),
+    run.json first, so the folder never shows the old run's mockups beside the new ones."""
+    previous = out / RUN_FILE
+    try:
+        mockups = json.loads(previous.read_text())["mockups"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+    previous.unlink()
+    for mockup in mockups:
+        for name in (mockup.get("file"), mockup.get("thumbnail")):
+            if isinstance(name, str) and OWN_OUTPUT.fullmatch(name):
+                (out / name).unlink(missing_ok=True)
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

@@ -220,3 +220,18 @@ def test_each_mockup_records_the_heap_it_left_in_use(sequential_run):
     _, out, _ = sequential_run
     recorded = json.loads((out / "run.json").read_text())["mockups"]
     assert all(0 < entry["heap_after_bytes"] < entry["rss_after_bytes"] for entry in recorded)
+
+
+def test_rendering_again_into_a_folder_replaces_the_earlier_run_and_nothing_else(
+    sequential_run, tmp_path
+):
+    artwork, _, _ = sequential_run
+    render_run(artwork, tmp_path, templates=BUILT_IN)
+    (tmp_path / "notes.txt").write_text("the seller's own file")
+    render_run(artwork, tmp_path, templates="poster")
+    assert sorted(p.name for p in tmp_path.glob("*.jpg")) == ["01-poster.jpg"]
+    assert sorted(p.name for p in (tmp_path / "thumbs").glob("*.jpg")) == ["01-poster.jpg"]
+    assert (tmp_path / "notes.txt").read_text() == "the seller's own file"
+    assert [m["file"] for m in json.loads((tmp_path / "run.json").read_text())["mockups"]] == [
+        "01-poster.jpg"
+    ]
