@@ -20,6 +20,7 @@ from mockups.errors import ArtworkError
 from mockups.geometry import Size
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "TIFF", "GIF", "MPO"}
+DRAFT_FORMATS = {"JPEG", "MPO"}
 MAX_MEGAPIXELS = 150
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_WORKING_SIDE = 4000
@@ -87,8 +88,7 @@ def load_artwork(path: Path, min_size: Size | None = None) -> Artwork:
     """Decode `path` once, no smaller than `min_size` where the file allows, at most 4000 px."""
     header = read_header(path)
     target = working_size(header.size, min_size)
-    megapixels = header.stored_size[0] * header.stored_size[1] / 1e6
-    if header.format not in {"JPEG", "MPO"} and megapixels > PILLOW_DECODE_MEGAPIXELS:
+    if streams_through_vips(header):
         from mockups.vips_intake import shrink_with_vips
 
         image, decoder = shrink_with_vips(header.path, target), "libvips"
@@ -105,6 +105,12 @@ def load_artwork(path: Path, min_size: Size | None = None) -> Artwork:
         decoder=decoder,
     )
     return Artwork(image=image, info=info)
+
+
+def streams_through_vips(header: ArtworkHeader) -> bool:
+    """True when the artwork is shrunk by libvips while read, not decoded whole by Pillow."""
+    megapixels = header.stored_size[0] * header.stored_size[1] / 1e6
+    return header.format not in DRAFT_FORMATS and megapixels > PILLOW_DECODE_MEGAPIXELS
 
 
 def _check_file(path: Path) -> None:
@@ -169,7 +175,7 @@ def _decode_with_pillow(header: ArtworkHeader, target: Size) -> tuple[Image.Imag
     image = _open(header.path)
     decoder = "pillow"
     try:
-        if image.format in {"JPEG", "MPO"}:
+        if image.format in DRAFT_FORMATS:
             image.draft(None, _stored(target, header.orientation))
             scale = header.stored_size[0] // image.size[0]
             decoder = "pillow" if scale == 1 else f"pillow-draft-1/{scale}"

@@ -13,7 +13,13 @@ from dataclasses import dataclass
 
 from mockups.errors import MockupLabError
 from mockups.geometry import Size
-from mockups.intake import PILLOW_DECODE_MEGAPIXELS, ArtworkHeader, read_header, working_size
+from mockups.intake import (
+    DRAFT_FORMATS,
+    ArtworkHeader,
+    read_header,
+    streams_through_vips,
+    working_size,
+)
 from mockups.jobs.spec import RenderJob
 from mockups.run import required_artwork_size, resolve_workers
 from mockups.templates import Template, load_library, select_templates
@@ -103,11 +109,11 @@ def decoded_size(header: ArtworkHeader, templates: list[Template]) -> Size:
     """The size intake decodes the artwork at, as `mockups.intake.load_artwork` chooses it."""
     size = header.size
     target = working_size(size, required_artwork_size(size, templates))
-    if header.format in {"JPEG", "MPO"}:
+    if header.format in DRAFT_FORMATS:
         # Pillow's JPEG draft: the largest DCT scale that still covers the target
         fits = min(size[0] // target[0], size[1] // target[1])
         scale = next((s for s in JPEG_DRAFT_SCALES if fits >= s), 1)
         return (math.ceil(size[0] / scale), math.ceil(size[1] / scale))
-    if size[0] * size[1] / 1e6 > PILLOW_DECODE_MEGAPIXELS:
+    if streams_through_vips(header):
         return target  # libvips shrinks while reading
     return size
