@@ -3,17 +3,23 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LAB_VENV := .venv-lab
+LAB_STAMP := $(LAB_VENV)/.installed
+PIP_COMPILE := $(BIN)/pip-compile --quiet --no-emit-find-links --no-emit-index-url \
+	--strip-extras --allow-unsafe
 
-.PHONY: run test render bench debian-packages
+.PHONY: run test check lint render bench debian-packages lock lab
 
-# Debian packages the tests drive for real: chromium for the browser test, redis-server for
+# Debian packages the tests drive for real: chromium for the browser tests, redis-server for
 # the render queue's.
 DEBIAN_PACKAGES := chromium redis-server
 
-$(STAMP): requirements.txt requirements-dev.txt
+# The locked tree first, then the project itself (editable, without resolving anything
+# again), so `import mockups` works from any folder with this venv's python.
+$(STAMP): pyproject.toml requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet -r requirements-dev.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -25,10 +31,24 @@ debian-packages:
 	if [ -n "$$missing" ]; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
 
-test: $(STAMP) debian-packages
+lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+# Everything, as CI runs it.
+test: lint debian-packages
 	$(BIN)/pytest
+
+# The fast lane while working: no browser, notebook, Redis or processes-mode tests.
+check: lint
+	$(BIN)/pytest -m "not slow"
+
+# Re-resolve the pins in pyproject.toml into the lock files `make` installs from.
+lock: $(STAMP)
+	$(PIP_COMPILE) -o requirements.lock pyproject.toml
+	$(PIP_COMPILE) --extra dev -o requirements-dev.lock pyproject.toml
+	$(PIP_COMPILE) --extra notebooks -o requirements-lab.lock pyproject.toml
 
 bench: $(STAMP) debian-packages
 	$(BIN)/pip install --quiet -r bench/requirements.txt
@@ -39,14 +59,14 @@ bench: $(STAMP) debian-packages
 	$(BIN)/python -m bench.load_users
 	$(BIN)/python -m bench.dashboard_memory
 
-# JupyterLab on the analysts' notebooks. Its kernel imports the project from here; --allow-root
-# because JupyterLab refuses root, which the team's machines run as.
-NOTEBOOKS_STAMP := $(VENV)/.notebooks-installed
-.PHONY: lab
+# JupyterLab on the analysts' notebooks, in an environment of its own: its extras never load
+# into the processes that render. --allow-root because JupyterLab refuses root, which the
+# team's machines run as.
+$(LAB_STAMP): pyproject.toml requirements-lab.lock
+	$(PYTHON) -m venv $(LAB_VENV)
+	$(LAB_VENV)/bin/pip install --quiet -r requirements-lab.lock
+	$(LAB_VENV)/bin/pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(LAB_STAMP)
 
-$(NOTEBOOKS_STAMP): $(STAMP) requirements-notebooks.txt
-	$(BIN)/pip install --quiet -r requirements-notebooks.txt
-	touch $(NOTEBOOKS_STAMP)
-
-lab: $(NOTEBOOKS_STAMP)
-	PYTHONPATH=$(CURDIR) $(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
+lab: $(LAB_STAMP)
+	$(LAB_VENV)/bin/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)

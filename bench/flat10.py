@@ -32,6 +32,7 @@ from bench.common import (
     temp_folder,
     verdict,
 )
+from mockups.options import RenderOptions
 from mockups.run import render_run
 from mockups.templates import Template, load_template
 
@@ -74,12 +75,12 @@ def flat_template(artwork: Path) -> Template:
 
 
 def ours(artwork: Path, out: Path) -> None:
-    render_run(artwork, out, templates=[flat_template(artwork)] * PLACEMENTS)
+    render_run(artwork, out, options=RenderOptions(templates=[flat_template(artwork)] * PLACEMENTS))
 
 
 def ours_threads(artwork: Path, out: Path) -> None:
     templates = [flat_template(artwork)] * PLACEMENTS
-    render_run(artwork, out, templates=templates, mode="threads", workers=2)
+    render_run(artwork, out, options=RenderOptions(templates=templates, mode="threads", workers=2))
 
 
 def naive(artwork: Path, out: Path) -> None:

@@ -129,6 +129,7 @@ def web(mode: str, url: str, artwork: Path, runs: Path, users: int) -> None:
     import streamlit  # noqa: F401  # the dashboard's process carries it
 
     from mockups.jobs import RenderJob, RenderQueue, RenderSlots, estimate_peak
+    from mockups.options import RenderOptions
     from mockups.run import RUN_FILE
 
     ids = ten_template_ids()
@@ -142,7 +143,7 @@ def web(mode: str, url: str, artwork: Path, runs: Path, users: int) -> None:
         run_dir.mkdir(parents=True)
         upload = run_dir / "upload.jpg"
         shutil.copyfile(artwork, upload)  # the dashboard saves the upload into the run folder
-        job = RenderJob(upload, run_dir, ids)
+        job = RenderJob(artwork=upload, run_dir=run_dir, options=RenderOptions(templates=ids))
         ready.wait()
         submitted = time.perf_counter()
         if render_queue is not None:

@@ -13,6 +13,8 @@ from dashboard.resources import render_queue, render_slots
 from mockups.errors import RenderError
 from mockups.intake import read_header
 from mockups.jobs import RenderJob, RenderQueue, check_budget
+from mockups.options import RenderOptions
+from mockups.renderers import PLAIN, PROFILED
 from mockups.run import MockupResult
 from mockups.storage import new_run_dir
 from profiling.charts import live_memory
@@ -74,7 +76,9 @@ def render_upload(
         artwork = run_dir / f"upload{Path(upload.name).suffix.lower() or '.img'}"
         artwork.write_bytes(upload.getbuffer())
         read_header(artwork)
-        job = RenderJob(artwork, run_dir, tuple(templates), mode, workers, profile)
+        options = RenderOptions(templates=tuple(templates), mode=mode, workers=workers)
+        renderer = PROFILED if profile else PLAIN
+        job = RenderJob(artwork=artwork, run_dir=run_dir, options=options, renderer=renderer)
         check_budget(job)
         progress = LiveProgress(len(templates))
         queue = render_queue()
@@ -91,14 +95,14 @@ def render_upload(
 
 def _in_this_process(job: RenderJob, progress: LiveProgress) -> None:
     slots = render_slots()
-    if not job.profile:
+    if job.renderer != PROFILED:
         slots.render(job, progress=progress, on_place=progress.waiting)
         return
     from profiling import profile_run  # in a child: one memray capture per process
 
     with slots.slot(progress.waiting):
         progress.waiting(0)
-        profile_run(job.artwork, job.run_dir, list(job.templates), job.mode, job.workers, progress)
+        profile_run(job.artwork, job.run_dir, options=job.options, progress=progress)
 
 
 def _through_queue(queue: RenderQueue, job: RenderJob, progress: LiveProgress) -> None:

@@ -2,7 +2,9 @@
 
 from mockups.errors import ArtworkError, MockupLabError, RenderError, TemplateError
 from mockups.intake import Artwork, ArtworkInfo, load_artwork, read_header
-from mockups.run import MODES, MockupResult, RunResult, render_run
+from mockups.options import MODES, RenderOptions
+from mockups.run import render_run
+from mockups.runfolder import MockupResult, RunFolderError, RunResult, read_run
 from mockups.templates import Template, load_library, load_template, select_templates
 
 __all__ = [
@@ -13,6 +15,8 @@ __all__ = [
     "MockupLabError",
     "MockupResult",
     "RenderError",
+    "RenderOptions",
+    "RunFolderError",
     "RunResult",
     "Template",
     "TemplateError",
@@ -20,6 +24,7 @@ __all__ = [
     "load_library",
     "load_template",
     "read_header",
+    "read_run",
     "render_run",
     "select_templates",
 ]

@@ -5,35 +5,20 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import asdict
 
 from tqdm import tqdm
 
+from mockups.commandline import OneLineErrorParser, run_command
 from mockups.errors import MockupLabError
-from mockups.run import MAX_WORKERS, MODES, render_run
+from mockups.options import FITS, MAX_WORKERS, MODES, RenderOptions
+from mockups.renderers import PLAIN, PROFILED, find_renderer
+from mockups.runfolder import MockupResult
 from mockups.templates import load_library
-
-EXIT_BAD_INPUT = 2
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
-    try:
-        return args.command(args)
-    except MockupLabError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
-
-
-class OneLineErrorParser(argparse.ArgumentParser):
-    """Usage mistakes are bad input too: one line on stderr, exit status 2."""
-
-    def error(self, message: str) -> None:
-        self.exit(EXIT_BAD_INPUT, f"error: {message} (see {self.prog} --help)\n")
+    args = _parser().parse_args(argv)
+    return run_command(args.command, args)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -54,6 +39,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     render.add_argument("--mode", choices=MODES, default="sequential")
     render.add_argument("--workers", type=int, help=f"parallel workers, 1 to {MAX_WORKERS}")
+    render.add_argument(
+        "--fit", choices=FITS, help="cover crops to fill each print; contain shows it all"
+    )
     render.add_argument(
         "--profile",
         action="store_true",
@@ -100,32 +88,30 @@ def list_templates(args: argparse.Namespace) -> int:
 
 
 def render_command(args: argparse.Namespace) -> int:
+    options = RenderOptions(
+        templates=args.templates, mode=args.mode, workers=args.workers, fit=args.fit
+    )
+    render = find_renderer(PROFILED if args.profile else PLAIN)
     bar = tqdm(total=None, unit="mockup", disable=None, file=sys.stderr)
 
-    def progress(done: int, total: int, result) -> None:
+    def progress(done: int, total: int, result: MockupResult) -> None:
         bar.total = total
         bar.set_postfix_str(result.template)
         bar.update(1)
 
-    render = render_run
-    if args.profile:
-        from profiling.session import render_run_profiled as render  # memray only when asked
-
     try:
-        run = render(
-            args.artwork,
-            args.out,
-            templates=args.templates,
-            mode=args.mode,
-            workers=args.workers,
-            progress=progress,
-        )
+        run = render(args.artwork, args.out, options=options, progress=progress)
     finally:
         bar.close()
+    for warning in run.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     summary = {
-        k: v for k, v in asdict(run).items() if k in ("out_dir", "wall_seconds", "peak_rss_bytes")
+        "out_dir": run.out_dir,
+        "wall_seconds": run.wall_seconds,
+        "peak_rss_bytes": run.peak_rss_bytes,
+        "mockups": len(run.mockups),
     }
-    print(json.dumps({**summary, "mockups": len(run.mockups)}))
+    print(json.dumps(summary))
     return 0
 
 

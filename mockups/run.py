@@ -6,16 +6,14 @@ template, so sequential, threads and processes write byte-identical files.
 
 from __future__ import annotations
 
-import json
 import math
 import os
-import re
 import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from multiprocessing import get_context
 from pathlib import Path
@@ -26,52 +24,34 @@ from mockups.colour import srgb_icc_bytes
 from mockups.compose import load_scene_images, render_mockup
 from mockups.errors import MockupLabError, RenderError
 from mockups.geometry import Size, fit_scale
-from mockups.intake import Artwork, ArtworkInfo, load_artwork, read_header
+from mockups.intake import Artwork, load_artwork, read_header
 from mockups.memory import PeakRssSampler, heap_in_use_bytes, release_freed_memory, rss_bytes
+from mockups.options import MAX_WORKERS, MODES, RenderOptions
+from mockups.runfolder import (
+    RUN_FILE,
+    THUMBS_DIR,
+    WORKING_COPY,
+    MockupResult,
+    RunResult,
+    atomic_file,
+    clear_for_new_run,
+    write_run,
+)
 from mockups.templates import Template, load_library, select_templates
 
-MODES = ("sequential", "threads", "processes")
-MAX_WORKERS = 8
+__all__ = [
+    "MAX_WORKERS",
+    "MODES",
+    "RUN_FILE",
+    "WORKING_COPY",
+    "MockupResult",
+    "RenderOptions",
+    "RunResult",
+    "render_run",
+]
+
 JPEG_QUALITY = 90
 THUMBNAIL_SIDE = 600
-WORKING_COPY = "artwork.png"
-OWN_OUTPUT = re.compile(r"(thumbs/)?\d\d-[^/]+\.jpg")
-RUN_FILE = "run.json"
-
-
-@dataclass(frozen=True)
-class MockupResult:
-    index: int
-    template: str
-    file: str
-    thumbnail: str
-    width: int
-    height: int
-    bytes: int
-    seconds: float
-    started_unix: float
-    finished_unix: float
-    rss_before_bytes: int
-    rss_after_bytes: int
-    worker: str
-    heap_after_bytes: int | None = None
-
-
-@dataclass
-class RunResult:
-    artwork: ArtworkInfo
-    mode: str
-    workers: int
-    out_dir: str
-    started_at: str
-    wall_seconds: float = 0.0
-    peak_rss_bytes: int = 0
-    working_copy: str = WORKING_COPY
-    mockups: list[MockupResult] = field(default_factory=list)
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), indent=2)
-
 
 Progress = Callable[[int, int, MockupResult], None]
 Instrument = Callable[[int, str], AbstractContextManager[object]]
@@ -99,44 +79,42 @@ class MockupJob:
 def render_run(
     artwork: Path | str,
     out_dir: Path | str,
-    templates: str | list[str] | list[Template] = "all",
-    mode: str = "sequential",
-    workers: int | None = None,
+    *,
+    options: RenderOptions | None = None,
     progress: Progress | None = None,
     library: dict[str, Template] | None = None,
     instrument: Instrument | None = None,
-    release_memory: bool = False,
 ) -> RunResult:
     """Render `artwork` on each template into `out_dir`; returns what was written, also in run.json.
 
     `progress(done, total, result)` is called in the caller's thread as each mockup lands.
-    `release_memory` hands freed memory back to the system after each mockup (Pillow's block
-    cache and glibc's arenas); it costs a little time and changes no output.
+    `instrument`: see `MockupJob`. `library`: templates by id, when not the installed ones.
     """
-    chosen = _resolve_templates(templates, library)
-    workers = resolve_workers(mode, workers, len(chosen))
+    options = options or RenderOptions()
+    chosen = resolve_templates(options, library)
+    workers = options.concurrency(len(chosen))
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "thumbs").mkdir(exist_ok=True)
-    _forget_previous_run(out)
+    _prepare_folder(out)
     started = time.perf_counter()
-    run = RunResult(
-        artwork=None,  # type: ignore[arg-type]  # set once decoded, below
-        mode=mode,
-        workers=workers,
-        out_dir=str(out),
-        started_at=datetime.now(UTC).isoformat(timespec="seconds"),
-    )
-    with PeakRssSampler(include_children=mode == "processes") as sampler:
+    with PeakRssSampler(include_children=options.mode == "processes") as sampler:
         header = read_header(Path(artwork))
         art = load_artwork(header.path, required_artwork_size(header.size, chosen))
-        run.artwork = art.info
+        run = RunResult(
+            artwork=art.info,
+            mode=options.mode,
+            workers=workers,
+            out_dir=str(out),
+            started_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            fit=options.fit,
+        )
         jobs = [
-            MockupJob(index, template, out, instrument, release_memory)
+            MockupJob(index, template, out, instrument, options.release_memory)
             for index, template in enumerate(chosen, start=1)
         ]
-        with _working_copy_written(art.image, out / WORKING_COPY, before=mode == "processes"):
-            for result in _results(mode, workers, art, jobs, out):
+        with _working_copy_written(
+            art.image, out / WORKING_COPY, before=options.mode == "processes"
+        ):
+            for result in _results(options.mode, workers, art, jobs, out):
                 run.mockups.append(result)
                 if progress is not None:
                     progress(len(run.mockups), len(jobs), result)
@@ -144,20 +122,23 @@ def render_run(
     run.mockups.sort(key=lambda result: result.index)
     run.wall_seconds = round(time.perf_counter() - started, 4)
     run.peak_rss_bytes = sampler.peak_bytes
-    _write_atomically(out / RUN_FILE, run.to_json().encode())
+    _guard_io(lambda: write_run(out, run), out / RUN_FILE)
     return run
 
 
-def resolve_workers(mode: str, workers: int | None, jobs: int) -> int:
-    if mode not in MODES:
-        raise RenderError(f"unknown mode '{mode}'; choose one of {', '.join(MODES)}")
-    if mode == "sequential":
-        return 1
-    if workers is None:
-        return max(1, min(os.cpu_count() or 1, jobs, MAX_WORKERS))
-    if not 1 <= workers <= MAX_WORKERS:
-        raise RenderError(f"workers must be between 1 and {MAX_WORKERS}, not {workers}")
-    return workers
+def resolve_templates(
+    options: RenderOptions, library: dict[str, Template] | None = None
+) -> list[Template]:
+    """The run's templates, in order, with the run's fit where it sets one."""
+    templates = options.templates
+    if not isinstance(templates, str) and templates and isinstance(templates[0], Template):
+        chosen = [t for t in templates if isinstance(t, Template)]
+    else:
+        ids = templates if isinstance(templates, str) else [str(t) for t in templates]
+        chosen = select_templates(library if library is not None else load_library(), ids)
+    if options.fit is not None:
+        chosen = [replace(t, fit=options.fit) for t in chosen]
+    return chosen
 
 
 def required_artwork_size(artwork_size: Size, templates: list[Template]) -> Size:
@@ -165,14 +146,6 @@ def required_artwork_size(artwork_size: Size, templates: list[Template]) -> Size
     scale = max(fit_scale(artwork_size, t.print_size, t.fit) for t in templates)
     scale = min(1.0, scale)
     return (math.ceil(artwork_size[0] * scale), math.ceil(artwork_size[1] * scale))
-
-
-def _resolve_templates(
-    templates: str | list[str] | list[Template], library: dict[str, Template] | None
-) -> list[Template]:
-    if isinstance(templates, list) and templates and isinstance(templates[0], Template):
-        return list(templates)
-    return select_templates(library if library is not None else load_library(), templates)
 
 
 def _results(
@@ -250,11 +223,11 @@ def _render_and_write(
     try:
         mockup = render_mockup(artwork, template, load_scene_images(template))
         size = _write_jpeg(mockup, out / name, JPEG_QUALITY)
-        _write_jpeg(_thumbnail(mockup), out / "thumbs" / name, 85)
+        _write_jpeg(_thumbnail(mockup), out / THUMBS_DIR / name, 85)
     except MockupLabError:
         raise
     except OSError as error:
-        raise RenderError(f"template '{template.key}': {error}") from None
+        raise RenderError(f"template '{template.key}': {_io_reason(error)}") from None
     return (*mockup.size, size)
 
 
@@ -265,49 +238,60 @@ def _thumbnail(image: Image.Image) -> Image.Image:
 
 def _write_jpeg(image: Image.Image, path: Path, quality: int) -> int:
     """Encode to `path` through a temporary file, so a reader never sees half a mockup."""
-    partial = path.with_name(path.name + ".part")
-    image.save(partial, "JPEG", quality=quality, icc_profile=srgb_icc_bytes())
-    os.replace(partial, path)
+    with atomic_file(path) as partial:
+        image.save(partial, "JPEG", quality=quality, icc_profile=srgb_icc_bytes())
     return path.stat().st_size
 
 
 @contextmanager
 def _working_copy_written(image: Image.Image, path: Path, before: bool) -> Iterator[None]:
-    """Save the lossless working copy: first when workers read it, else beside the rendering."""
+    """Save the lossless working copy: first when workers read it, else beside the rendering.
+
+    A failed save fails the run (after the mockups, when it ran beside them)."""
     if before:
-        _save_working_copy(image, path)
+        _guard_io(lambda: _save_working_copy(image, path), path)
         yield
         return
-    writer = threading.Thread(target=_save_working_copy, args=(image, path), name="working-copy")
+    failures: list[OSError] = []
+    writer = threading.Thread(
+        target=_save_working_copy, args=(image, path, failures), name="working-copy"
+    )
     writer.start()
     try:
         yield
     finally:
         writer.join()
+    if failures:
+        raise RenderError(f"{path.name}: cannot be written ({_io_reason(failures[0])})")
 
 
-def _save_working_copy(image: Image.Image, path: Path) -> None:
-    partial = path.with_name(path.name + ".part")
-    image.save(partial, "PNG", compress_level=1)
-    os.replace(partial, path)
-
-
-def _forget_previous_run(out: Path) -> None:
-    """Remove what an earlier run in `out` wrote (the files its run.json names, nothing else),
-    run.json first, so the folder never shows the old run's mockups beside the new ones."""
-    previous = out / RUN_FILE
+def _save_working_copy(image: Image.Image, path: Path, failures: list | None = None) -> None:
     try:
-        mockups = json.loads(previous.read_text())["mockups"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return
-    previous.unlink()
-    for mockup in mockups:
-        for name in (mockup.get("file"), mockup.get("thumbnail")):
-            if isinstance(name, str) and OWN_OUTPUT.fullmatch(name):
-                (out / name).unlink(missing_ok=True)
+        with atomic_file(path) as partial:
+            image.save(partial, "PNG", compress_level=1)
+    except OSError as error:
+        if failures is None:
+            raise
+        failures.append(error)
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    partial = path.with_name(path.name + ".part")
-    partial.write_bytes(data)
-    os.replace(partial, path)
+def _prepare_folder(out: Path) -> None:
+    """`out` ready for a new run: created, and emptied of what an earlier run wrote."""
+    if out.exists() and not out.is_dir():
+        raise RenderError(f"--out {out.name}: is a file, not a folder")
+    try:
+        (out / THUMBS_DIR).mkdir(parents=True, exist_ok=True)
+        clear_for_new_run(out)
+    except OSError as error:
+        raise RenderError(f"--out {out.name}: cannot be written ({_io_reason(error)})") from None
+
+
+def _guard_io(write: Callable[[], None], path: Path) -> None:
+    try:
+        write()
+    except OSError as error:
+        raise RenderError(f"{path.name}: cannot be written ({_io_reason(error)})") from None
+
+
+def _io_reason(error: OSError) -> str:
+    return error.strerror or str(error).splitlines()[0]

@@ -8,8 +8,10 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from mockups.errors import RenderError
+from mockups.options import RenderOptions, TemplateChoice
 from mockups.run import THUMBNAIL_SIDE, render_run
-from mockups.templates import Template
+from mockups.runfolder import atomic_file
 
 COLUMNS = 5
 LABEL_HEIGHT = 36
@@ -17,17 +19,21 @@ GAP = 12
 BACKGROUND = (250, 250, 248)
 
 
-def contact_sheet(
-    artwork: Path | str, out: Path | str, templates: str | list[str] | list[Template] = "all"
-) -> Path:
+def contact_sheet(artwork: Path | str, out: Path | str, templates: TemplateChoice = "all") -> Path:
     """Render `artwork` on `templates` and write their thumbnails, labelled, as one JPEG."""
+    out = Path(out)
+    if out.is_dir():
+        raise RenderError(f"--out {out.name}: is a folder; give the sheet's file name")
     with tempfile.TemporaryDirectory(prefix="mockup-sheet-") as folder:
-        run = render_run(artwork, folder, templates=templates)
+        run = render_run(artwork, folder, options=RenderOptions(templates=templates))
         tiles = [(m.template, Path(folder) / m.thumbnail) for m in run.mockups]
         sheet = tile(tiles)
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    sheet.save(out, "JPEG", quality=88)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_file(out) as partial:
+            sheet.save(partial, "JPEG", quality=88)
+    except OSError as error:
+        raise RenderError(f"--out {out.name}: cannot be written ({error.strerror})") from None
     return out
 
 

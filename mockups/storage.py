@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import os
 import re
 import secrets
@@ -13,8 +12,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from mockups.errors import MockupLabError
+from mockups.runfolder import RUN_FILE, mockup_path, read_run
+
 DATA_ENV = "MOCKUPLAB_HOME"
-RUN_FILE = "run.json"
 
 
 def data_dir() -> Path:
@@ -65,20 +66,20 @@ def list_runs(root: Path | None = None) -> list[RunSummary]:
 
 def read_summary(path: Path) -> RunSummary | None:
     try:
-        run = json.loads((path / RUN_FILE).read_text())
-        return RunSummary(
-            path=path,
-            artwork=Path(run["artwork"]["path"]).name,
-            started_at=run["started_at"],
-            mode=run["mode"],
-            workers=run["workers"],
-            mockups=len(run["mockups"]),
-            wall_seconds=run["wall_seconds"],
-            peak_rss_bytes=run["peak_rss_bytes"],
-            profiled=(path / "profile").is_dir(),
-        )
-    except (OSError, ValueError, KeyError, TypeError):
+        run = read_run(path)
+    except MockupLabError:
         return None
+    return RunSummary(
+        path=path,
+        artwork=Path(run.artwork.path).name,
+        started_at=run.started_at,
+        mode=run.mode,
+        workers=run.workers,
+        mockups=len(run.mockups),
+        wall_seconds=run.wall_seconds,
+        peak_rss_bytes=run.peak_rss_bytes,
+        profiled=run.profiled,
+    )
 
 
 def delete_run(path: Path, root: Path | None = None) -> None:
@@ -91,10 +92,14 @@ def delete_run(path: Path, root: Path | None = None) -> None:
 
 
 def zip_run(path: Path) -> bytes:
-    """The run's mockups and run.json as a zip, read from disk when asked for (a download)."""
+    """The run's mockups and run.json as a zip, read from disk when asked for (a download).
+
+    Only the files its run.json names, each checked to lie inside the run folder."""
+    run = read_run(path)
+    files = [mockup_path(path, mockup.file) for mockup in run.mockups]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-        for item in [*sorted(Path(path).glob("[0-9][0-9]-*.jpg")), Path(path) / RUN_FILE]:
-            if item.is_file():
+        for item in [*files, Path(path) / RUN_FILE]:
+            if item.is_file() and not item.is_symlink():
                 archive.write(item, item.name)
     return buffer.getvalue()

@@ -4,7 +4,8 @@ import streamlit as st
 
 from dashboard import guard, state, widgets
 from dashboard.resources import render_slots
-from mockups.run import MAX_WORKERS
+from mockups.options import MAX_WORKERS
+from mockups.runfolder import artwork_path, read_run
 from profiling.charts import comparison_bars
 from profiling.compare import compare_modes, run_label
 from profiling.history import load_comparison
@@ -24,7 +25,7 @@ release = st.checkbox("Also measure with memory released after each mockup")
 
 if st.button("Compare", type="primary", disabled=not modes):
     with guard.shown_errors("Comparing"):
-        artwork = next(run_dir.glob("upload.*"), run_dir / "artwork.png")
+        artwork = artwork_path(run_dir, read_run(run_dir))
         status = st.status("Comparing…", expanded=True)
         with render_slots().slot():
             rows = compare_modes(

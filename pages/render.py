@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import guard, state, widgets
 from dashboard.rendering import render_upload
 from dashboard.resources import template_library
-from mockups.run import MAX_WORKERS, MODES
+from mockups.options import MAX_WORKERS, MODES
 
 UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "tif", "tiff", "gif"]
 

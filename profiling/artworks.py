@@ -16,7 +16,6 @@ import numpy as np
 from PIL import Image
 
 Size = tuple[int, int]
-ROOT = Path(__file__).resolve().parents[1]
 ARTWORK_SIZE = (4000, 5000)
 ARTWORK_SEED = 10
 WRITE = (
@@ -40,7 +39,7 @@ def photo_like_artwork(folder: Path | str, size: Size) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.part.jpg")
     command = [sys.executable, "-c", WRITE, str(partial), str(width), str(height)]
-    subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(command, check=True, capture_output=True)
     partial.replace(path)
     return path
 

@@ -8,7 +8,6 @@ process). The child reports each finished mockup as a JSON line on stdout, turne
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -17,36 +16,28 @@ from dataclasses import asdict
 from pathlib import Path
 
 from mockups import errors
+from mockups.options import RenderOptions
 from mockups.run import MockupResult, Progress
 from profiling.results import ProfiledRun
 from profiling.storage import load_run
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def profile_run(
     artwork: Path | str,
     out_dir: Path | str,
-    templates: str | list[str] = "all",
-    mode: str = "sequential",
-    workers: int | None = None,
+    *,
+    options: RenderOptions | None = None,
     progress: Progress | None = None,
-    release_memory: bool = False,
 ) -> ProfiledRun:
-    """Render `artwork` on `templates` in a child process under memray; see `load_run`."""
+    """Render `artwork` in a child process under memray; see `load_run`."""
     request = {
         "artwork": str(Path(artwork).resolve()),
         "out_dir": str(Path(out_dir).resolve()),
-        "templates": templates,
-        "mode": mode,
-        "workers": workers,
-        "release_memory": release_memory,
+        "options": (options or RenderOptions()).to_dict(),
     }
     command = [sys.executable, "-m", "profiling.child", json.dumps(request)]
     with tempfile.TemporaryFile() as stderr:
-        with subprocess.Popen(
-            command, env=_child_environment(), stdout=subprocess.PIPE, stderr=stderr, text=True
-        ) as child:
+        with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, text=True) as child:
             assert child.stdout is not None
             failure = _follow(child.stdout, progress)
         if failure is not None:
@@ -57,12 +48,6 @@ def profile_run(
             last = message[-1] if message else "no message"
             raise errors.RenderError(f"profiling child exited {child.returncode}: {last}")
     return load_run(out_dir)
-
-
-def _child_environment() -> dict[str, str]:
-    """This environment, with the project importable wherever the caller's cwd is."""
-    path = os.environ.get("PYTHONPATH")
-    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), path]))}
 
 
 def _follow(lines: Iterable[str], progress: Progress | None) -> errors.MockupLabError | None:
@@ -90,7 +75,12 @@ def main(argv: list[str]) -> int:
         _send({"done": done, "total": total, "result": asdict(result)})
 
     try:
-        profile_in_process(progress=report, **request)
+        profile_in_process(
+            request["artwork"],
+            request["out_dir"],
+            options=RenderOptions.from_dict(request["options"]),
+            progress=report,
+        )
     except errors.MockupLabError as error:
         _send({"error": type(error).__name__, "message": str(error)})
         return 2

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from mockups.run import MODES
+from mockups.options import MODES, RenderOptions
 from profiling.child import profile_run
 
 COMPARE_FILE = "compare.json"
@@ -56,7 +56,10 @@ def compare_modes(
         label = run_label(mode, count, release)
         if started is not None:
             started(label)
-        runs.append(profile_run(artwork, out / label, templates, mode, count, None, release))
+        options = RenderOptions(
+            templates=templates, mode=mode, workers=count, release_memory=release
+        )
+        runs.append(profile_run(artwork, out / label, options=options))
     digests = [_image_digests(Path(run.summary.out_dir)) for run in runs]
     identical = all(d == digests[0] for d in digests)
     rows = [

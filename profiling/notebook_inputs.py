@@ -12,14 +12,14 @@ into the data folder (`MOCKUPLAB_HOME`), runs where the dashboard's history list
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from mockups.run import RUN_FILE, WORKING_COPY
+from mockups.options import RenderOptions
+from mockups.runfolder import artwork_path, read_run
 from mockups.storage import data_dir, new_run_dir
 from profiling.artworks import Size, photo_like_artwork
 from profiling.child import profile_run
@@ -85,7 +85,7 @@ def run_to_investigate(environ: Mapping[str, str] = os.environ) -> Path:
         return Path(named)
     artwork = photo_like_artwork(notebooks_dir() / "artworks", SAMPLE_ARTWORK_SIZE)
     out = new_run_dir(f"notebook-{artwork.stem}")
-    profile_run(artwork, out, templates=templates_setting(environ))
+    profile_run(artwork, out, options=RenderOptions(templates=templates_setting(environ)))
     return out
 
 
@@ -106,20 +106,17 @@ def render_again(run_dir: Path | str, release_memory: bool = False) -> Path:
 
     The artwork is the run's own file while it is still there, else the run's working copy.
     """
-    run_dir = Path(run_dir)
-    run = json.loads((run_dir / RUN_FILE).read_text())
-    artwork = Path(run["artwork"]["path"])
-    if not artwork.is_file():
-        artwork = run_dir / run.get("working_copy", WORKING_COPY)
+    run = read_run(run_dir)
+    artwork = artwork_path(run_dir, run)
     out = new_run_dir(f"{artwork.stem}-again")
-    profile_run(
-        artwork,
-        out,
-        templates=[mockup["template"] for mockup in run["mockups"]],
-        mode=run["mode"],
-        workers=run["workers"],
+    options = RenderOptions(
+        templates=[mockup.template for mockup in run.mockups],
+        mode=run.mode,
+        workers=run.workers,
+        fit=run.fit,
         release_memory=release_memory,
     )
+    profile_run(artwork, out, options=options)
     return out
 
 

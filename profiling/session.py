@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from mockups.options import RenderOptions
 from mockups.run import Progress, RunResult, render_run
 from mockups.templates import Template
 from profiling.analysis import analyse_run
@@ -23,11 +24,9 @@ STALE_PATTERNS = ("*.bin", "*.csv", "*.json", "memray-flamegraph-*.html")
 def profile_in_process(
     artwork: Path | str,
     out_dir: Path | str,
-    templates: str | list[str] | list[Template] = "all",
-    mode: str = "sequential",
-    workers: int | None = None,
+    *,
+    options: RenderOptions | None = None,
     progress: Progress | None = None,
-    release_memory: bool = False,
     library: dict[str, Template] | None = None,
 ) -> ProfiledRun:
     """`render_run` under memray; the profile is written to out_dir/profile and returned."""
@@ -36,29 +35,33 @@ def profile_in_process(
     for pattern in STALE_PATTERNS:
         for stale in folder.glob(pattern):
             stale.unlink()
-    warm_up("threads" if mode == "threads" else "sequential")
-    instrument = MockupCapture(str(folder), own_tracker=mode == "processes")
+    options = options or RenderOptions()
+    warm_up("threads" if options.mode == "threads" else "sequential")
+    instrument = MockupCapture(str(folder), own_tracker=options.mode == "processes")
     started_unix = time.time()
     with new_tracker(folder / RUN_CAPTURE):
         run = render_run(
             artwork,
             out_dir,
-            templates=templates,
-            mode=mode,
-            workers=workers,
+            options=options,
             progress=progress,
             library=library,
             instrument=instrument,
-            release_memory=release_memory,
         )
-    profiled = analyse_run(run, folder, started_unix, release_memory)
+    profiled = analyse_run(run, folder, started_unix, options.release_memory)
     write_profile(out_dir, profiled)
     add_heap_figures_to_run_json(out_dir, profiled)
     return profiled
 
 
-def render_run_profiled(artwork: Path | str, out_dir: Path | str, **options) -> RunResult:
-    """`render_run`'s arguments and result, profiled: for `python -m mockups render --profile`."""
-    run = profile_in_process(artwork, out_dir, **options).run
+def render_run_profiled(
+    artwork: Path | str,
+    out_dir: Path | str,
+    *,
+    options: RenderOptions | None = None,
+    progress: Progress | None = None,
+) -> RunResult:
+    """`render_run`, profiled: the renderer `profiled` (`render --profile`, profiled jobs)."""
+    run = profile_in_process(artwork, out_dir, options=options, progress=progress).run
     assert run is not None
     return run

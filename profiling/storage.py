@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import typing
-from dataclasses import asdict, fields
+from dataclasses import asdict, fields, replace
 from pathlib import Path
 
 from mockups.errors import RenderError
-from mockups.run import RUN_FILE
+from mockups.runfolder import atomic_file, read_run, write_atomically, write_run
 from profiling.results import MockupProfile, ProfiledRun, RunProfile, TimelinePoint
 from profiling.sites import AllocationSite
 
@@ -54,7 +53,7 @@ def write_profile(out_dir: Path | str, profiled: ProfiledRun) -> None:
     _write_table(folder / TABLES["timeline"], profiled.points, TimelinePoint)
     _write_table(folder / TABLES["sites"], profiled.site_rows, AllocationSite)
     summary = {"format": FORMAT, **asdict(profiled.summary), "tables": TABLES}
-    _write_atomically(folder / SUMMARY_FILE, json.dumps(summary, indent=2))
+    write_atomically(folder / SUMMARY_FILE, json.dumps(summary, indent=2).encode())
 
 
 def load_run(out_dir: Path | str) -> ProfiledRun:
@@ -77,26 +76,24 @@ def load_run(out_dir: Path | str) -> ProfiledRun:
 
 
 def add_heap_figures_to_run_json(out_dir: Path | str, profiled: ProfiledRun) -> None:
-    path = Path(out_dir) / RUN_FILE
-    run = json.loads(path.read_text())
+    run = read_run(out_dir)
     by_index = {m.index: m for m in profiled.mockups}
-    for entry in run["mockups"]:
-        profile = by_index[entry["index"]]
-        entry.update({name: getattr(profile, name) for name in RUN_JSON_FIELDS})
-    run["profile"] = f"{PROFILE_DIR}/{SUMMARY_FILE}"
-    run["heap_peak_bytes"] = profiled.summary.heap_peak_bytes
-    _write_atomically(path, json.dumps(run, indent=2))
+    run.mockups = [
+        replace(entry, **{name: getattr(by_index[entry.index], name) for name in RUN_JSON_FIELDS})
+        for entry in run.mockups
+    ]
+    run.profile = f"{PROFILE_DIR}/{SUMMARY_FILE}"
+    run.heap_peak_bytes = profiled.summary.heap_peak_bytes
+    write_run(out_dir, run)
 
 
 def _write_table(path: Path, rows: list, row_type: type) -> None:
     names = [f.name for f in fields(row_type)]
-    partial = path.with_name(path.name + ".part")
-    with partial.open("w", newline="") as file:
+    with atomic_file(path) as partial, partial.open("w", newline="") as file:
         writer = csv.writer(file)
         writer.writerow(names)
         for row in rows:
             writer.writerow([_cell(getattr(row, name)) for name in names])
-    os.replace(partial, path)
 
 
 def _read_table(path: Path, row_type: type) -> list:
@@ -118,9 +115,3 @@ def _parse(text: str, kind: object) -> object:
     if kind in (int, float, str):
         return kind(text)  # type: ignore[operator]
     return tuple(json.loads(text))
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    partial = path.with_name(path.name + ".part")
-    partial.write_text(text)
-    os.replace(partial, path)

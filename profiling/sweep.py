@@ -6,7 +6,6 @@ the dashboard's comparison view opens any of them; `load_sweep` reads them all b
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -14,7 +13,8 @@ from pathlib import Path
 import numpy
 import pandas
 
-from mockups.run import MODES, RUN_FILE
+from mockups.options import MODES
+from mockups.runfolder import read_run
 from profiling.compare import compare_modes, run_label
 from profiling.history import load_comparison
 
@@ -112,8 +112,8 @@ def memory_growth(frame: pandas.DataFrame, at_once: int = ALL_AT_ONCE) -> pandas
 
 
 def _decoded_size(run_dir: Path) -> tuple[int, int]:
-    artwork = json.loads((run_dir / RUN_FILE).read_text())["artwork"]
-    return artwork["width"], artwork["height"]
+    artwork = read_run(run_dir).artwork
+    return artwork.width, artwork.height
 
 
 def _mode_order(column: pandas.Series) -> pandas.Series:

@@ -15,6 +15,7 @@ from pathlib import Path
 from PIL import Image
 
 from mockups.geometry import rect_quad
+from mockups.options import RenderOptions
 from mockups.run import render_run
 from mockups.templates import Template
 
@@ -31,14 +32,13 @@ def warm_up(mode: str = "sequential") -> None:
         root = Path(folder)
         artwork = root / "artwork.jpg"
         Image.new("RGB", ARTWORK_SIZE, (200, 120, 40)).save(artwork, quality=90)
-        render_run(
-            artwork,
-            root / "out",
+        options = RenderOptions(
             templates=_tiny_templates(root),
             mode=mode,
             workers=None if mode == "sequential" else 2,
             release_memory=True,
         )
+        render_run(artwork, root / "out", options=options)
     _warmed_up = True
 
 

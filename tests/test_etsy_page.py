@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from mockups.options import RenderOptions
 from mockups.run import render_run
 from mockups.storage import new_run_dir
 from tests.conftest import gradient_artwork
@@ -23,7 +24,7 @@ def page(etsy, tmp_path, monkeypatch):
         monkeypatch.setenv(name, value)
     artwork = tmp_path / "art.png"
     gradient_artwork((300, 400)).save(artwork)
-    run = render_run(artwork, new_run_dir("art.png"), templates=TEMPLATES)
+    run = render_run(artwork, new_run_dir("art.png"), options=RenderOptions(templates=TEMPLATES))
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["current_run"] = run.out_dir
     at.run()

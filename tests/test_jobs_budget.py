@@ -9,6 +9,7 @@ from mockups.errors import MockupLabError
 from mockups.intake import load_artwork, read_header
 from mockups.jobs import JobRefused, RenderJob, budget_bytes, check_budget, estimate_peak
 from mockups.jobs.budget import DEFAULT_BUDGET_MB, MIB, decoded_size
+from mockups.options import RenderOptions
 from mockups.run import required_artwork_size
 from mockups.templates import load_library, select_templates
 from tests.conftest import gradient_artwork
@@ -56,7 +57,11 @@ def test_the_estimate_grows_with_the_artwork_and_with_parallel_workers(
 ):
     def peak(artwork, **options) -> int:
         return estimate_peak(
-            RenderJob(artwork, tmp_path, ["poster", "pillow"], **options)
+            RenderJob(
+                artwork=artwork,
+                run_dir=tmp_path,
+                options=RenderOptions(templates=["poster", "pillow"], **options),
+            )
         ).peak_bytes
 
     assert peak(large_jpeg) > peak(artwork_jpeg)
@@ -70,7 +75,9 @@ def test_every_built_in_template_fits_the_default_budget_in_sequence(
     large_jpeg, tmp_path, monkeypatch
 ):
     monkeypatch.delenv("MOCKUPLAB_JOB_BUDGET_MB", raising=False)
-    estimate = check_budget(RenderJob(large_jpeg, tmp_path, "all"))
+    estimate = check_budget(
+        RenderJob(artwork=large_jpeg, run_dir=tmp_path, options=RenderOptions(templates="all"))
+    )
     assert estimate.mockups == len(load_library())
 
 
@@ -79,7 +86,13 @@ def test_a_job_over_the_budget_is_refused_with_one_line_saying_why(
 ):
     monkeypatch.setenv("MOCKUPLAB_JOB_BUDGET_MB", "100")
     with pytest.raises(JobRefused) as refused:
-        check_budget(RenderJob(large_jpeg, tmp_path, ["poster"] * 3, mode="threads", workers=3))
+        check_budget(
+            RenderJob(
+                artwork=large_jpeg,
+                run_dir=tmp_path,
+                options=RenderOptions(templates=["poster"] * 3, mode="threads", workers=3),
+            )
+        )
     message = str(refused.value)
     assert "\n" not in message
     assert "4000x5000" in message and "threads x 3" in message and "budget is 100 MB" in message

@@ -15,6 +15,8 @@ import psutil
 import pytest
 
 from mockups.jobs import JobNotFound, JobRefused, RenderJob, RenderQueue, estimate_peak
+from mockups.options import RenderOptions
+from mockups.renderers import PROFILED
 from mockups.run import RUN_FILE, render_run
 from tests.redis_server import redis_server
 
@@ -94,7 +96,7 @@ def process_gone(pid: int) -> bool:
 @pytest.fixture
 def reference_run(artwork_jpeg, tmp_path) -> dict[str, str]:
     """The files an in-process render of TEMPLATES writes."""
-    render_run(artwork_jpeg, tmp_path / "in-process", templates=TEMPLATES)
+    render_run(artwork_jpeg, tmp_path / "in-process", options=RenderOptions(templates=TEMPLATES))
     return digests(tmp_path / "in-process")
 
 
@@ -102,7 +104,13 @@ def test_enqueue_returns_at_once_and_each_job_sees_its_place_in_line(
     render_queue, artwork_jpeg, tmp_path
 ):
     ids = [
-        render_queue.enqueue(RenderJob(artwork_jpeg, tmp_path / f"run-{n}", ["poster"] * n))
+        render_queue.enqueue(
+            RenderJob(
+                artwork=artwork_jpeg,
+                run_dir=tmp_path / f"run-{n}",
+                options=RenderOptions(templates=["poster"] * n),
+            )
+        )
         for n in (1, 2, 3)
     ]
     statuses = [render_queue.status(job_id) for job_id in ids]
@@ -116,7 +124,13 @@ def test_a_worker_renders_in_queue_order_into_files_identical_to_an_in_process_r
     render_queue, start_worker, artwork_jpeg, tmp_path, reference_run
 ):
     ids = [
-        render_queue.enqueue(RenderJob(artwork_jpeg, tmp_path / f"queued-{n}", TEMPLATES))
+        render_queue.enqueue(
+            RenderJob(
+                artwork=artwork_jpeg,
+                run_dir=tmp_path / f"queued-{n}",
+                options=RenderOptions(templates=TEMPLATES),
+            )
+        )
         for n in (1, 2)
     ]
     run_burst_worker(start_worker)
@@ -130,7 +144,9 @@ def test_a_worker_renders_in_queue_order_into_files_identical_to_an_in_process_r
 def test_progress_and_memory_flow_back_per_mockup_and_stay_under_the_estimate(
     render_queue, start_worker, artwork_jpeg, tmp_path
 ):
-    job = RenderJob(artwork_jpeg, tmp_path / "run", TEMPLATES)
+    job = RenderJob(
+        artwork=artwork_jpeg, run_dir=tmp_path / "run", options=RenderOptions(templates=TEMPLATES)
+    )
     render_queue.enqueue(job)
     start_worker("--burst")
     seen = []
@@ -155,7 +171,9 @@ def test_progress_and_memory_flow_back_per_mockup_and_stay_under_the_estimate(
 def test_a_killed_worker_fails_its_job_with_a_reason_and_a_retry_finishes_it(
     render_queue, start_worker, artwork_jpeg, tmp_path, reference_run
 ):
-    job = RenderJob(artwork_jpeg, tmp_path / "run", TEMPLATES)
+    job = RenderJob(
+        artwork=artwork_jpeg, run_dir=tmp_path / "run", options=RenderOptions(templates=TEMPLATES)
+    )
     render_queue.enqueue(job)
     worker = start_worker()
     wait_for(lambda: render_queue.status(job.id), lambda status: status.done >= 1)
@@ -182,7 +200,9 @@ def test_a_killed_worker_fails_its_job_with_a_reason_and_a_retry_finishes_it(
 def test_a_render_process_killed_mid_job_fails_it_at_once_with_the_signal(
     render_queue, start_worker, artwork_jpeg, tmp_path
 ):
-    job = RenderJob(artwork_jpeg, tmp_path / "run", TEMPLATES)
+    job = RenderJob(
+        artwork=artwork_jpeg, run_dir=tmp_path / "run", options=RenderOptions(templates=TEMPLATES)
+    )
     render_queue.enqueue(job)
     worker = start_worker("--burst")
     wait_for(lambda: render_queue.status(job.id), lambda status: status.done >= 1)
@@ -198,7 +218,12 @@ def test_a_render_process_killed_mid_job_fails_it_at_once_with_the_signal(
 def test_a_profiled_job_renders_under_the_profiler_the_job_names(
     render_queue, start_worker, artwork_jpeg, tmp_path
 ):
-    job = RenderJob(artwork_jpeg, tmp_path / "run", ["poster"], profile=True)
+    job = RenderJob(
+        artwork=artwork_jpeg,
+        run_dir=tmp_path / "run",
+        options=RenderOptions(templates=["poster"]),
+        renderer=PROFILED,
+    )
     render_queue.enqueue(job)
     run_burst_worker(start_worker)
     assert render_queue.status(job.id).state == "finished"
@@ -208,7 +233,9 @@ def test_a_profiled_job_renders_under_the_profiler_the_job_names(
 def test_a_render_error_fails_the_job_with_its_one_line_message(
     render_queue, start_worker, artwork_jpeg, tmp_path
 ):
-    job = RenderJob(artwork_jpeg, tmp_path / "run", ["poster"])
+    job = RenderJob(
+        artwork=artwork_jpeg, run_dir=tmp_path / "run", options=RenderOptions(templates=["poster"])
+    )
     render_queue.enqueue(job)
     artwork_jpeg.unlink()
     run_burst_worker(start_worker)
@@ -220,7 +247,9 @@ def test_a_job_over_the_budget_is_refused_before_it_is_queued(
     render_queue, artwork_jpeg, tmp_path, monkeypatch
 ):
     monkeypatch.setenv("MOCKUPLAB_JOB_BUDGET_MB", "20")
-    job = RenderJob(artwork_jpeg, tmp_path / "run", TEMPLATES)
+    job = RenderJob(
+        artwork=artwork_jpeg, run_dir=tmp_path / "run", options=RenderOptions(templates=TEMPLATES)
+    )
     with pytest.raises(JobRefused, match="the budget is 20 MB"):
         render_queue.enqueue(job)
     assert render_queue.queue.count == 0
@@ -229,7 +258,13 @@ def test_a_job_over_the_budget_is_refused_before_it_is_queued(
 
 
 def test_only_a_failed_job_can_be_retried(render_queue, artwork_jpeg, tmp_path):
-    job_id = render_queue.enqueue(RenderJob(artwork_jpeg, tmp_path / "run", ["poster"]))
+    job_id = render_queue.enqueue(
+        RenderJob(
+            artwork=artwork_jpeg,
+            run_dir=tmp_path / "run",
+            options=RenderOptions(templates=["poster"]),
+        )
+    )
     with pytest.raises(Exception, match="only a failed job is retried"):
         render_queue.retry(job_id)
     assert render_queue.status(job_id).place == 1

@@ -8,6 +8,7 @@ import time
 import pytest
 
 from mockups.jobs import JobRefused, RenderJob, RenderSlots
+from mockups.options import RenderOptions
 from mockups.run import RUN_FILE
 
 WAIT_SECONDS = 10
@@ -147,7 +148,9 @@ def test_a_waiter_that_gives_up_leaves_the_line_and_the_next_moves_up():
 def test_a_render_through_the_slots_returns_its_run_result(artwork_jpeg, tmp_path):
     slots = RenderSlots(1)
     places, progress = [], []
-    job = RenderJob(artwork_jpeg, tmp_path / "run", ["poster"])
+    job = RenderJob(
+        artwork=artwork_jpeg, run_dir=tmp_path / "run", options=RenderOptions(templates=["poster"])
+    )
     run = slots.render(job, lambda done, total, _: progress.append((done, total)), places.append)
     assert [m.file for m in run.mockups] == ["01-poster.jpg"]
     assert (tmp_path / "run" / RUN_FILE).is_file()
@@ -162,6 +165,14 @@ def test_a_job_over_the_budget_is_refused_before_it_takes_a_slot(
     slots = RenderSlots(1)
     places = []
     with pytest.raises(JobRefused) as refused:
-        slots.render(RenderJob(artwork_jpeg, tmp_path / "run", ["poster"]), None, places.append)
+        slots.render(
+            RenderJob(
+                artwork=artwork_jpeg,
+                run_dir=tmp_path / "run",
+                options=RenderOptions(templates=["poster"]),
+            ),
+            None,
+            places.append,
+        )
     assert "\n" not in str(refused.value) and "20 MB" in str(refused.value)
     assert places == [] and not (tmp_path / "run").exists()

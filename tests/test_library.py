@@ -11,6 +11,7 @@ from PIL import Image
 from mockups.compose import load_scene_images, render_mockup
 from mockups.errors import TemplateError
 from mockups.intake import load_artwork
+from mockups.options import RenderOptions
 from mockups.run import render_run
 from mockups.templates import BUILTIN_DIR, load_library, load_template, select_templates
 from tests.conftest import gradient_artwork, write_template
@@ -60,7 +61,9 @@ def artwork(tmp_path_factory):
 def test_every_built_in_template_renders_the_same_bytes_in_every_mode(artwork, tmp_path):
     sequential = render_run(artwork, tmp_path / "sequential")
     assert [m.template for m in sequential.mockups] == list(LIBRARY)
-    threads = render_run(artwork, tmp_path / "threads", mode="threads", workers=2)
+    threads = render_run(
+        artwork, tmp_path / "threads", options=RenderOptions(mode="threads", workers=2)
+    )
     assert len(threads.mockups) == len(LIBRARY)
     assert digests(tmp_path / "sequential") == digests(tmp_path / "threads")
 
@@ -75,7 +78,7 @@ def test_each_template_renders_within_the_memory_budget(artwork, template_id):
 
 
 def test_colour_variants_are_selected_by_id_at_colour_and_named_in_files(artwork, tmp_path):
-    run = render_run(artwork, tmp_path, templates="tshirt@navy,tshirt")
+    run = render_run(artwork, tmp_path, options=RenderOptions(templates="tshirt@navy,tshirt"))
     assert [m.file for m in run.mockups] == ["01-tshirt-navy.jpg", "02-tshirt.jpg"]
     assert [m.template for m in run.mockups] == ["tshirt@navy", "tshirt"]
     with pytest.raises(TemplateError, match="no colour 'plaid'; its colours: white"):

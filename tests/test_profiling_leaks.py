@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 import mockups.run
+from mockups.options import RenderOptions
 from profiling import MockupProfile, ProfiledRun, RunProfile, profile_in_process
 from profiling.leaks import describe_suspects, short_location, standout_leaks, suspects_table
 from profiling.notebook_charts import QUIET_COLOUR, STANDOUT_COLOUR, leaked_by_mockup
@@ -136,7 +137,9 @@ def test_a_planted_leak_in_a_real_run_stands_out_with_its_line_and_stack(tmp_pat
     artwork = tmp_path / "art.jpg"
     gradient_artwork((600, 750)).save(artwork, quality=90)
     templates = ["desk-frame", PLANTED_ON, "desk-frame"]
-    profiled = profile_in_process(artwork, tmp_path / "run", templates=templates)
+    profiled = profile_in_process(
+        artwork, tmp_path / "run", options=RenderOptions(templates=templates)
+    )
     (suspect,) = standout_leaks(profiled)
     assert (suspect.index, suspect.template) == (2, PLANTED_ON)
     kept = KEPT[0]

@@ -9,6 +9,7 @@ import pytest
 
 import profiling.__main__ as profiling_cli
 from mockups.cli import main as mockups_main
+from mockups.options import RenderOptions
 from profiling import load_run, profile_run
 from profiling.storage import RUN_JSON_FIELDS
 from tests.conftest import gradient_artwork
@@ -89,9 +90,7 @@ def test_profile_run_renders_in_a_child_with_one_capture_per_worker_task(artwork
     profiled = profile_run(
         artwork,
         tmp_path,
-        templates=TWO_TEMPLATES,
-        mode="processes",
-        workers=2,
+        options=RenderOptions(templates=TWO_TEMPLATES, mode="processes", workers=2),
         progress=lambda done, total, result: calls.append((done, total, result.template)),
     )
     assert [call[:2] for call in calls] == [(1, 2), (2, 2)]
@@ -114,9 +113,11 @@ def test_profile_run_raises_the_engines_error_for_bad_input(tmp_path):
     artwork = tmp_path / "art.png"
     gradient_artwork((400, 500)).save(artwork)
     with pytest.raises(TemplateError, match="no-such-template"):
-        profile_run(artwork, tmp_path / "out", templates="no-such-template")
+        profile_run(artwork, tmp_path / "out", options=RenderOptions(templates="no-such-template"))
     with pytest.raises(ArtworkError):
-        profile_run(tmp_path / "missing.png", tmp_path / "out", templates="poster")
+        profile_run(
+            tmp_path / "missing.png", tmp_path / "out", options=RenderOptions(templates="poster")
+        )
 
 
 def test_compare_renders_each_mode_and_measures_the_release_step(artwork, tmp_path, capsys):

@@ -13,6 +13,7 @@ import pytest
 from PIL import Image
 
 import mockups.run
+from mockups.options import RenderOptions
 from mockups.templates import load_library
 from profiling import load_run, profile_in_process
 from tests.conftest import gradient_artwork
@@ -55,7 +56,9 @@ def leaking_render(monkeypatch):
 def test_a_planted_leak_shows_on_its_mockup_alone_at_the_planting_line(
     artwork, tmp_path, leaking_render, mode
 ):
-    profiled = profile_in_process(artwork, tmp_path, templates=TEMPLATES, mode=mode, workers=2)
+    profiled = profile_in_process(
+        artwork, tmp_path, options=RenderOptions(templates=TEMPLATES, mode=mode, workers=2)
+    )
     frame = profiled.frame.set_index("index")
     kept = KEPT[0]
     canvas_bytes = kept.width * kept.height * 4
@@ -74,7 +77,7 @@ def test_a_planted_leak_shows_on_its_mockup_alone_at_the_planting_line(
 
 
 def test_a_profile_reads_back_from_disk_as_it_was_written(artwork, tmp_path, leaking_render):
-    profiled = profile_in_process(artwork, tmp_path, templates=TEMPLATES)
+    profiled = profile_in_process(artwork, tmp_path, options=RenderOptions(templates=TEMPLATES))
     loaded = load_run(tmp_path)
     assert loaded.summary == profiled.summary
     assert loaded.frame.equals(profiled.frame)
@@ -100,7 +103,9 @@ def test_heap_peaks_agree_with_the_known_sizes_of_the_buffers_within_ten_percent
 ):
     monkeypatch.setattr(mockups.run, "load_scene_images", blank_canvas)
     monkeypatch.setattr(mockups.run, "render_mockup", known_buffers_render)
-    profiled = profile_in_process(artwork, tmp_path, templates=TEMPLATES, mode=mode, workers=3)
+    profiled = profile_in_process(
+        artwork, tmp_path, options=RenderOptions(templates=TEMPLATES, mode=mode, workers=3)
+    )
     for mockup in profiled.mockups:
         width, height = load_library()[mockup.template].size
         known = width * height * 4 + width * height  # canvas and layer, alive together
@@ -127,7 +132,9 @@ def test_one_time_allocations_are_not_reported_as_the_first_mockups_leak(
 
     one_time_buffer.cache_clear()
     monkeypatch.setattr(mockups.run, "render_mockup", render_with_a_cache_filled_on_first_use)
-    profiled = profile_in_process(artwork, tmp_path, templates=["poster", "poster"])
+    profiled = profile_in_process(
+        artwork, tmp_path, options=RenderOptions(templates=["poster", "poster"])
+    )
     assert (profiled.frame["leaked_bytes"] < CLEAN_LEAK_BYTES).all()
     one_time_buffer.cache_clear()
 
@@ -144,7 +151,9 @@ def test_what_a_lazy_import_leaves_behind_is_one_time_not_a_leak(artwork, tmp_pa
         return real_render(artwork, template, images)
 
     monkeypatch.setattr(mockups.run, "render_mockup", render_importing_on_first_use)
-    profiled = profile_in_process(artwork, tmp_path / "out", templates=["poster", "poster"])
+    profiled = profile_in_process(
+        artwork, tmp_path / "out", options=RenderOptions(templates=["poster", "poster"])
+    )
     first, second = profiled.mockups
     assert first.one_time_bytes == pytest.approx(4 * MIB, rel=0.05)
     assert first.leaked_bytes < CLEAN_LEAK_BYTES and second.leaked_bytes < CLEAN_LEAK_BYTES

@@ -18,7 +18,8 @@ from mockups.compose import load_scene_images, render_mockup
 from mockups.errors import RenderError
 from mockups.geometry import fit_scale
 from mockups.intake import load_artwork
-from mockups.run import render_run, required_artwork_size, resolve_workers
+from mockups.options import MODES, RenderOptions
+from mockups.run import render_run, required_artwork_size
 from mockups.templates import load_library
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,7 +40,7 @@ def sequential_run(tmp_path_factory):
     root = tmp_path_factory.mktemp("run")
     artwork = root / "art.jpg"
     gradient_artwork((1600, 2000)).save(artwork, quality=92)
-    run = render_run(artwork, root / "sequential", templates=BUILT_IN)
+    run = render_run(artwork, root / "sequential", options=RenderOptions(templates=BUILT_IN))
     return artwork, root / "sequential", run
 
 
@@ -79,14 +80,16 @@ def test_mockups_are_srgb_jpegs_at_etsy_full_size_under_10_mb(sequential_run):
 
 def test_the_same_input_renders_the_same_bytes(sequential_run, tmp_path):
     artwork, out, _ = sequential_run
-    render_run(artwork, tmp_path, templates=BUILT_IN)
+    render_run(artwork, tmp_path, options=RenderOptions(templates=BUILT_IN))
     assert digests(tmp_path) == digests(out)
 
 
 @pytest.mark.parametrize("mode", ["threads", "processes"])
 def test_parallel_modes_write_byte_identical_files(sequential_run, tmp_path, mode):
     artwork, out, _ = sequential_run
-    run = render_run(artwork, tmp_path, templates=BUILT_IN, mode=mode, workers=2)
+    run = render_run(
+        artwork, tmp_path, options=RenderOptions(templates=BUILT_IN, mode=mode, workers=2)
+    )
     assert run.mode == mode and run.workers == 2
     assert [m.index for m in run.mockups] == [1, 2, 3]
     assert digests(tmp_path) == digests(out)
@@ -101,8 +104,7 @@ def test_progress_is_reported_once_per_mockup_in_the_callers_thread(sequential_r
     render_run(
         artwork,
         tmp_path,
-        templates=BUILT_IN,
-        mode="threads",
+        options=RenderOptions(templates=BUILT_IN, mode="threads"),
         progress=lambda done, total, result: calls.append(
             (done, total, result.template, threading.current_thread() is caller)
         ),
@@ -112,13 +114,14 @@ def test_progress_is_reported_once_per_mockup_in_the_callers_thread(sequential_r
     assert all(in_caller for *_, in_caller in calls)
 
 
-def test_worker_counts_are_bounded():
-    assert resolve_workers("sequential", 4, 10) == 1
-    assert 1 <= resolve_workers("threads", None, 10) <= 8
-    with pytest.raises(RenderError, match="between 1 and 8"):
-        resolve_workers("processes", 64, 10)
+def test_worker_counts_are_bounded_the_same_in_every_mode():
+    assert RenderOptions(mode="sequential", workers=4).concurrency(10) == 1
+    assert 1 <= RenderOptions(mode="threads").concurrency(10) <= 8
+    for mode in MODES:
+        with pytest.raises(RenderError, match="between 1 and 8"):
+            RenderOptions(mode=mode, workers=99)
     with pytest.raises(RenderError, match="unknown mode"):
-        resolve_workers("gpu", None, 10)
+        RenderOptions(mode="gpu")
 
 
 def test_the_artwork_is_decoded_only_as_large_as_the_largest_print_needs():
@@ -156,7 +159,12 @@ def test_the_instrument_wraps_each_mockup_where_it_is_rendered(sequential_run, t
     markers = tmp_path / "markers"
     markers.mkdir()
     instrument = functools.partial(record_in_marker_file, markers)
-    render_run(artwork, tmp_path / "out", templates=BUILT_IN, mode=mode, instrument=instrument)
+    render_run(
+        artwork,
+        tmp_path / "out",
+        options=RenderOptions(templates=BUILT_IN, mode=mode),
+        instrument=instrument,
+    )
     entered = sorted(markers.glob("*.entered"))
     assert [p.stem for p in entered] == ["01", "02", "03"]
     assert len(list(markers.glob("*.left"))) == 3
@@ -172,7 +180,7 @@ def test_the_instrument_wraps_each_mockup_where_it_is_rendered(sequential_run, t
 
 def test_releasing_memory_after_each_mockup_changes_no_output(sequential_run, tmp_path):
     artwork, out, _ = sequential_run
-    render_run(artwork, tmp_path, templates=BUILT_IN, release_memory=True)
+    render_run(artwork, tmp_path, options=RenderOptions(templates=BUILT_IN, release_memory=True))
     assert digests(tmp_path) == digests(out)
 
 
@@ -226,9 +234,9 @@ def test_rendering_again_into_a_folder_replaces_the_earlier_run_and_nothing_else
     sequential_run, tmp_path
 ):
     artwork, _, _ = sequential_run
-    render_run(artwork, tmp_path, templates=BUILT_IN)
+    render_run(artwork, tmp_path, options=RenderOptions(templates=BUILT_IN))
     (tmp_path / "notes.txt").write_text("the seller's own file")
-    render_run(artwork, tmp_path, templates="poster")
+    render_run(artwork, tmp_path, options=RenderOptions(templates="poster"))
     assert sorted(p.name for p in tmp_path.glob("*.jpg")) == ["01-poster.jpg"]
     assert sorted(p.name for p in (tmp_path / "thumbs").glob("*.jpg")) == ["01-poster.jpg"]
     assert (tmp_path / "notes.txt").read_text() == "the seller's own file"

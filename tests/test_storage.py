@@ -8,6 +8,7 @@ from PIL import Image
 
 from mockups.authoring import CustomTemplate, save_custom_template
 from mockups.errors import ArtworkError, TemplateError
+from mockups.options import RenderOptions
 from mockups.run import render_run
 from mockups.storage import delete_run, list_runs, new_run_dir, zip_run
 from mockups.templates import load_library
@@ -19,8 +20,10 @@ def runs(tmp_path, monkeypatch):
     monkeypatch.setenv("MOCKUPLAB_HOME", str(tmp_path))
     artwork = tmp_path / "art.png"
     gradient_artwork((300, 400)).save(artwork)
-    first = render_run(artwork, new_run_dir("first.png"), templates="poster")
-    second = render_run(artwork, new_run_dir("second.png"), templates="poster,greeting-card")
+    first = render_run(artwork, new_run_dir("first.png"), options=RenderOptions(templates="poster"))
+    second = render_run(
+        artwork, new_run_dir("second.png"), options=RenderOptions(templates="poster,greeting-card")
+    )
     return tmp_path, first, second
 
 
@@ -67,7 +70,12 @@ def test_a_custom_template_is_scaled_to_full_size_and_usable_at_once(tmp_path):
     assert template.size == (3000, 2000)
     assert template.quad[0] == (1000.0, 400.0)
     library = load_library(tmp_path / "mine")
-    run = render_run(scene_photo(tmp_path), tmp_path / "out", "shelf-print", library=library)
+    run = render_run(
+        scene_photo(tmp_path),
+        tmp_path / "out",
+        options=RenderOptions(templates="shelf-print"),
+        library=library,
+    )
     assert run.mockups[0].file == "01-shelf-print.jpg"
 
 

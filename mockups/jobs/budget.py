@@ -21,8 +21,8 @@ from mockups.intake import (
     working_size,
 )
 from mockups.jobs.spec import RenderJob
-from mockups.run import required_artwork_size, resolve_workers
-from mockups.templates import Template, load_library, select_templates
+from mockups.run import required_artwork_size, resolve_templates
+from mockups.templates import Template
 
 BUDGET_ENV = "MOCKUPLAB_JOB_BUDGET_MB"
 # A 512 MB server holds the web process, the worker and one job: sequential jobs on any
@@ -71,13 +71,13 @@ def budget_bytes() -> int:
 def estimate_peak(job: RenderJob, library: dict[str, Template] | None = None) -> MemoryEstimate:
     """Peak RSS of the process rendering `job`; reads the artwork's header, decodes nothing."""
     header = read_header(job.artwork)
-    chosen = select_templates(library if library is not None else load_library(), job.templates)
-    concurrency = resolve_workers(job.mode, job.workers, len(chosen))
+    chosen = resolve_templates(job.options, library)
+    concurrency = job.options.concurrency(len(chosen))
     decoded = decoded_size(header, chosen)
     decoded_bytes = decoded[0] * decoded[1] * PIXEL_BYTES
     working = WORKING_FACTOR * decoded_bytes
     per_mockup = max(mockup_bytes(template) for template in chosen)
-    if job.mode == "processes":
+    if job.options.mode == "processes":
         # each worker process loads its own copy of the working image
         per_mockup += PROCESS_BYTES + decoded_bytes
     peak = PROCESS_BYTES + working + concurrency * per_mockup
@@ -90,7 +90,8 @@ def check_budget(job: RenderJob, library: dict[str, Template] | None = None) -> 
     budget = budget_bytes()
     if estimate.peak_bytes > budget:
         width, height = estimate.artwork_size
-        parallel = f", {job.mode} x {estimate.concurrency}" if estimate.concurrency > 1 else ""
+        mode = job.options.mode
+        parallel = f", {mode} x {estimate.concurrency}" if estimate.concurrency > 1 else ""
         raise JobRefused(
             f"refused before rendering: a {width}x{height} artwork on {estimate.mockups} "
             f"templates{parallel} needs about {estimate.peak_mb:.0f} MB; "

@@ -1,0 +1,82 @@
+"""How to render a run: one options object shared by the engine, the profiler, jobs and the CLI."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from mockups.errors import RenderError
+
+if TYPE_CHECKING:
+    from mockups.templates import Template
+
+MODES = ("sequential", "threads", "processes")
+FITS = ("cover", "contain")
+MAX_WORKERS = 8
+
+TemplateChoice = str | Sequence["str | Template"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class RenderOptions:
+    """`templates`: "all", "id,id@colour,..." or a sequence of ids or Templates (ids may repeat).
+    `workers`: 1 to MAX_WORKERS in any mode (sequential uses one); None picks for the machine.
+    `fit`: "cover" or "contain" for every template of the run; None keeps each template's.
+    `release_memory`: hand freed memory back to the system after each mockup (changes no
+    output, costs a little time)."""
+
+    templates: TemplateChoice = "all"
+    mode: str = "sequential"
+    workers: int | None = None
+    fit: str | None = None
+    release_memory: bool = False
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise RenderError(f"unknown mode '{self.mode}'; choose one of {', '.join(MODES)}")
+        if self.fit is not None and self.fit not in FITS:
+            raise RenderError(f"unknown fit '{self.fit}'; choose {' or '.join(FITS)}")
+        workers = self.workers
+        if workers is not None and (
+            isinstance(workers, bool)
+            or not isinstance(workers, int)
+            or not 1 <= workers <= MAX_WORKERS
+        ):
+            raise RenderError(f"workers must be between 1 and {MAX_WORKERS}, not {workers}")
+
+    def concurrency(self, mockups: int) -> int:
+        """How many mockups render at once for a run of `mockups`."""
+        if self.mode == "sequential":
+            return 1
+        if self.workers is None:
+            return max(1, min(os.cpu_count() or 1, mockups, MAX_WORKERS))
+        return self.workers
+
+    def with_changes(self, **changes: Any) -> RenderOptions:
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for a queue or a child process; templates travel as ids."""
+        templates = self.templates
+        if not isinstance(templates, str):
+            templates = [t if isinstance(t, str) else t.key for t in templates]
+        return {
+            "templates": templates,
+            "mode": self.mode,
+            "workers": self.workers,
+            "fit": self.fit,
+            "release_memory": self.release_memory,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RenderOptions:
+        known = {"templates", "mode", "workers", "fit", "release_memory"}
+        unknown = set(data) - known
+        if unknown:
+            raise RenderError(f"unknown render options: {', '.join(sorted(unknown))}")
+        templates = data.get("templates", "all")
+        if not isinstance(templates, str):
+            templates = tuple(templates)
+        return cls(**{**data, "templates": templates})
