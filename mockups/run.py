@@ -94,7 +94,7 @@ def render_run(
     chosen = resolve_templates(options, library)
     workers = options.concurrency(len(chosen))
     out = Path(out_dir)
-    _prepare_folder(out)
+    _prepare_folder(out, keep=Path(artwork))
     started = time.perf_counter()
     with PeakRssSampler(include_children=options.mode == "processes") as sampler:
         header = read_header(Path(artwork))
@@ -275,13 +275,13 @@ def _save_working_copy(image: Image.Image, path: Path, failures: list | None = N
         failures.append(error)
 
 
-def _prepare_folder(out: Path) -> None:
+def _prepare_folder(out: Path, keep: Path) -> None:
     """`out` ready for a new run: created, and emptied of what an earlier run wrote."""
     if out.exists() and not out.is_dir():
         raise RenderError(f"--out {out.name}: is a file, not a folder")
     try:
         (out / THUMBS_DIR).mkdir(parents=True, exist_ok=True)
-        clear_for_new_run(out)
+        clear_for_new_run(out, keep)
     except OSError as error:
         raise RenderError(f"--out {out.name}: cannot be written ({_io_reason(error)})") from None
 

@@ -138,18 +138,21 @@ def artwork_path(folder: Path | str, run: RunResult) -> Path:
     return original if original.is_file() else Path(folder) / run.working_copy
 
 
-def clear_for_new_run(folder: Path) -> None:
-    """Remove what an earlier run in `folder` wrote, finished or not, and nothing else.
+def clear_for_new_run(folder: Path, keep: Path | None = None) -> None:
+    """Remove what an earlier run in `folder` wrote, finished or not, and nothing else
+    (`keep` stays: the new run's artwork may be the old run's working copy).
 
     run.json goes first, so the folder is never read as the old run while it is emptied.
     """
+    kept = keep.resolve() if keep is not None else None
     (folder / RUN_FILE).unlink(missing_ok=True)
     for place in (folder, folder / THUMBS_DIR):
         if not place.is_dir():
             continue
         for item in place.iterdir():
             own = MOCKUP_NAME.fullmatch(item.name) or item.name == WORKING_COPY
-            if (own or item.name.endswith(PART_SUFFIX)) and item.is_file():
+            ours = own or item.name.endswith(PART_SUFFIX)
+            if ours and item.is_file() and item.resolve() != kept:
                 item.unlink()
 
 

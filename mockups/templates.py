@@ -31,6 +31,7 @@ BUILTIN_DIR = Path(__file__).parent / "library"
 SCHEMA_PATH = Path(__file__).parent / "template.schema.json"
 MIN_LONG_SIDE = 3000
 MIN_SHORT_SIDE = 2000
+MAX_MANIFEST_BYTES = 256 * 1024
 
 
 Colour = tuple[int, int, int]
@@ -168,12 +169,19 @@ def _with_key(library: dict[str, Template], key: str) -> Template:
 
 
 def _read_manifest(path: Path) -> dict:
+    if not path.exists():
+        raise TemplateError(f"{path}: file not found")
+    if not path.is_file():  # a folder, a FIFO that would block the reader, a device
+        raise TemplateError(f"{path}: not a regular file")
+    if path.stat().st_size > MAX_MANIFEST_BYTES:
+        raise TemplateError(f"{path}: over {MAX_MANIFEST_BYTES // 1024} KB; not a manifest")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise TemplateError(f"{path}: file not found") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise TemplateError(f"{path}: not valid JSON ({error})") from None
+    except (ValueError, RecursionError) as error:
+        # ValueError covers JSON syntax, bad UTF-8 and numbers too long to convert
+        raise TemplateError(f"{path}: not valid JSON ({_first_line(error)})") from None
+    except OSError as error:
+        raise TemplateError(f"{path}: cannot be read ({error.strerror})") from None
     if not isinstance(data, dict):
         raise TemplateError(f"{path}: the manifest must be a JSON object")
     return data
@@ -289,3 +297,8 @@ def _check_image(path: Path, size: Size | None, manifest: Path, field: str) -> N
             f"{manifest}: field '{field}': {path.name} is {found[0]} x {found[1]}, "
             f"the template's size is {size[0]} x {size[1]}"
         )
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0][:200] if text else type(error).__name__
