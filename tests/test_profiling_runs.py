@@ -85,6 +85,7 @@ def test_report_writes_memray_flame_graphs_per_mockup_and_for_the_run(cli_profil
     assert "RSS" in printed and "poster" in printed
 
 
+@pytest.mark.slow
 def test_profile_run_renders_in_a_child_with_one_capture_per_worker_task(artwork, tmp_path):
     calls = []
     profiled = profile_run(

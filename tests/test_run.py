@@ -84,7 +84,7 @@ def test_the_same_input_renders_the_same_bytes(sequential_run, tmp_path):
     assert digests(tmp_path) == digests(out)
 
 
-@pytest.mark.parametrize("mode", ["threads", "processes"])
+@pytest.mark.parametrize("mode", ["threads", pytest.param("processes", marks=pytest.mark.slow)])
 def test_parallel_modes_write_byte_identical_files(sequential_run, tmp_path, mode):
     artwork, out, _ = sequential_run
     run = render_run(
@@ -153,7 +153,9 @@ def record_in_marker_file(folder, index, template_id):
     (Path(folder) / f"{index:02d}.left").touch()
 
 
-@pytest.mark.parametrize("mode", ["sequential", "threads", "processes"])
+@pytest.mark.parametrize(
+    "mode", ["sequential", "threads", pytest.param("processes", marks=pytest.mark.slow)]
+)
 def test_the_instrument_wraps_each_mockup_where_it_is_rendered(sequential_run, tmp_path, mode):
     artwork, _, _ = sequential_run
     markers = tmp_path / "markers"

@@ -178,7 +178,9 @@ def test_sheet_out_that_is_a_folder_is_one_line(tmp_path):
     ]
 
 
-@pytest.mark.parametrize("mode", ["sequential", "threads", "processes"])
+@pytest.mark.parametrize(
+    "mode", ["sequential", "threads", pytest.param("processes", marks=pytest.mark.slow)]
+)
 def test_workers_out_of_range_are_refused_in_every_mode(tmp_path, mode):
     artwork = tmp_path / "art.png"
     gradient_artwork((300, 400)).save(artwork)
