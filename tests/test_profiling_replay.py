@@ -1,0 +1,108 @@
+"""The capture replay on fabricated records: ownership by markers, peaks, leaks and frees.
+
+memray's records are duck-typed here (allocator, address, size, thread, stack), as memray
+tests its own reporters on fabricated records, so each rule is checked without a capture.
+"""
+
+from dataclasses import dataclass, field
+
+from memray import AllocatorType
+
+from profiling.capture import MARKER_FILE, MARKER_FUNCTION, marker_bytes
+from profiling.replay import MARKER_EVENT, NO_OWNER, LiveHeap, _account, live_blocks_at
+
+CODE = ("render_mockup", "/src/mockups/compose.py", 10)
+MARK = (MARKER_FUNCTION, MARKER_FILE, 1)
+
+
+@dataclass
+class Record:
+    allocator: AllocatorType
+    address: int
+    size: int
+    tid: int = 1
+    thread_name: str = "MainThread"
+    stack: list[tuple[str, str, int]] = field(default_factory=lambda: [CODE])
+
+    def stack_trace(self, max_stacks: int = 0):
+        return self.stack[:max_stacks] if max_stacks else self.stack
+
+
+def malloc(address: int, size: int, tid: int = 1) -> Record:
+    return Record(AllocatorType.MALLOC, address, size, tid)
+
+
+def free(address: int, tid: int = 1) -> Record:
+    return Record(AllocatorType.FREE, address, 0, tid)
+
+
+def mark(index: int, end: bool, tid: int = 1, address: int = 999_000) -> Record:
+    return Record(
+        AllocatorType.MALLOC, address + index, marker_bytes(index, end), tid, stack=[MARK]
+    )
+
+
+def test_allocations_between_markers_belong_to_that_mockup():
+    events = [
+        malloc(1, 50),  # before any mockup: nobody's
+        mark(1, False),
+        malloc(2, 100),
+        malloc(3, 300),
+        free(3),
+        mark(1, True),
+        mark(2, False),
+        malloc(4, 70),
+        mark(2, True),
+    ]
+    owners, replay = _account(events)
+    assert owners == [NO_OWNER, MARKER_EVENT, 1, 1, NO_OWNER, MARKER_EVENT, MARKER_EVENT, 2, -1]
+    first, second = replay.mockups[1], replay.mockups[2]
+    assert (first.heap_peak_bytes, first.allocated_bytes, first.allocations) == (400, 400, 2)
+    assert first.leaked_bytes == 100  # block 2 was never freed
+    assert (second.heap_peak_bytes, second.leaked_bytes) == (70, 70)
+    assert replay.heap_peak_bytes == 450 and replay.allocated_bytes == 520
+
+
+def test_a_block_freed_by_a_later_mockup_is_no_longer_the_earlier_ones_leak_at_its_end():
+    events = [mark(1, False), malloc(1, 100), mark(1, True), mark(2, False), free(1), mark(2, True)]
+    _, replay = _account(events)
+    assert replay.mockups[1].leaked_bytes == 100  # still alive when mockup 1 ended
+    assert replay.mockups[2].leaked_bytes == 0
+
+
+def test_threads_are_split_by_their_own_markers():
+    events = [
+        mark(1, False, tid=1),
+        mark(2, False, tid=2),
+        malloc(10, 500, tid=1),
+        malloc(20, 30, tid=2),
+        free(10, tid=2),  # a free counts for the block's owner, whichever thread makes it
+        mark(1, True, tid=1),
+        mark(2, True, tid=2),
+    ]
+    _, replay = _account(events)
+    assert (replay.mockups[1].heap_peak_bytes, replay.mockups[1].leaked_bytes) == (500, 0)
+    assert (replay.mockups[2].heap_peak_bytes, replay.mockups[2].leaked_bytes) == (30, 30)
+
+
+def test_a_marker_sized_block_from_other_code_is_an_ordinary_allocation():
+    impostor = Record(AllocatorType.MALLOC, 5, marker_bytes(3, False), stack=[CODE])
+    owners, replay = _account([mark(1, False), impostor, mark(1, True)])
+    assert owners[1] == 1 and 3 not in replay.mockups
+    assert replay.mockups[1].allocated_bytes == marker_bytes(3, False)
+
+
+def test_an_unmapped_part_of_a_region_leaves_the_rest_owned():
+    heap = LiveHeap()
+    heap.allocate(Record(AllocatorType.MMAP, 1000, 400), owner=1)
+    freed = heap.release(Record(AllocatorType.MUNMAP, 1100, 100))
+    assert freed == [(1, 100)]
+    assert sorted(size for _, size in heap.owned_by(1)) == [100, 200]
+
+
+def test_live_blocks_are_taken_right_after_the_asked_event():
+    events = [mark(1, False), malloc(1, 10), malloc(2, 20), free(1), mark(1, True)]
+    owners, _ = _account(events)
+    found = live_blocks_at(events, owners, {(1, "peak"): 2, (1, "leaked"): 4})
+    assert sorted(size for _, size in found[(1, "peak")]) == [10, 20]
+    assert [size for _, size in found[(1, "leaked")]] == [20]
