@@ -13,11 +13,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from mockups.memory import MIB
 from profiling.artworks import write_artwork
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
-MIB = 2**20
 
 
 @dataclass(frozen=True)

@@ -26,12 +26,14 @@ from pathlib import Path
 
 import psutil
 
+from mockups.memory import MIB
+
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 MOCKUPS = 10
 POLL_SECONDS = 0.25
 SAMPLE_SECONDS = 0.02
-MIB = 2**20
+
 GOAL_TOTAL_MB = 512.0
 FLAT_TOLERANCE = 0.10
 NOTES = """notes:

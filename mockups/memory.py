@@ -10,6 +10,7 @@ from functools import cache
 import psutil
 from PIL import Image
 
+MIB = 2**20
 SAMPLE_SECONDS = 0.01
 
 

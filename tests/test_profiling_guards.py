@@ -18,13 +18,14 @@ import pytest
 
 from mockups.compose import load_scene_images, render_mockup
 from mockups.intake import load_artwork
+from mockups.memory import MIB
 from mockups.run import required_artwork_size
 from mockups.templates import Template, load_library
 from tests.conftest import gradient_artwork
 
 ARTWORK_SIZE = (1200, 1500)
 MARGIN = 1.20
-MIB = 2**20
+
 CEILINGS_MIB = {  # measured 2026-11-28 after one warm render: peak MiB x 1.2, up
     "canvas": 55,
     "desk-frame": 40,

@@ -6,17 +6,16 @@ from pathlib import Path
 
 import pytest
 
-import mockups.run
+from mockups.memory import MIB
 from mockups.options import RenderOptions
 from profiling import MockupProfile, ProfiledRun, RunProfile, profile_in_process
 from profiling.leaks import describe_suspects, short_location, standout_leaks, suspects_table
 from profiling.notebook_charts import QUIET_COLOUR, STANDOUT_COLOUR, leaked_by_mockup
 from profiling.sites import AllocationSite
 from tests.conftest import gradient_artwork
+from tests.planted import leak_on, planting_location
 
-MIB = 2**20
 KB = 1024
-KEPT: list = []
 PLANTED_ON = "greeting-card"
 
 MOCKUP = MockupProfile(
@@ -120,17 +119,8 @@ def test_the_leak_chart_colours_the_standouts():
 
 @pytest.fixture
 def leaking_render(monkeypatch):
-    real_render = mockups.run.render_mockup
-
-    def render_keeping_a_copy(artwork, template, images):
-        canvas = real_render(artwork, template, images)
-        if template.key == PLANTED_ON:
-            KEPT.append(canvas.copy())
-        return canvas
-
-    monkeypatch.setattr(mockups.run, "render_mockup", render_keeping_a_copy)
-    yield
-    KEPT.clear()
+    with leak_on(monkeypatch, PLANTED_ON) as kept:
+        yield kept
 
 
 def test_a_planted_leak_in_a_real_run_stands_out_with_its_line_and_stack(tmp_path, leaking_render):
@@ -142,16 +132,10 @@ def test_a_planted_leak_in_a_real_run_stands_out_with_its_line_and_stack(tmp_pat
     )
     (suspect,) = standout_leaks(profiled)
     assert (suspect.index, suspect.template) == (2, PLANTED_ON)
-    kept = KEPT[0]
+    kept = leaking_render[0]
     assert suspect.leaked_bytes == pytest.approx(kept.width * kept.height * 4, rel=0.02)
     top = suspect.sites[0]
-    planting_line = next(
-        number
-        for number, line in enumerate(Path(__file__).read_text().splitlines(), start=1)
-        if line.strip() == "KEPT.append(canvas.copy())"
-    )
-    assert top.location == f"{__file__}:{planting_line}"
+    assert top.location == planting_location()
     assert any("mockups/run.py:" in frame for frame in top.stack)
-    assert f"test_profiling_leaks.py:{planting_line} (render_keeping_a_copy)" in (
-        describe_suspects([suspect])
-    )
+    planting_line = planting_location().rpartition(":")[2]
+    assert f"planted.py:{planting_line} (render_keeping_a_copy)" in describe_suspects([suspect])

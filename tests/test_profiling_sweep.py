@@ -6,13 +6,13 @@ import pandas
 import pytest
 from PIL import Image
 
+from mockups.memory import MIB
 from profiling import load_run
 from profiling.artworks import photo_like_artwork, photo_like_artworks
 from profiling.compare import COMPARE_FILE
 from profiling.notebook_charts import memory_by_workers, sweep_peak_memory, sweep_wall_time
 from profiling.sweep import SWEEP_COLUMNS, load_sweep, memory_growth, sweep_modes
 
-MIB = 2**20
 SMALL, LARGER = (300, 400), (600, 800)
 
 

@@ -13,21 +13,16 @@ import pytest
 from PIL import Image
 
 import mockups.run
+from mockups.memory import MIB
 from mockups.options import RenderOptions
 from mockups.templates import load_library
 from profiling import load_run, profile_in_process
 from tests.conftest import gradient_artwork
+from tests.planted import leak_on, planting_location
 
-MIB = 2**20
-KEPT: list[Image.Image] = []
 PLANTED_ON = "framed-wall"
 TEMPLATES = ["poster", "greeting-card", PLANTED_ON]
 CLEAN_LEAK_BYTES = 1 * MIB
-
-
-def line_of(text: str) -> int:
-    lines = Path(__file__).read_text().splitlines()
-    return next(number for number, line in enumerate(lines, start=1) if line.strip() == text)
 
 
 @pytest.fixture(scope="module")
@@ -39,17 +34,8 @@ def artwork(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def leaking_render(monkeypatch):
-    real_render = mockups.run.render_mockup
-
-    def render_keeping_a_copy(artwork, template, images):
-        canvas = real_render(artwork, template, images)
-        if template.key == PLANTED_ON:
-            KEPT.append(canvas.copy())
-        return canvas
-
-    monkeypatch.setattr(mockups.run, "render_mockup", render_keeping_a_copy)
-    yield
-    KEPT.clear()
+    with leak_on(monkeypatch, PLANTED_ON) as kept:
+        yield kept
 
 
 @pytest.mark.parametrize("mode", ["sequential", "threads"])
@@ -60,14 +46,13 @@ def test_a_planted_leak_shows_on_its_mockup_alone_at_the_planting_line(
         artwork, tmp_path, options=RenderOptions(templates=TEMPLATES, mode=mode, workers=2)
     )
     frame = profiled.frame.set_index("index")
-    kept = KEPT[0]
+    kept = leaking_render[0]
     canvas_bytes = kept.width * kept.height * 4
     assert frame.loc[3, "leaked_bytes"] == pytest.approx(canvas_bytes, rel=0.02)
     assert (frame.loc[[1, 2], "leaked_bytes"] < CLEAN_LEAK_BYTES).all()
     leaked = profiled.sites.query("index == 3 and kind == 'leaked'")
     top = leaked.sort_values("bytes", ascending=False).iloc[0]
-    planting_line = line_of("KEPT.append(canvas.copy())")
-    assert top["location"] == f"{__file__}:{planting_line}"
+    assert top["location"] == planting_location()
     assert top["function"] == "render_keeping_a_copy"
     assert top["stack"][0].startswith("copy ")  # the whole stack, from Pillow's frame outwards
     assert any("mockups/run.py:" in frame for frame in top["stack"])  # down to the engine
