@@ -10,6 +10,8 @@ from tqdm import tqdm
 
 from mockups.commandline import OneLineErrorParser, run_command
 from mockups.errors import MockupLabError
+from mockups.jobs.budget import check_budget
+from mockups.jobs.spec import RenderJob
 from mockups.options import FITS, MAX_WORKERS, MODES, RenderOptions
 from mockups.renderers import PLAIN, PROFILED, find_renderer
 from mockups.runfolder import MockupResult
@@ -91,7 +93,9 @@ def render_command(args: argparse.Namespace) -> int:
     options = RenderOptions(
         templates=args.templates, mode=args.mode, workers=args.workers, fit=args.fit
     )
-    render = find_renderer(PROFILED if args.profile else PLAIN)
+    renderer = PROFILED if args.profile else PLAIN
+    check_budget(RenderJob(artwork=args.artwork, run_dir=args.out, options=options))
+    render = find_renderer(renderer)
     bar = tqdm(total=None, unit="mockup", disable=None, file=sys.stderr)
 
     def progress(done: int, total: int, result: MockupResult) -> None:

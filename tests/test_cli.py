@@ -1,6 +1,7 @@
 """The command line as an operator uses it: a real `python -m mockups` process."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -77,3 +78,19 @@ def test_bad_input_exits_2_with_one_line_and_no_traceback(tmp_path, arguments, e
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert expected in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_render_goes_through_the_memory_budget_like_every_entry_point(tmp_path):
+    artwork = tmp_path / "art.png"
+    gradient_artwork((900, 1200)).save(artwork)
+    refused = subprocess.run(
+        [sys.executable, "-m", "mockups", "render", str(artwork), "--out", str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "MOCKUPLAB_JOB_BUDGET_MB": "30"},
+    )
+    assert refused.returncode == 2
+    (line,) = refused.stderr.strip().splitlines()
+    assert "refused before rendering" in line and "the budget is 30 MB" in line
+    assert not (tmp_path / "o").exists()
