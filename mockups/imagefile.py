@@ -40,6 +40,10 @@ class ImageLimits:
         return f"{self.max_pixels / 1e6:g}"
 
 
+# Template layers are 3000 px on the long side; a thumbnail is smaller still.
+TEMPLATE_LAYER_LIMITS = ImageLimits(max_pixels=3000 * 3000, max_file_bytes=64 * 2**20)
+
+
 def open_image(path: Path, limits: ImageLimits, label: str | None = None) -> Image.Image:
     """`path` opened but not decoded, once its file and header are inside `limits`.
 
@@ -55,7 +59,7 @@ def open_image(path: Path, limits: ImageLimits, label: str | None = None) -> Ima
         pixels = f"{int(found.group(1)) / 1e6:.0f} MP" if found else "too many pixels"
         raise ImageRefused(_too_large(label, limits, pixels)) from None
     except UnidentifiedImageError:
-        raise ImageRefused(f"{label}: not an image file Mockup Lab can read") from None
+        raise ImageRefused(f"{label} is not an image file Mockup Lab can read") from None
     except (OSError, SyntaxError, ValueError) as error:
         raise ImageRefused(unreadable(label, error)) from None
     width, height = image.size
