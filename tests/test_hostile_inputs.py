@@ -10,11 +10,8 @@ from __future__ import annotations
 import io
 import json
 import struct
-import subprocess
 import sys
-import tempfile
 import zlib
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -22,22 +19,10 @@ import pyvips
 from PIL import Image, PngImagePlugin
 
 from tests.conftest import gradient_artwork, write_template
+from tests.peak_rss import Outcome, measured
 
-MB = 2**20
 CEILING_MB = 256  # the render process's ceiling for any accepted artwork
 REFUSAL_MB = 120  # a refusal decodes nothing: the interpreter, Pillow and libvips
-
-# A child started by vfork inherits the parent's peak RSS as its own starting ru_maxrss, and
-# pytest workers grow large: a small middle process starts the command and reports the
-# peak RSS of that child alone (wait4).
-MEASURE = """
-import os, subprocess, sys
-child = subprocess.Popen(sys.argv[2:])
-_, status, usage = os.wait4(child.pid, 0)
-with open(sys.argv[1], "w") as out:
-    out.write(str(usage.ru_maxrss * 1024))
-sys.exit(os.waitstatus_to_exitcode(status))
-"""
 
 LOAD_TEMPLATE = """
 import sys
@@ -64,30 +49,6 @@ except MockupLabError as error:
     print(f"error: {error}", file=sys.stderr)
     sys.exit(2)
 """
-
-
-@dataclass(frozen=True)
-class Outcome:
-    returncode: int
-    stdout: str
-    stderr_lines: list[str]
-    peak_rss_mb: float
-
-
-def measured(command: list[str], workdir: Path) -> Outcome:
-    report = Path(tempfile.mkstemp(prefix="peak-rss-", dir=workdir)[1])
-    done = subprocess.run(
-        [sys.executable, "-c", MEASURE, str(report), *command],
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    return Outcome(
-        returncode=done.returncode,
-        stdout=done.stdout,
-        stderr_lines=done.stderr.splitlines(),
-        peak_rss_mb=int(report.read_text()) / MB,
-    )
 
 
 def render(artwork: Path, out: Path, *options: str) -> Outcome:
