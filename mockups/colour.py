@@ -6,6 +6,7 @@ import struct
 from functools import cache
 from io import BytesIO
 
+import numpy as np
 from PIL import Image, ImageCms
 
 ALPHA_MODES = {"RGBA", "LA", "PA", "RGBa", "La"}
@@ -52,14 +53,22 @@ def _alpha_channel(image: Image.Image) -> Image.Image | None:
         return image.convert("RGBA").getchannel("A")
     if image.mode in {"RGB", "L"} and "transparency" in image.info:
         return image.convert("RGBA").getchannel("A")
+    if image.mode in SIXTEEN_BIT_MODES and isinstance(image.info.get("transparency"), int):
+        return _keyed_alpha(image, image.info["transparency"])
     return None
+
+
+def _keyed_alpha(image: Image.Image, transparent_value: int) -> Image.Image:
+    """The alpha of a 16-bit grey image whose tRNS chunk names one value as transparent."""
+    values = np.asarray(image)
+    return Image.fromarray(np.where(values == transparent_value, np.uint8(0), np.uint8(255)))
 
 
 def _colour_channels(image: Image.Image) -> Image.Image:
     """The colour part of `image` as L, RGB or CMYK, 8 bits a channel."""
     mode = image.mode
     if mode in SIXTEEN_BIT_MODES:
-        return image.convert("I").point(lambda value: value / 256).convert("L")
+        return _high_byte(image)
     if mode == "F":
         return image.point(lambda value: value * 255).convert("L")
     if mode in {"L", "RGB", "CMYK"}:
@@ -67,6 +76,12 @@ def _colour_channels(image: Image.Image) -> Image.Image:
     if mode in {"LA", "La", "1"}:
         return image.convert("L")
     return image.convert("RGB")
+
+
+def _high_byte(image: Image.Image) -> Image.Image:
+    """16-bit grey as 8-bit, scaled (not clipped): the top 8 bits of each value."""
+    values = np.asarray(image)
+    return Image.fromarray(np.clip(values >> 8, 0, 255).astype(np.uint8))
 
 
 def _is_srgb(icc: bytes) -> bool:

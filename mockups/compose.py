@@ -23,6 +23,7 @@ from mockups.geometry import (
     perspective_coefficients,
     rect_quad,
 )
+from mockups.imagefile import TEMPLATE_LAYER_LIMITS, decode_image
 from mockups.templates import Colour, Edge, Template
 
 RESAMPLE = Image.Resampling.LANCZOS
@@ -74,8 +75,7 @@ def _lighting(template: Template, box: Box) -> Lighting:
 
 def _load_rgb(path: Path) -> Image.Image:
     """The decoded scene, converted only if it is not RGB already (a convert is a full copy)."""
-    scene = Image.open(path)
-    scene.load()
+    scene = decode_image(path, TEMPLATE_LAYER_LIMITS, f"{path.parent.name}/{path.name}")
     if scene.mode == "RGB":
         return scene
     with scene:
@@ -85,8 +85,7 @@ def _load_rgb(path: Path) -> Image.Image:
 def _load(path: Path | None, mode: str, box: Box | None = None) -> Image.Image | None:
     if path is None:
         return None
-    image = Image.open(path)
-    image.load()
+    image = decode_image(path, TEMPLATE_LAYER_LIMITS, f"{path.parent.name}/{path.name}")
     if box is not None:
         with image:
             image = image.crop(box.as_tuple())

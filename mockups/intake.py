@@ -8,16 +8,17 @@ so a large PNG never sits decoded at full size in memory.
 from __future__ import annotations
 
 import math
-import re
-import warnings
+import struct
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
 
 from mockups.colour import to_srgb
 from mockups.errors import ArtworkError
 from mockups.geometry import Size
+from mockups.imagefile import ImageLimits, ImageRefused, open_image, unreadable
+from mockups.pngchunks import read_png_chunks
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "TIFF", "GIF", "MPO"}
 DRAFT_FORMATS = {"JPEG", "MPO"}
@@ -25,7 +26,23 @@ MAX_MEGAPIXELS = 150
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_WORKING_SIDE = 4000
 PILLOW_DECODE_MEGAPIXELS = 16
+# libvips reads these a few lines at a time; interlaced PNGs and GIFs it must decode whole
+STREAMING_FORMATS = {"PNG", "TIFF", "WEBP"}
+STREAM_BYTES_PER_COLUMN_BAND = 2048
+MAX_STREAM_BUFFER_BYTES = 96 * 2**20
+ARTWORK_LIMITS = ImageLimits(MAX_MEGAPIXELS * 1_000_000, MAX_FILE_BYTES, what="artwork")
+ORIENTATION_TAG = 0x0112
+PNG_RGB = 2  # the IHDR colour type
 TRANSPOSING_ORIENTATIONS = {5, 6, 7, 8}
+UPRIGHT = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 
 
 @dataclass(frozen=True)
@@ -59,29 +76,42 @@ class ArtworkHeader:
     mode: str
     stored_size: Size
     orientation: int
+    interlaced: bool = False
+    # a 16-bit RGB PNG with a tRNS colour key: Pillow reduces it to 8 bits before matching
+    # the key, so only libvips keeps its transparency
+    keyed_16_bit_rgb: bool = False
 
     @property
     def size(self) -> Size:
         """Width and height as the artwork is meant to be seen (EXIF orientation applied)."""
         return _stored(self.stored_size, self.orientation)
 
+    @property
+    def megapixels(self) -> float:
+        return self.stored_size[0] * self.stored_size[1] / 1e6
+
 
 def read_header(path: Path) -> ArtworkHeader:
     """Everything knowable before decoding pixels; refuses bad files with one clear line."""
     path = Path(path)
-    _check_file(path)
     with _open(path) as image:
-        try:
-            orientation = image.getexif().get(0x0112, 1)
-        except (OSError, SyntaxError, ValueError) as error:
-            raise ArtworkError(_corrupt(path.name, error)) from None
-        return ArtworkHeader(
+        chunks = read_png_chunks(path) if image.format == "PNG" else None
+        if chunks is not None:
+            orientation = _exif_orientation(chunks.exif)
+        else:
+            orientation = _pillow_orientation(image, path.name)
+        keyed = chunks is not None and chunks.bit_depth == 16 and chunks.colour_type == PNG_RGB
+        header = ArtworkHeader(
             path=path,
             format=image.format,
             mode=image.mode,
             stored_size=image.size,
             orientation=orientation,
+            interlaced=chunks is not None and chunks.interlaced,
+            keyed_16_bit_rgb=keyed and "transparency" in image.info,
         )
+    _check_decodable(header)
+    return header
 
 
 def load_artwork(path: Path, min_size: Size | None = None) -> Artwork:
@@ -91,7 +121,8 @@ def load_artwork(path: Path, min_size: Size | None = None) -> Artwork:
     if streams_through_vips(header):
         from mockups.vips_intake import shrink_with_vips
 
-        image, decoder = shrink_with_vips(header.path, target), "libvips"
+        stored = shrink_with_vips(header.path, _stored(target, header.orientation))
+        image, decoder = _upright(stored, header.orientation), "libvips"
     else:
         image, decoder = _decode_with_pillow(header, target)
     info = ArtworkInfo(
@@ -109,56 +140,92 @@ def load_artwork(path: Path, min_size: Size | None = None) -> Artwork:
 
 def streams_through_vips(header: ArtworkHeader) -> bool:
     """True when the artwork is shrunk by libvips while read, not decoded whole by Pillow."""
-    megapixels = header.stored_size[0] * header.stored_size[1] / 1e6
-    return header.format not in DRAFT_FORMATS and megapixels > PILLOW_DECODE_MEGAPIXELS
+    if header.keyed_16_bit_rgb:
+        return True
+    return (
+        header.format in STREAMING_FORMATS
+        and not header.interlaced
+        and header.megapixels > PILLOW_DECODE_MEGAPIXELS
+    )
 
 
-def _check_file(path: Path) -> None:
-    name = path.name
-    if not path.is_file():
-        raise ArtworkError(f"{name}: no such file")
-    size = path.stat().st_size
-    if size == 0:
-        raise ArtworkError(f"{name}: the file is empty")
-    if size > MAX_FILE_BYTES:
+def stream_buffer_bytes(header: ArtworkHeader) -> int:
+    """What libvips holds while shrinking the artwork as it reads: rows of the full width.
+
+    Measured with one libvips thread: 5.5 KB a column for RGB and 8 KB for RGBA PNGs, from
+    4000 to 30000 px wide; independent of the height and the target size.
+    """
+    if not streams_through_vips(header):
+        return 0
+    return header.stored_size[0] * _vips_bands(header.mode) * STREAM_BYTES_PER_COLUMN_BAND
+
+
+def _vips_bands(mode: str) -> int:
+    return 4 if mode in {"P", "PA"} else Image.getmodebands(mode)
+
+
+def _check_decodable(header: ArtworkHeader) -> None:
+    """Refuses a large artwork that cannot be shrunk while read inside the memory budget."""
+    if header.format in DRAFT_FORMATS or header.megapixels <= PILLOW_DECODE_MEGAPIXELS:
+        return
+    width, height = header.stored_size
+    name = header.path.name
+    if header.interlaced or header.format not in STREAMING_FORMATS:
+        kind, fix = (
+            ("an interlaced PNG", "re-save it without interlacing")
+            if header.interlaced
+            else (f"a {header.format} file", "save it as PNG or JPEG")
+        )
         raise ArtworkError(
-            f"{name}: the file is {size / 2**20:.0f} MB; "
-            f"the limit is {MAX_FILE_BYTES / 2**20:.0f} MB"
+            f"{name}: {kind} is decoded whole, and at {width} x {height} "
+            f"({header.megapixels:.0f} MP) that is over the {PILLOW_DECODE_MEGAPIXELS} "
+            f"megapixels the memory budget holds; {fix}"
+        )
+    needed = stream_buffer_bytes(header)
+    if needed > MAX_STREAM_BUFFER_BYTES:
+        widest = MAX_STREAM_BUFFER_BYTES * width // needed
+        raise ArtworkError(
+            f"{name}: at {width} px wide it needs about {needed / 2**20:.0f} MB of row buffers "
+            f"to be read, over the {MAX_STREAM_BUFFER_BYTES / 2**20:.0f} MB the memory budget "
+            f"holds; resize it to at most {widest} px wide"
         )
 
 
 def _open(path: Path) -> Image.Image:
-    name = path.name
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            image = Image.open(path)
-    except Image.DecompressionBombError as error:
-        found = re.search(r"\((\d+) pixels\)", str(error))
-        size = f"{int(found.group(1)) / 1e6:.0f} MP" if found else "too many pixels"
-        raise ArtworkError(_too_large(name, size)) from None
-    except UnidentifiedImageError:
-        raise ArtworkError(f"{name}: not an image file Mockup Lab can read") from None
-    except OSError as error:
-        raise ArtworkError(f"{name}: cannot be read ({error})") from None
+        image = open_image(path, ARTWORK_LIMITS)
+    except ImageRefused as refused:
+        raise ArtworkError(str(refused)) from None
     if image.format not in ACCEPTED_FORMATS:
         image.close()
         raise ArtworkError(
-            f"{name}: {image.format} files are not accepted; use JPEG, PNG, WebP, TIFF or GIF"
+            f"{path.name}: {image.format} files are not accepted; use JPEG, PNG, WebP, TIFF or GIF"
         )
-    width, height = image.size
-    if width * height > MAX_MEGAPIXELS * 1_000_000:
-        image.close()
-        raise ArtworkError(_too_large(name, f"{width} x {height} = {width * height / 1e6:.0f} MP"))
     return image
 
 
-def _corrupt(name: str, error: Exception) -> str:
-    return f"{name}: the file is truncated or corrupt ({error})"
+def _pillow_orientation(image: Image.Image, name: str) -> int:
+    """The EXIF orientation of a non-PNG file, read without decoding pixels."""
+    try:
+        return _valid_orientation(image.getexif().get(ORIENTATION_TAG, 1))
+    except (OSError, SyntaxError, ValueError, EOFError, struct.error) as error:
+        raise ArtworkError(unreadable(name, error)) from None
 
 
-def _too_large(name: str, size: str) -> str:
-    return f"{name}: the artwork is {size}; the limit is {MAX_MEGAPIXELS} megapixels"
+def _exif_orientation(exif_data: bytes | None) -> int:
+    """The orientation in a PNG's eXIf chunk; damaged or missing metadata reads as upright."""
+    if not exif_data:
+        return 1
+    exif = Image.Exif()
+    try:
+        exif.load(exif_data)
+    except (OSError, SyntaxError, ValueError, EOFError, struct.error):
+        return 1
+    return _valid_orientation(exif.get(ORIENTATION_TAG, 1))
+
+
+def _valid_orientation(value: object) -> int:
+    return value if isinstance(value, int) and 1 <= value <= 8 else 1
 
 
 def working_size(size: Size, min_size: Size | None) -> Size:
@@ -180,18 +247,27 @@ def _decode_with_pillow(header: ArtworkHeader, target: Size) -> tuple[Image.Imag
             scale = header.stored_size[0] // image.size[0]
             decoder = "pillow" if scale == 1 else f"pillow-draft-1/{scale}"
         image.load()
-        ImageOps.exif_transpose(image, in_place=True)
         srgb = to_srgb(image)
-    except (OSError, SyntaxError, ValueError) as error:
+    except (OSError, SyntaxError, ValueError, EOFError) as error:
         image.close()
-        raise ArtworkError(_corrupt(header.path.name, error)) from None
+        raise ArtworkError(unreadable(header.path.name, error)) from None
     if srgb is not image:
         image.close()
+    srgb = _upright(srgb, header.orientation)
     if max(srgb.size) > MAX_WORKING_SIDE:
         srgb.thumbnail(
             (MAX_WORKING_SIDE, MAX_WORKING_SIDE), Image.Resampling.LANCZOS, reducing_gap=3.0
         )
     return srgb, decoder
+
+
+def _upright(image: Image.Image, orientation: int) -> Image.Image:
+    """`image` as stored turned as its orientation says it is meant to be seen."""
+    method = UPRIGHT.get(orientation)
+    if method is None:
+        return image
+    with image:
+        return image.transpose(method)
 
 
 def _stored(size: Size, orientation: int) -> Size:

@@ -13,7 +13,6 @@ from functools import cache
 from pathlib import Path
 
 import jsonschema
-from PIL import Image, UnidentifiedImageError
 
 from mockups.errors import TemplateError
 from mockups.geometry import (
@@ -25,6 +24,7 @@ from mockups.geometry import (
     print_size,
     rect_quad,
 )
+from mockups.imagefile import TEMPLATE_LAYER_LIMITS, ImageRefused, open_image
 
 MANIFEST = "template.json"
 BUILTIN_DIR = Path(__file__).parent / "library"
@@ -285,13 +285,14 @@ def _check_quad(quad: Quad, size: Size, manifest: Path, field: str) -> None:
 
 
 def _check_image(path: Path, size: Size | None, manifest: Path, field: str) -> None:
+    if not path.exists():
+        raise TemplateError(f"{manifest}: field '{field}': {path.name} not found")
+    label = f"{manifest}: field '{field}': {path.name}"
     try:
-        with Image.open(path) as image:
+        with open_image(path, TEMPLATE_LAYER_LIMITS, label) as image:
             found = image.size
-    except FileNotFoundError:
-        raise TemplateError(f"{manifest}: field '{field}': {path.name} not found") from None
-    except (UnidentifiedImageError, OSError):
-        raise TemplateError(f"{manifest}: field '{field}': {path.name} is not an image") from None
+    except ImageRefused as refused:
+        raise TemplateError(str(refused)) from None
     if size is not None and found != size:
         raise TemplateError(
             f"{manifest}: field '{field}': {path.name} is {found[0]} x {found[1]}, "

@@ -11,13 +11,27 @@ from mockups.geometry import Size
 
 
 def shrink_with_vips(path: Path, target: Size) -> Image.Image:
-    """`path` shrunk to fit `target`, EXIF-rotated, as 8-bit sRGB RGB or RGBA."""
+    """`path` shrunk to fit `target`, as stored (not EXIF-rotated), as 8-bit sRGB RGB or RGBA.
+
+    A truncated or damaged file is refused: by default libvips fills what it cannot read
+    with whatever it has and renders on.
+    """
     import pyvips
 
     pyvips.cache_set_max(0)
+    # each libvips thread holds its own rows of the full width: one thread saves 20-35 MB on
+    # a 9000 px wide RGBA PNG and costs about 0.2 s
+    pyvips.concurrency_set(1)
     try:
-        image = pyvips.Image.thumbnail(
-            str(path), target[0], height=target[1], size="down", export_profile="srgb"
+        source = pyvips.Source.new_from_file(str(path))
+        image = pyvips.Image.thumbnail_source(
+            source,
+            target[0],
+            height=target[1],
+            size="down",
+            no_rotate=True,
+            output_profile="srgb",
+            option_string="fail_on=truncated",
         )
         image = image.colourspace("srgb").cast("uchar")
         if image.bands not in (3, 4):

@@ -129,16 +129,18 @@ def test_a_large_artwork_is_reduced_to_the_working_cap(tmp_path):
     assert max(artwork.image.size) == MAX_WORKING_SIDE
 
 
+def png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
 def write_png_header_only(path: Path, width: int, height: int) -> Path:
     """A PNG whose header claims `width` x `height`: decoding it would need gigabytes."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
-
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    body = chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
+    body = (
+        png_chunk(b"IHDR", header)
+        + png_chunk(b"IDAT", zlib.compress(b"\0" * 64))
+        + png_chunk(b"IEND", b"")
+    )
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + body)
     return path
 
@@ -193,14 +195,117 @@ def test_a_missing_file_is_refused(tmp_path):
         load_artwork(tmp_path / "nothing.png")
 
 
+def striped(width: int, height: int, bands: int = 3) -> pyvips.Image:
+    """A picture libvips computes while writing it: never held whole in memory."""
+    x, y = pyvips.Image.xyz(width, height)
+    return (x % 256).cast("uchar").bandjoin([(y % 256).cast("uchar"), 128, 200][: bands - 1])
+
+
 @pytest.fixture(scope="module")
 def huge_png(tmp_path_factory) -> Path:
-    """A legitimate 12000 x 12000 PNG (144 MP), written by libvips without holding it in memory."""
-    x, y = pyvips.Image.xyz(12000, 12000)
-    image = (x % 256).cast("uchar").bandjoin([(y % 256).cast("uchar"), 128])
+    """A legitimate 12000 x 12000 PNG (144 MP) without an eXIf chunk, as most tools write them."""
     path = tmp_path_factory.mktemp("huge") / "huge.png"
-    image.pngsave(str(path), compression=1)
+    striped(12000, 12000).pngsave(str(path), compression=1, keep="none")
     return path
+
+
+@pytest.mark.limit_memory("20 MB")
+def test_reading_a_png_header_decodes_no_pixels(huge_png):
+    header = read_header(huge_png)
+    assert header.size == (12000, 12000) and header.orientation == 1
+
+
+def png_chunks(data: bytes) -> list[bytes]:
+    """The chunks of a PNG file, each with its length, type and CRC."""
+    chunks, offset = [], 8
+    while offset < len(data):
+        (length,) = struct.unpack(">I", data[offset : offset + 4])
+        chunks.append(data[offset : offset + length + 12])
+        offset += length + 12
+    return chunks
+
+
+def test_an_exif_orientation_written_after_the_pixels_is_applied(tmp_path):
+    stored = Image.new("RGB", (400, 200), "white")
+    stored.paste((255, 0, 0), (0, 0, 100, 100))
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    buffer = io.BytesIO()
+    stored.save(buffer, "PNG", exif=exif)
+    chunks = png_chunks(buffer.getvalue())
+    exif_chunk = next(c for c in chunks if c[4:8] == b"eXIf")
+    rest = [c for c in chunks if c is not exif_chunk]
+    path = tmp_path / "late-exif.png"
+    path.write_bytes(buffer.getvalue()[:8] + b"".join(rest[:-1]) + exif_chunk + rest[-1])
+    assert read_header(path).size == (200, 400)
+    artwork = load_artwork(path)
+    assert artwork.image.size == (200, 400)
+    assert artwork.image.getpixel((150, 50)) == (255, 0, 0)
+
+
+def test_the_exif_orientation_of_a_png_streamed_through_libvips_is_applied(tmp_path):
+    stored = striped(5000, 4000).copy()
+    stored.set_type(pyvips.GValue.gint_type, "orientation", 8)
+    path = tmp_path / "turned.png"
+    stored.pngsave(str(path), compression=1)
+    artwork = load_artwork(path, min_size=(400, 500))
+    assert artwork.info.decoder == "libvips"
+    assert (artwork.info.width, artwork.info.height) == (4000, 5000)
+    assert artwork.image.size[0] < artwork.image.size[1]
+
+
+def test_a_truncated_png_streamed_through_libvips_is_refused(tmp_path):
+    from mockups.vips_intake import shrink_with_vips
+
+    whole = tmp_path / "whole.png"
+    striped(3000, 2000).pngsave(str(whole), compression=1, keep="none")
+    cut = tmp_path / "cut.png"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    with pytest.raises(ArtworkError, match="cut.png: the file is truncated or corrupt"):
+        shrink_with_vips(cut, (1500, 1000))
+
+
+def write_keyed_png(path: Path, colour_type: int, pixels: np.ndarray, key: tuple[int, ...]) -> Path:
+    """A 16-bit PNG whose tRNS chunk makes the pixels equal to `key` transparent."""
+
+    height, width = pixels.shape[:2]
+    rows = b"".join(b"\0" + row.astype(">u2").tobytes() for row in pixels)
+    header = struct.pack(">IIBBBBB", width, height, 16, colour_type, 0, 0, 0)
+    trns = struct.pack(f">{len(key)}H", *key)
+    body = (
+        png_chunk(b"IHDR", header)
+        + png_chunk(b"tRNS", trns)
+        + png_chunk(b"IDAT", zlib.compress(rows))
+    )
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + body + png_chunk(b"IEND", b""))
+    return path
+
+
+def test_a_16_bit_grey_png_keeps_its_transparent_value_as_transparency(tmp_path):
+    pixels = np.full((20, 20), 40000, np.uint16)
+    pixels[:10] = 1234
+    path = write_keyed_png(tmp_path / "grey16.png", 0, pixels, (1234,))
+    image = load_artwork(path).image
+    assert image.mode == "RGBA"
+    assert image.getpixel((5, 5))[3] == 0
+    assert image.getpixel((5, 15)) == (156, 156, 156, 255)
+
+
+def test_a_16_bit_rgb_png_keeps_its_transparent_colour_as_transparency(tmp_path):
+    pixels = np.full((20, 20, 3), 40000, np.uint16)
+    pixels[:10] = (1234, 5678, 9999)
+    pixels[10:12] = (1234 + 1, 5678, 9999)  # same top byte, not the key: stays opaque
+    path = write_keyed_png(tmp_path / "rgb16.png", 2, pixels, (1234, 5678, 9999))
+    image = load_artwork(path).image
+    assert image.mode == "RGBA"
+    assert image.getpixel((5, 5))[3] == 0
+    assert image.getpixel((5, 10))[3] == 255
+    assert image.getpixel((5, 15)) == (156, 156, 156, 255)
+
+
+def test_a_folder_given_as_the_artwork_is_named_as_a_folder(tmp_path):
+    with pytest.raises(ArtworkError, match="is a folder"):
+        load_artwork(tmp_path)
 
 
 @pytest.mark.limit_memory("160 MB")

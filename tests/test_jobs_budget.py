@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
+import pyvips
 from PIL import Image
 
 from mockups.errors import MockupLabError
@@ -13,6 +16,7 @@ from mockups.options import RenderOptions
 from mockups.run import required_artwork_size
 from mockups.templates import load_library, select_templates
 from tests.conftest import gradient_artwork
+from tests.peak_rss import measured
 
 
 @pytest.fixture(scope="module")
@@ -96,3 +100,45 @@ def test_a_job_over_the_budget_is_refused_with_one_line_saying_why(
     message = str(refused.value)
     assert "\n" not in message
     assert "4000x5000" in message and "threads x 3" in message and "budget is 100 MB" in message
+
+
+def striped_png(path, width: int, height: int, interlace: bool = False):
+    """An RGBA PNG without an eXIf chunk, written by libvips without holding it in memory."""
+    x, y = pyvips.Image.xyz(width, height)
+    image = (x % 256).cast("uchar").bandjoin([(y % 256).cast("uchar"), 128, 200])
+    image.pngsave(str(path), compression=1, keep="none", interlace=interlace)
+    return path
+
+
+@pytest.fixture(scope="module")
+def big_rgba_png(tmp_path_factory):
+    return striped_png(tmp_path_factory.mktemp("budget-png") / "big-rgba.png", 9000, 9000)
+
+
+@pytest.mark.limit_memory("40 MB")
+def test_estimating_a_big_png_decodes_none_of_it(big_rgba_png, tmp_path):
+    estimate = estimate_peak(RenderJob(big_rgba_png, tmp_path, ["poster"]))
+    assert estimate.artwork_size == (9000, 9000)
+
+
+def test_the_estimate_is_not_below_the_measured_peak_rss_of_a_streamed_png(big_rgba_png, tmp_path):
+    command = [sys.executable, "-m", "mockups", "render", str(big_rgba_png)]
+    rendered = measured(
+        [*command, "--out", str(tmp_path / "out"), "--templates", "poster"], tmp_path
+    )
+    assert rendered.returncode == 0, rendered.stderr_lines
+    estimate = estimate_peak(RenderJob(big_rgba_png, tmp_path, ["poster"]))
+    assert estimate.peak_mb >= rendered.peak_rss_mb
+
+
+def test_the_estimate_counts_the_row_buffers_of_a_wide_streamed_png(tmp_path):
+    wide = striped_png(tmp_path / "wide.png", 10000, 2000)
+    tall = striped_png(tmp_path / "tall.png", 2000, 10000)
+    estimates = [estimate_peak(RenderJob(p, tmp_path, ["poster"])).peak_bytes for p in (wide, tall)]
+    assert estimates[0] - estimates[1] > 10000 * 4 * 1024
+
+
+def test_an_interlaced_png_too_large_to_decode_whole_is_refused_by_the_budget(tmp_path):
+    path = striped_png(tmp_path / "interlaced.png", 5000, 4000, interlace=True)
+    with pytest.raises(MockupLabError, match="interlaced PNG .* re-save it without interlacing"):
+        check_budget(RenderJob(path, tmp_path, ["poster"]))

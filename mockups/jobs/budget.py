@@ -17,6 +17,7 @@ from mockups.intake import (
     DRAFT_FORMATS,
     ArtworkHeader,
     read_header,
+    stream_buffer_bytes,
     streams_through_vips,
     working_size,
 )
@@ -80,7 +81,8 @@ def estimate_peak(job: RenderJob, library: dict[str, Template] | None = None) ->
     if job.options.mode == "processes":
         # each worker process loads its own copy of the working image
         per_mockup += PROCESS_BYTES + decoded_bytes
-    peak = PROCESS_BYTES + working + concurrency * per_mockup
+    # libvips's row buffers are freed before the first mockup, but not always given back
+    peak = PROCESS_BYTES + stream_buffer_bytes(header) + working + concurrency * per_mockup
     return MemoryEstimate(header.size, decoded, len(chosen), concurrency, math.ceil(peak))
 
 
