@@ -23,6 +23,7 @@ from PIL import Image
 from mockups.colour import srgb_icc_bytes
 from mockups.compose import load_scene_images, render_mockup
 from mockups.errors import MockupLabError, RenderError
+from mockups.fit_check import fit_warnings
 from mockups.geometry import Size, fit_scale
 from mockups.intake import Artwork, load_artwork, read_header
 from mockups.memory import PeakRssSampler, heap_in_use_bytes, release_freed_memory, rss_bytes
@@ -106,6 +107,7 @@ def render_run(
             out_dir=str(out),
             started_at=datetime.now(UTC).isoformat(timespec="seconds"),
             fit=options.fit,
+            warnings=fit_warnings(header.size, chosen),
         )
         jobs = [
             MockupJob(index, template, out, instrument, options.release_memory)

@@ -94,3 +94,28 @@ def test_render_goes_through_the_memory_budget_like_every_entry_point(tmp_path):
     (line,) = refused.stderr.strip().splitlines()
     assert "refused before rendering" in line and "the budget is 30 MB" in line
     assert not (tmp_path / "o").exists()
+
+
+def test_a_tiny_or_wide_artwork_renders_with_a_warning_and_contain_keeps_it_whole(tmp_path):
+    logo = tmp_path / "logo.png"
+    gradient_artwork((4000, 1000)).save(logo)
+    covered = mockups("render", str(logo), "--out", str(tmp_path / "c"), "--templates", "poster")
+    assert covered.returncode == 0
+    warnings = [line for line in covered.stderr.splitlines() if line.startswith("warning: ")]
+    assert warnings and "contain" in warnings[0]
+    assert json.loads((tmp_path / "c" / "run.json").read_text())["warnings"] == [
+        line.removeprefix("warning: ") for line in warnings
+    ]
+    contained = mockups(
+        "render",
+        str(logo),
+        "--out",
+        str(tmp_path / "k"),
+        "--templates",
+        "poster",
+        "--fit",
+        "contain",
+    )
+    assert contained.returncode == 0
+    assert not [line for line in contained.stderr.splitlines() if line.startswith("warning: ")]
+    assert json.loads((tmp_path / "k" / "run.json").read_text())["fit"] == "contain"
