@@ -191,6 +191,7 @@ def _load_working_copy(path: str) -> None:
 def _render_one(artwork: Image.Image | None, job: MockupJob) -> MockupResult:
     """Render, write and release one mockup; `artwork` is None in a worker process."""
     artwork = artwork if artwork is not None else _worker_artwork
+    assert artwork is not None, "a worker process renders after _load_working_copy"
     template, name = job.template, job.file_name
     rss_before = rss_bytes()
     started_unix = time.time()
