@@ -107,10 +107,10 @@ def test_paths_and_parameters_outside_the_spec_are_violations(etsy):
     assert any("not in the spec" in v for v in etsy.violations)
 
 
-def test_a_listing_holds_at_most_ten_images(etsy, tmp_path):
-    listing = etsy.add_listing(images=10)
-    with pytest.raises(Exception, match="only allowed 10 images"):
-        etsy.state.upload(listing, jpeg(), "x.jpg", rank=11, overwrite=False, alt_text="")
+def test_a_listing_holds_at_most_the_specs_twenty_images(etsy, tmp_path):
+    listing = etsy.add_listing(images=20)
+    with pytest.raises(Exception, match="only allowed 20 images"):
+        etsy.state.upload(listing, jpeg(), "x.jpg", rank=21, overwrite=False, alt_text="")
     image, rank = etsy.state.upload(listing, jpeg(), "x.jpg", rank=4, overwrite=True, alt_text="")
     assert rank == 4 and etsy.listing(listing.listing_id).images[3] == image
-    assert len(etsy.listing(listing.listing_id).images) == 10
+    assert len(etsy.listing(listing.listing_id).images) == 20
