@@ -98,7 +98,7 @@ class FakeEtsy:
         self.per_second_limit = 150
         self.per_day_limit = 100_000
         self._faults: list[Fault] = []
-        self._serving_fault: str | None = None
+        self._serving_faults: frozenset[str] = frozenset()
         self._lock = threading.RLock()
         self._second = 0
         self._this_second = 0
@@ -223,12 +223,14 @@ class FakeEtsy:
             form = _token_form_without_secrets(headers.get("content-type", ""), body)
         else:
             form = _loggable(operation.body)
-        fault = self._take_fault(name)
+        due = self._take_faults(name)
+        serving = frozenset(f.kind for f in due if f.kind in SERVING_FAULTS)
+        fault = next((f for f in due if f.kind not in SERVING_FAULTS), None)
         limits: dict[str, str] = {}
         try:
             if name != TOKEN_OPERATION:
                 limits = self._count_request()
-            reply = self._serve_despite(fault, operation, headers, body)
+            reply = self._serve_despite(fault, serving, operation, headers, body)
         except _OverRateLimit as over:
             limits = over.limits
             reply = Reply(429, {"error": "Too many requests"}, {"retry-after": "1"})
@@ -237,24 +239,30 @@ class FakeEtsy:
         if reply is not DROP:
             reply.headers.update(limits)
         self._remember(Seen(name, method, path, reply.status or None, headers, form, sent or []))
-        if fault is not None and fault.action is not None:
-            with self._lock:
-                fault.action()  # after remembering: a killed client's test reads `seen` next
+        for each in due:
+            if each.action is not None:
+                with self._lock:
+                    each.action()  # after remembering: a killed client's test reads `seen` next
         return reply
 
     def _serve_despite(
-        self, fault: Fault | None, operation: Operation | str, headers: dict, body: bytes
+        self,
+        fault: Fault | None,
+        serving: frozenset[str],
+        operation: Operation | str,
+        headers: dict,
+        body: bytes,
     ) -> Reply:
         if fault is not None and fault.kind in ("429", "500", "drop-before", "crash-before"):
             return _fault_reply(fault)
         if fault is not None and fault.kind == "slow":
             time.sleep(fault.delay)
         with self._lock:
-            self._serving_fault = fault.kind if fault is not None else None
+            self._serving_faults = serving
             try:
                 reply = self._serve(operation, headers, body)
             finally:
-                self._serving_fault = None
+                self._serving_faults = frozenset()
         if fault is not None and fault.kind in ("drop-after", "crash-after"):
             return DROP
         return reply
@@ -302,19 +310,23 @@ class FakeEtsy:
             raise _OverRateLimit(limits)
         return limits
 
-    def _take_fault(self, operation: str) -> Fault | None:
+    def _take_faults(self, operation: str) -> list[Fault]:
+        """The faults due on this call; each counts the operation's calls on its own. All
+        that are due apply together: the serving ones (SERVING_FAULTS) change how the call is
+        served, and of the others the one injected first decides the answer."""
+        due = []
         with self._lock:
-            for fault in self._faults:
+            for fault in list(self._faults):
                 if fault.operation != operation:
                     continue
                 if fault.skip > 0:
                     fault.skip -= 1
-                    return None
+                    continue
+                due.append(fault)
                 fault.times -= 1
                 if fault.times == 0:
                     self._faults.remove(fault)
-                return fault
-        return None
+        return due
 
     def _remember(self, seen: Seen) -> None:
         with self._lock:
@@ -388,7 +400,7 @@ class FakeEtsy:
             raise EtsyRefusal(400, "image must be a file with a name and an image type")
         body = operation.body
         overwrite = body.get("overwrite", False)
-        if self._serving_fault == "inconsistent-order" and overwrite:
+        if "inconsistent-order" in self._serving_faults and overwrite:
             raise EtsyRefusal(400, INCONSISTENT_ORDER)  # etsy/open-api #427
         before = list(listing.images)
         image, rank = self.state.upload(
@@ -398,9 +410,9 @@ class FakeEtsy:
             rank=body.get("rank", 1),
             overwrite=overwrite,
             alt_text=body.get("alt_text", ""),
-            lands_first=self._serving_fault == "lands-first",
+            lands_first="lands-first" in self._serving_faults,
         )
-        if self._serving_fault == "stale-read":
+        if "stale-read" in self._serving_faults:
             listing.stale_images = before  # etsy/open-api #457
         return Reply(201, image.to_api(listing.listing_id, rank), {})
 

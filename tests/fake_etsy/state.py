@@ -171,6 +171,8 @@ class EtsyState:
         self.grants_by_refresh: dict[str, Grant] = {}
         self.misrank_uploads = False
         self.uploads_stored = 0
+        self.left_out_by_image_ids: list[int] = []
+        """Images an updateListing removed by leaving them out of `image_ids` (#228)."""
         self._listing_ids = itertools.count(1_500_000_001)
         self._image_ids = itertools.count(6_100_000_001)
 
@@ -261,6 +263,7 @@ class EtsyState:
             raise EtsyRefusal(400, f"image_ids must be images of this listing, once: {unknown}")
         if len(image_ids) > MAX_IMAGES:
             raise EtsyRefusal(400, LISTING_FULL)
+        self.left_out_by_image_ids += [i for i in current if i not in image_ids]
         listing.images = [current[i] for i in image_ids]
 
     def delete_image(self, listing: FakeListing, listing_image_id: int) -> None:
