@@ -33,6 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted: run the same command again to resume", file=sys.stderr)
         return 130
+    except Exception as error:  # a bug: still one line, and no secret (no message quoted)
+        print(f"error: failed unexpectedly ({type(error).__name__})", file=sys.stderr)
+        return EXIT_FAILED
 
 
 class OneLineErrorParser(argparse.ArgumentParser):
