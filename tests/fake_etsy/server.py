@@ -374,7 +374,12 @@ class FakeEtsy:
         if operation.path_params["shop_id"] != self.state.shop_id:
             raise EtsyRefusal(403, "You do not have permission to view this shop's listings")
         state = operation.query.get("state", "active")
-        found = [item for item in self.state.listings.values() if item.state == state]
+        shop_id = self.state.shop_id
+        found = [
+            item
+            for item in self.state.listings.values()
+            if item.state == state and item.shop_id == shop_id
+        ]
         offset, limit = operation.query.get("offset", 0), operation.query.get("limit", 25)
         page = [item.to_api() for item in found[offset : offset + limit]]
         return Reply(200, {"count": len(found), "results": page}, {})
