@@ -101,6 +101,9 @@ def test_dry_run_names_the_photos_overwritten_and_left_and_the_push_refuses_fore
     listing_id = str(listing.listing_id)
 
     dry = etsy_sync(config, "push", str(run_dir), "--listing", listing_id, "--dry-run")
+    dry_json = etsy_sync(
+        config, "push", str(run_dir), "--listing", listing_id, "--dry-run", "--json"
+    )
     refused = etsy_sync(config, "push", str(run_dir), "--listing", listing_id)
 
     assert dry.returncode == 0, dry.stderr
@@ -109,6 +112,9 @@ def test_dry_run_names_the_photos_overwritten_and_left_and_the_push_refuses_fore
     assert f"left after ours: {seller[2]} (seller's)" in dry.stdout
     assert f"left after ours: {seller[3]} (seller's)" in dry.stdout
     assert "--overwrite-foreign" in dry.stdout
+    plan = json.loads(dry_json.stdout)
+    assert plan["overwrites_foreign"] == [1, 2] and plan["ours"] == []
+    assert [image["listing_image_id"] for image in plan["kept"]] == seller[2:]
     assert refused.returncode == 2 and len(refused.stderr.splitlines()) == 1
     assert "did not come from Mockup Lab (rank 1, 2)" in refused.stderr
     assert etsy.calls("uploadListingImage") == []
