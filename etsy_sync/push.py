@@ -211,9 +211,9 @@ class _Push:
     def stopped(self, error: EtsyApiError) -> EtsyApiError:
         """The error to stop with, once the manifest is made true to the listing."""
         try:
-            images = self.api.listing_images(self.listing_id)
+            images = self._read_fresh()
             self._record_listing(images)
-        except Exception:  # the listing cannot be read: the manifest keeps what it knows
+        except Exception:  # no fresh read of the listing: the manifest keeps what it knows
             return EtsyApiError(
                 f"{error}; run the same push again to resume", error.status, error.detail
             )
