@@ -175,6 +175,7 @@ class _Push:
     ) -> None:
         current = self._settle_interrupted()
         before = self.manifest.pushed(self.listing_id)
+        current = self._checked_against(before, current)
         self.known_rows = {row.listing_image_id: row for row in before.values()}
         plan = build_push_plan(self.listing_id, planned, current, before, options.remove_extra)
         check_allowed(plan, options.overwrite_foreign)
@@ -342,6 +343,18 @@ class _Push:
             self.present.add(image_id)
             self.result.adopted.append(self.known_rows.get(image_id) or _pushed(upload, image_id))
         return self._read_fresh()
+
+    def _checked_against(
+        self, pushed: dict[int, PushedImage], current: list[EtsyImage]
+    ) -> list[EtsyImage]:
+        """`current`, or a new read when it lacks an image the manifest says is ours: it may
+        be stale (#457), and an order built from it would drop that image (#228). A second
+        read that still lacks it is believed (the seller deleted the image)."""
+        ours = {row.listing_image_id for row in pushed.values()}
+        if ours <= set(self._image_ids(current)):
+            return current
+        self.api.policy.sleep(self.api.policy.backoff(1))
+        return self.api.listing_images(self.listing_id)
 
     def _renumber(self) -> list[int]:
         """Set the listing's order to itself, from a fresh read: Etsy renumbers the ranks."""

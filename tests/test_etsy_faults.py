@@ -138,6 +138,25 @@ def test_no_order_sent_from_a_stale_read_back_strips_an_image(etsy, sync, tmp_pa
     assert etsy.state.left_out_by_image_ids == []
 
 
+def test_a_stale_first_read_is_checked_against_the_manifest_before_any_reorder(
+    etsy, sync, tmp_path
+):
+    listing = etsy.add_listing()
+    run_dir = write_run(tmp_path / "run")
+    sync.push(run_dir, listing.listing_id)
+    images = etsy.listing(listing.listing_id).images
+    ids = [image.listing_image_id for image in images]
+    # Etsy still processing the last upload of that push: the next read lacks it (#457).
+    etsy.listing(listing.listing_id).stale_images = images[:-1]
+
+    sync.push(run_dir, listing.listing_id, order=[2, 1, 3, 4, 5, 6, 7, 8, 9, 10])
+
+    after = [image.listing_image_id for image in etsy.listing(listing.listing_id).images]
+    assert after == [ids[1], ids[0], *ids[2:]]
+    assert etsy.state.left_out_by_image_ids == []
+    assert etsy.state.uploads_stored == 10
+
+
 def test_an_inconsistent_order_that_persists_stops_the_push_with_one_line_and_it_resumes(
     etsy, sync, tmp_path
 ):
