@@ -140,12 +140,31 @@ class EtsyApi:
         return EtsyImage.from_api(created)
 
     def set_image_order(self, listing_id: int, image_ids: list[int]) -> None:
+        """Set the listing's images to `image_ids`, in this order.
+
+        Etsy replaces the listing's images with the list (etsy/open-api #228): an image left
+        out leaves the listing. Callers pass every image that must stay.
+        """
         shop_id = self.shop().shop_id
         path = f"/shops/{shop_id}/listings/{listing_id}"
         self._call(
             f"reorder the images of listing {listing_id}",
             lambda c: form_patch(c, path, {"image_ids": image_ids}),
         )
+
+    def delete_image(self, listing_id: int, listing_image_id: int) -> None:
+        """Remove an image from the listing; one already gone counts as removed."""
+        shop_id = self.shop().shop_id
+        try:
+            self._call(
+                f"remove image {listing_image_id} from listing {listing_id}",
+                lambda c: ListingImageResource(c).delete_listing_image(
+                    shop_id, listing_id, listing_image_id
+                ),
+            )
+        except EtsyApiError as error:
+            if error.status != 404:
+                raise
 
     def _call(self, operation: str, send: Callable[[EtsyClient], Response]) -> Any:
         point_at(self.config)
@@ -255,5 +274,5 @@ def _api_error(operation: str, error: RequestException) -> EtsyApiError:
             f"{operation}: Etsy is still rate limiting after the allowed retries; try again later",
             429,
         )
-    detail = error.error_description or error.error or "no details"
-    return EtsyApiError(f"{operation}: Etsy answered {error.code} ({detail})", error.code)
+    detail = str(error.error_description or error.error or "no details")
+    return EtsyApiError(f"{operation}: Etsy answered {error.code} ({detail})", error.code, detail)

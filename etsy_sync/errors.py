@@ -24,13 +24,20 @@ class ReconnectNeeded(AuthError):
 class EtsyApiError(EtsySyncError):
     """Etsy answered an error, or could not be reached, after every allowed retry."""
 
-    def __init__(self, message: str, status: int | None = None) -> None:
+    def __init__(self, message: str, status: int | None = None, detail: str = "") -> None:
         super().__init__(message)
         self.status = status
+        self.detail = detail
+        """Etsy's own error text, for telling Etsy's known refusals apart."""
 
 
 class RateLimited(EtsyApiError):
     """Etsy's rate limit did not clear within the allowed wait, or today's allowance is spent."""
+
+
+class LocalStateError(EtsySyncError):
+    """A file etsy_sync keeps (the manifest, the saved connection, the open Connect links)
+    cannot be used as it is: damaged, locked, or not a file. Left as found, never replaced."""
 
 
 class PlanError(EtsySyncError):

@@ -6,7 +6,10 @@
 - It has no timeouts and no retries: `authenticate` mounts our transport.
 - Its multipart upload sends booleans as `True`/`False` and the image as a nameless part:
   `upload_request`.
-- Its `updateListing` sends JSON; the spec takes a form: `form_patch`.
+- Its `updateListing` sends JSON; the spec takes a form: `form_patch`, which sends a list as
+  one comma-delimited value, as Etsy's staff say `image_ids` is read (etsy/open-api #330):
+  repeated keys (`image_ids=1&image_ids=2`) may be read as the last value alone, and
+  `image_ids` replaces the listing's images (#228), so that would cut a listing to one image.
 - `EtsyOAuth(code_verifier=...)` throws the given verifier away: `oauth_with_verifier`.
 """
 
@@ -55,9 +58,10 @@ def upload_request(
 
 
 def form_patch(client: EtsyClient, path: str, fields: dict[str, Any]) -> Response:
-    """PATCH `fields` as application/x-www-form-urlencoded (lists as repeated keys)."""
+    """PATCH `fields` as application/x-www-form-urlencoded (a list as one `1,2,3` value)."""
     url = f"{Env.Production.request_url}{path}"
-    response = client.session.patch(url, data={k: _form_value(v) for k, v in fields.items()})
+    data = {k: _comma_joined(_form_value(v)) for k, v in fields.items()}
+    response = client.session.patch(url, data=data)
     return client._process_request(response)
 
 
@@ -68,6 +72,10 @@ def oauth_with_verifier(
     oauth.code_verifier = code_verifier
     oauth.code_challenge = EtsyOAuth._generate_challenge(code_verifier)
     return oauth
+
+
+def _comma_joined(value: Any) -> Any:
+    return ",".join(str(item) for item in value) if isinstance(value, list) else value
 
 
 def _form_value(value: Any) -> Any:

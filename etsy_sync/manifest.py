@@ -17,15 +17,16 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from etsy_sync.errors import PushInProgress
+from etsy_sync.errors import LocalStateError, PushInProgress
 from etsy_sync.private_files import PRIVATE_DIR_MODE
 from etsy_sync.transport import CallRecord
 
 STALE_LOCK_SECONDS = 3600
+LOCK_WAIT_SECONDS = 30.0
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS pushed_images (
@@ -131,20 +132,49 @@ def now_iso() -> str:
 
 
 class Manifest:
+    """The manifest at `path`; every SQLite failure (a damaged or locked file, a folder in
+    its place) is a `LocalStateError` naming the file, and the file is left as it is."""
+
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
         self.path = path
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
-        self._db.row_factory = sqlite3.Row
-        with self._lock:
-            # WAL without a sync per commit: safe when the process dies, quick per call.
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(SCHEMA)
+        with self._errors():
+            path.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
+            self._db = sqlite3.connect(
+                path, timeout=LOCK_WAIT_SECONDS, isolation_level=None, check_same_thread=False
+            )
+            self._db.row_factory = sqlite3.Row
+            with self._lock:
+                # WAL without a sync per commit: safe when the process dies, quick per call.
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
+                self._db.executescript(SCHEMA)
 
     def close(self) -> None:
         self._db.close()
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.OperationalError as error:
+            if "locked" in str(error) or "busy" in str(error):
+                raise LocalStateError(
+                    f"the sync record {self.path} is in use by another process; try again"
+                ) from None
+            raise LocalStateError(
+                f"the sync record {self.path} cannot be used ({error}); move it away to start "
+                "a new one"
+            ) from None
+        except (sqlite3.DatabaseError, OSError, TypeError, ValueError) as error:
+            raise LocalStateError(
+                f"the sync record {self.path} is damaged ({type(error).__name__}); move it "
+                "away to start a new one"
+            ) from None
+
+    def _rows(self, sql: str, parameters: tuple) -> list[sqlite3.Row]:
+        with self._lock, self._errors():
+            return self._db.execute(sql, parameters).fetchall()
 
     def __enter__(self) -> Manifest:
         return self
@@ -154,31 +184,38 @@ class Manifest:
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
+        with self._lock, self._errors():
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
             except BaseException:
-                self._db.execute("ROLLBACK")
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
 
     def pushed(self, listing_id: int) -> dict[int, PushedImage]:
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT * FROM pushed_images WHERE listing_id = ? ORDER BY rank", (listing_id,)
-            ).fetchall()
-        return {row["rank"]: PushedImage(**dict(row)) for row in rows}
+        rows = self._rows(
+            "SELECT * FROM pushed_images WHERE listing_id = ? ORDER BY rank", (listing_id,)
+        )
+        with self._errors():
+            return {row["rank"]: PushedImage(**dict(row)) for row in rows}
+
+    def reconcile(self, listing_id: int, ranks: dict[int, int], rows: list[PushedImage]) -> None:
+        """Make the record true to the listing: `ranks` is Etsy image id -> its rank now.
+
+        Of `rows` (what we know we pushed), the images still there get their rows at the
+        ranks they hold; every other row of the listing goes.
+        """
+        with self._transaction() as db:
+            db.execute("DELETE FROM pushed_images WHERE listing_id = ?", (listing_id,))
+            for row in rows:
+                if row.listing_image_id in ranks:
+                    _upsert_pushed(db, replace(row, rank=ranks[row.listing_image_id]))
 
     def record_pushed(self, image: PushedImage) -> None:
         with self._transaction() as db:
             _upsert_pushed(db, image)
-
-    def forget_ranks_above(self, listing_id: int, rank: int) -> None:
-        with self._transaction() as db:
-            db.execute(
-                "DELETE FROM pushed_images WHERE listing_id = ? AND rank > ?", (listing_id, rank)
-            )
 
     def begin_upload(self, pending: PendingUpload) -> None:
         with self._transaction() as db:
@@ -211,14 +248,14 @@ class Manifest:
             )
 
     def pending(self, listing_id: int) -> list[PendingUpload]:
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT * FROM pending_uploads WHERE listing_id = ? ORDER BY rank", (listing_id,)
-            ).fetchall()
-        return [
-            PendingUpload(**{**dict(row), "ids_before": tuple(json.loads(row["ids_before"]))})
-            for row in rows
-        ]
+        rows = self._rows(
+            "SELECT * FROM pending_uploads WHERE listing_id = ? ORDER BY rank", (listing_id,)
+        )
+        with self._errors():
+            return [
+                PendingUpload(**{**dict(row), "ids_before": tuple(json.loads(row["ids_before"]))})
+                for row in rows
+            ]
 
     def start_push(self, push_id: str, listing_id: int, run_dir: str) -> None:
         with self._transaction() as db:
@@ -236,12 +273,12 @@ class Manifest:
             )
 
     def pushes(self, listing_id: int, limit: int = 20) -> list[PushRecord]:
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT * FROM pushes WHERE listing_id = ? ORDER BY started_at DESC LIMIT ?",
-                (listing_id, limit),
-            ).fetchall()
-        return [PushRecord(**dict(row)) for row in rows]
+        rows = self._rows(
+            "SELECT * FROM pushes WHERE listing_id = ? ORDER BY started_at DESC LIMIT ?",
+            (listing_id, limit),
+        )
+        with self._errors():
+            return [PushRecord(**dict(row)) for row in rows]
 
     def record_call(self, call: CallRecord, push_id: str | None, listing_id: int | None) -> None:
         at = datetime.fromtimestamp(call.at, UTC).isoformat(timespec="milliseconds")
@@ -265,12 +302,12 @@ class Manifest:
 
     def calls(self, listing_id: int, limit: int = 100) -> list[LoggedCall]:
         """The latest calls made for this listing, oldest first."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT * FROM calls WHERE listing_id = ? ORDER BY id DESC LIMIT ?",
-                (listing_id, limit),
-            ).fetchall()
-        return [_logged_call(dict(row)) for row in rows[::-1]]
+        rows = self._rows(
+            "SELECT * FROM calls WHERE listing_id = ? ORDER BY id DESC LIMIT ?",
+            (listing_id, limit),
+        )
+        with self._errors():
+            return [_logged_call(dict(row)) for row in rows[::-1]]
 
     @contextmanager
     def push_lock(self, listing_id: int, push_id: str) -> Iterator[None]:

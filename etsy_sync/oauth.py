@@ -8,6 +8,7 @@ finish the exchange. `finish_connect` trades the code for tokens and saves them.
 from __future__ import annotations
 
 import json
+import math
 import secrets
 import time
 from collections.abc import Callable
@@ -19,7 +20,7 @@ import requests
 from oauthlib.oauth2 import InsecureTransportError, OAuth2Error
 
 from etsy_sync.config import EtsyConfig
-from etsy_sync.errors import AuthError, ConfigError
+from etsy_sync.errors import AuthError, ConfigError, LocalStateError
 from etsy_sync.etsy_python_gaps import oauth_with_verifier, point_at
 from etsy_sync.private_files import exclusive_lock, write_private_file
 from etsy_sync.tokens import Tokens, TokenStore
@@ -44,7 +45,10 @@ def start_connect(config: EtsyConfig, clock: Clock = time.time) -> ConnectLink:
     state = secrets.token_urlsafe(24)
     verifier = secrets.token_urlsafe(64)
     point_at(config)
-    url, _ = oauth_with_verifier(config, list(SCOPES), state, verifier).get_auth_code()
+    try:
+        url, _ = oauth_with_verifier(config, list(SCOPES), state, verifier).get_auth_code()
+    except InsecureTransportError:
+        raise ConfigError("Etsy's connect address must use https (ETSY_CONNECT_URL)") from None
     now = clock()
     _PendingConnects(config.pending_connects_file).add(state, verifier, now)
     return ConnectLink(url=url, state=state, expires_at=now + CONNECT_LINK_SECONDS)
@@ -128,13 +132,13 @@ class _PendingConnects:
         with exclusive_lock(self.path):
             pending = self._fresh(now)
             pending[state] = {"code_verifier": verifier, "created_at": now}
-            write_private_file(self.path, json.dumps(pending).encode())
+            self._write(pending)
 
     def take(self, state: str, now: float) -> str:
         with exclusive_lock(self.path):
             pending = self._fresh(now)
             entry = pending.pop(state, None)
-            write_private_file(self.path, json.dumps(pending).encode())
+            self._write(pending)
         if entry is None:
             raise AuthError(
                 "this Etsy answer does not match an open Connect link (unknown or expired "
@@ -143,12 +147,46 @@ class _PendingConnects:
         return entry["code_verifier"]
 
     def _fresh(self, now: float) -> dict[str, dict]:
+        """The links still open; a file that is not what `_write` wrote is refused as it is."""
         try:
-            pending = json.loads(self.path.read_text(encoding="utf-8"))
-        except (FileNotFoundError, ValueError):
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
             return {}
+        except (OSError, UnicodeDecodeError) as error:
+            raise self._damaged(type(error).__name__) from None
+        try:
+            pending = json.loads(text)
+        except (ValueError, RecursionError):
+            raise self._damaged("not JSON") from None
+        if not isinstance(pending, dict) or not all(map(_is_entry, pending.values())):
+            raise self._damaged("not a map of Connect links")
         return {
             state: entry
             for state, entry in pending.items()
-            if now - float(entry.get("created_at", 0)) < CONNECT_LINK_SECONDS
+            if 0 <= now - entry["created_at"] < CONNECT_LINK_SECONDS
         }
+
+    def _write(self, pending: dict[str, dict]) -> None:
+        try:
+            write_private_file(self.path, json.dumps(pending).encode())
+        except OSError as error:
+            raise LocalStateError(
+                f"the open Connect links cannot be saved in {self.path} ({type(error).__name__})"
+            ) from None
+
+    def _damaged(self, why: str) -> LocalStateError:
+        return LocalStateError(
+            f"the open Connect links in {self.path} are damaged ({why}); move the file away "
+            "and start again from the Connect link"
+        )
+
+
+def _is_entry(entry: object) -> bool:
+    if not isinstance(entry, dict) or not isinstance(entry.get("code_verifier"), str):
+        return False
+    created = entry.get("created_at")
+    return (
+        isinstance(created, int | float)
+        and not isinstance(created, bool)
+        and (math.isfinite(created))
+    )

@@ -3,18 +3,23 @@ current images and what the manifest says we pushed before.
 
 An image already on the listing with the same content (sha256 and alt text) is reused, moved
 if needed, never uploaded again. Each other rank is uploaded over the image Etsy shows there
-(`overwrite`), or added when there is none. Images the plan does not use stay, after ours.
+(`overwrite`), or added when there is none. Images the plan does not use stay, after ours,
+unless `remove_extra` asks to delete the ones an earlier push of ours left there.
+
+An image is ours when the manifest holds it; any other is the seller's ("foreign"), and a
+push overwrites those only when asked (`check_allowed`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from etsy_sync.client import EtsyImage
+from etsy_sync.errors import PlanError
 from etsy_sync.manifest import PendingUpload, PushedImage
-from etsy_sync.run_images import PlannedImage
+from etsy_sync.run_images import MAX_LISTING_IMAGES, PlannedImage
 
 
 class Action(StrEnum):
@@ -37,6 +42,8 @@ class PlanItem:
     """For UNCHANGED and MOVE: the Etsy image that already has this content."""
     replaces: EtsyImage | None = None
     """For REPLACE: the Etsy image the upload overwrites."""
+    replaces_foreign: bool = False
+    """For REPLACE: the overwritten image did not come from us (the seller's photo)."""
 
 
 @dataclass(frozen=True)
@@ -48,14 +55,49 @@ class PushPlan:
     """Images on the listing the plan leaves alone; they stay after the planned ones."""
     order_first: list[int] | None
     """The image order to set before uploading, when reused images must move; else None."""
+    removed: list[EtsyImage] = field(default_factory=list)
+    """Images of an earlier push of ours after the planned ones, deleted (`remove_extra`)."""
+    ours: frozenset[int] = frozenset()
+    """Etsy ids of the listing's images that came from us (the manifest knows them)."""
 
     @property
     def uploads(self) -> int:
         return sum(item.action in UPLOADS for item in self.items)
 
     @property
+    def overwrites_foreign(self) -> list[PlanItem]:
+        """The ranks whose upload overwrites a photo that did not come from us."""
+        return [item for item in self.items if item.replaces_foreign]
+
+    @property
+    def extra_ours(self) -> list[EtsyImage]:
+        """Kept images of an earlier push of ours: what `remove_extra` would delete."""
+        return [image for image in self.kept if image.listing_image_id in self.ours]
+
+    @property
+    def images_after(self) -> int:
+        return len(self.items) + len(self.kept)
+
+    @property
     def changes_anything(self) -> bool:
-        return self.uploads > 0 or self.order_first is not None
+        return self.uploads > 0 or self.order_first is not None or bool(self.removed)
+
+
+def check_allowed(plan: PushPlan, overwrite_foreign: bool) -> None:
+    """Refuse, with one line and before any change, a push the seller has not agreed to."""
+    foreign = plan.overwrites_foreign
+    if foreign and not overwrite_foreign:
+        ranks = ", ".join(str(item.image.rank) for item in foreign)
+        raise PlanError(
+            f"listing {plan.listing_id}: the push would overwrite {len(foreign)} photo(s) that "
+            f"did not come from Mockup Lab (rank {ranks}); see --dry-run, and push with "
+            "--overwrite-foreign to replace them"
+        )
+    if plan.images_after > MAX_LISTING_IMAGES:
+        raise PlanError(
+            f"listing {plan.listing_id} would hold {plan.images_after} images; Etsy allows "
+            f"{MAX_LISTING_IMAGES}: push fewer, or remove earlier extra images"
+        )
 
 
 def build_push_plan(
@@ -63,24 +105,30 @@ def build_push_plan(
     planned: list[PlannedImage],
     current: list[EtsyImage],
     pushed: Mapping[int, PushedImage],
+    remove_extra: bool = False,
 ) -> PushPlan:
     planned = sorted(planned, key=lambda image: image.rank)
     current = sorted(current, key=lambda image: image.rank)
     current_ids = [image.listing_image_id for image in current]
+    ours = frozenset(row.listing_image_id for row in pushed.values()) & set(current_ids)
     reused = _reuse_same_content(planned, current_ids, pushed)
     slots = _slots_for_uploads(planned, current_ids, reused)
     taken = set(reused.values()) | set(slots.values())
-    kept_ids = [i for i in current_ids if i not in taken]
+    left = [i for i in current_ids if i not in taken]
+    removed_ids = [i for i in left if i in ours] if remove_extra else []
+    kept_ids = [i for i in left if i not in removed_ids]
     order = [reused.get(i.rank) or slots.get(i.rank) for i in planned]
-    order = [image_id for image_id in order if image_id is not None] + kept_ids
+    order = [image_id for image_id in order if image_id is not None] + left
     by_id = {image.listing_image_id: image for image in current}
-    items = [_item(image, current, reused, slots, by_id, current_ids) for image in planned]
+    items = [_item(image, current, reused, slots, by_id, current_ids, ours) for image in planned]
     return PushPlan(
         listing_id=listing_id,
         items=items,
         current=current,
         kept=[by_id[i] for i in kept_ids],
         order_first=order if order != current_ids else None,
+        removed=[by_id[i] for i in removed_ids],
+        ours=ours,
     )
 
 
@@ -151,6 +199,7 @@ def _item(
     slots: dict[int, int],
     by_id: dict[int, EtsyImage],
     current_ids: list[int],
+    ours: frozenset[int],
 ) -> PlanItem:
     here = current[image.rank - 1] if image.rank <= len(current) else None
     if image.rank in reused:
@@ -159,5 +208,7 @@ def _item(
         action = Action.UNCHANGED if unchanged else Action.MOVE
         return PlanItem(image, action, here, kept_image_id=image_id)
     if image.rank in slots:
-        return PlanItem(image, Action.REPLACE, here, replaces=by_id[slots[image.rank]])
+        replaced = by_id[slots[image.rank]]
+        foreign = replaced.listing_image_id not in ours
+        return PlanItem(image, Action.REPLACE, here, replaces=replaced, replaces_foreign=foreign)
     return PlanItem(image, Action.ADD, here)

@@ -1,6 +1,8 @@
 """The mockups of a render run, as the images a listing should show: rank, file, alt text, hash.
 
 Reads the run folder `mockups.run.render_run` wrote: `run.json` and its `NN-<template>.jpg`.
+Every mockup file named there must be a plain file name inside the run folder
+(`mockup_file`), so a damaged or hostile `run.json` cannot make a push upload other files.
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ from mockups.errors import MockupLabError
 from mockups.run import RUN_FILE
 from mockups.templates import load_library
 
-MAX_LISTING_IMAGES = 10
+# updateListing's `image_ids` "can include up to 20 images" (Etsy's current OpenAPI spec;
+# older answers and the error in etsy/open-api #558 say 10).
+MAX_LISTING_IMAGES = 20
+DEFAULT_PLAN_IMAGES = 10
 MAX_ALT_TEXT = 500
 IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
 
@@ -34,36 +39,94 @@ class PlannedImage:
         return IMAGE_TYPES[self.file.suffix.lower()]
 
 
+@dataclass(frozen=True)
+class RunMockup:
+    index: int
+    template: str
+    file_name: str
+    where: str
+
+
 def plan_images(
     run_dir: Path | str,
     order: Sequence[int] | None = None,
     template_names: Mapping[str, str] | None = None,
 ) -> list[PlannedImage]:
-    """The run's mockups at ranks 1..N, in `order` (the run's mockup indexes) or the run's own."""
+    """The run's mockups at ranks 1..N, in `order` (the run's mockup indexes) or the run's own.
+
+    Without `order`, the run's first `DEFAULT_PLAN_IMAGES`; `order` may name up to
+    `MAX_LISTING_IMAGES`.
+    """
     run_dir = Path(run_dir)
     run = _read_run(run_dir)
-    by_index = {int(m["index"]): m for m in run["mockups"]}
-    chosen = list(order) if order is not None else sorted(by_index)
+    by_index = {mockup.index: mockup for mockup in run_mockups(run_dir, run)}
+    chosen = list(order) if order is not None else sorted(by_index)[:DEFAULT_PLAN_IMAGES]
     _check_order(chosen, by_index, run_dir)
     names = template_names if template_names is not None else library_template_names()
-    artwork = artwork_title(run.get("artwork", {}).get("path", ""))
+    artwork = _artwork_title(run)
     images = []
     for rank, index in enumerate(chosen, start=1):
         mockup = by_index[index]
-        file = run_dir / mockup["file"]
-        if file.suffix.lower() not in IMAGE_TYPES:
-            raise PlanError(f"{file}: Etsy takes JPEG or PNG listing images")
-        template = str(mockup["template"])
+        file = mockup_file(run_dir, mockup.file_name, mockup.where)
         images.append(
             PlannedImage(
                 rank=rank,
                 file=file,
-                template=template,
+                template=mockup.template,
                 sha256=file_sha256(file),
-                alt_text=alt_text(names.get(template) or humanise(template), artwork),
+                alt_text=alt_text(names.get(mockup.template) or humanise(mockup.template), artwork),
             )
         )
     return images
+
+
+def run_mockups(run_dir: Path, run: dict) -> list[RunMockup]:
+    """The mockups `run.json` lists, each checked: a number, a template id, a safe file."""
+    mockups = []
+    for position, entry in enumerate(run["mockups"], start=1):
+        where = f"{run_dir / RUN_FILE}: mockup {position}"
+        if not isinstance(entry, dict):
+            raise PlanError(f"{where} is not an object")
+        index, template, name = entry.get("index"), entry.get("template"), entry.get("file")
+        if not isinstance(index, int) or isinstance(index, bool) or index < 1:
+            raise PlanError(f"{where}: 'index' must be a whole number from 1")
+        if not isinstance(template, str) or not template:
+            raise PlanError(f"{where}: 'template' must be a template id")
+        mockups.append(RunMockup(index, template, plain_file_name(name, where), where))
+    indexes = [mockup.index for mockup in mockups]
+    if len(set(indexes)) != len(indexes):
+        raise PlanError(f"{run_dir / RUN_FILE}: two mockups share an index")
+    return mockups
+
+
+def mockup_file(run_dir: Path, name: object, where: str = "a mockup") -> Path:
+    """The run folder's file `name`, refused unless it is a plain file name inside the folder.
+
+    Refused: absolute paths, `..`, sub-folders, and a symlink that leads out of the folder.
+    """
+    path = run_dir / plain_file_name(name, where)
+    try:
+        inside = path.resolve(strict=True).parent == run_dir.resolve(strict=True)
+    except FileNotFoundError:
+        raise PlanError(f"{path}: the mockup file is missing; render the run again") from None
+    except (OSError, RuntimeError):
+        raise PlanError(f"{where}: {path.name!r} cannot be resolved") from None
+    if not inside:
+        raise PlanError(f"{where}: {path.name!r} leads out of the run folder; refused")
+    if not path.is_file():
+        raise PlanError(f"{where}: {path.name!r} is not a file")
+    return path
+
+
+def plain_file_name(name: object, where: str = "a mockup") -> str:
+    """`name` if it is a plain JPEG or PNG file name (no folder part); else a PlanError."""
+    if not isinstance(name, str) or not name:
+        raise PlanError(f"{where}: 'file' must be a file name")
+    if name in (".", "..") or "/" in name or "\\" in name or "\0" in name:
+        raise PlanError(f"{where}: {name!r} is not a plain file name inside the run folder")
+    if Path(name).suffix.lower() not in IMAGE_TYPES:
+        raise PlanError(f"{where}: {name!r}: Etsy takes JPEG or PNG listing images")
+    return name
 
 
 def alt_text(template_name: str, artwork: str) -> str:
@@ -86,6 +149,8 @@ def file_sha256(path: Path) -> str:
             return hashlib.file_digest(file, "sha256").hexdigest()
     except FileNotFoundError:
         raise PlanError(f"{path}: the mockup file is missing; render the run again") from None
+    except OSError as error:
+        raise PlanError(f"{path}: cannot be read ({type(error).__name__})") from None
 
 
 def library_template_names() -> dict[str, str]:
@@ -96,20 +161,28 @@ def library_template_names() -> dict[str, str]:
         return {}
 
 
+def _artwork_title(run: dict) -> str:
+    artwork = run.get("artwork")
+    path = artwork.get("path") if isinstance(artwork, dict) else None
+    return artwork_title(path) if isinstance(path, str) else ""
+
+
 def _read_run(run_dir: Path) -> dict:
     path = run_dir / RUN_FILE
     try:
         run = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise PlanError(f"{path}: not found; is {run_dir} a finished render run?") from None
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise PlanError(f"{path}: not valid JSON") from None
+    except OSError as error:
+        raise PlanError(f"{path}: cannot be read ({type(error).__name__})") from None
     if not isinstance(run, dict) or not isinstance(run.get("mockups"), list) or not run["mockups"]:
         raise PlanError(f"{path}: lists no mockups")
     return run
 
 
-def _check_order(chosen: list[int], by_index: dict[int, dict], run_dir: Path) -> None:
+def _check_order(chosen: list[int], by_index: Mapping[int, RunMockup], run_dir: Path) -> None:
     unknown = [i for i in chosen if i not in by_index]
     if unknown:
         known = ", ".join(str(i) for i in sorted(by_index))
@@ -120,6 +193,6 @@ def _check_order(chosen: list[int], by_index: dict[int, dict], run_dir: Path) ->
         raise PlanError("choose at least one mockup")
     if len(chosen) > MAX_LISTING_IMAGES:
         raise PlanError(
-            f"a listing holds at most {MAX_LISTING_IMAGES} images; this run has {len(chosen)}: "
+            f"a listing holds at most {MAX_LISTING_IMAGES} images; {len(chosen)} chosen: "
             "choose which to push, in order"
         )

@@ -5,7 +5,7 @@ link = sync.connect_link()              # show link.url as the Connect button
 sync.finish_connect(query)              # on the page Etsy redirects to: code and state
 sync.listings()                         # draft, active and inactive listings
 sync.plan(run_dir, listing_id)          # dry run: PushPlan, per rank what would change
-sync.push(run_dir, listing_id, progress=callback)
+sync.push(run_dir, listing_id, progress=callback, options=PushOptions(overwrite_foreign=True))
 sync.status(listing_id)                 # what the manifest holds, the last pushes and calls
 
 An EtsySync is cheap: make one per page run or command, not one shared between threads.
@@ -29,7 +29,7 @@ from etsy_sync.oauth import (
     start_connect,
 )
 from etsy_sync.plan import PushPlan
-from etsy_sync.push import Progress, PushResult, preview_push, push_images
+from etsy_sync.push import Progress, PushOptions, PushResult, preview_push, push_images
 from etsy_sync.run_images import plan_images
 from etsy_sync.tokens import Tokens, TokenStore
 from etsy_sync.transport import RetryPolicy
@@ -99,12 +99,17 @@ class EtsySync:
         return self.api.listing_images(listing_id)
 
     def plan(
-        self, run_dir: Path | str, listing_id: int, order: Sequence[int] | None = None
+        self,
+        run_dir: Path | str,
+        listing_id: int,
+        order: Sequence[int] | None = None,
+        remove_extra: bool = False,
     ) -> PushPlan:
-        """The dry run: what a push would upload, replace, move or keep. Changes nothing."""
+        """The dry run: what a push would upload, replace, move, keep or remove. Changes
+        nothing."""
         planned = plan_images(run_dir, order)
         with Manifest(self.config.manifest_file) as manifest:
-            return preview_push(self.api, manifest, listing_id, planned)
+            return preview_push(self.api, manifest, listing_id, planned, remove_extra)
 
     def push(
         self,
@@ -112,13 +117,25 @@ class EtsySync:
         listing_id: int,
         order: Sequence[int] | None = None,
         progress: Progress | None = None,
+        options: PushOptions | None = None,
     ) -> PushResult:
-        """`progress(done, total, step)` is called in the caller's thread after each rank."""
+        """`progress(done, total, step)` is called in the caller's thread after each rank.
+
+        Refuses (PlanError, before any change) to overwrite photos that did not come from us
+        unless `options.overwrite_foreign`.
+        """
         planned = plan_images(run_dir, order)
         push_id = f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
         with Manifest(self.config.manifest_file) as manifest:
             return push_images(
-                self.api, manifest, listing_id, planned, push_id, str(run_dir), progress
+                self.api,
+                manifest,
+                listing_id,
+                planned,
+                push_id,
+                str(run_dir),
+                progress,
+                options or PushOptions(),
             )
 
     def status(self, listing_id: int, calls: int = 100) -> ListingStatus:

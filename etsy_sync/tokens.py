@@ -8,12 +8,15 @@ processes (the dashboard and a command) from spending the same refresh token.
 from __future__ import annotations
 
 import json
+import math
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from etsy_sync.errors import AuthError
+from etsy_sync.errors import LocalStateError
 from etsy_sync.private_files import exclusive_lock, write_private_file
+
+LATEST_EXPIRY = 32503680000.0  # 3000-01-01: later is not a time Etsy gave
 
 
 @dataclass(frozen=True)
@@ -37,19 +40,30 @@ class TokenStore:
     path: Path
 
     def load(self) -> Tokens | None:
+        """The saved tokens; None when there are none. A file that is not what `save` wrote
+        is a LocalStateError (its content is never quoted: it holds secrets)."""
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            return Tokens(
-                access_token=str(data["access_token"]),
-                refresh_token=str(data["refresh_token"]),
-                expires_at=float(data["expires_at"]),
-            )
+            text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
             return None
-        except (ValueError, KeyError, TypeError):
-            raise AuthError(
-                f"the saved Etsy connection in {self.path} is damaged: connect again"
-            ) from None
+        except (OSError, UnicodeDecodeError) as error:
+            raise self._damaged(type(error).__name__) from None
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError):
+            raise self._damaged("not JSON") from None
+        if not isinstance(data, dict):
+            raise self._damaged("not a JSON object")
+        access, refresh, expires = (
+            data.get("access_token"),
+            data.get("refresh_token"),
+            data.get("expires_at"),
+        )
+        if not (isinstance(access, str) and access and isinstance(refresh, str) and refresh):
+            raise self._damaged("no tokens")
+        if not _is_time(expires):
+            raise self._damaged("'expires_at' is not a time")
+        return Tokens(access_token=access, refresh_token=refresh, expires_at=float(expires))
 
     def save(self, tokens: Tokens) -> None:
         data = {
@@ -57,11 +71,33 @@ class TokenStore:
             "refresh_token": tokens.refresh_token,
             "expires_at": tokens.expires_at,
         }
-        write_private_file(self.path, json.dumps(data).encode())
+        try:
+            write_private_file(self.path, json.dumps(data).encode())
+        except OSError as error:
+            raise LocalStateError(
+                f"the Etsy connection cannot be saved in {self.path} ({type(error).__name__})"
+            ) from None
 
     def clear(self) -> None:
-        self.path.unlink(missing_ok=True)
+        try:
+            self.path.unlink(missing_ok=True)
+        except OSError as error:
+            raise LocalStateError(
+                f"the saved Etsy connection {self.path} cannot be removed ({type(error).__name__})"
+            ) from None
 
     def locked(self) -> AbstractContextManager[None]:
         """Hold the refresh lock: one refresh at a time across processes."""
         return exclusive_lock(self.path)
+
+    def _damaged(self, why: str) -> LocalStateError:
+        return LocalStateError(
+            f"the saved Etsy connection {self.path} is damaged ({why}); move it away and "
+            "connect again"
+        )
+
+
+def _is_time(value: object) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return math.isfinite(value) and 0 <= value <= LATEST_EXPIRY

@@ -90,3 +90,76 @@ def test_failures_are_one_line_with_exit_codes(etsy, config, tmp_path):
 
     usage = etsy_sync(config, "push", str(run_dir))
     assert usage.returncode == 2 and "--listing" in usage.stderr
+
+
+def test_dry_run_names_the_photos_overwritten_and_left_and_the_push_refuses_foreign_ones(
+    etsy, config, tmp_path
+):
+    listing = etsy.add_listing(images=4)
+    seller = [image.listing_image_id for image in etsy.listing(listing.listing_id).images]
+    run_dir = write_run(tmp_path / "run", count=2)
+    listing_id = str(listing.listing_id)
+
+    dry = etsy_sync(config, "push", str(run_dir), "--listing", listing_id, "--dry-run")
+    dry_json = etsy_sync(
+        config, "push", str(run_dir), "--listing", listing_id, "--dry-run", "--json"
+    )
+    refused = etsy_sync(config, "push", str(run_dir), "--listing", listing_id)
+
+    assert dry.returncode == 0, dry.stderr
+    assert f"overwrites {seller[0]} (seller's photo)" in dry.stdout
+    assert f"overwrites {seller[1]} (seller's photo)" in dry.stdout
+    assert f"left after ours: {seller[2]} (seller's)" in dry.stdout
+    assert f"left after ours: {seller[3]} (seller's)" in dry.stdout
+    assert "--overwrite-foreign" in dry.stdout
+    plan = json.loads(dry_json.stdout)
+    assert plan["overwrites_foreign"] == [1, 2] and plan["ours"] == []
+    assert [image["listing_image_id"] for image in plan["kept"]] == seller[2:]
+    assert refused.returncode == 2 and len(refused.stderr.splitlines()) == 1
+    assert "did not come from Mockup Lab (rank 1, 2)" in refused.stderr
+    assert etsy.calls("uploadListingImage") == []
+    assert [i.listing_image_id for i in etsy.listing(listing.listing_id).images] == seller
+
+    allowed = etsy_sync(
+        config, "push", str(run_dir), "--listing", listing_id, "--overwrite-foreign"
+    )
+
+    assert allowed.returncode == 0, allowed.stderr
+    assert allowed.stdout.count("(overwrote a seller's photo)") == 2
+    after = [i.listing_image_id for i in etsy.listing(listing.listing_id).images]
+    assert after[2:] == seller[2:]
+
+
+def test_a_shorter_push_keeps_earlier_extras_by_default_and_removes_them_when_asked(
+    etsy, config, tmp_path
+):
+    listing = etsy.add_listing()
+    listing_id = str(listing.listing_id)
+    assert (
+        etsy_sync(
+            config, "push", str(write_run(tmp_path / "long", count=5)), "--listing", listing_id
+        ).returncode
+        == 0
+    )
+    earlier = [i.listing_image_id for i in etsy.listing(listing.listing_id).images]
+    short = write_run(tmp_path / "short", count=3)
+
+    dry = etsy_sync(config, "push", str(short), "--listing", listing_id, "--dry-run")
+    kept = etsy_sync(config, "push", str(short), "--listing", listing_id)
+
+    assert "2 image(s) of an earlier push stay (the default); --remove-extra" in dry.stdout
+    assert f"left after ours: {earlier[3]} (ours, from an earlier push)" in dry.stdout
+    assert kept.returncode == 0, kept.stderr
+    assert [i.listing_image_id for i in etsy.listing(listing.listing_id).images] == earlier
+
+    dry_remove = etsy_sync(
+        config, "push", str(short), "--listing", listing_id, "--dry-run", "--remove-extra"
+    )
+    removed = etsy_sync(config, "push", str(short), "--listing", listing_id, "--remove-extra")
+
+    assert f"removed: {earlier[3]} (ours, from an earlier push)" in dry_remove.stdout
+    assert removed.returncode == 0, removed.stderr
+    assert [i.listing_image_id for i in etsy.listing(listing.listing_id).images] == earlier[:3]
+    status = json.loads(etsy_sync(config, "status", "--listing", listing_id, "--json").stdout)
+    assert [row["listing_image_id"] for row in status["pushed"]] == earlier[:3]
+    assert etsy.state.left_out_by_image_ids == []

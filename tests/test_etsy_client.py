@@ -234,7 +234,8 @@ def test_uploads_send_lowercase_booleans_and_a_named_jpeg_part(etsy, config, sle
     assert image.rank == 1 and image.alt_text == "A poster"
 
 
-def test_the_image_order_is_sent_as_the_form_the_spec_describes(etsy, config, sleeps):
+def test_the_image_order_is_sent_as_one_comma_delimited_form_value(etsy, config, sleeps):
+    # Etsy's staff: image_ids is one comma-delimited string (etsy/open-api #330).
     connect(etsy, config)
     listing = etsy.add_listing(images=3)
     ids = [image.listing_image_id for image in etsy.listing(listing.listing_id).images]
@@ -242,6 +243,27 @@ def test_the_image_order_is_sent_as_the_form_the_spec_describes(etsy, config, sl
     api_for(config, sleeps).set_image_order(listing.listing_id, ids[::-1])
 
     assert [i.listing_image_id for i in etsy.listing(listing.listing_id).images] == ids[::-1]
+    (call,) = etsy.calls("updateListing")
+    assert call.headers["content-type"] == "application/x-www-form-urlencoded"
+    assert call.sent == [("image_ids", ",".join(str(i) for i in ids[::-1]))]
+
+
+def test_a_deleted_image_leaves_the_listing_and_one_already_gone_counts_as_deleted(
+    etsy, config, sleeps
+):
+    connect(etsy, config)
+    listing = etsy.add_listing(images=3)
+    ids = [image.listing_image_id for image in etsy.listing(listing.listing_id).images]
+    api = api_for(config, sleeps)
+
+    api.delete_image(listing.listing_id, ids[1])
+    api.delete_image(listing.listing_id, ids[1])
+
+    assert [i.listing_image_id for i in etsy.listing(listing.listing_id).images] == [
+        ids[0],
+        ids[2],
+    ]
+    assert [call.status for call in etsy.calls("deleteListingImage")] == [204, 404]
 
 
 def _jpeg() -> bytes:

@@ -107,10 +107,76 @@ def test_paths_and_parameters_outside_the_spec_are_violations(etsy):
     assert any("not in the spec" in v for v in etsy.violations)
 
 
-def test_a_listing_holds_at_most_ten_images(etsy, tmp_path):
-    listing = etsy.add_listing(images=10)
-    with pytest.raises(Exception, match="only allowed 10 images"):
-        etsy.state.upload(listing, jpeg(), "x.jpg", rank=11, overwrite=False, alt_text="")
+def test_a_listing_holds_at_most_the_specs_twenty_images(etsy, tmp_path):
+    listing = etsy.add_listing(images=20)
+    with pytest.raises(Exception, match="only allowed 20 images"):
+        etsy.state.upload(listing, jpeg(), "x.jpg", rank=21, overwrite=False, alt_text="")
     image, rank = etsy.state.upload(listing, jpeg(), "x.jpg", rank=4, overwrite=True, alt_text="")
     assert rank == 4 and etsy.listing(listing.listing_id).images[3] == image
-    assert len(etsy.listing(listing.listing_id).images) == 10
+    assert len(etsy.listing(listing.listing_id).images) == 20
+
+
+def patch_image_ids(etsy, listing_id, body: str) -> requests.Response:
+    token = etsy.grant_tokens()["access_token"]
+    return requests.patch(
+        f"{etsy.api_base}/v3/application/shops/{etsy.state.shop_id}/listings/{listing_id}",
+        data=body,
+        headers={
+            "x-api-key": f"{KEYSTRING}:{SHARED_SECRET}",
+            "Authorization": f"Bearer {token}",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+        timeout=5,
+    )
+
+
+def test_image_ids_as_one_comma_value_or_a_json_array_set_the_order(etsy):
+    # Etsy's staff: one comma-delimited string (etsy/open-api #330).
+    listing = etsy.add_listing(images=3)
+    a, b, c = [image.listing_image_id for image in etsy.listing(listing.listing_id).images]
+
+    comma = patch_image_ids(etsy, listing.listing_id, f"image_ids={c}%2C{a}%2C{b}")
+    after_comma = [i.listing_image_id for i in etsy.listing(listing.listing_id).images]
+    array = patch_image_ids(etsy, listing.listing_id, f"image_ids=%5B{b}%2C{c}%2C{a}%5D")
+    after_array = [i.listing_image_id for i in etsy.listing(listing.listing_id).images]
+
+    assert (comma.status_code, after_comma) == (200, [c, a, b])
+    assert (array.status_code, after_array) == (200, [b, c, a])
+    assert etsy.violations == []
+
+
+def test_repeated_image_ids_keys_keep_the_last_and_the_list_replaces_the_images(etsy):
+    # A repeated key is not a list to Etsy (#330); the list replaces the images (#228).
+    listing = etsy.add_listing(images=3)
+    a, b, c = [image.listing_image_id for image in etsy.listing(listing.listing_id).images]
+
+    answer = patch_image_ids(etsy, listing.listing_id, f"image_ids={a}&image_ids={b}")
+
+    assert answer.status_code == 200
+    assert [i.listing_image_id for i in etsy.listing(listing.listing_id).images] == [b]
+    assert sorted(etsy.state.left_out_by_image_ids) == sorted([a, c])
+
+
+def test_image_ids_that_are_not_numbers_break_the_spec(etsy):
+    listing = etsy.add_listing(images=2)
+
+    answer = patch_image_ids(etsy, listing.listing_id, "image_ids=one%2Ctwo")
+
+    assert answer.status_code == 400
+    assert any("image_ids" in v or "integer" in v for v in etsy.violations)
+    etsy.violations.clear()
+
+
+def test_an_upload_that_lands_first_ignores_overwrite_and_a_full_listing_refuses_it(etsy):
+    # etsy/open-api #558: "always appear at rank 1", then "only allowed 10 images" once full.
+    listing = etsy.add_listing(images=19)
+    first = etsy.listing(listing.listing_id).images[0]
+    image, rank = etsy.state.upload(
+        listing, jpeg(), "x.jpg", rank=5, overwrite=True, alt_text="", lands_first=True
+    )
+    assert rank == 1 and etsy.listing(listing.listing_id).images[:2] == [image, first]
+    assert len(etsy.listing(listing.listing_id).images) == 20
+    with pytest.raises(Exception, match="only allowed 20 images"):
+        etsy.state.upload(
+            listing, jpeg(), "y.jpg", rank=5, overwrite=True, alt_text="", lands_first=True
+        )

@@ -38,17 +38,74 @@ def test_without_a_connection_the_page_offers_the_etsy_link(page):
     assert "Etsy asks you to allow" in at.caption[0].value
 
 
-def test_a_connected_seller_plans_and_pushes_the_run_to_a_listing(page, etsy):
+def test_a_connected_seller_plans_confirms_and_pushes_the_run_to_a_listing(page, etsy):
     at, config = page
     connect(etsy, config)
     listing = etsy.add_listing("Sunset print", images=1)
     at.switch_page("pages/etsy.py").run()
     assert not at.exception and not at.error
     assert at.selectbox(key="etsy-listing").value.listing_id == listing.listing_id
+    assert not [c for c in at.caption if c.value.startswith("rank ")]
+
+    at.button(key="etsy-plan-button").click().run()
     actions = [c.value for c in at.caption if c.value.startswith("rank ")]
     assert actions == ["rank 1: **replace**", "rank 2: **add**", "rank 3: **add**"]
-    push = next(b for b in at.button if b.label == "Push to Etsy")
-    push.click().run()
+    assert "did not come from Mockup Lab" in at.warning[0].value
+
+    at.button(key="etsy-push-button").click().run()
+    assert etsy.calls("uploadListingImage") == []
+    assert "Nothing pushed" in at.warning[-1].value
+
+    at.checkbox(key="etsy-overwrite-foreign").check()
+    at.button(key="etsy-push-button").click().run()
     assert not at.exception and not at.error
     assert "holds 3 images" in at.success[0].value
     assert len(etsy.listing(listing.listing_id).images) == 3
+
+
+def test_a_plain_rerun_calls_etsy_no_more(page, etsy):
+    at, config = page
+    connect(etsy, config)
+    etsy.add_listing("Sunset print")
+    at.switch_page("pages/etsy.py").run()
+    at.button(key="etsy-plan-button").click().run()
+    seen = len(etsy.seen)
+
+    at.run()
+    at.run()
+
+    assert not at.exception and not at.error
+    assert len(etsy.seen) == seen
+    assert [c.value for c in at.caption if c.value.startswith("rank 1")] == ["rank 1: **add**"]
+
+
+def test_cached_listings_are_kept_per_etsy_user(page, etsy):
+    at, config = page
+    connect(etsy, config)
+    etsy.add_listing("First seller's print")
+    at.switch_page("pages/etsy.py").run()
+    assert at.selectbox(key="etsy-listing").value.title == "First seller's print"
+
+    etsy.state.user_id, etsy.state.shop_id = 40999999, 30999999
+    connect(etsy, config)
+    etsy.add_listing("Second seller's print")
+    at.run()
+
+    assert [o for o in at.selectbox(key="etsy-listing").options] == [
+        "Second seller's print · draft · " + str(max(etsy.state.listings))
+    ]
+
+
+def test_etsys_error_description_is_shown_as_text_not_markdown(page):
+    at, _ = page
+    hostile = "Denied [click me](https://evil.example) ![](https://evil.example/pixel.png)"
+    at.switch_page("pages/etsy.py")
+    at.query_params["error"] = "access_denied"
+    at.query_params["error_description"] = hostile
+    at.run()
+
+    assert not at.exception
+    assert any(hostile in block.value for block in at.code)
+    rendered = [e.value for e in at.error] + [m.value for m in at.markdown]
+    rendered += [c.value for c in at.caption]
+    assert not any("evil.example" in text for text in rendered)

@@ -12,7 +12,13 @@ from etsy_sync.client import EtsyImage
 from etsy_sync.errors import PlanError
 from etsy_sync.manifest import PendingUpload, PushedImage
 from etsy_sync.plan import Action, adopt_interrupted, build_push_plan
-from etsy_sync.run_images import PlannedImage, alt_text, plan_images
+from etsy_sync.run_images import (
+    DEFAULT_PLAN_IMAGES,
+    MAX_LISTING_IMAGES,
+    PlannedImage,
+    alt_text,
+    plan_images,
+)
 from tests.fake_etsy.helpers import write_run
 
 
@@ -43,12 +49,18 @@ def test_a_chosen_order_sets_the_ranks(tmp_path):
     ]
 
 
-def test_more_than_ten_images_must_be_chosen_from(tmp_path):
-    run_dir = write_run(tmp_path / "run", count=12)
+def test_ten_is_the_default_plan_and_a_chosen_order_reaches_the_specs_twenty(tmp_path):
+    run_dir = write_run(tmp_path / "run", count=21)
 
-    with pytest.raises(PlanError, match="at most 10 images"):
-        plan_images(run_dir, template_names={})
-    assert len(plan_images(run_dir, order=list(range(3, 13)), template_names={})) == 10
+    default = plan_images(run_dir, template_names={})
+    twenty = plan_images(run_dir, order=list(range(20, 0, -1)), template_names={})
+
+    assert DEFAULT_PLAN_IMAGES == 10 and MAX_LISTING_IMAGES == 20
+    assert [p.file.name[:2] for p in default] == [f"{i:02d}" for i in range(1, 11)]
+    assert [p.rank for p in twenty] == list(range(1, 21))
+    assert twenty[0].file.name.startswith("20-")
+    with pytest.raises(PlanError, match="at most 20 images"):
+        plan_images(run_dir, order=list(range(1, 22)), template_names={})
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ import pytest
 from etsy_sync.errors import NotConnected, PushInProgress
 from etsy_sync.manifest import Manifest
 from etsy_sync.plan import Action
+from etsy_sync.push import PushOptions
 from etsy_sync.service import EtsySync
 from tests.fake_etsy.helpers import (
     RecordedSleeps,
@@ -47,6 +48,9 @@ def file_hashes(run_dir, count=10):
         hashlib.sha256(path.read_bytes()).hexdigest()
         for path in sorted(run_dir.glob("*.jpg"))[:count]
     ]
+
+
+OVERWRITE_FOREIGN = PushOptions(overwrite_foreign=True)
 
 
 def listing_hashes(etsy, listing_id):
@@ -127,7 +131,7 @@ def test_dry_run_shows_what_would_change_and_changes_nothing(etsy, sync, run_dir
 def test_seller_photos_are_overwritten_rank_by_rank_and_never_exceed_ten(etsy, sync, run_dir):
     listing = etsy.add_listing(images=10)
 
-    sync.push(run_dir, listing.listing_id)
+    sync.push(run_dir, listing.listing_id, options=OVERWRITE_FOREIGN)
 
     uploads = etsy.calls("uploadListingImage")
     assert [call.status for call in uploads] == [201] * 10
@@ -141,7 +145,7 @@ def test_photos_beyond_the_planned_ranks_stay_after_the_mockups(etsy, sync, tmp_
     run_dir = write_run(tmp_path / "short-run", count=2)
 
     plan = sync.plan(run_dir, listing.listing_id)
-    sync.push(run_dir, listing.listing_id)
+    sync.push(run_dir, listing.listing_id, options=OVERWRITE_FOREIGN)
 
     assert [image.listing_image_id for image in plan.kept] == seller[2:]
     after = [image.listing_image_id for image in etsy.listing(listing.listing_id).images]
@@ -170,7 +174,7 @@ def test_images_etsy_put_at_the_wrong_rank_are_put_back_in_order(etsy, sync, run
     listing = etsy.add_listing(images=3)
     etsy.state.misrank_uploads = True
 
-    result = sync.push(run_dir, listing.listing_id)
+    result = sync.push(run_dir, listing.listing_id, options=OVERWRITE_FOREIGN)
 
     assert listing_hashes(etsy, listing.listing_id) == file_hashes(run_dir)
     assert etsy.calls("updateListing")
@@ -211,7 +215,7 @@ def test_a_connection_lost_mid_upload_loses_and_duplicates_nothing(etsy, sync, r
     listing = etsy.add_listing(images=2)
     etsy.inject("uploadListingImage", kind, skip=4)
 
-    result = sync.push(run_dir, listing.listing_id)
+    result = sync.push(run_dir, listing.listing_id, options=OVERWRITE_FOREIGN)
 
     assert listing_hashes(etsy, listing.listing_id) == file_hashes(run_dir)
     assert etsy.state.uploads_stored == 10

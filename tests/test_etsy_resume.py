@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from etsy_sync.push import PushOptions
 from etsy_sync.service import EtsySync
 from tests.fake_etsy.helpers import (
     RecordedSleeps,
@@ -27,7 +28,16 @@ REPO = Path(__file__).resolve().parents[1]
 
 def start_push(config, run_dir, listing_id) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "etsy_sync", "push", str(run_dir), "--listing", str(listing_id)],
+        [
+            sys.executable,
+            "-m",
+            "etsy_sync",
+            "push",
+            str(run_dir),
+            "--listing",
+            str(listing_id),
+            "--overwrite-foreign",
+        ],
         cwd=REPO,
         env={**os.environ, **environment_for(config)},
         stdout=subprocess.PIPE,
@@ -56,7 +66,8 @@ def test_a_killed_push_resumes_without_losing_or_duplicating_images(
     assert process["push"].returncode == -signal.SIGKILL
     uploads_before = len(etsy.calls("uploadListingImage"))
 
-    result = EtsySync(config, quick_policy(RecordedSleeps(etsy))).push(run_dir, listing.listing_id)
+    resumed = EtsySync(config, quick_policy(RecordedSleeps(etsy)))
+    result = resumed.push(run_dir, listing.listing_id, options=PushOptions(overwrite_foreign=True))
 
     files = [hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(run_dir.glob("*.jpg"))]
     assert [image.sha256 for image in etsy.listing(listing.listing_id).images] == files

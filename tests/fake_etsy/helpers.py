@@ -95,7 +95,7 @@ def write_run(folder: Path, count: int = 10, artwork: str = "sunset-over-hills.p
     folder.mkdir(parents=True, exist_ok=True)
     mockups = []
     for index in range(1, count + 1):
-        template = TEMPLATES[index - 1]
+        template = TEMPLATES[index - 1] if index <= len(TEMPLATES) else f"scene-{index}"
         name = f"{index:02d}-{template}.jpg"
         size = _write_jpeg(folder / name, index, shade=0)
         mockups.append(

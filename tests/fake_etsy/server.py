@@ -13,14 +13,20 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from tests.fake_etsy.spec import EtsySpec, Operation, SpecRequest, SpecResponse, SpecViolation
 from tests.fake_etsy.spec import etsy_spec as load_etsy_spec
-from tests.fake_etsy.state import Clock, EtsyRefusal, EtsyState, FakeListing
+from tests.fake_etsy.state import (
+    INCONSISTENT_ORDER,
+    Clock,
+    EtsyRefusal,
+    EtsyState,
+    FakeListing,
+)
 
 KEYSTRING = "fakekeystring1234567890ab"
 SHARED_SECRET = "fakesharedsecret42"
@@ -28,6 +34,7 @@ REDIRECT_URI = "https://mockup-lab.example/etsy"
 TOKEN_PATH = "/v3/public/oauth/token"
 CONNECT_PATH = "/oauth/connect"
 TOKEN_OPERATION = "token"
+FORM = "application/x-www-form-urlencoded"
 
 FAULT_KINDS = (
     "429",
@@ -38,7 +45,12 @@ FAULT_KINDS = (
     "crash-before",
     "crash-after",
     "act-after",
+    "lands-first",
+    "inconsistent-order",
+    "stale-read",
 )
+# Faults that change how Etsy serves the call rather than whether it answers.
+SERVING_FAULTS = ("lands-first", "inconsistent-order", "stale-read")
 
 
 @dataclass
@@ -62,6 +74,8 @@ class Seen:
     status: int | None
     headers: dict[str, str]
     form: dict[str, Any]
+    sent: list[tuple[str, str]] = field(default_factory=list)
+    """A form body's fields exactly as they came (before Etsy's reading of `image_ids`)."""
 
 
 @dataclass
@@ -84,6 +98,7 @@ class FakeEtsy:
         self.per_second_limit = 150
         self.per_day_limit = 100_000
         self._faults: list[Fault] = []
+        self._serving_faults: frozenset[str] = frozenset()
         self._lock = threading.RLock()
         self._second = 0
         self._this_second = 0
@@ -149,6 +164,14 @@ class FakeEtsy:
         serves then closes without answering; crash-before and crash-after are those two
         that also call `action` (which kills the client) before closing; act-after serves,
         calls `action` (which changes Etsy's state behind the client's back) and answers.
+
+        What Etsy's users report of uploadListingImage (etsy/open-api issues): lands-first
+        stores the upload at rank 1 and ignores `overwrite`, refused once the listing is full
+        (#298, #533, #558, #594); inconsistent-order refuses an overwrite with 400 "The
+        ListingImages for this Listing are in an inconsistent order." (#427, "some times, not
+        always": each injected time is one refusal); stale-read stores the upload, and the next
+        read of the listing's images returns them as they were before it (asynchronous image
+        processing: the spec's text for uploadListingImage, #457).
         """
         assert kind in FAULT_KINDS, kind
         with self._lock:
@@ -166,6 +189,10 @@ class FakeEtsy:
             return self._connect(dict(parse_qsl(url.query)))
         if url.path == TOKEN_PATH and method == "POST":
             return self._answer(TOKEN_OPERATION, method, url.path, header_map, {}, body)
+        sent: list[tuple[str, str]] = []
+        if method == "PATCH" and header_map.get("content-type", "").startswith(FORM):
+            sent = parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True)
+            body = _image_ids_as_etsy_reads_them(body)
         request = SpecRequest(method, url.path, url.query, headers, body or None)
         try:
             operation = self.spec.check_request(request)
@@ -173,9 +200,10 @@ class FakeEtsy:
             self.violations += [f"{method} {url.path}: {m}" for m in violation.messages]
             self._remember(Seen("?", method, url.path, 400, header_map, {}))
             return Reply(400, {"error": str(violation)}, {})
-        reply = self._answer(operation, method, url.path, header_map, request, body)
+        reply = self._answer(operation, method, url.path, header_map, request, body, sent)
         if reply is not DROP and reply.status != 429:
-            response = SpecResponse(reply.status, json.dumps(reply.body).encode())
+            data = b"" if reply.body is None else json.dumps(reply.body).encode()
+            response = SpecResponse(reply.status, data)
             errors = self.spec.check_response(request, response)
             self.violations += [f"answer to {method} {url.path}: {e}" for e in errors]
         return reply
@@ -188,18 +216,21 @@ class FakeEtsy:
         headers: dict[str, str],
         request: SpecRequest | dict,
         body: bytes,
+        sent: list[tuple[str, str]] | None = None,
     ) -> Reply:
         name = operation if isinstance(operation, str) else operation.operation_id
         if isinstance(operation, str):
             form = _token_form_without_secrets(headers.get("content-type", ""), body)
         else:
             form = _loggable(operation.body)
-        fault = self._take_fault(name)
+        due = self._take_faults(name)
+        serving = frozenset(f.kind for f in due if f.kind in SERVING_FAULTS)
+        fault = next((f for f in due if f.kind not in SERVING_FAULTS), None)
         limits: dict[str, str] = {}
         try:
             if name != TOKEN_OPERATION:
                 limits = self._count_request()
-            reply = self._serve_despite(fault, operation, headers, body)
+            reply = self._serve_despite(fault, serving, operation, headers, body)
         except _OverRateLimit as over:
             limits = over.limits
             reply = Reply(429, {"error": "Too many requests"}, {"retry-after": "1"})
@@ -207,21 +238,31 @@ class FakeEtsy:
             reply = Reply(refusal.status, refusal.body(), {})
         if reply is not DROP:
             reply.headers.update(limits)
-        self._remember(Seen(name, method, path, reply.status or None, headers, form))
-        if fault is not None and fault.action is not None:
-            with self._lock:
-                fault.action()  # after remembering: a killed client's test reads `seen` next
+        self._remember(Seen(name, method, path, reply.status or None, headers, form, sent or []))
+        for each in due:
+            if each.action is not None:
+                with self._lock:
+                    each.action()  # after remembering: a killed client's test reads `seen` next
         return reply
 
     def _serve_despite(
-        self, fault: Fault | None, operation: Operation | str, headers: dict, body: bytes
+        self,
+        fault: Fault | None,
+        serving: frozenset[str],
+        operation: Operation | str,
+        headers: dict,
+        body: bytes,
     ) -> Reply:
         if fault is not None and fault.kind in ("429", "500", "drop-before", "crash-before"):
             return _fault_reply(fault)
         if fault is not None and fault.kind == "slow":
             time.sleep(fault.delay)
         with self._lock:
-            reply = self._serve(operation, headers, body)
+            self._serving_faults = serving
+            try:
+                reply = self._serve(operation, headers, body)
+            finally:
+                self._serving_faults = frozenset()
         if fault is not None and fault.kind in ("drop-after", "crash-after"):
             return DROP
         return reply
@@ -269,19 +310,23 @@ class FakeEtsy:
             raise _OverRateLimit(limits)
         return limits
 
-    def _take_fault(self, operation: str) -> Fault | None:
+    def _take_faults(self, operation: str) -> list[Fault]:
+        """The faults due on this call; each counts the operation's calls on its own. All
+        that are due apply together: the serving ones (SERVING_FAULTS) change how the call is
+        served, and of the others the one injected first decides the answer."""
+        due = []
         with self._lock:
-            for fault in self._faults:
+            for fault in list(self._faults):
                 if fault.operation != operation:
                     continue
                 if fault.skip > 0:
                     fault.skip -= 1
-                    return None
+                    continue
+                due.append(fault)
                 fault.times -= 1
                 if fault.times == 0:
                     self._faults.remove(fault)
-                return fault
-        return None
+        return due
 
     def _remember(self, seen: Seen) -> None:
         with self._lock:
@@ -329,7 +374,12 @@ class FakeEtsy:
         if operation.path_params["shop_id"] != self.state.shop_id:
             raise EtsyRefusal(403, "You do not have permission to view this shop's listings")
         state = operation.query.get("state", "active")
-        found = [item for item in self.state.listings.values() if item.state == state]
+        shop_id = self.state.shop_id
+        found = [
+            item
+            for item in self.state.listings.values()
+            if item.state == state and item.shop_id == shop_id
+        ]
         offset, limit = operation.query.get("offset", 0), operation.query.get("limit", 25)
         page = [item.to_api() for item in found[offset : offset + limit]]
         return Reply(200, {"count": len(found), "results": page}, {})
@@ -338,9 +388,10 @@ class FakeEtsy:
         listing = self.state.listings.get(operation.path_params["listing_id"])
         if listing is None:
             raise EtsyRefusal(404, "Listing not found")
+        images = listing.images if listing.stale_images is None else listing.stale_images
+        listing.stale_images = None
         results = [
-            image.to_api(listing.listing_id, rank)
-            for rank, image in enumerate(listing.images, start=1)
+            image.to_api(listing.listing_id, rank) for rank, image in enumerate(images, start=1)
         ]
         return Reply(200, {"count": len(results), "results": results}, {})
 
@@ -353,15 +404,28 @@ class FakeEtsy:
         if not part.filename or part.content_type not in ("image/jpeg", "image/png", "image/gif"):
             raise EtsyRefusal(400, "image must be a file with a name and an image type")
         body = operation.body
+        overwrite = body.get("overwrite", False)
+        if "inconsistent-order" in self._serving_faults and overwrite:
+            raise EtsyRefusal(400, INCONSISTENT_ORDER)  # etsy/open-api #427
+        before = list(listing.images)
         image, rank = self.state.upload(
             listing,
             part.data,
             part.filename,
             rank=body.get("rank", 1),
-            overwrite=body.get("overwrite", False),
+            overwrite=overwrite,
             alt_text=body.get("alt_text", ""),
+            lands_first="lands-first" in self._serving_faults,
         )
+        if "stale-read" in self._serving_faults:
+            listing.stale_images = before  # etsy/open-api #457
         return Reply(201, image.to_api(listing.listing_id, rank), {})
+
+    def _op_deleteListingImage(self, operation: Operation, user_id: int) -> Reply:
+        params = operation.path_params
+        listing = self.state.listing_of_shop(params["shop_id"], params["listing_id"])
+        self.state.delete_image(listing, params["listing_image_id"])
+        return Reply(204, None, {})
 
     def _op_updateListing(self, operation: Operation, user_id: int) -> Reply:
         params = operation.path_params
@@ -370,7 +434,7 @@ class FakeEtsy:
         if unsupported:
             raise EtsyRefusal(501, f"the fake only updates image_ids, not {sorted(unsupported)}")
         if "image_ids" in operation.body:
-            self.state.reorder(listing, list(operation.body["image_ids"]))
+            self.state.set_images(listing, list(operation.body["image_ids"]))
         return Reply(200, listing.to_api(), {})
 
 
@@ -416,6 +480,43 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
+
+
+def _image_ids_as_etsy_reads_them(body: bytes) -> bytes:
+    """An updateListing form as Etsy reads `image_ids`, re-encoded for the spec's validator.
+
+    The spec does not say how the array is written in a form. Etsy's staff say one
+    comma-delimited value (etsy/open-api #330), and Etsy accepts a JSON array too. A repeated
+    key is not a list to Etsy: the fake keeps the last value, the worst case the sync must
+    survive. What openapi-core reads is OpenAPI's default for forms (repeated keys), so the
+    parsed ids are written back that way; anything not a list of numbers is passed on as it
+    came, for the spec check to refuse.
+    """
+    pairs = parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True)
+    values = [value for key, value in pairs if key == "image_ids"]
+    if not values:
+        return body
+    ids = _id_list(values[-1])
+    others = [(key, value) for key, value in pairs if key != "image_ids"]
+    written = (
+        [("image_ids", str(i)) for i in ids] if ids is not None else [("image_ids", values[-1])]
+    )
+    return urlencode(others + written).encode()
+
+
+def _id_list(value: str) -> list[int] | None:
+    text = value.strip()
+    try:
+        items = json.loads(text) if text.startswith("[") else text.split(",")
+    except ValueError:
+        return None
+    if not isinstance(items, list):
+        return None
+    if all(isinstance(item, int) for item in items):
+        return items
+    if all(isinstance(item, str) and item.strip().isdigit() for item in items):
+        return [int(item) for item in items]
+    return None
 
 
 def _fault_reply(fault: Fault) -> Reply:

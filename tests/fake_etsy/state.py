@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 
 from PIL import Image
 
-MAX_IMAGES = 10
+# updateListing's image_ids "can include up to 20 images" (Etsy's current spec); the
+# refusal's wording is the one users quote from Etsy (etsy/open-api #558), with this limit.
+MAX_IMAGES = 20
+LISTING_FULL = (
+    f"Listings are only allowed {MAX_IMAGES} images. "
+    "Please delete a ListingImage before trying to upload another."
+)
+INCONSISTENT_ORDER = "The ListingImages for this Listing are in an inconsistent order."
 ACCESS_TOKEN_SECONDS = 3600
 AUTH_CODE_SECONDS = 300
 
@@ -99,6 +106,8 @@ class FakeListing:
     state: str
     created: int
     images: list[FakeImage] = field(default_factory=list)
+    stale_images: list[FakeImage] | None = None
+    """What the next read of the images returns instead of the truth (#457), once."""
 
     def to_api(self) -> dict:
         return {
@@ -162,6 +171,8 @@ class EtsyState:
         self.grants_by_refresh: dict[str, Grant] = {}
         self.misrank_uploads = False
         self.uploads_stored = 0
+        self.left_out_by_image_ids: list[int] = []
+        """Images an updateListing removed by leaving them out of `image_ids` (#228)."""
         self._listing_ids = itertools.count(1_500_000_001)
         self._image_ids = itertools.count(6_100_000_001)
 
@@ -203,18 +214,24 @@ class EtsyState:
         rank: int,
         overwrite: bool,
         alt_text: str,
+        lands_first: bool = False,
     ) -> tuple[FakeImage, int]:
         """Store an upload like Etsy: overwrite the image at `rank`, or insert there.
 
         With `misrank_uploads`, Etsy's rank bug: the image lands last, the answer says `rank`.
+        With `lands_first`, the bug Etsy's users report most (etsy/open-api #298, #533, #558,
+        #594): the image lands at rank 1, `overwrite` is ignored so the listing grows, and
+        once the listing is full the upload is refused; the answer says rank 1 (#594).
         """
         if len(alt_text) > 500:
             raise EtsyRefusal(400, "alt_text must be 500 characters or fewer")
         width, height = _image_size(data)
         rank = max(1, min(rank, len(listing.images) + 1))
+        if lands_first:
+            rank, overwrite = 1, False
         replacing = overwrite and rank <= len(listing.images)
         if not replacing and len(listing.images) >= MAX_IMAGES:
-            raise EtsyRefusal(400, "Listings are only allowed 10 images")
+            raise EtsyRefusal(400, LISTING_FULL)
         image = FakeImage(
             listing_image_id=next(self._image_ids),
             sha256=hashlib.sha256(data).hexdigest(),
@@ -233,11 +250,27 @@ class EtsyState:
         self.uploads_stored += 1
         return image, rank
 
-    def reorder(self, listing: FakeListing, image_ids: list[int]) -> None:
+    def set_images(self, listing: FakeListing, image_ids: list[int]) -> None:
+        """updateListing's `image_ids`: the list replaces the listing's images (Etsy staff,
+        etsy/open-api #228), so an image left out leaves the listing.
+
+        The spec is silent on ids that are not the listing's, repeats and an empty list; the
+        fake refuses them (stricter than Etsy may be, so a client never relies on them).
+        """
         current = {image.listing_image_id: image for image in listing.images}
-        if sorted(image_ids) != sorted(current):
-            raise EtsyRefusal(400, "image_ids must list each of the listing's images once")
+        unknown = [i for i in image_ids if i not in current]
+        if unknown or len(set(image_ids)) != len(image_ids) or not image_ids:
+            raise EtsyRefusal(400, f"image_ids must be images of this listing, once: {unknown}")
+        if len(image_ids) > MAX_IMAGES:
+            raise EtsyRefusal(400, LISTING_FULL)
+        self.left_out_by_image_ids += [i for i in current if i not in image_ids]
         listing.images = [current[i] for i in image_ids]
+
+    def delete_image(self, listing: FakeListing, listing_image_id: int) -> None:
+        kept = [i for i in listing.images if i.listing_image_id != listing_image_id]
+        if len(kept) == len(listing.images):
+            raise EtsyRefusal(404, f"ListingImage {listing_image_id} not found on this listing")
+        listing.images = kept
 
     # OAuth
 
