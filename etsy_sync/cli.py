@@ -15,9 +15,9 @@ from etsy_sync.plan import PlanItem, PushPlan
 from etsy_sync.push import PushOptions, PushResult, PushStep
 from etsy_sync.run_images import DEFAULT_PLAN_IMAGES, MAX_LISTING_IMAGES
 from etsy_sync.service import EtsySync, ListingStatus
+from mockups.commandline import EXIT_BAD_INPUT, OneLineErrorParser
 
 EXIT_FAILED = 1
-EXIT_BAD_INPUT = 2
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,11 +36,6 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # a bug: still one line, and no secret (no message quoted)
         print(f"error: failed unexpectedly ({type(error).__name__})", file=sys.stderr)
         return EXIT_FAILED
-
-
-class OneLineErrorParser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:
-        self.exit(EXIT_BAD_INPUT, f"error: {message} (see {self.prog} --help)\n")
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -8,14 +8,13 @@ Every mockup file named there must be a plain file name inside the run folder
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from etsy_sync.errors import PlanError
 from mockups.errors import MockupLabError
-from mockups.run import RUN_FILE
+from mockups.runfolder import RUN_FILE, RunResult, read_run
 from mockups.templates import load_library
 
 # updateListing's `image_ids` "can include up to 20 images" (Etsy's current OpenAPI spec;
@@ -80,19 +79,18 @@ def plan_images(
     return images
 
 
-def run_mockups(run_dir: Path, run: dict) -> list[RunMockup]:
-    """The mockups `run.json` lists, each checked: a number, a template id, a safe file."""
+def run_mockups(run_dir: Path, run: RunResult) -> list[RunMockup]:
+    """The mockups `run.json` lists (read and checked by `read_run`), each a safe file name."""
     mockups = []
-    for position, entry in enumerate(run["mockups"], start=1):
+    for position, entry in enumerate(run.mockups, start=1):
         where = f"{run_dir / RUN_FILE}: mockup {position}"
-        if not isinstance(entry, dict):
-            raise PlanError(f"{where} is not an object")
-        index, template, name = entry.get("index"), entry.get("template"), entry.get("file")
-        if not isinstance(index, int) or isinstance(index, bool) or index < 1:
+        if entry.index < 1:
             raise PlanError(f"{where}: 'index' must be a whole number from 1")
-        if not isinstance(template, str) or not template:
+        if not entry.template:
             raise PlanError(f"{where}: 'template' must be a template id")
-        mockups.append(RunMockup(index, template, plain_file_name(name, where), where))
+        mockups.append(
+            RunMockup(entry.index, entry.template, plain_file_name(entry.file, where), where)
+        )
     indexes = [mockup.index for mockup in mockups]
     if len(set(indexes)) != len(indexes):
         raise PlanError(f"{run_dir / RUN_FILE}: two mockups share an index")
@@ -161,24 +159,18 @@ def library_template_names() -> dict[str, str]:
         return {}
 
 
-def _artwork_title(run: dict) -> str:
-    artwork = run.get("artwork")
-    path = artwork.get("path") if isinstance(artwork, dict) else None
-    return artwork_title(path) if isinstance(path, str) else ""
+def _artwork_title(run: RunResult) -> str:
+    return artwork_title(run.artwork.path)
 
 
-def _read_run(run_dir: Path) -> dict:
-    path = run_dir / RUN_FILE
+def _read_run(run_dir: Path) -> RunResult:
+    """The run, through the run folder's own reader; its one-line refusals as PlanErrors."""
     try:
-        run = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PlanError(f"{path}: not found; is {run_dir} a finished render run?") from None
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        raise PlanError(f"{path}: not valid JSON") from None
-    except OSError as error:
-        raise PlanError(f"{path}: cannot be read ({type(error).__name__})") from None
-    if not isinstance(run, dict) or not isinstance(run.get("mockups"), list) or not run["mockups"]:
-        raise PlanError(f"{path}: lists no mockups")
+        run = read_run(run_dir)
+    except MockupLabError as error:
+        raise PlanError(str(error)) from None
+    if not run.mockups:
+        raise PlanError(f"{run_dir / RUN_FILE}: lists no mockups")
     return run
 
 

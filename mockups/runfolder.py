@@ -31,6 +31,8 @@ WORKING_COPY = "artwork.png"
 THUMBS_DIR = "thumbs"
 PART_SUFFIX = ".part"
 MOCKUP_NAME = re.compile(r"\d\d-[A-Za-z0-9_-]+\.jpg")
+# What run.json may name as a mockup: a plain file name in the folder, never a path.
+PLAIN_IMAGE_NAME = re.compile(r"[^/\\\0]+\.(jpg|jpeg|png)", re.IGNORECASE)
 
 
 class RunFolderError(MockupLabError):
@@ -176,7 +178,8 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 def _own_name(name: str) -> bool:
     head, _, tail = name.rpartition("/")
-    return head in ("", THUMBS_DIR) and bool(MOCKUP_NAME.fullmatch(tail))
+    plain = bool(PLAIN_IMAGE_NAME.fullmatch(tail)) and tail not in (".", "..")
+    return head in ("", THUMBS_DIR) and plain and not tail.startswith("..")
 
 
 def _check_names(run: RunResult, path: Path) -> None:
@@ -185,7 +188,7 @@ def _check_names(run: RunResult, path: Path) -> None:
             if not _own_name(name):
                 raise RunFolderError(
                     f"{_shown(path)}: damaged: mockup {mockup.index} names '{name}', "
-                    "not a file of this run"
+                    "not a JPEG or PNG file name inside the run folder"
                 )
     if run.working_copy != WORKING_COPY:
         raise RunFolderError(f"{_shown(path)}: damaged: working_copy is '{run.working_copy}'")
@@ -196,22 +199,24 @@ class _Invalid(ValueError):
 
 
 def _build(kind: type, data: object, where: str) -> Any:
-    """A dataclass from JSON data, every field checked against its type hint."""
+    """A dataclass from JSON data, every field checked against its type hint.
+
+    `where` names the object in messages: "" for the file itself, "artwork", "mockup 2"."""
     if not isinstance(data, dict):
         raise _Invalid(f"{where or 'the file'} is not an object")
     hints = typing.get_type_hints(kind)
     values = {}
     for item in fields(kind):
-        name = f"{where}.{item.name}" if where else item.name
+        name = f"{where}: field '{item.name}'" if where else f"field '{item.name}'"
         if item.name not in data:
             if item.default is MISSING and item.default_factory is MISSING:
-                raise _Invalid(f"field '{name}' is missing")
+                raise _Invalid(f"{name} is missing")
             continue
-        values[item.name] = _value(hints[item.name], data[item.name], name)
+        values[item.name] = _value(hints[item.name], data[item.name], item.name, name)
     return kind(**values)
 
 
-def _value(hint: Any, value: object, name: str) -> Any:
+def _value(hint: Any, value: object, key: str, name: str) -> Any:
     origin = typing.get_origin(hint)
     if origin in (types.UnionType, typing.Union):
         options = typing.get_args(hint)
@@ -221,17 +226,21 @@ def _value(hint: Any, value: object, name: str) -> Any:
         origin = typing.get_origin(hint)
     if origin is list:
         if not isinstance(value, list):
-            raise _Invalid(f"field '{name}' is not a list")
+            raise _Invalid(f"{name} is not a list")
         (item,) = typing.get_args(hint)
-        return [_value(item, entry, f"{name}[{n}]") for n, entry in enumerate(value)]
+        singular = key.removesuffix("s")
+        return [
+            _value(item, entry, singular, f"{singular} {n}")
+            for n, entry in enumerate(value, start=1)
+        ]
     if is_dataclass(hint):
-        return _build(hint, value, name)  # type: ignore[arg-type]
+        return _build(hint, value, key if name.startswith("field") else name)  # type: ignore[arg-type]
     if hint is float and isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
     if hint is int and isinstance(value, bool):
-        raise _Invalid(f"field '{name}' is not a whole number")
+        raise _Invalid(f"{name} is not a whole number")
     if not isinstance(value, hint):
-        raise _Invalid(f"field '{name}' is not {_kind_name(hint)}")
+        raise _Invalid(f"{name} is not {_kind_name(hint)}")
     return value
 
 

@@ -74,7 +74,7 @@ def test_a_bad_order_is_refused(tmp_path, order, message):
 
 
 def test_a_folder_that_is_not_a_finished_run_is_refused(tmp_path):
-    with pytest.raises(PlanError, match="run.json: not found"):
+    with pytest.raises(PlanError, match="not a finished run"):
         plan_images(tmp_path, template_names={})
     run_dir = write_run(tmp_path / "run", count=2)
     (run_dir / "02-framed-wall.jpg").unlink()

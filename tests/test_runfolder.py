@@ -47,11 +47,11 @@ def test_read_run_gives_typed_results(run_dir):
     [
         (lambda d: d["mockups"][1].update(file="../../etc/passwd"), "../../etc/passwd"),
         (lambda d: d["mockups"][0].update(file="/etc/passwd"), "/etc/passwd"),
-        (lambda d: d["mockups"][0].update(width="wide"), "mockups[0].width"),
-        (lambda d: d["mockups"][0].pop("index"), "mockups[0].index"),
-        (lambda d: d.update(mockups=[7]), "mockups[0]"),
-        (lambda d: d["artwork"].update(height=1e400), "artwork.height"),
-        (lambda d: d.update(workers=True), "workers"),
+        (lambda d: d["mockups"][0].update(width="wide"), "mockup 1: field 'width'"),
+        (lambda d: d["mockups"][0].pop("index"), "mockup 1: field 'index' is missing"),
+        (lambda d: d.update(mockups=[7]), "mockup 1 is not an object"),
+        (lambda d: d["artwork"].update(height=1e400), "artwork: field 'height'"),
+        (lambda d: d.update(workers=True), "field 'workers' is not a whole number"),
     ],
 )
 def test_a_damaged_run_json_is_one_line_naming_the_field(run_dir, change, named):
