@@ -19,7 +19,7 @@ DEBIAN_PACKAGES := chromium redis-server
 $(STAMP): pyproject.toml requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet -r requirements-dev.lock
-	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -65,7 +65,7 @@ bench: $(STAMP) debian-packages
 $(LAB_STAMP): pyproject.toml requirements-lab.lock
 	$(PYTHON) -m venv $(LAB_VENV)
 	$(LAB_VENV)/bin/pip install --quiet -r requirements-lab.lock
-	$(LAB_VENV)/bin/pip install --quiet --no-deps --no-build-isolation -e .
+	$(LAB_VENV)/bin/pip install --quiet --no-deps -e .
 	touch $(LAB_STAMP)
 
 lab: $(LAB_STAMP)
