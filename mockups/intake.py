@@ -1,7 +1,7 @@
 """Artwork intake: check a file, decode it once at the size the run needs, as 8-bit sRGB.
 
 JPEGs decode with `draft()` at the smallest DCT scale that still covers the largest print
-area. Other formats above PILLOW_DECODE_MEGAPIXELS are shrunk while streaming by libvips,
+area. PNG, TIFF and WebP above PILLOW_DECODE_MEGAPIXELS are shrunk while streaming by libvips,
 so a large PNG never sits decoded at full size in memory.
 """
 
@@ -25,11 +25,15 @@ DRAFT_FORMATS = {"JPEG", "MPO"}
 MAX_MEGAPIXELS = 150
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_WORKING_SIDE = 4000
-PILLOW_DECODE_MEGAPIXELS = 16
+# Above this, PNG, TIFF and WebP are shrunk by libvips while read: Pillow's decode and its
+# premultiplied resize of a 16 MP RGBA PNG peak 170 MB above the interpreter, libvips 45 MB.
+PILLOW_DECODE_MEGAPIXELS = 8
+# What cannot stream (interlaced PNGs, GIFs) is decoded whole by Pillow up to this size.
+WHOLE_DECODE_MEGAPIXELS = 16
 # libvips reads these a few lines at a time; interlaced PNGs and GIFs it must decode whole
 STREAMING_FORMATS = {"PNG", "TIFF", "WEBP"}
-STREAM_BYTES_PER_COLUMN_BAND = 2048
-MAX_STREAM_BUFFER_BYTES = 96 * 2**20
+STREAM_BYTES_PER_COLUMN_BAND = 3072
+MAX_STREAM_BUFFER_BYTES = 120 * 2**20
 ARTWORK_LIMITS = ImageLimits(MAX_MEGAPIXELS * 1_000_000, MAX_FILE_BYTES, what="artwork")
 ORIENTATION_TAG = 0x0112
 PNG_RGB = 2  # the IHDR colour type
@@ -152,8 +156,10 @@ def streams_through_vips(header: ArtworkHeader) -> bool:
 def stream_buffer_bytes(header: ArtworkHeader) -> int:
     """What libvips holds while shrinking the artwork as it reads: rows of the full width.
 
-    Measured with one libvips thread: 5.5 KB a column for RGB and 8 KB for RGBA PNGs, from
-    4000 to 30000 px wide; independent of the height and the target size.
+    Measured with one libvips thread, in a process like the command line's: 6.2-8.6 KB a
+    column for RGBA PNGs 6000 and 12000 px wide shrunk to 500 px, 11-12 KB shrunk to 4000 px
+    (fewer rows are merged at once, so more are held); RGB about three quarters of that.
+    Counted here for the largest working size, 4000 px.
     """
     if not streams_through_vips(header):
         return 0
@@ -168,27 +174,34 @@ def _check_decodable(header: ArtworkHeader) -> None:
     """Refuses a large artwork that cannot be shrunk while read inside the memory budget."""
     if header.format in DRAFT_FORMATS or header.megapixels <= PILLOW_DECODE_MEGAPIXELS:
         return
-    width, height = header.stored_size
-    name = header.path.name
     if header.interlaced or header.format not in STREAMING_FORMATS:
-        kind, fix = (
-            ("an interlaced PNG", "re-save it without interlacing")
-            if header.interlaced
-            else (f"a {header.format} file", "save it as PNG or JPEG")
-        )
-        raise ArtworkError(
-            f"{name}: {kind} is decoded whole, and at {width} x {height} "
-            f"({header.megapixels:.0f} MP) that is over the {PILLOW_DECODE_MEGAPIXELS} "
-            f"megapixels the memory budget holds; {fix}"
-        )
+        _check_whole_decode(header)
+        return
+    width = header.stored_size[0]
     needed = stream_buffer_bytes(header)
     if needed > MAX_STREAM_BUFFER_BYTES:
         widest = MAX_STREAM_BUFFER_BYTES * width // needed
         raise ArtworkError(
-            f"{name}: at {width} px wide it needs about {needed / 2**20:.0f} MB of row buffers "
-            f"to be read, over the {MAX_STREAM_BUFFER_BYTES / 2**20:.0f} MB the memory budget "
-            f"holds; resize it to at most {widest} px wide"
+            f"{header.path.name}: at {width} px wide it needs about {needed / 2**20:.0f} MB of "
+            f"row buffers to be read, over the {MAX_STREAM_BUFFER_BYTES / 2**20:.0f} MB the "
+            f"memory budget holds; resize it to at most {widest} px wide"
         )
+
+
+def _check_whole_decode(header: ArtworkHeader) -> None:
+    if header.megapixels <= WHOLE_DECODE_MEGAPIXELS:
+        return
+    kind, fix = (
+        ("an interlaced PNG", "re-save it without interlacing")
+        if header.interlaced
+        else (f"a {header.format} file", "save it as PNG or JPEG")
+    )
+    width, height = header.stored_size
+    raise ArtworkError(
+        f"{header.path.name}: {kind} is decoded whole, and at {width} x {height} "
+        f"({header.megapixels:.0f} MP) that is over the {WHOLE_DECODE_MEGAPIXELS} megapixels "
+        f"the memory budget holds; {fix}"
+    )
 
 
 def _open(path: Path) -> Image.Image:
@@ -254,7 +267,11 @@ def _decode_with_pillow(header: ArtworkHeader, target: Size) -> tuple[Image.Imag
     if srgb is not image:
         image.close()
     srgb = _upright(srgb, header.orientation)
-    if max(srgb.size) > MAX_WORKING_SIDE:
+    if header.format not in DRAFT_FORMATS and srgb.size != target:
+        # decoded whole: keep only the working size, as libvips does
+        with srgb:
+            srgb = srgb.resize(target, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    elif max(srgb.size) > MAX_WORKING_SIDE:
         srgb.thumbnail(
             (MAX_WORKING_SIDE, MAX_WORKING_SIDE), Image.Resampling.LANCZOS, reducing_gap=3.0
         )
