@@ -49,6 +49,7 @@ class Outcome:
 
 def write_inputs(folder: Path) -> None:
     """The hostile set: large files made by libvips at low compression, never held whole."""
+    import numpy as np
     import pyvips
     from PIL import Image, PngImagePlugin
 
@@ -74,6 +75,9 @@ def write_inputs(folder: Path) -> None:
     png("interlaced-6000x6000.png", striped(6000, 6000, 4), interlace=True)
     striped(9000, 9000, 3).tiffsave(str(folder / "rgb-9000x9000.tif"), compression="deflate")
     striped(9000, 9000, 3).webpsave(str(folder / "rgb-9000x9000.webp"), Q=80, effort=0)
+    noise = np.random.default_rng(1).integers(0, 256, (4000, 4000, 3), dtype=np.uint8)
+    Image.fromarray(noise).save(folder / "noise-lossless-4000x4000.webp", lossless=True, method=0)
+    del noise
     whole = (folder / "rgb-16000x2000.png").read_bytes()
     (folder / "truncated-16000x2000.png").write_bytes(whole[: len(whole) // 2])
     for side in (4000, 9000):

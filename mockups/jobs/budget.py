@@ -16,9 +16,9 @@ from mockups.geometry import Size
 from mockups.intake import (
     DRAFT_FORMATS,
     ArtworkHeader,
+    decoded_by_vips,
     read_header,
-    stream_buffer_bytes,
-    streams_through_vips,
+    vips_bytes,
     working_size,
 )
 from mockups.jobs.spec import RenderJob
@@ -128,8 +128,8 @@ def decoded_size(header: ArtworkHeader, templates: list[Template]) -> Size:
 
 def reading_bytes(header: ArtworkHeader) -> int:
     """What the decoder holds beyond the working image while it reads the artwork."""
-    if streams_through_vips(header):
-        return stream_buffer_bytes(header)
+    if decoded_by_vips(header):
+        return vips_bytes(header)
     if header.format in DRAFT_FORMATS:
         return 0  # the JPEG draft decodes at the working size
     width, height = header.stored_size
