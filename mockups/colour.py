@@ -32,11 +32,17 @@ def srgb_icc_bytes() -> bytes:
 
 
 def to_srgb(image: Image.Image) -> Image.Image:
-    """An RGB or RGBA copy of `image` in sRGB, converted through its ICC profile if it has one."""
+    """`image` as RGB or RGBA in sRGB, converted through its ICC profile if it has one.
+
+    An RGB or RGBA image already in sRGB is returned as it is, not copied.
+    """
     icc = image.info.get("icc_profile")
+    foreign_profile = bool(icc) and not _is_srgb(icc)
+    if image.mode == "RGBA" and not foreign_profile and image.getextrema()[3] != (255, 255):
+        return image
     alpha = _alpha_channel(image)
     colour = _colour_channels(image)
-    if icc and not _is_srgb(icc):
+    if foreign_profile:
         colour = _through_profile(colour, icc)
     elif colour.mode != "RGB":
         colour = colour.convert("RGB")

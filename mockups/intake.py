@@ -1,7 +1,7 @@
 """Artwork intake: check a file, decode it once at the size the run needs, as 8-bit sRGB.
 
 JPEGs decode with `draft()` at the smallest DCT scale that still covers the largest print
-area. Other formats above PILLOW_DECODE_MEGAPIXELS are shrunk while streaming by libvips,
+area. PNGs and TIFFs above PILLOW_DECODE_MEGAPIXELS are shrunk while streaming by libvips,
 so a large PNG never sits decoded at full size in memory.
 """
 
@@ -19,17 +19,26 @@ from mockups.errors import ArtworkError
 from mockups.geometry import Size
 from mockups.imagefile import ImageLimits, ImageRefused, open_image, unreadable
 from mockups.pngchunks import read_png_chunks
+from mockups.webpsize import read_webp_size
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "TIFF", "GIF", "MPO"}
 DRAFT_FORMATS = {"JPEG", "MPO"}
 MAX_MEGAPIXELS = 150
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_WORKING_SIDE = 4000
-PILLOW_DECODE_MEGAPIXELS = 16
-# libvips reads these a few lines at a time; interlaced PNGs and GIFs it must decode whole
-STREAMING_FORMATS = {"PNG", "TIFF", "WEBP"}
-STREAM_BYTES_PER_COLUMN_BAND = 2048
-MAX_STREAM_BUFFER_BYTES = 96 * 2**20
+# Above this, PNGs and TIFFs are shrunk by libvips while read: Pillow's decode and its
+# premultiplied resize of a 16 MP RGBA PNG peak 170 MB above the interpreter, libvips 45 MB.
+PILLOW_DECODE_MEGAPIXELS = 8
+# What cannot stream (interlaced PNGs, GIFs) is decoded whole by Pillow up to this size.
+WHOLE_DECODE_MEGAPIXELS = 16
+# libvips reads these a few rows at a time; interlaced PNGs, GIFs and WebPs are decoded whole
+STREAMING_FORMATS = {"PNG", "TIFF"}
+# Decoded by libvips at any size: Pillow's WebP plugin holds the file, libwebp's canvas and a
+# copy (a 16 MP lossless WebP peaked at 305 MB, through libvips at 152 MB)
+VIPS_WHOLE_FORMATS = {"WEBP"}
+WEBP_BYTES_PER_PIXEL = 6  # libwebp's ARGB canvas, and its conversion to libvips's rows
+STREAM_BYTES_PER_COLUMN_BAND = 3072
+MAX_STREAM_BUFFER_BYTES = 120 * 2**20
 ARTWORK_LIMITS = ImageLimits(MAX_MEGAPIXELS * 1_000_000, MAX_FILE_BYTES, what="artwork")
 ORIENTATION_TAG = 0x0112
 PNG_RGB = 2  # the IHDR colour type
@@ -118,7 +127,7 @@ def load_artwork(path: Path, min_size: Size | None = None) -> Artwork:
     """Decode `path` once, no smaller than `min_size` where the file allows, at most 4000 px."""
     header = read_header(path)
     target = working_size(header.size, min_size)
-    if streams_through_vips(header):
+    if decoded_by_vips(header):
         from mockups.vips_intake import shrink_with_vips
 
         stored = shrink_with_vips(header.path, _stored(target, header.orientation))
@@ -138,10 +147,15 @@ def load_artwork(path: Path, min_size: Size | None = None) -> Artwork:
     return Artwork(image=image, info=info)
 
 
-def streams_through_vips(header: ArtworkHeader) -> bool:
-    """True when the artwork is shrunk by libvips while read, not decoded whole by Pillow."""
-    if header.keyed_16_bit_rgb:
+def decoded_by_vips(header: ArtworkHeader) -> bool:
+    """True when libvips decodes the artwork (shrinking it as it reads where it can)."""
+    if header.keyed_16_bit_rgb or header.format in VIPS_WHOLE_FORMATS:
         return True
+    return streams_through_vips(header)
+
+
+def streams_through_vips(header: ArtworkHeader) -> bool:
+    """True when the artwork is shrunk by libvips while read, never held whole."""
     return (
         header.format in STREAMING_FORMATS
         and not header.interlaced
@@ -149,12 +163,18 @@ def streams_through_vips(header: ArtworkHeader) -> bool:
     )
 
 
-def stream_buffer_bytes(header: ArtworkHeader) -> int:
-    """What libvips holds while shrinking the artwork as it reads: rows of the full width.
+def vips_bytes(header: ArtworkHeader) -> int:
+    """What libvips holds while it reads the artwork, beyond the working image.
 
-    Measured with one libvips thread: 5.5 KB a column for RGB and 8 KB for RGBA PNGs, from
-    4000 to 30000 px wide; independent of the height and the target size.
+    Streaming, rows of the full width: measured with one libvips thread in a process like
+    the command line's, 6.2-8.6 KB a column for RGBA PNGs 6000 and 12000 px wide shrunk to
+    500 px, 11-12 KB shrunk to 4000 px (fewer rows are merged at once, so more are held);
+    RGB about three quarters of that. Counted for the largest working size, 4000 px.
+    A WebP: the file, and libwebp's canvas of the whole image.
     """
+    if header.format in VIPS_WHOLE_FORMATS:
+        width, height = header.stored_size
+        return header.path.stat().st_size + width * height * WEBP_BYTES_PER_PIXEL
     if not streams_through_vips(header):
         return 0
     return header.stored_size[0] * _vips_bands(header.mode) * STREAM_BYTES_PER_COLUMN_BAND
@@ -168,30 +188,50 @@ def _check_decodable(header: ArtworkHeader) -> None:
     """Refuses a large artwork that cannot be shrunk while read inside the memory budget."""
     if header.format in DRAFT_FORMATS or header.megapixels <= PILLOW_DECODE_MEGAPIXELS:
         return
-    width, height = header.stored_size
-    name = header.path.name
     if header.interlaced or header.format not in STREAMING_FORMATS:
-        kind, fix = (
-            ("an interlaced PNG", "re-save it without interlacing")
-            if header.interlaced
-            else (f"a {header.format} file", "save it as PNG or JPEG")
-        )
-        raise ArtworkError(
-            f"{name}: {kind} is decoded whole, and at {width} x {height} "
-            f"({header.megapixels:.0f} MP) that is over the {PILLOW_DECODE_MEGAPIXELS} "
-            f"megapixels the memory budget holds; {fix}"
-        )
-    needed = stream_buffer_bytes(header)
+        _check_whole_decode(header)
+        return
+    width = header.stored_size[0]
+    needed = vips_bytes(header)
     if needed > MAX_STREAM_BUFFER_BYTES:
         widest = MAX_STREAM_BUFFER_BYTES * width // needed
         raise ArtworkError(
-            f"{name}: at {width} px wide it needs about {needed / 2**20:.0f} MB of row buffers "
-            f"to be read, over the {MAX_STREAM_BUFFER_BYTES / 2**20:.0f} MB the memory budget "
-            f"holds; resize it to at most {widest} px wide"
+            f"{header.path.name}: at {width} px wide it needs about {needed / 2**20:.0f} MB of "
+            f"row buffers to be read, over the {MAX_STREAM_BUFFER_BYTES / 2**20:.0f} MB the "
+            f"memory budget holds; resize it to at most {widest} px wide"
         )
 
 
+def _check_whole_decode(header: ArtworkHeader) -> None:
+    if header.megapixels <= WHOLE_DECODE_MEGAPIXELS:
+        return
+    kind, fix = (
+        ("an interlaced PNG", "re-save it without interlacing")
+        if header.interlaced
+        else (f"a {header.format} file", "save it as PNG or JPEG")
+    )
+    raise ArtworkError(_decoded_whole(header.path.name, kind, header.stored_size, fix))
+
+
+def _check_webp_before_opening(path: Path) -> None:
+    """Pillow decodes part of a WebP just to open it: its size is read from the file first."""
+    size = read_webp_size(path) if path.is_file() else None
+    if size is not None and size[0] * size[1] > WHOLE_DECODE_MEGAPIXELS * 1_000_000:
+        fix = "save it as PNG or JPEG"
+        raise ArtworkError(_decoded_whole(path.name, "a WEBP file", size, fix))
+
+
+def _decoded_whole(name: str, kind: str, size: Size, fix: str) -> str:
+    width, height = size
+    return (
+        f"{name}: {kind} is decoded whole, and at {width} x {height} "
+        f"({width * height / 1e6:.0f} MP) that is over the {WHOLE_DECODE_MEGAPIXELS} megapixels "
+        f"the memory budget holds; {fix}"
+    )
+
+
 def _open(path: Path) -> Image.Image:
+    _check_webp_before_opening(path)
     try:
         image = open_image(path, ARTWORK_LIMITS)
     except ImageRefused as refused:
@@ -254,7 +294,11 @@ def _decode_with_pillow(header: ArtworkHeader, target: Size) -> tuple[Image.Imag
     if srgb is not image:
         image.close()
     srgb = _upright(srgb, header.orientation)
-    if max(srgb.size) > MAX_WORKING_SIDE:
+    if header.format not in DRAFT_FORMATS and srgb.size != target:
+        # decoded whole: keep only the working size, as libvips does
+        with srgb:
+            srgb = srgb.resize(target, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    elif max(srgb.size) > MAX_WORKING_SIDE:
         srgb.thumbnail(
             (MAX_WORKING_SIDE, MAX_WORKING_SIDE), Image.Resampling.LANCZOS, reducing_gap=3.0
         )

@@ -8,6 +8,7 @@ from PIL import Image
 
 from mockups.errors import ArtworkError
 from mockups.geometry import Size
+from mockups.memory import release_freed_memory
 
 
 def shrink_with_vips(path: Path, target: Size) -> Image.Image:
@@ -41,7 +42,12 @@ def shrink_with_vips(path: Path, target: Size) -> Image.Image:
         message = str(error).strip().splitlines()[0] if str(error).strip() else "unreadable"
         raise ArtworkError(f"{path.name}: the file is truncated or corrupt ({message})") from None
     mode = "RGBA" if image.bands == 4 else "RGB"
-    result = Image.frombuffer(mode, (image.width, image.height), pixels, "raw", mode, 0, 1)
+    size = (image.width, image.height)
+    del image, source
+    # libvips's row buffers are freed now, but glibc keeps them in its threads' arenas: hand
+    # them back before the mockups need the memory
+    release_freed_memory()
+    result = Image.frombuffer(mode, size, pixels, "raw", mode, 0, 1)
     if mode == "RGBA" and result.getchannel("A").getextrema() == (255, 255):
         return result.convert("RGB")
     return result

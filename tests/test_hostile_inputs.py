@@ -103,6 +103,9 @@ def hostile(tmp_path_factory) -> dict[str, Path]:
     files["ztxt"] = folder / "ztxt.png"
     gradient_artwork((300, 400)).save(files["ztxt"], pnginfo=comment)
 
+    files["big-webp"] = folder / "big.webp"
+    striped(9000, 9000, 3).webpsave(str(files["big-webp"]), Q=60, effort=0, keep="none")
+
     files["big-gif"] = folder / "big.gif"
     flat = Image.new("P", (9000, 9000), 1)
     flat.putpalette([0, 0, 0, 200, 30, 30] * 128)
@@ -170,6 +173,12 @@ def test_an_interlaced_png_too_large_to_decode_whole_is_refused_saying_how_to_fi
 def test_a_large_gif_which_libvips_decodes_whole_is_refused(hostile, tmp_path):
     outcome = render(hostile["big-gif"], tmp_path / "out")
     assert_one_line(outcome, "big.gif", "GIF", "decoded whole", "save it as PNG or JPEG")
+    assert outcome.peak_rss_mb < REFUSAL_MB
+
+
+def test_a_large_webp_is_refused_before_pillow_reads_it(hostile, tmp_path):
+    outcome = render(hostile["big-webp"], tmp_path / "out")
+    assert_one_line(outcome, "big.webp", "WEBP", "decoded whole", "9000 x 9000")
     assert outcome.peak_rss_mb < REFUSAL_MB
 
 

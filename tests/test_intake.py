@@ -10,6 +10,7 @@ from PIL import Image
 
 from mockups.errors import ArtworkError
 from mockups.intake import MAX_MEGAPIXELS, MAX_WORKING_SIDE, load_artwork, read_header
+from mockups.webpsize import read_webp_size
 from tests.conftest import gradient_artwork
 
 
@@ -301,6 +302,16 @@ def test_a_16_bit_rgb_png_keeps_its_transparent_colour_as_transparency(tmp_path)
     assert image.getpixel((5, 5))[3] == 0
     assert image.getpixel((5, 10))[3] == 255
     assert image.getpixel((5, 15)) == (156, 156, 156, 255)
+
+
+@pytest.mark.parametrize(
+    ("mode", "options"),
+    [("RGB", {"lossless": True}), ("RGB", {"quality": 60}), ("RGBA", {"quality": 60})],
+)
+def test_a_webp_size_is_read_from_its_first_bytes(tmp_path, mode, options):
+    path = save(Image.new(mode, (1234, 567), (9, 99, 199)), tmp_path / "art.webp", **options)
+    assert read_webp_size(path) == (1234, 567)
+    assert read_webp_size(save(Image.new("RGB", (8, 8)), tmp_path / "art.png")) is None
 
 
 def test_a_folder_given_as_the_artwork_is_named_as_a_folder(tmp_path):

@@ -16,9 +16,9 @@ from mockups.geometry import Size
 from mockups.intake import (
     DRAFT_FORMATS,
     ArtworkHeader,
+    decoded_by_vips,
     read_header,
-    stream_buffer_bytes,
-    streams_through_vips,
+    vips_bytes,
     working_size,
 )
 from mockups.jobs.spec import RenderJob
@@ -36,6 +36,10 @@ WORKING_FACTOR = 1.5  # the decoded artwork, and the decoder's and working copy'
 SCENE_FACTOR = 1.5  # the scene, its cropped layers, the encoder and the thumbnail
 PRINT_FACTOR = 4.0  # the fitted, framed, warped and lit copies of the print
 JPEG_DRAFT_SCALES = (8, 4, 2)
+# Pillow's whole decode, its premultiplied copy for the resize and the resize's own passes:
+# a 16 MP RGBA PNG peaks 167 MB above the interpreter
+WHOLE_DECODE_FACTOR = 2.75
+READING_RETAINED = 0.25
 
 
 class JobRefused(MockupLabError):
@@ -81,8 +85,11 @@ def estimate_peak(job: RenderJob, library: dict[str, Template] | None = None) ->
     if job.options.mode == "processes":
         # each worker process loads its own copy of the working image
         per_mockup += PROCESS_BYTES + decoded_bytes
-    # libvips's row buffers are freed before the first mockup, but not always given back
-    peak = PROCESS_BYTES + stream_buffer_bytes(header) + working + concurrency * per_mockup
+    # the decoder's buffers are freed and handed back before the first mockup starts, though
+    # not all of them: glibc keeps some of what libvips's threads used
+    decoder = reading_bytes(header)
+    rendering = working + concurrency * per_mockup + READING_RETAINED * decoder
+    peak = PROCESS_BYTES + max(decoder + decoded_bytes, rendering)
     return MemoryEstimate(header.size, decoded, len(chosen), concurrency, math.ceil(peak))
 
 
@@ -117,6 +124,15 @@ def decoded_size(header: ArtworkHeader, templates: list[Template]) -> Size:
         fits = min(size[0] // target[0], size[1] // target[1])
         scale = next((s for s in JPEG_DRAFT_SCALES if fits >= s), 1)
         return (math.ceil(size[0] / scale), math.ceil(size[1] / scale))
-    if streams_through_vips(header):
-        return target  # libvips shrinks while reading
-    return size
+    return target  # libvips shrinks while reading; Pillow's whole decode is resized to it
+
+
+def reading_bytes(header: ArtworkHeader) -> int:
+    """What the decoder holds beyond the working image while it reads the artwork."""
+    if decoded_by_vips(header):
+        return vips_bytes(header)
+    if header.format in DRAFT_FORMATS:
+        return 0  # the JPEG draft decodes at the working size
+    width, height = header.stored_size
+    # decoded whole, then resized to the working size through a premultiplied copy
+    return math.ceil(WHOLE_DECODE_FACTOR * width * height * PIXEL_BYTES)
