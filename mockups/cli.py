@@ -8,10 +8,9 @@ import sys
 
 from tqdm import tqdm
 
+from mockups.budget import check_budget
 from mockups.commandline import OneLineErrorParser, run_command
 from mockups.errors import MockupLabError
-from mockups.jobs.budget import check_budget
-from mockups.jobs.spec import RenderJob
 from mockups.options import FITS, MAX_WORKERS, MODES, RenderOptions
 from mockups.renderers import PLAIN, PROFILED, find_renderer
 from mockups.runfolder import MockupResult
@@ -94,7 +93,7 @@ def render_command(args: argparse.Namespace) -> int:
         templates=args.templates, mode=args.mode, workers=args.workers, fit=args.fit
     )
     renderer = PROFILED if args.profile else PLAIN
-    check_budget(RenderJob(artwork=args.artwork, run_dir=args.out, options=options))
+    check_budget(args.artwork, options)
     render = find_renderer(renderer)
     bar = tqdm(total=None, unit="mockup", disable=None, file=sys.stderr)
 

@@ -8,10 +8,11 @@ import pytest
 import pyvips
 from PIL import Image
 
+from mockups.budget import DEFAULT_BUDGET_MB, decoded_size
 from mockups.errors import MockupLabError
 from mockups.intake import load_artwork, read_header
 from mockups.jobs import JobRefused, RenderJob, budget_bytes, check_budget, estimate_peak
-from mockups.jobs.budget import DEFAULT_BUDGET_MB, MIB, decoded_size
+from mockups.memory import MIB
 from mockups.options import RenderOptions
 from mockups.run import required_artwork_size
 from mockups.templates import load_library, select_templates
@@ -117,7 +118,11 @@ def big_rgba_png(tmp_path_factory):
 
 @pytest.mark.limit_memory("40 MB")
 def test_estimating_a_big_png_decodes_none_of_it(big_rgba_png, tmp_path):
-    estimate = estimate_peak(RenderJob(big_rgba_png, tmp_path, ["poster"]))
+    estimate = estimate_peak(
+        RenderJob(
+            artwork=big_rgba_png, run_dir=tmp_path, options=RenderOptions(templates=["poster"])
+        )
+    )
     assert estimate.artwork_size == (9000, 9000)
 
 
@@ -135,11 +140,15 @@ def test_the_estimate_is_not_below_the_measured_peak_rss_of_a_streamed_png(
     command = [sys.executable, "-m", "mockups", "render", str(path), "--out"]
     rendered = measured([*command, str(tmp_path / "out"), "--templates", "poster"], tmp_path)
     assert rendered.returncode == 0, rendered.stderr_lines
-    estimate = estimate_peak(RenderJob(path, tmp_path, ["poster"]))
+    estimate = estimate_peak(
+        RenderJob(artwork=path, run_dir=tmp_path, options=RenderOptions(templates=["poster"]))
+    )
     assert estimate.peak_mb >= rendered.peak_rss_mb
 
 
 def test_an_interlaced_png_too_large_to_decode_whole_is_refused_by_the_budget(tmp_path):
     path = striped_png(tmp_path / "interlaced.png", 5000, 4000, interlace=True)
     with pytest.raises(MockupLabError, match="interlaced PNG .* re-save it without interlacing"):
-        check_budget(RenderJob(path, tmp_path, ["poster"]))
+        check_budget(
+            RenderJob(artwork=path, run_dir=tmp_path, options=RenderOptions(templates=["poster"]))
+        )
