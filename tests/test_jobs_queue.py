@@ -8,74 +8,19 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import psutil
 import pytest
 
-from mockups.jobs import JobNotFound, JobRefused, RenderJob, RenderQueue, estimate_peak
+from mockups.jobs import JobNotFound, JobRefused, RenderJob, estimate_peak
 from mockups.options import RenderOptions
 from mockups.renderers import PROFILED
 from mockups.run import RUN_FILE, render_run
-from tests.redis_server import redis_server
+from tests.jobs_support import ROOT, WAIT_SECONDS, process_gone, run_burst_worker, wait_for
 
-ROOT = Path(__file__).resolve().parents[1]
-WAIT_SECONDS = 60
+pytestmark = pytest.mark.slow
+
 TEMPLATES = ["framed-wall", "pillow", "poster"]
-
-
-@pytest.fixture(scope="session")
-def redis_url(tmp_path_factory):
-    with redis_server(tmp_path_factory.mktemp("redis")) as url:
-        yield url
-
-
-@pytest.fixture
-def render_queue(redis_url):
-    render_queue = RenderQueue.from_url(redis_url)
-    render_queue.connection.flushall()
-    yield render_queue
-    render_queue.connection.close()
-
-
-@pytest.fixture
-def start_worker(redis_url):
-    """Starts `python -m mockups worker` processes; any still running at the end are killed."""
-    started: list[subprocess.Popen] = []
-
-    def start(*options: str) -> subprocess.Popen:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "mockups", "worker", "--url", redis_url, *options],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        if process.poll() is None:
-            process.kill()
-        process.communicate(timeout=WAIT_SECONDS)
-
-
-def run_burst_worker(start_worker) -> None:
-    worker = start_worker("--burst")
-    _, errors = worker.communicate(timeout=WAIT_SECONDS)
-    assert worker.returncode == 0, errors
-
-
-def wait_for(read, condition, seconds: float = WAIT_SECONDS):
-    deadline = time.monotonic() + seconds
-    while True:
-        value = read()
-        if condition(value):
-            return value
-        assert time.monotonic() < deadline, f"timed out; last seen {value}"
-        time.sleep(0.01)
 
 
 def digests(folder: Path) -> dict[str, str]:
@@ -84,13 +29,6 @@ def digests(folder: Path) -> dict[str, str]:
         for path in sorted(folder.rglob("*"))
         if path.is_file() and path.name != RUN_FILE
     }
-
-
-def process_gone(pid: int) -> bool:
-    try:
-        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return True
 
 
 @pytest.fixture
