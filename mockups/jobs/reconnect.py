@@ -8,6 +8,7 @@ that must not wait (progress, which the next mockup repeats) asks `impatient()`:
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -28,20 +29,19 @@ class OutageRetry(Retry):
     """Retries a failed Redis command until Redis answers; one `report` line per outage.
 
     One instance serves every connection of a process (redis-py copies a connection's
-    retry; this one hands out itself), so an outage seen by several threads is one outage.
-    `quiet()` true silences the report (a worker while its work horse, which reports the
-    same outage, runs).
+    retry; this one hands out itself), and whether Redis is down lives in memory shared
+    with forked children: an outage seen by several threads, or by a worker and its work
+    horse, is one outage.
     """
 
     def __init__(self, where: str, report: Callable[[str], None]) -> None:
         super().__init__(ExponentialBackoff(cap=BACKOFF_CAP_SECONDS, base=BACKOFF_BASE_SECONDS), -1)
         self.where = where
         self.report = report
-        self.quiet: Callable[[], bool] = lambda: False
         self.secrets: list[str] = []
-        self.outages = 0
-        self._lock = threading.Lock()
-        self._down = False
+        # one byte shared across fork, without a lock a killed process could leave held;
+        # two processes failing in the same instant may both report, no more
+        self._down = multiprocessing.RawValue("b", 0)
         self._local = threading.local()
 
     def __deepcopy__(self, memo: dict) -> OutageRetry:
@@ -55,6 +55,7 @@ class OutageRetry(Retry):
             yield
         finally:
             self._local.impatient = False
+        self._came_back()  # the block's commands went through: Redis answers
 
     def call_with_retry(
         self,
@@ -63,21 +64,21 @@ class OutageRetry(Retry):
         is_retryable: Callable[[Exception], bool] | None = None,
         with_failure_count: bool = False,
     ) -> Any:
-        def failed(error: Exception, failures: int) -> None:
-            self._went_down(error)
-            fail(error, failures) if with_failure_count else fail(error)
+        failures = 0
 
-        depth = getattr(self._local, "depth", 0)
-        self._local.depth = depth + 1
-        try:
-            if getattr(self._local, "impatient", False):
-                result = self._once(do, failed)
-            else:
-                result = super().call_with_retry(do, failed, is_retryable, with_failure_count=True)
-        finally:
-            self._local.depth = depth
-        if depth == 0:
-            self._came_back()  # the outermost command went through: Redis answers again
+        def failed(error: Exception, count: int) -> None:
+            nonlocal failures
+            failures += 1
+            self._went_down(error)
+            fail(error, count) if with_failure_count else fail(error)
+
+        if getattr(self._local, "impatient", False):
+            return self._once(do, failed)
+        result = super().call_with_retry(do, failed, is_retryable, with_failure_count=True)
+        # a step that failed went through: Redis answers again (a step that never failed
+        # may not have asked Redis anything, such as reusing an open socket)
+        if failures:
+            self._came_back()
         return result
 
     def _once(self, do: Callable[[], Any], failed: Callable[[Exception, int], None]) -> Any:
@@ -88,24 +89,19 @@ class OutageRetry(Retry):
             raise
 
     def _went_down(self, error: Exception) -> None:
-        with self._lock:
-            if self._down:
-                return
-            self._down = True
-            self.outages += 1
-        if not self.quiet():
-            reason = scrub(
-                str(error).strip().splitlines()[0] if str(error).strip() else "", self.secrets
-            )
-            self.report(
-                f"Redis at {self.where} is unreachable ({reason or type(error).__name__}); "
-                f"reconnecting with backoff (up to {BACKOFF_CAP_SECONDS:g} s between tries)"
-            )
+        if self._down.value:
+            return
+        self._down.value = 1
+        text = str(error).strip()
+        reason = scrub(text.splitlines()[0], self.secrets) if text else type(error).__name__
+        self.report(
+            f"Redis at {self.where} is unreachable ({reason}); "
+            f"reconnecting with backoff (up to {BACKOFF_CAP_SECONDS:g} s between tries)"
+        )
 
     def _came_back(self) -> None:
-        if self._down:
-            with self._lock:
-                self._down = False
+        if self._down.value:
+            self._down.value = 0
 
 
 def patient_connection(url: str, where: str, report: Callable[[str], None]) -> Redis:

@@ -127,13 +127,16 @@ class RenderWorker(Worker):
     def handle_job_success(
         self, job: Job, queue: Queue, started_job_registry: StartedJobRegistry
     ) -> None:
+        # the job record is saved without its meta, which Redis may have lost meanwhile:
+        # written first, so no one reads the job finished with its progress missing
+        job.save_meta()
         super().handle_job_success(job, queue, started_job_registry)
-        job.save_meta()  # the record is saved without meta: Redis may have lost it meanwhile
 
     def handle_job_failure(self, job: Job, queue: Queue, started_job_registry=None, exc_string=""):
-        super().handle_job_failure(job, queue, started_job_registry, exc_string)
+        # only a meta with the failure's reason is news; a stale copy must not overwrite one
         if isinstance(job.meta, dict) and job.meta.get("error"):
             job.save_meta()
+        super().handle_job_failure(job, queue, started_job_registry, exc_string)
 
     def main_work_horse(self, job: Job, queue: Queue) -> None:
         _die_with_parent(self.pid)
@@ -155,11 +158,6 @@ def run_worker(url: str, burst: bool = False) -> bool:
         maintenance_interval=MAINTENANCE_SECONDS,
         log_job_description=False,  # written by whoever queued the job
     )
-    retry = outage_retry(connection)
-    if retry is not None:
-        # the horse reports an outage it meets; the worker only those it meets alone
-        worker_pid = os.getpid()
-        retry.quiet = lambda: os.getpid() == worker_pid and worker.horse_pid != 0
     return worker.work(burst=burst)
 
 
