@@ -295,8 +295,12 @@ def _mockup(entry: dict[str, Any]) -> MockupResult:
     hints = typing.get_type_hints(MockupResult)
     values = {}
     for item in fields(MockupResult):
-        value = entry.get(item.name)
-        values[item.name] = value if _fits(hints[item.name], value) else _empty(hints[item.name])
+        hint, value = hints[item.name], entry.get(item.name)
+        if not _fits(hint, value):
+            value = _empty(hint)
+        elif isinstance(value, int) and float in (hint, *typing.get_args(hint)):
+            value = float(value)
+        values[item.name] = value
     return MockupResult(**values)
 
 
