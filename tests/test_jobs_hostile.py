@@ -176,3 +176,30 @@ def test_status_of_a_job_with_damaged_meta_and_progress_still_answers(
     status = render_queue.status(job_id)
     assert (status.state, status.done, status.total) == ("queued", 0, 0)
     assert [(m.index, m.template) for m in status.landed] == [(1, "")]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("timeout", "soon"), ("status", "pwned"), ("created_at", "yesterday")]
+)
+def test_a_job_record_rq_cannot_read_is_failed_and_the_jobs_behind_it_still_render(
+    render_queue, start_worker, artwork_jpeg, tmp_path, field, value
+):
+    damaged, good = (
+        RenderJob(
+            artwork=artwork_jpeg,
+            run_dir=tmp_path / name,
+            options=RenderOptions(templates=["poster"]),
+        )
+        for name in ("damaged", "good")
+    )
+    render_queue.enqueue(damaged)
+    render_queue.enqueue(good)
+    render_queue.connection.hset(f"rq:job:{damaged.id}", field, value)
+    reason = "not a render job: its record in Redis cannot be read"
+    assert render_queue.status(damaged.id).error.startswith(reason)
+    errors = run_burst_worker(start_worker)
+    assert "Traceback" not in errors, errors
+    assert render_queue.status(good.id).state == "finished"
+    status = render_queue.status(damaged.id)
+    assert status.state == "failed" and status.error
+    assert not (tmp_path / "damaged" / RUN_FILE).exists()

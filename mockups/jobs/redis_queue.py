@@ -67,6 +67,10 @@ class JobNotFound(MockupLabError):
     """No such render job in Redis (never enqueued, or expired)."""
 
 
+class DamagedRecord(MockupLabError):
+    """Redis holds a job record that RQ cannot read (damaged, or written by hand)."""
+
+
 class QueueUnavailable(MockupLabError):
     """Redis cannot be reached (or its URL is malformed); the message hides its password."""
 
@@ -132,10 +136,13 @@ class RenderQueue:
 
     def status(self, job_id: str) -> RenderStatus:
         with self._reaching_redis():
-            job = self._fetch(job_id)
-            if job.get_status() == JobStatus.STARTED and job_id in self.fail_abandoned():
+            try:
                 job = self._fetch(job_id)
-            return self._status_of(job)
+                if job.get_status() == JobStatus.STARTED and job_id in self.fail_abandoned():
+                    job = self._fetch(job_id)
+                return self._status_of(job)
+            except DamagedRecord as error:
+                return RenderStatus(job_id=job_id, state="failed", run_dir="", error=str(error))
 
     def retry(self, job_id: str) -> None:
         """Queue a failed job again, same id and run folder, at the back of the line."""
@@ -188,7 +195,11 @@ class RenderQueue:
         """
         registry = StartedJobRegistry(queue=self.queue)
         dead = []
-        for job_id, execution_id in registry.get_job_and_execution_ids():
+        try:
+            started = registry.get_job_and_execution_ids()
+        except ValueError:
+            return []  # a damaged entry: RQ's own cleanup of the registry drops it
+        for job_id, execution_id in started:
             try:
                 execution = Execution.fetch(execution_id, job_id, self.connection)
             except ValueError:
@@ -206,18 +217,24 @@ class RenderQueue:
     def _record_error(self, job_id: str, reason: str) -> None:
         try:
             job = self._fetch(job_id)
-        except JobNotFound:
+        except (JobNotFound, DamagedRecord):
             return
         job.meta = {**_meta_of(job), "error": reason}
         job.save_meta()
 
     def _fetch(self, job_id: str) -> Job:
         try:
-            return Job.fetch(job_id, connection=self.connection, serializer=SERIALIZER)
+            job = Job.fetch(job_id, connection=self.connection, serializer=SERIALIZER)
+            job.get_status(refresh=False)
+            return job
         except NoSuchJobError:
             raise JobNotFound(
                 f"no render job {job_id} (jobs are kept {KEEP_SECONDS // 86400} days)"
             ) from None
+        except RedisError:
+            raise
+        except Exception as error:
+            raise DamagedRecord(damaged_record_reason(error)) from None
 
     def _status_of(self, job: Job) -> RenderStatus:
         state = _STATES.get(job.get_status(refresh=False), "failed")
@@ -280,6 +297,14 @@ def damage_of(job: Job) -> str | None:
     if fields_.id != job.id:
         return f"its fields name job {fields_.id}, not {job.id}"
     return None
+
+
+def damaged_record_reason(error: BaseException) -> str:
+    text = str(error).strip()
+    detail = (
+        f"{type(error).__name__}: {text.splitlines()[0][:120]}" if text else type(error).__name__
+    )
+    return f"not a render job: its record in Redis cannot be read ({detail})"
 
 
 def landed_mockups(entries: Any) -> list[MockupResult]:

@@ -24,9 +24,9 @@ from typing import Any
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Worker, get_current_job
-from rq.job import Job
-from rq.registry import StartedJobRegistry
-from rq.utils import now
+from rq.job import Job, JobStatus
+from rq.registry import FailedJobRegistry, StartedJobRegistry
+from rq.utils import current_timestamp, now, utcformat
 from rq.worker import WorkerStatus
 
 from mockups.errors import MockupLabError
@@ -34,10 +34,12 @@ from mockups.jobs.budget import check_budget
 from mockups.jobs.reconnect import outage_retry, patient_connection
 from mockups.jobs.redaction import SecretScrubber, redacted_url, scrub, secrets_of
 from mockups.jobs.redis_queue import (
+    KEEP_SECONDS,
     QUEUE_NAME,
     SERIALIZER,
     RenderQueue,
     damage_of,
+    damaged_record_reason,
 )
 from mockups.jobs.spec import BadJob, RenderJob, check_run_dir, run_in_process
 from mockups.run import MockupResult
@@ -105,6 +107,34 @@ class RenderWorker(Worker):
     Without the second, a horse outlives a killed worker and goes on writing into a run
     folder that a retry may already be rendering into.
     """
+
+    def dequeue_job_and_maintain_ttl(
+        self, timeout: int | None, max_idle_time: int | None = None
+    ) -> tuple[Job, Queue] | None:
+        while True:
+            try:
+                return super().dequeue_job_and_maintain_ttl(timeout, max_idle_time)
+            except RedisError:
+                raise
+            except Exception as error:
+                job_id, queue = getattr(error, "job_id", None), getattr(error, "queue", None)
+                if job_id is None or queue is None:
+                    raise
+                self.fail_unreadable(job_id, queue, damaged_record_reason(error))
+
+    def fail_unreadable(self, job_id: str, queue: Queue, reason: str) -> None:
+        """Fail a job whose record RQ cannot read, instead of stopping on it (RQ would)."""
+        self.log.warning("Worker %s: job %s refused: %s", self.name, job_id, reason)
+        key = Job.key_for(job_id)
+        with self.connection.pipeline() as pipeline:
+            pipeline.lrem(queue.intermediate_queue_key, 1, job_id)
+            pipeline.hset(
+                key, mapping={"status": JobStatus.FAILED.value, "ended_at": utcformat(now())}
+            )
+            pipeline.expire(key, KEEP_SECONDS)
+            failed = FailedJobRegistry(queue=queue)
+            pipeline.zadd(failed.key, {job_id: current_timestamp() + KEEP_SECONDS})
+            pipeline.execute()
 
     def execute_job(self, job: Job, queue: Queue) -> None:
         reason = damage_of(job) or _run_dir_problem(job)
