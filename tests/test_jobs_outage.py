@@ -9,6 +9,7 @@ import signal
 import time
 
 import pytest
+from redis.exceptions import RedisError
 
 from mockups.errors import MockupLabError
 from mockups.jobs import RenderJob, RenderQueue
@@ -52,6 +53,14 @@ def status_or_none(queue: RenderQueue, job_id: str):
 
 def ended(status) -> bool:
     return status is not None and status.state in ("finished", "failed")
+
+
+def waiting_for_jobs(queue: RenderQueue) -> bool:
+    """A worker is connected and blocked waiting for a job."""
+    try:
+        return any(client["cmd"] == "blmove" for client in queue.connection.client_list())
+    except (MockupLabError, RedisError):
+        return False
 
 
 def stop_worker(worker) -> str:
@@ -103,12 +112,11 @@ def test_an_idle_worker_reports_each_outage_once_and_renders_after_it(
     server, queue, start_worker, artwork_jpeg, tmp_path
 ):
     worker = start_worker(url=server.url)
-    wait_for(lambda: queue.connection.keys("rq:worker:*"), bool)
     for _ in range(2):
+        wait_for(lambda: waiting_for_jobs(queue), bool)  # connected: the next stop is news
         server.stop()
         time.sleep(OUTAGE_SECONDS)
         server.start()
-        time.sleep(OUTAGE_SECONDS)  # the worker's backoff finds it again
     job = RenderJob(
         artwork=artwork_jpeg, run_dir=tmp_path / "run", options=RenderOptions(templates=["mug"])
     )

@@ -3,7 +3,8 @@ back (exponential backoff up to `BACKOFF_CAP_SECONDS`), and each outage is one l
 
 redis-py runs every command (and every reconnection) through its connection's `Retry`;
 `OutageRetry` retries forever and reports the start of an outage through `report`. A caller
-that must not wait (progress, which the next mockup repeats) asks `impatient()`: one try.
+that must not wait (progress, which the next mockup repeats) asks `impatient()`: one try,
+and no report (an outage that lasts is met, and reported, by the commands that wait).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from redis import Redis
 from redis.backoff import ExponentialBackoff
+from redis.connection import Connection
 from redis.retry import Retry
 
 from mockups.jobs.redaction import scrub, secrets_of
@@ -23,6 +25,9 @@ from mockups.jobs.redaction import scrub, secrets_of
 BACKOFF_BASE_SECONDS = 0.05
 BACKOFF_CAP_SECONDS = 5.0
 CONNECT_TIMEOUT_SECONDS = 5.0
+# A command's first failure may be a socket that died with a Redis since restarted (one
+# reconnection mends it); its second is an outage.
+STRIKES = 2
 
 
 class OutageRetry(Retry):
@@ -55,7 +60,6 @@ class OutageRetry(Retry):
             yield
         finally:
             self._local.impatient = False
-        self._came_back()  # the block's commands went through: Redis answers
 
     def call_with_retry(
         self,
@@ -69,23 +73,19 @@ class OutageRetry(Retry):
         def failed(error: Exception, count: int) -> None:
             nonlocal failures
             failures += 1
-            self._went_down(error)
+            if failures >= STRIKES:
+                self._went_down(error)
             fail(error, count) if with_failure_count else fail(error)
 
         if getattr(self._local, "impatient", False):
-            return self._once(do, failed)
-        result = super().call_with_retry(do, failed, is_retryable, with_failure_count=True)
-        # a step that failed went through: Redis answers again (a step that never failed
-        # may not have asked Redis anything, such as reusing an open socket)
-        if failures:
-            self._came_back()
-        return result
+            return self._once(do, fail, with_failure_count)
+        return super().call_with_retry(do, failed, is_retryable, with_failure_count=True)
 
-    def _once(self, do: Callable[[], Any], failed: Callable[[Exception, int], None]) -> Any:
+    def _once(self, do: Callable[[], Any], fail: Callable[..., Any], counted: bool) -> Any:
         try:
             return do()
         except self._supported_errors as error:
-            failed(error, 1)
+            fail(error, 1) if counted else fail(error)
             raise
 
     def _went_down(self, error: Exception) -> None:
@@ -99,7 +99,10 @@ class OutageRetry(Retry):
             f"reconnecting with backoff (up to {BACKOFF_CAP_SECONDS:g} s between tries)"
         )
 
-    def _came_back(self) -> None:
+    def connected(self, connection: Connection) -> None:
+        """redis-py's `redis_connect_func`: the handshake of a new connection, which only a
+        Redis that answers completes; the end of an outage."""
+        connection.on_connect()
         if self._down.value:
             self._down.value = 0
 
@@ -108,7 +111,12 @@ def patient_connection(url: str, where: str, report: Callable[[str], None]) -> R
     """A Redis client for `url` whose commands wait out outages (see `OutageRetry`)."""
     retry = OutageRetry(where, report)
     retry.secrets = secrets_of(url)
-    return Redis.from_url(url, retry=retry, socket_connect_timeout=CONNECT_TIMEOUT_SECONDS)
+    return Redis.from_url(
+        url,
+        retry=retry,
+        redis_connect_func=retry.connected,
+        socket_connect_timeout=CONNECT_TIMEOUT_SECONDS,
+    )
 
 
 def outage_retry(connection: Redis) -> OutageRetry | None:
