@@ -1,7 +1,9 @@
 """A real, throwaway redis-server (Debian's) for the queue tests and the load benchmark.
 
-Each one listens on a free loopback port, keeps nothing on disk and lives in its own
-folder, so every pytest-xdist worker can have its own.
+Each one listens on a free loopback port, keeps nothing on disk unless asked and lives in
+its own folder, so every pytest-xdist worker can have its own. `RedisServer` can be stopped
+and started again on the same port, with or without its data, as an outage looks to a
+worker.
 """
 
 from __future__ import annotations
@@ -20,31 +22,66 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 REDIS_SERVER = "redis-server"
 START_ATTEMPTS = 5
 READY_SECONDS = 10.0
+DUMP_FILE = "dump.rdb"
 
 
 @contextmanager
-def redis_server(folder: Path) -> Iterator[str]:
+def redis_server(folder: Path, *options: str) -> Iterator[str]:
     """Start redis-server in `folder`; yields its URL; stops it on the way out."""
-    executable = shutil.which(REDIS_SERVER)
-    if executable is None:
-        raise RuntimeError("redis-server is not installed (make test installs it)")
-    for _ in range(START_ATTEMPTS):
-        port = _free_port()
-        process = subprocess.Popen(
-            [executable, *_options(port, folder)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        url = f"redis://127.0.0.1:{port}/0"
-        if _ready(url, process):
-            try:
-                yield url
-            finally:
-                process.terminate()
-                process.wait(timeout=10)
+    server = RedisServer(folder, *options)
+    server.start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+class RedisServer:
+    """One redis-server process in `folder`, on a port it keeps across restarts."""
+
+    def __init__(self, folder: Path, *options: str) -> None:
+        self.folder = folder
+        self.options = options
+        self.port: int | None = None
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        executable = shutil.which(REDIS_SERVER)
+        if executable is None:
+            raise RuntimeError("redis-server is not installed (make test installs it)")
+        for _ in range(START_ATTEMPTS if self.port is None else 1):
+            port = self.port or _free_port()
+            process = subprocess.Popen(
+                [executable, *_options(port, self.folder), *self.options],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            if _ready(f"redis://127.0.0.1:{port}/0", process, self.options):
+                self.port, self.process = port, process
+                return
+            _stop(process)  # the port was taken between choosing it and binding it
+        raise RuntimeError(f"redis-server did not start; see {self.folder / 'redis.log'}")
+
+    def stop(self, keep_data: bool = False) -> None:
+        """Stop the server: killed at once (its data lost), or shut down saving its data."""
+        process = self.process
+        if process is None:
             return
-        _stop(process)  # the port was taken between choosing it and binding it
-    raise RuntimeError(f"redis-server did not start; see {folder / 'redis.log'}")
+        if keep_data:
+            client = Redis.from_url(self.url, password=_password(self.options))
+            try:
+                client.shutdown(save=True)
+            finally:
+                client.close()
+        else:
+            (self.folder / DUMP_FILE).unlink(missing_ok=True)
+            process.kill()
+        process.wait(timeout=10)
+        self.process = None
 
 
 def _options(port: int, folder: Path) -> list[str]:
@@ -54,6 +91,7 @@ def _options(port: int, folder: Path) -> list[str]:
         "--save", "",
         "--appendonly", "no",
         "--dir", str(folder),
+        "--dbfilename", DUMP_FILE,
         "--logfile", str(folder / "redis.log"),
         "--daemonize", "no",
     ]  # fmt: skip
@@ -65,9 +103,9 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _ready(url: str, process: subprocess.Popen) -> bool:
+def _ready(url: str, process: subprocess.Popen, options: tuple[str, ...]) -> bool:
     deadline = time.monotonic() + READY_SECONDS
-    client = Redis.from_url(url)
+    client = Redis.from_url(url, password=_password(options))
     try:
         while time.monotonic() < deadline and process.poll() is None:
             try:
@@ -78,6 +116,10 @@ def _ready(url: str, process: subprocess.Popen) -> bool:
         return False
     finally:
         client.close()
+
+
+def _password(options: tuple[str, ...]) -> str | None:
+    return options[options.index("--requirepass") + 1] if "--requirepass" in options else None
 
 
 def _stop(process: subprocess.Popen) -> None:

@@ -8,74 +8,21 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import psutil
 import pytest
 
-from mockups.jobs import JobNotFound, JobRefused, RenderJob, RenderQueue, estimate_peak
+from mockups.jobs import JobNotFound, JobRefused, RenderJob, estimate_peak
+from mockups.jobs.worker import MetaProgress
 from mockups.options import RenderOptions
 from mockups.renderers import PROFILED
-from mockups.run import RUN_FILE, render_run
-from tests.redis_server import redis_server
+from mockups.run import RUN_FILE, MockupResult, render_run
+from mockups.runfolder import read_run
+from tests.jobs_support import ROOT, WAIT_SECONDS, process_gone, run_burst_worker, wait_for
 
-ROOT = Path(__file__).resolve().parents[1]
-WAIT_SECONDS = 60
+pytestmark = pytest.mark.slow
+
 TEMPLATES = ["framed-wall", "pillow", "poster"]
-
-
-@pytest.fixture(scope="session")
-def redis_url(tmp_path_factory):
-    with redis_server(tmp_path_factory.mktemp("redis")) as url:
-        yield url
-
-
-@pytest.fixture
-def render_queue(redis_url):
-    render_queue = RenderQueue.from_url(redis_url)
-    render_queue.connection.flushall()
-    yield render_queue
-    render_queue.connection.close()
-
-
-@pytest.fixture
-def start_worker(redis_url):
-    """Starts `python -m mockups worker` processes; any still running at the end are killed."""
-    started: list[subprocess.Popen] = []
-
-    def start(*options: str) -> subprocess.Popen:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "mockups", "worker", "--url", redis_url, *options],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        if process.poll() is None:
-            process.kill()
-        process.communicate(timeout=WAIT_SECONDS)
-
-
-def run_burst_worker(start_worker) -> None:
-    worker = start_worker("--burst")
-    _, errors = worker.communicate(timeout=WAIT_SECONDS)
-    assert worker.returncode == 0, errors
-
-
-def wait_for(read, condition, seconds: float = WAIT_SECONDS):
-    deadline = time.monotonic() + seconds
-    while True:
-        value = read()
-        if condition(value):
-            return value
-        assert time.monotonic() < deadline, f"timed out; last seen {value}"
-        time.sleep(0.01)
 
 
 def digests(folder: Path) -> dict[str, str]:
@@ -84,13 +31,6 @@ def digests(folder: Path) -> dict[str, str]:
         for path in sorted(folder.rglob("*"))
         if path.is_file() and path.name != RUN_FILE
     }
-
-
-def process_gone(pid: int) -> bool:
-    try:
-        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return True
 
 
 @pytest.fixture
@@ -286,3 +226,81 @@ def test_the_worker_command_without_a_reachable_redis_exits_2_with_one_line(argu
     )
     assert done.returncode == 2
     assert len(done.stderr.splitlines()) == 1 and expected in done.stderr
+
+
+def test_each_landed_mockup_travels_whole_in_the_progress_as_it_lands(
+    render_queue, start_worker, artwork_jpeg, tmp_path
+):
+    job = RenderJob(
+        artwork=artwork_jpeg, run_dir=tmp_path / "run", options=RenderOptions(templates=TEMPLATES)
+    )
+    render_queue.enqueue(job)
+    start_worker("--burst")
+    seen = []
+
+    def poll():
+        status = render_queue.status(job.id)
+        seen.append(status)
+        return status
+
+    final = wait_for(poll, lambda status: status.state in ("finished", "failed"))
+    assert final.state == "finished", final.error
+    assert final.landed == read_run(tmp_path / "run").mockups
+    during = [s for s in seen if s.state == "started" and s.landed]
+    assert during, "no mockup's figures arrived before the job ended"
+    for status in during:
+        assert status.landed == final.landed[: len(status.landed)]
+        assert len(status.landed) == status.done
+
+
+def test_a_landed_mockup_keeps_every_figure_a_profiler_fills(render_queue, artwork_jpeg, tmp_path):
+    job = RenderJob(
+        artwork=artwork_jpeg, run_dir=tmp_path / "run", options=RenderOptions(templates=["poster"])
+    )
+    render_queue.enqueue(job)
+    profiled = MockupResult(
+        index=1,
+        template="poster",
+        file="01-poster.jpg",
+        thumbnail="thumbs/01-poster.jpg",
+        width=3000,
+        height=2250,
+        bytes=812_345,
+        seconds=0.61,
+        started_unix=1_700_000_000.0,
+        finished_unix=1_700_000_000.61,
+        rss_before_bytes=90_000_000,
+        rss_after_bytes=95_000_000,
+        worker="pid 7",
+        heap_after_bytes=40_000_000,
+        heap_peak_bytes=61_000_000,
+        allocated_bytes=250_000_000,
+        allocations=1234,
+        leaked_bytes=4096,
+        one_time_bytes=8192,
+        rss_peak_bytes=99_000_000,
+        heap_exact=True,
+        rss_exact=False,
+    )
+    MetaProgress(render_queue.queue.fetch_job(job.id))(1, 1, profiled)
+    status = render_queue.status(job.id)
+    assert status.landed == [profiled]
+    assert (status.done, status.template, status.heap_bytes) == (1, "poster", 40_000_000)
+
+
+def test_landed_figures_from_an_older_worker_are_read_with_what_they_have(
+    render_queue, artwork_jpeg, tmp_path
+):
+    job = RenderJob(
+        artwork=artwork_jpeg, run_dir=tmp_path / "run", options=RenderOptions(templates=["poster"])
+    )
+    render_queue.enqueue(job)
+    rq_job = render_queue.queue.fetch_job(job.id)
+    rq_job.meta["landed"] = [
+        {"index": 1, "template": "poster", "seconds": 2, "heap_peak_bytes": "lots"},
+        "not a mockup",
+    ]
+    rq_job.save_meta()
+    (landed,) = render_queue.status(job.id).landed
+    assert (landed.index, landed.template, landed.seconds) == (1, "poster", 2)
+    assert (landed.file, landed.bytes, landed.heap_peak_bytes) == ("", 0, None)

@@ -22,11 +22,12 @@ from mockups.jobs.redis_queue import (
     redis_url_from_env,
 )
 from mockups.jobs.slots import RenderSlots, Ticket
-from mockups.jobs.spec import RenderJob, run_in_process
+from mockups.jobs.spec import BadJob, RenderJob, run_in_process
 from mockups.jobs.worker import render_job, run_worker
 
 __all__ = [
     "BUDGET_ENV",
+    "BadJob",
     "JobNotFound",
     "JobRefused",
     "MemoryEstimate",

@@ -1,23 +1,31 @@
 """Render jobs on Redis (RQ): the web process enqueues and polls, a worker process renders.
 
-A job's progress travels in its RQ meta (`done`, `total`, `template`, `rss_bytes`, and the
-rendering process's `pid`), written by the worker after each mockup. A job is reported
-finished only when its run folder holds `run.json`, which the engine writes last.
+A job's progress travels in its RQ meta (`done`, `total`, `template`, `rss_bytes`, each
+landed mockup's `MockupResult` as a dict in `landed`, and the rendering process's `pid`),
+written by the worker after each mockup. A job is reported finished only when its run folder
+holds `run.json`, which the engine writes last.
+
+What Redis holds is untrusted: a damaged or hand-written job is reported failed with a
+reason, never a traceback, and a Redis URL is shown without its password.
 """
 
 from __future__ import annotations
 
 import os
 import socket
-from dataclasses import dataclass
+import typing
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import psutil
 from redis import Redis
+from redis.exceptions import RedisError
 from rq import Queue, Worker
-from rq.exceptions import NoSuchJobError
+from rq.exceptions import DeserializationError, NoSuchJobError
 from rq.executions import Execution
 from rq.job import Job, JobStatus
 from rq.registry import StartedJobRegistry
@@ -26,8 +34,9 @@ from rq.utils import current_timestamp
 
 from mockups.errors import MockupLabError
 from mockups.jobs.budget import check_budget
-from mockups.jobs.spec import RenderJob
-from mockups.run import RUN_FILE
+from mockups.jobs.redaction import redacted_url, scrub
+from mockups.jobs.spec import BadJob, RenderJob, check_run_dir
+from mockups.run import RUN_FILE, MockupResult
 
 REDIS_URL_ENV = "REDIS_URL"
 QUEUE_NAME = "mockups"
@@ -58,12 +67,21 @@ class JobNotFound(MockupLabError):
     """No such render job in Redis (never enqueued, or expired)."""
 
 
+class DamagedRecord(MockupLabError):
+    """Redis holds a job record that RQ cannot read (damaged, or written by hand)."""
+
+
+class QueueUnavailable(MockupLabError):
+    """Redis cannot be reached (or its URL is malformed); the message hides its password."""
+
+
 @dataclass(frozen=True)
 class RenderStatus:
     """What a page polls: the state, the place in line, progress and the reason of a failure.
 
     `place` is 1 for the next job to start (only while queued); `rss_bytes` is the rendering
-    process's resident memory after its latest mockup.
+    process's resident memory after its latest mockup; `landed` holds the figures of each
+    mockup rendered so far (a profiled job's include its heap figures).
     """
 
     job_id: str
@@ -79,6 +97,7 @@ class RenderStatus:
     enqueued_at: datetime | None = None
     started_at: datetime | None = None
     ended_at: datetime | None = None
+    landed: list[MockupResult] = field(default_factory=list)
 
 
 class RenderQueue:
@@ -90,11 +109,20 @@ class RenderQueue:
 
     @classmethod
     def from_url(cls, url: str, name: str = QUEUE_NAME) -> RenderQueue:
-        return cls(Redis.from_url(url), name)
+        try:
+            return cls(Redis.from_url(url), name)
+        except ValueError as error:
+            raise QueueUnavailable(f"bad Redis URL {redacted_url(url)}: {error}") from None
 
     def enqueue(self, job: RenderJob) -> str:
         """Queue `job` and return its id at once; refuses it (`JobRefused`) if over budget."""
+        check_run_dir(job)
         estimate = check_budget(job)
+        with self._reaching_redis():
+            self._enqueue(job, estimate.mockups)
+        return job.id
+
+    def _enqueue(self, job: RenderJob, mockups: int) -> None:
         self.queue.enqueue(
             RENDER_FUNCTION,
             args=(job.to_dict(),),
@@ -102,27 +130,60 @@ class RenderQueue:
             job_timeout=JOB_TIMEOUT_SECONDS,
             result_ttl=KEEP_SECONDS,
             failure_ttl=KEEP_SECONDS,
-            meta={"done": 0, "total": estimate.mockups},
-            description=f"{Path(job.artwork).name} on {estimate.mockups} templates",
+            meta={"done": 0, "total": mockups, "landed": []},
+            description=f"{Path(job.artwork).name} on {mockups} templates",
         )
-        return job.id
 
     def status(self, job_id: str) -> RenderStatus:
-        job = self._fetch(job_id)
-        if job.get_status() == JobStatus.STARTED and job_id in self.fail_abandoned():
-            job = self._fetch(job_id)
-        return self._status_of(job)
+        with self._reaching_redis():
+            try:
+                job = self._fetch(job_id)
+                if job.get_status() == JobStatus.STARTED and job_id in self.fail_abandoned():
+                    job = self._fetch(job_id)
+                return self._status_of(job)
+            except DamagedRecord as error:
+                return RenderStatus(job_id=job_id, state="failed", run_dir="", error=str(error))
 
     def retry(self, job_id: str) -> None:
         """Queue a failed job again, same id and run folder, at the back of the line."""
-        job = self._fetch(job_id)
-        status = job.get_status()
-        if status != JobStatus.FAILED:
-            raise MockupLabError(f"job {job_id} is {status.value}; only a failed job is retried")
-        job.meta.pop("error", None)
-        job.meta.update(done=0, template=None, rss_bytes=None, heap_bytes=None, pid=None)
-        job.save_meta()
-        job.requeue()
+        with self._reaching_redis():
+            job = self._fetch(job_id)
+            status = job.get_status()
+            if status != JobStatus.FAILED:
+                raise MockupLabError(
+                    f"job {job_id} is {status.value}; only a failed job is retried"
+                )
+            error = damage_of(job)
+            if error is not None:
+                raise MockupLabError(f"job {job_id} cannot be retried: {error}")
+            job.meta = {**_meta_of(job), "error": None}
+            job.meta.update(
+                done=0, template=None, rss_bytes=None, heap_bytes=None, pid=None, landed=[]
+            )
+            job.save_meta()
+            job.requeue()
+
+    @contextmanager
+    def _reaching_redis(self) -> Iterator[None]:
+        """Redis's own errors as one line naming the server, without its password."""
+        try:
+            yield
+        except RedisError as error:
+            raise QueueUnavailable(
+                f"Redis at {self.where} cannot be reached: {self._scrubbed(str(error))}"
+            ) from None
+
+    @property
+    def where(self) -> str:
+        """This queue's Redis, as messages name it (host:port/db, no password)."""
+        kwargs = self.connection.connection_pool.connection_kwargs
+        if "path" in kwargs:
+            return f"{kwargs['path']}"
+        return f"{kwargs.get('host', 'localhost')}:{kwargs.get('port', 6379)}/{kwargs.get('db', 0)}"
+
+    def _scrubbed(self, text: str) -> str:
+        kwargs = self.connection.connection_pool.connection_kwargs
+        return scrub(text, [str(kwargs["password"])] if kwargs.get("password") else [])
 
     def fail_abandoned(self) -> list[str]:
         """Fail the started jobs whose worker is gone; returns their ids.
@@ -134,7 +195,11 @@ class RenderQueue:
         """
         registry = StartedJobRegistry(queue=self.queue)
         dead = []
-        for job_id, execution_id in registry.get_job_and_execution_ids():
+        try:
+            started = registry.get_job_and_execution_ids()
+        except ValueError:
+            return []  # a damaged entry: RQ's own cleanup of the registry drops it
+        for job_id, execution_id in started:
             try:
                 execution = Execution.fetch(execution_id, job_id, self.connection)
             except ValueError:
@@ -152,25 +217,35 @@ class RenderQueue:
     def _record_error(self, job_id: str, reason: str) -> None:
         try:
             job = self._fetch(job_id)
-        except JobNotFound:
+        except (JobNotFound, DamagedRecord):
             return
-        job.meta["error"] = reason
+        job.meta = {**_meta_of(job), "error": reason}
         job.save_meta()
 
     def _fetch(self, job_id: str) -> Job:
         try:
-            return Job.fetch(job_id, connection=self.connection, serializer=SERIALIZER)
+            job = Job.fetch(job_id, connection=self.connection, serializer=SERIALIZER)
+            job.get_status(refresh=False)
+            return job
         except NoSuchJobError:
             raise JobNotFound(
                 f"no render job {job_id} (jobs are kept {KEEP_SECONDS // 86400} days)"
             ) from None
+        except RedisError:
+            raise
+        except Exception as error:
+            raise DamagedRecord(damaged_record_reason(error)) from None
 
     def _status_of(self, job: Job) -> RenderStatus:
-        state = _STATES[job.get_status(refresh=False)]
-        meta = job.meta
-        run_dir = job.args[0]["run_dir"]
-        error = meta.get("error")
-        if state == "finished" and not (Path(run_dir) / RUN_FILE).is_file():
+        state = _STATES.get(job.get_status(refresh=False), "failed")
+        meta = _meta_of(job)
+        run_dir = _run_dir_of(job)
+        error = _text(meta.get("error"))
+        damage = damage_of(job)
+        if damage is not None:
+            # a worker refuses such a job; until one has, it is already known to be no job
+            state, error = "failed", error or f"not a render job: {damage}"
+        elif state == "finished" and not (Path(run_dir) / RUN_FILE).is_file():
             state, error = "failed", f"the job ended but {RUN_FILE} is missing from {run_dir}"
         if state == "failed" and not error:
             error = failure_reason(job)
@@ -180,16 +255,115 @@ class RenderQueue:
             state=state,
             run_dir=run_dir,
             place=None if position is None else position + 1,
-            done=meta.get("done", 0),
-            total=meta.get("total", 0),
-            template=meta.get("template"),
-            rss_bytes=meta.get("rss_bytes"),
-            heap_bytes=meta.get("heap_bytes"),
-            error=error if state == "failed" else None,
+            done=_count(meta.get("done")) or 0,
+            total=_count(meta.get("total")) or 0,
+            template=_text(meta.get("template")),
+            rss_bytes=_count(meta.get("rss_bytes")),
+            heap_bytes=_count(meta.get("heap_bytes")),
+            error=self._scrubbed(error) if state == "failed" and error else None,
             enqueued_at=job.enqueued_at,
             started_at=job.started_at,
             ended_at=job.ended_at,
+            landed=landed_mockups(meta.get("landed")),
         )
+
+
+def damage_of(job: Job) -> str | None:
+    """Why the RQ job `job` is not a render job this project would run, or None if it is."""
+    try:
+        func_name, instance, args, kwargs = job.func_name, job.instance, job.args, job.kwargs
+    except (DeserializationError, TypeError, ValueError):
+        return "its data cannot be read"
+    if func_name != RENDER_FUNCTION:
+        shown = func_name if isinstance(func_name, str) else type(func_name).__name__
+        return f"it names {shown[:80]!r}, and workers only run {RENDER_FUNCTION}"
+    callbacks = [
+        name
+        for name in (
+            job._success_callback_name,
+            job._failure_callback_name,
+            job._stopped_callback_name,
+        )
+        if name
+    ]
+    if instance is not None or kwargs or callbacks or job.webhooks:
+        return "it asks for callbacks, webhooks or arguments a render job never has"
+    if not isinstance(args, list | tuple) or len(args) != 1:
+        return "its arguments are not one render job"
+    try:
+        fields_ = RenderJob.from_dict(args[0])
+    except BadJob as error:
+        return str(error)
+    if fields_.id != job.id:
+        return f"its fields name job {fields_.id}, not {job.id}"
+    return None
+
+
+def damaged_record_reason(error: BaseException) -> str:
+    text = str(error).strip()
+    detail = (
+        f"{type(error).__name__}: {text.splitlines()[0][:120]}" if text else type(error).__name__
+    )
+    return f"not a render job: its record in Redis cannot be read ({detail})"
+
+
+def landed_mockups(entries: Any) -> list[MockupResult]:
+    """Each landed mockup's figures from a job's meta, whatever an older or damaged worker
+    wrote: entries that are not objects are skipped, missing or mistyped fields take their
+    empty value."""
+    if not isinstance(entries, list):
+        return []
+    return [_mockup(entry) for entry in entries if isinstance(entry, dict)]
+
+
+def _mockup(entry: dict[str, Any]) -> MockupResult:
+    hints = typing.get_type_hints(MockupResult)
+    values = {}
+    for item in fields(MockupResult):
+        hint, value = hints[item.name], entry.get(item.name)
+        if not _fits(hint, value):
+            value = _empty(hint)
+        elif isinstance(value, int) and float in (hint, *typing.get_args(hint)):
+            value = float(value)
+        values[item.name] = value
+    return MockupResult(**values)
+
+
+def _fits(hint: Any, value: Any) -> bool:
+    kinds = [k for k in typing.get_args(hint) if k is not type(None)] or [hint]
+    if value is None:
+        return type(None) in typing.get_args(hint)
+    if isinstance(value, bool):
+        return bool in kinds
+    if isinstance(value, int) and float in kinds:
+        return True
+    return any(isinstance(value, kind) for kind in kinds)
+
+
+def _empty(hint: Any) -> Any:
+    if type(None) in typing.get_args(hint):
+        return None
+    return {int: 0, float: 0.0, str: "", bool: False}[hint]
+
+
+def _meta_of(job: Job) -> dict[str, Any]:
+    return job.meta if isinstance(job.meta, dict) else {}
+
+
+def _run_dir_of(job: Job) -> str:
+    try:
+        run_dir = job.args[0]["run_dir"]
+    except (DeserializationError, LookupError, TypeError, ValueError):
+        return ""
+    return run_dir if isinstance(run_dir, str) and Path(run_dir).is_absolute() else ""
+
+
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def redis_url_from_env() -> str | None:

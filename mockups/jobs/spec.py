@@ -1,16 +1,31 @@
-"""A render job as plain data a queue can carry, and running one in this process."""
+"""A render job as plain data a queue can carry, and running one in this process.
+
+A job read back from a queue is untrusted (anyone who can write to Redis can write one):
+`RenderJob.from_dict` checks every field and refuses a bad one with `BadJob`, one line.
+"""
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from mockups.errors import MockupLabError
 from mockups.options import RenderOptions
-from mockups.renderers import PLAIN, find_renderer
+from mockups.renderers import PLAIN, find_renderer, renderer_names
 from mockups.run import Progress, RunResult
 from mockups.templates import load_library
+
+JOB_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+FIELDS = ("artwork", "run_dir", "options", "renderer", "id")
+MAX_MOCKUPS = 100
+MAX_PATH_CHARS = 4096
+
+
+class BadJob(MockupLabError):
+    """A queued job's fields do not make a render job (damaged, or written by hand)."""
 
 
 def new_job_id() -> str:
@@ -36,6 +51,8 @@ class RenderJob:
         object.__setattr__(self, "run_dir", str(Path(self.run_dir).absolute()))
         templates = _template_ids(self.options.templates)
         object.__setattr__(self, "options", replace(self.options, templates=templates))
+        _installed_renderer(self.renderer)
+        _job_id(self.id)
 
     @property
     def templates(self) -> tuple[str, ...]:
@@ -51,13 +68,25 @@ class RenderJob:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> RenderJob:
+    def from_dict(cls, data: Any) -> RenderJob:
+        """The job `to_dict` wrote; `BadJob` (one line) for anything else."""
+        if not isinstance(data, dict):
+            raise BadJob(f"a render job is a JSON object, not {type(data).__name__}")
+        unknown = sorted(str(key) for key in set(data) - set(FIELDS))
+        if unknown:
+            raise BadJob(f"a render job has no field {', '.join(unknown)}")
+        try:
+            options = RenderOptions.from_dict(_object(data.get("options", {}), "options"))
+        except MockupLabError as error:
+            raise BadJob(f"the job's options: {error}") from None
+        except (TypeError, ValueError):
+            raise BadJob("the job's options are not render options") from None
         return cls(
-            artwork=data["artwork"],
-            run_dir=data["run_dir"],
-            options=RenderOptions.from_dict(data.get("options", {})),
-            renderer=data.get("renderer", PLAIN),
-            id=data["id"],
+            artwork=_absolute_path(data.get("artwork"), "artwork"),
+            run_dir=_absolute_path(data.get("run_dir"), "run_dir"),
+            options=options.with_changes(templates=_template_list(options.templates)),
+            renderer=_installed_renderer(data.get("renderer", PLAIN)),
+            id=_job_id(data.get("id")),
         )
 
 
@@ -68,6 +97,63 @@ def run_in_process(
     render = find_renderer(job.renderer)
     options = job.options.with_changes(release_memory=release_memory or job.options.release_memory)
     return render(job.artwork, job.run_dir, options=options, progress=progress)
+
+
+def check_run_dir(job: RenderJob) -> None:
+    """`BadJob` when the job's run folder cannot be one: a file, or under one."""
+    run_dir = Path(job.run_dir)
+    for folder in (run_dir, *run_dir.parents):
+        if folder.exists() and not folder.is_dir():
+            raise BadJob(f"the job's run folder {run_dir} cannot be made: {folder} is a file")
+
+
+def _object(value: Any, name: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise BadJob(f"the job's {name} must be a JSON object, not {type(value).__name__}")
+    return value
+
+
+def _absolute_path(value: Any, name: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise BadJob(f"the job's {name} must be a path, not {_shown(value)}")
+    if "\0" in value or len(value) > MAX_PATH_CHARS:
+        raise BadJob(f"the job's {name} is not a usable path")
+    if not Path(value).is_absolute():
+        raise BadJob(f"the job's {name} must be an absolute path, not {_shown(value)}")
+    return value
+
+
+def _template_list(templates: Any) -> tuple[str, ...]:
+    if isinstance(templates, str):
+        templates = templates.split(",")
+    if not all(isinstance(t, str) for t in templates):
+        raise BadJob("the job's templates must be template ids")
+    if len(templates) > MAX_MOCKUPS:
+        raise BadJob(f"a job renders at most {MAX_MOCKUPS} mockups, not {len(templates)}")
+    if templates == ["all"]:
+        return _template_ids("all")
+    return tuple(templates)
+
+
+def _installed_renderer(value: Any) -> str:
+    installed = renderer_names()
+    if value not in installed:
+        raise BadJob(f"the job names renderer {_shown(value)}; installed: {', '.join(installed)}")
+    return value
+
+
+def _job_id(value: Any) -> str:
+    if not isinstance(value, str) or not JOB_ID.fullmatch(value):
+        raise BadJob(f"the job's id {_shown(value)} is not a job id")
+    return value
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    """A value named in a message: a short repr on one line, or only its type."""
+    if value is not None and not isinstance(value, str | int | float):
+        return type(value).__name__
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _template_ids(templates: Any) -> tuple[str, ...]:
