@@ -9,7 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import cached
-from dashboard.text import as_text
+from dashboard.text import as_text, shown_message
 from mockups.runfolder import RunResult, mockup_path
 from mockups.storage import RunSummary, zip_run
 from mockups.templates import Template
@@ -46,7 +46,7 @@ def broken_templates(broken: dict[str, str]) -> None:
         return
     with st.expander(f"{len(broken)} user template(s) cannot be used", icon=":material/warning:"):
         for name, reason in broken.items():
-            st.markdown(f"**{as_text(name)}**: {as_text(reason)}")
+            st.markdown(f"**{as_text(name)}**: {shown_message(reason)}")
 
 
 def run_warnings(run: RunResult) -> None:
