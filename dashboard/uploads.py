@@ -27,7 +27,10 @@ def release(upload: UploadedFile) -> None:
     context = get_script_run_ctx()
     if context is None:
         return
+    remove_file = getattr(context.uploaded_file_mgr, "remove_file", None)
+    if remove_file is None:
+        return
     try:
-        context.uploaded_file_mgr.remove_file(context.session_id, upload.file_id)
+        remove_file(context.session_id, upload.file_id)
     except Exception:  # only memory is at stake: the session's end frees it anyway
         LOG.warning("could not release an upload", exc_info=True)

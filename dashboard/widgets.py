@@ -4,6 +4,7 @@ Names users gave (templates, artworks) are shown as text, never as markdown."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
@@ -73,11 +74,16 @@ def gallery(run_dir: Path, run: RunResult) -> None:
             st.image(str(thumb), caption=as_text(full.stem))
             st.download_button(
                 "Full size",
-                data=lambda path=full: path.read_bytes(),
+                data=file_reader(full),
                 file_name=full.name,
                 mime="image/jpeg",
                 key=f"full-{run_dir.name}-{full.name}",
             )
+
+
+def file_reader(path: Path) -> Callable[[], bytes]:
+    """Bytes read from disk when the download is clicked, not kept in the page."""
+    return path.read_bytes
 
 
 def run_label(summary: RunSummary) -> str:
@@ -101,6 +107,6 @@ def run_picker(
     return Path(chosen) if chosen else None
 
 
-def _labels(runs: list[RunSummary]):
+def _labels(runs: list[RunSummary]) -> Callable[[Path], str]:
     by_path = {summary.path: run_label(summary) for summary in runs}
     return lambda path: by_path.get(path, Path(path).name)

@@ -64,7 +64,7 @@ with guard.shown_errors("Reading the profile"):
     for graph in graphs:
         st.download_button(
             graph.name,
-            data=lambda path=graph: path.read_bytes(),
+            data=widgets.file_reader(graph),
             file_name=graph.name,
             mime="text/html",
             key=f"graph-{graph.name}",

@@ -13,7 +13,6 @@ from streamlit.testing.v1 import AppTest
 from tests.app_helpers import (
     APP,
     LIBRARY_THUMBNAILS,
-    button,
     png_bytes,
     submit_render,
     upload_and_render,
