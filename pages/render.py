@@ -27,7 +27,7 @@ with st.form("render-form", border=False):
         st.caption(f"Leave it empty to render the artwork of {as_text(current.name)} again.")
     with st.expander("Templates", expanded=False):
         chosen = widgets.template_picker(library)
-    mode_column, workers_column, fit_column, profile_column = st.columns(4)
+    mode_column, workers_column, fit_column, profile_column = st.columns([3, 2, 3, 2])
     mode = mode_column.radio("Mode", MODES, horizontal=True, key="mode")
     workers = workers_column.number_input(
         "Workers (threads and processes)",
