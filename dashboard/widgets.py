@@ -37,8 +37,12 @@ def template_picker(library: dict[str, Template], key: str = "templates") -> lis
 
 
 def too_many_for_a_listing(chosen: list[str]) -> None:
+    """A toast: it outlives the rerun that follows a started render."""
     if len(chosen) > ETSY_IMAGES_PER_LISTING:
-        st.warning(f"An Etsy listing holds {ETSY_IMAGES_PER_LISTING} images; {len(chosen)} chosen.")
+        st.toast(
+            f"An Etsy listing holds {ETSY_IMAGES_PER_LISTING} images; {len(chosen)} chosen.",
+            icon=":material/warning:",
+        )
 
 
 def broken_templates(broken: dict[str, str]) -> None:

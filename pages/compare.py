@@ -21,8 +21,9 @@ if run_dir is None:
 compare_dir = run_dir / "compare"
 
 with st.form("compare-form", border=False):
-    modes = st.multiselect("Modes", MODES, default=["sequential", "threads"])
-    workers = st.number_input("Workers for parallel modes", 1, MAX_WORKERS, 2)
+    modes_column, workers_column = st.columns([3, 1])
+    modes = modes_column.multiselect("Modes", MODES, default=["sequential", "threads"])
+    workers = workers_column.number_input("Workers for parallel modes", 1, MAX_WORKERS, 2)
     release = st.checkbox("Also measure with memory released after each mockup")
     st.caption(
         f"Each run must fit the memory budget of {budget_bytes() / MIB:.0f} MB, as any render."

@@ -61,17 +61,19 @@ if submitted:
             st.error("A render of this session is still going; wait for it to end.")
         elif not chosen:
             st.error("Tick at least one template.")
-        elif upload is not None:
-            started = start_render(upload.name, upload, request)
-            uploads.release(upload)
-            follow.remember(started)
-        elif current is not None:
-            artwork = artwork_path(current, cached.run_result(current))
-            with artwork.open("rb") as stored:
-                follow.remember(start_render(artwork.name, stored, request))
-        else:
+        elif upload is None and current is None:
             st.error("Choose an artwork to upload first.")
-        widgets.too_many_for_a_listing(chosen)
+        else:
+            if upload is not None:
+                started = start_render(upload.name, upload, request)
+                uploads.release(upload)
+            else:
+                artwork = artwork_path(current, cached.run_result(current))
+                with artwork.open("rb") as stored:
+                    started = start_render(artwork.name, stored, request)
+            follow.remember(started)
+            widgets.too_many_for_a_listing(chosen)
+            st.rerun()  # the form again, emptied and waiting, with the render's panel below
 
 follow.follow()
 

@@ -40,6 +40,8 @@ def page(data_dir):
 
 
 def shoot(page: Page, name: str) -> None:
+    """The page once it is idle (no script or fragment running), as a person sees it."""
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=SLOW)
     page.get_by_test_id("stMainBlockContainer").screenshot(path=ARTIFACTS / f"{name}.png")
 
 
@@ -78,7 +80,7 @@ def test_a_render_is_followed_live_and_found_again_after_visiting_another_page(p
     page.get_by_text("threads", exact=True).click()
     page.get_by_role("button", name="Render").click()
     expect(page.get_by_test_id("stProgress")).to_be_visible(timeout=SLOW)
-    shoot(page, "1b-render-live")
+    page.get_by_test_id("stMainBlockContainer").screenshot(path=ARTIFACTS / "1b-render-live.png")
     page.get_by_role("link", name="History").click()
     expect(page.get_by_role("heading", name="History")).to_be_visible()
     page.get_by_role("link", name="Render").click()
