@@ -47,7 +47,8 @@ def shoot(page: Page, name: str) -> None:
 
 def upload(page: Page, artwork: Path) -> None:
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(artwork))
-    expect(page.get_by_text(artwork.name)).to_be_visible()
+    expect(page.get_by_test_id("stFileChipName")).to_have_text(artwork.name)
+    expect(page.get_by_test_id("stFileChipIconSpinner")).to_have_count(0, timeout=SLOW)
 
 
 def test_upload_render_ten_see_memory_and_compare(page, tmp_path):
@@ -77,12 +78,13 @@ def test_a_render_is_followed_live_and_found_again_after_visiting_another_page(p
     artwork = tmp_path / "artwork.jpg"
     gradient_artwork((1600, 2000)).save(artwork, quality=90)
     upload(page, artwork)
-    page.get_by_text("threads", exact=True).click()
+    page.get_by_text("Profile memory (memray)").click()  # slow enough to leave mid-render
     page.get_by_role("button", name="Render").click()
     expect(page.get_by_test_id("stProgress")).to_be_visible(timeout=SLOW)
     page.get_by_test_id("stMainBlockContainer").screenshot(path=ARTIFACTS / "1b-render-live.png")
     page.get_by_role("link", name="History").click()
     expect(page.get_by_role("heading", name="History")).to_be_visible()
+    expect(page.get_by_test_id("stSidebar")).to_contain_text("Your render goes on")
     page.get_by_role("link", name="Render").click()
     expect(page.get_by_text("10-tshirt", exact=True)).to_be_visible(timeout=SLOW)
     expect(page.get_by_text(re.compile(r"^\d\d-[a-z-]+$"))).to_have_count(10)
