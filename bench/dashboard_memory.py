@@ -180,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
             single = concurrent_sessions(url, artwork, 1, browser, data)
             many = concurrent_sessions(url, artwork, args.sessions, browser, data)
             big = upload_limit_file(work)
+            upload_mb = big.stat().st_size / 1e6
             upload_before, upload_peak = concurrent_uploads(url, big, 2, browser)
             browser.close()
     growth = (after[-1] - after[0]) / MIB
@@ -196,7 +197,6 @@ def main(argv: list[str] | None = None) -> int:
         f"peak server RSS, 1 session rendering: {single / MIB:.1f} MB; "
         f"{args.sessions} at once: {many / MIB:.1f} MB ({many / single:.2f}x)"
     )
-    upload_mb = big.stat().st_size / 1e6
     print(
         f"two {upload_mb:.0f} MB uploads at once: server RSS {upload_before / MIB:.1f} -> "
         f"peak {upload_peak / MIB:.1f} MB (+{(upload_peak - upload_before) / MIB:.1f} MB)"
