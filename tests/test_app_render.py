@@ -152,6 +152,7 @@ def test_a_failed_render_here_removes_its_folder_and_says_why(home, monkeypatch)
     assert not any((home / "runs").iterdir())
 
 
+@pytest.mark.slow
 def test_a_queued_job_keeps_its_folder_when_redis_goes_away(tmp_path, monkeypatch):
     monkeypatch.setenv("MOCKUPLAB_HOME", str(tmp_path / "home"))
     (tmp_path / "redis").mkdir()
@@ -167,6 +168,7 @@ def test_a_queued_job_keeps_its_folder_when_redis_goes_away(tmp_path, monkeypatc
     assert run_dir.is_dir() and pending(at), "neither the folder nor the job given up"
 
 
+@pytest.mark.slow
 def test_a_rerun_right_after_the_hand_over_never_deletes_the_folder(tmp_path, monkeypatch):
     """A rerun or stop is a BaseException: once a worker may hold the job, it is not ours."""
     from dashboard.rendering import RenderRequest, start_render
