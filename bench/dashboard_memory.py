@@ -4,6 +4,8 @@
    each run. Goal: after the tenth within +30 MB of after the first.
 2. Five sessions press Render at once: the server's peak RSS against one session's peak.
    Goal: render slots keep it far from five times.
+3. Two sessions upload a file as large as the upload limit at once: the server's peak RSS
+   above its RSS before (Streamlit holds an upload in memory until the page stores it).
 
 Usage: python -m bench.dashboard_memory [--runs 10] [--sessions 5]
 """
@@ -18,7 +20,9 @@ import threading
 import time
 from pathlib import Path
 
+import numpy
 import psutil
+from PIL import Image
 from playwright.sync_api import Page, expect, sync_playwright
 
 from bench.common import make_artwork, print_table
@@ -73,11 +77,37 @@ def render_once(page: Page, artwork: Path, data_dir: Path) -> None:
     cannot tell that the new run is done; the runs folder can.
     """
     before = finished_runs(data_dir)
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(artwork))
+    upload(page, artwork)
     page.get_by_role("button", name="Render").click()
     wait_until(lambda: finished_runs(data_dir) > before)
     expect(page.get_by_text(DONE)).to_be_visible(timeout=SLOW)
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=SLOW)
+
+
+def upload(page: Page, artwork: Path) -> None:
+    """Choose the file and wait until the server has it (its name shows in the uploader)."""
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(artwork))
+    uploaded(page)
+
+
+def uploaded(page: Page) -> None:
+    expect(page.get_by_test_id("stFileChipName")).to_be_visible(timeout=SLOW)
+    expect(page.get_by_test_id("stFileChipIconSpinner")).to_have_count(0, timeout=SLOW)
+
+
+def upload_limit_file(folder: Path) -> Path:
+    """Random pixels in a PNG just under the dashboard's upload limit (noise does not shrink)."""
+    import tomllib
+
+    from tests.browser import ROOT
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    limit = config["server"]["maxUploadSize"] * 1_000_000 * 0.95
+    side = int((limit / 3) ** 0.5)
+    path = folder / f"noise-{side}.png"
+    pixels = numpy.random.default_rng(1).integers(0, 256, (side, side, 3), dtype=numpy.uint8)
+    Image.fromarray(pixels).save(path, compress_level=1)
+    return path
 
 
 def server_pid(port: int) -> int:
@@ -104,7 +134,7 @@ def concurrent_sessions(url: str, artwork: Path, sessions: int, browser, data_di
     pages = [browser.new_page() for _ in range(sessions)]
     for page in pages:
         page.goto(url)
-        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(artwork))
+        upload(page, artwork)
     before = finished_runs(data_dir)
     with RssSampler(server_pid(int(url.rsplit(":", 1)[1]))) as sampler:
         for page in pages:
@@ -113,6 +143,25 @@ def concurrent_sessions(url: str, artwork: Path, sessions: int, browser, data_di
     for page in pages:
         page.close()
     return sampler.peak
+
+
+def concurrent_uploads(url: str, artwork: Path, sessions: int, browser) -> tuple[int, int]:
+    """(RSS before, peak RSS) of the server while `sessions` upload `artwork` at once."""
+    pages = [browser.new_page() for _ in range(sessions)]
+    for page in pages:
+        page.goto(url)
+        expect(page.get_by_test_id("stFileUploaderDropzoneInput")).to_be_attached(timeout=SLOW)
+    sampler = RssSampler(server_pid(int(url.rsplit(":", 1)[1])))
+    before = sampler.now()
+    with sampler:
+        for page in pages:
+            page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(artwork))
+        for page in pages:
+            uploaded(page)
+        time.sleep(1.0)
+    for page in pages:
+        page.close()
+    return before, sampler.peak
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -130,6 +179,9 @@ def main(argv: list[str] | None = None) -> int:
             after = consecutive_runs(url, artwork, args.runs, browser, data)
             single = concurrent_sessions(url, artwork, 1, browser, data)
             many = concurrent_sessions(url, artwork, args.sessions, browser, data)
+            big = upload_limit_file(work)
+            upload_mb = big.stat().st_size / 1e6
+            upload_before, upload_peak = concurrent_uploads(url, big, 2, browser)
             browser.close()
     growth = (after[-1] - after[0]) / MIB
     print(f"dashboard_memory: {args.runs} consecutive ten-mockup runs in one session")
@@ -145,6 +197,10 @@ def main(argv: list[str] | None = None) -> int:
         f"peak server RSS, 1 session rendering: {single / MIB:.1f} MB; "
         f"{args.sessions} at once: {many / MIB:.1f} MB ({many / single:.2f}x)"
     )
+    print(
+        f"two {upload_mb:.0f} MB uploads at once: server RSS {upload_before / MIB:.1f} -> "
+        f"peak {upload_peak / MIB:.1f} MB (+{(upload_peak - upload_before) / MIB:.1f} MB)"
+    )
     print(json.dumps({
         "benchmark": "dashboard_memory",
         "rss_after_mb": [round(r / MIB, 1) for r in after],
@@ -152,6 +208,9 @@ def main(argv: list[str] | None = None) -> int:
         "peak_one_session_mb": round(single / MIB, 1),
         "peak_sessions_mb": round(many / MIB, 1),
         "sessions": args.sessions,
+        "upload_mb": round(upload_mb, 1),
+        "two_uploads_before_mb": round(upload_before / MIB, 1),
+        "two_uploads_peak_mb": round(upload_peak / MIB, 1),
     }, separators=(",", ":")))  # fmt: skip
     return 0
 

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 import streamlit as st
 
+from dashboard.text import shown_message
 from etsy_sync.errors import EtsySyncError
 from mockups.errors import MockupLabError
 
@@ -16,11 +17,21 @@ LOG = logging.getLogger("mockuplab.dashboard")
 
 @contextmanager
 def shown_errors(action: str) -> Iterator[None]:
-    """Show a user's mistake as it is, and anything unexpected as one line (details to the log)."""
+    """Show a user's mistake as one line of text (no server paths), and anything unexpected as
+    one line too (details to the log). Streamlit's reruns and stops pass through untouched."""
     try:
         yield
     except (MockupLabError, EtsySyncError) as error:
-        st.error(str(error))
+        st.error(shown_message(str(error)))
     except Exception:
         LOG.exception("%s failed", action)
         st.error(f"{action} failed unexpectedly; the details are in the server log.")
+
+
+def one_line(error: BaseException, action: str) -> str:
+    """What the user reads about `error`: its own line for a user's mistake, else a pointer to
+    the log (the details are logged here)."""
+    if isinstance(error, MockupLabError | EtsySyncError) and str(error).strip():
+        return str(error).strip().splitlines()[0]
+    LOG.error("%s failed", action, exc_info=error)
+    return f"{action} failed unexpectedly; the details are in the server log."

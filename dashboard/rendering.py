@@ -1,127 +1,81 @@
-"""The Render button: store the upload, wait for a slot or a worker, render (profiled or not)
-with live progress, and leave nothing behind but a finished run or a clear message."""
+"""The Render button: store the artwork, check the job against the memory budget, and hand it to
+a worker (Redis) or a background render here; the page then follows it by id (`follow`).
+
+Who may delete a run folder: only this code, and only while nothing else writes into it, that
+is before the job is handed over. Once handed over, the folder belongs to whoever renders it:
+a failed background render here removes its own folder, a queued job's folder stays with its
+worker, and a rerun, a stop or a lost Redis connection never deletes it.
+"""
 
 from __future__ import annotations
 
 import shutil
-import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
-import streamlit as st
-
-from dashboard.resources import render_queue, render_slots
-from mockups.errors import RenderError
+from dashboard.resources import local_renders, render_queue, template_library
 from mockups.intake import read_header
-from mockups.jobs import RenderJob, RenderQueue, check_budget
+from mockups.jobs import RenderJob, check_budget
 from mockups.options import RenderOptions
 from mockups.renderers import PLAIN, PROFILED
-from mockups.run import MockupResult
 from mockups.storage import new_run_dir
-from profiling.charts import live_memory
 
-MIB = 2**20
-POLL_SECONDS = 0.5
+CHUNK_BYTES = 1024 * 1024
 
 
-class LiveProgress:
-    """A progress bar, a line per finished mockup, and RSS and heap growing as mockups land."""
+@dataclass(frozen=True)
+class RenderRequest:
+    """What the Render form asked for."""
 
-    def __init__(self, total: int) -> None:
-        self.total = total
-        self.bar = st.progress(0.0, text="Waiting for a render slot…")
-        self.chart = st.empty()
-        self.rows = st.empty()
-        self.points: list[tuple[int, int, int | None]] = []
-        self.lines: list[dict] = []
+    templates: tuple[str, ...]
+    mode: str
+    workers: int | None
+    fit: str | None
+    profile: bool
 
-    def waiting(self, place: int) -> None:
-        if place == 0:
-            self.bar.progress(0.0, text=f"Rendering {self.total} mockups…")
-        else:
-            ahead = "you are next" if place == 1 else f"{place - 1} render(s) ahead of you"
-            self.bar.progress(0.0, text=f"Waiting for a render slot: {ahead}")
-
-    def landed(
-        self, done: int, total: int, template: str, rss_bytes: int | None, heap_bytes: int | None
-    ) -> None:
-        self.bar.progress(done / total, text=f"{done}/{total}: {template}")
-        if rss_bytes is not None and done not in {p[0] for p in self.points}:
-            self.points.append((done, rss_bytes, heap_bytes))
-            self.chart.plotly_chart(live_memory(self.points), key=f"live-{done}")
-
-    def __call__(self, done: int, total: int, result: MockupResult) -> None:
-        self.landed(done, total, result.template, result.rss_after_bytes, result.heap_after_bytes)
-        self.lines.append(
-            {
-                "mockup": result.index,
-                "template": result.template,
-                "seconds": result.seconds,
-                "RSS after (MB)": round(result.rss_after_bytes / MIB, 1),
-                "heap after (MB)": round((result.heap_after_bytes or 0) / MIB, 1),
-            }
+    def options(self) -> RenderOptions:
+        return RenderOptions(
+            templates=self.templates, mode=self.mode, workers=self.workers, fit=self.fit
         )
-        self.rows.dataframe(self.lines, hide_index=True)
 
 
-def render_upload(
-    upload, templates: list[str], mode: str, workers: int | None, profile: bool
-) -> Path:
-    """Render an uploaded artwork into a new run folder and return it.
+@dataclass(frozen=True)
+class StartedRender:
+    """A render handed over: the id to follow it by, and where it runs."""
 
-    A refused artwork (corrupt, too large, over the memory budget) raises before any slot
-    is taken and leaves no folder behind.
+    job_id: str
+    queued: bool
+    total: int
+    run_dir: str
+
+
+def start_render(name: str, artwork: BinaryIO, request: RenderRequest) -> StartedRender:
+    """Store `artwork` (read in chunks) in a new run folder and start rendering it.
+
+    A refused artwork (corrupt, too large, over the memory budget) raises before the job is
+    handed over and leaves no folder behind.
     """
-    run_dir = new_run_dir(upload.name)
+    run_dir = new_run_dir(name)
+    handed_over = False
     try:
-        artwork = run_dir / f"upload{Path(upload.name).suffix.lower() or '.img'}"
-        artwork.write_bytes(upload.getbuffer())
-        read_header(artwork)
-        options = RenderOptions(templates=tuple(templates), mode=mode, workers=workers)
-        renderer = PROFILED if profile else PLAIN
-        job = RenderJob(artwork=artwork, run_dir=run_dir, options=options, renderer=renderer)
-        check_budget(job)
-        progress = LiveProgress(len(templates))
+        stored = run_dir / f"upload{Path(name).suffix.lower() or '.img'}"
+        with stored.open("wb") as out:
+            shutil.copyfileobj(artwork, out, CHUNK_BYTES)
+        read_header(stored)
+        library = template_library()
+        job = RenderJob(
+            artwork=str(stored),
+            run_dir=str(run_dir),
+            options=request.options(),
+            renderer=PROFILED if request.profile else PLAIN,
+        )
+        check_budget(job, library)
         queue = render_queue()
-        if queue is not None:
-            _through_queue(queue, job, progress)
-        else:
-            _in_this_process(job, progress)
-        progress.bar.empty()
+        handed_over = True
+        job_id = queue.enqueue(job) if queue else local_renders().start(job, library)
     except BaseException:
-        shutil.rmtree(run_dir, ignore_errors=True)
+        if not handed_over:
+            shutil.rmtree(run_dir, ignore_errors=True)
         raise
-    return run_dir
-
-
-def _in_this_process(job: RenderJob, progress: LiveProgress) -> None:
-    slots = render_slots()
-    if job.renderer != PROFILED:
-        slots.render(job, progress=progress, on_place=progress.waiting)
-        return
-    from profiling import profile_run  # in a child: one memray capture per process
-
-    with slots.slot(progress.waiting):
-        progress.waiting(0)
-        profile_run(job.artwork, job.run_dir, options=job.options, progress=progress)
-
-
-def _through_queue(queue: RenderQueue, job: RenderJob, progress: LiveProgress) -> None:
-    """Hand the job to the workers and follow it until it ends (the page stays live)."""
-    job_id = queue.enqueue(job)
-    while True:
-        status = queue.status(job_id)
-        if status.state == "queued":
-            progress.waiting(status.place or 1)
-        elif status.state == "started" and status.total:
-            progress.landed(
-                status.done,
-                status.total,
-                status.template or "",
-                status.rss_bytes,
-                status.heap_bytes,
-            )
-        elif status.state == "finished":
-            return
-        elif status.state == "failed":
-            raise RenderError(f"the render failed: {status.error}")
-        time.sleep(POLL_SECONDS)
+    return StartedRender(job_id, queue is not None, len(job.templates), str(run_dir))

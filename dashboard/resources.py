@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from pathlib import Path
+
 import streamlit as st
 
+from dashboard.local_renders import LocalRenders
 from mockups.authoring import user_templates_dir
+from mockups.errors import TemplateError
 from mockups.jobs import RenderQueue, RenderSlots, redis_url_from_env
-from mockups.templates import Template, load_library
+from mockups.templates import MANIFEST, Template, load_library, load_template
 
 RENDER_SLOTS = 2
 
@@ -15,6 +20,12 @@ RENDER_SLOTS = 2
 def render_slots() -> RenderSlots:
     """At most RENDER_SLOTS renders at once in this server, whichever sessions ask; in order."""
     return RenderSlots(RENDER_SLOTS)
+
+
+@st.cache_resource
+def local_renders() -> LocalRenders:
+    """Renders running in this server's background threads, by id, for every session."""
+    return LocalRenders(render_slots())
 
 
 def render_queue() -> RenderQueue | None:
@@ -28,14 +39,57 @@ def _queue(url: str) -> RenderQueue:
     return RenderQueue.from_url(url)
 
 
+@dataclass(frozen=True)
+class TemplateLibrary:
+    """The templates a run may use, and the user templates that cannot be used, each with its
+    one-line reason (`broken`: folder name -> reason)."""
+
+    templates: dict[str, Template]
+    broken: dict[str, str] = field(default_factory=dict)
+
+
 def template_library() -> dict[str, Template]:
-    """Built-ins and the user's templates; re-read when a user template is added."""
+    """Built-ins and the user's usable templates; re-read when a user template changes."""
+    return _current_library().templates
+
+
+def broken_templates() -> dict[str, str]:
+    """The user templates left out of the library: folder name -> one-line reason."""
+    return _current_library().broken
+
+
+def _current_library() -> TemplateLibrary:
     folder = user_templates_dir()
-    stamp = folder.stat().st_mtime_ns if folder.is_dir() else 0
-    return _library(stamp)
+    return _library(str(folder), _folder_stamp(folder))
 
 
 @st.cache_resource(max_entries=1)
-def _library(stamp: int) -> dict[str, Template]:
-    """`stamp` (the user folder's change time) keys the cache: a new template reloads it."""
-    return load_library(user_templates_dir())
+def _library(folder: str, stamp: tuple) -> TemplateLibrary:
+    """`stamp` (the user templates' change times) keys the cache: a change reloads it."""
+    templates = load_library()
+    broken = {}
+    for template_folder in _user_template_folders(Path(folder)):
+        name = template_folder.name
+        if name in templates:
+            broken[name] = "has the id of a built-in template, which it may not replace"
+            continue
+        try:
+            templates[name] = load_template(template_folder)
+        except TemplateError as error:
+            broken[name] = str(error).splitlines()[0]
+    return TemplateLibrary(templates, broken)
+
+
+def _user_template_folders(folder: Path) -> list[Path]:
+    return sorted(p.parent for p in folder.glob(f"*/{MANIFEST}")) if folder.is_dir() else []
+
+
+def _folder_stamp(folder: Path) -> tuple:
+    """The user folder's and each template folder's change time: an edit inside shows."""
+    if not folder.is_dir():
+        return ()
+    stamps = [(folder.name, folder.stat().st_mtime_ns)]
+    for child in sorted(folder.iterdir()):
+        if child.is_dir():
+            stamps.append((child.name, child.stat().st_mtime_ns))
+    return tuple(stamps)

@@ -1,4 +1,5 @@
-"""What a session remembers: paths only, never images or bytes (they would never be freed)."""
+"""What a session remembers: paths, ids and small numbers, never images or bytes (they would
+never be freed)."""
 
 from __future__ import annotations
 
@@ -6,14 +7,26 @@ from pathlib import Path
 
 import streamlit as st
 
+from mockups.runfolder import is_run
+
 CURRENT_RUN = "current_run"
+UPLOADS = "upload_generation"
 
 
 def current_run() -> Path | None:
     value = st.session_state.get(CURRENT_RUN)
     path = Path(value) if value else None
-    return path if path is not None and (path / "run.json").is_file() else None
+    return path if path is not None and is_run(path) else None
 
 
 def set_current_run(path: Path | str) -> None:
     st.session_state[CURRENT_RUN] = str(path)
+
+
+def upload_key() -> str:
+    """The artwork uploader's key; a new one empties the uploader (`forget_upload`)."""
+    return f"artwork-{st.session_state.get(UPLOADS, 0)}"
+
+
+def forget_upload() -> None:
+    st.session_state[UPLOADS] = st.session_state.get(UPLOADS, 0) + 1

@@ -2,13 +2,14 @@
 
 import streamlit as st
 
-from dashboard import guard, state, widgets
+from dashboard import cached, guard, state, widgets
+from dashboard.comparing import compare_within_budget
 from dashboard.resources import render_slots
-from mockups.options import MAX_WORKERS
-from mockups.runfolder import artwork_path, read_run
+from mockups.jobs import budget_bytes
+from mockups.options import MAX_WORKERS, MODES
+from mockups.runfolder import artwork_path
 from profiling.charts import comparison_bars
-from profiling.compare import compare_modes, run_label
-from profiling.history import load_comparison
+from profiling.compare import run_label
 
 MIB = 2**20
 
@@ -17,28 +18,37 @@ run_dir = widgets.run_picker("Artwork of run", state.current_run(), "compare-run
 if run_dir is None:
     st.info("Render an artwork first; its run gives the artwork to compare with.")
     st.stop()
-modes = st.multiselect(
-    "Modes", ["sequential", "threads", "processes"], default=["sequential", "threads"]
-)
-workers = st.number_input("Workers for parallel modes", 1, MAX_WORKERS, 2)
-release = st.checkbox("Also measure with memory released after each mockup")
+compare_dir = run_dir / "compare"
 
-if st.button("Compare", type="primary", disabled=not modes):
+with st.form("compare-form", border=False):
+    modes_column, workers_column = st.columns([3, 1])
+    modes = modes_column.multiselect("Modes", MODES, default=["sequential", "threads"])
+    workers = workers_column.number_input("Workers for parallel modes", 1, MAX_WORKERS, 2)
+    release = st.checkbox("Also measure with memory released after each mockup")
+    st.caption(
+        f"Each run must fit the memory budget of {budget_bytes() / MIB:.0f} MB, as any render."
+    )
+    submitted = st.form_submit_button("Compare", type="primary")
+
+if submitted:
     with guard.shown_errors("Comparing"):
-        artwork = artwork_path(run_dir, read_run(run_dir))
-        status = st.status("Comparing…", expanded=True)
-        with render_slots().slot():
-            rows = compare_modes(
-                artwork,
-                run_dir / "compare",
-                modes=modes,
-                workers=[int(workers)],
-                release_memory=[False, True] if release else [False],
-                started=lambda label: status.write(f"Rendering {label}…"),
-            )
-        status.update(label="Compared", state="complete", expanded=False)
+        if not modes:
+            st.error("Choose at least one mode.")
+            st.stop()
+        artwork = artwork_path(run_dir, cached.run_result(run_dir))
+        line = st.empty()
+        compare_within_budget(
+            artwork,
+            compare_dir,
+            modes=modes,
+            workers=int(workers),
+            release=release,
+            started=lambda label: line.info(f"Rendering {label}…", icon=":material/timer:"),
+            slots=render_slots(),
+        )
+        line.empty()
 
-rows = load_comparison(run_dir / "compare")
+rows = cached.comparison(compare_dir)
 if rows:
     with guard.shown_errors("Showing the comparison"):
         st.dataframe(
@@ -55,7 +65,7 @@ if rows:
             hide_index=True,
         )
         st.plotly_chart(comparison_bars(rows), key="comparison")
-        if rows and rows[0].identical_outputs:
+        if rows[0].identical_outputs:
             st.success("The images are byte-identical in every mode.")
         else:
             st.error("The images differ between modes.")

@@ -2,14 +2,13 @@
 
 import streamlit as st
 
-from dashboard import guard, state, widgets
-from mockups.storage import delete_run, list_runs
-from profiling.history import compare_runs
+from dashboard import cached, guard, state, widgets
+from mockups.storage import delete_run
 
 MIB = 2**20
 
 st.header("History")
-runs = list_runs()
+runs = cached.run_summaries()
 if not runs:
     st.info("No finished run yet.")
     st.stop()
@@ -18,13 +17,12 @@ st.dataframe(
     [
         {
             "started": r.started_at[:19].replace("T", " "),
-            "artwork": r.artwork,
+            "folder": r.path.name,
             "mockups": r.mockups,
             "mode": f"{r.mode}, {r.workers} worker(s)",
             "wall s": r.wall_seconds,
             "peak RSS MB": round(r.peak_rss_bytes / MIB, 1),
             "profiled": r.profiled,
-            "folder": r.path.name,
         }
         for r in runs
     ],
@@ -35,11 +33,11 @@ chosen = widgets.run_picker("Run", state.current_run(), "history-run")
 open_column, delete_column = st.columns(2)
 if open_column.button("Open on the Render and Memory pages"):
     state.set_current_run(chosen)
-    st.success(f"Opened {chosen.name}.")
+    st.success("Opened.")
 if delete_column.button("Delete this run"):
     st.session_state["confirm-delete"] = str(chosen)
 if st.session_state.get("confirm-delete") == str(chosen):
-    st.warning(f"Delete {chosen.name} and its files for good?")
+    st.warning("Delete this run and its files for good?")
     if st.button("Yes, delete", type="primary"):
         with guard.shown_errors("Deleting"):
             delete_run(chosen)
@@ -55,7 +53,7 @@ before = widgets.run_picker("Before", None, "history-before", profiled_only=True
 after = widgets.run_picker("After", chosen, "history-after", profiled_only=True)
 if before and after and before != after:
     with guard.shown_errors("Comparing runs"):
-        table = compare_runs(before, after)
+        table = cached.runs_compared(before, after)
         byte_columns = [c for c in table.columns if "bytes" in c]
         table[byte_columns] = (table[byte_columns] / MIB).round(2)
         st.dataframe(table.rename(columns=lambda c: c.replace("_bytes", " MB")), hide_index=True)

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from dashboard import guard, state, widgets
-from profiling import HEAP_VERSUS_RSS, load_run
+from dashboard import cached, guard, state, widgets
+from dashboard.text import as_text, without_paths
+from profiling import HEAP_VERSUS_RSS
 from profiling.charts import mockup_bars, timeline
 from profiling.report import write_flamegraphs
 from profiling.storage import profile_dir
@@ -17,7 +18,7 @@ if run_dir is None:
     st.stop()
 
 with guard.shown_errors("Reading the profile"):
-    profiled = load_run(run_dir)
+    profiled = cached.profiled_run(run_dir)
     summary = profiled.summary
     columns = st.columns(4)
     columns[0].metric("Wall time", f"{summary.wall_seconds:.2f} s")
@@ -42,13 +43,18 @@ with guard.shown_errors("Reading the profile"):
 
     st.subheader("Where the memory was")
     sites = profiled.sites
-    index = st.selectbox("Mockup", frame["index"].tolist(), format_func=lambda i: f"{i:02d}")
+    templates = dict(zip(frame["index"], frame["template"], strict=True))
+    index = st.selectbox(
+        "Mockup", list(templates), format_func=lambda i: f"{i:02d} · {templates[i]}"
+    )
     kind = st.radio("At", ["peak", "leaked"], horizontal=True)
     chosen = sites[(sites["index"] == index) & (sites["kind"] == kind)]
     if chosen.empty:
         st.write("Nothing held here.")
     for row in chosen.itertuples():
-        with st.expander(f"{row.bytes / MIB:.1f} MB · {row.location} · {row.function}"):
+        with st.expander(
+            as_text(without_paths(f"{row.bytes / MIB:.1f} MB · {row.location} · {row.function}"))
+        ):
             st.code("\n".join(row.stack), language=None)
 
     st.subheader("Flame graphs (memray)")
@@ -58,7 +64,7 @@ with guard.shown_errors("Reading the profile"):
     for graph in graphs:
         st.download_button(
             graph.name,
-            data=lambda path=graph: path.read_bytes(),
+            data=widgets.file_reader(graph),
             file_name=graph.name,
             mime="text/html",
             key=f"graph-{graph.name}",

@@ -1,6 +1,5 @@
 """The dashboard's pages driven through Streamlit's AppTest (no browser)."""
 
-import io
 import json
 import os
 import subprocess
@@ -11,11 +10,16 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from tests.app_helpers import (
+    APP,
+    LIBRARY_THUMBNAILS,
+    png_bytes,
+    submit_render,
+    upload_and_render,
+    wait_for_render,
+)
 from tests.conftest import gradient_artwork
 from tests.redis_server import redis_server
-
-APP = str(Path(__file__).parents[1] / "app.py")
-LIBRARY_THUMBNAILS = 10
 
 
 @pytest.fixture
@@ -25,26 +29,6 @@ def app(tmp_path, monkeypatch):
     at.run()
     assert not at.exception
     return at
-
-
-def png_bytes(image: Image.Image) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-def choose_only(at: AppTest, template_ids: list[str]) -> None:
-    for box in at.checkbox:
-        if box.key and box.key.startswith("templates-"):
-            box.set_value(box.key.removeprefix("templates-") in template_ids)
-
-
-def upload_and_render(at, name, data, templates, profile=False):
-    at.file_uploader(key="artwork").set_value((name, data, "image/png")).run()
-    choose_only(at, templates)
-    at.checkbox(key="profile").set_value(profile)
-    at.run()
-    at.button[0].click().run()
 
 
 def test_the_ten_templates_start_ticked_for_an_etsy_listing(app):
@@ -66,6 +50,7 @@ def test_a_corrupt_upload_shows_one_message_leaves_nothing_and_the_page_works(ap
     upload_and_render(app, "broken.png", b"\x89PNG not really", ["poster"])
     assert not app.exception
     assert len(app.error) == 1 and "not an image" in app.error[0].value
+    assert str(tmp_path) not in app.error[0].value, "no server path in a message"
     assert not any((tmp_path / "runs").iterdir())
     upload_and_render(app, "fine.png", png_bytes(gradient_artwork((300, 400))), ["poster"])
     assert not app.error and len(app.image) == LIBRARY_THUMBNAILS + 1
@@ -92,11 +77,24 @@ def test_history_lists_the_run_and_templates_lists_the_library(app):
     assert len(app.image) == LIBRARY_THUMBNAILS
 
 
-def test_with_redis_the_page_hands_the_render_to_a_worker(tmp_path, monkeypatch):
+@pytest.mark.slow
+def test_with_redis_the_page_follows_a_queued_render_across_pages_until_a_worker_ends_it(
+    tmp_path, monkeypatch
+):
     (tmp_path / "redis").mkdir()
     with redis_server(tmp_path / "redis") as url:
         monkeypatch.setenv("MOCKUPLAB_HOME", str(tmp_path / "home"))
         monkeypatch.setenv("REDIS_URL", url)
+        at = AppTest.from_file(APP, default_timeout=120)
+        at.run()
+        submit_render(at, "art.png", png_bytes(gradient_artwork((300, 400))), ["poster"])
+        assert not at.exception and not at.error
+        assert "you are next" in at.get("progress")[0].proto.text, "queued, no worker yet"
+
+        at.switch_page("pages/history.py").run()
+        at.switch_page("pages/render.py").run()
+        assert "you are next" in at.get("progress")[0].proto.text, "still followed"
+
         worker = subprocess.Popen(
             [sys.executable, "-m", "mockups", "worker", "--url", url],
             cwd=Path(APP).parent,
@@ -104,18 +102,16 @@ def test_with_redis_the_page_hands_the_render_to_a_worker(tmp_path, monkeypatch)
             stderr=subprocess.DEVNULL,
         )
         try:
-            at = AppTest.from_file(APP, default_timeout=120)
-            at.run()
-            upload_and_render(at, "art.png", png_bytes(gradient_artwork((300, 400))), ["poster"])
-            assert not at.exception and not at.error
-            (run_dir,) = (tmp_path / "home" / "runs").iterdir()
-            assert (run_dir / "run.json").is_file()
-            rendered_by = json.loads((run_dir / "run.json").read_text())["mockups"][0]["worker"]
-            assert rendered_by.split("/")[0] != str(os.getpid()), "not in the web process"
-            assert len(at.image) == LIBRARY_THUMBNAILS + 1
+            wait_for_render(at)
         finally:
             worker.kill()
             worker.wait()
+        assert not at.exception and not at.error
+        (run_dir,) = (tmp_path / "home" / "runs").iterdir()
+        rendered_by = json.loads((run_dir / "run.json").read_text())["mockups"][0]["worker"]
+        assert rendered_by.split("/")[0] != str(os.getpid()), "not in the web process"
+        assert at.session_state["current_run"] == str(run_dir)
+        assert len(at.image) == LIBRARY_THUMBNAILS + 1
 
 
 def test_a_template_made_from_a_photo_is_previewed_saved_and_offered_at_once(app, tmp_path):

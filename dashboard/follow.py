@@ -1,0 +1,164 @@
+"""Following a started render from the page: a fragment polls its status by the id kept in the
+session, so the rest of the page stays usable, and a session that goes to another page and comes
+back finds it again. Only the id and a few numbers live in the session."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+import streamlit as st
+
+from dashboard import state
+from dashboard.live import LivePanel
+from dashboard.rendering import StartedRender
+from dashboard.resources import local_renders, render_queue
+from dashboard.text import shown_message
+from mockups.jobs import JobNotFound, RenderStatus
+from mockups.runfolder import MockupResult
+
+LOG = logging.getLogger("mockuplab.dashboard")
+PENDING = "pending_render"
+ENDED = "ended_render"
+POLL_SECONDS = 1.0
+
+
+def remember(started: StartedRender) -> None:
+    st.session_state[PENDING] = {
+        "job_id": started.job_id,
+        "queued": started.queued,
+        "total": started.total,
+        "seen": [],  # queued jobs: [done, template, rss, heap, unix time] as polls saw them
+    }
+    st.session_state.pop(ENDED, None)
+
+
+def pending() -> bool:
+    return PENDING in st.session_state
+
+
+def follow() -> None:
+    """The panel of the session's render while it runs; the message of the one that ended."""
+    if pending():
+        _poll()
+    ended = st.session_state.get(ENDED)
+    if ended is not None:
+        st.error(ended)
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def _poll() -> None:
+    render = st.session_state.get(PENDING)
+    if render is None:
+        return
+    try:
+        status = _status(render)
+    except JobNotFound as error:
+        _end(shown_message(str(error)))
+        return
+    except Exception as error:  # Redis away: the job is not ours to give up on
+        LOG.warning("cannot reach the render queue: %s", error)
+        st.warning(
+            "Lost touch with the render queue; the render goes on in its worker and this page "
+            "keeps asking."
+        )
+        return
+    if status.state == "finished":
+        state.set_current_run(status.run_dir)
+        _end(None)
+        return
+    if status.state == "failed":
+        _end(f"The render failed: {shown_message(status.error or 'no reason given')}")
+        return
+    _draw(render, status)
+
+
+def _status(render: dict[str, Any]) -> RenderStatus:
+    if render["queued"]:
+        queue = render_queue()
+        if queue is None:
+            raise JobNotFound("the render queue is no longer configured (REDIS_URL)")
+        return queue.status(render["job_id"])
+    return local_renders().status(render["job_id"])
+
+
+def _draw(render: dict[str, Any], status: RenderStatus) -> None:
+    panel = LivePanel(status.total or render["total"])
+    if status.state == "queued":
+        panel.waiting(status.place or 1)
+        return
+    panel.waiting(0)
+    for result in _landed(render, status):
+        panel.landed(result)
+    if status.rss_bytes is not None:
+        panel.sample(_seconds_since(status.started_at), status.rss_bytes, status.heap_bytes)
+
+
+def _landed(render: dict[str, Any], status: RenderStatus) -> list[MockupResult]:
+    if not render["queued"]:
+        return local_renders().results(render["job_id"])
+    seen = render["seen"]
+    if status.done and (not seen or seen[-1][0] < status.done):
+        seen.append([status.done, status.template, status.rss_bytes, status.heap_bytes, _now()])
+    return results_seen(seen, _started_unix(status))
+
+
+def results_seen(seen: list[list], started_unix: float) -> list[MockupResult]:
+    """A queued job's landings as the polls saw them: a worker reports only its latest mockup,
+    so those landed between two polls carry the next poll's figures and no template."""
+    results = []
+    done_before, before = 0, started_unix
+    for done, template, rss, heap, at in seen:
+        for number in range(done_before + 1, done + 1):
+            last = number == done
+            results.append(
+                MockupResult(
+                    index=number,
+                    template=template if last and template else "",
+                    file="",
+                    thumbnail="",
+                    width=0,
+                    height=0,
+                    bytes=0,
+                    seconds=(at - before) / (done - done_before) if at > before else 0.0,
+                    started_unix=before,
+                    finished_unix=at,
+                    rss_before_bytes=0,
+                    rss_after_bytes=rss or 0,
+                    worker="queue",
+                    heap_after_bytes=heap,
+                )
+            )
+        done_before, before = done, at
+    return results
+
+
+def _end(message: str | None) -> None:
+    st.session_state.pop(PENDING, None)
+    if message is None:
+        st.session_state.pop(ENDED, None)
+    else:
+        st.session_state[ENDED] = message
+    st.rerun()
+
+
+def _now() -> float:
+    return datetime.now(UTC).timestamp()
+
+
+def _started_unix(status: RenderStatus) -> float:
+    started = status.started_at
+    if started is None:
+        return _now()
+    if started.tzinfo is None:
+        started = started.replace(tzinfo=UTC)
+    return started.timestamp()
+
+
+def _seconds_since(started: datetime | None) -> float:
+    if started is None:
+        return 0.0
+    if started.tzinfo is None:
+        started = started.replace(tzinfo=UTC)
+    return max(0.0, _now() - started.timestamp())

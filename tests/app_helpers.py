@@ -1,0 +1,66 @@
+"""Driving the dashboard through Streamlit's AppTest: upload, tick, submit, wait for the render."""
+
+from __future__ import annotations
+
+import io
+import time
+from pathlib import Path
+
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).parents[1] / "app.py")
+LIBRARY_THUMBNAILS = 10
+RENDER_SECONDS = 120
+
+
+def png_bytes(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def choose_only(at: AppTest, template_ids: list[str]) -> None:
+    for box in at.checkbox:
+        if box.key and box.key.startswith("templates-"):
+            box.set_value(box.key.removeprefix("templates-") in template_ids)
+
+
+def submit_render(
+    at: AppTest,
+    name: str | None,
+    data: bytes | None,
+    templates: list[str],
+    profile: bool = False,
+    fit: str | None = None,
+) -> None:
+    """Fill the Render form and press Render (the form's values travel with the press)."""
+    if name is not None:
+        at.file_uploader[0].set_value((name, data, "image/png"))
+    choose_only(at, templates)
+    at.checkbox(key="profile").set_value(profile)
+    if fit is not None:
+        at.radio(key="fit").set_value(fit)
+    button(at, "Render").click().run()
+
+
+def button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def pending(at: AppTest) -> bool:
+    return "pending_render" in at.session_state
+
+
+def wait_for_render(at: AppTest, seconds: float = RENDER_SECONDS) -> None:
+    """Rerun the page, as its polling fragment does, until the session's render has ended."""
+    deadline = time.monotonic() + seconds
+    while pending(at):
+        assert time.monotonic() < deadline, "the render did not end in time"
+        time.sleep(0.2)
+        at.run()
+
+
+def upload_and_render(at, name, data, templates, profile=False, fit=None) -> None:
+    submit_render(at, name, data, templates, profile=profile, fit=fit)
+    wait_for_render(at)

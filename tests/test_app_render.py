@@ -1,0 +1,209 @@
+"""The Render page: forms, background renders followed by id, fit, warnings, broken and
+hostile user templates, and who may delete a run folder."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from streamlit.runtime.scriptrunner_utils.exceptions import RerunException
+from streamlit.testing.v1 import AppTest
+
+from dashboard.follow import results_seen
+from dashboard.text import as_text
+from mockups.jobs import RenderQueue
+from mockups.runfolder import read_run, write_run
+from tests.app_helpers import (
+    APP,
+    LIBRARY_THUMBNAILS,
+    pending,
+    png_bytes,
+    submit_render,
+    upload_and_render,
+    wait_for_render,
+)
+from tests.conftest import gradient_artwork, write_template
+from tests.redis_server import redis_server
+
+ROOT = Path(APP).parent
+HOSTILE_NAME = "[click me](http://127.0.0.1:9/x) ![pixel](http://127.0.0.1:9/p.png) :red[loud]"
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> Path:
+    monkeypatch.setenv("MOCKUPLAB_HOME", str(tmp_path))
+    return tmp_path
+
+
+def started_app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def small_png() -> bytes:
+    return png_bytes(gradient_artwork((300, 400)))
+
+
+def test_changing_the_form_renders_nothing_until_render_is_pressed(home):
+    at = started_app()
+    at.file_uploader[0].set_value(("art.png", small_png(), "image/png"))
+    at.radio(key="mode").set_value("threads")
+    at.checkbox(key="profile").set_value(True)
+    at.run()
+    assert not at.exception and not pending(at)
+    assert not (home / "runs").exists() or not any((home / "runs").iterdir())
+
+
+def test_a_render_waiting_for_a_slot_leaves_the_page_usable_and_survives_leaving_it(home):
+    from dashboard.resources import render_slots
+
+    at = started_app()
+    slots = render_slots()  # the server's own slots: this test holds both
+    with slots.slot(), slots.slot():
+        submit_render(at, "art.png", small_png(), ["poster"])
+        assert not at.exception and pending(at)
+        assert "you are next" in at.get("progress")[0].proto.text
+        at.switch_page("pages/history.py").run()
+        assert not at.exception
+        at.switch_page("pages/render.py").run()
+        assert pending(at) and "you are next" in at.get("progress")[0].proto.text
+    wait_for_render(at)
+    assert not at.exception and not at.error
+    assert len(at.image) == LIBRARY_THUMBNAILS + 1
+
+
+def test_the_uploader_is_emptied_once_the_artwork_is_on_disk_and_rerenders_from_the_run(home):
+    at = started_app()
+    upload_and_render(at, "art.png", small_png(), ["poster"])
+    assert at.file_uploader[0].value is None, "the server no longer holds the upload"
+    first = Path(at.session_state["current_run"])
+    upload_and_render(at, None, None, ["mug"])
+    assert not at.exception and not at.error
+    second = Path(at.session_state["current_run"])
+    assert second != first
+    assert [m.template for m in read_run(second).mockups] == ["mug"]
+
+
+def test_the_fit_chosen_on_the_page_is_the_runs_fit(home):
+    at = started_app()
+    upload_and_render(
+        at, "logo.png", png_bytes(gradient_artwork((800, 200))), ["poster"], fit="contain"
+    )
+    assert not at.exception and not at.error
+    run = read_run(at.session_state["current_run"])
+    assert run.fit == "contain"
+
+
+def test_the_runs_warnings_are_shown_above_the_gallery_as_text(home):
+    at = started_app()
+    upload_and_render(at, "tiny.png", png_bytes(gradient_artwork((14, 25))), ["poster"])
+    folder = Path(at.session_state["current_run"])
+    run = read_run(folder)
+    run.warnings = ["poster: the artwork is far below the print size", HOSTILE_NAME]
+    write_run(folder, run)
+    at.run()
+    shown = [w.value for w in at.warning]
+    assert as_text("poster: the artwork is far below the print size") in shown
+    assert as_text(HOSTILE_NAME) in shown, "untrusted text escaped, not markdown"
+
+
+def test_user_template_names_are_shown_as_text_not_markdown(home):
+    write_template(home / "templates", "hostile", name=HOSTILE_NAME)
+    at = started_app()
+    box = at.checkbox(key="templates-hostile")
+    assert box.label == as_text(HOSTILE_NAME)
+    assert "](" not in box.label.replace("\\](", "").replace("\\(", "")
+
+
+def test_a_broken_user_template_is_listed_with_its_reason_and_the_page_renders(home):
+    folder = write_template(home / "templates", "no-scene")
+    (folder / "scene.png").unlink()
+    write_template(home / "templates", "canvas")  # may not replace the built-in
+    at = started_app()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert as_text("no-scene") in text and as_text("scene.png not found") in text
+    assert as_text("built-in") in text
+    assert as_text(str(home)) not in text, "no server path in the reason"
+    assert as_text("no-scene/template.json") in text
+    assert not any(b.key == "templates-no-scene" for b in at.checkbox)
+    upload_and_render(at, "art.png", small_png(), ["poster"])
+    assert not at.exception and not at.error
+
+
+def test_the_upload_limit_fits_the_budget_and_the_page_says_it(home):
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    limit = config["server"]["maxUploadSize"]
+    assert limit <= 64, "two uploads at once must fit the web process"
+    at = started_app()
+    assert f"up to {limit} MB" in at.file_uploader[0].label
+
+
+def test_a_failed_render_here_removes_its_folder_and_says_why(home, monkeypatch):
+    monkeypatch.setenv("MOCKUPLAB_JOB_BUDGET_MB", "1")
+    at = started_app()
+    submit_render(at, "art.png", small_png(), ["poster"])
+    assert not at.exception and not pending(at)
+    assert "refused before rendering" in at.error[0].value
+    assert not any((home / "runs").iterdir())
+
+
+@pytest.mark.slow
+def test_a_queued_job_keeps_its_folder_when_redis_goes_away(tmp_path, monkeypatch):
+    monkeypatch.setenv("MOCKUPLAB_HOME", str(tmp_path / "home"))
+    (tmp_path / "redis").mkdir()
+    with redis_server(tmp_path / "redis") as url:
+        monkeypatch.setenv("REDIS_URL", url)
+        at = started_app()
+        submit_render(at, "art.png", small_png(), ["poster"])
+        assert not at.exception and pending(at)
+    at.run()  # Redis is gone: the page polls again
+    assert not at.exception
+    assert any("Lost touch with the render queue" in w.value for w in at.warning)
+    (run_dir,) = (tmp_path / "home" / "runs").iterdir()
+    assert run_dir.is_dir() and pending(at), "neither the folder nor the job given up"
+
+
+@pytest.mark.slow
+def test_a_rerun_right_after_the_hand_over_never_deletes_the_folder(tmp_path, monkeypatch):
+    """A rerun or stop is a BaseException: once a worker may hold the job, it is not ours."""
+    from dashboard.rendering import RenderRequest, start_render
+
+    monkeypatch.setenv("MOCKUPLAB_HOME", str(tmp_path / "home"))
+    handed = []
+    enqueue = RenderQueue.enqueue
+
+    def enqueue_then_rerun(self, job):
+        handed.append(enqueue(self, job))
+        raise RerunException(None)
+
+    monkeypatch.setattr(RenderQueue, "enqueue", enqueue_then_rerun)
+    (tmp_path / "redis").mkdir()
+    with redis_server(tmp_path / "redis") as url:
+        monkeypatch.setenv("REDIS_URL", url)
+        request = RenderRequest(("poster",), "sequential", None, None, False)
+        artwork = tmp_path / "art.png"
+        artwork.write_bytes(small_png())
+        with artwork.open("rb") as data, pytest.raises(RerunException):
+            start_render("art.png", data, request)
+    (run_dir,) = (tmp_path / "home" / "runs").iterdir()
+    assert handed and run_dir.is_dir()
+
+
+def test_a_queued_jobs_landings_are_rebuilt_from_what_the_polls_saw():
+    seen = [[2, "mug", 100, 50, 12.0], [5, "tote", 120, None, 18.0]]
+    results = results_seen(seen, started_unix=10.0)
+    assert [r.index for r in results] == [1, 2, 3, 4, 5]
+    assert [r.template for r in results] == ["", "mug", "", "", "tote"]
+    assert [r.rss_after_bytes for r in results] == [100, 100, 120, 120, 120]
+    assert results[0].seconds == pytest.approx(1.0) and results[4].seconds == pytest.approx(2.0)
+
+
+@pytest.fixture(autouse=True)
+def _no_stray_images():
+    yield
+    Image.core.clear_cache()
