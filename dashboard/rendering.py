@@ -9,6 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboard.live import LivePanel
 from dashboard.resources import render_queue, render_slots
 from mockups.errors import RenderError
 from mockups.intake import read_header
@@ -80,8 +81,13 @@ def render_upload(
         renderer = PROFILED if profile else PLAIN
         job = RenderJob(artwork=artwork, run_dir=run_dir, options=options, renderer=renderer)
         check_budget(job)
-        progress = LiveProgress(len(templates))
         queue = render_queue()
+        if queue is None and profile:
+            panel = LivePanel(len(templates), run_dir=run_dir)
+            _profiled_here(job, panel)
+            panel.finish()
+            return run_dir
+        progress = LiveProgress(len(templates))
         if queue is not None:
             _through_queue(queue, job, progress)
         else:
@@ -103,6 +109,21 @@ def _in_this_process(job: RenderJob, progress: LiveProgress) -> None:
     with slots.slot(progress.waiting):
         progress.waiting(0)
         profile_run(job.artwork, job.run_dir, options=job.options, progress=progress)
+
+
+def _profiled_here(job: RenderJob, panel: LivePanel) -> None:
+    """Profiled in a child process (one memray capture per process), memray's figures live."""
+    from profiling import profile_run
+
+    with render_slots().slot(panel.waiting):
+        panel.waiting(0)
+        profile_run(
+            job.artwork,
+            job.run_dir,
+            options=job.options,
+            progress=lambda done, total, result: panel.landed(result),
+            sample=panel.sample,
+        )
 
 
 def _through_queue(queue: RenderQueue, job: RenderJob, progress: LiveProgress) -> None:
