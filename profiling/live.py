@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
+from typing import IO
 
 from mockups.run import MockupResult, Progress
 from profiling.capture import capture_name
@@ -71,8 +72,17 @@ class LiveFigures:
         self._lock = threading.Lock()
         self._failure: BaseException | None = None
         self._thread = threading.Thread(target=self._follow, name="live-figures", daemon=True)
+        self._to_reader: IO[bytes] | None = None
+        self._from_reader: IO[bytes] | None = None
+
+    @property
+    def listened_to(self) -> bool:
+        """Without a progress or sample callback nobody waits for figures: no reader runs."""
+        return self.progress is not None or self.sample is not None
 
     def __enter__(self) -> LiveFigures:
+        if not self.listened_to:
+            return self
         arguments = [str(self.capture_dir), str(os.getpid()), self.mode]
         launcher = subprocess.Popen(
             [sys.executable, "-c", LAUNCH, *arguments],
@@ -102,8 +112,11 @@ class LiveFigures:
         error: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
+        if self._to_reader is None:
+            return
         self.capture_complete()
         self._thread.join(WAIT_FOR_READER_SECONDS)
+        assert self._from_reader is not None
         self._from_reader.close()
         if kind is not None:
             return
@@ -114,10 +127,12 @@ class LiveFigures:
 
     def capture_complete(self) -> None:
         """The capture has stopped: the reader reads it whole and sends what is left."""
-        if not self._to_reader.closed:
+        if self._to_reader is not None and not self._to_reader.closed:
             self._to_reader.close()  # end of file is the message
 
     def _tell(self, message: dict) -> None:
+        if self._to_reader is None:
+            return
         try:
             self._to_reader.write((json.dumps(message) + "\n").encode())
             self._to_reader.flush()
@@ -125,6 +140,7 @@ class LiveFigures:
             pass  # the reader is gone: the mockups go on without their live figures
 
     def _follow(self) -> None:
+        assert self._from_reader is not None
         for line in self._from_reader:
             message = json.loads(line)
             try:

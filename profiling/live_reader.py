@@ -70,9 +70,9 @@ class FollowedCapture:
                     self.closed = True
                 for heap in finished:
                     finish_mockup(heap, events, self.account.owners)
-                return finished
         except (OSError, RuntimeError, ValueError):
             return []  # not started yet, or being compressed as its Tracker stops
+        return finished
 
 
 def _readable(records: Iterator[AllocationRecord]) -> Iterator[AllocationRecord]:

@@ -124,15 +124,16 @@ def replay_capture(path: Path | str, sites_per_mockup: int = SITES_PER_MOCKUP) -
         account = account_for(events)
         for heap in account.mockups.values():
             finish_mockup(heap, events, account.owners, sites_per_mockup)
-        return CaptureReplay(
-            path=Path(path),
-            metadata=reader.metadata,
-            snapshots=list(reader.get_memory_snapshots()),
-            heap_peak_bytes=account.peak,
-            allocated_bytes=account.allocated,
-            allocations=account.allocations,
-            mockups=account.mockups,
-        )
+        metadata, snapshots = reader.metadata, list(reader.get_memory_snapshots())
+    return CaptureReplay(
+        path=Path(path),
+        metadata=metadata,
+        snapshots=snapshots,
+        heap_peak_bytes=account.peak,
+        allocated_bytes=account.allocated,
+        allocations=account.allocations,
+        mockups=account.mockups,
+    )
 
 
 def account_for(events: Sequence[AllocationRecord]) -> CaptureAccount:
@@ -179,11 +180,9 @@ def mockup_peak_records(
             h.index: mockup_blocks(events, account.owners, h.index, h.start_event, h.peak_event)
             for h in account.mockups.values()
         }
-        return (
-            reader.metadata,
-            list(reader.get_memory_snapshots()),
-            {index: [record for record, _ in found] for index, found in blocks.items() if found},
-        )
+        metadata, snapshots = reader.metadata, list(reader.get_memory_snapshots())
+    records = {index: [record for record, _ in found] for index, found in blocks.items() if found}
+    return metadata, snapshots, records
 
 
 class CaptureAccount:

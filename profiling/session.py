@@ -39,7 +39,7 @@ def profile_in_process(
     `top_site`, `top_site_function`, `leak_reason`): the finished profile's numbers.
     `sample(seconds, rss_bytes, heap_bytes)` gets the process's RSS and memray's heap in use
     about every `profiling.live.SAMPLE_SECONDS`. Both are called from a thread of the
-    profiler's (see `profiling.live`), never at once.
+    profiler's (see `profiling.live`), never at once; with neither, no live reader runs.
     """
     folder = profile_dir(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
