@@ -54,17 +54,17 @@ NOTES = """notes:
     the machine than wall time. Processes mode: the workers (the forkserver's children) are
     not in it.
   peak RSS MB: ru_maxrss from wait4 (largest of the CLI and the children it reaped). The
-    live reader is forked off (nobody's child), so it is not in it: its own peak is the
-    reader MB column (summary.json's live_reader_rss_peak_bytes).
+    live reader is forked off (nobody's child), so it is not in it, nor in CPU s: its own
+    peak and CPU time are the reader columns (summary.json's live_reader_* fields).
   2 cores, and other work shares the machine: differences of a few percent are noise."""
 
 
 def measure_overhead(
     artwork: Path, work: Path, ids: list[str], mode: str, runs: int
-) -> tuple[dict[str, Measurement], float]:
-    """Each side's runs, and the live reader's median peak RSS in MB."""
+) -> tuple[dict[str, Measurement], tuple[float, float]]:
+    """Each side's runs, and the live reader's median peak RSS in MB and CPU seconds."""
     results: dict[str, list] = {side: [] for side in SIDES}
-    reader_mb = []
+    reader_mb, reader_cpu = [], []
     for number in range(runs):
         for side in SIDES:
             out = work / f"{mode}-{number}-{side}"
@@ -75,9 +75,10 @@ def measure_overhead(
             if side == "live":
                 summary = json.loads((out / "profile" / "summary.json").read_text())
                 reader_mb.append(summary["live_reader_rss_peak_bytes"] / MIB)
+                reader_cpu.append(summary["live_reader_cpu_seconds"])
             shutil.rmtree(out)
     measured = {side: summarise(runs_of_side) for side, runs_of_side in results.items()}
-    return measured, statistics.median(reader_mb)
+    return measured, (statistics.median(reader_mb), statistics.median(reader_cpu))
 
 
 def side_command(side: str, artwork: Path, out: Path, ids: list[str], mode: str) -> list[str]:
@@ -125,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
 def report(
     ids: list[str],
     runs: int,
-    overhead: dict[str, tuple[dict[str, Measurement], float]],
+    overhead: dict[str, tuple[dict[str, Measurement], tuple[float, float]]],
     compared: tuple[list[str], str, list] | None,
 ) -> None:
     print(
@@ -133,7 +134,7 @@ def report(
         f"{runs} runs per mode and side"
     )
     rows = []
-    for mode, (sides, reader_mb) in overhead.items():
+    for mode, (sides, (reader_mb, reader_cpu)) in overhead.items():
         plain, profiled, live = (sides[side] for side in SIDES)
         rows.append(
             [
@@ -145,11 +146,12 @@ def report(
                 *(f"{sides[side].median_cpu_seconds:.2f}" for side in SIDES),
                 *(f"{sides[side].median_peak_rss_mb:.1f}" for side in SIDES),
                 f"{reader_mb:.1f}",
+                f"{reader_cpu:.2f}",
             ]
         )
     headers = ["mode", "plain s", "profiled s", "live s", "profiled +", "live +"]
     headers += ["live best-run +", "plain CPU s", "profiled CPU s", "live CPU s"]
-    headers += ["plain RSS MB", "profiled RSS MB", "live RSS MB", "reader MB"]
+    headers += ["plain RSS MB", "profiled RSS MB", "live RSS MB", "reader MB", "reader CPU s"]
     print_table(headers, rows)
     print(NOTES)
     print(f"  ru_maxrss floor inherited from this launcher: {inherited_floor_mb():.1f} MB")
@@ -173,9 +175,10 @@ def report(
                 "profiled_overhead": round(_overhead(sides["plain"], sides["profiled"]), 3),
                 "live_overhead": round(_overhead(sides["plain"], sides["live"]), 3),
                 "live_best_run_overhead": round(_best_overhead(sides["plain"], sides["live"]), 3),
-                "live_reader_peak_rss_mb": round(reader_mb, 1),
+                "live_reader_peak_rss_mb": round(reader[0], 1),
+                "live_reader_cpu_seconds": round(reader[1], 3),
             }
-            for mode, (sides, reader_mb) in overhead.items()
+            for mode, (sides, reader) in overhead.items()
         },
         "goal_met": met,
     }

@@ -66,6 +66,8 @@ class LiveFigures:
         self.progress = progress
         self.sample = sample
         self.reader_rss_peak_bytes: int | None = None
+        self.reader_cpu_seconds: float | None = None
+        self._launcher: subprocess.Popen | None = None
         self._waiting: list[Landed] = []
         self._figures: dict[int, dict] = {}
         self._leaks: list[int] = []
@@ -89,7 +91,7 @@ class LiveFigures:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
         )
-        launcher.wait()  # the launcher exits at once; the reader keeps its pipes
+        self._launcher = launcher  # it exits at once (the reader keeps its pipes): reaped on exit
         assert launcher.stdin is not None and launcher.stdout is not None
         self._to_reader, self._from_reader = launcher.stdin, launcher.stdout
         self._thread.start()
@@ -115,6 +117,8 @@ class LiveFigures:
         if self._to_reader is None:
             return
         self.capture_complete()
+        assert self._launcher is not None
+        self._launcher.wait()
         self._thread.join(WAIT_FOR_READER_SECONDS)
         assert self._from_reader is not None
         self._from_reader.close()
@@ -153,6 +157,7 @@ class LiveFigures:
                         self._deliver()
                 elif "reader_rss_peak_bytes" in message:
                     self.reader_rss_peak_bytes = message["reader_rss_peak_bytes"]
+                    self.reader_cpu_seconds = message["reader_cpu_seconds"]
             except BaseException as failure:  # the caller's callback: raised again on exit
                 self._failure = self._failure or failure
 

@@ -2,12 +2,12 @@
 
 A process cannot read its own capture (what the reading allocates is captured too, and the
 capture grows as fast as it is read), so `profiling.live.LiveFigures` starts this one beside
-the profiled process. Every READ_SECONDS, and at once when told a mockup landed, it reads
-the capture's events so far and feeds the new ones to the same `CaptureAccount` the finished
-profile replays with. A mockup's figures depend only on the events up to its end marker, so
-the figures sent as it lands are the ones the finished profile reports. A thread of its own
-sends the profiled process's RSS and the heap in use as of the latest read every
-SAMPLE_SECONDS.
+the profiled process. When told a mockup landed it reads the capture's events so far (again
+every RETRY_SECONDS until that mockup's end marker is among them) and feeds the new ones to
+the same `CaptureAccount` the finished profile replays with. A mockup's figures depend only
+on the events up to its end marker, so the figures sent as it lands are the ones the
+finished profile reports. A thread of its own sends the profiled process's RSS and memray's
+heap in use every SAMPLE_SECONDS.
 
     python -m profiling.live_reader CAPTURE_DIR PID MODE
 
@@ -16,7 +16,8 @@ are sent from then on, their seconds counted from t); {"landed": N, "capture": "
 or null} as each mockup lands (processes mode names the mockup's own capture); end of file
 once the capture is complete.
 stdout, JSON lines: {"sample": [seconds, rss_bytes, heap_bytes or null]},
-{"mockup": N, "figures": {MockupResult field: value}}, last {"reader_rss_peak_bytes": n}.
+{"mockup": N, "figures": {MockupResult field: value}}, last {"reader_rss_peak_bytes": n,
+"reader_cpu_seconds": s}.
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ from profiling.capture import RUN_CAPTURE
 from profiling.replay import CaptureAccount, MockupHeap, finish_mockup, replay_capture
 
 SAMPLE_SECONDS = 0.25
-READ_SECONDS = 0.25
+RETRY_SECONDS = 0.1  # a landed mockup whose end marker was not read yet
+IDLE_SECONDS = 1.0
 
 
 class FollowedCapture:
@@ -109,7 +111,7 @@ class Reader:
         self.started_unix: float | None = None
         self.own_captures: dict[int, str] = {}  # processes mode: landed mockups' captures
         self.landed: set[int] = set()
-        self.tasks_heap: int | None = None
+        self.sent: set[int] = set()
         self.requests = b""
         self.complete = False
 
@@ -117,15 +119,23 @@ class Reader:
         sampler = threading.Thread(target=self._sample_until_complete, daemon=True)
         sampler.start()
         while not self.complete:
-            self._wait(READ_SECONDS)  # a landed mockup wakes it at once
-            self._read_captures()
+            waiting = self.landed - self.sent
+            self._wait(RETRY_SECONDS if waiting else IDLE_SECONDS)  # a landing wakes it
+            if self.landed - self.sent or self.complete:
+                self._read_captures()
         sampler.join()
-        rss_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-        _send({"reader_rss_peak_bytes": rss_peak})
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        _send(
+            {
+                "reader_rss_peak_bytes": usage.ru_maxrss * 1024,
+                "reader_cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3),
+            }
+        )
 
     def _sample_until_complete(self) -> None:
-        """RSS now and the heap as of the latest read, every SAMPLE_SECONDS, whatever a read
-        of a long capture costs."""
+        """RSS now and memray's heap in use at its latest memory snapshot (every 5 ms of the
+        capture), every SAMPLE_SECONDS. Memray computes the snapshots' heap in C++: reading
+        them is several times cheaper than reading the events."""
         while not self.complete:
             self._send_sample()
             time.sleep(SAMPLE_SECONDS)
@@ -145,36 +155,27 @@ class Reader:
             message = json.loads(line)
             if "started_unix" in message:
                 self.started_unix = message["started_unix"]
+            if "landed" in message:
+                self.landed.add(message["landed"])
             if message.get("capture"):
                 self.own_captures[message["landed"]] = message["capture"]
-                self.landed.add(message["landed"])
 
     def _read_captures(self) -> None:
         if self.run is not None:
             for heap in self.run.read(complete=self.complete):
-                _send({"mockup": heap.index, "figures": heap_figures(heap)})
-        else:
-            self.tasks_heap = self._rendering_tasks_heap()
+                self._send_figures(heap)
         for index, name in list(self.own_captures.items()):
             try:
                 own = replay_capture(self.capture_dir / name).mockups.get(index)
             except (OSError, RuntimeError, ValueError):
                 continue  # not readable yet: the next round tries again
             if own is not None:
-                _send({"mockup": index, "figures": heap_figures(own)})
+                self._send_figures(own)
             del self.own_captures[index]
 
-    def _rendering_tasks_heap(self) -> int | None:
-        """Processes mode: the heap in use of the mockups rendering now, from their captures."""
-        total, seen = 0, False
-        for path in self.capture_dir.glob("[0-9][0-9]-*.bin"):
-            if int(path.name[:2]) in self.landed:
-                continue
-            capture = FollowedCapture(path)
-            capture.read(complete=False)
-            total += capture.account.live
-            seen = seen or capture.account.fed > 0
-        return total if seen else None
+    def _send_figures(self, heap: MockupHeap) -> None:
+        self.sent.add(heap.index)
+        _send({"mockup": heap.index, "figures": heap_figures(heap)})
 
     def _send_sample(self) -> None:
         if self.started_unix is None:
@@ -186,11 +187,30 @@ class Reader:
         except psutil.Error:
             self.complete = True  # the profiled process is gone
             return
-        if self.run is None:
-            heap = self.tasks_heap
+        if self.run is not None:
+            heap = last_snapshot_heap(self.run.path)
         else:
-            heap = self.run.account.live if self.run.account.fed else None
+            heaps = [last_snapshot_heap(path) for path in self._rendering_task_captures()]
+            known = [heap for heap in heaps if heap is not None]
+            heap = sum(known) if known else None
         _send({"sample": [round(time.time() - self.started_unix, 3), rss, heap]})
+
+    def _rendering_task_captures(self) -> list[Path]:
+        """Processes mode: the captures of the mockups rendering now."""
+        paths = self.capture_dir.glob("[0-9][0-9]-*.bin")
+        return [path for path in paths if int(path.name[:2]) not in self.landed]
+
+
+def last_snapshot_heap(path: Path) -> int | None:
+    """Memray's heap in use at the capture's latest memory snapshot; None before the first."""
+    heap = None
+    try:
+        with memray.FileReader(path) as reader:
+            for snapshot in _readable(reader.get_memory_snapshots()):
+                heap = snapshot.heap
+    except (OSError, RuntimeError, ValueError):
+        return None
+    return heap
 
 
 def _rss(process: psutil.Process) -> int:

@@ -65,7 +65,9 @@ def profile_in_process(
         live.capture_complete()
         profiled = analyse_run(run, folder, started_unix, options.release_memory)
     profiled.summary = replace(
-        profiled.summary, live_reader_rss_peak_bytes=live.reader_rss_peak_bytes
+        profiled.summary,
+        live_reader_rss_peak_bytes=live.reader_rss_peak_bytes,
+        live_reader_cpu_seconds=live.reader_cpu_seconds,
     )
     write_profile(out_dir, profiled)
     add_heap_figures_to_run_json(out_dir, profiled)
