@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -84,20 +85,25 @@ def _status(render: dict[str, Any]) -> RenderStatus:
 
 
 def _draw(render: dict[str, Any], status: RenderStatus) -> None:
-    panel = LivePanel(status.total or render["total"])
+    panel = LivePanel(status.total or render["total"], run_dir=Path(status.run_dir))
     if status.state == "queued":
         panel.waiting(status.place or 1)
         return
     panel.waiting(0)
     for result in _landed(render, status):
         panel.landed(result)
-    if status.rss_bytes is not None:
+    samples = [] if render["queued"] else local_renders().samples(render["job_id"])
+    for sample in samples:
+        panel.sample(*sample)
+    if status.rss_bytes is not None and not samples:
         panel.sample(_seconds_since(status.started_at), status.rss_bytes, status.heap_bytes)
 
 
 def _landed(render: dict[str, Any], status: RenderStatus) -> list[MockupResult]:
     if not render["queued"]:
         return local_renders().results(render["job_id"])
+    if status.landed:  # a worker that reports each mockup's figures
+        return status.landed
     seen = render["seen"]
     if status.done and (not seen or seen[-1][0] < status.done):
         seen.append([status.done, status.template, status.rss_bytes, status.heap_bytes, _now()])

@@ -1,65 +1,118 @@
-"""The live panel of a render: its place in line, a progress bar, a line per mockup as it lands
-and the rendering process's memory growing with them.
+"""The Render page's live panel: progress, a row per mockup as it lands, the memory line.
 
-    panel = LivePanel(total)
-    panel.waiting(place)     # 1: next in line, 0: rendering
-    panel.landed(result)     # a MockupResult, in the order they land
-    panel.sample(seconds, rss_bytes, heap_bytes)   # a memory reading between landings
-    panel.finish()
+For a profiled run each row carries the mockup's memray figures (heap peak, allocated,
+leaked, top allocation site) as it lands, the line is memray's heap in use beside RSS, and a
+mockup whose leak stands out (`profiling.leaks.leak_reason`) is flagged with a link to its
+view on the Memory page. A plain run's rows and line are RSS and glibc's heap after each
+mockup. Every method draws, so call them from the page's script thread.
 """
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
 import streamlit as st
 
-from dashboard.text import as_text
 from mockups.runfolder import MockupResult
-from profiling.charts import live_memory
+from profiling.charts import live_heap_and_rss
+from profiling.leaks import readable_size, short_location
 
 MIB = 2**20
+CHART_EVERY_SECONDS = 0.45
+MEMORY_PAGE = "memory"  # the Memory page's URL path (pages/memory.py)
+
+
+def mockup_row(result: MockupResult) -> dict[str, str]:
+    """One row of the panel's table: memray's figures when the run is profiled."""
+    row = {
+        "mockup": f"{result.index:02d}",
+        "template": result.template,
+        "seconds": f"{result.seconds:.2f}",
+    }
+    if result.heap_peak_bytes is None:
+        heap_after = result.heap_after_bytes
+        return row | {
+            "RSS after MB": f"{result.rss_after_bytes / MIB:.1f}",
+            "heap after MB": "" if heap_after is None else f"{heap_after / MIB:.1f}",
+        }
+    top = short_location(result.top_site) if result.top_site else ""
+    return row | {
+        "heap peak MB": f"{result.heap_peak_bytes / MIB:.1f}",
+        "allocated MB": f"{(result.allocated_bytes or 0) / MIB:.1f}",
+        "leaked MB": f"{(result.leaked_bytes or 0) / MIB:.2f}",
+        "top site": f"{top} ({result.top_site_function})" if top else "",
+        "leak": "stands out" if result.leak_reason else "",
+    }
+
+
+def memory_page_link(run_dir: Path, index: int) -> str:
+    """The Memory page's view of one mockup: `?run=<run folder name>&mockup=<index>`."""
+    return f"{MEMORY_PAGE}?{urlencode({'run': run_dir.name, 'mockup': index})}"
 
 
 class LivePanel:
-    def __init__(self, total: int) -> None:
+    """A run's live view; `run_dir` (optional) lets a flagged leak link to the Memory page."""
+
+    def __init__(self, total: int, run_dir: Path | None = None) -> None:
         self.total = total
-        self.done = 0
+        self.run_dir = run_dir
         self.bar = st.progress(0.0, text="Waiting for a render slot…")
-        self.now = st.empty()
+        self.memory_line = st.empty()
         self.chart = st.empty()
-        self.rows = st.empty()
-        self.points: list[tuple[int, int, int | None]] = []
-        self.lines: list[dict] = []
+        self.table = st.empty()
+        self.flags = st.container()
+        self.rows: list[dict[str, str]] = []
+        self.samples: list[tuple[float, int, int | None]] = []
+        self.started = time.monotonic()
+        self.charted_at: float | None = None
+        self.charts = 0
 
     def waiting(self, place: int) -> None:
         if place == 0:
+            self.started = time.monotonic()
             self.bar.progress(0.0, text=f"Rendering {self.total} mockups…")
         else:
             ahead = "you are next" if place == 1 else f"{place - 1} render(s) ahead of you"
             self.bar.progress(0.0, text=f"Waiting for a render slot: {ahead}")
 
     def landed(self, result: MockupResult) -> None:
-        self.done += 1
-        name = as_text(result.template) if result.template else "…"
-        self.bar.progress(
-            min(1.0, self.done / self.total), text=f"{self.done}/{self.total}: {name}"
-        )
-        self.points.append((self.done, result.rss_after_bytes, result.heap_after_bytes))
-        self.chart.plotly_chart(live_memory(self.points), key=f"live-{self.done}")
-        self.lines.append(
-            {
-                "mockup": result.index,
-                "template": result.template,
-                "seconds": round(result.seconds, 2),
-                "RSS after (MB)": round(result.rss_after_bytes / MIB, 1),
-                "heap after (MB)": round((result.heap_after_bytes or 0) / MIB, 1),
-            }
-        )
-        self.rows.dataframe(self.lines, hide_index=True)
+        self.rows.append(mockup_row(result))
+        done = len(self.rows)
+        text = f"{done}/{self.total}: {result.template}"
+        self.bar.progress(min(1.0, done / self.total), text=text)
+        self.table.table(self.rows)
+        if result.leak_reason:
+            self._flag(result)
+        if result.heap_peak_bytes is None:  # a plain run: no samples, a point per mockup
+            seconds = time.monotonic() - self.started
+            self.sample(seconds, result.rss_after_bytes, result.heap_after_bytes)
 
     def sample(self, seconds: float, rss_bytes: int, heap_bytes: int | None) -> None:
-        heap = "" if heap_bytes is None else f" · heap in use {heap_bytes / MIB:.0f} MB"
-        self.now.caption(f"{seconds:.0f} s · RSS {rss_bytes / MIB:.0f} MB{heap}")
+        self.samples.append((seconds, rss_bytes, heap_bytes))
+        heap = "" if heap_bytes is None else f"heap in use {heap_bytes / MIB:.1f} MB · "
+        self.memory_line.caption(f"{seconds:.1f} s · {heap}RSS {rss_bytes / MIB:.1f} MB")
+        if self.charted_at is None or seconds - self.charted_at >= CHART_EVERY_SECONDS:
+            self._draw_chart()
 
     def finish(self) -> None:
         self.bar.empty()
-        self.now.empty()
+        if self.samples:
+            self._draw_chart()
+
+    def _draw_chart(self) -> None:
+        self.charts += 1
+        self.charted_at = self.samples[-1][0]
+        self.chart.plotly_chart(live_heap_and_rss(self.samples), key=f"live-{self.charts}")
+
+    def _flag(self, result: MockupResult) -> None:
+        with self.flags:
+            st.warning(
+                f"Mockup {result.index:02d} ({result.template}) leaked "
+                f"{readable_size(result.leaked_bytes or 0)}: {result.leak_reason}.",
+                icon=":material/warning:",
+            )
+            if self.run_dir is not None:
+                link = memory_page_link(self.run_dir, result.index)
+                st.markdown(f"[Mockup {result.index:02d} on the Memory page]({link})")

@@ -20,10 +20,14 @@ from mockups.templates import Template
 KEEP_ENDED = 200  # ended renders remembered for pages that come back to them
 
 
+Sample = tuple[float, int, int | None]  # seconds since the start, RSS, memray heap in use
+
+
 @dataclass
 class _Render:
     status: RenderStatus
     results: list[MockupResult] = field(default_factory=list)
+    samples: list[Sample] = field(default_factory=list)
 
 
 class LocalRenders:
@@ -65,6 +69,12 @@ class LocalRenders:
             render = self._renders.get(job_id)
             return list(render.results) if render else []
 
+    def samples(self, job_id: str) -> list[Sample]:
+        """A profiled render's heap and RSS line so far (none for a plain render)."""
+        with self._lock:
+            render = self._renders.get(job_id)
+            return list(render.samples) if render else []
+
     def _run(self, job: RenderJob) -> None:
         try:
             with self.slots.slot(lambda place: self._on_place(job.id, place)):
@@ -94,7 +104,13 @@ class LocalRenders:
         if job.renderer == PROFILED:
             from profiling import profile_run  # in a child: one memray capture per process
 
-            profile_run(job.artwork, job.run_dir, options=job.options, progress=landed)
+            def sampled(seconds: float, rss_bytes: int, heap_bytes: int | None) -> None:
+                with self._lock:
+                    self._renders[job.id].samples.append((seconds, rss_bytes, heap_bytes))
+
+            profile_run(
+                job.artwork, job.run_dir, options=job.options, progress=landed, sample=sampled
+            )
         else:
             run_in_process(job, progress=landed, release_memory=True)
 

@@ -64,6 +64,11 @@ class MockupResult:
     rss_peak_bytes: int | None = None
     heap_exact: bool | None = None
     rss_exact: bool | None = None
+    # The allocation site holding the most at the mockup's heap peak (`path:line`, function),
+    # and why its leaked bytes stand out (None when they do not): also from a profiler.
+    top_site: str | None = None
+    top_site_function: str | None = None
+    leak_reason: str | None = None
 
 
 @dataclass

@@ -82,6 +82,27 @@ def live_memory(points: Sequence[tuple[int, int, int | None]]) -> go.Figure:
     return figure
 
 
+def live_heap_and_rss(samples: Sequence[tuple[float, int, int | None]]) -> go.Figure:
+    """RSS and memray's heap in use while a profiled run renders.
+
+    `samples` are (seconds since the run started, RSS bytes, heap bytes or None).
+    """
+    seconds = [s[0] for s in samples]
+    figure = go.Figure()
+    figure.add_scatter(
+        x=seconds, y=[s[1] / MIB for s in samples], mode="lines",
+        name="RSS", line={"color": RSS_COLOUR},
+    )  # fmt: skip
+    figure.add_scatter(
+        x=seconds, y=[None if s[2] is None else s[2] / MIB for s in samples], mode="lines",
+        name="heap in use (memray)", line={"color": HEAP_COLOUR},
+    )  # fmt: skip
+    figure.update_layout(
+        xaxis_title="seconds", yaxis_title="MB", margin={"t": 10}, height=260,
+    )  # fmt: skip
+    return figure
+
+
 def comparison_bars(rows: Sequence[ModeComparison]) -> go.Figure:
     """Wall time and peak memory of each mode, side by side."""
     labels = [run_label(r.mode, r.workers, r.release_memory) for r in rows]

@@ -12,11 +12,13 @@ import re
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
-
-import pandas
+from typing import TYPE_CHECKING
 
 from profiling.results import ProfiledRun
 from profiling.sites import AllocationSite
+
+if TYPE_CHECKING:
+    import pandas
 
 MIB = 2**20
 THRESHOLD_BYTES = MIB
@@ -53,24 +55,44 @@ def standout_leaks(
     suspects = []
     for mockup in profiled.mockups:
         leaked = mockup.leaked_bytes
-        ratio = leaked / median if median else (math.inf if leaked else 0.0)
-        if leaked >= threshold_bytes:
-            reason = f"at least the {threshold_bytes / MIB:g} MB threshold"
-        elif leaked > noise_bytes and ratio >= times_median:
-            reason = _compared_with_median(ratio, median)
-        else:
+        reason = leak_reason(leaked, median, threshold_bytes, times_median, noise_bytes)
+        if reason is None:
             continue
         suspects.append(
             LeakSuspect(
                 index=mockup.index,
                 template=mockup.template,
                 leaked_bytes=leaked,
-                times_median=ratio,
+                times_median=_ratio(leaked, median),
                 reason=reason,
                 sites=leaked_sites(profiled, mockup.index, site_limit),
             )
         )
     return sorted(suspects, key=lambda suspect: -suspect.leaked_bytes)
+
+
+def leak_reason(
+    leaked: int,
+    median: float,
+    threshold_bytes: int = THRESHOLD_BYTES,
+    times_median: float = TIMES_MEDIAN,
+    noise_bytes: int = NOISE_BYTES,
+) -> str | None:
+    """Why a mockup's `leaked` bytes stand out against the `median` leak, or None if they do not.
+
+    The one rule: the notebooks' `standout_leaks` and the live panel (over the mockups landed
+    so far) both apply it.
+    """
+    ratio = _ratio(leaked, median)
+    if leaked >= threshold_bytes:
+        return f"at least the {threshold_bytes / MIB:g} MB threshold"
+    if leaked > noise_bytes and ratio >= times_median:
+        return _compared_with_median(ratio, median)
+    return None
+
+
+def _ratio(leaked: int, median: float) -> float:
+    return leaked / median if median else (math.inf if leaked else 0.0)
 
 
 def leaked_sites(
@@ -83,6 +105,8 @@ def leaked_sites(
 
 def suspects_table(suspects: list[LeakSuspect]) -> pandas.DataFrame:
     """One row per suspect: its leak, why it stands out and the site holding the most of it."""
+    import pandas  # only for the table: the live panel applies the rule without pandas
+
     rows = [
         {
             "index": s.index,

@@ -11,6 +11,7 @@ Frees count whichever thread makes them. The replay's whole-capture peak equals 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +42,7 @@ class MockupHeap:
     leaked_bytes: int = 0
     one_time_bytes: int = 0
     live_bytes: int = 0
+    start_event: int = -1
     peak_event: int = -1
     end_event: int = -1
     sites: list[AllocationSite] = field(default_factory=list)
@@ -119,29 +121,27 @@ def replay_capture(path: Path | str, sites_per_mockup: int = SITES_PER_MOCKUP) -
     """Per-mockup figures and top sites (at each mockup's peak and at its end) of one capture."""
     with memray.FileReader(path) as reader:
         events = list(reader.get_allocation_records())
-        owners, replay = _account(events)
-        replay.path = Path(path)
-        replay.metadata = reader.metadata
-        replay.snapshots = list(reader.get_memory_snapshots())
-        for heap in replay.mockups.values():
-            if heap.end_event < 0:
-                heap.end_event = len(events) - 1
-        moments = {(h.index, "peak"): h.peak_event for h in replay.mockups.values()}
-        moments |= {
-            (h.index, "leaked"): h.end_event for h in replay.mockups.values() if h.leaked_bytes
-        }
-        for (index, kind), records in live_blocks_at(events, owners, moments).items():
-            heap = replay.mockups[index]
-            if kind == "peak":
-                heap.sites += top_sites(index, "peak", records, sites_per_mockup)
-                continue
-            one_time = [(r, size) for r, size in records if allocated_while_importing(r)]
-            kept = [(r, size) for r, size in records if not allocated_while_importing(r)]
-            heap.one_time_bytes = sum(size for _, size in one_time)
-            heap.leaked_bytes -= heap.one_time_bytes
-            heap.sites += top_sites(index, "leaked", kept, sites_per_mockup)
-            heap.sites += top_sites(index, "one-time", one_time, sites_per_mockup)
-    return replay
+        account = account_for(events)
+        for heap in account.mockups.values():
+            finish_mockup(heap, events, account.owners, sites_per_mockup)
+        metadata, snapshots = reader.metadata, list(reader.get_memory_snapshots())
+    return CaptureReplay(
+        path=Path(path),
+        metadata=metadata,
+        snapshots=snapshots,
+        heap_peak_bytes=account.peak,
+        allocated_bytes=account.allocated,
+        allocations=account.allocations,
+        mockups=account.mockups,
+    )
+
+
+def account_for(events: Sequence[AllocationRecord]) -> CaptureAccount:
+    account = CaptureAccount()
+    for record in events:
+        account.feed(record)
+    account.close()
+    return account
 
 
 def allocated_while_importing(record: AllocationRecord) -> bool:
@@ -175,83 +175,116 @@ def mockup_peak_records(
     """The blocks each mockup in the capture had alive at its peak (for flame graphs)."""
     with memray.FileReader(path) as reader:
         events = list(reader.get_allocation_records())
-        owners, replay = _account(events)
-        moments = {(h.index, "peak"): h.peak_event for h in replay.mockups.values()}
-        blocks = live_blocks_at(events, owners, moments)
-        return (
-            reader.metadata,
-            list(reader.get_memory_snapshots()),
-            {index: [record for record, _ in found] for (index, _), found in blocks.items()},
-        )
+        account = account_for(events)
+        blocks = {
+            h.index: mockup_blocks(events, account.owners, h.index, h.start_event, h.peak_event)
+            for h in account.mockups.values()
+        }
+        metadata, snapshots = reader.metadata, list(reader.get_memory_snapshots())
+    records = {index: [record for record, _ in found] for index, found in blocks.items() if found}
+    return metadata, snapshots, records
 
 
-def live_blocks_at(
-    events: list[AllocationRecord], owners: list[int], moments: dict[tuple[int, str], int]
-) -> dict[tuple[int, str], list[tuple[AllocationRecord, int]]]:
-    """For each (mockup, kind) the mockup's live blocks right after event number `moment`."""
-    wanted: dict[int, list[tuple[int, str]]] = {}
-    for key, moment in moments.items():
-        wanted.setdefault(moment, []).append(key)
-    found: dict[tuple[int, str], list[tuple[AllocationRecord, int]]] = {}
-    heap = LiveHeap()
-    for position, (record, owner) in enumerate(zip(events, owners, strict=True)):
+class CaptureAccount:
+    """The first pass over a capture's events, fed in order: each event's owning mockup and
+    every mockup's and the capture's figures so far.
+
+    It can be fed a capture that is still being written (the live reader does): a mockup's
+    figures depend only on the events up to its end marker, so they are final from then on.
+    """
+
+    def __init__(self) -> None:
+        self.heap = LiveHeap()
+        self.mockups: dict[int, MockupHeap] = {}
+        self.rendering: dict[int, MockupHeap] = {}  # by thread id
+        self.owners: list[int] = []
+        self.live = self.peak = self.allocated = self.allocations = 0
+
+    @property
+    def fed(self) -> int:
+        return len(self.owners)
+
+    def feed(self, record: AllocationRecord) -> MockupHeap | None:
+        """Account one event; the mockup whose end marker it is, if it is one."""
+        position = len(self.owners)
         if is_release(record):
-            heap.release(record)
-        elif owner != MARKER_EVENT:
-            heap.allocate(record, owner)
-        for index, kind in wanted.get(position, ()):
-            found[(index, kind)] = heap.owned_by(index)
-    return found
-
-
-def _account(events: list[AllocationRecord]) -> tuple[list[int], CaptureReplay]:
-    """First pass: each event's owning mockup, and every mockup's and the capture's figures."""
-    heap = LiveHeap()
-    mockups: dict[int, MockupHeap] = {}
-    rendering: dict[int, MockupHeap] = {}  # by thread id
-    owners: list[int] = []
-    live = peak = allocated = allocations = 0
-    for position, record in enumerate(events):
-        if is_release(record):
-            owners.append(NO_OWNER)
-            for owner, size in heap.release(record):
-                live -= size
+            self.owners.append(NO_OWNER)
+            for owner, size in self.heap.release(record):
+                self.live -= size
                 if owner != NO_OWNER:
-                    mockups[owner].live_bytes -= size
-            continue
+                    self.mockups[owner].live_bytes -= size
+            return None
         marker = marker_of(record)
         if marker is not None:
-            owners.append(MARKER_EVENT)
+            self.owners.append(MARKER_EVENT)
             index, end = marker
             if end:
-                finished = rendering.pop(record.tid)
+                finished = self.rendering.pop(record.tid)
                 finished.leaked_bytes, finished.end_event = finished.live_bytes, position
-            else:
-                rendering[record.tid] = mockups[index] = MockupHeap(index, record.thread_name)
-            continue
-        mockup = rendering.get(record.tid)
+                return finished
+            heap = MockupHeap(index, record.thread_name, start_event=position)
+            self.rendering[record.tid] = self.mockups[index] = heap
+            return None
+        mockup = self.rendering.get(record.tid)
         owner = mockup.index if mockup else NO_OWNER
-        owners.append(owner)
-        heap.allocate(record, owner)
-        live += record.size
-        allocated += record.size
-        allocations += 1
-        peak = max(peak, live)
+        self.owners.append(owner)
+        self.heap.allocate(record, owner)
+        self.live += record.size
+        self.allocated += record.size
+        self.allocations += 1
+        self.peak = max(self.peak, self.live)
         if mockup is not None:
             mockup.allocated_bytes += record.size
             mockup.allocations += 1
             mockup.live_bytes += record.size
             if mockup.live_bytes > mockup.heap_peak_bytes:
                 mockup.heap_peak_bytes, mockup.peak_event = mockup.live_bytes, position
-    for unfinished in rendering.values():
-        unfinished.leaked_bytes = unfinished.live_bytes
-    replay = CaptureReplay(
-        path=Path(),
-        metadata=None,  # type: ignore[arg-type]  # set by the caller, which holds the reader
-        snapshots=[],
-        heap_peak_bytes=peak,
-        allocated_bytes=allocated,
-        allocations=allocations,
-        mockups=mockups,
-    )
-    return owners, replay
+        return None
+
+    def close(self) -> None:
+        """The capture ended: a mockup without an end marker ends with it."""
+        for unfinished in self.rendering.values():
+            unfinished.leaked_bytes = unfinished.live_bytes
+            unfinished.end_event = len(self.owners) - 1
+        self.rendering.clear()
+
+
+def finish_mockup(
+    heap: MockupHeap,
+    events: Sequence[AllocationRecord],
+    owners: Sequence[int],
+    sites_per_mockup: int = SITES_PER_MOCKUP,
+) -> None:
+    """A mockup's sites at its peak and at its end, and its leak less what imports left.
+
+    Reads only the events from its start marker to its end marker: the same answer whether
+    the capture is finished or still being written.
+    """
+    peak = mockup_blocks(events, owners, heap.index, heap.start_event, heap.peak_event)
+    heap.sites += top_sites(heap.index, "peak", peak, sites_per_mockup)
+    if not heap.leaked_bytes:
+        return
+    held = mockup_blocks(events, owners, heap.index, heap.start_event, heap.end_event)
+    one_time = [(r, size) for r, size in held if allocated_while_importing(r)]
+    kept = [(r, size) for r, size in held if not allocated_while_importing(r)]
+    heap.one_time_bytes = sum(size for _, size in one_time)
+    heap.leaked_bytes -= heap.one_time_bytes
+    heap.sites += top_sites(heap.index, "leaked", kept, sites_per_mockup)
+    heap.sites += top_sites(heap.index, "one-time", one_time, sites_per_mockup)
+
+
+def mockup_blocks(
+    events: Sequence[AllocationRecord], owners: Sequence[int], index: int, start: int, moment: int
+) -> list[tuple[AllocationRecord, int]]:
+    """Mockup `index`'s blocks alive right after event number `moment` (it started at `start`).
+
+    Its blocks are all allocated after its start marker; frees count whoever makes them.
+    """
+    heap = LiveHeap()
+    for position in range(start, moment + 1):
+        record = events[position]
+        if is_release(record):
+            heap.release(record)
+        elif owners[position] == index:
+            heap.allocate(record, index)
+    return heap.owned_by(index)

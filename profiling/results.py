@@ -91,6 +91,9 @@ class RunProfile:
     allocations: int
     rss_after_bytes: int
     captures: list[str] = field(default_factory=list)
+    # The live reader's own peak RSS (a process apart: `profiling.live_reader`).
+    live_reader_rss_peak_bytes: int | None = None
+    live_reader_cpu_seconds: float | None = None
 
 
 @dataclass

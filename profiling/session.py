@@ -7,6 +7,7 @@ command line's, or the child that `profiling.profile_run` starts.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from mockups.options import RenderOptions
@@ -14,6 +15,7 @@ from mockups.run import Progress, RunResult, render_run
 from mockups.templates import Template
 from profiling.analysis import analyse_run
 from profiling.capture import RUN_CAPTURE, MockupCapture, new_tracker
+from profiling.live import LiveFigures, Sample
 from profiling.results import ProfiledRun
 from profiling.storage import add_heap_figures_to_run_json, profile_dir, write_profile
 from profiling.warmup import warm_up
@@ -27,28 +29,46 @@ def profile_in_process(
     *,
     options: RenderOptions | None = None,
     progress: Progress | None = None,
+    sample: Sample | None = None,
     library: dict[str, Template] | None = None,
 ) -> ProfiledRun:
-    """`render_run` under memray; the profile is written to out_dir/profile and returned."""
+    """`render_run` under memray; the profile is written to out_dir/profile and returned.
+
+    As each mockup lands, `progress(done, total, result)` gets it with its memray figures
+    (`heap_peak_bytes`, `allocated_bytes`, `allocations`, `leaked_bytes`, `one_time_bytes`,
+    `top_site`, `top_site_function`, `leak_reason`): the finished profile's numbers.
+    `sample(seconds, rss_bytes, heap_bytes)` gets the process's RSS and memray's heap in use
+    about every `profiling.live.SAMPLE_SECONDS`. Both are called from a thread of the
+    profiler's (see `profiling.live`), never at once; with neither, no live reader runs.
+    """
     folder = profile_dir(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     for pattern in STALE_PATTERNS:
         for stale in folder.glob(pattern):
             stale.unlink()
     options = options or RenderOptions()
-    warm_up("threads" if options.mode == "threads" else "sequential")
-    instrument = MockupCapture(str(folder), own_tracker=options.mode == "processes")
-    started_unix = time.time()
-    with new_tracker(folder / RUN_CAPTURE):
-        run = render_run(
-            artwork,
-            out_dir,
-            options=options,
-            progress=progress,
-            library=library,
-            instrument=instrument,
-        )
-    profiled = analyse_run(run, folder, started_unix, options.release_memory)
+    live = LiveFigures(folder, mode=options.mode, progress=progress, sample=sample)
+    with live:  # the live reader starts while the warm-up runs
+        warm_up("threads" if options.mode == "threads" else "sequential")
+        instrument = MockupCapture(str(folder), own_tracker=options.mode == "processes")
+        started_unix = time.time()
+        live.started(started_unix)
+        with new_tracker(folder / RUN_CAPTURE):
+            run = render_run(
+                artwork,
+                out_dir,
+                options=options,
+                progress=live,
+                library=library,
+                instrument=instrument,
+            )
+        live.capture_complete()
+        profiled = analyse_run(run, folder, started_unix, options.release_memory)
+    profiled.summary = replace(
+        profiled.summary,
+        live_reader_rss_peak_bytes=live.reader_rss_peak_bytes,
+        live_reader_cpu_seconds=live.reader_cpu_seconds,
+    )
     write_profile(out_dir, profiled)
     add_heap_figures_to_run_json(out_dir, profiled)
     return profiled

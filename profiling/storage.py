@@ -10,7 +10,9 @@
 
 Bytes are bytes, times are seconds since `started_unix`, booleans are True/False. Columns
 may be added at the end of a table within format 1; none is renamed or removed.
-Rendering with --profile also adds each mockup's heap figures to run.json.
+Rendering with --profile also adds each mockup's heap figures to run.json, with the site
+holding the most at its peak (`top_site`, `top_site_function`) and, when its leak stands out
+(`profiling.leaks`), why (`leak_reason`).
 """
 
 from __future__ import annotations
@@ -76,15 +78,32 @@ def load_run(out_dir: Path | str) -> ProfiledRun:
 
 
 def add_heap_figures_to_run_json(out_dir: Path | str, profiled: ProfiledRun) -> None:
+    from profiling.leaks import standout_leaks
+
     run = read_run(out_dir)
     by_index = {m.index: m for m in profiled.mockups}
+    top_sites = {}
+    for site in profiled.site_rows:
+        if site.kind == "peak" and site.index not in top_sites:
+            top_sites[site.index] = site
+    reasons = {suspect.index: suspect.reason for suspect in standout_leaks(profiled)}
     run.mockups = [
-        replace(entry, **{name: getattr(by_index[entry.index], name) for name in RUN_JSON_FIELDS})
+        replace(
+            entry,
+            **{name: getattr(by_index[entry.index], name) for name in RUN_JSON_FIELDS},
+            top_site=_site_field(top_sites.get(entry.index), "location"),
+            top_site_function=_site_field(top_sites.get(entry.index), "function"),
+            leak_reason=reasons.get(entry.index),
+        )
         for entry in run.mockups
     ]
     run.profile = f"{PROFILE_DIR}/{SUMMARY_FILE}"
     run.heap_peak_bytes = profiled.summary.heap_peak_bytes
     write_run(out_dir, run)
+
+
+def _site_field(site: AllocationSite | None, name: str) -> str | None:
+    return None if site is None else getattr(site, name)
 
 
 def _write_table(path: Path, rows: list, row_type: type) -> None:

@@ -1,0 +1,239 @@
+"""The live reader: a process of its own that follows a capture while memray writes it.
+
+A process cannot read its own capture (what the reading allocates is captured too, and the
+capture grows as fast as it is read), so `profiling.live.LiveFigures` starts this one beside
+the profiled process. When told a mockup landed it reads the capture's events so far (again
+every RETRY_SECONDS until that mockup's end marker is among them) and feeds the new ones to
+the same `CaptureAccount` the finished profile replays with. A mockup's figures depend only
+on the events up to its end marker, so the figures sent as it lands are the ones the
+finished profile reports. A thread of its own sends the profiled process's RSS and memray's
+heap in use every SAMPLE_SECONDS.
+
+    python -m profiling.live_reader CAPTURE_DIR PID MODE
+
+stdin, JSON lines from the profiled process: {"started_unix": t} when the run starts (samples
+are sent from then on, their seconds counted from t); {"landed": N, "capture": "NN-<id>.bin"
+or null} as each mockup lands (processes mode names the mockup's own capture); end of file
+once the capture is complete.
+stdout, JSON lines: {"sample": [seconds, rss_bytes, heap_bytes or null]},
+{"mockup": N, "figures": {MockupResult field: value}}, last {"reader_rss_peak_bytes": n,
+"reader_cpu_seconds": s}.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import resource
+import select
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import memray
+import memray._memray
+import psutil
+from memray import AllocationRecord
+
+from profiling.capture import RUN_CAPTURE
+from profiling.replay import CaptureAccount, MockupHeap, finish_mockup, replay_capture
+
+SAMPLE_SECONDS = 0.25
+RETRY_SECONDS = 0.1  # a landed mockup whose end marker was not read yet
+IDLE_SECONDS = 1.0
+
+
+class FollowedCapture:
+    """A capture being written, read again from the start each time (memray cannot resume)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.account = CaptureAccount()
+        self.closed = False
+
+    def read(self, complete: bool) -> list[MockupHeap]:
+        """Feed the events written since the last read; the mockups that ended in them, with
+        their sites. Until the capture is `complete`, the last event read is left for the
+        next read: memray may be half-way through writing it."""
+        if self.closed or not self.path.exists():
+            return []
+        try:
+            with memray.FileReader(self.path) as reader:
+                events = list(_readable(reader.get_allocation_records()))
+                usable = len(events) if complete else len(events) - 1
+                ended = [self.account.feed(r) for r in events[self.account.fed : usable]]
+                finished = [heap for heap in ended if heap is not None]
+                if complete:
+                    finished += list(self.account.rendering.values())
+                    self.account.close()
+                    self.closed = True
+                for heap in finished:
+                    finish_mockup(heap, events, self.account.owners)
+        except (OSError, RuntimeError, ValueError):
+            return []  # not started yet, or being compressed as its Tracker stops
+        return finished
+
+
+def _readable(records: Iterator[AllocationRecord]) -> Iterator[AllocationRecord]:
+    try:
+        yield from records
+    except (OSError, RuntimeError, ValueError):
+        return  # the end of what memray has written so far
+
+
+def heap_figures(heap: MockupHeap) -> dict[str, object]:
+    """A finished mockup's memray figures, named as `MockupResult`'s fields."""
+    peak_sites = [site for site in heap.sites if site.kind == "peak"]
+    top = peak_sites[0] if peak_sites else None
+    return {
+        "heap_peak_bytes": heap.heap_peak_bytes,
+        "allocated_bytes": heap.allocated_bytes,
+        "allocations": heap.allocations,
+        "leaked_bytes": heap.leaked_bytes,
+        "one_time_bytes": heap.one_time_bytes,
+        "heap_exact": True,
+        "top_site": top.location if top else None,
+        "top_site_function": top.function if top else None,
+    }
+
+
+class Reader:
+    def __init__(self, capture_dir: Path, pid: int, mode: str) -> None:
+        self.capture_dir = capture_dir
+        self.processes = mode == "processes"
+        # processes mode: the parent's capture has no markers and fills with its RSS sampler's
+        # small buffers; the heap line is the rendering tasks' own captures instead
+        self.run = None if self.processes else FollowedCapture(capture_dir / RUN_CAPTURE)
+        self.process = psutil.Process(pid)
+        self.started_unix: float | None = None
+        self.own_captures: dict[int, str] = {}  # processes mode: landed mockups' captures
+        self.landed: set[int] = set()
+        self.sent: set[int] = set()
+        self.requests = b""
+        self.complete = False
+
+    def follow(self) -> None:
+        sampler = threading.Thread(target=self._sample_until_complete, daemon=True)
+        sampler.start()
+        while not self.complete:
+            waiting = self.landed - self.sent
+            self._wait(RETRY_SECONDS if waiting else IDLE_SECONDS)  # a landing wakes it
+            if self.landed - self.sent or self.complete:
+                self._read_captures()
+        sampler.join()
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        _send(
+            {
+                "reader_rss_peak_bytes": usage.ru_maxrss * 1024,
+                "reader_cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3),
+            }
+        )
+
+    def _sample_until_complete(self) -> None:
+        """RSS now and memray's heap in use at its latest memory snapshot (every 5 ms of the
+        capture), every SAMPLE_SECONDS. Memray computes the snapshots' heap in C++: reading
+        them is several times cheaper than reading the events."""
+        while not self.complete:
+            self._send_sample()
+            time.sleep(SAMPLE_SECONDS)
+
+    def _wait(self, seconds: float) -> None:
+        """Take the profiled process's messages that arrive within `seconds`."""
+        ready, _, _ = select.select([sys.stdin.fileno()], [], [], seconds)
+        if not ready:
+            return
+        chunk = os.read(sys.stdin.fileno(), 65536)
+        if not chunk:
+            self.complete = True
+            return
+        self.requests += chunk
+        *lines, self.requests = self.requests.split(b"\n")
+        for line in lines:
+            message = json.loads(line)
+            if "started_unix" in message:
+                self.started_unix = message["started_unix"]
+            if "landed" in message:
+                self.landed.add(message["landed"])
+            if message.get("capture"):
+                self.own_captures[message["landed"]] = message["capture"]
+
+    def _read_captures(self) -> None:
+        if self.run is not None:
+            for heap in self.run.read(complete=self.complete):
+                self._send_figures(heap)
+        for index, name in list(self.own_captures.items()):
+            try:
+                own = replay_capture(self.capture_dir / name).mockups.get(index)
+            except (OSError, RuntimeError, ValueError):
+                continue  # not readable yet: the next round tries again
+            if own is not None:
+                self._send_figures(own)
+            del self.own_captures[index]
+
+    def _send_figures(self, heap: MockupHeap) -> None:
+        self.sent.add(heap.index)
+        _send({"mockup": heap.index, "figures": heap_figures(heap)})
+
+    def _send_sample(self) -> None:
+        if self.started_unix is None:
+            return
+        try:
+            rss = self.process.memory_info().rss
+            if self.processes:
+                rss += sum(_rss(child) for child in self.process.children(recursive=True))
+        except psutil.Error:
+            self.complete = True  # the profiled process is gone
+            return
+        if self.run is not None:
+            heap = last_snapshot_heap(self.run.path)
+        else:
+            heaps = [last_snapshot_heap(path) for path in self._rendering_task_captures()]
+            known = [heap for heap in heaps if heap is not None]
+            heap = sum(known) if known else None
+        _send({"sample": [round(time.time() - self.started_unix, 3), rss, heap]})
+
+    def _rendering_task_captures(self) -> list[Path]:
+        """Processes mode: the captures of the mockups rendering now."""
+        paths = self.capture_dir.glob("[0-9][0-9]-*.bin")
+        return [path for path in paths if int(path.name[:2]) not in self.landed]
+
+
+def last_snapshot_heap(path: Path) -> int | None:
+    """Memray's heap in use at the capture's latest memory snapshot; None before the first."""
+    heap = None
+    try:
+        with memray.FileReader(path) as reader:
+            for snapshot in _readable(reader.get_memory_snapshots()):
+                heap = snapshot.heap
+    except (OSError, RuntimeError, ValueError):
+        return None
+    return heap
+
+
+def _rss(process: psutil.Process) -> int:
+    try:
+        return process.memory_info().rss
+    except psutil.Error:
+        return 0
+
+
+def _send(message: dict) -> None:
+    try:
+        os.write(sys.stdout.fileno(), (json.dumps(message) + "\n").encode())
+    except BrokenPipeError:
+        raise SystemExit(0) from None  # the profiled process stopped listening
+
+
+def main(argv: list[str]) -> int:
+    # memray logs each record it cannot parse; here that is only ever the one being written
+    memray._memray.set_log_level(logging.CRITICAL + 1)
+    capture_dir, pid, mode = argv
+    Reader(Path(capture_dir), int(pid), mode).follow()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

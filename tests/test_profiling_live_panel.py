@@ -1,0 +1,58 @@
+"""The live panel (dashboard/live.py) fed by hand, through Streamlit's AppTest: rows with
+memray's figures, the memory line, and a standout leak flagged with its Memory page link."""
+
+from streamlit.testing.v1 import AppTest
+
+
+def panel_script() -> None:
+    from dataclasses import replace
+    from pathlib import Path
+
+    from dashboard.live import LivePanel
+    from mockups.runfolder import MockupResult
+
+    mib = 2**20
+    plain = MockupResult(
+        index=1, template="poster", file="01-poster.jpg", thumbnail="thumbs/01-poster.jpg",
+        width=3000, height=2000, bytes=1, seconds=0.31, started_unix=0.0, finished_unix=0.3,
+        rss_before_bytes=80 * mib, rss_after_bytes=90 * mib, worker="1/main",
+    )  # fmt: skip
+    profiled = replace(
+        plain,
+        heap_peak_bytes=int(45.2 * mib),
+        allocated_bytes=int(98.6 * mib),
+        allocations=120,
+        leaked_bytes=int(0.02 * mib),
+        top_site="/somewhere/mockups/compose.py:78",
+        top_site_function="_load_rgb",
+    )
+    leaking = replace(
+        profiled,
+        index=2,
+        template="mug",
+        leaked_bytes=23 * mib,
+        leak_reason="at least the 1 MB threshold",
+    )
+    panel = LivePanel(10, run_dir=Path("/runs/20261130-run"))
+    panel.waiting(0)
+    panel.sample(0.25, 100 * mib, 40 * mib)
+    panel.landed(profiled)
+    panel.sample(0.5, 110 * mib, 52 * mib)
+    panel.landed(leaking)
+
+
+def test_the_panel_shows_memray_figures_per_mockup_and_flags_a_standout_leak():
+    at = AppTest.from_function(panel_script, default_timeout=60)
+    at.run()
+    assert not at.exception
+    rows = at.table[0].value
+    assert list(rows["mockup"]) == ["01", "02"]
+    assert list(rows["heap peak MB"]) == ["45.2", "45.2"]
+    assert list(rows["leaked MB"]) == ["0.02", "23.00"]
+    assert rows["top site"][0].endswith("compose.py:78 (_load_rgb)")
+    assert list(rows["leak"]) == ["", "stands out"]
+    assert "heap in use 52.0 MB · RSS 110.0 MB" in at.caption[0].value
+    (warning,) = at.warning
+    assert "Mockup 02 (mug) leaked 23.00 MB: at least the 1 MB threshold" in warning.value
+    links = [m.value for m in at.markdown if "Memory page" in m.value]
+    assert links == ["[Mockup 02 on the Memory page](memory?run=20261130-run&mockup=2)"]
