@@ -11,8 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from PIL import Image, ImageChops
 
-BAND_ROWS = 256
+BAND_ROWS = 64
 EPSILON = 1e-6
 
 Blend = Callable[[np.ndarray, np.ndarray], np.ndarray]
@@ -114,11 +115,12 @@ def blend_onto(canvas: Canvas, layer: Pixels, mode: str) -> None:
 
 
 def multiply_alpha(alpha: np.ndarray, factor: np.ndarray | float) -> np.ndarray:
-    """Two coverages combined: uint8 in, uint8 out."""
+    """Two coverages combined (uint8 in and out), through Pillow: no wide temporary arrays."""
+    image = Image.fromarray(np.ascontiguousarray(alpha), "L")
     if isinstance(factor, float):
-        return np.round(alpha.astype(np.float32) * factor).astype(np.uint8)
-    product = alpha.astype(np.uint16) * factor.astype(np.uint16)
-    return ((product + 127) // 255).astype(np.uint8)
+        return np.asarray(image.point(lambda value: round(value * factor)))
+    other = Image.fromarray(np.ascontiguousarray(factor), "L")
+    return np.asarray(ImageChops.multiply(image, other))
 
 
 def luminance(colour: np.ndarray) -> np.ndarray:

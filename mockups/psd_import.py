@@ -240,7 +240,7 @@ def write_images(folder: Path, walk: LayerWalk, quad: Quad, size) -> dict:
     del picture
     layers = {"mask": (mask, 0), "shading": (light.shading, 255), "highlight": (light.highlight, 0)}
     for name, (region, outside) in layers.items():
-        if region is None or name == "mask" and bool((region == 255).all()):
+        if region is None or (name == "mask" and bool((region == 255).all())):
             continue
         full = Image.new("L", size, outside)
         full.paste(Image.fromarray(region, "L"), (left, top))

@@ -27,10 +27,23 @@ NEAREST_MODE = {
     "dissolve": "normal",
 }
 ADJUSTMENT_KINDS = {
-    "brightnesscontrast", "curves", "exposure", "levels", "vibrance", "huesaturation",
-    "colorbalance", "blackandwhite", "photofilter", "channelmixer", "colorlookup", "invert",
-    "posterize", "threshold", "selectivecolor", "gradientmap",
-}  # fmt: skip
+    "brightnesscontrast",
+    "curves",
+    "exposure",
+    "levels",
+    "vibrance",
+    "huesaturation",
+    "colorbalance",
+    "blackandwhite",
+    "photofilter",
+    "channelmixer",
+    "colorlookup",
+    "invert",
+    "posterize",
+    "threshold",
+    "selectivecolor",
+    "gradientmap",
+}
 FILL_KINDS = {"solidcolorfill", "patternfill", "gradientfill"}
 
 
@@ -176,10 +189,11 @@ class LayerWalk:
 
     def take_print_mask(self, layer, opacity: float, clip: Pixels | None) -> None:
         """The smart object's layer mask, clipping base and opacity: where the print shows."""
-        left, top, right, bottom = self.light.box
         if mode_name(layer.blend_mode) not in ("normal", "pass through"):
-            self.warn(layer, f"the print's blend mode '{mode_name(layer.blend_mode)}' is laid "
-                      "on as normal")  # fmt: skip
+            self.warn(
+                layer,
+                f"the print's blend mode '{mode_name(layer.blend_mode)}' is laid on as normal",
+            )
         mask = self.decoder.mask_over(layer, self.light.box)
         if mask is not None:
             self.print_mask = multiply_alpha(self.print_mask, mask)

@@ -33,30 +33,34 @@ class PrintLight:
         left, top, right, bottom = self.box
         return bottom - top, right - left
 
-    def _region(self, layer: Pixels) -> tuple[tuple[slice, slice], tuple[slice, slice]] | None:
-        """Where `layer` meets the box: (slices into the box, slices into the layer)."""
+    def _regions(self, layer: Pixels):
+        """Where `layer` meets the box, a band of rows at a time: (box slices, layer slices)."""
         left, top, right, bottom = self.box
         l_left, l_top, l_right, l_bottom = layer.box
-        x0, y0, x1, y1 = (
-            max(left, l_left),
-            max(top, l_top),
-            min(right, l_right),
-            min(bottom, l_bottom),
-        )
+        x0, y0 = max(left, l_left), max(top, l_top)
+        x1, y1 = min(right, l_right), min(bottom, l_bottom)
         if x0 >= x1 or y0 >= y1:
-            return None
-        inside = (slice(y0 - top, y1 - top), slice(x0 - left, x1 - left))
-        source = (slice(y0 - l_top, y1 - l_top), slice(x0 - l_left, x1 - l_left))
-        return inside, source
+            return
+        for rows in bands(y1 - y0):
+            inside = (
+                slice(y0 - top + rows.start, y0 - top + rows.stop),
+                slice(x0 - left, x1 - left),
+            )
+            source = (
+                slice(y0 - l_top + rows.start, y0 - l_top + rows.stop),
+                slice(x0 - l_left, x1 - l_left),
+            )
+            yield inside, source
 
     def darken(self, layer: Pixels) -> None:
         """A multiply-like layer: the print and anything laid over it get darker."""
-        found = self._region(layer)
-        if found is None:
-            return
-        inside, source = found
         if self.shading is None:
             self.shading = np.full(self.shape, 255, np.uint8)
+        for inside, source in self._regions(layer):
+            self._darken(layer, inside, source)
+        self.used.add("shading")
+
+    def _darken(self, layer: Pixels, inside, source) -> None:
         s, a = as_float(layer.colour[source]), as_float(layer.alpha[source])
         factor = 1 - a[..., None] * (1 - s)
         self.shading[inside] = as_uint8(as_float(self.shading[inside]) * luminance(factor))
@@ -64,16 +68,16 @@ class PrintLight:
             self.highlight[inside] = as_uint8(as_float(self.highlight[inside]) * luminance(factor))
         if self.overlay is not None:
             self.overlay[inside] = as_uint8(as_float(self.overlay[inside]) * factor)
-        self.used.add("shading")
 
     def lighten(self, layer: Pixels) -> None:
         """A screen-like layer: light added over the print and anything laid over it."""
-        found = self._region(layer)
-        if found is None:
-            return
-        inside, source = found
         if self.highlight is None:
             self.highlight = np.zeros(self.shape, np.uint8)
+        for inside, source in self._regions(layer):
+            self._lighten(layer, inside, source)
+        self.used.add("highlight")
+
+    def _lighten(self, layer: Pixels, inside, source) -> None:
         glow = as_float(layer.colour[source]) * as_float(layer.alpha[source])[..., None]
         current = as_float(self.highlight[inside])
         grey = luminance(glow)
@@ -82,18 +86,18 @@ class PrintLight:
             premultiplied = as_float(self.overlay[inside])
             coverage = as_float(self.overlay_alpha[inside])[..., None]
             self.overlay[inside] = as_uint8(premultiplied + glow * (coverage - premultiplied))
-        self.used.add("highlight")
 
     def cover(self, layer: Pixels) -> None:
         """A normal layer over the print: it hides the print where it is opaque."""
-        found = self._region(layer)
-        if found is None:
-            return
-        inside, source = found
         if self.overlay is None:
             height, width = self.shape
             self.overlay = np.zeros((height, width, 3), np.uint8)
             self.overlay_alpha = np.zeros((height, width), np.uint8)
+        for inside, source in self._regions(layer):
+            self._cover(layer, inside, source)
+        self.used.add("overlay")
+
+    def _cover(self, layer: Pixels, inside, source) -> None:
         s, a = as_float(layer.colour[source]), as_float(layer.alpha[source])[..., None]
         premultiplied, coverage = (
             as_float(self.overlay[inside]),
@@ -101,7 +105,6 @@ class PrintLight:
         )
         self.overlay[inside] = as_uint8(s * a + premultiplied * (1 - a))
         self.overlay_alpha[inside] = as_uint8(a[..., 0] + coverage * (1 - a[..., 0]))
-        self.used.add("overlay")
 
 
 def fold_overlay(

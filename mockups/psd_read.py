@@ -186,8 +186,12 @@ class Decoder:
         colour_ids = [i for i in sorted(channels) if i >= 0]
         if not colour_ids:
             return None
-        colour = self._to_rgb([channels[i] for i in colour_ids])
-        alpha = channels.get(TRANSPARENCY) or Image.new("L", size, 255)
+        colour = self._to_rgb([channels.pop(i) for i in colour_ids])
+        alpha_image = channels.pop(TRANSPARENCY, None)
+        if alpha_image is None:
+            alpha = np.full((size[1], size[0]), 255, np.uint8)
+        else:
+            alpha = np.asarray(alpha_image)
         return _clipped(box, colour, alpha, self.scale.size)
 
     def mask_over(self, layer, box: tuple[int, int, int, int]) -> np.ndarray | None:
@@ -209,8 +213,8 @@ class Decoder:
     def _channels(self, layer, width, height, size, wanted=None) -> dict[int, Image.Image]:
         found = {}
         for info, data in zip(layer._record.channel_info, layer._channels, strict=False):
-            masks = (USER_MASK, REAL_USER_MASK)
-            if wanted is None and info.id in masks or wanted is not None and info.id not in wanted:
+            is_mask = info.id in (USER_MASK, REAL_USER_MASK)
+            if is_mask if wanted is None else info.id not in wanted:
                 continue
             if info.id < REAL_USER_MASK or not data.data:
                 continue
@@ -227,14 +231,21 @@ class Decoder:
             return Image.fromarray(np.ascontiguousarray(high_bytes).reshape(height, width), "L")
         return Image.frombuffer("L", (width, height), raw, "raw", "L", 0, 1)
 
-    def _to_rgb(self, planes: list[Image.Image]) -> Image.Image:
-        if self.header.mode == "grayscale":
-            return Image.merge("RGB", [planes[0]] * 3)
+    def _to_rgb(self, planes: list[Image.Image]) -> np.ndarray:
+        """Colour planes as one (height, width, 3) uint8 array, each plane freed once copied."""
         if self.header.mode == "CMYK":
             # Photoshop stores CMYK ink inverted: 255 is no ink.
             inks = [plane.point(lambda v: 255 - v) for plane in planes[:4]]
-            return cmyk_to_rgb(Image.merge("CMYK", inks), self.icc_profile)
-        return Image.merge("RGB", planes[:3])
+            planes.clear()
+            return np.asarray(cmyk_to_rgb(Image.merge("CMYK", inks), self.icc_profile))
+        if self.header.mode == "grayscale":
+            planes = planes[:1] * 3
+        width, height = planes[0].size
+        colour = np.empty((height, width, 3), np.uint8)
+        for index in range(3):
+            colour[..., index] = np.asarray(planes[index])
+            planes[index] = None
+        return colour
 
 
 def cmyk_to_rgb(image: Image.Image, icc_profile: bytes | None) -> Image.Image:
@@ -250,13 +261,12 @@ def cmyk_to_rgb(image: Image.Image, icc_profile: bytes | None) -> Image.Image:
     return image.convert("RGB")
 
 
-def _clipped(box, colour: Image.Image, alpha: Image.Image, canvas_size) -> Pixels | None:
+def _clipped(box, colour: np.ndarray, alpha: np.ndarray, canvas_size) -> Pixels | None:
+    """The part of a layer on the canvas (views, not copies)."""
     left, top, right, bottom = box
     width, height = canvas_size
     x0, y0, x1, y1 = max(left, 0), max(top, 0), min(right, width), min(bottom, height)
     if x0 >= x1 or y0 >= y1:
         return None
-    crop = (x0 - left, y0 - top, x1 - left, y1 - top)
-    return Pixels(
-        x0, y0, np.asarray(colour.crop(crop).convert("RGB")), np.asarray(alpha.crop(crop))
-    )
+    rows, columns = slice(y0 - top, y1 - top), slice(x0 - left, x1 - left)
+    return Pixels(x0, y0, colour[rows, columns], alpha[rows, columns])

@@ -50,14 +50,27 @@ class PsdBuilder:
     def __post_init__(self) -> None:
         self.document = PSDImage.new(self.mode, self.size, depth=self.depth)
 
-    def add_pixels(self, image: Image.Image, name: str, left: int = 0, top: int = 0,
-                   blend: BlendMode = BlendMode.NORMAL, opacity: int = 255, parent=None,
-                   visible: bool = True, clipping: bool = False):  # fmt: skip
+    def add_pixels(
+        self,
+        image: Image.Image,
+        name: str,
+        left: int = 0,
+        top: int = 0,
+        blend: BlendMode = BlendMode.NORMAL,
+        opacity: int = 255,
+        parent=None,
+        visible: bool = True,
+        clipping: bool = False,
+    ):
         container = parent if parent is not None else self.document
         layer = container.create_pixel_layer(
             image.convert(self.mode if self.mode != "RGB" else image.mode),
-            name=name, left=left, top=top, opacity=opacity, blend_mode=blend,
-        )  # fmt: skip
+            name=name,
+            left=left,
+            top=top,
+            opacity=opacity,
+            blend_mode=blend,
+        )
         layer.visible = visible
         if clipping:
             layer.clipping = True
@@ -75,8 +88,18 @@ class PsdBuilder:
         warp[b"warpStyle"] = Enumerated(b"warpStyle", spec.warp.encode())
         corners = tuple(float(v) for corner in spec.quad for v in corner)
         blocks = layer._record.tagged_blocks
-        blocks.set_data(Tag.PLACED_LAYER1, b"plcL", 3, uuid.encode(), 1, 1, 0,
-                        PlacedLayerType.RASTER, corners, warp)  # fmt: skip
+        blocks.set_data(
+            Tag.PLACED_LAYER1,
+            b"plcL",
+            3,
+            uuid.encode(),
+            1,
+            1,
+            0,
+            PlacedLayerType.RASTER,
+            corners,
+            warp,
+        )
         config = DescriptorBlock()
         config[b"Idnt"] = String(uuid)
         so_warp = Descriptor()
@@ -100,14 +123,31 @@ def _link(uuid: str, linked: bool) -> LinkedLayer:
         where = DescriptorBlock()
         where[b"relPath"] = String("missing/design.png")
         return LinkedLayer(
-            kind=LinkedLayerType.EXTERNAL, version=7, uuid=uuid, filename="design.png",
-            filetype=b"png ", creator=b"8BIM", linked_file=where, timestamp=(0, 0, 0, 0, 0, 0.0),
-            filesize=0, data=b"", child_id="", mod_time=0.0, lock_state=0,
-        )  # fmt: skip
+            kind=LinkedLayerType.EXTERNAL,
+            version=7,
+            uuid=uuid,
+            filename="design.png",
+            filetype=b"png ",
+            creator=b"8BIM",
+            linked_file=where,
+            timestamp=(0, 0, 0, 0, 0, 0.0),
+            filesize=0,
+            data=b"",
+            child_id="",
+            mod_time=0.0,
+            lock_state=0,
+        )
     buffer = io.BytesIO()
     Image.new("RGB", (64, 48), "red").save(buffer, "PNG")
     return LinkedLayer(
-        kind=LinkedLayerType.DATA, version=7, uuid=uuid, filename="design.png",
-        filetype=b"png ", creator=b"8BIM", data=buffer.getvalue(), child_id="", mod_time=0.0,
+        kind=LinkedLayerType.DATA,
+        version=7,
+        uuid=uuid,
+        filename="design.png",
+        filetype=b"png ",
+        creator=b"8BIM",
+        data=buffer.getvalue(),
+        child_id="",
+        mod_time=0.0,
         lock_state=0,
-    )  # fmt: skip
+    )
