@@ -17,7 +17,7 @@ from pathlib import Path
 
 from mockups.errors import TemplateError
 from mockups.templates import MANIFEST, Template, load_template
-from mockups.user_templates import STAGING_PREFIX, builtin_ids
+from mockups.user_templates import STAGING_PREFIX, builtin_ids, without_paths
 
 MAX_ID_LENGTH = 40
 
@@ -55,7 +55,10 @@ def write_manifest(folder: Path, manifest: dict) -> None:
 
 def publish(folder: Path, root: Path) -> Template:
     """Validate the staged `folder` and move it into `root` under its name."""
-    load_template(folder)
+    try:
+        load_template(folder)
+    except TemplateError as error:
+        raise TemplateError(without_paths(str(error), folder)) from None
     destination = root / folder.name
     check_new_id(root, folder.name)
     shutil.move(str(folder), destination)

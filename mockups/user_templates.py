@@ -73,12 +73,12 @@ def _user_entry(folder: Path, taken: set[str]) -> LibraryEntry:
     try:
         return LibraryEntry(folder.name, USER, folder, load_template(folder))
     except TemplateError as error:
-        return LibraryEntry(folder.name, USER, folder, problem=_without_paths(str(error), folder))
+        return LibraryEntry(folder.name, USER, folder, problem=without_paths(str(error), folder))
     except OSError as error:
         return LibraryEntry(folder.name, USER, folder, problem=error.strerror or "unreadable")
 
 
-def _without_paths(message: str, folder: Path) -> str:
+def without_paths(message: str, folder: Path) -> str:
     """The loader's message names the manifest by path; a listing needs only its name."""
     return message.replace(f"{folder}/", "").replace(str(folder), folder.name)
 
