@@ -369,3 +369,19 @@ def test_a_redis_worker_renders_an_imported_template(
     with Image.open(Path(status.run_dir) / "01-queued-wall.jpg") as mockup:
         in_front = mockup.getpixel((1220, 1000))
     assert max(abs(a - b) for a, b in zip(in_front, (10, 120, 10), strict=True)) <= 6
+
+
+@pytest.mark.parametrize(
+    ("quad", "expected"),
+    [
+        (((900.0, 200.0), (300.0, 230.0), (320.0, 780.0), (880.0, 800.0)), "flipped"),
+        (((1200.0, 200.0), (1700.0, 200.0), (1700.0, 800.0), (1200.0, 800.0)), "outside"),
+    ],
+)
+def test_a_flipped_or_overhanging_smart_object_is_refused(tmp_path, home, quad, expected):
+    builder = PsdBuilder(DOC)
+    builder.add_pixels(Image.new("RGB", DOC, WALL), "wall")
+    builder.add_smart_object(SmartObjectSpec("Your design", quad))
+    path = builder.save(tmp_path / "odd.psd")
+    assert expected in one_line_refusal(run_cli("import-psd", str(path), home=home))
+    assert not (home / "templates" / "odd").exists()
