@@ -25,6 +25,7 @@ from bench.common import (
     print_json,
     print_table,
     run_once,
+    summarise,
     temp_folder,
     verdict,
 )
@@ -105,10 +106,7 @@ def main(argv: list[str] | None = None) -> int:
             [PYTHON, "-m", "mockups", "render", str(artwork), "--out", str(root / "run"),
              "--templates", "bench"], args.runs,
         )  # fmt: skip
-        import_runs = [run for m in imports for run in m.runs]
-        from bench.common import summarise
-
-        imported = summarise(import_runs)
+        imported = summarise([run for m in imports for run in m.runs])
         size_mb = psd.stat().st_size / MIB
     rows = [
         [f"import-psd ({width} x {height}, {args.layers} layers, {size_mb:.0f} MB file)",

@@ -121,8 +121,9 @@ def choose_smart_object(document, layer_name: str | None, file_name: str) -> Sma
     else:
         candidates = [layer for layer in found if layer.is_visible()] or found
     if len(candidates) > 1:
+        listed = ", ".join(f"'{layer.name}'" for layer in candidates)
         raise TemplateError(
-            f"{file_name} has {len(candidates)} smart objects ({names}); choose one with --layer"
+            f"{file_name} has {len(candidates)} smart objects ({listed}); choose one with --layer"
         )
     layer = candidates[0]
     quad = smart_object_quad(layer)
