@@ -98,7 +98,22 @@ def import_psd(
         }
         write_manifest(folder, manifest)
         template = publish(folder, root)
-    return ImportResult(template, chosen.layer.name, warnings)
+    return ImportResult(template, chosen.layer.name, one_line_per_layer(warnings))
+
+
+def one_line_per_layer(warnings: list[str]) -> list[str]:
+    """Warnings about the same layer joined into one line, in the order first said."""
+    lines: dict[str, list[str]] = {}
+    for warning in warnings:
+        subject, separator, message = warning.partition("': ")
+        if not (separator and subject.startswith("layer '")):
+            subject, message = warning, ""
+        lines.setdefault(subject, [])
+        if message:
+            lines[subject].append(message)
+    return [
+        f"{subject}': {'; '.join(said)}" if said else subject for subject, said in lines.items()
+    ]
 
 
 def smart_objects(document) -> list:

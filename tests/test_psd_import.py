@@ -385,3 +385,12 @@ def test_a_flipped_or_overhanging_smart_object_is_refused(tmp_path, home, quad, 
     path = builder.save(tmp_path / "odd.psd")
     assert expected in one_line_refusal(run_cli("import-psd", str(path), home=home))
     assert not (home / "templates" / "odd").exists()
+
+
+def test_two_things_said_about_one_layer_make_one_warning_line(tmp_path, home):
+    path = wall_and_print(linked=True, warp="warpFlag").save(tmp_path / "both.psd")
+    done = run_cli("import-psd", str(path), home=home)
+    assert done.returncode == 0, done.stderr
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("warning: layer 'Your design': its warp is approximated")
+    assert "; links to 'design.png'" in line
