@@ -2,7 +2,9 @@
 
 Usage: python -m bench.psd_import [--runs 3] [--size 6000x4000] [--layers 30]
 
-A seeded, photo-like PSD is written by a child process: a noisy photographic background,
+A seeded, photo-like PSD is written by a child process (with a blank flattened preview:
+psd-tools would composite a real one in float64, gigabytes for this size, and the import
+never reads it): a noisy photographic background,
 full-size multiply and screen light layers, partial normal layers (objects in front),
 hidden layers, a group, and the smart object. Then `python -m mockups import-psd` and a
 one-mockup `python -m mockups render` with the imported template run as whole processes.
@@ -76,7 +78,7 @@ def write_psd(path: Path, width: int, height: int, layers: int, seed: int = 11) 
             builder.add_pixels(thing, f"object {index}", left=left, top=top, parent=group)
         else:
             builder.add_pixels(photo(True), f"old version {index}", visible=False)
-    builder.save(path)
+    builder.save(path, preview=False)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -109,12 +109,18 @@ class PsdBuilder:
         self.links.append(_link(uuid, spec.linked))
         return layer
 
-    def save(self, path: Path) -> Path:
+    def save(self, path: Path, preview: bool = True) -> Path:
+        """Write the document; `preview=False` keeps the blank flattened preview (much faster
+        for big documents: psd-tools composites the preview in float64)."""
         if self.links:
             blocks = self.document._record.layer_and_mask_information.tagged_blocks
             key = Tag.LINKED_LAYER2
             blocks[key] = TaggedBlock(key=key, data=LinkedLayers(self.links))
-        self.document.save(path)
+        if preview:
+            self.document.save(path)
+        else:
+            with open(path, "wb") as file:
+                self.document._record.write(file)
         return path
 
 
