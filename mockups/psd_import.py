@@ -85,7 +85,13 @@ def import_psd(
         quad = scaled_quad(chosen.quad, scale.factor, size, path.name)
         decoder = Decoder(header, scale, _icc_profile(document))
         warnings += smart_object_warnings(chosen.layer)
-        walk = compose(document, chosen.layer, decoder, quad, size)
+        try:
+            walk = compose(document, chosen.layer, decoder, quad, size)
+        except (ValueError, OSError, NotImplementedError, EOFError) as error:
+            raise TemplateError(
+                f"{path.name}: a layer could not be decoded ({type(error).__name__}); "
+                "re-save it from Photoshop"
+            ) from None
         del document
         warnings += walk.warnings
         manifest = write_images(folder, walk, quad, size)
