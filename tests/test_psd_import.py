@@ -394,4 +394,3 @@ def test_two_things_said_about_one_layer_make_one_warning_line(tmp_path, home):
     (line,) = done.stderr.strip().splitlines()
     assert line.startswith("warning: layer 'Your design': its warp is approximated")
     assert "; links to 'design.png'" in line
-
