@@ -79,20 +79,22 @@ def import_psd(
     if header.mode != "RGB" or header.depth != 8:
         warnings.append(f"{header.mode} {header.depth}-bit document converted to 8-bit sRGB")
     with staged_template(root, template_id) as folder:
-        document = open_document(path, end)
-        chosen = choose_smart_object(document, layer_name, path.name)
-        scale = Scale(size[0] / header.width, size)
-        quad = scaled_quad(chosen.quad, scale.factor, size, path.name)
-        decoder = Decoder(header, scale, _icc_profile(document))
-        warnings += smart_object_warnings(chosen.layer)
-        try:
-            walk = compose(document, chosen.layer, decoder, quad, size)
-        except (ValueError, OSError, NotImplementedError, EOFError) as error:
-            raise TemplateError(
-                f"{path.name}: a layer could not be decoded ({type(error).__name__}); "
-                "re-save it from Photoshop"
-            ) from None
-        del document
+        with open_document(path, end) as (document, source):
+            chosen = choose_smart_object(document, layer_name, path.name)
+            scale = Scale(size[0] / header.width, size)
+            quad = scaled_quad(chosen.quad, scale.factor, size, path.name)
+            decoder = Decoder(header, scale, _icc_profile(document), source.release)
+            warnings += smart_object_warnings(chosen.layer)
+            try:
+                walk = compose(document, chosen.layer, decoder, quad, size)
+            except (ValueError, OSError, NotImplementedError, EOFError) as error:
+                raise TemplateError(
+                    f"{path.name}: a layer could not be decoded ({type(error).__name__}); "
+                    "re-save it from Photoshop"
+                ) from None
+            chosen_name = chosen.layer.name
+            walk.smart_object = None
+            del document, chosen
         warnings += walk.warnings
         manifest = write_images(folder, walk, quad, size)
         manifest.update(
@@ -104,7 +106,7 @@ def import_psd(
         }
         write_manifest(folder, manifest)
         template = publish(folder, root)
-    return ImportResult(template, chosen.layer.name, one_line_per_layer(warnings))
+    return ImportResult(template, chosen_name, one_line_per_layer(warnings))
 
 
 def one_line_per_layer(warnings: list[str]) -> list[str]:

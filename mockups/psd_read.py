@@ -1,20 +1,26 @@
 """Reading a PSD or PSB within the memory budget: the header first, then one channel at a time.
 
-psd-tools parses the document and holds every layer's compressed channels; the flattened
-preview Photoshop stores at the end (as large again) is never read. Each channel is then
+psd-tools parses the document over a memory map of the file: the layers' compressed channels
+stay views of the file, read from disk when a layer is drawn and handed back after it, and
+the flattened preview Photoshop stores at the end is never read. Each channel is
 decompressed on its own and shrunk to the output scale at once, so the biggest buffer a
 layer costs is one full-size channel, not a float copy of the whole layer.
 """
 
 from __future__ import annotations
 
+import gc
 import io
+import mmap
 import struct
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageCms
+from psd_tools.compression import decompress
 
 from mockups.errors import TemplateError
 from mockups.psd_blend import Pixels
@@ -23,10 +29,10 @@ SIGNATURE = b"8BPS"
 HEADER = struct.Struct(">4sH6xHIIHH")
 COLOUR_MODES = {1: "grayscale", 3: "RGB", 4: "CMYK"}
 UNSUPPORTED_MODES = {0: "bitmap", 2: "indexed", 7: "multichannel", 8: "duotone", 9: "Lab"}
-# What the parsed document may hold in memory (its layers' compressed channels), and the
-# biggest single channel decompressed at full size: together with the output canvases they
-# keep a 6000 x 8000 PSD's import under 512 MB.
-MAX_LAYER_SECTION_BYTES = 256 * 2**20
+# The file is read through a memory map, a layer at a time, so its size costs little memory;
+# the limits are a PSB's sanity (parsing time) and the biggest single channel decompressed at
+# full size, which with the output canvases keeps a 6000 x 8000 PSD's import under 512 MB.
+MAX_LAYER_SECTION_BYTES = 2 * 2**30
 MAX_CHANNEL_BYTES = 128 * 2**20
 RESAMPLE = Image.Resampling.LANCZOS
 TRANSPARENCY, USER_MASK, REAL_USER_MASK = -1, -2, -3
@@ -90,8 +96,8 @@ def check_budget(path: Path, header: PsdHeader, section_end: int) -> None:
     """Refuse a document whose parsing or whose largest channel would exceed the budget."""
     if section_end > MAX_LAYER_SECTION_BYTES:
         raise TemplateError(
-            f"{path.name}: the {header.kind}'s layers take {section_end / 2**20:.0f} MB, over "
-            f"the import's budget of {MAX_LAYER_SECTION_BYTES / 2**20:.0f} MB; delete the layers "
+            f"{path.name}: the {header.kind}'s layers take {section_end / 2**30:.1f} GB, over "
+            f"the import's budget of {MAX_LAYER_SECTION_BYTES / 2**30:.0f} GB; delete the layers "
             "the mockup does not need, or save a smaller copy"
         )
     channel = header.width * header.height * header.depth // 8
@@ -102,13 +108,19 @@ def check_budget(path: Path, header: PsdHeader, section_end: int) -> None:
         )
 
 
-class WithoutPreview(io.RawIOBase):
-    """A PSD file seen up to `end`, then an empty raw preview section: psd-tools skips it."""
+class MappedDocument(io.RawIOBase):
+    """A PSD file seen through a memory map, up to `end`, then an empty raw preview section.
+
+    Large reads (a layer's compressed channel) come back as views of the map, not copies:
+    psd-tools keeps them, but they cost memory only while their pages are read, and
+    `release` hands those pages back after each layer. The flattened preview is never read.
+    """
 
     EMPTY_PREVIEW = b"\x00\x00"
+    VIEW_FROM_BYTES = 64 * 1024
 
-    def __init__(self, file: io.BufferedReader, end: int) -> None:
-        self._file = file
+    def __init__(self, mapping: mmap.mmap, end: int) -> None:
+        self._map = mapping
         self._end = end
         self._length = end + len(self.EMPTY_PREVIEW)
         self._position = 0
@@ -127,33 +139,50 @@ class WithoutPreview(io.RawIOBase):
         self._position = max(0, base + offset)
         return self._position
 
-    def read(self, size: int = -1) -> bytes:
-        stop = (
-            self._length if size is None or size < 0 else min(self._length, self._position + size)
-        )
-        parts = []
-        if self._position < min(stop, self._end):
-            self._file.seek(self._position)
-            parts.append(self._file.read(min(stop, self._end) - self._position))
+    def read(self, size: int = -1):
+        start = self._position
+        stop = self._length if size is None or size < 0 else min(self._length, start + size)
+        if stop <= self._end and stop - start >= self.VIEW_FROM_BYTES:
+            self._position = stop
+            return memoryview(self._map)[start:stop]
+        data = self._map[start : min(stop, self._end)] if start < self._end else b""
         if stop > self._end:
-            start = max(self._position, self._end) - self._end
-            parts.append(self.EMPTY_PREVIEW[start : stop - self._end])
-        data = b"".join(parts)
-        self._position += len(data)
+            tail = max(start, self._end) - self._end
+            data += self.EMPTY_PREVIEW[tail : stop - self._end]
+        self._position = start + len(data)
         return data
 
+    def release(self) -> None:
+        """Give back the file pages read so far (they are read again from disk if needed)."""
+        if hasattr(mmap, "MADV_DONTNEED"):
+            self._map.madvise(mmap.MADV_DONTNEED)
 
-def open_document(path: Path, end: int):
-    """The parsed document (psd_tools.PSDImage), without its flattened preview."""
+
+@contextmanager
+def open_document(path: Path, end: int) -> Iterator[tuple[object, MappedDocument]]:
+    """The parsed document (psd_tools.PSDImage) over a map of the file, without its preview."""
     from psd_tools import PSDImage
 
     with open(path, "rb") as file:
-        try:
-            return PSDImage.open(WithoutPreview(file, end))
-        except (OSError, ValueError, struct.error, EOFError) as error:
-            raise TemplateError(f"{path.name} could not be read as a {path.suffix} file") from (
-                error
-            )
+        mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+    source = MappedDocument(mapped, end)
+    try:
+        document = PSDImage.open(source)
+    except (OSError, ValueError, struct.error, EOFError):
+        _close(mapped)
+        raise TemplateError(f"{path.name} could not be read as a {path.suffix} file") from None
+    try:
+        yield document, source
+    finally:
+        del document
+        _close(mapped)
+
+
+def _close(mapped: mmap.mmap) -> None:
+    """Unmap now if no layer still holds a view of the map; else when the last one goes."""
+    gc.collect()
+    with suppress(BufferError):
+        mapped.close()
 
 
 @dataclass(frozen=True)
@@ -175,6 +204,7 @@ class Decoder:
     header: PsdHeader
     scale: Scale
     icc_profile: bytes | None = None
+    release: Callable[[], None] = lambda: None
 
     def layer_pixels(self, layer) -> Pixels | None:
         """The layer's colour and alpha on the output canvas, or None if it has no pixels."""
@@ -186,6 +216,7 @@ class Decoder:
         colour_ids = [i for i in sorted(channels) if i >= 0]
         if not colour_ids:
             return None
+        self.release()
         colour = self._to_rgb([channels.pop(i) for i in colour_ids])
         alpha_image = channels.pop(TRANSPARENCY, None)
         if alpha_image is None:
@@ -224,12 +255,18 @@ class Decoder:
         return found
 
     def _channel(self, data, width: int, height: int) -> Image.Image:
-        raw = data.get_data(width, height, self.header.depth, self.header.version)
+        compressed = bytes(data.data)  # one channel copied out of the map at a time
+        raw = decompress(compressed, data.compression, width, height, *self._depth_version)
+        del compressed
         if self.header.depth == 16:
             high_bytes = np.frombuffer(raw, np.uint8)[0::2]
             del raw
             return Image.fromarray(np.ascontiguousarray(high_bytes).reshape(height, width), "L")
         return Image.frombuffer("L", (width, height), raw, "raw", "L", 0, 1)
+
+    @property
+    def _depth_version(self) -> tuple[int, int]:
+        return self.header.depth, self.header.version
 
     def _to_rgb(self, planes: list[Image.Image]) -> np.ndarray:
         """Colour planes as one (height, width, 3) uint8 array, each plane freed once copied."""
