@@ -2,11 +2,12 @@
 
 Usage: python -m bench.psd_import [--runs 3] [--size 6000x4000] [--layers 30]
 
-A seeded, photo-like PSD is written by a child process (with a blank flattened preview:
+A seeded PSD is written by a child process (with a blank flattened preview:
 psd-tools would composite a real one in float64, gigabytes for this size, and the import
 never reads it): a noisy photographic background,
 full-size multiply and screen light layers, partial normal layers (objects in front),
-hidden layers, a group, and the smart object. Then `python -m mockups import-psd` and a
+hidden layers, a group, and the smart object; only the background has film grain (real mockups' light and
+shadow layers are smooth), which makes a file of a few hundred MB. Then `python -m mockups import-psd` and a
 one-mockup `python -m mockups render` with the imported template run as whole processes.
 Goal: import <= 512 MB peak RSS; render <= 150 MB.
 """
@@ -47,14 +48,15 @@ def write_psd(path: Path, width: int, height: int, layers: int, seed: int = 11) 
     rng = np.random.default_rng(seed)
     y, x = np.mgrid[0:height:8, 0:width:8].astype(np.float32)
 
-    def photo(alpha: bool) -> Image.Image:
-        """Smooth light at 1/8 size, enlarged, with film grain: compresses like a photo."""
+    def photo(alpha: bool, grain: bool = False) -> Image.Image:
+        """Smooth light at 1/8 size, enlarged; with film grain it compresses like a photo."""
         bands = [np.sin(x / rng.uniform(80, 400) + y / rng.uniform(80, 400)) * 70 + 128]
         small = np.stack([bands[0] + rng.uniform(-30, 30) for _ in range(3)], axis=-1)
         image = Image.fromarray(np.clip(small, 0, 255).astype(np.uint8), "RGB")
         image = image.resize((width, height), Image.Resampling.BILINEAR)
-        grain = Image.effect_noise((width, height), 12).convert("RGB")
-        image = Image.blend(image, grain, 0.15)
+        if grain:
+            noise = Image.effect_noise((width, height), 12).convert("RGB")
+            image = Image.blend(image, noise, 0.15)
         if alpha:
             image.putalpha(Image.linear_gradient("L").resize((width, height)))
         return image
@@ -62,7 +64,7 @@ def write_psd(path: Path, width: int, height: int, layers: int, seed: int = 11) 
     quad = ((width * 0.3, height * 0.2), (width * 0.62, height * 0.22))
     quad += ((width * 0.6, height * 0.8), (width * 0.32, height * 0.78))
     builder = PsdBuilder((width, height))
-    builder.add_pixels(photo(alpha=False), "background photo")
+    builder.add_pixels(photo(alpha=False, grain=True), "background photo")
     builder.add_smart_object(SmartObjectSpec("Your design", quad))
     group = builder.document.create_group(name="props")
     for index in range(layers - 2):
@@ -86,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--size", default="6000x4000")
     parser.add_argument("--layers", type=int, default=30)
+    parser.add_argument("--psd", help="keep the generated PSD here and reuse it if present")
     parser.add_argument("--write", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     width, height = (int(v) for v in args.size.split("x"))
@@ -94,9 +97,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     with temp_folder("psd-import") as folder:
         root = Path(folder)
-        psd = root / "mockup.psd"
-        run_once([PYTHON, "-m", "bench.psd_import", "--write", str(psd), "--size", args.size,
-                  "--layers", str(args.layers)])  # fmt: skip
+        psd = Path(args.psd) if args.psd else root / "mockup.psd"
+        if not psd.exists():
+            run_once([PYTHON, "-m", "bench.psd_import", "--write", str(psd), "--size", args.size,
+                      "--layers", str(args.layers)])  # fmt: skip
         artwork = make_artwork(root)
         imports = []
         for run in range(args.runs):
