@@ -1,14 +1,13 @@
 """Importing a big Photoshop mockup, and rendering from what it made: time and peak RSS.
 
-Usage: python -m bench.psd_import [--runs 3] [--size 6000x4000] [--layers 30]
+Usage: python -m bench.psd_import [--runs 3] [--size 6000x4000] [--layers 30] [--psd PATH]
 
-A seeded PSD is written by a child process (with a blank flattened preview:
-psd-tools would composite a real one in float64, gigabytes for this size, and the import
-never reads it): a noisy photographic background,
-full-size multiply and screen light layers, partial normal layers (objects in front),
-hidden layers, a group, and the smart object; only the background has film grain (real mockups' light and
-shadow layers are smooth), which makes a file of a few hundred MB. Then `python -m mockups import-psd` and a
-one-mockup `python -m mockups render` with the imported template run as whole processes.
+A seeded PSD is written by a child process: a photographic background with film grain,
+smooth full-size multiply and screen light layers (as real mockups' are), partial normal
+layers (objects in front), hidden layers, a group, and the smart object. Its flattened
+preview is left blank: psd-tools would composite one in float64 (gigabytes at this size),
+and the import never reads it. Then `python -m mockups import-psd` and a one-mockup
+`python -m mockups render` with the imported template run as whole processes.
 Goal: import <= 512 MB peak RSS; render <= 150 MB.
 """
 
