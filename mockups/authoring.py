@@ -1,32 +1,51 @@
-"""Custom templates from a scene photo: place four corners, save, use at once.
+"""Custom templates from a scene photo: four corners, light from the photo, save, use at once.
 
 The photo is scaled to Etsy's full size (3000 px on the long side) and the corners with it;
 the folder written is an ordinary template, validated by the same loader as the built-ins.
+For a photo of a blank product, `photo_light` turns the photo's own light inside the print
+area into `shading` and `highlight`, so the print takes the product's folds, gloss and
+shadows.
 """
 
 from __future__ import annotations
 
-import json
-import re
-import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image
+import numpy as np
+from PIL import Image, ImageDraw
 
 from mockups.errors import TemplateError
-from mockups.geometry import Quad, scaled_to_long_side
+from mockups.geometry import Quad, bounding_box, scaled_to_long_side
 from mockups.intake import load_artwork
-from mockups.storage import data_dir
-from mockups.templates import MIN_LONG_SIDE, MIN_SHORT_SIDE, Template, load_template
+from mockups.template_folder import publish, slug, staged_template, write_manifest
+from mockups.templates import MIN_LONG_SIDE, MIN_SHORT_SIDE, Template
+from mockups.user_templates import user_templates_dir
 
 THUMBNAIL_SIDE = 400
+# The print's own light is measured against this percentile of the print area's luminance:
+# brighter than it becomes highlight, darker becomes shading.
+LIGHT_REFERENCE_PERCENTILE = 60
+
+__all__ = [
+    "CustomTemplate",
+    "PhotoLight",
+    "photo_light",
+    "preview_custom_template",
+    "save_custom_template",
+    "slug",
+    "user_templates_dir",
+]
 
 
 @dataclass(frozen=True)
 class CustomTemplate:
-    """What a user gives: a scene photo, the print's corners on it, and how to call it."""
+    """What a user gives: a scene photo, the print's corners on it, and how to call it.
+
+    `light` from 0 to 1: how strongly the photo's own light inside the print area shades and
+    highlights the print (0: the print lies flat on the photo).
+    """
 
     name: str
     product: str
@@ -34,14 +53,41 @@ class CustomTemplate:
     corners: Quad
     fit: str = "cover"
     mask: Path | None = None
+    light: float = 0.0
+    template_id: str | None = None
 
 
-def user_templates_dir() -> Path:
-    return data_dir() / "templates"
+@dataclass(frozen=True)
+class PhotoLight:
+    """Full-size greyscale layers: multiplied into the print, and screened over it."""
+
+    shading: Image.Image
+    highlight: Image.Image
 
 
-def slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40] or "template"
+def photo_light(scene: Image.Image, quad: Quad, strength: float) -> PhotoLight:
+    """The photo's luminance inside the print area, split into shade and shine.
+
+    Against the area's reference luminance `r`: shading is `y / r` (darker folds and
+    shadows), highlight `(y - r) / (255 - r)` (gloss); `strength` scales both from none.
+    """
+    strength = min(max(strength, 0.0), 1.0)
+    box = bounding_box(quad, scene.size)
+    inside = Image.new("L", box.size, 0)
+    ImageDraw.Draw(inside).polygon([(x - box.left, y - box.top) for x, y in quad], fill=255)
+    covered = np.asarray(inside) > 0
+    luma = np.asarray(scene.crop(box.as_tuple()).convert("L"), dtype=np.float32)
+    reference = (
+        float(np.percentile(luma[covered], LIGHT_REFERENCE_PERCENTILE)) if covered.any() else 255.0
+    )
+    reference = min(max(reference, 1.0), 254.0)
+    shade = 1 - strength * (1 - np.minimum(luma / reference, 1))
+    shine = strength * np.clip((luma - reference) / (255 - reference), 0, 1)
+    shading = Image.new("L", scene.size, 255)
+    highlight = Image.new("L", scene.size, 0)
+    shading.paste(Image.fromarray(np.round(shade * 255).astype(np.uint8), "L"), box.origin)
+    highlight.paste(Image.fromarray(np.round(shine * 255).astype(np.uint8), "L"), box.origin)
+    return PhotoLight(shading, highlight)
 
 
 def save_custom_template(spec: CustomTemplate, root: Path | None = None) -> Template:
@@ -55,18 +101,17 @@ def save_custom_template(spec: CustomTemplate, root: Path | None = None) -> Temp
             f"{MIN_SHORT_SIDE / MIN_LONG_SIDE:.2f} of the long side on the short side"
         )
     scale = size[0] / scene.width
-    corners = [[round(x * scale, 2), round(y * scale, 2)] for x, y in spec.corners]
-    with tempfile.TemporaryDirectory(dir=_ensure(root)) as staging:
-        folder = Path(staging) / slug(spec.name)
-        folder.mkdir()
-        scene.resize(size, Image.Resampling.LANCZOS).save(folder / "scene.jpg", quality=90)
+    corners = tuple((round(x * scale, 2), round(y * scale, 2)) for x, y in spec.corners)
+    scene = scene.resize(size, Image.Resampling.LANCZOS)
+    with staged_template(root, spec.template_id or slug(spec.name)) as folder:
+        scene.save(folder / "scene.jpg", quality=90)
         manifest = {
             "format": 1,
             "name": spec.name,
             "product": slug(spec.product),
             "size": list(size),
             "scene": "scene.jpg",
-            "placement": {"type": "perspective", "corners": corners},
+            "placement": {"type": "perspective", "corners": [list(c) for c in corners]},
             "fit": spec.fit,
             "thumbnail": "thumbnail.jpg",
         }
@@ -74,21 +119,15 @@ def save_custom_template(spec: CustomTemplate, root: Path | None = None) -> Temp
             with Image.open(spec.mask) as mask:
                 mask.convert("L").resize(size, Image.Resampling.LANCZOS).save(folder / "mask.png")
             manifest["mask"] = "mask.png"
-        thumbnail = scene.copy()
-        thumbnail.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
-        thumbnail.save(folder / "thumbnail.jpg", quality=85)
-        (folder / "template.json").write_text(json.dumps(manifest, indent=2) + "\n")
-        load_template(folder)
-        destination = root / folder.name
-        if destination.exists():
-            raise TemplateError(f"a template named '{folder.name}' exists already")
-        shutil.move(str(folder), destination)
-    return load_template(destination)
-
-
-def _ensure(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+        if spec.light > 0:
+            light = photo_light(scene, corners, spec.light)
+            light.shading.save(folder / "shading.png")
+            light.highlight.save(folder / "highlight.png")
+            manifest.update(shading="shading.png", highlight="highlight.png")
+        scene.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
+        scene.save(folder / "thumbnail.jpg", quality=85)
+        write_manifest(folder, manifest)
+        return publish(folder, root)
 
 
 def preview_custom_template(spec: CustomTemplate, artwork: Path, side: int = 600) -> Image.Image:

@@ -14,7 +14,6 @@ from mockups.errors import MockupLabError
 from mockups.options import FITS, MAX_WORKERS, MODES, RenderOptions
 from mockups.renderers import PLAIN, PROFILED, find_renderer
 from mockups.runfolder import MockupResult
-from mockups.templates import load_library
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,6 +55,14 @@ def _parser() -> argparse.ArgumentParser:
     sheet.add_argument("--templates", default="all", help="'all' or ID,ID@COLOUR,...")
     sheet.set_defaults(command=sheet_command)
 
+    importer = commands.add_parser(
+        "import-psd", help="a Photoshop smart-object mockup as a template"
+    )
+    importer.add_argument("psd", help="PSD or PSB file whose design sits in a smart object")
+    importer.add_argument("--layer", help="the smart object's layer name, if it has several")
+    importer.add_argument("--id", dest="template_id", help="the template's id (default: file name)")
+    importer.set_defaults(command=import_psd_command)
+
     worker = commands.add_parser("worker", help="render queued jobs from Redis (an RQ worker)")
     worker.add_argument("--url", help="Redis URL (default: $REDIS_URL)")
     worker.add_argument("--burst", action="store_true", help="stop once the queue is empty")
@@ -64,28 +71,39 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def list_templates(args: argparse.Namespace) -> int:
-    rows = [
-        {
-            "id": t.id,
-            "name": t.name,
-            "product": t.product,
-            "width": t.size[0],
-            "height": t.size[1],
-            "placement": t.placement,
-            "colours": list(t.variants.colours) if t.variants else [],
-            "thumbnail": str(t.thumbnail) if t.thumbnail else None,
-        }
-        for t in load_library().values()
-    ]
+    from mockups.user_templates import library_entries
+
+    rows = [_template_row(entry) for entry in library_entries()]
     if args.json:
         print(json.dumps(rows, indent=2))
     else:
         for row in rows:
+            if row["problem"]:
+                print(f"{row['id']:<20} {row['source']:<9} broken: {row['problem']}")
+                continue
             print(
-                f"{row['id']:<20} {row['product']:<16} "
+                f"{row['id']:<20} {row['source']:<9} {row['product']:<16} "
                 f"{row['width']}x{row['height']}  {row['name']}"
             )
     return 0
+
+
+def _template_row(entry) -> dict:
+    t = entry.template
+    if t is None:
+        return {"id": entry.id, "source": entry.source, "problem": entry.problem}
+    return {
+        "id": t.id,
+        "source": entry.source,
+        "name": t.name,
+        "product": t.product,
+        "width": t.size[0],
+        "height": t.size[1],
+        "placement": t.placement,
+        "colours": list(t.variants.colours) if t.variants else [],
+        "thumbnail": str(t.thumbnail) if t.thumbnail else None,
+        "problem": None,
+    }
 
 
 def render_command(args: argparse.Namespace) -> int:
@@ -148,4 +166,14 @@ def sheet_command(args: argparse.Namespace) -> int:
     from mockups.sheet import contact_sheet
 
     print(contact_sheet(args.artwork, args.out, templates=args.templates))
+    return 0
+
+
+def import_psd_command(args: argparse.Namespace) -> int:
+    from mockups.psd_import import import_psd
+
+    result = import_psd(args.psd, layer_name=args.layer, template_id=args.template_id)
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(result.template.id)
     return 0

@@ -138,12 +138,14 @@ def load_template(folder: Path) -> Template:
 
 
 def load_library(*folders: Path) -> dict[str, Template]:
-    """Templates by id from every sub-folder holding a manifest; built-ins first."""
-    library: dict[str, Template] = {}
-    for root in (BUILTIN_DIR, *folders):
-        for folder in sorted(p.parent for p in Path(root).glob(f"*/{MANIFEST}")):
-            library[folder.name] = load_template(folder)
-    return library
+    """Templates by id: the built-ins, then those in `folders` and the user's templates folder.
+
+    A user template never replaces a built-in, and a broken one is left out (see
+    `mockups.user_templates`, which lists it with its reason).
+    """
+    from mockups.user_templates import user_library  # it builds on this module
+
+    return user_library(*folders)
 
 
 def select_templates(library: dict[str, Template], selection: str | list[str]) -> list[Template]:

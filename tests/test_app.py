@@ -120,7 +120,19 @@ def test_a_template_made_from_a_photo_is_previewed_saved_and_offered_at_once(app
     photo = Image.new("RGB", (1500, 1000), (200, 190, 180))
     app.file_uploader(key="scene-photo").set_value(("shelf.png", png_bytes(photo), "image/png"))
     app.run()
-    app.text_input[0].set_value("Shelf print").run()
+    assert not app.exception and not app.error
+    assert not any(b.label == "Preview" for b in app.button), "no form before four corners"
+    # The four clicks on the photo (a custom component AppTest cannot click), as they are kept:
+    app.session_state["photo-corners"]["corners"] = [
+        (450, 200),
+        (1050, 200),
+        (1050, 800),
+        (450, 800),
+    ]
+    app.run()
+    assert len(app.image) == LIBRARY_THUMBNAILS, "no preview before it is asked for"
+    app.text_input[0].set_value("Shelf print")
+    next(b for b in app.button if b.label == "Preview").click().run()
     assert not app.exception and not app.error
     assert len(app.image) == LIBRARY_THUMBNAILS + 1, "the library and the preview"
     next(b for b in app.button if b.label == "Save template").click().run()

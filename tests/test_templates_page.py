@@ -1,0 +1,77 @@
+"""The Templates page with a Photoshop import and the user's templates, through AppTest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from psd_tools.constants import BlendMode
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import write_template
+from tests.psd_factory import PsdBuilder, SmartObjectSpec
+
+APP = str(Path(__file__).parents[1] / "app.py")
+QUAD = ((300.0, 200.0), (900.0, 230.0), (880.0, 800.0), (320.0, 780.0))
+
+
+@pytest.fixture
+def page(tmp_path, monkeypatch):
+    monkeypatch.setenv("MOCKUPLAB_HOME", str(tmp_path))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("pages/templates.py").run()
+    assert not at.exception
+    return at
+
+
+def texts(at: AppTest) -> list[str]:
+    return [element.value for element in at.text]
+
+
+def test_a_psd_upload_is_imported_and_its_warnings_shown_as_text(page, tmp_path):
+    builder = PsdBuilder((1500, 1000))
+    builder.add_pixels(Image.new("RGB", (1500, 1000), (120, 150, 180)), "wall")
+    builder.add_smart_object(SmartObjectSpec("Your design", QUAD, warp="warpArc"))
+    builder.add_pixels(
+        Image.new("RGBA", (1500, 1000), (90, 90, 90, 255)), "**dust**", blend=BlendMode.SOFT_LIGHT
+    )
+    data = builder.save(tmp_path / "Brick Wall.psd").read_bytes()
+    page.file_uploader(key="psd-upload").set_value(("Brick Wall.psd", data, "image/vnd.adobe"))
+    page.run()
+    next(b for b in page.button if b.label == "Import").click().run()
+    assert not page.exception and not page.error
+    assert "brick-wall" in page.success[0].value
+    shown = texts(page)
+    assert "warning: layer 'Your design': its warp is approximated by the perspective quad" in shown
+    assert any("layer '**dust**'" in line for line in shown), "a layer name is text, not markdown"
+    assert (tmp_path / "templates" / "brick-wall" / "template.json").is_file()
+
+
+def test_a_refused_psd_is_one_error_line_without_server_paths(page, tmp_path):
+    page.file_uploader(key="psd-upload").set_value(("flat.psd", b"8BPS" + bytes(30), "image/x"))
+    page.run()
+    next(b for b in page.button if b.label == "Import").click().run()
+    assert not page.exception
+    (error,) = page.error
+    assert "flat.psd" in error.value and str(tmp_path) not in error.value
+
+
+def test_a_broken_user_template_is_listed_with_its_reason_and_the_page_still_works(
+    tmp_path, monkeypatch
+):
+    broken = write_template(tmp_path / "templates", template_id="half-saved")
+    (broken / "scene.png").unlink()
+    write_template(tmp_path / "templates", template_id="my-shelf")
+    monkeypatch.setenv("MOCKUPLAB_HOME", str(tmp_path))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("pages/templates.py").run()
+    assert not at.exception
+    shown = texts(at)
+    assert (
+        "⚠ half-saved: broken, left out: template.json: field 'scene': scene.png not found" in shown
+    )
+    assert "My Shelf" in shown
+    assert not any(str(tmp_path) in line for line in shown)
