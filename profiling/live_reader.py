@@ -42,7 +42,7 @@ from memray import AllocationRecord
 from profiling.capture import RUN_CAPTURE
 from profiling.replay import CaptureAccount, MockupHeap, finish_mockup, replay_capture
 
-SAMPLE_SECONDS = 0.25
+SAMPLE_SECONDS = 0.2
 RETRY_SECONDS = 0.1  # a landed mockup whose end marker was not read yet
 IDLE_SECONDS = 1.0
 
