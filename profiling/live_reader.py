@@ -137,9 +137,11 @@ class Reader:
         """RSS now and memray's heap in use at its latest memory snapshot (every 5 ms of the
         capture), every SAMPLE_SECONDS. Memray computes the snapshots' heap in C++: reading
         them is several times cheaper than reading the events."""
+        next_sample = time.monotonic()
         while not self.complete:
             self._send_sample()
-            time.sleep(SAMPLE_SECONDS)
+            next_sample = max(next_sample + SAMPLE_SECONDS, time.monotonic())
+            time.sleep(max(0.0, next_sample - time.monotonic()))  # a slow read eats the wait
 
     def _wait(self, seconds: float) -> None:
         """Take the profiled process's messages that arrive within `seconds`."""
@@ -181,6 +183,7 @@ class Reader:
     def _send_sample(self) -> None:
         if self.started_unix is None:
             return
+        seconds = round(time.time() - self.started_unix, 3)
         try:
             rss = self.process.memory_info().rss
             if self.processes:
@@ -194,7 +197,7 @@ class Reader:
             heaps = [last_snapshot_heap(path) for path in self._rendering_task_captures()]
             known = [heap for heap in heaps if heap is not None]
             heap = sum(known) if known else None
-        _send({"sample": [round(time.time() - self.started_unix, 3), rss, heap]})
+        _send({"sample": [seconds, rss, heap]})
 
     def _rendering_task_captures(self) -> list[Path]:
         """Processes mode: the captures of the mockups rendering now."""
