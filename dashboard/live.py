@@ -115,4 +115,5 @@ class LivePanel:
             )
             if self.run_dir is not None:
                 link = memory_page_link(self.run_dir, result.index)
-                st.markdown(f"[Mockup {result.index:02d} on the Memory page]({link})")
+                # the link text avoids the word the sidebar's "Memory" link is found by
+                st.markdown(f"[Open mockup {result.index:02d}'s leak in its profile]({link})")

@@ -75,7 +75,7 @@ def test_memray_figures_show_per_mockup_while_the_run_goes_on_and_a_leak_is_flag
 
     flag = page.get_by_text(re.compile(rf"Mockup 05 \({PLANTED_ON}\) leaked"))
     expect(flag).to_be_visible(timeout=SLOW)
-    link = page.get_by_role("link", name="Mockup 05 on the Memory page")
+    link = page.get_by_role("link", name="Open mockup 05's leak in its profile")
     expect(link).to_have_attribute("href", re.compile(r"memory\?run=.+&mockup=5$"))
     href = link.get_attribute("href")  # the panel gives way to the gallery once the run ends
     expect(page.get_by_text("10-tshirt", exact=True)).to_be_visible(timeout=SLOW)

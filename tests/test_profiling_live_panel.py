@@ -1,6 +1,8 @@
 """The live panel (dashboard/live.py) fed by hand, through Streamlit's AppTest: rows with
 memray's figures, the memory line, and a standout leak flagged with its Memory page link."""
 
+import sys
+
 from streamlit.testing.v1 import AppTest
 
 
@@ -41,7 +43,10 @@ def panel_script() -> None:
     panel.landed(leaking)
 
 
-def test_the_panel_shows_memray_figures_per_mockup_and_flags_a_standout_leak():
+def test_the_panel_shows_memray_figures_per_mockup_and_flags_a_standout_leak(monkeypatch):
+    # AppTest leaves its script as __main__, which forkserver workers started later in this
+    # process would run: put this process's own back afterwards
+    monkeypatch.setitem(sys.modules, "__main__", sys.modules["__main__"])
     at = AppTest.from_function(panel_script, default_timeout=60)
     at.run()
     assert not at.exception
@@ -54,5 +59,5 @@ def test_the_panel_shows_memray_figures_per_mockup_and_flags_a_standout_leak():
     assert "heap in use 52.0 MB · RSS 110.0 MB" in at.caption[0].value
     (warning,) = at.warning
     assert "Mockup 02 (mug) leaked 23.00 MB: at least the 1 MB threshold" in warning.value
-    links = [m.value for m in at.markdown if "Memory page" in m.value]
-    assert links == ["[Mockup 02 on the Memory page](memory?run=20261130-run&mockup=2)"]
+    links = [m.value for m in at.markdown if "mockup=" in m.value]
+    assert links == ["[Open mockup 02's leak in its profile](memory?run=20261130-run&mockup=2)"]
