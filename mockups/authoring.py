@@ -17,7 +17,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from mockups.errors import TemplateError
-from mockups.geometry import Quad, bounding_box, scaled_to_long_side
+from mockups.geometry import Quad, as_quad, bounding_box, scaled_to_long_side
 from mockups.intake import load_artwork
 from mockups.template_folder import publish, slug, staged_template, write_manifest
 from mockups.templates import MIN_LONG_SIDE, MIN_SHORT_SIDE, Template
@@ -101,7 +101,7 @@ def save_custom_template(spec: CustomTemplate, root: Path | None = None) -> Temp
             f"{MIN_SHORT_SIDE / MIN_LONG_SIDE:.2f} of the long side on the short side"
         )
     scale = size[0] / scene.width
-    corners = tuple((round(x * scale, 2), round(y * scale, 2)) for x, y in spec.corners)
+    corners = as_quad((round(x * scale, 2), round(y * scale, 2)) for x, y in spec.corners)
     scene = scene.resize(size, Image.Resampling.LANCZOS)
     with staged_template(root, spec.template_id or slug(spec.name)) as folder:
         scene.save(folder / "scene.jpg", quality=90)

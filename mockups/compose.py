@@ -17,6 +17,7 @@ from mockups.geometry import (
     Box,
     Quad,
     Size,
+    as_quad,
     bounding_box,
     contain_box,
     cover_crop,
@@ -197,7 +198,7 @@ def place_edge(framed_print: Image.Image, edge: Edge, box: Box) -> Image.Image:
 
 
 def warp_quad(padded: Image.Image, quad: Quad, box: Box) -> Image.Image:
-    local = tuple((x - box.left, y - box.top) for x, y in quad)
+    local = as_quad((x - box.left, y - box.top) for x, y in quad)
     source = rect_quad(1, 1, padded.width - 2, padded.height - 2)
     coefficients = perspective_coefficients(local, source)
     return padded.transform(box.size, Image.Transform.PERSPECTIVE, coefficients, WARP_RESAMPLE)

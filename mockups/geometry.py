@@ -7,11 +7,18 @@ spans x in [0, w]. Quads list corners clockwise from the print's top-left.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 Point = tuple[float, float]
 Quad = tuple[Point, Point, Point, Point]
 Size = tuple[int, int]
+
+
+def as_quad(points: Iterable[Sequence[float]]) -> Quad:
+    """Four (x, y) corners as a Quad; ValueError for any other count."""
+    a, b, c, d = ((float(p[0]), float(p[1])) for p in points)
+    return (a, b, c, d)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from mockups.errors import TemplateError
-from mockups.geometry import Quad, bounding_box, is_convex_clockwise, scaled_to_long_side
+from mockups.geometry import Quad, as_quad, bounding_box, is_convex_clockwise, scaled_to_long_side
 from mockups.psd_blend import Canvas, flatten_on_white
 from mockups.psd_layers import LayerWalk
 from mockups.psd_light import PrintLight, fold_overlay
@@ -162,7 +162,7 @@ def smart_object_quad(layer) -> Quad | None:
         values = _descriptor_quad(layer)
     if values is None:
         return None
-    return tuple((float(values[i]), float(values[i + 1])) for i in range(0, 8, 2))
+    return as_quad((values[i], values[i + 1]) for i in range(0, 8, 2))
 
 
 def _descriptor_quad(layer) -> tuple[float, ...] | None:
@@ -179,7 +179,7 @@ def _descriptor_quad(layer) -> tuple[float, ...] | None:
 
 def scaled_quad(quad: Quad, factor: float, size: tuple[int, int], file_name: str) -> Quad:
     width, height = size
-    scaled = tuple((x * factor, y * factor) for x, y in quad)
+    scaled = as_quad((x * factor, y * factor) for x, y in quad)
     tolerance = EDGE_TOLERANCE * max(1.0, factor)
     if any(
         x < -tolerance or y < -tolerance or x > width + tolerance or y > height + tolerance
@@ -189,7 +189,7 @@ def scaled_quad(quad: Quad, factor: float, size: tuple[int, int], file_name: str
             f"{file_name}: the smart object reaches outside the document; "
             "a template's print must lie inside the scene"
         )
-    clamped = tuple((min(max(x, 0.0), width), min(max(y, 0.0), height)) for x, y in scaled)
+    clamped = as_quad((min(max(x, 0.0), width), min(max(y, 0.0), height)) for x, y in scaled)
     if not is_convex_clockwise(clamped):
         raise TemplateError(
             f"{file_name}: the smart object is flipped or folded over; "

@@ -19,6 +19,7 @@ from mockups.geometry import (
     Cylinder,
     Quad,
     Size,
+    as_quad,
     is_axis_aligned,
     is_convex_clockwise,
     print_size,
@@ -236,7 +237,7 @@ def _build(folder: Path, data: dict) -> Template:
 
 
 def _quad(corners: list[list[float]]) -> Quad:
-    return tuple(tuple(float(c) for c in corner) for corner in corners)
+    return as_quad(corners)
 
 
 def _box_of(bounds: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
