@@ -7,7 +7,7 @@
 3. Two sessions upload a file as large as the upload limit at once: the server's peak RSS
    above its RSS before (Streamlit holds an upload in memory until the page stores it).
 
-Usage: python -m bench.dashboard_memory [--runs 10] [--sessions 5]
+Usage: python -m bench.dashboard_memory [--runs 10] [--sessions 5] [--uploads-only]
 """
 
 from __future__ import annotations
@@ -168,7 +168,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.dashboard_memory", description=__doc__)
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--sessions", type=int, default=5)
+    parser.add_argument("--uploads-only", action="store_true", help="only the third part")
     args = parser.parse_args(argv)
+    if args.uploads_only:
+        return uploads_only()
     with tempfile.TemporaryDirectory(prefix="bench-dashboard-") as folder:
         work = Path(folder)
         artwork = make_artwork(work)
@@ -212,6 +215,23 @@ def main(argv: list[str] | None = None) -> int:
         "two_uploads_before_mb": round(upload_before / MIB, 1),
         "two_uploads_peak_mb": round(upload_peak / MIB, 1),
     }, separators=(",", ":")))  # fmt: skip
+    return 0
+
+
+def uploads_only() -> int:
+    with tempfile.TemporaryDirectory(prefix="bench-dashboard-") as folder:
+        work = Path(folder)
+        big = upload_limit_file(work)
+        upload_mb = big.stat().st_size / 1e6
+        log = work / "streamlit.log"
+        with streamlit_server(work / "data", log) as url, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            before, peak = concurrent_uploads(url, big, 2, browser)
+            browser.close()
+    print(
+        f"two {upload_mb:.0f} MB uploads at once: server RSS {before / MIB:.1f} -> "
+        f"peak {peak / MIB:.1f} MB (+{(peak - before) / MIB:.1f} MB)"
+    )
     return 0
 
 
