@@ -111,6 +111,13 @@ def run_picker(
     return Path(chosen) if chosen else None
 
 
+def run_named(name: str | None) -> Path | None:
+    """The finished run whose folder is called `name` (a link's ?run=), if there is one."""
+    if not name:
+        return None
+    return next((s.path for s in cached.run_summaries() if s.path.name == name), None)
+
+
 def _labels(runs: list[RunSummary]) -> Callable[[Path], str]:
     by_path = {summary.path: run_label(summary) for summary in runs}
     return lambda path: by_path.get(path, Path(path).name)

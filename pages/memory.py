@@ -12,7 +12,14 @@ from profiling.storage import profile_dir
 MIB = 2**20
 
 st.header("Memory")
-run_dir = widgets.run_picker("Profiled run", state.current_run(), "memory-run", profiled_only=True)
+# The live panel's leak link opens this page at one run's mockup: ?run=<folder>&mockup=<n>
+linked_run = widgets.run_named(st.query_params.get("run"))
+linked_mockup = st.query_params.get("mockup", "")
+if st.query_params.get("run") and linked_run is None:
+    st.info("That run is still rendering or is gone; its profile appears here once it ends.")
+run_dir = widgets.run_picker(
+    "Profiled run", linked_run or state.current_run(), "memory-run", profiled_only=True
+)
 if run_dir is None:
     st.info("No profiled run yet: tick 'Profile memory' on the Render page and render.")
     st.stop()
@@ -44,10 +51,16 @@ with guard.shown_errors("Reading the profile"):
     st.subheader("Where the memory was")
     sites = profiled.sites
     templates = dict(zip(frame["index"], frame["template"], strict=True))
+    indexes = list(templates)
+    asked = int(linked_mockup) if linked_mockup.isdigit() else None
+    linked_here = run_dir == linked_run and asked in indexes
     index = st.selectbox(
-        "Mockup", list(templates), format_func=lambda i: f"{i:02d} · {templates[i]}"
+        "Mockup",
+        indexes,
+        index=indexes.index(asked) if linked_here else 0,
+        format_func=lambda i: f"{i:02d} · {templates[i]}",
     )
-    kind = st.radio("At", ["peak", "leaked"], horizontal=True)
+    kind = st.radio("At", ["peak", "leaked"], index=1 if linked_here else 0, horizontal=True)
     chosen = sites[(sites["index"] == index) & (sites["kind"] == kind)]
     if chosen.empty:
         st.write("Nothing held here.")

@@ -67,6 +67,21 @@ def test_a_profiled_run_fills_the_memory_page(app):
     assert len(app.metric) == 4
 
 
+def test_the_live_panels_leak_link_opens_the_memory_page_at_that_mockups_leak(app):
+    upload_and_render(
+        app, "art.png", png_bytes(gradient_artwork((400, 500))), ["poster", "mug"], profile=True
+    )
+    run_dir = Path(app.session_state["current_run"])
+    app.switch_page("pages/memory.py")
+    app.query_params["run"] = run_dir.name
+    app.query_params["mockup"] = "2"
+    app.run()
+    assert not app.exception and not app.error
+    mockup = next(box for box in app.selectbox if box.label == "Mockup")
+    assert mockup.value == 2
+    assert app.radio[0].value == "leaked"
+
+
 def test_history_lists_the_run_and_templates_lists_the_library(app):
     upload_and_render(app, "art.png", png_bytes(gradient_artwork((300, 400))), ["poster"])
     app.switch_page("pages/history.py").run()
