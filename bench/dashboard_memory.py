@@ -26,7 +26,7 @@ from PIL import Image
 from playwright.sync_api import Page, expect, sync_playwright
 
 from bench.common import make_artwork, print_table
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server
+from harness.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server
 
 MIB = 2**20
 DONE = re.compile(r"^10-[a-z-]+$")
@@ -99,7 +99,7 @@ def upload_limit_file(folder: Path) -> Path:
     """Random pixels in a PNG just under the dashboard's upload limit (noise does not shrink)."""
     import tomllib
 
-    from tests.browser import ROOT
+    from harness.browser import ROOT
 
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     limit = config["server"]["maxUploadSize"] * 1_000_000 * 0.95

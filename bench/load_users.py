@@ -338,7 +338,7 @@ def main(argv: list[str] | None = None) -> int:
         web(mode, url, Path(artwork), Path(runs), int(users))
         return 0
     from bench.common import make_artwork, temp_folder
-    from tests.redis_server import redis_server
+    from harness.redis_server import redis_server
 
     counts = [int(n) for n in args.users.split(",")]
     modes = ["queue"] if args.no_embedded else ["queue", "embedded"]

@@ -42,7 +42,7 @@ def write_psd(path: Path, width: int, height: int, layers: int, seed: int = 11) 
     from PIL import Image
     from psd_tools.constants import BlendMode
 
-    from tests.psd_factory import PsdBuilder, SmartObjectSpec
+    from harness.psd_factory import PsdBuilder, SmartObjectSpec
 
     rng = np.random.default_rng(seed)
     y, x = np.mgrid[0:height:8, 0:width:8].astype(np.float32)

@@ -13,8 +13,8 @@ from pathlib import Path
 import psutil
 import pytest
 
+from harness.redis_server import redis_server
 from mockups.jobs import RenderQueue
-from tests.redis_server import redis_server
 
 ROOT = Path(__file__).resolve().parents[1]
 WAIT_SECONDS = 60

@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from harness.redis_server import redis_server
 from tests.app_helpers import (
     APP,
     LIBRARY_THUMBNAILS,
@@ -19,7 +20,6 @@ from tests.app_helpers import (
     wait_for_render,
 )
 from tests.conftest import gradient_artwork
-from tests.redis_server import redis_server
 
 
 @pytest.fixture

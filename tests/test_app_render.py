@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.follow import results_seen
 from dashboard.text import as_text
+from harness.redis_server import redis_server
 from mockups.jobs import RenderQueue
 from mockups.runfolder import read_run, write_run
 from tests.app_helpers import (
@@ -25,7 +26,6 @@ from tests.app_helpers import (
     wait_for_render,
 )
 from tests.conftest import gradient_artwork, write_template
-from tests.redis_server import redis_server
 
 ROOT = Path(APP).parent
 HOSTILE_NAME = "[click me](http://127.0.0.1:9/x) ![pixel](http://127.0.0.1:9/p.png) :red[loud]"

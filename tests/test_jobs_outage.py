@@ -11,12 +11,12 @@ import time
 import pytest
 from redis.exceptions import RedisError
 
+from harness.redis_server import RedisServer
 from mockups.errors import MockupLabError
 from mockups.jobs import RenderJob, RenderQueue
 from mockups.options import RenderOptions
 from mockups.run import RUN_FILE
 from tests.jobs_support import WAIT_SECONDS, wait_for
-from tests.redis_server import RedisServer
 
 pytestmark = pytest.mark.slow
 

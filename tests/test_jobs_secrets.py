@@ -9,12 +9,12 @@ import sys
 
 import pytest
 
+from harness.redis_server import redis_server
 from mockups.errors import MockupLabError
 from mockups.jobs import RenderJob, RenderQueue
 from mockups.jobs.redaction import redacted_url, scrub, secrets_of
 from mockups.options import RenderOptions
 from tests.jobs_support import ROOT, WAIT_SECONDS
-from tests.redis_server import redis_server
 
 PASSWORD = "Hunter2-s3cret"
 

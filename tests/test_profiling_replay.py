@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from memray import AllocatorType
 
 from profiling.capture import MARKER_FILE, MARKER_FUNCTION, marker_bytes
-from profiling.replay import MARKER_EVENT, NO_OWNER, LiveHeap, _account, live_blocks_at
+from profiling.replay import MARKER_EVENT, NO_OWNER, LiveHeap, account_for, mockup_blocks
 
 CODE = ("render_mockup", "/src/mockups/compose.py", 10)
 MARK = (MARKER_FUNCTION, MARKER_FILE, 1)
@@ -54,20 +54,29 @@ def test_allocations_between_markers_belong_to_that_mockup():
         malloc(4, 70),
         mark(2, True),
     ]
-    owners, replay = _account(events)
-    assert owners == [NO_OWNER, MARKER_EVENT, 1, 1, NO_OWNER, MARKER_EVENT, MARKER_EVENT, 2, -1]
-    first, second = replay.mockups[1], replay.mockups[2]
+    account = account_for(events)
+    assert account.owners == [NO_OWNER, MARKER_EVENT, 1, 1, NO_OWNER, MARKER_EVENT, -1, 2, -1]
+    first, second = account.mockups[1], account.mockups[2]
     assert (first.heap_peak_bytes, first.allocated_bytes, first.allocations) == (400, 400, 2)
     assert first.leaked_bytes == 100  # block 2 was never freed
     assert (second.heap_peak_bytes, second.leaked_bytes) == (70, 70)
-    assert replay.heap_peak_bytes == 450 and replay.allocated_bytes == 520
+    assert account.peak == 450 and account.allocated == 520
+
+
+def test_a_mockups_figures_are_final_at_its_end_marker_while_the_capture_grows():
+    events = [mark(1, False), malloc(1, 100), mark(1, True), mark(2, False), free(1)]
+    account = account_for([])
+    landed = [account.feed(record) for record in events]
+    assert landed[2] is account.mockups[1]  # the end marker hands the mockup over
+    assert account.mockups[1].leaked_bytes == 100  # a later free does not change it
+    assert [heap for heap in landed if heap is not None] == [account.mockups[1]]
 
 
 def test_a_block_freed_by_a_later_mockup_is_no_longer_the_earlier_ones_leak_at_its_end():
     events = [mark(1, False), malloc(1, 100), mark(1, True), mark(2, False), free(1), mark(2, True)]
-    _, replay = _account(events)
-    assert replay.mockups[1].leaked_bytes == 100  # still alive when mockup 1 ended
-    assert replay.mockups[2].leaked_bytes == 0
+    account = account_for(events)
+    assert account.mockups[1].leaked_bytes == 100  # still alive when mockup 1 ended
+    assert account.mockups[2].leaked_bytes == 0
 
 
 def test_threads_are_split_by_their_own_markers():
@@ -80,16 +89,16 @@ def test_threads_are_split_by_their_own_markers():
         mark(1, True, tid=1),
         mark(2, True, tid=2),
     ]
-    _, replay = _account(events)
-    assert (replay.mockups[1].heap_peak_bytes, replay.mockups[1].leaked_bytes) == (500, 0)
-    assert (replay.mockups[2].heap_peak_bytes, replay.mockups[2].leaked_bytes) == (30, 30)
+    account = account_for(events)
+    assert (account.mockups[1].heap_peak_bytes, account.mockups[1].leaked_bytes) == (500, 0)
+    assert (account.mockups[2].heap_peak_bytes, account.mockups[2].leaked_bytes) == (30, 30)
 
 
 def test_a_marker_sized_block_from_other_code_is_an_ordinary_allocation():
     impostor = Record(AllocatorType.MALLOC, 5, marker_bytes(3, False), stack=[CODE])
-    owners, replay = _account([mark(1, False), impostor, mark(1, True)])
-    assert owners[1] == 1 and 3 not in replay.mockups
-    assert replay.mockups[1].allocated_bytes == marker_bytes(3, False)
+    account = account_for([mark(1, False), impostor, mark(1, True)])
+    assert account.owners[1] == 1 and 3 not in account.mockups
+    assert account.mockups[1].allocated_bytes == marker_bytes(3, False)
 
 
 def test_an_unmapped_part_of_a_region_leaves_the_rest_owned():
@@ -100,9 +109,8 @@ def test_an_unmapped_part_of_a_region_leaves_the_rest_owned():
     assert sorted(size for _, size in heap.owned_by(1)) == [100, 200]
 
 
-def test_live_blocks_are_taken_right_after_the_asked_event():
+def test_a_mockups_blocks_are_taken_right_after_the_asked_event():
     events = [mark(1, False), malloc(1, 10), malloc(2, 20), free(1), mark(1, True)]
-    owners, _ = _account(events)
-    found = live_blocks_at(events, owners, {(1, "peak"): 2, (1, "leaked"): 4})
-    assert sorted(size for _, size in found[(1, "peak")]) == [10, 20]
-    assert [size for _, size in found[(1, "leaked")]] == [20]
+    owners = account_for(events).owners
+    assert sorted(size for _, size in mockup_blocks(events, owners, 1, 0, 2)) == [10, 20]
+    assert [size for _, size in mockup_blocks(events, owners, 1, 0, 4)] == [20]

@@ -13,17 +13,13 @@ import pytest
 from PIL import Image
 from psd_tools.constants import BlendMode
 
+from harness.psd_factory import PsdBuilder, SmartObjectSpec
 from mockups import cli, psd_read
 from mockups.compose import load_scene_images, render_mockup
 from mockups.jobs import RenderJob
+from mockups.options import RenderOptions
 from mockups.psd_import import import_psd
-from tests.psd_factory import PsdBuilder, SmartObjectSpec
-from tests.test_jobs_queue import (  # noqa: F401 (fixtures: a real redis-server and workers)
-    redis_url,
-    render_queue,
-    run_burst_worker,
-    start_worker,
-)
+from tests.jobs_support import run_burst_worker
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = (1500, 1000)  # imported at 3000 x 2000: every document pixel is two template pixels
@@ -354,15 +350,21 @@ def test_import_keeps_one_layer_decoded_at_a_time(many_layers_psd):
 def test_a_redis_worker_renders_an_imported_template(
     tmp_path,
     home,
-    render_queue,  # noqa: F811
-    start_worker,  # noqa: F811
+    render_queue,
+    start_worker,
 ):
     builder = wall_and_print()
     builder.add_pixels(shade((580, 0, 640, 1000), (10, 120, 10)), "plant")
     import_psd(builder.save(tmp_path / "Queued Wall.psd"))
     artwork = tmp_path / "art.png"
     Image.new("RGB", (800, 1000), ARTWORK_COLOUR).save(artwork)
-    job_id = render_queue.enqueue(RenderJob(artwork, tmp_path / "queued", ("queued-wall",)))
+    job_id = render_queue.enqueue(
+        RenderJob(
+            artwork=artwork,
+            run_dir=tmp_path / "queued",
+            options=RenderOptions(templates=("queued-wall",)),
+        )
+    )
     run_burst_worker(start_worker)
     status = render_queue.status(job_id)
     assert status.state == "finished", status

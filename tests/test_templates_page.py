@@ -9,8 +9,8 @@ from PIL import Image
 from psd_tools.constants import BlendMode
 from streamlit.testing.v1 import AppTest
 
+from harness.psd_factory import PsdBuilder, SmartObjectSpec
 from tests.conftest import write_template
-from tests.psd_factory import PsdBuilder, SmartObjectSpec
 
 APP = str(Path(__file__).parents[1] / "app.py")
 QUAD = ((300.0, 200.0), (900.0, 230.0), (880.0, 800.0), (320.0, 780.0))
