@@ -18,6 +18,7 @@ from PIL import Image, ImageDraw
 
 from mockups.errors import TemplateError
 from mockups.geometry import Quad, as_quad, bounding_box, scaled_to_long_side
+from mockups.imagefile import TEMPLATE_LAYER_LIMITS, decode_image
 from mockups.intake import load_artwork
 from mockups.template_folder import publish, slug, staged_template, write_manifest
 from mockups.templates import MIN_LONG_SIDE, MIN_SHORT_SIDE, Template
@@ -116,7 +117,7 @@ def save_custom_template(spec: CustomTemplate, root: Path | None = None) -> Temp
             "thumbnail": "thumbnail.jpg",
         }
         if spec.mask is not None:
-            with Image.open(spec.mask) as mask:
+            with decode_image(spec.mask, TEMPLATE_LAYER_LIMITS, "the mask") as mask:
                 mask.convert("L").resize(size, Image.Resampling.LANCZOS).save(folder / "mask.png")
             manifest["mask"] = "mask.png"
         if spec.light > 0:

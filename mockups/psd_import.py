@@ -50,6 +50,7 @@ class ImportResult:
 class SmartObjectChoice:
     layer: object
     quad: Quad
+    note: str | None = None  # said when it was chosen among several
 
 
 def import_psd(
@@ -84,6 +85,7 @@ def import_psd(
             scale = Scale(size[0] / header.width, size)
             quad = scaled_quad(chosen.quad, scale.factor, size, path.name)
             decoder = Decoder(header, scale, _icc_profile(document), source.release)
+            warnings += [chosen.note] if chosen.note else []
             warnings += smart_object_warnings(chosen.layer)
             try:
                 walk = compose(document, chosen.layer, decoder, quad, size)
@@ -129,7 +131,8 @@ def smart_objects(document) -> list:
 
 
 def choose_smart_object(document, layer_name: str | None, file_name: str) -> SmartObjectChoice:
-    """The smart object named `layer_name`, or the only visible one; else a one-line refusal."""
+    """The smart object named `layer_name`, else the largest visible one (saying which others
+    there were); a one-line refusal when there is none, or none of that name."""
     found = smart_objects(document)
     if not found:
         raise TemplateError(
@@ -143,16 +146,34 @@ def choose_smart_object(document, layer_name: str | None, file_name: str) -> Sma
         candidates = named
     else:
         candidates = [layer for layer in found if layer.is_visible()] or found
-    if len(candidates) > 1:
-        listed = ", ".join(f"'{layer.name}'" for layer in candidates)
+    placed = [(layer, smart_object_quad(layer)) for layer in candidates]
+    placed = [(layer, quad) for layer, quad in placed if quad is not None]
+    if not placed:
         raise TemplateError(
-            f"{file_name} has {len(candidates)} smart objects ({listed}); choose one with --layer"
+            f"{file_name}: the smart object '{candidates[0].name}' has no placement"
         )
-    layer = candidates[0]
-    quad = smart_object_quad(layer)
-    if quad is None:
-        raise TemplateError(f"{file_name}: the smart object '{layer.name}' has no placement")
-    return SmartObjectChoice(layer, quad)
+    layer, quad = max(placed, key=lambda item: quad_area(item[1]))
+    note = None
+    if len(placed) > 1:
+        listed = ", ".join(f"'{other.name}'" for other, _ in placed)
+        note = (
+            f"layer '{layer.name}': the largest of {len(placed)} smart objects ({listed}) "
+            "holds the design; choose another with --layer"
+        )
+    return SmartObjectChoice(layer, quad, note)
+
+
+def quad_area(quad: Quad) -> float:
+    """The area inside four corners (the shoelace formula)."""
+    return (
+        abs(
+            sum(
+                x0 * y1 - x1 * y0
+                for (x0, y0), (x1, y1) in zip(quad, quad[1:] + quad[:1], strict=True)
+            )
+        )
+        / 2
+    )
 
 
 def smart_object_quad(layer) -> Quad | None:

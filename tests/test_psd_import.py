@@ -228,13 +228,19 @@ def test_a_psd_without_a_smart_object_is_refused_in_one_line(tmp_path, home):
     assert not (home / "templates" / "flat").exists()
 
 
-def test_several_smart_objects_are_listed_until_one_is_chosen_with_layer(tmp_path, home):
+def test_of_several_smart_objects_the_largest_is_taken_and_the_others_named(tmp_path, home):
     builder = wall_and_print()
     other = ((1000.0, 100.0), (1400.0, 100.0), (1400.0, 500.0), (1000.0, 500.0))
     builder.add_smart_object(SmartObjectSpec("Second print", other))
     path = builder.save(tmp_path / "two.psd")
-    line = one_line_refusal(run_cli("import-psd", str(path), home=home))
+    done = run_cli("import-psd", str(path), "--id", "largest", home=home)
+    assert done.returncode == 0, done.stderr
+    (line,) = [line for line in done.stderr.splitlines() if "smart objects" in line]
     assert "'Your design'" in line and "'Second print'" in line and "--layer" in line
+    largest = json.loads((home / "templates" / "largest" / "template.json").read_text())
+    assert largest["placement"]["corners"][0] != [2000.0, 200.0]
+    missing = one_line_refusal(run_cli("import-psd", str(path), "--layer", "Nope", home=home))
+    assert "'Your design'" in missing and "'Second print'" in missing
     done = run_cli("import-psd", str(path), "--layer", "Second print", home=home)
     assert done.returncode == 0, done.stderr
     manifest = json.loads((home / "templates" / "two" / "template.json").read_text())
