@@ -68,7 +68,9 @@ def write_inputs(folder: Path) -> None:
     png("rgb-12000x12000.png", striped(12000, 12000, 3))
     png("rgba-10000x8000.png", striped(10000, 8000, 4))
     png("rgba-12000x8000.png", striped(12000, 8000, 4))
+    png("rgb-12000x2000.png", striped(12000, 2000, 3))
     png("rgb-16000x2000.png", striped(16000, 2000, 3))
+    png("rgb-6000x4000.png", striped(6000, 4000, 3))
     png("rgba16-6000x6000.png", striped(6000, 6000, 4, ushort=True))
     png("rgba-30000x3000.png", striped(30000, 3000, 4))
     png("interlaced-4000x4000.png", striped(4000, 4000, 4), interlace=True)
@@ -78,8 +80,8 @@ def write_inputs(folder: Path) -> None:
     noise = np.random.default_rng(1).integers(0, 256, (4000, 4000, 3), dtype=np.uint8)
     Image.fromarray(noise).save(folder / "noise-lossless-4000x4000.webp", lossless=True, method=0)
     del noise
-    whole = (folder / "rgb-16000x2000.png").read_bytes()
-    (folder / "truncated-16000x2000.png").write_bytes(whole[: len(whole) // 2])
+    whole = (folder / "rgb-6000x4000.png").read_bytes()
+    (folder / "truncated-6000x4000.png").write_bytes(whole[: len(whole) // 2])
     for side in (4000, 9000):
         flat = Image.new("P", (side, side), 1)
         flat.putpalette([0, 0, 0, 200, 30, 30] * 128)

@@ -19,7 +19,9 @@ from mockups.errors import MockupLabError
 # images: notes for a developer, printed with file:line prefixes. A filter on Pillow's own
 # modules, set once, rather than warnings.catch_warnings(), which is not thread-safe (template
 # layers are decoded in worker threads).
-warnings.filterwarnings("ignore", module=r"PIL\.")
+# Deprecations still show: they are meant for this code's authors.
+for _category in (UserWarning, Image.DecompressionBombWarning):
+    warnings.filterwarnings("ignore", category=_category, module=r"PIL\.")
 
 # Pillow refuses to inflate a PNG text or ICC chunk beyond its limits, with a ValueError
 _OVERSIZED_METADATA = re.compile(r"MAX_TEXT_CHUNK|text chunks", re.IGNORECASE)

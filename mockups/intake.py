@@ -29,14 +29,17 @@ MAX_WORKING_SIDE = 4000
 # Above this, PNGs and TIFFs are shrunk by libvips while read: Pillow's decode and its
 # premultiplied resize of a 16 MP RGBA PNG peak 170 MB above the interpreter, libvips 45 MB.
 PILLOW_DECODE_MEGAPIXELS = 8
-# What cannot stream (interlaced PNGs, GIFs) is decoded whole by Pillow up to this size.
+# What cannot stream (interlaced PNGs, GIFs, WebPs) is decoded whole, up to this size. Above
+# PILLOW_DECODE_MEGAPIXELS by libvips all the same: a 16 MP interlaced RGBA PNG peaked 94 MB
+# above the interpreter through libvips, 167 MB through Pillow.
 WHOLE_DECODE_MEGAPIXELS = 16
-# libvips reads these a few rows at a time; interlaced PNGs, GIFs and WebPs are decoded whole
+VIPS_FORMATS = {"PNG", "TIFF", "GIF"}
+# libvips reads these a few rows at a time, unless interlaced
 STREAMING_FORMATS = {"PNG", "TIFF"}
 # Decoded by libvips at any size: Pillow's WebP plugin holds the file, libwebp's canvas and a
 # copy (a 16 MP lossless WebP peaked at 305 MB, through libvips at 152 MB)
 VIPS_WHOLE_FORMATS = {"WEBP"}
-WEBP_BYTES_PER_PIXEL = 6  # libwebp's ARGB canvas, and its conversion to libvips's rows
+WHOLE_BYTES_PER_PIXEL = 6  # the decoded image, and its conversion to libvips's rows
 STREAM_BYTES_PER_COLUMN_BAND = 3072
 MAX_STREAM_BUFFER_BYTES = 120 * 2**20
 ARTWORK_LIMITS = ImageLimits(MAX_MEGAPIXELS * 1_000_000, MAX_FILE_BYTES, what="artwork")
@@ -151,16 +154,12 @@ def decoded_by_vips(header: ArtworkHeader) -> bool:
     """True when libvips decodes the artwork (shrinking it as it reads where it can)."""
     if header.keyed_16_bit_rgb or header.format in VIPS_WHOLE_FORMATS:
         return True
-    return streams_through_vips(header)
+    return header.format in VIPS_FORMATS and header.megapixels > PILLOW_DECODE_MEGAPIXELS
 
 
 def streams_through_vips(header: ArtworkHeader) -> bool:
     """True when the artwork is shrunk by libvips while read, never held whole."""
-    return (
-        header.format in STREAMING_FORMATS
-        and not header.interlaced
-        and header.megapixels > PILLOW_DECODE_MEGAPIXELS
-    )
+    return decoded_by_vips(header) and header.format in STREAMING_FORMATS and not header.interlaced
 
 
 def vips_bytes(header: ArtworkHeader) -> int:
@@ -170,14 +169,14 @@ def vips_bytes(header: ArtworkHeader) -> int:
     the command line's, 6.2-8.6 KB a column for RGBA PNGs 6000 and 12000 px wide shrunk to
     500 px, 11-12 KB shrunk to 4000 px (fewer rows are merged at once, so more are held);
     RGB about three quarters of that. Counted for the largest working size, 4000 px.
-    A WebP: the file, and libwebp's canvas of the whole image.
+    Decoded whole (a WebP, an interlaced PNG, a GIF): the file and the whole image.
     """
-    if header.format in VIPS_WHOLE_FORMATS:
-        width, height = header.stored_size
-        return header.path.stat().st_size + width * height * WEBP_BYTES_PER_PIXEL
-    if not streams_through_vips(header):
+    if not decoded_by_vips(header):
         return 0
-    return header.stored_size[0] * _vips_bands(header.mode) * STREAM_BYTES_PER_COLUMN_BAND
+    if streams_through_vips(header):
+        return header.stored_size[0] * _vips_bands(header.mode) * STREAM_BYTES_PER_COLUMN_BAND
+    width, height = header.stored_size
+    return header.path.stat().st_size + width * height * WHOLE_BYTES_PER_PIXEL
 
 
 def _vips_bands(mode: str) -> int:
@@ -188,7 +187,7 @@ def _check_decodable(header: ArtworkHeader) -> None:
     """Refuses a large artwork that cannot be shrunk while read inside the memory budget."""
     if header.format in DRAFT_FORMATS or header.megapixels <= PILLOW_DECODE_MEGAPIXELS:
         return
-    if header.interlaced or header.format not in STREAMING_FORMATS:
+    if not streams_through_vips(header):
         _check_whole_decode(header)
         return
     width = header.stored_size[0]

@@ -39,7 +39,8 @@ def shrink_with_vips(path: Path, target: Size) -> Image.Image:
             image = image.extract_band(0, n=3)
         pixels = image.write_to_memory()
     except pyvips.Error as error:
-        message = str(error).strip().splitlines()[0] if str(error).strip() else "unreadable"
+        lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+        message = "; ".join(lines) or "unreadable"
         raise ArtworkError(f"{path.name}: the file is truncated or corrupt ({message})") from None
     mode = "RGBA" if image.bands == 4 else "RGB"
     size = (image.width, image.height)
