@@ -166,6 +166,10 @@ def place_print(print_: Image.Image, template: Template, box: Box, offsets=None)
     """
     if template.is_flat and print_.size == box.size:
         return print_
+    if template.uvmap is not None:
+        from mockups import uvmap
+
+        return uvmap.place_print(print_, template.uvmap, box)
     if template.cylinder is not None or offsets is not None:
         from mockups import warps
 
