@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Blender's bpy wheel in its own venv: it pins numpy 1.26, the app runs numpy 2.
+SCENES_VENV := .venv-scenes
+SCENES_STAMP := $(SCENES_VENV)/.installed
 
 .PHONY: run test render bench debian-packages
 
@@ -25,10 +28,22 @@ debian-packages:
 	if [ -n "$$missing" ]; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
 
-test: $(STAMP) debian-packages
+test: $(STAMP) $(SCENES_STAMP) debian-packages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+# Built-in templates rendered with Blender (`make scenes` re-renders the library; slow); the
+# tests render one scene tiny through the same venv.
+.PHONY: scenes
+
+$(SCENES_STAMP): requirements-scenes.txt
+	$(PYTHON) -m venv $(SCENES_VENV)
+	$(SCENES_VENV)/bin/pip install --quiet -r requirements-scenes.txt
+	touch $(SCENES_STAMP)
+
+scenes: $(STAMP) $(SCENES_STAMP)
+	$(BIN)/python -m mockups.scenes.blender --blender-python $(SCENES_VENV)/bin/python
 
 bench: $(STAMP) debian-packages
 	$(BIN)/pip install --quiet -r bench/requirements.txt

@@ -58,7 +58,10 @@ def line_art(size=(2400, 3000)) -> Image.Image:
     draw = ImageDraw.Draw(image)
     width, height = size
     ink = (28, 38, 34, 255)
-    stem = [(width * 0.5 + 120 * np.sin(t * 3), height * (0.9 - 0.75 * t)) for t in np.linspace(0, 1, 60)]
+    stem = [
+        (width * 0.5 + 120 * np.sin(t * 3), height * (0.9 - 0.75 * t))
+        for t in np.linspace(0, 1, 60)
+    ]
     draw.line(stem, fill=ink, width=14, joint="curve")
     for index in range(9):
         x, y = stem[6 + index * 6]
@@ -71,7 +74,7 @@ def line_art(size=(2400, 3000)) -> Image.Image:
             for s in (1, -1)
             for t in (np.linspace(0, 1, 30) if s == 1 else np.linspace(1, 0, 30))
         ]
-        draw.line(leaf + [leaf[0]], fill=ink, width=9, joint="curve")
+        draw.line([*leaf, leaf[0]], fill=ink, width=9, joint="curve")
     for _ in range(3):
         cx, cy = width * (0.5 + rng.uniform(-0.1, 0.1)), height * 0.13
         radius = rng.uniform(120, 170)
@@ -85,7 +88,10 @@ def text_poster(size=(2400, 3000)) -> Image.Image:
     image = Image.new("RGB", size, (241, 232, 214))
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, int(height * 0.62), width, height), fill=(214, 84, 52))
-    draw.ellipse((width * 0.55, height * 0.08, width * 0.95, height * 0.08 + width * 0.4), fill=(240, 176, 60))
+    draw.ellipse(
+        (width * 0.55, height * 0.08, width * 0.95, height * 0.08 + width * 0.4),
+        fill=(240, 176, 60),
+    )
     draw.text((150, 260), "GOOD", fill=(32, 36, 48), font_size=560)
     draw.text((150, 860), "DAYS", fill=(32, 36, 48), font_size=560)
     draw.text((150, int(height * 0.68)), "AHEAD · EST. 2026", fill=(250, 240, 226), font_size=150)

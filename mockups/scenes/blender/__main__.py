@@ -18,6 +18,10 @@ from mockups.templates import BUILTIN_DIR
 STUDIO = Path(__file__).parent / "studio"
 SCENES = [
     "framed_sofa",
+    "mug_table",
+    "poster_taped",
+    "canvas_wrapped",
+    "pillow_sofa",
 ]
 DEFAULT_PYTHON = Path(__file__).resolve().parents[3] / ".venv-scenes" / "bin" / "python"
 

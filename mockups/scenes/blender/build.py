@@ -86,19 +86,26 @@ def extrapolate(values: np.ndarray, steps: int) -> np.ndarray:
     for _ in range(steps):
         known = ~np.isnan(values)
         padded = np.pad(values, 2, constant_values=np.nan)
-        total = np.zeros_like(values)
-        count = np.zeros_like(values)
+        sums = {"linear": np.zeros_like(values), "nearest": np.zeros_like(values)}
+        counts = {"linear": np.zeros_like(values), "nearest": np.zeros_like(values)}
         for dy, dx in ((0, 1), (0, -1), (1, 0), (-1, 0), (1, 1), (1, -1), (-1, 1), (-1, -1)):
             near = padded[2 + dy : 2 + dy + height, 2 + dx : 2 + dx + width]
             far = padded[2 + 2 * dy : 2 + 2 * dy + height, 2 + 2 * dx : 2 + 2 * dx + width]
-            guess = np.where(np.isnan(far), near, 2 * near - far)
-            usable = ~np.isnan(guess)
-            total += np.where(usable, guess, 0)
-            count += usable
-        fill = ~known & (count > 0)
+            for kind, guess in (("linear", 2 * near - far), ("nearest", near)):
+                usable = ~np.isnan(guess)
+                sums[kind] += np.where(usable, guess, 0)
+                counts[kind] += usable
+        # the slope where two known pixels give one, else the nearest value (a lone pixel)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            guess = np.where(
+                counts["linear"] > 0,
+                sums["linear"] / counts["linear"],
+                sums["nearest"] / counts["nearest"],
+            )
+        fill = ~known & ~np.isnan(guess)
         if not fill.any():
             break
-        values[fill] = total[fill] / count[fill]
+        values[fill] = guess[fill]
     return values
 
 
@@ -119,7 +126,9 @@ def stored_map(u: np.ndarray, v: np.ndarray, factor: int) -> np.ndarray:
     bands = []
     for values in (u, v):
         values = np.where(np.isnan(values), ENCODED_LOW, values)
-        padded = np.pad(values, ((0, rows * factor - height), (0, columns * factor - width)), "edge")
+        padded = np.pad(
+            values, ((0, rows * factor - height), (0, columns * factor - width)), "edge"
+        )
         blocks = padded.reshape(rows, factor, columns, factor).mean(axis=(1, 3))
         encoded = (blocks - ENCODED_LOW) / SPAN * MAX_VALUE
         bands.append(np.round(np.clip(encoded, 0, MAX_VALUE)).astype(np.uint16))
@@ -129,7 +138,7 @@ def stored_map(u: np.ndarray, v: np.ndarray, factor: int) -> np.ndarray:
 def print_pixels(u: np.ndarray, v: np.ndarray, aspect: float) -> tuple[int, int]:
     """The print's pixel size: one print pixel per scene pixel where it is seen largest."""
     densest = []
-    for values, axis_of in ((u, 1), (v, 0)):
+    for values in (u, v):
         gradients = np.hypot(*np.gradient(values))
         finite = gradients[np.isfinite(gradients) & (gradients > 0)]
         densest.append(1.0 / np.percentile(finite, 2))
@@ -179,7 +188,9 @@ def build(raw_folder: Path, out_root: Path) -> Path:
     aspect = facts["print_size"][0] / facts["print_size"][1]
     pixels = print_pixels(u, v, aspect)
     steps = MARGIN + 2 * factor
-    save_map(stored_map(extrapolate(u, steps), extrapolate(v, steps), factor), folder / "printmap.png")
+    save_map(
+        stored_map(extrapolate(u, steps), extrapolate(v, steps), factor), folder / "printmap.png"
+    )
     full_layer(coverage[window], box, size, 0.0).save(folder / "mask.png", optimize=True)
 
     shading = encode_srgb(luminance(light_full[window]) * gain)
@@ -190,7 +201,12 @@ def build(raw_folder: Path, out_root: Path) -> Path:
         "product": spec["product"],
         "size": list(size),
         "scene": "scene.jpg",
-        "placement": {"type": "uvmap", "map": "printmap.png", "box": list(box), "print": list(pixels)},
+        "placement": {
+            "type": "uvmap",
+            "map": "printmap.png",
+            "box": list(box),
+            "print": list(pixels),
+        },
         "fit": spec.get("fit", "cover"),
         "substrate": spec.get("substrate", "#ffffff"),
         "mask": "mask.png",

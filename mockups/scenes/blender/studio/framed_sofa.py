@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import kit
 import rooms
+import shapes
 
 TEMPLATE = {
     "id": "framed-sofa",
@@ -18,17 +19,10 @@ TEMPLATE = {
 def build() -> kit.Shot:
     rooms.wall_and_floor(wall_colour="#dcd6cb")
     rooms.sofa(colour="#9a9a8e")
-    pillow = kit.box(
-        "pillow",
-        (0.44, 0.14, 0.42),
-        (-0.62, -0.42, 0.72),
-        kit.linen("#b4663f", weave=300),
-        0.1,
-        6,
-        subdivide=2,
-        rotation=kit.radians(-18, 8, 10),
-    )
-    pillow.scale = (1.0, 1.0, 1.0)
+    cover = kit.linen("#b4663f", weave=300)
+    for part in shapes.pillow("pillow", 0.46, 0.46, 0.16, cover, cover, seed=5):
+        part.location = (-0.62, -0.6, 0.73)
+        part.rotation_euler = kit.radians(-16, 6, 12)
     carrier, pane = rooms.frame((0.0, 1.62), (0.5, 0.7), mat=0.07, finish="#2a2522")
     kit.world("#dde3ea", 0.12)
     kit.area_light("window", (-3.2, -2.2, 2.3), (0, 0, 1.2), 2.4, 900, "#fff1df", 1.8)

@@ -266,11 +266,22 @@ def matte(colour: str, roughness=0.6, name="matte"):
     return Nodes(name).set(Base_Color=(*srgb(colour), 1), Roughness=roughness).material
 
 
-def carrier_white(roughness=0.7, coat=0.0, name="carrier"):
-    """The product's white under the print: its light becomes the template's shading."""
+def carrier_white(roughness=0.7, coat=0.0, name="carrier", texture=None):
+    """The product's white under the print: its light becomes the template's shading.
+
+    `texture` gives it the surface the print takes: "paper" grain, "canvas" or "cotton" weave.
+    """
     white = (CARRIER_ALBEDO,) * 3 + (1,)
     specular = 0.5 if coat else 0.0
     nodes = Nodes(name).set(Base_Color=white, Roughness=roughness, Coat_Weight=coat)
+    if texture == "paper":
+        nodes.bump(nodes.noise(nodes.coordinates(), 900.0, detail=3), 0.05, 0.001)
+    elif texture in ("canvas", "cotton"):
+        vector = nodes.coordinates()
+        weave = 700.0 if texture == "canvas" else 1400.0
+        warp = nodes.wave(vector, weave, "X", distortion=1.0)
+        weft = nodes.wave(vector, weave, "Y", distortion=1.0)
+        nodes.bump(nodes.multiply(warp, weft), 0.25, 0.0006)
     return nodes.set(Specular_IOR_Level=specular).material
 
 
@@ -286,9 +297,7 @@ def world(colour="#dfe6ee", strength=0.35):
     background.inputs["Strength"].default_value = strength
 
 
-def area_light(
-    name, location, target, size, energy, colour="#fff4e6", size_y=None, reflected=True
-):
+def area_light(name, location, target, size, energy, colour="#fff4e6", size_y=None, reflected=True):
     light = bpy.data.lights.new(name, "AREA")
     light.energy = energy
     light.color = srgb(colour)

@@ -15,9 +15,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-import numpy as np
-
 import kit
+import numpy as np
 
 DATA_SAMPLES = 24
 

@@ -53,7 +53,9 @@ def sofa(centre_x=0.0, width=2.3, colour="#b9b2a6", front=-0.05):
     legs = kit.wood(light="#4a3424", dark="#2e2017", roughness=0.35)
     for lx in (-1, 1):
         for ly in (back_y - 0.06, back_y - depth + 0.06):
-            kit.cylinder("sofa-leg", 0.022, 0.12, (centre_x + lx * (width / 2 - 0.08), ly, 0.05), legs)
+            kit.cylinder(
+                "sofa-leg", 0.022, 0.12, (centre_x + lx * (width / 2 - 0.08), ly, 0.05), legs
+            )
     return cushions
 
 
@@ -106,7 +108,5 @@ def frame(
     ]
     for index, (size, location) in enumerate(sides):
         kit.box(f"moulding{index}", size, location, wood, bevel=0.004, segments=3)
-    pane = kit.box(
-        "glass", (inner_w, 0.002, inner_h), (x, -0.0125, z), kit.glass(), bevel=0
-    )
+    pane = kit.box("glass", (inner_w, 0.002, inner_h), (x, -0.0125, z), kit.glass(), bevel=0)
     return carrier, pane
