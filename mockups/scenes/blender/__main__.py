@@ -22,6 +22,8 @@ SCENES = [
     "poster_taped",
     "canvas_wrapped",
     "pillow_sofa",
+    "greeting_card",
+    "tshirt_flatlay",
 ]
 DEFAULT_PYTHON = Path(__file__).resolve().parents[3] / ".venv-scenes" / "bin" / "python"
 

@@ -371,8 +371,8 @@ def render_to_array(path: Path) -> np.ndarray:
     return pixels.reshape(height, width, 4)[::-1].copy()
 
 
-BEAUTY_PERCENT = 50  # the beauty is upsampled 2x when the template is built; the print is not
-MATTE_PERCENT = 25  # the print's light is smooth: shading and highlight at a quarter
+BEAUTY_PERCENT = 40  # upsampled 2.5x when the template is built; the print is not
+MATTE_PERCENT = 20  # the print's light is smooth: shading and highlight at a fifth
 
 
 def render_beauty(path: Path, samples: int, percent: int = BEAUTY_PERCENT) -> np.ndarray:
@@ -412,7 +412,9 @@ def render_data(path: Path, shot: Shot, samples: int) -> np.ndarray:
     product = emission_material("product", None)
     carrier = emission_material("carrier-uv", "UV")
     for obj in scene.objects:
-        if obj.type != "MESH":
+        if obj.type == "LIGHT":
+            obj.hide_render = True
+        if obj.type not in ("MESH", "CURVE"):
             continue
         if obj in shot.glossy:
             obj.hide_render = True

@@ -18,7 +18,7 @@ from pathlib import Path
 import kit
 import numpy as np
 
-DATA_SAMPLES = 24
+DATA_SAMPLES = 16
 
 
 def main(argv: list[str]) -> int:
