@@ -24,6 +24,8 @@ SCENES = [
     "pillow_sofa",
     "greeting_card",
     "tshirt_flatlay",
+    "phone_case",
+    "desk_frame",
 ]
 DEFAULT_PYTHON = Path(__file__).resolve().parents[3] / ".venv-scenes" / "bin" / "python"
 

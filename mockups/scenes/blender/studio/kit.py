@@ -371,8 +371,8 @@ def render_to_array(path: Path) -> np.ndarray:
     return pixels.reshape(height, width, 4)[::-1].copy()
 
 
-BEAUTY_PERCENT = 40  # upsampled 2.5x when the template is built; the print is not
-MATTE_PERCENT = 20  # the print's light is smooth: shading and highlight at a fifth
+BEAUTY_PERCENT = 34  # upsampled 3x when the template is built; the print is not
+MATTE_PERCENT = 17  # the print's light is smooth: shading and highlight at a fifth
 
 
 def render_beauty(path: Path, samples: int, percent: int = BEAUTY_PERCENT) -> np.ndarray:

@@ -129,14 +129,14 @@ def mug(location, radius=0.042, height=0.098, facing=-math.pi / 2, arc_degrees=2
     return wall, parts
 
 
-def card(name, width, height, opening_degrees, front, inside):
+def card(name, width, height, opening_degrees, front, back):
     """A folded card standing open, its spine on the Z axis: the front cover runs along +X
     facing -Y (the print's carrier, UVs 0..1, u from the spine), the back panel swings
     `opening_degrees` behind it. Returns (front, back)."""
     panels = []
     for label, angle, material in (
         ("front", 0.0, front),
-        ("back", math.radians(opening_degrees), inside),
+        ("back", math.radians(opening_degrees), back),
     ):
         reach = np.array([math.cos(angle), math.sin(angle), 0.0]) * width
         up = np.array([0.0, 0.0, height])
@@ -147,3 +147,67 @@ def card(name, width, height, opening_degrees, front, inside):
         modifier = panel.modifiers.new("board", "SOLIDIFY")
         modifier.thickness = 0.0006
     return panels[0], panels[1]
+
+
+def inside(points: np.ndarray, polygon: np.ndarray) -> np.ndarray:
+    x, y = points[:, 0], points[:, 1]
+    result = np.zeros(len(points), dtype=bool)
+    for (x1, y1), (x2, y2) in zip(polygon, np.roll(polygon, -1, axis=0), strict=True):
+        crosses = (y1 > y) != (y2 > y)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            at = x1 + (y - y1) * (x2 - x1) / (y2 - y1)
+        result ^= crosses & (x < at)
+    return result
+
+
+def nearest_on(points: np.ndarray, polygon: np.ndarray) -> np.ndarray:
+    distances = np.linalg.norm(points[:, None, :] - polygon[None, :, :], axis=2)
+    return polygon[distances.argmin(axis=1)]
+
+
+def outline_sheet(name, polygon, cell, height, print_uv, material):
+    """A sheet filling a closed outline (XY, metres): a grid whose border vertices are pulled
+    onto the outline, raised by `height(x, y)`, with UVs `print_uv(x, y)`."""
+    low, high = polygon.min(axis=0) - cell, polygon.max(axis=0) + cell
+    gx, gy = np.meshgrid(np.arange(low[0], high[0], cell), np.arange(low[1], high[1], cell))
+    grid = np.stack([gx.ravel(), gy.ravel()], axis=1)
+    within = inside(grid, polygon).reshape(gx.shape)
+    rows, columns = gx.shape
+    keep = within[:-1, :-1] | within[1:, :-1] | within[:-1, 1:] | within[1:, 1:]
+    used = np.zeros_like(within)
+    used[:-1, :-1] |= keep
+    used[1:, :-1] |= keep
+    used[:-1, 1:] |= keep
+    used[1:, 1:] |= keep
+    points = grid.copy()
+    outside = used.ravel() & ~within.ravel()
+    points[outside] = nearest_on(points[outside], polygon)
+    index = -np.ones(rows * columns, dtype=int)
+    index[used.ravel()] = np.arange(used.sum())
+    faces = []
+    for r, c in zip(*np.nonzero(keep), strict=True):
+        a = r * columns + c
+        faces.append((index[a], index[a + 1], index[a + 1 + columns], index[a + columns]))
+    kept = points[used.ravel()]
+    vertices = np.column_stack([kept, height(kept[:, 0], kept[:, 1])])
+    uvs = np.column_stack(print_uv(kept[:, 0], kept[:, 1]))
+    return mesh_object(name, vertices, faces, uvs, material)
+
+
+def rounded_rectangle(width, height, radius, step=0.001):
+    """A closed outline of a rounded rectangle centred on the origin, points `step` apart."""
+    points = []
+    corners = ((1, 1), (-1, 1), (-1, -1), (1, -1))
+    for index, (sx, sy) in enumerate(corners):
+        centre = (sx * (width / 2 - radius), sy * (height / 2 - radius))
+        start = index * math.pi / 2
+        for angle in np.linspace(start, start + math.pi / 2, 12):
+            points.append(
+                (centre[0] + radius * math.cos(angle), centre[1] + radius * math.sin(angle))
+            )
+    dense = []
+    points = np.array(points)
+    for begin, end in zip(points, np.roll(points, -1, axis=0), strict=True):
+        steps = max(1, int(np.hypot(*(end - begin)) / step))
+        dense.extend(begin + (end - begin) * t for t in np.linspace(0, 1, steps, endpoint=False))
+    return np.array(dense)

@@ -41,22 +41,6 @@ def outline() -> np.ndarray:
     return np.array(dense)
 
 
-def inside(points: np.ndarray, polygon: np.ndarray) -> np.ndarray:
-    x, y = points[:, 0], points[:, 1]
-    result = np.zeros(len(points), dtype=bool)
-    for (x1, y1), (x2, y2) in zip(polygon, np.roll(polygon, -1, axis=0), strict=True):
-        crosses = (y1 > y) != (y2 > y)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            at = x1 + (y - y1) * (x2 - x1) / (y2 - y1)
-        result ^= crosses & (x < at)
-    return result
-
-
-def nearest_on(points: np.ndarray, polygon: np.ndarray) -> np.ndarray:
-    distances = np.linalg.norm(points[:, None, :] - polygon[None, :, :], axis=2)
-    return polygon[distances.argmin(axis=1)]
-
-
 def folds(x: np.ndarray, y: np.ndarray, seed: int = 21) -> np.ndarray:
     """Height of soft cloth folds: ridges along random lines, strongest away from the chest."""
     rng = np.random.default_rng(seed)
@@ -72,39 +56,18 @@ def folds(x: np.ndarray, y: np.ndarray, seed: int = 21) -> np.ndarray:
             * np.exp(-((distance / rng.uniform(0.012, 0.03)) ** 2))
             * np.exp(-((along / length) ** 2))
         )
-    hem = np.exp(-((y + 0.4) / 0.03) ** 2) * 0.004
+    hem = np.exp(-(((y + 0.4) / 0.03) ** 2)) * 0.004
     return height + hem + 0.002 * np.sin(x * 23 + y * 9)
 
 
-def shirt(material, cell=0.005):
-    polygon = outline()
-    xs = np.arange(-0.38, 0.38 + cell, cell)
-    ys = np.arange(-0.42, 0.35 + cell, cell)
-    gx, gy = np.meshgrid(xs, ys)
-    grid = np.stack([gx.ravel(), gy.ravel()], axis=1)
-    within = inside(grid, polygon).reshape(gx.shape)
-    rows, columns = gx.shape
-    keep = within[:-1, :-1] | within[1:, :-1] | within[:-1, 1:] | within[1:, 1:]
-    used = np.zeros_like(within)
-    used[:-1, :-1] |= keep
-    used[1:, :-1] |= keep
-    used[:-1, 1:] |= keep
-    used[1:, 1:] |= keep
-    points = grid.copy()
-    outside = used.ravel() & ~within.ravel()
-    points[outside] = nearest_on(points[outside], polygon)
-    index = -np.ones(rows * columns, dtype=int)
-    index[used.ravel()] = np.arange(used.sum())
-    faces = []
-    for r, c in zip(*np.nonzero(keep), strict=True):
-        a = r * columns + c
-        faces.append((index[a], index[a + 1], index[a + 1 + columns], index[a + columns]))
-    kept = points[used.ravel()]
-    z = folds(kept[:, 0], kept[:, 1]) + 0.003
-    vertices = np.column_stack([kept, z])
-    u = (kept[:, 0] + PRINT[0] / 2) / PRINT[0]
-    v = (kept[:, 1] - (PRINT_TOP - PRINT[1])) / PRINT[1]
-    obj = shapes.mesh_object("tshirt", vertices, faces, np.column_stack([u, v]), material)
+def shirt(material):
+    def height(x, y):
+        return folds(x, y) + 0.003
+
+    def print_uv(x, y):
+        return (x + PRINT[0] / 2) / PRINT[0], (y - (PRINT_TOP - PRINT[1])) / PRINT[1]
+
+    obj = shapes.outline_sheet("tshirt", outline(), 0.005, height, print_uv, material)
     solid = obj.modifiers.new("layers", "SOLIDIFY")
     solid.thickness = 0.004
     solid.offset = -1.0
