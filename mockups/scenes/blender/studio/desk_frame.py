@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bpy
-
 import kit
 import rooms
 
@@ -38,8 +37,11 @@ def build() -> kit.Shot:
     parts = [obj for obj in bpy.data.objects if obj not in before]
     standing(parts, (0.02, 0.06, 0.0), 10, -8)
     for index, (height, colour) in enumerate(((0.03, "#8f3f33"), (0.022, "#e2d6bf"))):
-        kit.box(f"book{index}", (0.2, 0.14, height), (-0.27, 0.12, 0.015 + index * 0.027),
-                kit.matte(colour, 0.7), 0.003, rotation=kit.radians(0, 0, 8 - index * 6))  # fmt: skip
+        place = (-0.27, 0.12, 0.015 + index * 0.027)
+        turn = kit.radians(0, 0, 8 - index * 6)
+        kit.box(
+            f"book{index}", (0.2, 0.14, height), place, kit.matte(colour, 0.7), 0.003, rotation=turn
+        )
     kit.cylinder("pencil-cup", 0.035, 0.1, (0.24, 0.16, 0.05), kit.ceramic("#3d4f5f", 0.25))
     kit.cylinder("lamp-base", 0.07, 0.02, (0.45, 0.3, 0.01), kit.matte("#2b2b2b", 0.4))
     kit.cylinder("lamp-stem", 0.008, 0.42, (0.45, 0.3, 0.22), kit.matte("#2b2b2b", 0.4))

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 import kit
+import numpy as np
 import shapes
 
 TEMPLATE = {
