@@ -26,6 +26,7 @@ SCENES = [
     "tshirt_flatlay",
     "phone_case",
     "desk_frame",
+    "tote_hanging",
 ]
 DEFAULT_PYTHON = Path(__file__).resolve().parents[3] / ".venv-scenes" / "bin" / "python"
 
