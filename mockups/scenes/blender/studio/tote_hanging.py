@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import bpy
-import numpy as np
-
 import kit
+import numpy as np
 import shapes
 
 TEMPLATE = {
