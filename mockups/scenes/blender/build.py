@@ -165,8 +165,10 @@ def build(raw_folder: Path, out_root: Path) -> Path:
     raw = load_raw(raw_folder)
     facts = raw.facts
     spec = facts["template"]
+    size = tuple(facts.get("size", raw.data.shape[1::-1]))  # smaller than the spec's in tests
+    if raw.data.shape[1::-1] != size:
+        raw.data = resized(raw.data, size)
     coverage = np.clip(raw.data[..., 2], 0, 1)
-    size = coverage.shape[::-1]  # the data render is at the template's size (smaller in tests)
     folder = out_root / spec["id"]
     folder.mkdir(parents=True, exist_ok=True)
     albedo = facts["carrier_albedo"]

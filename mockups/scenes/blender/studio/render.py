@@ -18,7 +18,7 @@ from pathlib import Path
 import kit
 import numpy as np
 
-DATA_SAMPLES = 16
+DATA_SAMPLES = 12
 
 
 def main(argv: list[str]) -> int:
@@ -41,10 +41,11 @@ def main(argv: list[str]) -> int:
         if shot.glossy or shot.glossy_carrier:
             matte = kit.render_matte(exr / "matte.exr", shot, args.samples)
             save(args.out / "matte.npy", matte)
-        data = kit.render_data(exr / "data.exr", shot, max(args.samples, DATA_SAMPLES))
+        data = kit.render_data(exr / "data.exr", shot, DATA_SAMPLES)
         save(args.out / "data.npy", data)
     facts = {
         "template": template,
+        "size": [width, height],
         "print_size": list(shot.print_size),
         "carrier_albedo": kit.CARRIER_ALBEDO,
         "exposure": shot.exposure,
