@@ -169,7 +169,9 @@ def place_print(print_: Image.Image, template: Template, box: Box, offsets=None)
     if template.uvmap is not None:
         from mockups import uvmap
 
-        return uvmap.place_print(print_, template.uvmap, box)
+        handed = [print_]  # handed over, so libvips' copy can replace it rather than join it
+        del print_
+        return uvmap.place_print(handed.pop(), template.uvmap, box)
     if template.cylinder is not None or offsets is not None:
         from mockups import warps
 

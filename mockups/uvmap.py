@@ -55,9 +55,14 @@ def place_print(framed_print: Image.Image, uvmap: UVMap, box: Box) -> Image.Imag
     import pyvips
 
     pyvips.cache_set_max(0)
+    # one libvips worker: each holds its own copy of the print region it maps (about 10 MB
+    # here); the engine's threads mode already renders mockups side by side
+    pyvips.concurrency_set(1)
+    framed_size = framed_print.size
     source = _vips_rgba(framed_print)
+    del framed_print  # the caller handed over its only reference: libvips holds a copy now
     stored = pyvips.Image.new_from_file(str(uvmap.path))
-    index = _print_coordinates(stored, framed_print.size, box.size)
+    index = _print_coordinates(stored, framed_size, box.size)
     placed = source.mapim(
         index,
         interpolate=pyvips.Interpolate.new("bicubic"),
