@@ -109,11 +109,23 @@ def extrapolate(values: np.ndarray, steps: int) -> np.ndarray:
     return values
 
 
-def map_box(coverage: np.ndarray, factor: int) -> tuple[int, int, int, int]:
-    """left, top, width, height round the covered pixels, grown by MARGIN, in the scene."""
-    rows = np.nonzero(coverage.max(axis=1) > 1 / 255)[0]
-    columns = np.nonzero(coverage.max(axis=0) > 1 / 255)[0]
-    height, width = coverage.shape
+def print_region(data: np.ndarray) -> np.ndarray:
+    """Pixels where the print itself shows: covered, with (u, v) inside the print."""
+    coverage = data[..., 2]
+    covered = coverage > 1 / 255
+    with np.errstate(divide="ignore", invalid="ignore"):
+        u = (data[..., 0] / coverage - 0.25) * 2
+        v = (data[..., 1] / coverage - 0.25) * 2
+    inside = (u > -0.01) & (u < 1.01) & (v > -0.01) & (v < 1.01)
+    return covered & inside
+
+
+def map_box(region: np.ndarray) -> tuple[int, int, int, int]:
+    """left, top, width, height round the print's pixels, grown by MARGIN, in the scene: the
+    smaller the box, the less every mockup holds (a shirt's print is on its chest only)."""
+    rows = np.nonzero(region.any(axis=1))[0]
+    columns = np.nonzero(region.any(axis=0))[0]
+    height, width = region.shape
     left, top = max(0, columns[0] - MARGIN), max(0, rows[0] - MARGIN)
     right, bottom = min(width, columns[-1] + 1 + MARGIN), min(height, rows[-1] + 1 + MARGIN)
     return int(left), int(top), int(right - left), int(bottom - top)
@@ -183,7 +195,7 @@ def build(raw_folder: Path, out_root: Path) -> Path:
     Image.fromarray(scene).save(folder / "scene.jpg", "JPEG", quality=90)
 
     factor = facts["map_reduction"]
-    box = map_box(coverage, factor)
+    box = map_box(print_region(raw.data))
     left, top, width, height = box
     window = (slice(top, top + height), slice(left, left + width))
     u, v = print_coordinates(raw.data[window])
