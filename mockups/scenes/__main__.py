@@ -21,7 +21,6 @@ LAYERS = ("mask", "shading", "highlight", "displacement", "product")
 SCENES: list[Callable[[], dict]] = [  # the rest are rendered: mockups/scenes/blender
     rooms.framed_wall,
     rooms.poster,
-    goods.tote,
     goods.phone_case,
     rooms.greeting_card,
     rooms.desk_frame,

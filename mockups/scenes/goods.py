@@ -7,17 +7,13 @@ from PIL import Image, ImageDraw, ImageFilter
 
 from mockups.scenes.draw import (
     SUPERSAMPLE,
-    fabric,
-    folds,
     grey,
     light_falloff,
     noise,
     paint_mask,
-    relief_shading,
     rounded_rect,
     shadow_of,
     to_image,
-    wall,
 )
 
 SHIRT_COLOURS = {
@@ -35,46 +31,6 @@ def polygon(size: tuple[int, int], points, smooth: float = 0) -> Image.Image:
     ImageDraw.Draw(big).polygon([(x * SUPERSAMPLE, y * SUPERSAMPLE) for x, y in points], fill=255)
     mask = big.reduce(SUPERSAMPLE)
     return mask.filter(ImageFilter.GaussianBlur(smooth)) if smooth else mask
-
-
-def tote() -> dict:
-    size = (2400, 3000)
-    shape = (size[1], size[0])
-    canvas = wall(shape, (196, 204, 200), seed=61)
-    bag = polygon(size, [(520, 900), (1880, 900), (1940, 2760), (460, 2760)], smooth=1)
-    left_strap = polygon(size, [(690, 905), (780, 905), (1212, 215), (1176, 205)])
-    right_strap = polygon(size, [(1620, 905), (1710, 905), (1224, 205), (1188, 215)])
-    straps = Image.fromarray(np.maximum(np.asarray(left_strap), np.asarray(right_strap)))
-    hook = Image.new("L", size, 0)
-    ImageDraw.Draw(hook).ellipse((1150, 150, 1250, 250), fill=255)
-    canvas *= shadow_of(bag, (18, 26), 26, 0.35)[..., None]
-    canvas *= shadow_of(straps, (10, 14), 10, 0.3)[..., None]
-    paint_mask(canvas, hook, (90, 88, 84))
-    height = folds(shape, seed=62, along=3, across=160) * 0.5
-    light = relief_shading(height * 18, 1.0)
-    cloth = fabric(shape, (232, 220, 196), seed=63) * (light / 255)[..., None]
-    cloth *= (0.86 + 0.16 * light_falloff(shape, (0.3, 0.2), 0.8))[..., None]
-    paint_mask(canvas, bag, cloth)
-    paint_mask(canvas, straps, fabric(shape, (222, 208, 182), seed=64))
-    seam = polygon(size, [(540, 960), (1860, 960), (1860, 972), (540, 972)])
-    paint_mask(canvas, seam, (190, 178, 154))
-    return {
-        "id": "tote",
-        "manifest": {
-            "name": "Canvas tote bag on a hook",
-            "product": "tote-bag",
-            "size": list(size),
-            "placement": {
-                "type": "perspective",
-                "corners": [[760, 1250], [1640, 1250], [1664, 2420], [736, 2420]],
-            },
-            "fit": "contain",
-            "substrate": None,
-            "displacement": {"strength": 6},
-        },
-        "scene": to_image(canvas),
-        "shading": grey(light * (0.9 + 0.1 * light_falloff(shape, (0.3, 0.2), 0.8))),
-    }
 
 
 def phone_case() -> dict:
