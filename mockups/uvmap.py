@@ -21,6 +21,7 @@ from pathlib import Path
 from PIL import Image
 
 from mockups.geometry import Box, Size
+from mockups.memory import return_large_blocks_at_once
 
 ENCODED_LOW = -0.5
 SPAN = 2.0
@@ -54,6 +55,10 @@ def place_print(framed_print: Image.Image, uvmap: UVMap, box: Box) -> Image.Imag
     """The print (premultiplied RGBa with a one-pixel transparent frame) mapped into `box`."""
     import pyvips
 
+    # libvips' worker allocates in its own glibc arena, which would keep the blocks it frees
+    # next to the main arena's: served by mmap, they go back at once (studio-10 peak RSS
+    # 176 -> 132 MB)
+    return_large_blocks_at_once()
     pyvips.cache_set_max(0)
     # one libvips worker: each holds its own copy of the print region it maps (about 10 MB
     # here); the engine's threads mode already renders mockups side by side
