@@ -7,8 +7,11 @@ LAB_VENV := .venv-lab
 LAB_STAMP := $(LAB_VENV)/.installed
 PIP_COMPILE := $(BIN)/pip-compile --quiet --no-emit-find-links --no-emit-index-url \
 	--strip-extras --allow-unsafe
+# Blender's bpy wheel in its own venv: it pins numpy 1.26, the app runs numpy 2.
+SCENES_VENV := .venv-scenes
+SCENES_STAMP := $(SCENES_VENV)/.installed
 
-.PHONY: run test check lint render bench debian-packages lock lab
+.PHONY: run test check lint render bench debian-packages lock lab scenes
 
 # Debian packages the tests drive for real: chromium for the browser tests, redis-server for
 # the render queue's.
@@ -37,7 +40,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 # Everything, as CI runs it.
-test: lint debian-packages
+test: lint $(SCENES_STAMP) debian-packages
 	$(BIN)/pytest
 
 # The fast lane while working: no browser, notebook, Redis or processes-mode tests.
@@ -49,6 +52,17 @@ lock: $(STAMP)
 	$(PIP_COMPILE) -o requirements.lock pyproject.toml
 	$(PIP_COMPILE) --extra dev -o requirements-dev.lock pyproject.toml
 	$(PIP_COMPILE) --extra notebooks -o requirements-lab.lock pyproject.toml
+
+# Built-in templates rendered with Blender (`make scenes` re-renders the library; slow); the
+# tests render one scene tiny through the same venv.
+
+$(SCENES_STAMP): requirements-scenes.txt
+	$(PYTHON) -m venv $(SCENES_VENV)
+	$(SCENES_VENV)/bin/pip install --quiet -r requirements-scenes.txt
+	touch $(SCENES_STAMP)
+
+scenes: $(STAMP) $(SCENES_STAMP)
+	$(BIN)/python -m mockups.scenes.blender --blender-python $(SCENES_VENV)/bin/python
 
 bench: $(STAMP) debian-packages
 	$(BIN)/pip install --quiet -r bench/requirements.txt

@@ -166,6 +166,12 @@ def place_print(print_: Image.Image, template: Template, box: Box, offsets=None)
     """
     if template.is_flat and print_.size == box.size:
         return print_
+    if template.uvmap is not None:
+        from mockups import uvmap
+
+        handed = [print_]  # handed over, so libvips' copy can replace it rather than join it
+        del print_
+        return uvmap.place_print(handed.pop(), template.uvmap, box)
     if template.cylinder is not None or offsets is not None:
         from mockups import warps
 

@@ -26,6 +26,7 @@ from mockups.geometry import (
     rect_quad,
 )
 from mockups.imagefile import TEMPLATE_LAYER_LIMITS, ImageRefused, open_image
+from mockups.uvmap import UVMap, reduction
 
 MANIFEST = "template.json"
 BUILTIN_DIR = Path(__file__).parent / "library"
@@ -83,6 +84,7 @@ class Template:
     edge: Edge | None = None
     variants: Variants | None = None
     variant: str | None = None
+    uvmap: UVMap | None = None
 
     @property
     def key(self) -> str:
@@ -100,15 +102,20 @@ class Template:
 
     @property
     def print_size(self) -> Size:
+        if self.uvmap:
+            return self.uvmap.print_size
         return self.cylinder.print_size() if self.cylinder else print_size(self.quad)
 
     @property
     def is_flat(self) -> bool:
         """True when the print is an upright rectangle: placed without a warp."""
-        return self.cylinder is None and self.displacement is None and is_axis_aligned(self.quad)
+        curved = self.cylinder or self.uvmap or self.displacement
+        return curved is None and is_axis_aligned(self.quad)
 
     @property
     def placement(self) -> str:
+        if self.uvmap:
+            return "uvmap"
         if self.cylinder:
             return "cylinder"
         return "flat" if is_axis_aligned(self.quad) else "perspective"
@@ -199,8 +206,12 @@ def _check_schema(data: dict, path: Path) -> None:
 
 def _build(folder: Path, data: dict) -> Template:
     placement = data["placement"]
-    cylinder = None
-    if placement["type"] == "rect":
+    cylinder = uvmap = None
+    if placement["type"] == "uvmap":
+        box = tuple(placement["box"])
+        uvmap = UVMap(folder / placement["map"], box, tuple(placement["print"]))
+        quad = rect_quad(*box)
+    elif placement["type"] == "rect":
         quad = rect_quad(*placement["box"])
     elif placement["type"] == "cylinder":
         fields = ("center_x", "radius", "top", "bottom", "arc_degrees")
@@ -223,6 +234,7 @@ def _build(folder: Path, data: dict) -> Template:
         optional["variants"] = Variants(folder / data["variants"]["mask"], colours)
     return Template(
         cylinder=cylinder,
+        uvmap=uvmap,
         id=folder.name,
         name=data["name"],
         product=data["product"],
@@ -272,8 +284,26 @@ def _check_files(template: Template, manifest: Path) -> None:
     for field, path in full_size.items():
         if path is not None:
             _check_image(path, template.size, manifest, field)
+    if template.uvmap is not None:
+        _check_uvmap(template.uvmap, manifest)
     if template.thumbnail is not None:
         _check_image(template.thumbnail, None, manifest, "thumbnail")
+
+
+def _check_uvmap(uvmap: UVMap, manifest: Path) -> None:
+    """The print map: an image the box's size or a whole fraction of it, of u and v bands."""
+    field = "placement.map"
+    _check_image(uvmap.path, None, manifest, field)
+    with Image.open(uvmap.path) as image:
+        found, bands = image.size, len(image.getbands())
+    box_size = uvmap.box[2:]
+    if reduction(box_size, found) is None:
+        raise TemplateError(
+            f"{manifest}: field '{field}': {uvmap.path.name} is {found[0]} x {found[1]}; the box "
+            f"is {box_size[0]} x {box_size[1]}, so the map must be that size divided by 1 to 8"
+        )
+    if bands < 2:
+        raise TemplateError(f"{manifest}: field '{field}': {uvmap.path.name} needs u and v bands")
 
 
 def _check_quad(quad: Quad, size: Size, manifest: Path, field: str) -> None:

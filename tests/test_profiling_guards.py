@@ -31,7 +31,7 @@ CEILINGS_MIB = {  # measured 2026-11-28 after one warm render: peak MiB x 1.2, u
     "desk-frame": 40,
     "framed-wall": 45,
     "greeting-card": 50,
-    "mug": 45,
+    "mug": 64,  # 2026-11-30: the rendered mug, a print map over a 1042 x 1031 box
     "phone-case": 58,
     "pillow": 79,
     "poster": 78,

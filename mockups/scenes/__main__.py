@@ -1,4 +1,4 @@
-"""Generate the built-in template scenes: `python -m mockups.scenes` rewrites mockups/library/.
+"""Draw the built-in scenes not yet rendered in 3D: `python -m mockups.scenes`.
 
 No stock photos can be fetched here, so each scene is drawn: light falling across a wall or
 a table, textures from seeded noise, soft contact shadows, perspective from a homography.
@@ -18,14 +18,9 @@ from mockups.templates import BUILTIN_DIR
 
 THUMB_SIDE = 400
 LAYERS = ("mask", "shading", "highlight", "displacement", "product")
-SCENES: list[Callable[[], dict]] = [
+SCENES: list[Callable[[], dict]] = [  # the rest are rendered: mockups/scenes/blender
     rooms.framed_wall,
     rooms.poster,
-    rooms.canvas,
-    goods.tshirt,
-    goods.mug,
-    goods.tote,
-    goods.pillow,
     goods.phone_case,
     rooms.greeting_card,
     rooms.desk_frame,

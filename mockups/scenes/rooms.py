@@ -125,39 +125,6 @@ def greeting_card() -> dict:
     }
 
 
-def canvas() -> dict:
-    size = (3000, 2250)
-    shape = (size[1], size[0])
-    room = wall(shape, (234, 230, 222), seed=91)
-    front = Plane(1000, 1250, ((1180, 330), (2150, 390), (2130, 1730), (1170, 1800)))
-    front_quad = front.rect(0, 0, 1000, 1250)
-    (tl, tr, br, bl) = front_quad
-    side = ((tl[0] - 62, tl[1] + 18), tl, bl, (bl[0] - 60, bl[1] - 16))
-    outline = (side[0], tr, br, side[3])
-    room *= soft_shadow(size, outline, (26, 30), 30, 0.45)[..., None]
-    paint(room, front_quad, (250, 250, 250))
-    paint(room, side, (200, 200, 198))
-    shading = np.full(shape, 255.0, np.float32) * (
-        shading_gradient(shape, (0.25, 0.0), 0.88) / 255.0
-    )
-    side_shade = np.asarray(polygon_mask(size, side), np.float32) / 255.0
-    shading *= 1.0 - 0.3 * side_shade
-    return {
-        "id": "canvas",
-        "manifest": {
-            "name": "Stretched canvas, gallery wrap",
-            "product": "canvas",
-            "size": list(size),
-            "placement": {"type": "perspective", "corners": corners(front_quad)},
-            "fit": "cover",
-            "substrate": "#ffffff",
-            "edge": {"corners": corners(side), "side": "left", "depth": 48},
-        },
-        "scene": to_image(room),
-        "shading": grey(shading),
-    }
-
-
 def desk_frame() -> dict:
     size = (3000, 2250)
     shape = (size[1], size[0])

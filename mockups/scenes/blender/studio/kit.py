@@ -1,0 +1,464 @@
+"""The studio every scene script builds on; runs inside Blender's Python (bpy and numpy only).
+
+Geometry helpers (boxes with soft bevels, planes with a print's UVs), procedural materials
+(plaster, wood, linen, ceramic, paper, glass: noise and wave textures, no image files), soft
+lights, a camera with depth of field, and the three renders a template needs: the beauty
+image, a matte one (no gloss, no glass) for the shading, and a data render in which the print
+carrier emits its own UV so the filtered pixels give an antialiased print map and coverage.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import bpy
+import numpy as np
+
+SEED = 14
+CARRIER_ALBEDO = 0.86  # the white of paper, primed canvas, cotton or glaze under the print
+
+
+@dataclass
+class Shot:
+    """What a scene script hands back: its print carrier and how the template is made."""
+
+    carrier: bpy.types.Object
+    print_size: tuple[int, int]
+    glossy: list = field(default_factory=list)  # objects hidden in the matte render (glass)
+    glossy_carrier: bool = False  # a glaze or gloss case: its highlight is rendered apart
+    product: list = field(default_factory=list)  # objects tinted by colour variants
+    exposure: float = 0.0  # stops, applied when the template is built
+    map_reduction: int = 4
+
+
+def reset(seed: int = SEED) -> bpy.types.Scene:
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    scene = bpy.context.scene
+    scene.render.engine = "CYCLES"
+    scene.cycles.device = "CPU"
+    scene.cycles.seed = seed
+    scene.cycles.use_animated_seed = False
+    scene.render.threads_mode = "FIXED"
+    scene.render.threads = 2
+    scene.render.resolution_percentage = 100
+    scene.render.use_persistent_data = False
+    return scene
+
+
+# --- geometry ---------------------------------------------------------------------------
+
+
+def box(name, size, location, material, bevel=0.004, segments=3, subdivide=0, rotation=None):
+    bpy.ops.mesh.primitive_cube_add(size=1, location=location)
+    obj = bpy.context.active_object
+    obj.name = name
+    obj.scale = size
+    if rotation:
+        obj.rotation_euler = rotation
+    bpy.ops.object.transform_apply(location=False, rotation=False, scale=True)
+    if bevel:
+        modifier = obj.modifiers.new("bevel", "BEVEL")
+        modifier.width = bevel
+        modifier.segments = segments
+        modifier.limit_method = "NONE"
+    if subdivide:
+        modifier = obj.modifiers.new("subdivide", "SUBSURF")
+        modifier.levels = modifier.render_levels = subdivide
+    smooth(obj)
+    assign(obj, material)
+    return obj
+
+
+def plane(name, width, height, location, rotation, material, cuts=0):
+    """A width x height plane; its UVs run 0..1 with u rightwards and v upwards."""
+    bpy.ops.mesh.primitive_plane_add(size=1, location=location, rotation=rotation)
+    obj = bpy.context.active_object
+    obj.name = name
+    obj.scale = (width, height, 1)
+    bpy.ops.object.transform_apply(location=False, rotation=False, scale=True)
+    if cuts:
+        bpy.ops.object.mode_set(mode="EDIT")
+        bpy.ops.mesh.subdivide(number_cuts=cuts)
+        bpy.ops.object.mode_set(mode="OBJECT")
+    assign(obj, material)
+    return obj
+
+
+def cylinder(name, radius, depth, location, material, vertices=96):
+    bpy.ops.mesh.primitive_cylinder_add(
+        vertices=vertices, radius=radius, depth=depth, location=location
+    )
+    obj = bpy.context.active_object
+    obj.name = name
+    smooth(obj)
+    assign(obj, material)
+    return obj
+
+
+def smooth(obj) -> None:
+    for polygon in obj.data.polygons:
+        polygon.use_smooth = True
+
+
+def assign(obj, material) -> None:
+    if material is not None:
+        obj.data.materials.clear()
+        obj.data.materials.append(material)
+
+
+def set_uvs(obj, uv_of_vertex) -> None:
+    """UVs from a function of each loop's vertex position (object space)."""
+    mesh = obj.data
+    layer = mesh.uv_layers.active or mesh.uv_layers.new()
+    for loop in mesh.loops:
+        layer.data[loop.index].uv = uv_of_vertex(mesh.vertices[loop.vertex_index].co)
+
+
+# --- materials --------------------------------------------------------------------------
+
+
+class Nodes:
+    """A material's node tree with terse helpers to add and link nodes."""
+
+    def __init__(self, name: str):
+        self.material = bpy.data.materials.new(name)
+        self.material.use_nodes = True
+        self.tree = self.material.node_tree
+        self.bsdf = self.tree.nodes["Principled BSDF"]
+
+    def add(self, kind: str, **settings):
+        node = self.tree.nodes.new(kind)
+        for key, value in settings.items():
+            setattr(node, key, value)
+        return node
+
+    def link(self, output, node_input) -> None:
+        self.tree.links.new(output, node_input)
+
+    def set(self, **inputs):
+        for key, value in inputs.items():
+            self.bsdf.inputs[key.replace("_", " ")].default_value = value
+        return self
+
+    def coordinates(self, scale=(1, 1, 1), space="Object"):
+        texcoord = self.add("ShaderNodeTexCoord")
+        mapping = self.add("ShaderNodeMapping")
+        mapping.inputs["Scale"].default_value = scale
+        self.link(texcoord.outputs[space], mapping.inputs["Vector"])
+        return mapping.outputs["Vector"]
+
+    def noise(self, vector, scale, detail=6.0, distortion=0.0, roughness=0.55):
+        node = self.add("ShaderNodeTexNoise")
+        node.inputs["Scale"].default_value = scale
+        node.inputs["Detail"].default_value = detail
+        node.inputs["Distortion"].default_value = distortion
+        node.inputs["Roughness"].default_value = roughness
+        self.link(vector, node.inputs["Vector"])
+        return node.outputs["Fac"]
+
+    def ramp(self, fac, low, high, positions=(0.3, 0.7)):
+        node = self.add("ShaderNodeValToRGB")
+        elements = node.color_ramp.elements
+        elements[0].position, elements[1].position = positions
+        elements[0].color, elements[1].color = (*low, 1), (*high, 1)
+        self.link(fac, node.inputs["Fac"])
+        return node.outputs["Color"]
+
+    def bump(self, height, strength, distance=0.01):
+        node = self.add("ShaderNodeBump")
+        node.inputs["Strength"].default_value = strength
+        node.inputs["Distance"].default_value = distance
+        self.link(height, node.inputs["Height"])
+        self.link(node.outputs["Normal"], self.bsdf.inputs["Normal"])
+
+    def multiply(self, a, b):
+        node = self.add("ShaderNodeMath", operation="MULTIPLY")
+        self.link(a, node.inputs[0])
+        self.link(b, node.inputs[1])
+        return node.outputs[0]
+
+    def wave(self, vector, scale, direction="X", distortion=0.0):
+        node = self.add("ShaderNodeTexWave", wave_type="BANDS", bands_direction=direction)
+        node.inputs["Scale"].default_value = scale
+        node.inputs["Distortion"].default_value = distortion
+        self.link(vector, node.inputs["Vector"])
+        return node.outputs["Fac"]
+
+
+def srgb(hex_colour: str) -> tuple[float, float, float]:
+    """A display colour as Blender's linear RGB."""
+    values = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    return tuple(v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in values)
+
+
+def shade(colour, factor):
+    return tuple(c * factor for c in colour)
+
+
+def plaster(colour="#e9e4dc", scale=40.0):
+    nodes = Nodes("plaster")
+    base = srgb(colour)
+    vector = nodes.coordinates()
+    mottle = nodes.noise(vector, 3.0, detail=4)
+    nodes.link(nodes.ramp(mottle, shade(base, 0.95), shade(base, 1.03)), nodes.bsdf.inputs[0])
+    nodes.bump(nodes.noise(vector, scale, detail=10, roughness=0.7), 0.08, 0.004)
+    return nodes.set(Roughness=0.92).material
+
+
+def wood(light="#b58a5e", dark="#7a5534", roughness=0.42, grain=(1.0, 14.0, 1.0)):
+    nodes = Nodes("wood")
+    vector = nodes.coordinates(scale=grain)
+    figure = nodes.noise(vector, 2.5, detail=8, distortion=3.5, roughness=0.6)
+    colour = nodes.ramp(figure, srgb(dark), srgb(light), positions=(0.35, 0.65))
+    nodes.link(colour, nodes.bsdf.inputs["Base Color"])
+    nodes.bump(figure, 0.12, 0.002)
+    return nodes.set(Roughness=roughness, Coat_Weight=0.15, Coat_Roughness=0.25).material
+
+
+def linen(colour="#c8bfb0", weave=260.0, sheen=0.5):
+    nodes = Nodes("linen")
+    base = srgb(colour)
+    vector = nodes.coordinates()
+    warp = nodes.wave(vector, weave, "X", distortion=1.5)
+    weft = nodes.wave(vector, weave, "Y", distortion=1.5)
+    slub = nodes.noise(vector, 18.0, detail=3)
+    threads = nodes.multiply(nodes.multiply(warp, weft), slub)
+    nodes.link(nodes.ramp(slub, shade(base, 0.9), shade(base, 1.06)), nodes.bsdf.inputs[0])
+    nodes.bump(threads, 0.35, 0.002)
+    return nodes.set(Roughness=0.95, Sheen_Weight=sheen, Sheen_Roughness=0.4).material
+
+
+def ceramic(colour="#f4f2ee", roughness=0.12):
+    nodes = Nodes("ceramic")
+    vector = nodes.coordinates()
+    nodes.bump(nodes.noise(vector, 60.0, detail=2), 0.02, 0.002)
+    return nodes.set(
+        Base_Color=(*srgb(colour), 1), Roughness=roughness, Coat_Weight=1.0, Coat_Roughness=0.04
+    ).material
+
+
+def paper(colour="#f6f4ef", grain=500.0):
+    nodes = Nodes("paper")
+    vector = nodes.coordinates()
+    nodes.bump(nodes.noise(vector, grain, detail=4), 0.06, 0.001)
+    return nodes.set(Base_Color=(*srgb(colour), 1), Roughness=0.75).material
+
+
+def glass(ior=1.5):
+    """Thin glass (a frame's pane): reflects by Fresnel, lets light and shadows through."""
+    nodes = Nodes("glass")
+    nodes.tree.nodes.remove(nodes.bsdf)
+    fresnel = nodes.add("ShaderNodeFresnel")
+    fresnel.inputs["IOR"].default_value = ior
+    mix = nodes.add("ShaderNodeMixShader")
+    glossy = nodes.add("ShaderNodeBsdfGlossy")
+    glossy.inputs["Roughness"].default_value = 0.0
+    nodes.link(fresnel.outputs[0], mix.inputs[0])
+    nodes.link(nodes.add("ShaderNodeBsdfTransparent").outputs[0], mix.inputs[1])
+    nodes.link(glossy.outputs[0], mix.inputs[2])
+    nodes.link(mix.outputs[0], nodes.tree.nodes["Material Output"].inputs["Surface"])
+    return nodes.material
+
+
+def matte(colour: str, roughness=0.6, name="matte"):
+    return Nodes(name).set(Base_Color=(*srgb(colour), 1), Roughness=roughness).material
+
+
+def carrier_white(roughness=0.7, coat=0.0, name="carrier", texture=None):
+    """The product's white under the print: its light becomes the template's shading.
+
+    `texture` gives it the surface the print takes: "paper" grain, "canvas" or "cotton" weave.
+    """
+    white = (CARRIER_ALBEDO,) * 3 + (1,)
+    specular = 0.5 if coat else 0.0
+    nodes = Nodes(name).set(Base_Color=white, Roughness=roughness, Coat_Weight=coat)
+    if texture == "paper":
+        nodes.bump(nodes.noise(nodes.coordinates(), 900.0, detail=3), 0.05, 0.001)
+    elif texture in ("canvas", "cotton"):
+        vector = nodes.coordinates()
+        weave = 700.0 if texture == "canvas" else 1400.0
+        warp = nodes.wave(vector, weave, "X", distortion=1.0)
+        weft = nodes.wave(vector, weave, "Y", distortion=1.0)
+        nodes.bump(nodes.multiply(warp, weft), 0.25, 0.0006)
+    return nodes.set(Specular_IOR_Level=specular).material
+
+
+# --- light and camera -------------------------------------------------------------------
+
+
+def world(colour="#dfe6ee", strength=0.35):
+    scene = bpy.context.scene
+    scene.world = scene.world or bpy.data.worlds.new("world")
+    scene.world.use_nodes = True
+    background = scene.world.node_tree.nodes["Background"]
+    background.inputs["Color"].default_value = (*srgb(colour), 1)
+    background.inputs["Strength"].default_value = strength
+
+
+def area_light(name, location, target, size, energy, colour="#fff4e6", size_y=None, reflected=True):
+    light = bpy.data.lights.new(name, "AREA")
+    light.energy = energy
+    light.color = srgb(colour)
+    if size_y is None:
+        light.shape, light.size = "DISK", size
+    else:
+        light.shape, light.size, light.size_y = "RECTANGLE", size, size_y
+    obj = bpy.data.objects.new(name, light)
+    bpy.context.collection.objects.link(obj)
+    obj.location = location
+    obj.visible_glossy = reflected
+    aim(obj, target)
+    return obj
+
+
+def aim(obj, target) -> None:
+    direction = (
+        target[0] - obj.location[0],
+        target[1] - obj.location[1],
+        target[2] - obj.location[2],
+    )
+    from mathutils import Vector
+
+    obj.rotation_euler = Vector(direction).to_track_quat("-Z", "Y").to_euler()
+
+
+def camera(location, target, lens=50.0, focus=None, fstop=4.0):
+    data = bpy.data.cameras.new("camera")
+    data.lens = lens
+    data.sensor_width = 36.0
+    obj = bpy.data.objects.new("camera", data)
+    bpy.context.collection.objects.link(obj)
+    obj.location = location
+    aim(obj, target)
+    if focus is not None:
+        data.dof.use_dof = True
+        data.dof.focus_object = focus
+        data.dof.aperture_fstop = fstop
+    bpy.context.scene.camera = obj
+    return obj
+
+
+# --- renders ----------------------------------------------------------------------------
+
+
+def configure(width: int, height: int, samples: int, denoise: bool) -> None:
+    scene = bpy.context.scene
+    scene.render.resolution_x, scene.render.resolution_y = width, height
+    scene.cycles.samples = samples
+    scene.cycles.use_adaptive_sampling = False
+    scene.cycles.use_denoising = denoise
+    if denoise:
+        scene.cycles.denoiser = "OPENIMAGEDENOISE"
+        scene.cycles.denoising_input_passes = "RGB_ALBEDO_NORMAL"
+    settings = scene.render.image_settings
+    settings.file_format = "OPEN_EXR"
+    settings.color_depth = "32"
+    settings.exr_codec = "ZIP"
+
+
+def render_to_array(path: Path) -> np.ndarray:
+    """Render the scene to `path` (EXR) and read it back: float32, rows top to bottom, RGBA."""
+    scene = bpy.context.scene
+    scene.render.filepath = str(path)
+    bpy.ops.render.render(write_still=True)
+    image = bpy.data.images.load(str(path))
+    width, height = image.size
+    pixels = np.empty(width * height * 4, dtype=np.float32)
+    image.pixels.foreach_get(pixels)
+    bpy.data.images.remove(image)
+    return pixels.reshape(height, width, 4)[::-1].copy()
+
+
+BEAUTY_PERCENT = 34  # upsampled 3x when the template is built; the print is not
+DATA_PERCENT = 50  # the print map and coverage, upsampled 2x: smooth, and edges stay soft
+MATTE_PERCENT = 17  # the print's light is smooth: shading and highlight at a fifth
+
+
+def render_beauty(path: Path, samples: int, percent: int = BEAUTY_PERCENT) -> np.ndarray:
+    scene = bpy.context.scene
+    scene.render.resolution_percentage = percent
+    scene.render.film_transparent = False
+    scene.cycles.max_bounces = 6
+    scene.cycles.diffuse_bounces = 3
+    scene.cycles.glossy_bounces = 3
+    scene.cycles.transmission_bounces = 6
+    scene.cycles.sample_clamp_indirect = 10.0
+    configure(scene.render.resolution_x, scene.render.resolution_y, samples, denoise=True)
+    return render_to_array(path)
+
+
+def render_matte(path: Path, shot: Shot, samples: int) -> np.ndarray:
+    """The scene with the carrier matte white and the glass gone: the print's own light."""
+    carrier_material = shot.carrier.data.materials[0]
+    shot.carrier.data.materials[0] = carrier_white(roughness=1.0, name="carrier-matte")
+    for obj in shot.glossy:
+        obj.hide_render = True
+    try:
+        return render_beauty(path, samples, MATTE_PERCENT)
+    finally:
+        shot.carrier.data.materials[0] = carrier_material
+        for obj in shot.glossy:
+            obj.hide_render = False
+
+
+def render_data(path: Path, shot: Shot, samples: int) -> np.ndarray:
+    """RGB: the carrier's (u, v, 1) premultiplied by its coverage; alpha: product coverage."""
+    scene = bpy.context.scene
+    holdout = Nodes("holdout")
+    holdout.tree.nodes.remove(holdout.bsdf)
+    output = holdout.tree.nodes["Material Output"]
+    holdout.link(holdout.add("ShaderNodeHoldout").outputs[0], output.inputs["Surface"])
+    product = emission_material("product", None)
+    carrier = emission_material("carrier-uv", "UV")
+    for obj in scene.objects:
+        if obj.type == "LIGHT":
+            obj.hide_render = True
+        if obj.type not in ("MESH", "CURVE"):
+            continue
+        if obj in shot.glossy:
+            obj.hide_render = True
+            continue
+        material = carrier if obj == shot.carrier else product if obj in shot.product else None
+        obj.data.materials.clear()
+        obj.data.materials.append(material or holdout.material)
+    scene.render.resolution_percentage = DATA_PERCENT
+    scene.render.film_transparent = True
+    scene.cycles.max_bounces = 0
+    scene.world.node_tree.nodes["Background"].inputs["Strength"].default_value = 0.0
+    configure(scene.render.resolution_x, scene.render.resolution_y, samples, denoise=False)
+    return render_to_array(path)
+
+
+def emission_material(name: str, uv: str | None):
+    """Emits ((u + 0.5) / 2, (1 - v + 0.5) / 2, 1) from the UVs, or black for the product."""
+    nodes = Nodes(name)
+    nodes.tree.nodes.remove(nodes.bsdf)
+    emission = nodes.add("ShaderNodeEmission")
+    emission.inputs["Strength"].default_value = 1.0
+    if uv is None:
+        emission.inputs["Color"].default_value = (0, 0, 0, 1)
+    else:
+        texcoord = nodes.add("ShaderNodeTexCoord")
+        split = nodes.add("ShaderNodeSeparateXYZ")
+        nodes.link(texcoord.outputs["UV"], split.inputs[0])
+        flip = nodes.add("ShaderNodeMath", operation="SUBTRACT")
+        flip.inputs[0].default_value = 1.0
+        nodes.link(split.outputs["Y"], flip.inputs[1])
+        combine = nodes.add("ShaderNodeCombineXYZ")
+        combine.inputs["Z"].default_value = 1.0
+        for source, target in ((split.outputs["X"], "X"), (flip.outputs[0], "Y")):
+            encode = nodes.add("ShaderNodeMath", operation="MULTIPLY_ADD")
+            encode.inputs[1].default_value = 0.5
+            encode.inputs[2].default_value = 0.25
+            nodes.link(source, encode.inputs[0])
+            nodes.link(encode.outputs[0], combine.inputs[target])
+        nodes.link(combine.outputs[0], emission.inputs["Color"])
+    output = nodes.tree.nodes["Material Output"]
+    nodes.link(emission.outputs[0], output.inputs["Surface"])
+    return nodes.material
+
+
+def radians(*degrees) -> tuple[float, ...]:
+    return tuple(math.radians(d) for d in degrees)

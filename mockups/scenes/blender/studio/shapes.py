@@ -1,0 +1,213 @@
+"""Meshes built from numbers: a stuffed pillow, a lathed mug, a card fold. UVs are the print's."""
+
+from __future__ import annotations
+
+import math
+
+import bpy
+import kit
+import numpy as np
+
+
+def mesh_object(name, vertices, faces, uvs=None, material=None, location=(0, 0, 0)):
+    """An object from vertex rows and quad faces; `uvs` per vertex (u right, v up)."""
+    mesh = bpy.data.meshes.new(name)
+    mesh.from_pydata([tuple(map(float, v)) for v in vertices], [], [tuple(f) for f in faces])
+    mesh.update()
+    if uvs is not None:
+        layer = mesh.uv_layers.new(name="print")
+        for loop in mesh.loops:
+            layer.data[loop.index].uv = tuple(map(float, uvs[loop.vertex_index]))
+    obj = bpy.data.objects.new(name, mesh)
+    bpy.context.collection.objects.link(obj)
+    obj.location = location
+    kit.smooth(obj)
+    kit.assign(obj, material)
+    return obj
+
+
+def grid_faces(rows: int, columns: int, flip: bool = False) -> list[tuple[int, int, int, int]]:
+    faces = []
+    for r in range(rows - 1):
+        for c in range(columns - 1):
+            a, b = r * columns + c, r * columns + c + 1
+            quad = (a, b, b + columns, a + columns)
+            faces.append(quad[::-1] if flip else quad)
+    return faces
+
+
+def pillow(name, width, height, thickness, front_material, back_material, seed=3, n=48):
+    """A stuffed cushion in the XZ plane, its printed face toward -Y; seams pull its sides in.
+
+    Returns (front, back): the front carries the print's UVs 0..1 edge to edge.
+    """
+    rng = np.random.default_rng(seed)
+    s, t = np.meshgrid(np.linspace(-1, 1, n), np.linspace(-1, 1, n))
+    x = s * width / 2 * (1 - 0.07 * (1 - t**2))
+    z = t * height / 2 * (1 - 0.07 * (1 - s**2))
+    bulge = (1 - s**2) ** 0.55 * (1 - t**2) ** 0.55
+    creases = np.zeros_like(s)
+    for _ in range(5):  # soft wrinkles running in from the corners
+        cx, cz = rng.choice([-1, 1], 2)
+        angle = math.atan2(cz, cx) + rng.normal(0, 0.3)
+        along = s * math.cos(angle) + t * math.sin(angle)
+        corner = np.exp(-((s - cx) ** 2 + (t - cz) ** 2) / 0.6)
+        creases += corner * np.sin(along * rng.uniform(9, 14) + rng.uniform(0, 6))
+    surfaces = []
+    for side, material in ((-1, front_material), (1, back_material)):
+        y = side * thickness / 2 * (bulge + 0.08 * creases * bulge**0.3)
+        vertices = np.stack([x, y, z], axis=-1).reshape(-1, 3)
+        uvs = np.stack([(s + 1) / 2, (t + 1) / 2], axis=-1).reshape(-1, 2)
+        faces = grid_faces(n, n, flip=side > 0)
+        surfaces.append(
+            mesh_object(f"{name}-{'front' if side < 0 else 'back'}", vertices, faces, uvs, material)
+        )
+    for obj in surfaces:
+        modifier = obj.modifiers.new("subdivide", "SUBSURF")
+        modifier.levels = modifier.render_levels = 1
+    return surfaces[0], surfaces[1]
+
+
+def lathe(name, profile, segments, material, start=0.0, uv=None):
+    """A surface of revolution about Z from (radius, z) rows; uv(angle, z) gives its UVs."""
+    angles = start + np.linspace(0, 2 * np.pi, segments + 1)
+    rows = len(profile)
+    vertices, uvs = [], []
+    for radius, z in profile:
+        for angle in angles:
+            vertices.append((radius * math.cos(angle), radius * math.sin(angle), z))
+            uvs.append(uv(angle, z) if uv else (0.0, 0.0))
+    faces = grid_faces(rows, segments + 1, flip=True)
+    return mesh_object(name, vertices, faces, np.array(uvs), material)
+
+
+def mug(location, radius=0.042, height=0.098, facing=-math.pi / 2, arc_degrees=200.0,
+        band=(0.012, 0.086), glaze=None, inside=None, handle_degrees=70.0):  # fmt: skip
+    """A straight mug: the outer wall (the print's carrier), rim, inside and a D handle.
+
+    The print wraps `arc_degrees` of the wall centred on `facing` (the camera's side),
+    between heights `band`. Returns (wall, others).
+    """
+    glaze = glaze or kit.ceramic()
+    arc = math.radians(arc_degrees)
+    low, high = band
+
+    def wall_uv(angle, z):
+        offset = (angle - facing + math.pi) % (2 * math.pi) - math.pi
+        return (0.5 + offset / arc, (z - low) / (high - low))
+
+    bottom = 0.006
+    wall_profile = [(radius - 0.002, 0.0), (radius, bottom)]
+    wall_profile += [(radius, bottom + (height - bottom - 0.004) * k / 24) for k in range(1, 25)]
+    wall = lathe("mug-wall", wall_profile, 160, glaze, start=facing + math.pi, uv=wall_uv)
+    rim_profile = [(radius, height - 0.004), (radius - 0.0008, height - 0.0008),
+                   (radius - 0.0035, height), (radius - 0.0058, height - 0.0015),
+                   (radius - 0.006, height - 0.008), (radius - 0.006, 0.012),
+                   (radius - 0.012, 0.008), (0.0, 0.008)]  # fmt: skip
+    rim = lathe("mug-rim", rim_profile, 160, inside or glaze, start=facing + math.pi)
+    foot_profile = [(radius - 0.002, 0.0), (radius - 0.008, 0.0005), (0.0, 0.0008)]
+    foot = lathe("mug-foot", foot_profile[::-1], 96, glaze)
+    bpy.ops.mesh.primitive_torus_add(
+        major_radius=0.029, minor_radius=0.0068, major_segments=64, minor_segments=20
+    )
+    handle = bpy.context.active_object
+    handle.name = "mug-handle"
+    handle.scale = (0.85, 1.0, 1.18)
+    handle_angle = facing + math.radians(handle_degrees)
+    handle.rotation_euler = (math.pi / 2, 0, handle_angle)
+    distance = radius + 0.016
+    handle.location = (
+        math.cos(handle_angle) * distance,
+        math.sin(handle_angle) * distance,
+        height / 2 + 0.002,
+    )
+    kit.smooth(handle)
+    kit.assign(handle, glaze)
+    parts = [rim, foot, handle]
+    for obj in (wall, *parts):
+        obj.location = tuple(a + b for a, b in zip(obj.location, location, strict=True))
+    return wall, parts
+
+
+def card(name, width, height, opening_degrees, front, back):
+    """A folded card standing open, its spine on the Z axis: the front cover runs along +X
+    facing -Y (the print's carrier, UVs 0..1, u from the spine), the back panel swings
+    `opening_degrees` behind it. Returns (front, back)."""
+    panels = []
+    for label, angle, material in (
+        ("front", 0.0, front),
+        ("back", math.radians(opening_degrees), back),
+    ):
+        reach = np.array([math.cos(angle), math.sin(angle), 0.0]) * width
+        up = np.array([0.0, 0.0, height])
+        corners = [np.zeros(3), reach, reach + up, up]
+        uvs = np.array([(0, 0), (1, 0), (1, 1), (0, 1)], dtype=float)
+        panels.append(mesh_object(f"{name}-{label}", corners, [(0, 1, 2, 3)], uvs, material))
+    for panel in panels:
+        modifier = panel.modifiers.new("board", "SOLIDIFY")
+        modifier.thickness = 0.0006
+    return panels[0], panels[1]
+
+
+def inside(points: np.ndarray, polygon: np.ndarray) -> np.ndarray:
+    x, y = points[:, 0], points[:, 1]
+    result = np.zeros(len(points), dtype=bool)
+    for (x1, y1), (x2, y2) in zip(polygon, np.roll(polygon, -1, axis=0), strict=True):
+        crosses = (y1 > y) != (y2 > y)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            at = x1 + (y - y1) * (x2 - x1) / (y2 - y1)
+        result ^= crosses & (x < at)
+    return result
+
+
+def nearest_on(points: np.ndarray, polygon: np.ndarray) -> np.ndarray:
+    distances = np.linalg.norm(points[:, None, :] - polygon[None, :, :], axis=2)
+    return polygon[distances.argmin(axis=1)]
+
+
+def outline_sheet(name, polygon, cell, height, print_uv, material):
+    """A sheet filling a closed outline (XY, metres): a grid whose border vertices are pulled
+    onto the outline, raised by `height(x, y)`, with UVs `print_uv(x, y)`."""
+    low, high = polygon.min(axis=0) - cell, polygon.max(axis=0) + cell
+    gx, gy = np.meshgrid(np.arange(low[0], high[0], cell), np.arange(low[1], high[1], cell))
+    grid = np.stack([gx.ravel(), gy.ravel()], axis=1)
+    within = inside(grid, polygon).reshape(gx.shape)
+    rows, columns = gx.shape
+    keep = within[:-1, :-1] | within[1:, :-1] | within[:-1, 1:] | within[1:, 1:]
+    used = np.zeros_like(within)
+    used[:-1, :-1] |= keep
+    used[1:, :-1] |= keep
+    used[:-1, 1:] |= keep
+    used[1:, 1:] |= keep
+    points = grid.copy()
+    outside = used.ravel() & ~within.ravel()
+    points[outside] = nearest_on(points[outside], polygon)
+    index = -np.ones(rows * columns, dtype=int)
+    index[used.ravel()] = np.arange(used.sum())
+    faces = []
+    for r, c in zip(*np.nonzero(keep), strict=True):
+        a = r * columns + c
+        faces.append((index[a], index[a + 1], index[a + 1 + columns], index[a + columns]))
+    kept = points[used.ravel()]
+    vertices = np.column_stack([kept, height(kept[:, 0], kept[:, 1])])
+    uvs = np.column_stack(print_uv(kept[:, 0], kept[:, 1]))
+    return mesh_object(name, vertices, faces, uvs, material)
+
+
+def rounded_rectangle(width, height, radius, step=0.001):
+    """A closed outline of a rounded rectangle centred on the origin, points `step` apart."""
+    points = []
+    corners = ((1, 1), (-1, 1), (-1, -1), (1, -1))
+    for index, (sx, sy) in enumerate(corners):
+        centre = (sx * (width / 2 - radius), sy * (height / 2 - radius))
+        start = index * math.pi / 2
+        for angle in np.linspace(start, start + math.pi / 2, 12):
+            points.append(
+                (centre[0] + radius * math.cos(angle), centre[1] + radius * math.sin(angle))
+            )
+    dense = []
+    points = np.array(points)
+    for begin, end in zip(points, np.roll(points, -1, axis=0), strict=True):
+        steps = max(1, int(np.hypot(*(end - begin)) / step))
+        dense.extend(begin + (end - begin) * t for t in np.linspace(0, 1, steps, endpoint=False))
+    return np.array(dense)

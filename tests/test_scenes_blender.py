@@ -1,0 +1,73 @@
+"""A scene script rendered tiny through Blender (the bpy venv `make test` sets up), then built."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import numpy as np
+import pytest
+import pyvips
+from PIL import Image
+
+from mockups.scenes.blender.__main__ import DEFAULT_PYTHON, render_raw
+from mockups.scenes.blender.build import build, extrapolate, stored_map
+from mockups.templates import SCHEMA_PATH
+from mockups.uvmap import ENCODED_LOW, MAX_VALUE, SPAN
+
+TINY_SCALE = 64 / 3000  # the canvas scene is 3000 x 2250: 64 x 48
+
+
+@pytest.fixture(scope="module")
+def canvas_template(tmp_path_factory):
+    root = tmp_path_factory.mktemp("scene")
+    render_raw("canvas_wrapped", root / "raw", DEFAULT_PYTHON, TINY_SCALE, samples=2)
+    return build(root / "raw", root / "library")
+
+
+def decoded_map(folder):
+    manifest = json.loads((folder / "template.json").read_text())
+    stored = pyvips.Image.new_from_file(str(folder / manifest["placement"]["map"])).numpy()
+    return manifest, ENCODED_LOW + stored.astype(float) / MAX_VALUE * SPAN
+
+
+def test_a_tiny_render_builds_a_valid_uvmap_template(canvas_template):
+    manifest = json.loads((canvas_template / "template.json").read_text())
+    jsonschema.validate(manifest, json.loads(SCHEMA_PATH.read_text()))
+    assert manifest["placement"]["type"] == "uvmap"
+    assert manifest["size"] == [64, 48]
+    with Image.open(canvas_template / "scene.jpg") as scene:
+        assert scene.size == (64, 48)
+    with Image.open(canvas_template / "mask.png") as mask:
+        assert mask.size == (64, 48)
+        assert mask.getpixel((32, 22)) == 255, "the canvas covers the middle of the frame"
+        assert mask.getpixel((2, 45)) == 0, "the room round it is not print"
+
+
+def test_the_rendered_print_map_runs_right_and_down_the_canvas(canvas_template):
+    manifest, uv = decoded_map(canvas_template)
+    left, top, width, height = manifest["placement"]["box"]
+    with Image.open(canvas_template / "mask.png") as mask:
+        covered = np.asarray(mask)[top : top + height, left : left + width] == 255
+    factor = -(-width // uv.shape[1])
+    middle = covered[::factor, ::factor][: uv.shape[0], : uv.shape[1]]
+    u, v = uv[..., 0], uv[..., 1]
+    row, column = np.argwhere(middle)[len(np.argwhere(middle)) // 2]
+    assert u[row, column + 1] > u[row, column] > u[row, column - 1]
+    assert v[row + 1, column] > v[row, column] > v[row - 1, column]
+    assert 0.0 < u[row, column] < 1.0 and 0.0 < v[row, column] < 1.0
+
+
+def test_map_holes_are_filled_by_continuing_the_slope():
+    ramp = np.tile(np.arange(10, dtype=float), (4, 1)) / 10
+    holed = ramp.copy()
+    holed[:, 7:] = np.nan
+    assert np.allclose(extrapolate(holed, 3), ramp)
+
+
+def test_a_stored_map_holds_block_centres_in_16_bits():
+    u = np.tile((np.arange(8) + 0.5) / 8, (8, 1))
+    stored = stored_map(u, u.T, 4)
+    assert stored.shape == (2, 2, 2) and stored.dtype == np.uint16
+    decoded = ENCODED_LOW + stored[..., 0] / MAX_VALUE * SPAN
+    assert np.allclose(decoded[0], [2 / 8, 6 / 8], atol=1e-4)
