@@ -4,11 +4,12 @@ Each round starts W `python -m mockups worker` processes on a throwaway redis-se
 stand-in web process (one thread per user session, importing Streamlit for the dashboard's
 baseline) in which every user submits one ten-mockup job (the built-in templates, from a
 4000 x 5000 JPEG) at the same moment and polls it. A round stops at its deadline; what has
-not finished by then counts as not finished within 60 s. From the rounds: jobs per minute per
-worker, the 95th-percentile time to done, and the workers needed for 95 % of the jobs within
-60 s, extrapolated to more users by the model printed with the table.
+not finished by then counts as not finished within 60 s (the workers finish the job they
+hold). From the rounds: jobs per minute per worker, the 95th-percentile time to done, and
+the workers needed for 95 % of the jobs within 60 s, extrapolated to more users by the
+model printed with the table.
 
-Usage: python -m bench.capacity [--users 10,50] [--workers 1,2,4] [--deadline 180]
+Usage: python -m bench.capacity [--users 10,50] [--workers 1,2,4] [--deadline 120]
 Web stand-in (started by the benchmark): python -m bench.capacity --web URL ART RUNS N SECONDS
 """
 
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mockups.memory import MIB
+from mockups.run import RUN_FILE
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -37,7 +39,7 @@ TARGET_SECONDS = 60.0
 TARGET_SHARE = 0.95
 BUDGET_MB = 512.0
 EXTRAPOLATED_USERS = 100
-STOP_SECONDS = 20.0
+STOP_SECONDS = 180.0
 
 
 # The web stand-in ------------------------------------------------------------------------
@@ -103,6 +105,7 @@ class Round:
     worker_mb: list[float]
     worker_wait4_mb: list[float]
     worker_cpu_seconds: list[float]
+    rendered: int
     load_start: float
     load_end: float
 
@@ -122,8 +125,8 @@ class Round:
 
     @property
     def cpu_seconds_per_job(self) -> float:
-        """The workers' CPU time (horses included) over the jobs they finished."""
-        return sum(self.worker_cpu_seconds) / len(self.finished) if self.finished else math.inf
+        """The workers' CPU time (horses included) over the jobs they rendered."""
+        return sum(self.worker_cpu_seconds) / self.rendered if self.rendered else math.inf
 
     @property
     def jobs_per_minute(self) -> float:
@@ -153,7 +156,10 @@ def play_round(url: str, artwork: Path, work: Path, users: int, workers: int, de
     _, status, _ = os.wait4(web_process.pid, 0)
     makespan = time.perf_counter() - started
     web_process.returncode = os.waitstatus_to_exitcode(status)
-    stopped = [stop_worker(process) for process in processes]
+    for process in processes:
+        process.send_signal(signal.SIGTERM)  # warm: a job still running is finished first
+    stopped = [wait_for_stop(process) for process in processes]
+    rendered = sum(1 for _ in runs.glob(f"user-*/{RUN_FILE}"))
     sampler.stop()
     if web_process.returncode != 0:
         raise RuntimeError(f"the web stand-in exited {web_process.returncode}")
@@ -171,6 +177,7 @@ def play_round(url: str, artwork: Path, work: Path, users: int, workers: int, de
         worker_mb=[sampler.peak_rss.get(f"worker-{n}", 0) / MIB for n in range(workers)],
         worker_wait4_mb=[peak for peak, _ in stopped],
         worker_cpu_seconds=[cpu for _, cpu in stopped],
+        rendered=rendered,
         load_start=load_start,
         load_end=os.getloadavg()[0],
     )
@@ -209,23 +216,22 @@ def wait_for_workers(url: str, count: int, processes: list[subprocess.Popen]) ->
         connection.close()
 
 
-def stop_worker(process: subprocess.Popen) -> tuple[float, float]:
-    """Stops a worker (cold: a job still running is abandoned).
+def wait_for_stop(process: subprocess.Popen) -> tuple[float, float]:
+    """Waits for a worker told to stop; its wait4 peak RSS in MB and CPU seconds.
 
-    Returns its wait4 peak RSS in MB and CPU seconds, both covering the horses it reaped."""
-    process.send_signal(signal.SIGTERM)
-    process.send_signal(signal.SIGTERM)  # the second SIGTERM makes RQ stop without waiting
-    deadline = time.monotonic() + STOP_SECONDS
-    while time.monotonic() < deadline:
-        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-        if pid:
-            break
-        time.sleep(0.05)
-    else:
-        process.kill()
-        _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return usage.ru_maxrss * 1024 / MIB, usage.ru_utime + usage.ru_stime
+    Both cover the work horses it reaped. A worker still busy after STOP_SECONDS is stopped
+    cold (a second SIGTERM), then killed."""
+    for signal_after_wait in (signal.SIGTERM, signal.SIGKILL, None):
+        deadline = time.monotonic() + STOP_SECONDS
+        while time.monotonic() < deadline:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                process.returncode = os.waitstatus_to_exitcode(status)
+                return usage.ru_maxrss * 1024 / MIB, usage.ru_utime + usage.ru_stime
+            time.sleep(0.05)
+        if signal_after_wait is not None:
+            process.send_signal(signal_after_wait)
+    raise RuntimeError(f"worker {process.pid} did not stop")
 
 
 # The capacity model ----------------------------------------------------------------------
@@ -339,8 +345,9 @@ def report(rounds: list[Round], cores: int) -> None:
 ROUND_NOTES = """notes:
   done: jobs finished by the round's deadline; times from submitting to the poll that sees
     the job finished (0.25 s polls). jobs/min: finished jobs over the time until the last
-    finished (the deadline if some did not). CPU s/job: the workers' user + system seconds
-    (wait4, the horses they reaped included) over the jobs they finished.
+    finished (the deadline if some did not). At the deadline the workers are told to stop
+    and finish the job they hold; CPU s/job: the workers' user + system seconds (wait4, the
+    horses they reaped included) over all the jobs they rendered.
   web MB: the stand-in web process, sampled every 20 ms. worker MB: the largest worker, the
     RQ worker plus the work horse it forks per job, summed (shared pages counted twice);
     wait4 MB: ru_maxrss of the largest single process of a worker's tree.
@@ -422,7 +429,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", default="10,50", help="user counts (default 10,50)")
     parser.add_argument("--workers", default="1,2,4", help="worker counts (default 1,2,4)")
     parser.add_argument(
-        "--deadline", type=float, default=180.0, help="seconds a round may last (default 180)"
+        "--deadline", type=float, default=120.0, help="seconds users wait in a round (default 120)"
     )
     parser.add_argument("--web", nargs=5, metavar=("URL", "ART", "RUNS", "N", "SECONDS"))
     args = parser.parse_args(argv)
