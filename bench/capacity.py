@@ -294,7 +294,7 @@ def report(rounds: list[Round], cores: int) -> None:
     print_table(headers, rows)
     print(ROUND_NOTES.format(cores=cores))
     measured_rate = rate_per_worker(rounds)
-    cpu_rate = 60 / statistics.median(r.cpu_seconds_per_job for r in rounds if r.finished)
+    cpu_rate = 60 / statistics.median(r.cpu_seconds_per_job for r in rounds if r.rendered)
     print(MODEL_NOTES.format(cores=cores, measured=measured_rate, cpu=cpu_rate))
     table_rows, summary_rows = capacity_rows(rounds, measured_rate, cpu_rate)
     headers = [
