@@ -1,0 +1,176 @@
+"""Studio-10 against the seed team's own stack (Node + sharp), side by side in one run.
+
+Seed: `node bench/seed_stack/seed.mjs`, ten flat composites at once with `Promise.all` onto the
+scenes of the same ten built-in templates, each decoding the artwork, resizing it to the print's
+bounding box (sharp's `cover`), compositing it onto the scene and encoding a JPEG at quality 90.
+Ours: `python -m mockups render` sequential, the ten templates warped, shaded and masked.
+
+Usage: python -m bench.seed_compare [--runs N]
+Needs the seed stack installed once: npm ci --prefix bench/seed_stack
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from pathlib import Path
+
+from PIL import Image
+
+from bench.common import (
+    ROOT,
+    Measurement,
+    Run,
+    inherited_floor_mb,
+    measurement_json,
+    print_json,
+    print_table,
+    run_once,
+    summarise,
+    temp_folder,
+    verdict,
+)
+from bench.machine import load_average, load_note
+from bench.studio10 import MOCKUPS, render_command, ten_template_ids
+from mockups.geometry import bounding_box
+from mockups.run import RUN_FILE
+from mockups.templates import Template, load_library
+from profiling.artworks import ARTWORK_SIZE, photo_like_artwork
+
+SEED_STACK = ROOT / "bench" / "seed_stack"
+SEED_SCRIPT = SEED_STACK / "seed.mjs"
+NODE = shutil.which("node") or "node"
+GOAL_WALL_RATIO = 0.5
+GOAL_RSS_RATIO = 0.4
+NOTES = """notes:
+  Each side is a whole process (node, or python -m mockups render), runs alternating; peak RSS
+    is ru_maxrss from wait4, CPU s is user + system from the same call.
+  The seed does less per mockup: a flat paste onto the scene (the print's bounding box for the
+    warped templates), no warp, shading, mask or thumbnail; ours renders the real templates.
+  sharp runs libuv's default 4 threads, and libvips' own concurrency as sharp sets it."""
+
+
+def seed_job(template: Template) -> dict[str, object]:
+    box = bounding_box(template.quad, template.size)
+    return {
+        "id": template.id,
+        "scene": str(template.scene),
+        "box": [box.left, box.top, box.right - box.left, box.bottom - box.top],
+    }
+
+
+def write_seed_spec(artwork: Path, out: Path, ids: list[str], spec: Path) -> None:
+    library = load_library()
+    jobs = [seed_job(library[template_id]) for template_id in ids]
+    spec.write_text(json.dumps({"artwork": str(artwork), "out_dir": str(out), "jobs": jobs}))
+
+
+def run_seed(artwork: Path, out: Path, ids: list[str]) -> tuple[Run, dict]:
+    out.mkdir()
+    spec = out.parent / f"{out.name}.json"
+    write_seed_spec(artwork, out, ids, spec)
+    run = run_once([NODE, str(SEED_SCRIPT), str(spec)])
+    printed = json.loads(run.stdout)
+    check_outputs([Path(file) for file in printed["files"]], ids)
+    shutil.rmtree(out)
+    return run, printed
+
+
+def run_ours(artwork: Path, out: Path, ids: list[str]) -> Run:
+    run = run_once(render_command(artwork, out, ids, "sequential"))
+    recorded = json.loads((out / RUN_FILE).read_text())
+    check_outputs([out / mockup["file"] for mockup in recorded["mockups"]], ids)
+    shutil.rmtree(out)
+    return run
+
+
+def check_outputs(files: list[Path], ids: list[str]) -> None:
+    """Both sides must have written all ten JPEGs at the templates' sizes."""
+    library = load_library()
+    if len(files) != MOCKUPS:
+        raise RuntimeError(f"{len(files)} mockups written, not {MOCKUPS}")
+    for file, template_id in zip(files, ids, strict=True):
+        with Image.open(file) as image:
+            if image.format != "JPEG" or image.size != library[template_id].size:
+                raise RuntimeError(f"{file.name}: {image.format} {image.size}")
+
+
+def measure(artwork: Path, work: Path, runs: int) -> tuple[dict[str, Measurement], dict]:
+    ids = ten_template_ids()
+    seed_runs, our_runs, printed = [], [], {}
+    for number in range(runs):
+        run, printed = run_seed(artwork, work / f"seed-{number}", ids)
+        seed_runs.append(run)
+        our_runs.append(run_ours(artwork, work / f"ours-{number}", ids))
+    return {"seed": summarise(seed_runs), "ours": summarise(our_runs)}, printed
+
+
+def report(runs: int, results: dict[str, Measurement], seed_info: dict, load: float) -> None:
+    seed, ours = results["seed"], results["ours"]
+    wall_ratio = ours.median_wall_seconds / seed.median_wall_seconds
+    rss_ratio = ours.median_peak_rss_mb / seed.median_peak_rss_mb
+    width, height = ARTWORK_SIZE
+    print(
+        f"seed_compare: {MOCKUPS} mockups from a {width}x{height} JPEG, {runs} runs a side; "
+        f"seed: node {node_version()}, sharp {seed_info['sharp']}, libvips {seed_info['vips']}"
+    )
+    labels = {"seed": "seed (node + sharp, Promise.all)", "ours": "ours (studio-10 sequential)"}
+    rows = [
+        [
+            labels[side],
+            f"{m.median_wall_seconds:.2f}",
+            f"{m.median_peak_rss_mb:.1f}",
+            f"{m.median_cpu_seconds:.2f}",
+        ]
+        for side, m in results.items()
+    ]
+    rows.append(["ours / seed", f"{wall_ratio:.2f}", f"{rss_ratio:.2f}", cpu_ratio(ours, seed)])
+    print_table(["side", "median wall s", "median peak RSS MB", "median CPU s"], rows)
+    print(NOTES)
+    print(f"  ru_maxrss floor inherited from this launcher: {inherited_floor_mb():.1f} MB")
+    print(load_note(load))
+    wall_met, rss_met = wall_ratio <= GOAL_WALL_RATIO, rss_ratio <= GOAL_RSS_RATIO
+    print(f"goal: ours / seed wall <= {GOAL_WALL_RATIO}: {wall_ratio:.2f}: {verdict(wall_met)}")
+    print(f"goal: ours / seed peak RSS <= {GOAL_RSS_RATIO}: {rss_ratio:.2f}: {verdict(rss_met)}")
+    summary = {side: measurement_json(m) for side, m in results.items()}
+    ratio = {"wall": round(wall_ratio, 3), "peak_rss": round(rss_ratio, 3)}
+    goals = {"wall": wall_met, "peak_rss": rss_met}
+    print_json("seed_compare", {"runs": runs, **summary, "ratio": ratio, "goal_met": goals})
+
+
+def cpu_ratio(ours: Measurement, seed: Measurement) -> str:
+    return f"{ours.median_cpu_seconds / seed.median_cpu_seconds:.2f}"
+
+
+def node_version() -> str:
+    return run_once([NODE, "--version"]).stdout.strip()
+
+
+def seed_stack_missing() -> str | None:
+    if shutil.which(NODE) is None:
+        return "node is not installed (apt-get install nodejs npm)"
+    if not (SEED_STACK / "node_modules" / "sharp").is_dir():
+        return "the seed stack is not installed: run npm ci --prefix bench/seed_stack"
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.seed_compare", description=__doc__)
+    parser.add_argument("--runs", type=int, default=5, help="runs of each side (default 5)")
+    args = parser.parse_args(argv)
+    if problem := seed_stack_missing():
+        print(f"seed_compare: {problem}", file=sys.stderr)
+        return 2
+    load = load_average()
+    with temp_folder("seed-compare") as folder:
+        work = Path(folder)
+        artwork = photo_like_artwork(work, ARTWORK_SIZE)
+        results, seed_info = measure(artwork, work, args.runs)
+    report(args.runs, results, seed_info, load)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
