@@ -103,10 +103,7 @@ class EtsyApi:
         while True:
             offset = len(found)
             page = self._call(
-                f"list the shop's {state} listings",
-                lambda c, offset=offset: ListingResource(c).get_listings_by_shop(
-                    shop_id, state=State(state), limit=LISTINGS_PAGE, offset=offset
-                ),
+                f"list the shop's {state} listings", _listings_page(shop_id, state, offset)
             )
             results = page.get("results") or []
             found += [_listing(item) for item in results]
@@ -257,6 +254,13 @@ def _use_tokens(client: EtsyClient, tokens: Tokens) -> None:
     client.refresh_token = tokens.refresh_token
     client.expiry = datetime.fromtimestamp(tokens.expires_at, UTC)
     client.session.headers["Authorization"] = f"Bearer {tokens.access_token}"
+
+
+def _listings_page(shop_id: int, state: str, offset: int) -> Callable[[EtsyClient], Response]:
+    """The request for one page of the shop's listings in `state`, from `offset`."""
+    return lambda c: ListingResource(c).get_listings_by_shop(
+        shop_id, state=State(state), limit=LISTINGS_PAGE, offset=offset
+    )
 
 
 def _listing(data: dict[str, Any]) -> Listing:

@@ -117,8 +117,8 @@ def build_push_plan(
     left = [i for i in current_ids if i not in taken]
     removed_ids = [i for i in left if i in ours] if remove_extra else []
     kept_ids = [i for i in left if i not in removed_ids]
-    order = [reused.get(i.rank) or slots.get(i.rank) for i in planned]
-    order = [image_id for image_id in order if image_id is not None] + left
+    chosen = [reused.get(i.rank) or slots.get(i.rank) for i in planned]
+    order = [image_id for image_id in chosen if image_id is not None] + left
     by_id = {image.listing_image_id: image for image in current}
     items = [_item(image, current, reused, slots, by_id, current_ids, ours) for image in planned]
     return PushPlan(

@@ -12,6 +12,7 @@ import math
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeGuard
 
 from etsy_sync.errors import LocalStateError
 from etsy_sync.private_files import exclusive_lock, write_private_file
@@ -97,7 +98,7 @@ class TokenStore:
         )
 
 
-def _is_time(value: object) -> bool:
+def _is_time(value: object) -> TypeGuard[int | float]:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return False
     return math.isfinite(value) and 0 <= value <= LATEST_EXPIRY

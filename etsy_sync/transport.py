@@ -166,6 +166,7 @@ class EtsyTransport(HTTPAdapter):
         started: float,
         retry_in: float | None,
     ) -> None:
+        assert request.url is not None, "a request is prepared with its URL before it is sent"
         url = urlsplit(request.url)
         record = CallRecord(
             at=started_at,

@@ -125,9 +125,11 @@ def render_command(args: argparse.Namespace) -> int:
     def profiled_mockup_line(result: MockupResult) -> str:
         """A profiled mockup as it lands: memray's heap peak, leak and top site."""
         megabytes = 2**20
+        heap_peak = result.heap_peak_bytes
+        assert heap_peak is not None, "only a profiled mockup has a line"
         line = (
             f"{result.index:02d} {result.template}: heap peak "
-            f"{result.heap_peak_bytes / megabytes:.1f} MB, "
+            f"{heap_peak / megabytes:.1f} MB, "
             f"leaked {(result.leaked_bytes or 0) / megabytes:.2f} MB"
         )
         if result.top_site:

@@ -36,9 +36,9 @@ def to_srgb(image: Image.Image) -> Image.Image:
 
     An RGB or RGBA image already in sRGB is returned as it is, not copied.
     """
-    icc = image.info.get("icc_profile")
+    icc = image.info.get("icc_profile") or b""
     foreign_profile = bool(icc) and not _is_srgb(icc)
-    if image.mode == "RGBA" and not foreign_profile and image.getextrema()[3] != (255, 255):
+    if image.mode == "RGBA" and not foreign_profile and _has_translucency(image):
         return image
     alpha = _alpha_channel(image)
     colour = _colour_channels(image)
@@ -50,6 +50,12 @@ def to_srgb(image: Image.Image) -> Image.Image:
         return colour
     colour.putalpha(alpha)
     return colour
+
+
+def _has_translucency(image: Image.Image) -> bool:
+    """Whether an RGBA image's alpha is below 255 anywhere."""
+    extrema = image.getextrema()  # one (low, high) per band
+    return len(extrema) == 4 and extrema[3] != (255, 255)
 
 
 def _alpha_channel(image: Image.Image) -> Image.Image | None:
@@ -101,7 +107,7 @@ def _is_srgb(icc: bytes) -> bool:
 def _through_profile(image: Image.Image, icc: bytes) -> Image.Image:
     try:
         source = ImageCms.ImageCmsProfile(BytesIO(icc))
-        return ImageCms.profileToProfile(
+        converted = ImageCms.profileToProfile(
             image,
             source,
             srgb_profile(),
@@ -111,3 +117,5 @@ def _through_profile(image: Image.Image, icc: bytes) -> Image.Image:
     except (OSError, ImageCms.PyCMSError):
         # A broken embedded profile: the plain conversion is better than refusing the artwork.
         return image.convert("RGB")
+    assert converted is not None, "profileToProfile returns a new image unless inPlace"
+    return converted

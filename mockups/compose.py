@@ -59,6 +59,7 @@ def load_scene_images(template: Template) -> SceneImages:
     box = bounding_box(template.quad, template.size)
     displacement = template.displacement
     edge = template.edge
+    variants = template.variants
     return SceneImages(
         scene=_load_rgb(template.scene),
         box=box,
@@ -66,7 +67,7 @@ def load_scene_images(template: Template) -> SceneImages:
         edge=_lighting(template, bounding_box(edge.quad, template.size)) if edge else None,
         mask=_load(template.mask, "L", box),
         height=_load(displacement.map, "L", box) if displacement else None,
-        tint_mask=_load(template.variants.mask, "L") if template.tint else None,
+        tint_mask=_load(variants.mask, "L") if variants and template.tint else None,
     )
 
 
@@ -183,6 +184,7 @@ def place_print(print_: Image.Image, template: Template, box: Box, offsets=None)
                 else warps.perspective_map(template.quad, inner)
             )
             return warps.warp_with_mesh(print_, box, inverse, warps.FOLD_CELL, offsets)
+        assert template.cylinder is not None, "without offsets only a cylinder comes this far"
         inverse = warps.cylinder_map(template.cylinder, inner)
         return warps.warp_with_mesh(print_, box, inverse, warps.CYLINDER_CELL)
     return warp_quad(print_, template.quad, box)

@@ -107,6 +107,7 @@ def read_header(path: Path) -> ArtworkHeader:
     """Everything knowable before decoding pixels; refuses bad files with one clear line."""
     path = Path(path)
     with _open(path) as image:
+        assert image.format is not None, "_open refuses files of no accepted format"
         chunks = read_png_chunks(path) if image.format == "PNG" else None
         if chunks is not None:
             orientation = _exif_orientation(chunks.exif)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PIL import Image, ImageDraw
@@ -32,6 +33,9 @@ from mockups.template_folder import publish, slug, staged_template, write_manife
 from mockups.templates import MIN_LONG_SIDE, MIN_SHORT_SIDE, Template
 from mockups.user_templates import user_templates_dir
 
+if TYPE_CHECKING:
+    from psd_tools.api.layers import SmartObjectLayer
+
 THUMBNAIL_SIDE = 400
 SCENE_QUALITY = 92
 # A quad may overshoot the document by a pixel or two (Photoshop's own rounding).
@@ -48,7 +52,7 @@ class ImportResult:
 
 @dataclass(frozen=True)
 class SmartObjectChoice:
-    layer: object
+    layer: SmartObjectLayer
     quad: Quad
     note: str | None = None  # said when it was chosen among several
 
@@ -266,13 +270,14 @@ def write_images(folder: Path, walk: LayerWalk, quad: Quad, size) -> dict:
     """The scene, mask, shading and highlight files; the manifest's fields naming them."""
     left, top, right, bottom = walk.light.box
     scene = flatten_on_white(walk.scene)
-    walk.scene = None
+    del walk.scene  # the layered canvas is flattened: free it before the files are written
     inside = (slice(top, bottom), slice(left, right))
     mask = walk.print_mask
     light = walk.light
     if light.overlay is not None:
         coverage = _quad_coverage(quad, walk.light.box)
         coverage = (coverage.astype(np.uint16) * mask // 255).astype(np.uint8)
+        assert light.overlay_alpha is not None, "cover() makes the overlay and its alpha together"
         scene[inside], mask = fold_overlay(
             scene[inside], coverage, mask, light.overlay, light.overlay_alpha
         )

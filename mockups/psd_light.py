@@ -61,9 +61,11 @@ class PrintLight:
         self.used.add("shading")
 
     def _darken(self, layer: Pixels, inside, source) -> None:
+        shading = self.shading
+        assert shading is not None, "darken() makes the shading first"
         s, a = as_float(layer.colour[source]), as_float(layer.alpha[source])
         factor = 1 - a[..., None] * (1 - s)
-        self.shading[inside] = as_uint8(as_float(self.shading[inside]) * luminance(factor))
+        shading[inside] = as_uint8(as_float(shading[inside]) * luminance(factor))
         if self.highlight is not None:
             self.highlight[inside] = as_uint8(as_float(self.highlight[inside]) * luminance(factor))
         if self.overlay is not None:
@@ -78,11 +80,14 @@ class PrintLight:
         self.used.add("highlight")
 
     def _lighten(self, layer: Pixels, inside, source) -> None:
+        highlight = self.highlight
+        assert highlight is not None, "lighten() makes the highlight first"
         glow = as_float(layer.colour[source]) * as_float(layer.alpha[source])[..., None]
-        current = as_float(self.highlight[inside])
+        current = as_float(highlight[inside])
         grey = luminance(glow)
-        self.highlight[inside] = as_uint8(current + grey - current * grey)
+        highlight[inside] = as_uint8(current + grey - current * grey)
         if self.overlay is not None:
+            assert self.overlay_alpha is not None, "cover() makes overlay and alpha together"
             premultiplied = as_float(self.overlay[inside])
             coverage = as_float(self.overlay_alpha[inside])[..., None]
             self.overlay[inside] = as_uint8(premultiplied + glow * (coverage - premultiplied))
@@ -98,13 +103,12 @@ class PrintLight:
         self.used.add("overlay")
 
     def _cover(self, layer: Pixels, inside, source) -> None:
+        overlay, overlay_alpha = self.overlay, self.overlay_alpha
+        assert overlay is not None and overlay_alpha is not None, "cover() makes them first"
         s, a = as_float(layer.colour[source]), as_float(layer.alpha[source])[..., None]
-        premultiplied, coverage = (
-            as_float(self.overlay[inside]),
-            as_float(self.overlay_alpha[inside]),
-        )
-        self.overlay[inside] = as_uint8(s * a + premultiplied * (1 - a))
-        self.overlay_alpha[inside] = as_uint8(a[..., 0] + coverage * (1 - a[..., 0]))
+        premultiplied, coverage = as_float(overlay[inside]), as_float(overlay_alpha[inside])
+        overlay[inside] = as_uint8(s * a + premultiplied * (1 - a))
+        overlay_alpha[inside] = as_uint8(a[..., 0] + coverage * (1 - a[..., 0]))
 
 
 def fold_overlay(

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO, cast
 
 import numpy as np
 from PIL import Image, ImageCms
@@ -167,7 +168,9 @@ def open_document(path: Path, end: int) -> Iterator[tuple[object, MappedDocument
         mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
     source = MappedDocument(mapped, end)
     try:
-        document = PSDImage.open(source)
+        # psd-tools only reads, seeks and tells; its annotation asks for typing.IO, which no
+        # io.RawIOBase subclass is
+        document = PSDImage.open(cast(BinaryIO, source))
     except (OSError, ValueError, struct.error, EOFError):
         _close(mapped)
         raise TemplateError(f"{path.name} could not be read as a {path.suffix} file") from None
@@ -280,8 +283,7 @@ class Decoder:
         width, height = planes[0].size
         colour = np.empty((height, width, 3), np.uint8)
         for index in range(3):
-            colour[..., index] = np.asarray(planes[index])
-            planes[index] = None
+            colour[..., index] = np.asarray(planes.pop(0))
         return colour
 
 
@@ -290,11 +292,14 @@ def cmyk_to_rgb(image: Image.Image, icc_profile: bytes | None) -> Image.Image:
     if icc_profile:
         try:
             source = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
-            return ImageCms.profileToProfile(
+            converted = ImageCms.profileToProfile(
                 image, source, ImageCms.createProfile("sRGB"), outputMode="RGB"
             )
         except (ImageCms.PyCMSError, OSError):
             pass
+        else:
+            assert converted is not None, "profileToProfile returns a new image unless inPlace"
+            return converted
     return image.convert("RGB")
 
 

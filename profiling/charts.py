@@ -71,9 +71,10 @@ def live_memory(points: Sequence[tuple[int, int, int | None]]) -> go.Figure:
         x=done, y=[p[1] / MIB for p in points], mode="lines+markers",
         name="RSS", line={"color": RSS_COLOUR},
     )  # fmt: skip
-    if all(p[2] is not None for p in points):
+    heap = [p[2] for p in points if p[2] is not None]
+    if len(heap) == len(points):
         figure.add_scatter(
-            x=done, y=[p[2] / MIB for p in points], mode="lines+markers",
+            x=done, y=[h / MIB for h in heap], mode="lines+markers",
             name="heap in use", line={"color": HEAP_COLOUR},
         )  # fmt: skip
     figure.update_layout(

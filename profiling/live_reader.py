@@ -31,13 +31,13 @@ import select
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import memray
 import memray._memray
 import psutil
-from memray import AllocationRecord
 
 from profiling.capture import RUN_CAPTURE
 from profiling.replay import CaptureAccount, MockupHeap, finish_mockup, replay_capture
@@ -78,7 +78,10 @@ class FollowedCapture:
         return finished
 
 
-def _readable(records: Iterator[AllocationRecord]) -> Iterator[AllocationRecord]:
+_Record = TypeVar("_Record")  # memray's allocation records or its memory snapshots
+
+
+def _readable(records: Iterable[_Record]) -> Iterator[_Record]:
     try:
         yield from records
     except (OSError, RuntimeError, ValueError):

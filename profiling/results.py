@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mockups.run import RunResult
 from profiling.sites import AllocationSite
@@ -120,7 +120,7 @@ class ProfiledRun:
         return _table(self.site_rows, AllocationSite)
 
 
-def _table(rows: list, row_type: type) -> pandas.DataFrame:
+def _table(rows: list, row_type: type[Any]) -> pandas.DataFrame:
     import pandas  # only for the tables: the CLI profiles without paying for pandas
 
     columns = list(row_type.__dataclass_fields__)

@@ -132,5 +132,5 @@ def _parse(text: str, kind: object) -> object:
     if kind is bool:
         return text == "True"
     if kind in (int, float, str):
-        return kind(text)  # type: ignore[operator]
+        return kind(text)
     return tuple(json.loads(text))

@@ -318,7 +318,7 @@ def landed_mockups(entries: Any) -> list[MockupResult]:
 
 def _mockup(entry: dict[str, Any]) -> MockupResult:
     hints = typing.get_type_hints(MockupResult)
-    values = {}
+    values: dict[str, Any] = {}  # each checked against its field's hint below
     for item in fields(MockupResult):
         hint, value = hints[item.name], entry.get(item.name)
         if not _fits(hint, value):

@@ -95,6 +95,7 @@ class RenderSlots:
                 if place == told:
                     self._changed.wait(PLACE_REMINDER_SECONDS)
                     place = self._take_slot_if_first(ticket)
+            assert place is not None, "a waiting ticket leaves the line only when its wait ends"
             # outside the lock: the callback may draw on a page, or raise to give up
             if on_place is not None:
                 on_place(place)

@@ -24,7 +24,7 @@ from typing import Any
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Worker, get_current_job
-from rq.job import Job, JobStatus
+from rq.job import UNEVALUATED, Job, JobStatus
 from rq.registry import FailedJobRegistry, StartedJobRegistry
 from rq.utils import current_timestamp, now, utcformat
 from rq.worker import WorkerStatus
@@ -211,15 +211,19 @@ def _log_without_secrets(secrets: list[str]) -> None:
     logger = logging.getLogger("rq")
     logger.setLevel(logging.INFO)
     formatter = logging.Formatter(LOG_FORMAT, LOG_DATE_FORMAT)
-    for stream, wanted in ((sys.stdout, lambda n: n < logging.ERROR), (sys.stderr, None)):
+    for stream, wanted in ((sys.stdout, _below_error), (sys.stderr, None)):
         handler = logging.StreamHandler(stream)
         handler.setFormatter(formatter)
         handler.addFilter(SecretScrubber(secrets))
         if wanted is not None:
-            handler.addFilter(lambda record, wanted=wanted: wanted(record.levelno))
+            handler.addFilter(wanted)
         else:
             handler.setLevel(logging.ERROR)
         logger.addHandler(handler)
+
+
+def _below_error(record: logging.LogRecord) -> bool:
+    return record.levelno < logging.ERROR
 
 
 def _to_stderr(line: str) -> None:
@@ -239,7 +243,9 @@ def _disarm(job: Job) -> None:
 
     RQ has no public way to say this; these are the fields `Job.restore` fills."""
     job._success_callback_name = job._failure_callback_name = job._stopped_callback_name = None
-    job._success_callback = job._failure_callback = job._stopped_callback = None
+    # rq's own "not loaded yet": with no name behind it, each callback property gives None
+    job._success_callback = job._failure_callback = UNEVALUATED
+    job._stopped_callback = None
     job.webhooks = []
     job.retries_left = job.repeats_left = None
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
-from mockups.geometry import Quad, apply_perspective, perspective_coefficients, rect_quad
+from mockups.geometry import (
+    Quad,
+    apply_perspective,
+    as_quad,
+    perspective_coefficients,
+    rect_quad,
+)
 
 SUPERSAMPLE = 2
 
@@ -84,7 +90,7 @@ class Plane:
         return apply_perspective(self.coefficients, (x, y))
 
     def rect(self, left: float, top: float, width: float, height: float) -> Quad:
-        return tuple(self.point(x, y) for x, y in rect_quad(left, top, width, height))
+        return as_quad(self.point(x, y) for x, y in rect_quad(left, top, width, height))
 
 
 def shading_gradient(shape: tuple[int, int], centre: tuple[float, float], low: float) -> np.ndarray:
