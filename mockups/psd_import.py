@@ -150,8 +150,7 @@ def choose_smart_object(document, layer_name: str | None, file_name: str) -> Sma
         candidates = named
     else:
         candidates = [layer for layer in found if layer.is_visible()] or found
-    placed = [(layer, smart_object_quad(layer)) for layer in candidates]
-    placed = [(layer, quad) for layer, quad in placed if quad is not None]
+    placed = [(layer, quad) for layer in candidates if (quad := smart_object_quad(layer))]
     if not placed:
         raise TemplateError(
             f"{file_name}: the smart object '{candidates[0].name}' has no placement"

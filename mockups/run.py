@@ -26,7 +26,13 @@ from mockups.errors import MockupLabError, RenderError
 from mockups.fit_check import fit_warnings
 from mockups.geometry import Size, fit_scale
 from mockups.intake import Artwork, load_artwork, read_header
-from mockups.memory import PeakRssSampler, heap_in_use_bytes, release_freed_memory, rss_bytes
+from mockups.memory import (
+    PeakRssSampler,
+    heap_in_use_bytes,
+    release_freed_memory,
+    return_large_blocks_at_once,
+    rss_bytes,
+)
 from mockups.options import MAX_WORKERS, MODES, RenderOptions
 from mockups.runfolder import (
     RUN_FILE,
@@ -92,6 +98,7 @@ def render_run(
     `instrument`: see `MockupJob`. `library`: templates by id, when not the installed ones.
     """
     options = options or RenderOptions()
+    return_large_blocks_at_once()  # a freed image goes back to the system, not into an arena
     chosen = resolve_templates(options, library)
     workers = options.concurrency(len(chosen))
     out = Path(out_dir)
@@ -183,6 +190,7 @@ _worker_artwork: Image.Image | None = None
 
 def _load_working_copy(path: str) -> None:
     global _worker_artwork
+    return_large_blocks_at_once()
     with Image.open(path) as image:
         image.load()
         _worker_artwork = image.copy() if image.mode in ("RGB", "RGBA") else image.convert("RGB")

@@ -294,7 +294,7 @@ def _check_uvmap(uvmap: UVMap, manifest: Path) -> None:
     """The print map: an image the box's size or a whole fraction of it, of u and v bands."""
     field = "placement.map"
     _check_image(uvmap.path, None, manifest, field)
-    with Image.open(uvmap.path) as image:
+    with open_image(uvmap.path, TEMPLATE_LAYER_LIMITS, f"{manifest}: field {field!r}") as image:
         found, bands = image.size, len(image.getbands())
     box_size = uvmap.box[2:]
     if reduction(box_size, found) is None:

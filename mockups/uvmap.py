@@ -112,6 +112,7 @@ def _upsampled(image, box_size: Size):
     import pyvips
 
     factor = reduction(box_size, (image.width, image.height))
+    assert factor is not None, "the template loader checked the map's size against its box"
     if factor == 1:
         return image
     bordered = _extended_rows(_extended_rows(image.rot90()).rot270())
