@@ -85,7 +85,7 @@ def test_a_render_is_followed_live_and_found_again_after_visiting_another_page(p
     page.get_by_role("link", name="History").click()
     expect(page.get_by_role("heading", name="History")).to_be_visible(timeout=SLOW)
     expect(page.get_by_test_id("stSidebar")).to_contain_text("Your render goes on", timeout=SLOW)
-    page.get_by_role("link", name="Render").click()
+    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Render").click()
     expect(page.get_by_text("10-tshirt", exact=True)).to_be_visible(timeout=SLOW)
     expect(page.get_by_text(re.compile(r"^\d\d-[a-z-]+$"))).to_have_count(10)
 

@@ -151,7 +151,9 @@ def test_compare_renders_each_mode_and_measures_the_release_step(artwork, tmp_pa
         for key in ("wall_seconds", "peak_rss_bytes", "heap_peak_bytes", "allocated_bytes"):
             assert row[key] > 0
     kept, released = rows[0]["rss_after_bytes"], rows[1]["rss_after_bytes"]
-    assert released < kept - 4 * 2**20  # the release step hands freed memory back: it shows
+    # Every run now hands large freed blocks straight back (render_run's mmap threshold), so
+    # the release step has little left to return; it must never leave more behind.
+    assert released <= kept + 4 * 2**20
     assert "byte-identical across runs: yes" in capsys.readouterr().out
 
 
