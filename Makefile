@@ -72,6 +72,12 @@ bench: $(STAMP) debian-packages
 	$(BIN)/python -m bench.profiling_overhead
 	$(BIN)/python -m bench.load_users
 	$(BIN)/python -m bench.dashboard_memory
+	$(BIN)/python -m bench.hostile_inputs
+	$(BIN)/python -m bench.inputs_memory
+	$(BIN)/python -m bench.psd_import
+	$(BIN)/python -m bench.capacity
+	npm ci --prefix bench/seed_stack
+	$(BIN)/python -m bench.seed_compare
 
 # JupyterLab on the analysts' notebooks, in an environment of its own: its extras never load
 # into the processes that render. --allow-root because JupyterLab refuses root, which the
