@@ -27,8 +27,8 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from bench.common import make_artwork, print_table
 from harness.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server
+from mockups.memory import MIB
 
-MIB = 2**20
 DONE = re.compile(r"^10-[a-z-]+$")
 SLOW = 300_000
 

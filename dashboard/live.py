@@ -15,11 +15,11 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from mockups.memory import MIB
 from mockups.runfolder import MockupResult
 from profiling.charts import live_heap_and_rss
 from profiling.leaks import readable_size, short_location
 
-MIB = 2**20
 CHART_EVERY_SECONDS = 0.45
 MEMORY_PAGE = "memory"  # the Memory page's URL path (pages/memory.py)
 

@@ -6,12 +6,11 @@ from dashboard import cached, guard, state, widgets
 from dashboard.comparing import compare_within_budget
 from dashboard.resources import render_slots
 from mockups.jobs import budget_bytes
+from mockups.memory import MIB
 from mockups.options import MAX_WORKERS, MODES
 from mockups.runfolder import artwork_path
 from profiling.charts import comparison_bars
 from profiling.compare import run_label
-
-MIB = 2**20
 
 st.header("Compare modes")
 run_dir = widgets.run_picker("Artwork of run", state.current_run(), "compare-run")

@@ -3,9 +3,8 @@
 import streamlit as st
 
 from dashboard import cached, guard, state, widgets
+from mockups.memory import MIB
 from mockups.storage import delete_run
-
-MIB = 2**20
 
 st.header("History")
 runs = cached.run_summaries()

@@ -4,12 +4,11 @@ import streamlit as st
 
 from dashboard import cached, guard, state, widgets
 from dashboard.text import as_text, without_paths
+from mockups.memory import MIB
 from profiling import HEAP_VERSUS_RSS
 from profiling.charts import mockup_bars, timeline
 from profiling.report import write_flamegraphs
 from profiling.storage import profile_dir
-
-MIB = 2**20
 
 st.header("Memory")
 # The live panel's leak link opens this page at one run's mockup: ?run=<folder>&mockup=<n>

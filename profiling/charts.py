@@ -6,10 +6,10 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
+from mockups.memory import MIB
 from profiling.compare import ModeComparison, run_label
 from profiling.results import ProfiledRun
 
-MIB = 2**20
 HEAP_COLOUR = "#2f6db5"
 RSS_COLOUR = "#c0573e"
 

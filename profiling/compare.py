@@ -12,11 +12,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from mockups.memory import MIB
 from mockups.options import MODES, RenderOptions
 from profiling.child import profile_run
 
 COMPARE_FILE = "compare.json"
-MIB = 2**20
 
 
 @dataclass(frozen=True)

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mockups.memory import MIB
 from profiling.results import ProfiledRun
 from profiling.sites import AllocationSite
 
 if TYPE_CHECKING:
     import pandas
 
-MIB = 2**20
 THRESHOLD_BYTES = MIB
 TIMES_MEDIAN = 10.0
 NOISE_BYTES = 64 * 1024  # below this, "ten times the median" is still only caches

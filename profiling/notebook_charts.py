@@ -10,10 +10,10 @@ import pandas
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from mockups.memory import MIB
 from profiling.leaks import LeakSuspect
 from profiling.results import ProfiledRun
 
-MIB = 2**20
 MODE_COLOURS = {"sequential": "#555555", "threads": "#2f6db5", "processes": "#c0573e"}
 STANDOUT_COLOUR = "#c0392b"
 QUIET_COLOUR = "#9aa5b1"

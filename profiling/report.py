@@ -14,12 +14,12 @@ from pathlib import Path
 
 from memray.reporters.flamegraph import FlameGraphReporter
 
+from mockups.memory import MIB
 from profiling.capture import RUN_CAPTURE, file_slug
 from profiling.replay import mockup_peak_records
 from profiling.results import HEAP_VERSUS_RSS, MockupProfile, ProfiledRun
 from profiling.storage import load_run, profile_dir
 
-MIB = 2**20
 RUN_FLAMEGRAPH = "memray-flamegraph-run.html"
 REPORTED_LEAK_BYTES = 64 * 1024
 

@@ -15,11 +15,11 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from harness.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, streamlit_server
+from mockups.memory import MIB
 from tests.conftest import gradient_artwork
 
 ARTIFACTS = ROOT / "test-artifacts"
 SLOW = 180_000
-MIB = 2**20
 PLANTED_ON = "mug"
 PLANTING = f"""
 import time

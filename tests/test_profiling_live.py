@@ -12,12 +12,12 @@ import pytest
 from PIL import Image
 
 import mockups.run
+from mockups.memory import MIB
 from mockups.options import RenderOptions
 from mockups.runfolder import MockupResult
 from profiling import profile_in_process
 from tests.conftest import gradient_artwork
 
-MIB = 2**20
 TEMPLATES = ["poster", "greeting-card", "framed-wall"]
 SLOW_SECONDS = 2.0
 HELD_BYTES = 24 * MIB

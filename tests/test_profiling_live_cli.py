@@ -4,9 +4,8 @@ import json
 import subprocess
 import sys
 
+from mockups.memory import MIB
 from tests.conftest import gradient_artwork
-
-MIB = 2**20
 
 
 def test_render_profile_prints_a_line_per_mockup_with_its_heap_peak_and_leak(tmp_path):
