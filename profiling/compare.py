@@ -9,12 +9,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from mockups.memory import MIB
 from mockups.options import MODES, RenderOptions
 from profiling.child import profile_run
+from profiling.results import RunProfile
 
 COMPARE_FILE = "compare.json"
 
@@ -34,6 +35,14 @@ class ModeComparison:
     rss_after_bytes: int
     identical_outputs: bool
     out_dir: str
+
+    @classmethod
+    def from_profile(cls, summary: RunProfile, identical_outputs: bool) -> ModeComparison:
+        """The comparison's row for one run: the run's own figures, by name, and the verdict."""
+        copied = {
+            f.name: getattr(summary, f.name) for f in fields(cls) if f.name != "identical_outputs"
+        }
+        return cls(**copied, identical_outputs=identical_outputs)
 
 
 def run_label(mode: str, workers: int, release_memory: bool) -> str:
@@ -62,22 +71,7 @@ def compare_modes(
         runs.append(profile_run(artwork, out / label, options=options))
     digests = [_image_digests(Path(run.summary.out_dir)) for run in runs]
     identical = all(d == digests[0] for d in digests)
-    rows = [
-        ModeComparison(
-            mode=s.mode,
-            workers=s.workers,
-            release_memory=s.release_memory,
-            wall_seconds=s.wall_seconds,
-            peak_rss_bytes=s.peak_rss_bytes,
-            heap_peak_bytes=s.heap_peak_bytes,
-            heap_peak_exact=s.heap_peak_exact,
-            allocated_bytes=s.allocated_bytes,
-            rss_after_bytes=s.rss_after_bytes,
-            identical_outputs=identical,
-            out_dir=s.out_dir,
-        )
-        for s in (run.summary for run in runs)
-    ]
+    rows = [ModeComparison.from_profile(run.summary, identical) for run in runs]
     (out / COMPARE_FILE).write_text(json.dumps([asdict(row) for row in rows], indent=2))
     return rows
 
