@@ -9,9 +9,9 @@ import streamlit as st
 
 from dashboard.local_renders import LocalRenders
 from mockups.authoring import user_templates_dir
-from mockups.errors import TemplateError
 from mockups.jobs import RenderQueue, RenderSlots, redis_url_from_env
-from mockups.templates import MANIFEST, Template, load_library, load_template
+from mockups.templates import Template
+from mockups.user_templates import library_entries
 
 RENDER_SLOTS = 2
 
@@ -66,22 +66,11 @@ def _current_library() -> TemplateLibrary:
 @st.cache_resource(max_entries=1)
 def _library(folder: str, stamp: tuple) -> TemplateLibrary:
     """`stamp` (the user templates' change times) keys the cache: a change reloads it."""
-    templates = load_library()
-    broken = {}
-    for template_folder in _user_template_folders(Path(folder)):
-        name = template_folder.name
-        if name in templates:
-            broken[name] = "has the id of a built-in template, which it may not replace"
-            continue
-        try:
-            templates[name] = load_template(template_folder)
-        except TemplateError as error:
-            broken[name] = str(error).splitlines()[0]
-    return TemplateLibrary(templates, broken)
-
-
-def _user_template_folders(folder: Path) -> list[Path]:
-    return sorted(p.parent for p in folder.glob(f"*/{MANIFEST}")) if folder.is_dir() else []
+    entries = library_entries()
+    return TemplateLibrary(
+        templates={e.id: e.template for e in entries if e.template is not None},
+        broken={e.id: e.problem or "cannot be loaded" for e in entries if e.template is None},
+    )
 
 
 def _folder_stamp(folder: Path) -> tuple:
