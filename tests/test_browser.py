@@ -110,7 +110,7 @@ def test_a_user_templates_name_is_shown_as_typed_and_loads_nothing_remote(data_d
         reasons = main.get_by_test_id("stExpander").filter(has_text="cannot be used")
         expect(reasons.get_by_text("not found", exact=False)).to_be_visible()
         shown = reasons.inner_text().replace(WORD_JOINER, "")
-        assert "no-scene: no-scene/template.json: field 'scene': scene.png not found" in shown
+        assert "no-scene: template.json: field 'scene': scene.png not found" in shown
         assert HOSTILE_REASON in shown
         assert str(data_dir) not in shown, "no server path"
         shoot(page, "4-render-untrusted-names")
