@@ -5,6 +5,12 @@ on_place)` waits its turn and returns the `RunResult`. With Redis: `RenderQueue.
 returns the job id at once, `status(job_id)` is what a page polls, `retry(job_id)` queues a
 failed job again; `python -m mockups worker` renders (`render_job`). Both refuse a job whose
 estimated memory is over the budget (`JobRefused`).
+
+What Redis holds is untrusted: a worker runs only `render_job` with a valid `RenderJob`
+(`BadJob` says why not), and fails anything else with the reason; `status()` reports a
+damaged job as failed (`DamagedRecord`'s reason), each landed mockup's figures in
+`RenderStatus.landed`, and Redis being away as `QueueUnavailable` (no password in it). A
+worker waits out Redis outages; its job ends finished with run.json, or failed with a reason.
 """
 
 from mockups.jobs.budget import (
@@ -16,7 +22,9 @@ from mockups.jobs.budget import (
     estimate_peak,
 )
 from mockups.jobs.redis_queue import (
+    DamagedRecord,
     JobNotFound,
+    QueueUnavailable,
     RenderQueue,
     RenderStatus,
     redis_url_from_env,
@@ -28,9 +36,11 @@ from mockups.jobs.worker import render_job, run_worker
 __all__ = [
     "BUDGET_ENV",
     "BadJob",
+    "DamagedRecord",
     "JobNotFound",
     "JobRefused",
     "MemoryEstimate",
+    "QueueUnavailable",
     "RenderJob",
     "RenderQueue",
     "RenderSlots",
