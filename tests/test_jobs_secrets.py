@@ -31,6 +31,7 @@ def run_worker_command(url: str, *options: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("url", "shown"),
     [
@@ -48,6 +49,7 @@ def test_the_worker_command_names_an_unreachable_redis_without_its_password(url,
     assert PASSWORD not in done.stderr + done.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "url",
     [
