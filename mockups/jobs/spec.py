@@ -6,6 +6,7 @@ A job read back from a queue is untrusted (anyone who can write to Redis can wri
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 from dataclasses import dataclass, field, replace
@@ -135,8 +136,15 @@ def _template_list(templates: Any) -> tuple[str, ...]:
     return tuple(templates)
 
 
+@functools.cache
+def _installed_renderers() -> tuple[str, ...]:
+    """Read once per process: a renderer installed later needs the process restarted, as
+    any new code does."""
+    return tuple(renderer_names())
+
+
 def _installed_renderer(value: Any) -> str:
-    installed = renderer_names()
+    installed = _installed_renderers()
     if value not in installed:
         raise BadJob(f"the job names renderer {_shown(value)}; installed: {', '.join(installed)}")
     return value
