@@ -25,9 +25,9 @@ from mockups.geometry import (
     rect_quad,
 )
 from mockups.imagefile import TEMPLATE_LAYER_LIMITS, decode_image
+from mockups.pixels import Pixels, resized
 from mockups.templates import Colour, Edge, Template
 
-RESAMPLE = Image.Resampling.LANCZOS
 WARP_RESAMPLE = Image.Resampling.BICUBIC
 FOLD_DETAIL_BLUR = 3
 FOLD_LIGHTING_BLUR = 40
@@ -94,7 +94,9 @@ def _load(path: Path | None, mode: str, box: Box | None = None) -> Image.Image |
     return image if image.mode == mode else image.convert(mode)
 
 
-def render_mockup(artwork: Image.Image, template: Template, images: SceneImages) -> Image.Image:
+def render_mockup(
+    artwork: Image.Image | Pixels, template: Template, images: SceneImages
+) -> Image.Image:
     """The finished mockup, RGB at the template's size. `images.scene` is drawn on in place."""
     scene = images.scene
     if template.tint is not None and images.tint_mask is not None:
@@ -124,15 +126,18 @@ def tint_product(scene: Image.Image, mask: Image.Image, colour: Colour) -> None:
     scene.paste(tinted, region[:2], mask.crop(region))
 
 
-def fit_print(artwork: Image.Image, size: Size, fit: str, substrate: Colour | None) -> Image.Image:
+def fit_print(
+    artwork: Image.Image | Pixels, size: Size, fit: str, substrate: Colour | None
+) -> Image.Image:
     """The artwork at the print's size on its substrate: RGBA only where it stays see-through."""
+    pixels = artwork if isinstance(artwork, Pixels) else Pixels.of(artwork)
     if fit == "cover":
-        box = cover_crop(artwork.size, size)
-        fitted = artwork.resize(size, RESAMPLE, box=box, reducing_gap=3.0)
+        crop = tuple(round(side) for side in cover_crop(pixels.size, size))
+        fitted = resized(pixels, size, crop)  # type: ignore[arg-type]
     else:
-        inner = contain_box(artwork.size, size)
+        inner = contain_box(pixels.size, size)
         fitted = Image.new("RGBA", size, (0, 0, 0, 0))
-        fitted.paste(artwork.resize(inner.size, RESAMPLE, reducing_gap=3.0), inner.origin)
+        fitted.paste(resized(pixels, inner.size), inner.origin)
     if substrate is None or fitted.mode != "RGBA":
         return fitted
     paper = Image.new("RGB", size, substrate)

@@ -25,7 +25,7 @@ from mockups.compose import load_scene_images, render_mockup
 from mockups.errors import MockupLabError, RenderError
 from mockups.fit_check import fit_warnings
 from mockups.geometry import Size, fit_scale
-from mockups.intake import Artwork, load_artwork, read_header
+from mockups.intake import load_artwork, read_header
 from mockups.memory import (
     PeakRssSampler,
     heap_in_use_bytes,
@@ -34,6 +34,7 @@ from mockups.memory import (
     rss_bytes,
 )
 from mockups.options import MAX_WORKERS, MODES, RenderOptions
+from mockups.pixels import Pixels, write_png
 from mockups.runfolder import (
     RUN_FILE,
     THUMBS_DIR,
@@ -107,8 +108,10 @@ def render_run(
     with PeakRssSampler(include_children=options.mode == "processes") as sampler:
         header = read_header(Path(artwork))
         art = load_artwork(header.path, required_artwork_size(header.size, chosen))
+        info, pixels = art.info, Pixels.of(art.image)
+        del art  # the decoded image: from here the run holds its pixels once, as bytes
         run = RunResult(
-            artwork=art.info,
+            artwork=info,
             mode=options.mode,
             workers=workers,
             out_dir=str(out),
@@ -120,14 +123,12 @@ def render_run(
             MockupJob(index, template, out, instrument, options.release_memory)
             for index, template in enumerate(chosen, start=1)
         ]
-        with _working_copy_written(
-            art.image, out / WORKING_COPY, before=options.mode == "processes"
-        ):
-            for result in _results(options.mode, workers, art, jobs, out):
+        with _working_copy_written(pixels, out / WORKING_COPY, before=options.mode == "processes"):
+            for result in _results(options.mode, workers, pixels, jobs, out):
                 run.mockups.append(result)
                 if progress is not None:
                     progress(len(run.mockups), len(jobs), result)
-        del art
+        del pixels
     run.mockups.sort(key=lambda result: result.index)
     run.wall_seconds = round(time.perf_counter() - started, 4)
     run.peak_rss_bytes = sampler.peak_bytes
@@ -158,14 +159,14 @@ def required_artwork_size(artwork_size: Size, templates: list[Template]) -> Size
 
 
 def _results(
-    mode: str, workers: int, art: Artwork, jobs: list[MockupJob], out: Path
+    mode: str, workers: int, pixels: Pixels, jobs: list[MockupJob], out: Path
 ) -> Iterator[MockupResult]:
     if mode == "sequential":
         for job in jobs:
-            yield _render_one(art.image, job)
+            yield _render_one(pixels, job)
         return
     with _executor(mode, workers, out) as pool:
-        image = art.image if mode == "threads" else None
+        image = pixels if mode == "threads" else None
         futures = [pool.submit(_render_one, image, job) for job in jobs]
         for future in as_completed(futures):
             yield future.result()
@@ -185,18 +186,17 @@ def _executor(mode: str, workers: int, out: Path) -> Executor:
     )
 
 
-_worker_artwork: Image.Image | None = None
+_worker_artwork: Pixels | None = None
 
 
 def _load_working_copy(path: str) -> None:
     global _worker_artwork
     return_large_blocks_at_once()
     with Image.open(path) as image:
-        image.load()
-        _worker_artwork = image.copy() if image.mode in ("RGB", "RGBA") else image.convert("RGB")
+        _worker_artwork = Pixels.of(image)
 
 
-def _render_one(artwork: Image.Image | None, job: MockupJob) -> MockupResult:
+def _render_one(artwork: Pixels | None, job: MockupJob) -> MockupResult:
     """Render, write and release one mockup; `artwork` is None in a worker process."""
     artwork = artwork if artwork is not None else _worker_artwork
     assert artwork is not None, "a worker process renders after _load_working_copy"
@@ -228,7 +228,7 @@ def _render_one(artwork: Image.Image | None, job: MockupJob) -> MockupResult:
 
 
 def _render_and_write(
-    artwork: Image.Image, template: Template, out: Path, name: str
+    artwork: Pixels, template: Template, out: Path, name: str
 ) -> tuple[int, int, int]:
     """Width, height and file size of the mockup written to `out/name` (and its thumbnail)."""
     try:
@@ -255,17 +255,17 @@ def _write_jpeg(image: Image.Image, path: Path, quality: int) -> int:
 
 
 @contextmanager
-def _working_copy_written(image: Image.Image, path: Path, before: bool) -> Iterator[None]:
+def _working_copy_written(pixels: Pixels, path: Path, before: bool) -> Iterator[None]:
     """Save the lossless working copy: first when workers read it, else beside the rendering.
 
     A failed save fails the run (after the mockups, when it ran beside them)."""
     if before:
-        _guard_io(lambda: _save_working_copy(image, path), path)
+        _guard_io(lambda: _save_working_copy(pixels, path), path)
         yield
         return
     failures: list[OSError] = []
     writer = threading.Thread(
-        target=_save_working_copy, args=(image, path, failures), name="working-copy"
+        target=_save_working_copy, args=(pixels, path, failures), name="working-copy"
     )
     writer.start()
     try:
@@ -276,10 +276,10 @@ def _working_copy_written(image: Image.Image, path: Path, before: bool) -> Itera
         raise RenderError(f"{path.name}: cannot be written ({_io_reason(failures[0])})")
 
 
-def _save_working_copy(image: Image.Image, path: Path, failures: list | None = None) -> None:
+def _save_working_copy(pixels: Pixels, path: Path, failures: list | None = None) -> None:
     try:
-        with atomic_file(path) as partial:
-            image.save(partial, "PNG", compress_level=1)
+        with atomic_file(path) as partial, open(partial, "wb") as file:
+            write_png(pixels, file)
     except OSError as error:
         if failures is None:
             raise

