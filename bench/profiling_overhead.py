@@ -26,7 +26,7 @@ from bench.common import (
     verdict,
 )
 from bench.studio10 import MOCKUPS, render_command, ten_template_ids
-from mockups.run import MODES
+from mockups.options import CONCRETE_MODES
 
 GOAL_OVERHEAD = 0.30
 GOAL_RSS_MB = 20.0
@@ -117,7 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     with temp_folder("profiling") as folder:
         work = Path(folder)
         artwork = make_artwork(work)
-        overhead = {mode: measure_overhead(artwork, work, ids, mode, args.runs) for mode in MODES}
+        overhead = {
+            mode: measure_overhead(artwork, work, ids, mode, args.runs) for mode in CONCRETE_MODES
+        }
         compared = None if args.no_compare else run_compare(artwork, work, ids)
     report(ids, args.runs, overhead, compared)
     return 0

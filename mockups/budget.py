@@ -23,8 +23,8 @@ from mockups.intake import (
     working_size,
 )
 from mockups.memory import MIB
-from mockups.options import RenderOptions
-from mockups.run import required_artwork_size, resolve_templates
+from mockups.options import MAX_WORKERS, RenderOptions
+from mockups.selection import required_artwork_size, resolve_templates
 from mockups.templates import Template
 
 BUDGET_ENV = "MOCKUPLAB_JOB_BUDGET_MB"
@@ -78,6 +78,7 @@ def estimate_peak(
     artwork: Path | str, options: RenderOptions, library: dict[str, Template] | None = None
 ) -> MemoryEstimate:
     """Peak RSS of the process rendering `job`; reads the artwork's header, decodes nothing."""
+    options = choose_mode(artwork, options, library)
     header = read_header(Path(artwork))
     chosen = resolve_templates(options, library)
     concurrency = options.concurrency(len(chosen))
@@ -96,10 +97,28 @@ def estimate_peak(
     return MemoryEstimate(header.size, decoded, len(chosen), concurrency, math.ceil(peak))
 
 
+def choose_mode(
+    artwork: Path | str, options: RenderOptions, library: dict[str, Template] | None = None
+) -> RenderOptions:
+    """`options` with mode "auto" made concrete: the most threads (up to the machine's cores,
+    or `workers`) whose estimated peak fits the budget, else sequential. Others unchanged."""
+    if options.mode != "auto":
+        return options
+    mockups = len(resolve_templates(options, library))
+    most = options.workers or min(os.cpu_count() or 1, MAX_WORKERS)
+    budget = budget_bytes()
+    for workers in range(min(most, mockups), 1, -1):
+        threads = options.with_changes(mode="threads", workers=workers)
+        if estimate_peak(artwork, threads, library).peak_bytes <= budget:
+            return threads
+    return options.with_changes(mode="sequential", workers=None)
+
+
 def check_budget(
     artwork: Path | str, options: RenderOptions, library: dict[str, Template] | None = None
 ) -> MemoryEstimate:
     """The estimate, or `JobRefused` with one line saying why when it is over the budget."""
+    options = choose_mode(artwork, options, library)
     estimate = estimate_peak(artwork, options, library)
     budget = budget_bytes()
     if estimate.peak_bytes > budget:

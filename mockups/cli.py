@@ -37,7 +37,13 @@ def _parser() -> argparse.ArgumentParser:
         default="all",
         help="'all' or template ids, ID@COLOUR for a colour: ID,ID,...",
     )
-    render.add_argument("--mode", choices=MODES, default="sequential")
+    render.add_argument(
+        "--mode",
+        choices=MODES,
+        default="sequential",
+        help="auto: threads when their estimated peak fits MOCKUPLAB_JOB_BUDGET_MB, else "
+        "sequential (the default: one mockup after another)",
+    )
     render.add_argument("--workers", type=int, help=f"parallel workers, 1 to {MAX_WORKERS}")
     render.add_argument(
         "--fit", choices=FITS, help="cover crops to fill each print; contain shows it all"

@@ -12,7 +12,9 @@ from mockups.errors import RenderError
 if TYPE_CHECKING:
     from mockups.templates import Template
 
-MODES = ("sequential", "threads", "processes")
+CONCRETE_MODES = ("sequential", "threads", "processes")
+# "auto": the fastest mode whose estimated peak fits the memory budget (`mockups.budget`)
+MODES = ("auto", *CONCRETE_MODES)
 FITS = ("cover", "contain")
 MAX_WORKERS = 8
 
@@ -22,6 +24,7 @@ TemplateChoice = str | Sequence["str | Template"]
 @dataclass(frozen=True, kw_only=True)
 class RenderOptions:
     """`templates`: "all", "id,id@colour,..." or a sequence of ids or Templates (ids may repeat).
+    `mode`: "auto" becomes threads or sequential when the run starts (`budget.choose_mode`).
     `workers`: 1 to MAX_WORKERS in any mode (sequential uses one); None picks for the machine.
     `fit`: "cover" or "contain" for every template of the run; None keeps each template's.
     `release_memory`: hand freed memory back to the system after each mockup (changes no

@@ -13,18 +13,18 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from multiprocessing import get_context
 from pathlib import Path
 
 from PIL import Image
 
+from mockups.budget import choose_mode
 from mockups.colour import srgb_icc_bytes
 from mockups.compose import load_scene_images, render_mockup
 from mockups.errors import MockupLabError, RenderError
 from mockups.fit_check import fit_warnings
-from mockups.geometry import Size, fit_scale
 from mockups.intake import load_artwork, read_header
 from mockups.memory import (
     PeakRssSampler,
@@ -45,7 +45,8 @@ from mockups.runfolder import (
     clear_for_new_run,
     write_run,
 )
-from mockups.templates import Template, load_library, select_templates
+from mockups.selection import required_artwork_size, resolve_templates
+from mockups.templates import Template
 
 __all__ = [
     "MAX_WORKERS",
@@ -98,7 +99,7 @@ def render_run(
     `progress(done, total, result)` is called in the caller's thread as each mockup lands.
     `instrument`: see `MockupJob`. `library`: templates by id, when not the installed ones.
     """
-    options = options or RenderOptions()
+    options = choose_mode(artwork, options or RenderOptions(), library)
     return_large_blocks_at_once()  # a freed image goes back to the system, not into an arena
     chosen = resolve_templates(options, library)
     workers = options.concurrency(len(chosen))
@@ -134,28 +135,6 @@ def render_run(
     run.peak_rss_bytes = sampler.peak_bytes
     _guard_io(lambda: write_run(out, run), out / RUN_FILE)
     return run
-
-
-def resolve_templates(
-    options: RenderOptions, library: dict[str, Template] | None = None
-) -> list[Template]:
-    """The run's templates, in order, with the run's fit where it sets one."""
-    templates = options.templates
-    if not isinstance(templates, str) and templates and isinstance(templates[0], Template):
-        chosen = [t for t in templates if isinstance(t, Template)]
-    else:
-        ids = templates if isinstance(templates, str) else [str(t) for t in templates]
-        chosen = select_templates(library if library is not None else load_library(), ids)
-    if options.fit is not None:
-        chosen = [replace(t, fit=options.fit) for t in chosen]
-    return chosen
-
-
-def required_artwork_size(artwork_size: Size, templates: list[Template]) -> Size:
-    """The smallest artwork size from which every template's print is a reduction."""
-    scale = max(fit_scale(artwork_size, t.print_size, t.fit) for t in templates)
-    scale = min(1.0, scale)
-    return (math.ceil(artwork_size[0] * scale), math.ceil(artwork_size[1] * scale))
 
 
 def _results(

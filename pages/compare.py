@@ -7,7 +7,7 @@ from dashboard.comparing import compare_within_budget
 from dashboard.resources import render_slots
 from mockups.jobs import budget_bytes
 from mockups.memory import MIB
-from mockups.options import MAX_WORKERS, MODES
+from mockups.options import CONCRETE_MODES, MAX_WORKERS
 from mockups.runfolder import artwork_path
 from profiling.charts import comparison_bars
 from profiling.compare import run_label
@@ -21,7 +21,7 @@ compare_dir = run_dir / "compare"
 
 with st.form("compare-form", border=False):
     modes_column, workers_column = st.columns([3, 1])
-    modes = modes_column.multiselect("Modes", MODES, default=["sequential", "threads"])
+    modes = modes_column.multiselect("Modes", CONCRETE_MODES, default=["sequential", "threads"])
     workers = workers_column.number_input("Workers for parallel modes", 1, MAX_WORKERS, 2)
     release = st.checkbox("Also measure with memory released after each mockup")
     st.caption(

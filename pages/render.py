@@ -28,7 +28,14 @@ with st.form("render-form", border=False):
     with st.expander("Templates", expanded=False):
         chosen = widgets.template_picker(library)
     mode_column, workers_column, fit_column, profile_column = st.columns([3, 2, 3, 2])
-    mode = mode_column.radio("Mode", MODES, horizontal=True, key="mode")
+    mode = mode_column.radio(
+        "Mode",
+        MODES,
+        horizontal=True,
+        key="mode",
+        help="auto renders two or more mockups at once when the memory budget allows it, "
+        "else one after another",
+    )
     workers = workers_column.number_input(
         "Workers (threads and processes)",
         min_value=1,
@@ -53,7 +60,7 @@ if submitted:
         request = RenderRequest(
             templates=tuple(chosen),
             mode=mode,
-            workers=None if mode == "sequential" else int(workers),
+            workers=int(workers) if mode in ("threads", "processes") else None,
             fit=FITS[fit],
             profile=profile,
         )

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from mockups.errors import MockupLabError
-from mockups.run import MAX_WORKERS, MODES
+from mockups.options import CONCRETE_MODES, MAX_WORKERS
 from profiling.compare import compare_modes, format_comparison
 from profiling.report import format_profile, write_flamegraphs
 from profiling.storage import load_run
@@ -51,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     compare = commands.add_parser("compare", help="render one artwork in several modes")
     compare.add_argument("artwork", help="the artwork file")
     compare.add_argument("--out", required=True, help="folder for the runs and compare.json")
-    compare.add_argument("--modes", type=_modes, default=list(MODES), help="MODE,MODE,...")
+    compare.add_argument("--modes", type=_modes, default=list(CONCRETE_MODES), help="MODE,MODE,...")
     compare.add_argument(
         "--workers", type=_worker_counts, default=[2], help=f"N or N,N,... (1 to {MAX_WORKERS})"
     )
@@ -70,9 +70,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def _modes(text: str) -> list[str]:
     modes = [mode.strip() for mode in text.split(",") if mode.strip()]
-    unknown = [mode for mode in modes if mode not in MODES]
+    unknown = [mode for mode in modes if mode not in CONCRETE_MODES]
     if unknown or not modes:
-        raise argparse.ArgumentTypeError(f"choose from {', '.join(MODES)}")
+        raise argparse.ArgumentTypeError(f"choose from {', '.join(CONCRETE_MODES)}")
     return modes
 
 

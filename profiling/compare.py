@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from mockups.memory import MIB
-from mockups.options import MODES, RenderOptions
+from mockups.options import CONCRETE_MODES, RenderOptions
 from profiling.child import profile_run
 from profiling.results import RunProfile
 
@@ -52,7 +52,7 @@ def run_label(mode: str, workers: int, release_memory: bool) -> str:
 def compare_modes(
     artwork: Path | str,
     out_dir: Path | str,
-    modes: Iterable[str] = MODES,
+    modes: Iterable[str] = CONCRETE_MODES,
     workers: Iterable[int] = (2,),
     templates: str | list[str] = "all",
     release_memory: Iterable[bool] = (False,),

@@ -47,6 +47,8 @@ def profile_in_process(
         for stale in folder.glob(pattern):
             stale.unlink()
     options = options or RenderOptions()
+    if options.mode == "auto":  # one after another: each mockup's heap is its own alone
+        options = options.with_changes(mode="sequential", workers=None)
     live = LiveFigures(folder, mode=options.mode, progress=progress, sample=sample)
     with live:  # the live reader starts while the warm-up runs
         warm_up("threads" if options.mode == "threads" else "sequential")

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy
 import pandas
 
-from mockups.options import MODES
+from mockups.options import CONCRETE_MODES
 from mockups.runfolder import read_run
 from profiling.compare import compare_modes, run_label
 from profiling.history import load_comparison
@@ -42,7 +42,7 @@ def sweep_modes(
     out_dir: Path | str,
     workers: Sequence[int] = (1, 2, 4),
     templates: str | list[str] = "all",
-    modes: Sequence[str] = MODES,
+    modes: Sequence[str] = CONCRETE_MODES,
     started: Callable[[str], None] | None = None,
 ) -> pandas.DataFrame:
     """Profile every mode on every artwork (sequential once, the others per worker count).
@@ -118,5 +118,5 @@ def _decoded_size(run_dir: Path) -> tuple[int, int]:
 
 def _mode_order(column: pandas.Series) -> pandas.Series:
     if column.name == "mode":
-        return column.map({mode: position for position, mode in enumerate(MODES)})
+        return column.map({mode: position for position, mode in enumerate(CONCRETE_MODES)})
     return column

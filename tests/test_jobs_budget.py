@@ -8,16 +8,19 @@ import pytest
 import pyvips
 from PIL import Image
 
+from mockups import budget
 from mockups.budget import DEFAULT_BUDGET_MB, decoded_size
 from mockups.errors import MockupLabError
 from mockups.intake import load_artwork, read_header
 from mockups.jobs import JobRefused, RenderJob, budget_bytes, check_budget, estimate_peak
 from mockups.memory import MIB
 from mockups.options import RenderOptions
-from mockups.run import required_artwork_size
+from mockups.selection import required_artwork_size
 from mockups.templates import load_library, select_templates
 from tests.conftest import gradient_artwork
 from tests.peak_rss import measured
+
+BUILT_IN_TEN = tuple(load_library())[:10]
 
 
 @pytest.fixture(scope="module")
@@ -152,3 +155,30 @@ def test_an_interlaced_png_too_large_to_decode_whole_is_refused_by_the_budget(tm
         check_budget(
             RenderJob(artwork=path, run_dir=tmp_path, options=RenderOptions(templates=["poster"]))
         )
+
+
+def test_auto_renders_with_two_threads_when_their_estimate_fits_the_budget(large_jpeg, monkeypatch):
+    options = RenderOptions(templates=BUILT_IN_TEN, mode="auto", workers=2)
+    threads = budget.estimate_peak(large_jpeg, options.with_changes(mode="threads"))
+    monkeypatch.setenv("MOCKUPLAB_JOB_BUDGET_MB", str(threads.peak_mb + 1))
+    chosen = budget.choose_mode(large_jpeg, options)
+    assert (chosen.mode, chosen.workers) == ("threads", 2)
+    assert chosen.templates == options.templates
+
+
+def test_auto_falls_back_to_sequential_when_threads_would_overrun_the_budget(
+    large_jpeg, monkeypatch
+):
+    options = RenderOptions(templates=BUILT_IN_TEN, mode="auto", workers=2)
+    sequential = budget.estimate_peak(large_jpeg, options.with_changes(mode="sequential"))
+    threads = budget.estimate_peak(large_jpeg, options.with_changes(mode="threads"))
+    assert sequential.peak_bytes < threads.peak_bytes
+    between = (sequential.peak_mb + threads.peak_mb) / 2
+    monkeypatch.setenv("MOCKUPLAB_JOB_BUDGET_MB", str(between))
+    assert budget.choose_mode(large_jpeg, options).mode == "sequential"
+    assert budget.check_budget(large_jpeg, options).concurrency == 1
+
+
+def test_a_job_renders_in_auto_mode_unless_it_says_otherwise():
+    assert RenderJob(artwork="/a.jpg", run_dir="/run").options.mode == "auto"
+    assert budget.choose_mode("/no/such/file.jpg", RenderOptions(mode="threads")).mode == "threads"

@@ -19,7 +19,7 @@ import pytest
 from mockups.compose import load_scene_images, render_mockup
 from mockups.intake import load_artwork
 from mockups.memory import MIB
-from mockups.run import required_artwork_size
+from mockups.selection import required_artwork_size
 from mockups.templates import Template, load_library
 from tests.conftest import gradient_artwork
 

@@ -161,3 +161,10 @@ def test_a_planted_leak_is_flagged_on_its_mockup_as_it_lands(
     assert landings.seen_unix[2] < profiled.run.mockups[-1].finished_unix - 1.0
     assert landings.results[1].leak_reason is None
     assert landings.results[3].leak_reason is None
+
+
+def test_a_profiled_auto_run_renders_one_mockup_after_another(artwork, tmp_path):
+    profiled = profile_in_process(
+        artwork, tmp_path, options=RenderOptions(templates=TEMPLATES, mode="auto", workers=2)
+    )
+    assert (profiled.run.mode, profiled.run.workers) == ("sequential", 1)

@@ -19,7 +19,8 @@ from mockups.errors import RenderError
 from mockups.geometry import fit_scale
 from mockups.intake import load_artwork
 from mockups.options import MODES, RenderOptions
-from mockups.run import render_run, required_artwork_size
+from mockups.run import render_run
+from mockups.selection import required_artwork_size
 from mockups.templates import load_library
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -245,3 +246,14 @@ def test_rendering_again_into_a_folder_replaces_the_earlier_run_and_nothing_else
     assert [m["file"] for m in json.loads((tmp_path / "run.json").read_text())["mockups"]] == [
         "01-poster.jpg"
     ]
+
+
+def test_auto_mode_records_the_mode_it_chose_and_writes_what_sequential_writes(
+    sequential_run, tmp_path, monkeypatch
+):
+    artwork, sequential, _ = sequential_run
+    monkeypatch.setenv("MOCKUPLAB_JOB_BUDGET_MB", "4096")
+    options = RenderOptions(templates=BUILT_IN, mode="auto", workers=2)
+    auto = render_run(artwork, tmp_path / "auto", options=options)
+    assert (auto.mode, auto.workers) == ("threads", 2)
+    assert digests(tmp_path / "auto") == digests(sequential)

@@ -42,7 +42,7 @@ class RenderJob:
 
     artwork: str
     run_dir: str
-    options: RenderOptions = field(default_factory=RenderOptions)
+    options: RenderOptions = field(default_factory=lambda: RenderOptions(mode="auto"))
     renderer: str = PLAIN
     id: str = field(default_factory=new_job_id)
 
