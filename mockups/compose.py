@@ -88,7 +88,7 @@ def _load(path: Path | None, mode: str, box: Box | None = None) -> Image.Image |
     if path is None:
         return None
     image = decode_image(path, TEMPLATE_LAYER_LIMITS, f"{path.parent.name}/{path.name}")
-    if box is not None:
+    if box is not None and image.size != box.size:  # else stored cropped to the box already
         with image:
             image = image.crop(box.as_tuple())
     return image if image.mode == mode else image.convert(mode)

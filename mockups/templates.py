@@ -20,6 +20,7 @@ from mockups.geometry import (
     Quad,
     Size,
     as_quad,
+    bounding_box,
     is_axis_aligned,
     is_convex_clockwise,
     print_size,
@@ -275,15 +276,23 @@ def _check_files(template: Template, manifest: Path) -> None:
         _check_quad(template.edge.quad, template.size, manifest, "edge.corners")
     full_size = {
         "scene": template.scene,
-        "mask": template.mask,
-        "shading": template.shading,
-        "highlight": template.highlight,
-        "displacement.map": template.displacement.map if template.displacement else None,
         "variants.mask": template.variants.mask if template.variants else None,
     }
+    # layers read only over the print's box may be stored cropped to it; shading and
+    # highlight light a wrapped edge too, so with an edge they cover the whole scene
+    box_or_full = {
+        "mask": template.mask,
+        "displacement.map": template.displacement.map if template.displacement else None,
+    }
+    lighting = {"shading": template.shading, "highlight": template.highlight}
+    (box_or_full if template.edge is None else full_size).update(lighting)
+    box = bounding_box(template.quad, template.size).size
     for field, path in full_size.items():
         if path is not None:
             _check_image(path, template.size, manifest, field)
+    for field, path in box_or_full.items():
+        if path is not None:
+            _check_image(path, template.size, manifest, field, box=box)
     if template.uvmap is not None:
         _check_uvmap(template.uvmap, manifest)
     if template.thumbnail is not None:
@@ -317,7 +326,9 @@ def _check_quad(quad: Quad, size: Size, manifest: Path, field: str) -> None:
         )
 
 
-def _check_image(path: Path, size: Size | None, manifest: Path, field: str) -> None:
+def _check_image(
+    path: Path, size: Size | None, manifest: Path, field: str, box: Size | None = None
+) -> None:
     if not path.exists():
         raise TemplateError(f"{manifest}: field '{field}': {path.name} not found")
     label = f"{manifest}: field '{field}': {path.name}"
@@ -326,10 +337,11 @@ def _check_image(path: Path, size: Size | None, manifest: Path, field: str) -> N
             found = image.size
     except ImageRefused as refused:
         raise TemplateError(str(refused)) from None
-    if size is not None and found != size:
+    if size is not None and found != size and found != box:
+        also = f" (or the print box's, {box[0]} x {box[1]})" if box is not None else ""
         raise TemplateError(
             f"{manifest}: field '{field}': {path.name} is {found[0]} x {found[1]}, "
-            f"the template's size is {size[0]} x {size[1]}"
+            f"the template's size is {size[0]} x {size[1]}{also}"
         )
 
 

@@ -166,11 +166,10 @@ def save_map(stored: np.ndarray, path: Path) -> None:
     image.pngsave(str(path), bitdepth=16, compression=9)
 
 
-def full_layer(values: np.ndarray, box, size, fill: float) -> Image.Image:
-    """A full-scene greyscale layer: `values` in `box`, `fill` elsewhere."""
-    layer = Image.new("L", size, round(fill * 255))
-    layer.paste(Image.fromarray(to_8bit(values)), box[:2])
-    return layer
+def box_layer(values: np.ndarray) -> Image.Image:
+    """A greyscale layer stored cropped to the print's box: a third of the scene's pixels to
+    decode on every render (a template layer may be the scene's size or its box's)."""
+    return Image.fromarray(to_8bit(values))
 
 
 def build(raw_folder: Path, out_root: Path) -> Path:
@@ -205,10 +204,10 @@ def build(raw_folder: Path, out_root: Path) -> Path:
     save_map(
         stored_map(extrapolate(u, steps), extrapolate(v, steps), factor), folder / "printmap.png"
     )
-    full_layer(coverage[window], box, size, 0.0).save(folder / "mask.png", optimize=True)
+    box_layer(coverage[window]).save(folder / "mask.png", optimize=True)
 
     shading = encode_srgb(luminance(light_full[window]) * gain)
-    full_layer(shading, box, size, 1.0).save(folder / "shading.png", optimize=True)
+    box_layer(shading).save(folder / "shading.png", optimize=True)
     manifest = {
         "format": 1,
         "name": spec["name"],
@@ -230,7 +229,7 @@ def build(raw_folder: Path, out_root: Path) -> Path:
         lit = encode_srgb(luminance(beauty[window]))
         matte = np.clip(shading, 0, 0.999)
         highlight = np.clip((lit - matte) / (1 - matte), 0, 1)
-        full_layer(highlight, box, size, 0.0).save(folder / "highlight.png", optimize=True)
+        box_layer(highlight).save(folder / "highlight.png", optimize=True)
         manifest["highlight"] = "highlight.png"
     if facts["has_product"] and "colours" in spec:
         product = np.clip(raw.data[..., 3], 0, 1)
