@@ -255,7 +255,13 @@ def glass(ior=1.5):
     mix = nodes.add("ShaderNodeMixShader")
     glossy = nodes.add("ShaderNodeBsdfGlossy")
     glossy.inputs["Roughness"].default_value = 0.0
-    nodes.link(fresnel.outputs[0], mix.inputs[0])
+    # Seen from inside, Fresnel turns to total internal reflection past 42 degrees, and the
+    # transparent surfaces bend no ray: the pane's back face would mirror the room. Thin glass
+    # reflects at its front face only.
+    front = nodes.add("ShaderNodeMath", operation="SUBTRACT")
+    front.inputs[0].default_value = 1.0
+    nodes.link(nodes.add("ShaderNodeNewGeometry").outputs["Backfacing"], front.inputs[1])
+    nodes.link(nodes.multiply(fresnel.outputs[0], front.outputs[0]), mix.inputs[0])
     nodes.link(nodes.add("ShaderNodeBsdfTransparent").outputs[0], mix.inputs[1])
     nodes.link(glossy.outputs[0], mix.inputs[2])
     nodes.link(mix.outputs[0], nodes.tree.nodes["Material Output"].inputs["Surface"])
