@@ -27,6 +27,8 @@ SCENES = [
     "phone_case",
     "desk_frame",
     "tote_hanging",
+    "workspace_mug",
+    "wall_ledge",
 ]
 DEFAULT_PYTHON = Path(__file__).resolve().parents[3] / ".venv-scenes" / "bin" / "python"
 
