@@ -30,9 +30,9 @@ CEILINGS_MIB = {  # measured 2026-11-28 after one warm render: peak MiB x 1.2, u
     "canvas": 55,
     "desk-frame": 40,
     "framed-wall": 45,
-    "greeting-card": 50,
+    "greeting-card": 75,  # 2026-11-30: rendered in Blender, a print map over 1198 x 1736
     "mug": 64,  # 2026-11-30: the rendered mug, a print map over a 1042 x 1031 box
-    "phone-case": 58,
+    "phone-case": 77,  # 2026-11-30: rendered in Blender, a print map over 1100 x 1612
     "pillow": 79,
     "poster": 78,
     "tote": 51,

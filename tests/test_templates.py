@@ -3,6 +3,7 @@ import json
 import pytest
 from PIL import Image
 
+from mockups.compose import load_scene_images, render_mockup
 from mockups.errors import TemplateError
 from mockups.templates import BUILTIN_DIR, load_library, load_template, select_templates
 from tests.conftest import write_template
@@ -14,8 +15,8 @@ def test_every_built_in_template_validates_and_has_a_thumbnail():
     for template in library.values():
         assert max(template.size) == 3000 and min(template.size) >= 2000
         assert template.thumbnail is not None and template.thumbnail.is_file()
-    assert any(not t.is_flat for t in library.values()), "a perspective template ships"
-    assert any(t.is_flat for t in library.values()), "a flat template ships"
+    built_in = [t for t in library.values() if t.folder.parent == BUILTIN_DIR]
+    assert len(built_in) >= 10 and len({t.product for t in built_in}) >= 8
 
 
 def rewrite_manifest(folder, **changes):
@@ -74,6 +75,30 @@ def test_a_scene_of_the_wrong_size_is_refused(tmp_path):
     folder = write_template(tmp_path)
     Image.new("RGB", (3000, 2100)).save(folder / "scene.png")
     with pytest.raises(TemplateError, match="field 'scene': scene.png is 3000 x 2100"):
+        load_template(folder)
+
+
+def test_layers_stored_cropped_to_the_print_box_render_as_the_full_size_ones(tmp_path):
+    box = (1000, 500, 1800, 1500)
+    mask = Image.radial_gradient("L").resize((3000, 2000))
+    shading = Image.linear_gradient("L").resize((3000, 2000))
+    full = load_template(write_template(tmp_path / "full", mask=mask, shading=shading))
+    cropped = load_template(
+        write_template(tmp_path / "cropped", mask=mask.crop(box), shading=shading.crop(box))
+    )
+    artwork = Image.radial_gradient("L").convert("RGB").resize((800, 1000))
+    rendered = [
+        render_mockup(artwork, template, load_scene_images(template)).tobytes()
+        for template in (full, cropped)
+    ]
+    assert rendered[0] == rendered[1]
+
+
+def test_a_layer_neither_the_scene_nor_the_print_box_size_is_refused(tmp_path):
+    folder = write_template(tmp_path, shading=Image.new("L", (800, 999), 255))
+    with pytest.raises(
+        TemplateError, match=r"shading.png is 800 x 999, .* print box's, 800 x 1000"
+    ):
         load_template(folder)
 
 
