@@ -48,7 +48,7 @@ def test_a_tiny_render_builds_a_valid_uvmap_template(canvas_template):
 
 def test_the_rendered_print_map_runs_right_and_down_the_canvas(canvas_template):
     manifest, uv = decoded_map(canvas_template)
-    left, top, width, height = manifest["placement"]["box"]
+    width = manifest["placement"]["box"][2]
     with Image.open(canvas_template / "mask.png") as mask:
         covered = np.asarray(mask) == 255
     factor = -(-width // uv.shape[1])
