@@ -76,10 +76,8 @@ def place_print(framed_print: Image.Image, uvmap: UVMap, box: Box) -> Image.Imag
         background=[0, 0, 0, 0],
     )
     if bands.bands > 2:
-        placed = (placed * bands[2] + 0.5).cast("uchar")
-    else:
-        placed = placed.cast("uchar")
-    pixels = placed.write_to_memory()
+        placed = placed * bands[2] + 0.5
+    pixels = placed.cast("uchar").write_to_memory()
     return Image.frombuffer("RGBa", box.size, pixels, "raw", "RGBa", 0, 1)
 
 
