@@ -1,4 +1,4 @@
-"""The live reader's followed capture: the replay's figures, holding only the events still needed."""
+"""The live reader's followed capture: the replay's figures, keeping only the events needed."""
 
 from __future__ import annotations
 
