@@ -14,13 +14,13 @@ from PIL import Image
 
 from mockups.geometry import Size
 
-BANDS = {"RGB": 3, "RGBA": 4}
+BANDS = {"RGB": 3, "RGBA": 4, "RGBa": 4}
 STRIP_BYTES = 2**20
 
 
 @dataclass(frozen=True, eq=False)
 class Pixels:
-    """An 8-bit RGB or RGBA image as packed bytes, rows top to bottom."""
+    """An 8-bit RGB, RGBA or premultiplied RGBa image as packed bytes, rows top to bottom."""
 
     data: bytes | bytearray
     size: Size

@@ -23,6 +23,7 @@ from PIL import Image
 
 from mockups.geometry import Box, Size
 from mockups.memory import return_large_blocks_at_once
+from mockups.pixels import Pixels
 
 ENCODED_LOW = -0.5
 SPAN = 2.0
@@ -82,11 +83,9 @@ def place_print(framed_print: Image.Image, uvmap: UVMap, box: Box) -> Image.Imag
 
 
 def _vips_rgba(image: Image.Image):
-    import pyvips
-
     if image.mode != "RGBa":
         image = image.convert("RGBA").convert("RGBa")
-    return pyvips.Image.new_from_memory(image.tobytes(), image.width, image.height, 4, "uchar")
+    return Pixels.of(image).vips()
 
 
 def _stored_bands(path: Path) -> np.ndarray:
