@@ -8,6 +8,7 @@
    above its RSS before (Streamlit holds an upload in memory until the page stores it).
 
 Usage: python -m bench.dashboard_memory [--runs 10] [--sessions 5] [--uploads-only]
+       python -m bench.dashboard_memory --consecutive-only --profile   # ten profiled runs
 """
 
 from __future__ import annotations
@@ -117,9 +118,13 @@ def server_pid(port: int) -> int:
     raise RuntimeError(f"no process listens on {port}")
 
 
-def consecutive_runs(url: str, artwork: Path, runs: int, browser, data_dir: Path) -> list[int]:
+def consecutive_runs(
+    url: str, artwork: Path, runs: int, browser, data_dir: Path, profile: bool = False
+) -> list[int]:
     page = browser.new_page()
     page.goto(url)
+    if profile:
+        page.get_by_text("Profile memory (memray)").click()
     sampler = RssSampler(server_pid(int(url.rsplit(":", 1)[1])))
     after = []
     for _ in range(runs):
@@ -164,11 +169,27 @@ def concurrent_uploads(url: str, artwork: Path, sessions: int, browser) -> tuple
     return before, sampler.peak
 
 
+def report_consecutive(runs: int, profile: bool, after: list[int]) -> None:
+    growth = (after[-1] - after[0]) / MIB
+    kind = "profiled ten-mockup runs (memray)" if profile else "ten-mockup runs"
+    print(f"dashboard_memory: {runs} consecutive {kind} in one session")
+    print_table(
+        ["run", "server RSS after MB"],
+        [[str(i), f"{rss / MIB:.1f}"] for i, rss in enumerate(after, start=1)],
+    )
+    print(
+        f"goal: RSS after run {runs} within +30 MB of run 1: {growth:+.1f} MB: "
+        f"{'met' if growth <= 30 else 'NOT met'}"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.dashboard_memory", description=__doc__)
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--sessions", type=int, default=5)
     parser.add_argument("--uploads-only", action="store_true", help="only the third part")
+    parser.add_argument("--profile", action="store_true", help="tick Profile memory (memray)")
+    parser.add_argument("--consecutive-only", action="store_true", help="only the first part")
     args = parser.parse_args(argv)
     if args.uploads_only:
         return uploads_only()
@@ -179,23 +200,18 @@ def main(argv: list[str] | None = None) -> int:
         with streamlit_server(work / "data", log) as url, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             data = work / "data"
-            after = consecutive_runs(url, artwork, args.runs, browser, data)
+            after = consecutive_runs(url, artwork, args.runs, browser, data, args.profile)
+            if args.consecutive_only:
+                browser.close()
+                report_consecutive(args.runs, args.profile, after)
+                return 0
             single = concurrent_sessions(url, artwork, 1, browser, data)
             many = concurrent_sessions(url, artwork, args.sessions, browser, data)
             big = upload_limit_file(work)
             upload_mb = big.stat().st_size / 1e6
             upload_before, upload_peak = concurrent_uploads(url, big, 2, browser)
             browser.close()
-    growth = (after[-1] - after[0]) / MIB
-    print(f"dashboard_memory: {args.runs} consecutive ten-mockup runs in one session")
-    print_table(
-        ["run", "server RSS after MB"],
-        [[str(i), f"{rss / MIB:.1f}"] for i, rss in enumerate(after, start=1)],
-    )
-    print(
-        f"goal: RSS after run {args.runs} within +30 MB of run 1: {growth:+.1f} MB: "
-        f"{'met' if growth <= 30 else 'NOT met'}"
-    )
+    report_consecutive(args.runs, args.profile, after)
     print(
         f"peak server RSS, 1 session rendering: {single / MIB:.1f} MB; "
         f"{args.sessions} at once: {many / MIB:.1f} MB ({many / single:.2f}x)"
@@ -207,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps({
         "benchmark": "dashboard_memory",
         "rss_after_mb": [round(r / MIB, 1) for r in after],
-        "growth_mb": round(growth, 1),
+        "growth_mb": round((after[-1] - after[0]) / MIB, 1),
         "peak_one_session_mb": round(single / MIB, 1),
         "peak_sessions_mb": round(many / MIB, 1),
         "sessions": args.sessions,
