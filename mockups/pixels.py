@@ -66,23 +66,31 @@ def resized(
 
     Alpha is premultiplied while resampled, so transparent pixels lend no colour to edges.
     """
-    import pyvips
-
-    pyvips.cache_set_max(0)
-    pyvips.concurrency_set(1)  # the engine's threads mode already runs mockups side by side
     image = pixels.vips()
     if crop is not None and crop != (0, 0, *pixels.size):
         left, top, right, bottom = crop
         image = image.crop(left, top, right - left, bottom - top)
-    alpha = image.bands == 4
+    image = _resize(image, pixels.mode == "RGBA", size)
+    return Image.frombuffer(pixels.mode, size, image.write_to_memory(), "raw", pixels.mode, 0, 1)
+
+
+def _resize(image: Any, alpha: bool, size: Size) -> Any:
+    import pyvips
+
+    pyvips.cache_set_max(0)
+    pyvips.concurrency_set(1)  # the engine's threads mode already runs mockups side by side
     if alpha:
         image = image.premultiply()
-    scales = size[0] / image.width, size[1] / image.height
-    image = image.resize(scales[0], vscale=scales[1], kernel="lanczos3")
+    image = image.resize(size[0] / image.width, vscale=size[1] / image.height, kernel="lanczos3")
     if alpha:
         image = image.unpremultiply()
-    image = image.cast("uchar").gravity("centre", *size, extend="copy")
-    return Image.frombuffer(pixels.mode, size, image.write_to_memory(), "raw", pixels.mode, 0, 1)
+    return image.cast("uchar").gravity("centre", *size, extend="copy")
+
+
+def shrunk(pixels: Pixels, size: Size) -> Pixels:
+    """`pixels` resized to `size` by libvips (lanczos3, alpha premultiplied), as new bytes."""
+    image = _resize(pixels.vips(), pixels.mode == "RGBA", size)
+    return Pixels(image.write_to_memory(), size, pixels.mode)
 
 
 def write_png(pixels: Pixels, file: BinaryIO) -> None:

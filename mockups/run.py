@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from multiprocessing import get_context
 from pathlib import Path
@@ -25,7 +25,8 @@ from mockups.colour import srgb_icc_bytes
 from mockups.compose import load_scene_images, render_mockup
 from mockups.errors import MockupLabError, RenderError
 from mockups.fit_check import fit_warnings
-from mockups.intake import load_artwork, read_header
+from mockups.geometry import Size
+from mockups.intake import ArtworkInfo, load_artwork, read_header, working_size
 from mockups.memory import (
     PeakRssSampler,
     heap_in_use_bytes,
@@ -34,7 +35,7 @@ from mockups.memory import (
     rss_bytes,
 )
 from mockups.options import MAX_WORKERS, MODES, RenderOptions
-from mockups.pixels import Pixels, write_png
+from mockups.pixels import Pixels, shrunk, write_png
 from mockups.runfolder import (
     RUN_FILE,
     THUMBS_DIR,
@@ -60,6 +61,7 @@ __all__ = [
 ]
 
 JPEG_QUALITY = 90
+SHRINK_ABOVE = 1.5  # working pixels over this many times the prints' need are shrunk first
 THUMBNAIL_SIDE = 600
 
 Progress = Callable[[int, int, MockupResult], None]
@@ -108,9 +110,11 @@ def render_run(
     started = time.perf_counter()
     with PeakRssSampler(include_children=options.mode == "processes") as sampler:
         header = read_header(Path(artwork))
-        art = load_artwork(header.path, required_artwork_size(header.size, chosen))
+        needed = required_artwork_size(header.size, chosen)
+        art = load_artwork(header.path, needed)
         info, pixels = art.info, Pixels.of(art.image)
         del art  # the decoded image: from here the run holds its pixels once, as bytes
+        pixels, info = _no_larger_than_needed(pixels, info, working_size(header.size, needed))
         run = RunResult(
             artwork=info,
             mode=options.mode,
@@ -135,6 +139,17 @@ def render_run(
     run.peak_rss_bytes = sampler.peak_bytes
     _guard_io(lambda: write_run(out, run), out / RUN_FILE)
     return run
+
+
+def _no_larger_than_needed(
+    pixels: Pixels, info: ArtworkInfo, needed: Size
+) -> tuple[Pixels, ArtworkInfo]:
+    """The working pixels shrunk to `needed` when they are far larger (a JPEG's draft decodes
+    at a whole fraction of the file's size: a 10 MP photo whole, where the prints need 4)."""
+    if pixels.width * pixels.height <= SHRINK_ABOVE * needed[0] * needed[1]:
+        return pixels, info
+    pixels = shrunk(pixels, needed)
+    return pixels, replace(info, working_width=pixels.width, working_height=pixels.height)
 
 
 def _results(

@@ -22,6 +22,7 @@ from mockups.options import MODES, RenderOptions
 from mockups.run import render_run
 from mockups.selection import required_artwork_size
 from mockups.templates import load_library
+from tests.conftest import gradient_artwork
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILT_IN = ["framed-wall", "poster", "greeting-card"]
@@ -36,7 +37,6 @@ def digests(folder) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def sequential_run(tmp_path_factory):
-    from tests.conftest import gradient_artwork
 
     root = tmp_path_factory.mktemp("run")
     artwork = root / "art.jpg"
@@ -257,3 +257,15 @@ def test_auto_mode_records_the_mode_it_chose_and_writes_what_sequential_writes(
     auto = render_run(artwork, tmp_path / "auto", options=options)
     assert (auto.mode, auto.workers) == ("threads", 2)
     assert digests(tmp_path / "auto") == digests(sequential)
+
+
+def test_a_draft_decode_far_larger_than_the_prints_need_is_shrunk_before_rendering(tmp_path):
+    artwork = tmp_path / "square.jpg"
+    gradient_artwork((3000, 3000)).save(artwork, quality=90)
+    templates = [load_library()["mug"]]
+    needed = required_artwork_size((3000, 3000), templates)
+    run = render_run(artwork, tmp_path / "out", options=RenderOptions(templates=["mug"]))
+    assert run.artwork.decoder == "pillow-draft-1/2", "the JPEG draft alone gives 1500 px"
+    assert (run.artwork.working_width, run.artwork.working_height) == needed
+    with Image.open(tmp_path / "out" / "artwork.png") as working:
+        assert working.size == needed
