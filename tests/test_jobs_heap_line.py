@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from rq.job import JobStatus
 
 from mockups.jobs import RenderJob
 from mockups.jobs.heap_line import HeapLine, heap_points
@@ -99,3 +100,23 @@ def landed_poster() -> MockupResult:
         width=3000, height=2000, bytes=1, seconds=0.3, started_unix=0.0, finished_unix=0.3,
         rss_before_bytes=1, rss_after_bytes=2, worker="pid 1",
     )  # fmt: skip
+
+
+@pytest.mark.slow
+def test_a_retried_job_starts_without_the_failed_attempts_line_and_figures(
+    render_queue, artwork_jpeg, tmp_path
+):
+    job = RenderJob(
+        artwork=artwork_jpeg, run_dir=tmp_path / "run", options=RenderOptions(templates=["poster"])
+    )
+    render_queue.enqueue(job)
+    rq_job = render_queue.queue.fetch_job(job.id)
+    progress = MetaProgress(rq_job)
+    progress.sample(0.2, 100_000, 50_000)
+    progress(1, 1, landed_poster())
+    assert render_queue.status(job.id).samples == [(0.2, 100_000, 50_000)]
+    rq_job.set_status(JobStatus.FAILED)  # as RQ fails one: status, then its registry
+    render_queue.queue.failed_job_registry.add(rq_job)
+    render_queue.retry(job.id)
+    retried = render_queue.status(job.id)
+    assert (retried.state, retried.samples, retried.landed) == ("queued", [], [])
