@@ -11,8 +11,8 @@ What Redis holds is untrusted: a worker runs only `render_job` with a valid `Ren
 damaged job as failed (`DamagedRecord`'s reason), each landed mockup's figures in
 `RenderStatus.landed` (a profiled job's with their heap figures, as each lands), a profiled
 job's heap line in `RenderStatus.samples` (written by the worker as it renders), and Redis
-being away as `QueueUnavailable` (no password in it). A
-worker waits out Redis outages; its job ends finished with run.json, or failed with a reason.
+being away as `QueueUnavailable` (no password in it). A worker waits out Redis outages; its
+job ends finished with run.json, or failed with a reason.
 """
 
 from mockups.jobs.budget import (
