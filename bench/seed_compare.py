@@ -3,7 +3,8 @@
 Seed: `node bench/seed_stack/seed.mjs`, ten flat composites at once with `Promise.all` onto the
 scenes of the same ten built-in templates, each decoding the artwork, resizing it to the print's
 bounding box (sharp's `cover`), compositing it onto the scene and encoding a JPEG at quality 90.
-Ours: `python -m mockups render` sequential, the ten templates warped, shaded and masked.
+Ours: `python -m mockups render` sequential, the ten templates warped, shaded and masked, and
+the same with `--mode auto` (two threads when the memory budget allows them).
 
 Usage: python -m bench.seed_compare [--runs N]
 Needs the seed stack installed once: npm ci --prefix bench/seed_stack
@@ -78,8 +79,8 @@ def run_seed(artwork: Path, out: Path, ids: list[str]) -> tuple[Run, dict]:
     return run, printed
 
 
-def run_ours(artwork: Path, out: Path, ids: list[str]) -> Run:
-    run = run_once(render_command(artwork, out, ids, "sequential"))
+def run_ours(artwork: Path, out: Path, ids: list[str], mode: str = "sequential") -> Run:
+    run = run_once(render_command(artwork, out, ids, mode))
     recorded = json.loads((out / RUN_FILE).read_text())
     check_outputs([out / mockup["file"] for mockup in recorded["mockups"]], ids)
     shutil.rmtree(out)
@@ -99,12 +100,14 @@ def check_outputs(files: list[Path], ids: list[str]) -> None:
 
 def measure(artwork: Path, work: Path, runs: int) -> tuple[dict[str, Measurement], dict]:
     ids = ten_template_ids()
-    seed_runs, our_runs, printed = [], [], {}
+    seed_runs, our_runs, auto_runs, printed = [], [], [], {}
     for number in range(runs):
         run, printed = run_seed(artwork, work / f"seed-{number}", ids)
         seed_runs.append(run)
         our_runs.append(run_ours(artwork, work / f"ours-{number}", ids))
-    return {"seed": summarise(seed_runs), "ours": summarise(our_runs)}, printed
+        auto_runs.append(run_ours(artwork, work / f"auto-{number}", ids, "auto"))
+    results = {"seed": summarise(seed_runs), "ours": summarise(our_runs)}
+    return {**results, "ours_auto": summarise(auto_runs)}, printed
 
 
 def report(runs: int, results: dict[str, Measurement], seed_info: dict, load: float) -> None:
@@ -116,7 +119,11 @@ def report(runs: int, results: dict[str, Measurement], seed_info: dict, load: fl
         f"seed_compare: {MOCKUPS} mockups from a {width}x{height} JPEG, {runs} runs a side; "
         f"seed: node {node_version()}, sharp {seed_info['sharp']}, libvips {seed_info['vips']}"
     )
-    labels = {"seed": "seed (node + sharp, Promise.all)", "ours": "ours (studio-10 sequential)"}
+    labels = {
+        "seed": "seed (node + sharp, Promise.all)",
+        "ours": "ours (studio-10 sequential)",
+        "ours_auto": "ours (studio-10 auto)",
+    }
     rows = [
         [
             labels[side],
@@ -127,6 +134,15 @@ def report(runs: int, results: dict[str, Measurement], seed_info: dict, load: fl
         for side, m in results.items()
     ]
     rows.append(["ours / seed", f"{wall_ratio:.2f}", f"{rss_ratio:.2f}", cpu_ratio(ours, seed)])
+    auto = results["ours_auto"]
+    rows.append(
+        [
+            "ours auto / seed",
+            f"{auto.median_wall_seconds / seed.median_wall_seconds:.2f}",
+            f"{auto.median_peak_rss_mb / seed.median_peak_rss_mb:.2f}",
+            cpu_ratio(auto, seed),
+        ]
+    )
     print_table(["side", "median wall s", "median peak RSS MB", "median CPU s"], rows)
     print(NOTES)
     print(f"  ru_maxrss floor inherited from this launcher: {inherited_floor_mb():.1f} MB")

@@ -18,6 +18,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from PIL import Image
 
 from mockups.geometry import Box, Size
@@ -66,21 +67,17 @@ def place_print(framed_print: Image.Image, uvmap: UVMap, box: Box) -> Image.Imag
     framed_size = framed_print.size
     source = _vips_rgba(framed_print)
     del framed_print  # the caller handed over its only reference: libvips holds a copy now
-    stored = pyvips.Image.new_from_file(str(uvmap.path))
-    index = _print_coordinates(stored, framed_size, box.size)
+    bands = _upsampled(_print_coordinates(_stored_bands(uvmap.path), framed_size), box.size)
     placed = source.mapim(
-        index,
+        bands.extract_band(0, n=2),
         interpolate=pyvips.Interpolate.new("bicubic"),
         premultiplied=True,
         extend="background",
         background=[0, 0, 0, 0],
     )
-    if stored.bands > 2:
-        coverage = _upsampled(stored[2].cast("float") / MAX_VALUE, box.size)
-        placed = (placed * coverage + 0.5).cast("uchar")
-    else:
-        placed = placed.cast("uchar")
-    pixels = placed.write_to_memory()
+    if bands.bands > 2:
+        placed = placed * bands[2] + 0.5
+    pixels = placed.cast("uchar").write_to_memory()
     return Image.frombuffer("RGBa", box.size, pixels, "raw", "RGBa", 0, 1)
 
 
@@ -92,47 +89,72 @@ def _vips_rgba(image: Image.Image):
     return pyvips.Image.new_from_memory(image.tobytes(), image.width, image.height, 4, "uchar")
 
 
-def _print_coordinates(stored, framed_size: Size, box_size: Size):
-    """Per box pixel, the framed print's (x, y) to sample, in libvips' pixel-centre convention.
+def _stored_bands(path: Path) -> np.ndarray:
+    """The stored map's bands as they are in the file (u, v, and coverage if any), as floats.
+
+    A map is at most a box's size reduced by a whole factor, a few MB as floats: small enough
+    to work on whole, and one array replaces the dozens of libvips operations (each a few
+    hundred small allocations in a memray capture) its border and scaling would take.
+    """
+    import pyvips
+
+    stored = pyvips.Image.new_from_file(str(path), access="sequential")
+    pixels = np.ndarray(
+        (stored.height, stored.width, stored.bands),
+        dtype=np.uint16,
+        buffer=stored.cast("ushort").write_to_memory(),
+    )
+    return pixels.astype(np.float32)
+
+
+def _print_coordinates(stored: np.ndarray, framed_size: Size) -> np.ndarray:
+    """Per map pixel, the framed print's (x, y) to sample, in libvips' pixel-centre convention,
+    then the coverage (0 to 1) when the map has it.
 
     Print coordinate u spans the inner print, x in [1, width + 1) of the framed image; a pixel
     centre sits at +0.5 there and at 0 for libvips, hence the -0.5.
     """
-    inner_width, inner_height = framed_size[0] - 2, framed_size[1] - 2
-    scale = [SPAN * inner_width / MAX_VALUE, SPAN * inner_height / MAX_VALUE]
-    offset = [ENCODED_LOW * inner_width + 0.5, ENCODED_LOW * inner_height + 0.5]
-    return _upsampled(stored.extract_band(0, n=2).cast("float").linear(scale, offset), box_size)
+    inner = (framed_size[0] - 2, framed_size[1] - 2)
+    bands = stored.copy()
+    for band in (0, 1):
+        bands[..., band] *= SPAN * inner[band] / MAX_VALUE
+        bands[..., band] += ENCODED_LOW * inner[band] + 0.5
+    if bands.shape[2] > 2:
+        bands[..., 2] /= MAX_VALUE
+    return bands
 
 
-def _upsampled(image, box_size: Size):
-    """`image` at the box's size: bilinear, with map pixel centres on their block's centres.
+def _upsampled(bands: np.ndarray, box_size: Size):
+    """`bands` at the box's size: bilinear, with map pixel centres on their block's centres.
 
     A border of one map pixel, extrapolated linearly, carries the slope out to the box's edges.
     """
     import pyvips
 
-    factor = reduction(box_size, (image.width, image.height))
+    height, width = bands.shape[:2]
+    factor = reduction(box_size, (width, height))
     assert factor is not None, "the template loader checked the map's size against its box"
+    image = pyvips.Image.new_from_array(np.ascontiguousarray(bands))
     if factor == 1:
         return image
-    bordered = _extended_rows(_extended_rows(image.rot90()).rot270())
+    bordered = np.ascontiguousarray(_extended(_extended(bands, axis=0), axis=1))
     shift = 0.5 * factor - 0.5 - factor
-    return bordered.affine(
+    return pyvips.Image.new_from_array(bordered).affine(
         [factor, 0, 0, factor],
         interpolate=pyvips.Interpolate.new("bilinear"),
         odx=shift,
         ody=shift,
         oarea=[0, 0, box_size[0], box_size[1]],
         extend="copy",
-        premultiplied=True,  # a two-band map is not grey and alpha: never premultiply it
+        premultiplied=True,  # a map's bands are not colour and alpha: never premultiply them
     )
 
 
-def _extended_rows(image):
-    """`image` with a row above and below it, each continuing the slope of the two it meets."""
-    if image.height < 2:
-        return image.embed(0, 1, image.width, image.height + 2, extend="copy")
-    last = image.height - 1
-    above = image.crop(0, 0, image.width, 1) * 2 - image.crop(0, 1, image.width, 1)
-    below = image.crop(0, last, image.width, 1) * 2 - image.crop(0, last - 1, image.width, 1)
-    return above.join(image, "vertical").join(below, "vertical")
+def _extended(bands: np.ndarray, axis: int) -> np.ndarray:
+    """`bands` with a row (axis 0) or column (axis 1) added at both ends, each continuing the
+    slope of the two it meets."""
+    if bands.shape[axis] < 2:
+        return np.concatenate([np.take(bands, [0], axis), bands, np.take(bands, [-1], axis)], axis)
+    first, second = np.take(bands, [0], axis), np.take(bands, [1], axis)
+    last, before = np.take(bands, [-1], axis), np.take(bands, [-2], axis)
+    return np.concatenate([first * 2 - second, bands, last * 2 - before], axis)

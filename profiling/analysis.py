@@ -10,15 +10,23 @@ from pathlib import Path
 from mockups.errors import RenderError
 from mockups.run import MockupResult, RunResult
 from profiling.capture import RUN_CAPTURE, capture_name
-from profiling.replay import CaptureReplay, capture_totals, replay_capture
+from profiling.replay import CaptureReplay, capture_totals, replay_capture, replay_from_totals
 from profiling.results import MockupProfile, ProfiledRun, RunProfile, TimelinePoint
 
 
 def analyse_run(
-    run: RunResult, profile_dir: Path, started_unix: float, release_memory: bool
+    run: RunResult,
+    profile_dir: Path,
+    started_unix: float,
+    release_memory: bool,
+    followed: dict | None = None,
 ) -> ProfiledRun:
+    """The run's profile from its captures; `followed`: the live reader's account of the whole
+    run capture (`replay.account_totals`), which saves replaying it here."""
     own: dict[int, CaptureReplay] = {}
-    if run.mode != "processes":
+    if run.mode != "processes" and followed is not None:
+        whole = replay_from_totals(profile_dir / RUN_CAPTURE, followed)
+    elif run.mode != "processes":
         whole = replay_capture(profile_dir / RUN_CAPTURE)
     else:
         whole = capture_totals(profile_dir / RUN_CAPTURE)

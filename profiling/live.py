@@ -67,6 +67,8 @@ class LiveFigures:
         self.sample = sample
         self.reader_rss_peak_bytes: int | None = None
         self.reader_cpu_seconds: float | None = None
+        # the reader's account of the whole run capture (`replay.account_totals`), once read
+        self.run_capture: dict | None = None
         self._launcher: subprocess.Popen | None = None
         self._waiting: list[Landed] = []
         self._figures: dict[int, dict] = {}
@@ -129,6 +131,15 @@ class LiveFigures:
         if self._failure is not None:
             raise self._failure
 
+    def run_capture_read(self) -> dict | None:
+        """The reader's account of the whole run capture once it has read it (waiting for the
+        reader to finish): None without a reader, in processes mode, or if it died."""
+        if self._to_reader is None:
+            return None
+        self.capture_complete()
+        self._thread.join(WAIT_FOR_READER_SECONDS)
+        return self.run_capture
+
     def capture_complete(self) -> None:
         """The capture has stopped: the reader reads it whole and sends what is left."""
         if self._to_reader is not None and not self._to_reader.closed:
@@ -155,6 +166,8 @@ class LiveFigures:
                     with self._lock:
                         self._figures[message["mockup"]] = message["figures"]
                         self._deliver()
+                elif "run_capture" in message:
+                    self.run_capture = message["run_capture"]
                 elif "reader_rss_peak_bytes" in message:
                     self.reader_rss_peak_bytes = message["reader_rss_peak_bytes"]
                     self.reader_cpu_seconds = message["reader_cpu_seconds"]

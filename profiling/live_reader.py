@@ -23,6 +23,7 @@ stdout, JSON lines: {"sample": [seconds, rss_bytes, heap_bytes or null]},
 from __future__ import annotations
 
 import gc
+import itertools
 import json
 import logging
 import os
@@ -31,7 +32,7 @@ import select
 import sys
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -40,7 +41,13 @@ import memray._memray
 import psutil
 
 from profiling.capture import RUN_CAPTURE
-from profiling.replay import CaptureAccount, MockupHeap, finish_mockup, replay_capture
+from profiling.replay import (
+    CaptureAccount,
+    MockupHeap,
+    account_totals,
+    finish_mockup,
+    replay_capture,
+)
 
 SAMPLE_SECONDS = 0.2
 RETRY_SECONDS = 0.1  # a landed mockup whose end marker was not read yet
@@ -48,11 +55,16 @@ IDLE_SECONDS = 1.0
 
 
 class FollowedCapture:
-    """A capture being written, read again from the start each time (memray cannot resume)."""
+    """A capture being written, read again from the start each time (memray cannot resume).
+
+    It keeps only the events a mockup still rendering may need (from the earliest such
+    mockup's start marker on), not the whole capture: in sequential mode one mockup's events.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.account = CaptureAccount()
+        self.window = EventWindow()
         self.closed = False
 
     def read(self, complete: bool) -> list[MockupHeap]:
@@ -63,19 +75,48 @@ class FollowedCapture:
             return []
         try:
             with memray.FileReader(self.path) as reader:
-                events = list(_readable(reader.get_allocation_records()))
-                usable = len(events) if complete else len(events) - 1
-                ended = [self.account.feed(r) for r in events[self.account.fed : usable]]
-                finished = [heap for heap in ended if heap is not None]
-                if complete:
-                    finished += list(self.account.rendering.values())
-                    self.account.close()
-                    self.closed = True
-                for heap in finished:
-                    finish_mockup(heap, events, self.account.owners)
+                records = _readable(reader.get_allocation_records())
+                fresh = list(itertools.islice(records, self.account.fed, None))
         except (OSError, RuntimeError, ValueError):
             return []  # not started yet, or being compressed as its Tracker stops
+        if not complete:
+            fresh = fresh[:-1]
+        self.window.extend(fresh)
+        ended = [self.account.feed(record) for record in fresh]
+        finished = [heap for heap in ended if heap is not None]
+        if complete:
+            finished += list(self.account.rendering.values())
+            self.account.close()
+            self.closed = True
+        for heap in finished:
+            finish_mockup(heap, self.window, self.account.owners)
+        starts = [heap.start_event for heap in self.account.rendering.values()]
+        self.window.forget_before(min(starts, default=self.account.fed))
         return finished
+
+
+class EventWindow(Sequence):
+    """The capture's events from number `start` on, indexed by their number in the capture."""
+
+    def __init__(self) -> None:
+        self.start = 0
+        self.events: list = []
+
+    def extend(self, events: list) -> None:
+        self.events.extend(events)
+
+    def forget_before(self, position: int) -> None:
+        if position > self.start:
+            del self.events[: position - self.start]
+            self.start = position
+
+    def __getitem__(self, position):
+        if position < self.start:
+            raise IndexError(f"event {position} was forgotten (the window starts at {self.start})")
+        return self.events[position - self.start]
+
+    def __len__(self) -> int:
+        return self.start + len(self.events)
 
 
 _Record = TypeVar("_Record")  # memray's allocation records or its memory snapshots
@@ -128,6 +169,8 @@ class Reader:
             if self.landed - self.sent or self.complete:
                 self._read_captures()
         sampler.join()
+        if self.run is not None and self.run.closed:
+            _send({"run_capture": account_totals(self.run.account)})
         usage = resource.getrusage(resource.RUSAGE_SELF)
         _send(
             {

@@ -12,8 +12,9 @@ Frees count whichever thread makes them. The replay's whole-capture peak equals 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import memray
 from memray import AllocationRecord, AllocatorType, MemorySnapshot, Metadata
@@ -134,6 +135,42 @@ def replay_capture(path: Path | str, sites_per_mockup: int = SITES_PER_MOCKUP) -
         allocations=account.allocations,
         mockups=account.mockups,
     )
+
+
+def account_totals(account: CaptureAccount) -> dict[str, Any]:
+    """A closed account's figures and mockups (with their sites) as plain JSON data."""
+    return {
+        "heap_peak_bytes": account.peak,
+        "allocated_bytes": account.allocated,
+        "allocations": account.allocations,
+        "mockups": {str(index): asdict(heap) for index, heap in account.mockups.items()},
+    }
+
+
+def replay_from_totals(path: Path | str, totals: dict[str, Any]) -> CaptureReplay:
+    """The capture's replay from `account_totals` of an account fed all its events (the live
+    reader's): the same figures as `replay_capture`, reading only memray's snapshots."""
+    with memray.FileReader(path) as reader:
+        metadata, snapshots = reader.metadata, list(reader.get_memory_snapshots())
+    mockups = {
+        int(index): MockupHeap(
+            **{**heap, "sites": [_site(site) for site in heap["sites"]]},
+        )
+        for index, heap in totals["mockups"].items()
+    }
+    return CaptureReplay(
+        path=Path(path),
+        metadata=metadata,
+        snapshots=snapshots,
+        heap_peak_bytes=totals["heap_peak_bytes"],
+        allocated_bytes=totals["allocated_bytes"],
+        allocations=totals["allocations"],
+        mockups=mockups,
+    )
+
+
+def _site(data: dict[str, Any]) -> AllocationSite:
+    return AllocationSite(**{**data, "stack": tuple(data["stack"])})
 
 
 def account_for(events: Sequence[AllocationRecord]) -> CaptureAccount:

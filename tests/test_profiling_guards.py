@@ -28,7 +28,7 @@ MARGIN = 1.20
 
 CEILINGS_MIB = {  # measured 2026-11-28 after one warm render: peak MiB x 1.2, up
     "canvas": 55,
-    "desk-frame": 40,
+    "desk-frame": 52,  # 2026-11-30: rendered in Blender, a print map over 744 x 1022
     "framed-wall": 45,
     "greeting-card": 75,  # 2026-11-30: rendered in Blender, a print map over 1198 x 1736
     "mug": 64,  # 2026-11-30: the rendered mug, a print map over a 1042 x 1031 box

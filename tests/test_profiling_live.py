@@ -15,7 +15,8 @@ import mockups.run
 from mockups.memory import MIB
 from mockups.options import RenderOptions
 from mockups.runfolder import MockupResult
-from profiling import profile_in_process
+from profiling import analysis, profile_in_process
+from profiling.storage import profile_dir
 from tests.conftest import gradient_artwork
 
 TEMPLATES = ["poster", "greeting-card", "framed-wall"]
@@ -168,3 +169,29 @@ def test_a_profiled_auto_run_renders_one_mockup_after_another(artwork, tmp_path)
         artwork, tmp_path, options=RenderOptions(templates=TEMPLATES, mode="auto", workers=2)
     )
     assert (profiled.run.mode, profiled.run.workers) == ("sequential", 1)
+
+
+def test_a_live_profile_takes_the_readers_replay_and_reports_what_a_replay_reports(
+    artwork, tmp_path, monkeypatch
+):
+    replays: list[Path] = []
+    real_replay = analysis.replay_capture
+    monkeypatch.setattr(
+        analysis, "replay_capture", lambda path: replays.append(path) or real_replay(path)
+    )
+    profiled = profile_in_process(
+        artwork,
+        tmp_path,
+        options=RenderOptions(templates=TEMPLATES, mode="sequential"),
+        progress=Landings(),
+    )
+    assert replays == [], "the reader's account was used, the capture not replayed again"
+    assert profiled.run is not None
+    replayed = analysis.analyse_run(
+        profiled.run, profile_dir(tmp_path), profiled.summary.started_unix, False
+    )
+    assert replays == [profile_dir(tmp_path) / "run.bin"]
+    assert profiled.frame.equals(replayed.frame)
+    assert profiled.sites.equals(replayed.sites)
+    assert profiled.summary.heap_peak_bytes == replayed.summary.heap_peak_bytes
+    assert profiled.summary.allocations == replayed.summary.allocations

@@ -1,0 +1,52 @@
+"""The live reader's followed capture: the replay's figures, keeping only the events needed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from profiling.capture import marked, new_tracker
+from profiling.live_reader import EventWindow, FollowedCapture
+from profiling.replay import replay_capture
+
+KEPT: list[bytearray] = []
+
+
+def capture_three_mockups(path: Path) -> None:
+    with new_tracker(path):
+        for index in (1, 2, 3):
+            with marked(index):
+                blocks = [bytearray(2_000_000 * index) for _ in range(4)]
+                if index == 2:
+                    KEPT.append(blocks[0])  # a leak, held past the mockup's end
+                del blocks
+
+
+def test_a_followed_capture_reports_the_replays_figures_and_forgets_finished_mockups(tmp_path):
+    path = tmp_path / "run.bin"
+    capture_three_mockups(path)
+    followed = FollowedCapture(path)
+    heaps = {heap.index: heap for heap in followed.read(complete=True)}
+    replayed = replay_capture(path).mockups
+    assert sorted(heaps) == [1, 2, 3]
+    for index, heap in heaps.items():
+        expected = replayed[index]
+        assert heap.heap_peak_bytes == expected.heap_peak_bytes >= 8_000_000 * index
+        assert (heap.allocated_bytes, heap.leaked_bytes) == (
+            expected.allocated_bytes,
+            expected.leaked_bytes,
+        )
+        assert [site.location for site in heap.sites] == [s.location for s in expected.sites]
+    assert heaps[2].leaked_bytes >= 4_000_000
+    assert followed.window.start == followed.account.fed, "nothing kept once all have ended"
+    assert followed.window.events == []
+
+
+def test_the_window_indexes_events_by_their_number_in_the_capture():
+    window = EventWindow()
+    window.extend(["a", "b", "c", "d"])
+    window.forget_before(2)
+    assert (window[2], window[3], len(window)) == ("c", "d", 4)
+    with pytest.raises(IndexError, match="forgotten"):
+        window[1]
