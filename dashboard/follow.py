@@ -92,7 +92,8 @@ def _draw(render: dict[str, Any], status: RenderStatus) -> None:
     panel.waiting(0)
     for result in _landed(render, status):
         panel.landed(result)
-    samples = [] if render["queued"] else local_renders().samples(render["job_id"])
+    # a profiled render's heap line: from the worker through the job's meta, or kept here
+    samples = status.samples if render["queued"] else local_renders().samples(render["job_id"])
     for sample in samples:
         panel.sample(*sample)
     if status.rss_bytes is not None and not samples:

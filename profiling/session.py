@@ -83,8 +83,13 @@ def render_run_profiled(
     *,
     options: RenderOptions | None = None,
     progress: Progress | None = None,
+    sample: Sample | None = None,
 ) -> RunResult:
-    """`render_run`, profiled: the renderer `profiled` (`render --profile`, profiled jobs)."""
-    run = profile_in_process(artwork, out_dir, options=options, progress=progress).run
+    """`render_run`, profiled: the renderer `profiled` (`render --profile`, profiled jobs).
+    `sample` gets the heap line as `profile_in_process` says (a worker's job forwards it)."""
+    profiled = profile_in_process(
+        artwork, out_dir, options=options, progress=progress, sample=sample
+    )
+    run = profiled.run
     assert run is not None
     return run

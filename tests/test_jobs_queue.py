@@ -246,6 +246,7 @@ def test_each_landed_mockup_travels_whole_in_the_progress_as_it_lands(
     final = wait_for(poll, lambda status: status.state in ("finished", "failed"))
     assert final.state == "finished", final.error
     assert final.landed == read_run(tmp_path / "run").mockups
+    assert final.samples == [], "a plain render draws no heap line"
     during = [s for s in seen if s.state == "started" and s.landed]
     assert during, "no mockup's figures arrived before the job ended"
     for status in during:

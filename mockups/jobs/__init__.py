@@ -9,8 +9,10 @@ estimated memory is over the budget (`JobRefused`).
 What Redis holds is untrusted: a worker runs only `render_job` with a valid `RenderJob`
 (`BadJob` says why not), and fails anything else with the reason; `status()` reports a
 damaged job as failed (`DamagedRecord`'s reason), each landed mockup's figures in
-`RenderStatus.landed`, and Redis being away as `QueueUnavailable` (no password in it). A
-worker waits out Redis outages; its job ends finished with run.json, or failed with a reason.
+`RenderStatus.landed` (a profiled job's with their heap figures, as each lands), a profiled
+job's heap line in `RenderStatus.samples` (written by the worker as it renders), and Redis
+being away as `QueueUnavailable` (no password in it). A worker waits out Redis outages; its
+job ends finished with run.json, or failed with a reason.
 """
 
 from mockups.jobs.budget import (

@@ -2,8 +2,9 @@
 
 A job's progress travels in its RQ meta (`done`, `total`, `template`, `rss_bytes`, each
 landed mockup's `MockupResult` as a dict in `landed`, and the rendering process's `pid`),
-written by the worker after each mockup. A job is reported finished only when its run folder
-holds `run.json`, which the engine writes last.
+written by the worker after each mockup; a profiled job's heap line (the profiler's heap in
+use beside RSS, sampled while it renders) in `samples`, bounded (`heap_line`). A job is
+reported finished only when its run folder holds `run.json`, which the engine writes last.
 
 What Redis holds is untrusted: a damaged or hand-written job is reported failed with a
 reason, never a traceback, and a Redis URL is shown without its password.
@@ -34,6 +35,7 @@ from rq.utils import current_timestamp
 
 from mockups.errors import MockupLabError
 from mockups.jobs.budget import check_budget
+from mockups.jobs.heap_line import Point, heap_points
 from mockups.jobs.redaction import redacted_url, scrub
 from mockups.jobs.spec import BadJob, RenderJob, check_run_dir
 from mockups.run import RUN_FILE, MockupResult
@@ -81,7 +83,9 @@ class RenderStatus:
 
     `place` is 1 for the next job to start (only while queued); `rss_bytes` is the rendering
     process's resident memory after its latest mockup; `landed` holds the figures of each
-    mockup rendered so far (a profiled job's include its heap figures).
+    mockup rendered so far (a profiled job's include its heap figures); `samples` is a
+    profiled job's heap line so far, `(seconds since it started, RSS, heap in use)`, oldest
+    first (empty for a plain job).
     """
 
     job_id: str
@@ -98,6 +102,7 @@ class RenderStatus:
     started_at: datetime | None = None
     ended_at: datetime | None = None
     landed: list[MockupResult] = field(default_factory=list)
+    samples: list[Point] = field(default_factory=list)
 
 
 class RenderQueue:
@@ -130,7 +135,7 @@ class RenderQueue:
             job_timeout=JOB_TIMEOUT_SECONDS,
             result_ttl=KEEP_SECONDS,
             failure_ttl=KEEP_SECONDS,
-            meta={"done": 0, "total": mockups, "landed": []},
+            meta={"done": 0, "total": mockups, "landed": [], "samples": []},
             description=f"{Path(job.artwork).name} on {mockups} templates",
         )
 
@@ -158,7 +163,13 @@ class RenderQueue:
                 raise MockupLabError(f"job {job_id} cannot be retried: {error}")
             job.meta = {**_meta_of(job), "error": None}
             job.meta.update(
-                done=0, template=None, rss_bytes=None, heap_bytes=None, pid=None, landed=[]
+                done=0,
+                template=None,
+                rss_bytes=None,
+                heap_bytes=None,
+                pid=None,
+                landed=[],
+                samples=[],
             )
             job.save_meta()
             job.requeue()
@@ -265,6 +276,7 @@ class RenderQueue:
             started_at=job.started_at,
             ended_at=job.ended_at,
             landed=landed_mockups(meta.get("landed")),
+            samples=heap_points(meta.get("samples")),
         )
 
 

@@ -7,8 +7,10 @@ A job read back from a queue is untrusted (anyone who can write to Redis can wri
 from __future__ import annotations
 
 import functools
+import inspect
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,8 @@ JOB_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 FIELDS = ("artwork", "run_dir", "options", "renderer", "id")
 MAX_MOCKUPS = 100
 MAX_PATH_CHARS = 4096
+# A renderer's heap line: seconds since the run started, RSS, heap in use (None if unknown).
+Sample = Callable[[float, int, int | None], None]
 
 
 class BadJob(MockupLabError):
@@ -92,12 +96,36 @@ class RenderJob:
 
 
 def run_in_process(
-    job: RenderJob, progress: Progress | None = None, release_memory: bool = False
+    job: RenderJob,
+    progress: Progress | None = None,
+    release_memory: bool = False,
+    sample: Sample | None = None,
 ) -> RunResult:
-    """Render `job` here, with the renderer it names."""
+    """Render `job` here, with the renderer it names.
+
+    `sample(seconds, rss_bytes, heap_bytes)` reaches a renderer that draws a heap line while
+    it renders (one with a `sample` parameter, as the profiler's); others render without it."""
     render = find_renderer(job.renderer)
     options = job.options.with_changes(release_memory=release_memory or job.options.release_memory)
+    if sample is not None and takes_samples(render):
+        render_sampled: Callable[..., RunResult] = render
+        return render_sampled(
+            job.artwork, job.run_dir, options=options, progress=progress, sample=sample
+        )
     return render(job.artwork, job.run_dir, options=options, progress=progress)
+
+
+def takes_samples(render: Callable[..., RunResult]) -> bool:
+    """Whether `render` accepts a `sample` callback (keyword)."""
+    try:
+        parameters = inspect.signature(render).parameters
+    except (TypeError, ValueError):
+        return False
+    parameter = parameters.get("sample")
+    return parameter is not None and parameter.kind in (
+        inspect.Parameter.KEYWORD_ONLY,
+        inspect.Parameter.POSITIONAL_OR_KEYWORD,
+    )
 
 
 def check_run_dir(job: RenderJob) -> None:

@@ -18,6 +18,8 @@ import logging
 import os
 import signal
 import sys
+import threading
+import time
 from dataclasses import asdict
 from typing import Any
 
@@ -31,6 +33,7 @@ from rq.worker import WorkerStatus
 
 from mockups.errors import MockupLabError
 from mockups.jobs.budget import check_budget
+from mockups.jobs.heap_line import HeapLine
 from mockups.jobs.reconnect import outage_retry, patient_connection
 from mockups.jobs.redaction import SecretScrubber, redacted_url, scrub, secrets_of
 from mockups.jobs.redis_queue import (
@@ -48,6 +51,7 @@ PR_SET_PDEATHSIG = 1
 MAINTENANCE_SECONDS = 60
 LOG_FORMAT = "%(asctime)s %(message)s"
 LOG_DATE_FORMAT = "%H:%M:%S"
+SAMPLE_WRITE_SECONDS = 0.25  # the heap line reaches Redis at most four times a second
 
 
 def render_job(fields: dict) -> dict:
@@ -57,10 +61,11 @@ def render_job(fields: dict) -> dict:
     try:
         job = RenderJob.from_dict(fields)  # checked by the worker too; never trust one side
         check_run_dir(job)
-        current.meta.update(done=0, pid=os.getpid(), landed=[])
+        current.meta.update(done=0, pid=os.getpid(), landed=[], samples=[])
         current.save_meta()
         check_budget(job)  # this machine's budget, in case the web process's differs
-        run = run_in_process(job, progress=MetaProgress(current))
+        progress = MetaProgress(current)
+        run = run_in_process(job, progress=progress, sample=progress.sample)
     except Exception as error:
         current.meta["error"] = _one_line(error)
         current.save_meta()
@@ -70,26 +75,47 @@ def render_job(fields: dict) -> dict:
 
 class MetaProgress:
     """`render_run`'s progress callback: each mockup's count, template, RSS and heap, and its
-    whole `MockupResult` (as a dict, in `landed`), in the job's meta.
+    whole `MockupResult` (as a dict, in `landed`), in the job's meta; and, through `sample`,
+    a renderer's heap line (`samples`, see `heap_line`), when the renderer draws one.
 
     Progress is news, not the record (run.json is): it is written once, never waiting for
-    Redis, and never creates a job record that Redis lost; the next mockup's write, or the
-    job's end, carries it."""
+    Redis, and never creates a job record that Redis lost; the next write, or the job's end,
+    carries it. A landed mockup is written at once; the heap line at most every
+    SAMPLE_WRITE_SECONDS, its latest points riding with the next write."""
 
-    def __init__(self, job: Job) -> None:
+    def __init__(self, job: Job, clock=time.monotonic) -> None:
         self.job = job
         self.landed: list[dict[str, Any]] = []
+        self.line = HeapLine()
+        self.clock = clock
+        self._written_at: float | None = None
+        self._lock = threading.Lock()  # a renderer may call from threads of its own
 
     def __call__(self, done: int, total: int, result: MockupResult) -> None:
-        self.landed.append(asdict(result))
-        self.job.meta.update(
-            done=done,
-            total=total,
-            template=result.template,
-            rss_bytes=result.rss_after_bytes,
-            heap_bytes=result.heap_after_bytes,
-            landed=self.landed,
-        )
+        with self._lock:
+            self.landed.append(asdict(result))
+            self.job.meta.update(
+                done=done,
+                total=total,
+                template=result.template,
+                rss_bytes=result.rss_after_bytes,
+                heap_bytes=result.heap_after_bytes,
+                landed=self.landed,
+            )
+            self._write()
+
+    def sample(self, seconds: float, rss_bytes: int, heap_bytes: int | None) -> None:
+        """One point of the heap line: seconds since the render started, RSS, heap in use."""
+        with self._lock:
+            if not self.line.add(seconds, rss_bytes, heap_bytes):
+                return
+            self.job.meta["samples"] = [list(point) for point in self.line.points]
+            written = self._written_at
+            if written is None or self.clock() - written >= SAMPLE_WRITE_SECONDS:
+                self._write()
+
+    def _write(self) -> None:
+        self._written_at = self.clock()
         retry = outage_retry(self.job.connection)
         try:
             if retry is None:
