@@ -125,6 +125,10 @@ class PsdBuilder:
         size = (max(1, int(max(xs)) - left), max(1, int(max(ys)) - top))
         pixels = placeholder or Image.new("RGBA", size, (220, 30, 30, 255))
         layer = self.add_pixels(pixels, spec.name, left, top, opacity=spec.opacity, parent=parent)
+        if spec.mesh is not None and layer.has_mask():
+            # psd-tools keeps an RGBA placeholder's alpha as a layer mask over the quad's box,
+            # which would hide the warp where it leaves it; Photoshop's smart objects have none
+            layer.remove_mask()
         uuid = f"so-{len(self.links)}-{spec.name}"
         corners = tuple(float(v) for corner in spec.quad for v in corner)
         blocks = layer._record.tagged_blocks

@@ -30,7 +30,7 @@ GRID = 4  # control points a side: one bicubic patch
 MARGIN = 6  # px of extrapolated map round the print, as the scene build keeps
 MAP_REDUCTION = 4  # a bicubic patch is smooth: bilinear upsampling from every 4th px is exact
 OUTLINE_SAMPLES = 64  # points along each edge of the print's outline
-TRIANGLE_BATCH = 16384
+STRIP_ROWS = 16  # sampled rows rasterised at a time: memory stays a few MB
 MAX_PRINT_SIDE = 3000
 
 
@@ -202,25 +202,22 @@ def rasterised_uv(control: np.ndarray, box: Box, factor: int) -> tuple[np.ndarra
     """(u, v) at the centre of every `factor` x `factor` block of `box`, NaN off the print.
 
     The patch, sampled on a grid, is cut into triangles; each block centre inside one gets
-    (u, v) interpolated from its corners (barycentric). Triangles go in batches, so memory
-    stays a few MB whatever the print's size.
+    (u, v) interpolated from its corners (barycentric). The grid is cut a strip of rows at a
+    time, so memory stays a few MB whatever the print's size.
     """
     columns, rows = math.ceil(box.width / factor), math.ceil(box.height / factor)
     u_map = np.full((rows, columns), np.nan, np.float32)
     v_map = np.full((rows, columns), np.nan, np.float32)
     across, down = sample_density(control, factor)
     us, vs = np.linspace(0.0, 1.0, across), np.linspace(0.0, 1.0, down)
-    # map-grid coordinates: block (i, j) has its centre at integer (j, i)
-    grid = (patch_points(control, us, vs) - [box.left, box.top]) / factor - 0.5
-    params = np.stack(np.meshgrid(us, vs), axis=-1)
-    for corners, uv in _triangles(grid, params):
-        for start in range(0, len(corners), TRIANGLE_BATCH):
-            _fill(
-                u_map,
-                v_map,
-                corners[start : start + TRIANGLE_BATCH],
-                uv[start : start + TRIANGLE_BATCH],
-            )
+    for start in range(0, down - 1, STRIP_ROWS):
+        # a strip of the sampled grid at a time, overlapping by one row of samples
+        rows_v = vs[start : start + STRIP_ROWS + 1]
+        # map-grid coordinates: block (i, j) has its centre at integer (j, i)
+        grid = (patch_points(control, us, rows_v) - [box.left, box.top]) / factor - 0.5
+        params = np.stack(np.meshgrid(us, rows_v), axis=-1)
+        for corners, uv in _triangles(grid, params):
+            _fill(u_map, v_map, corners, uv)
     return u_map, v_map
 
 
