@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 
 PRINT_MAP = "printmap.png"
 THUMBNAIL_SIDE = 400
+PREVIEW_SIDE = 900
 SCENE_QUALITY = 92
 # A quad may overshoot the document by a pixel or two (Photoshop's own rounding).
 EDGE_TOLERANCE = 2.0
@@ -259,9 +260,9 @@ def smart_object_warnings(layer) -> list[str]:
     smart = layer.smart_object
     warp = read_warp(smart)
     if warp is not None and not warp.is_mapped:
-        kind = "split warp" if warp.quilt else f"{warp.style} warp"
+        which = "split warp" if warp.quilt else f"{warp.style} warp"
         warnings.append(
-            f"layer '{layer.name}': its {kind} is approximated by the perspective quad "
+            f"layer '{layer.name}': its {which} is approximated by the perspective quad "
             "(only custom warps are mapped)"
         )
     try:
@@ -336,6 +337,19 @@ def _icc_profile(document) -> bytes | None:
     except (AttributeError, KeyError):
         return None
     return resource if isinstance(resource, bytes) else None
+
+
+def preview_import(result: ImportResult, artwork: Path, side: int = PREVIEW_SIDE) -> Image.Image:
+    """`artwork` rendered on the imported template, at most `side` px, to judge the import."""
+    from mockups.compose import load_scene_images, render_mockup
+    from mockups.intake import load_artwork
+
+    template = result.template
+    art = load_artwork(artwork, template.print_size)
+    mockup = render_mockup(art.image, template, load_scene_images(template))
+    del art
+    mockup.thumbnail((side, side), Image.Resampling.LANCZOS)
+    return mockup
 
 
 def describe_result(result: ImportResult) -> str:

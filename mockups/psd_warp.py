@@ -185,7 +185,7 @@ def print_pixels(control: np.ndarray) -> Size:
     grid = patch_points(control, t, t)
     width = np.hypot(*np.diff(grid, axis=1).transpose(2, 0, 1)).sum(axis=1).max()
     height = np.hypot(*np.diff(grid, axis=0).transpose(2, 0, 1)).sum(axis=0).max()
-    scale = min(1.0, MAX_PRINT_SIDE / max(width, height))
+    scale = min(1.0, MAX_PRINT_SIDE / max(width, height, 1e-9))
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 

@@ -17,7 +17,7 @@ from psd_tools.constants import BlendMode
 from harness.psd_factory import PsdBuilder, SmartObjectSpec, even_mesh
 from mockups.compose import load_scene_images, render_mockup
 from mockups.geometry import Box, as_quad
-from mockups.psd_import import import_psd
+from mockups.psd_import import import_psd, preview_import
 from mockups.psd_warp import (
     CUSTOM,
     Warp,
@@ -211,3 +211,18 @@ def test_a_preset_warp_keeps_the_quad_and_says_so(tmp_path, style):
         f"layer 'Your design': its {style} warp is approximated by the perspective quad "
         "(only custom warps are mapped)"
     ]
+
+
+def test_the_import_preview_shows_the_artwork_bent_by_the_warp(tmp_path):
+    result = import_psd(warped_wall().save(tmp_path / "preview.psd"))
+    artwork = tmp_path / "art.png"
+    striped_artwork().save(artwork)
+    preview = preview_import(result, artwork, side=900)
+    assert preview.size == (900, 600)
+    scale = 900 / 3000
+    middle = line_centre(preview, round(1200 * scale))
+    near_edge = line_centre(preview, round(696 * scale))
+    assert middle == pytest.approx((800 + sag(0.5, 0.5, 160.0)) * scale, abs=2.0)
+    assert middle - near_edge == pytest.approx(
+        (sag(0.5, 0.5, 160) - sag(0.08, 0.5, 160)) * scale, abs=2.5
+    )
