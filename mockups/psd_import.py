@@ -260,11 +260,7 @@ def smart_object_warnings(layer) -> list[str]:
     smart = layer.smart_object
     warp = read_warp(smart)
     if warp is not None and not warp.is_mapped:
-        which = "split warp" if warp.quilt else f"{warp.style} warp"
-        warnings.append(
-            f"layer '{layer.name}': its {which} is approximated by the perspective quad "
-            "(only custom warps are mapped)"
-        )
+        warnings.append(f"layer '{layer.name}': {warp.approximation}")
     try:
         kind = smart.kind
     except ValueError:

@@ -47,7 +47,37 @@ class Warp:
     @property
     def is_mapped(self) -> bool:
         """True when the warp is represented exactly by a print map."""
-        return self.style == CUSTOM and not self.quilt and self.points is not None
+        return self.style == CUSTOM and not self.quilt and self.rectangle is not None
+
+    @property
+    def approximation(self) -> str:
+        """What the import says when the warp is not mapped but flattened to the quad."""
+        if self.quilt:
+            return (
+                "its split warp is approximated by the perspective quad "
+                "(only single-patch custom warps are mapped)"
+            )
+        if self.style == CUSTOM:
+            return "its custom warp's mesh could not be read; approximated by the perspective quad"
+        return (
+            f"its {self.style} warp is approximated by the perspective quad "
+            "(only custom warps are mapped)"
+        )
+
+    @property
+    def rectangle(self) -> Quad | None:
+        """The smart object's unwarped rectangle the control points lie in: its `bounds`, else
+        the control grid's own corners; None without control points or area."""
+        if self.points is None:
+            return None
+        if self.bounds is not None:
+            left, top, right, bottom = self.bounds
+        else:
+            corners = self.points[[0, 0, -1, -1], [0, -1, -1, 0]]
+            (left, top), (right, bottom) = corners.min(axis=0), corners.max(axis=0)
+        if not (right > left and bottom > top):
+            return None
+        return ((left, top), (right, top), (right, bottom), (left, bottom))
 
 
 def read_warp(smart) -> Warp | None:
@@ -82,12 +112,13 @@ def _bounds(descriptor) -> tuple[float, float, float, float] | None:
     if bounds is None:
         return None
     try:
-        return tuple(float(getattr(bounds[key], "value", bounds[key])) for key in _BOUND_KEYS)  # type: ignore[return-value]
+        left, top, right, bottom = (
+            float(getattr(bounds[key], "value", bounds[key]))
+            for key in (b"Left", b"Top ", b"Rght", b"Btom")
+        )
     except (KeyError, TypeError, ValueError):
         return None
-
-
-_BOUND_KEYS = (b"Left", b"Top ", b"Rght", b"Btom")
+    return left, top, right, bottom
 
 
 def _mesh_points(descriptor) -> np.ndarray | None:
@@ -127,18 +158,8 @@ def projected(matrix: np.ndarray, points: np.ndarray) -> np.ndarray:
 def placed_control_points(warp: Warp, quad: Quad, factor: float) -> np.ndarray:
     """The warp's control points in output pixels: the smart object's bounds mapped onto its
     placement `quad` (document pixels), then scaled by `factor`."""
-    assert warp.points is not None, "only a custom warp has control points"
-    if (
-        warp.bounds is not None
-        and warp.bounds[2] > warp.bounds[0]
-        and warp.bounds[3] > warp.bounds[1]
-    ):
-        left, top, right, bottom = warp.bounds
-    else:  # no bounds said: the control grid's own corners span the smart object
-        corners = warp.points[[0, 0, -1, -1], [0, -1, -1, 0]]
-        left, top = corners.min(axis=0)
-        right, bottom = corners.max(axis=0)
-    rectangle = ((left, top), (right, top), (right, bottom), (left, bottom))
+    rectangle = warp.rectangle
+    assert warp.points is not None and rectangle is not None, "only a mapped warp is placed"
     return projected(homography(rectangle, quad), warp.points) * factor
 
 

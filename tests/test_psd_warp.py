@@ -226,3 +226,17 @@ def test_the_import_preview_shows_the_artwork_bent_by_the_warp(tmp_path):
     assert middle - near_edge == pytest.approx(
         (sag(0.5, 0.5, 160) - sag(0.08, 0.5, 160)) * scale, abs=2.5
     )
+
+
+def test_a_custom_warp_without_a_usable_mesh_keeps_the_quad_and_says_so(tmp_path):
+    builder = PsdBuilder(DOC)
+    builder.add_pixels(Image.new("RGB", DOC, WALL), "wall")
+    flat = ((0.0, 0.0),) * 16  # every control point on one spot: no area to map
+    spec = SmartObjectSpec("Your design", UPRIGHT, warp=CUSTOM, mesh=flat, content=(0.0, 0.0))
+    builder.add_smart_object(spec)
+    result = import_psd(builder.save(tmp_path / "flat-mesh.psd"))
+    assert result.template.placement == "flat"
+    assert result.warnings == [
+        "layer 'Your design': its custom warp's mesh could not be read; "
+        "approximated by the perspective quad"
+    ]
