@@ -7,7 +7,9 @@ carried into the document by the homography from the bounds onto the quad, and t
 Bezier patch they span is evaluated there (as Photoshop draws it: the perspective moves the
 handles, the patch is a polynomial in the document; PhotoshopAPI #90 and its
 `SmartObjectWarp.cpp` do the same). The patch is sampled densely in (u, v), cut into
-triangles and rasterised, so every pixel of the map knows the print point it shows.
+triangles and rasterised, so every pixel of the map knows the print point it shows (where a
+patch folds over itself, the part further down the print is drawn on top; which part
+Photoshop shows there is not established).
 
 Preset styles (warpArc, warpFlag, ...) are stored as a style and a bend value only; the mesh
 Photoshop derives from them is not documented, so they stay approximated by the quad.
@@ -31,6 +33,7 @@ MARGIN = 6  # px of extrapolated map round the print, as the scene build keeps
 MAP_REDUCTION = 4  # a bicubic patch is smooth: bilinear upsampling from every 4th px is exact
 OUTLINE_SAMPLES = 64  # points along each edge of the print's outline
 STRIP_ROWS = 16  # sampled rows rasterised at a time: memory stays a few MB
+MAX_CANDIDATES = 1 << 18  # map pixels tested against triangles at once
 MAX_PRINT_SIDE = 3000
 
 
@@ -187,15 +190,17 @@ def outline(control: np.ndarray, samples: int = OUTLINE_SAMPLES) -> list[tuple[f
     return [(float(x), float(y)) for x, y in np.concatenate(edges)]
 
 
-def map_box(edge: list[tuple[float, float]], size: Size, margin: int = MARGIN) -> Box:
-    """The scene pixels round the print's `edge`, grown by `margin`, inside the scene."""
-    xs = [x for x, _ in edge]
-    ys = [y for _, y in edge]
+def map_box(control: np.ndarray, size: Size, margin: int = MARGIN) -> Box:
+    """The scene pixels the patch covers, grown by `margin`, inside the scene. Its inside
+    too, not only its edge: a handle dragged far bulges the print past its own edges."""
+    t = np.linspace(0.0, 1.0, OUTLINE_SAMPLES + 1)
+    points = patch_points(control, t, t).reshape(-1, 2)
+    (left, top), (right, bottom) = points.min(axis=0), points.max(axis=0)
     return Box(
-        left=max(0, math.floor(min(xs)) - margin),
-        top=max(0, math.floor(min(ys)) - margin),
-        right=min(size[0], math.ceil(max(xs)) + margin),
-        bottom=min(size[1], math.ceil(max(ys)) + margin),
+        left=max(0, math.floor(left) - margin),
+        top=max(0, math.floor(top) - margin),
+        right=min(size[0], math.ceil(right) + margin),
+        bottom=min(size[1], math.ceil(bottom) + margin),
     )
 
 
@@ -238,8 +243,22 @@ def rasterised_uv(control: np.ndarray, box: Box, factor: int) -> tuple[np.ndarra
         grid = (patch_points(control, us, rows_v) - [box.left, box.top]) / factor - 0.5
         params = np.stack(np.meshgrid(us, rows_v), axis=-1)
         for corners, uv in _triangles(grid, params):
-            _fill(u_map, v_map, corners, uv)
+            for part in _by_size(corners):
+                _fill(u_map, v_map, corners[part], uv[part])
     return u_map, v_map
+
+
+def _by_size(corners: np.ndarray):
+    """Index arrays over the triangles, grouped by the square of map pixels each spans and
+    cut so that a group tests at most MAX_CANDIDATES pixels: a few stretched triangles (a
+    strong warp) cost their own pixels, not every triangle's."""
+    extent = (np.floor(corners.max(axis=1)) - np.ceil(corners.min(axis=1))).max(axis=1) + 1
+    side = 2 ** np.ceil(np.log2(np.maximum(extent, 1))).astype(int)
+    for size in np.unique(side):
+        chosen = np.flatnonzero(side == size)
+        step = max(1, MAX_CANDIDATES // int(size) ** 2)
+        for start in range(0, len(chosen), step):
+            yield chosen[start : start + step]
 
 
 def _triangles(grid: np.ndarray, params: np.ndarray):
@@ -306,7 +325,7 @@ def warped_print(warp: Warp, quad: Quad, factor: float, size: Size) -> WarpedPri
     """`warp` on the smart object placed on `quad` (document pixels), in output pixels."""
     control = placed_control_points(warp, quad, factor)
     edge = outline(control)
-    return WarpedPrint(control, edge, map_box(edge, size))
+    return WarpedPrint(control, edge, map_box(control, size))
 
 
 def write_print_map(warped: WarpedPrint, path: Path, reduction: int = MAP_REDUCTION) -> None:

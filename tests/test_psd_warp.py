@@ -240,3 +240,19 @@ def test_a_custom_warp_without_a_usable_mesh_keeps_the_quad_and_says_so(tmp_path
         "layer 'Your design': its custom warp's mesh could not be read; "
         "approximated by the perspective quad"
     ]
+
+
+def test_a_print_bulging_past_its_own_edges_is_mapped_where_it_bulges():
+    """Handles dragged far below the bottom edge fold the print's middle down past it: the
+    map's box follows the patch, not only its edges, and the bulge has print coordinates."""
+    points = np.array(even_mesh(600.0, 400.0)).reshape(4, 4, 2)
+    points[1:3, 1:3, 1] += 900
+    warp = Warp(CUSTOM, (0, 0, 600, 400), points)
+    warped = warped_print(warp, UPRIGHT, 1.0, (1500, 1000))
+    assert max(y for _, y in warped.edge) == pytest.approx(600)
+    lowest = patch_points(warped.control, np.array([0.5]), np.linspace(0, 1, 1001))[:, 0, 1].max()
+    assert lowest > 800, "the middle column reaches far below the bottom edge"
+    assert warped.box.bottom >= lowest
+    u, _ = rasterised_uv(warped.control, warped.box, 1)
+    row, column = int(lowest - warped.box.top) - 2, 600 - warped.box.left
+    assert u[row, column] == pytest.approx(0.5, abs=0.01)
