@@ -1,12 +1,13 @@
 """Importing a big Photoshop mockup, and rendering from what it made: time and peak RSS.
 
-Usage: python -m bench.psd_import [--runs 3] [--size 6000x4000] [--layers 30] [--psd PATH]
+Usage: python -m bench.psd_import [--runs 3] [--size 6000x4000] [--layers 30] [--psd PATH] [--warp]
 
 A seeded PSD is written by a child process: a photographic background with film grain,
 smooth full-size multiply and screen light layers (as real mockups' are), partial normal
 layers (objects in front), hidden layers, a group, and the smart object. Its flattened
 preview is left blank: psd-tools would composite one in float64 (gigabytes at this size),
-and the import never reads it. Then `python -m mockups import-psd` and a one-mockup
+and the import never reads it. `--warp` gives the smart object a custom warp (its print
+becomes a print map). Then `python -m mockups import-psd` and a one-mockup
 `python -m mockups render` with the imported template run as whole processes.
 Goal: import <= 512 MB peak RSS; render <= 150 MB.
 """
@@ -36,13 +37,15 @@ IMPORT_GOAL_MB = 512
 RENDER_GOAL_MB = 150
 
 
-def write_psd(path: Path, width: int, height: int, layers: int, seed: int = 11) -> None:
+def write_psd(
+    path: Path, width: int, height: int, layers: int, seed: int = 11, warp: bool = False
+) -> None:
     """The benchmark's PSD: `layers` layers in all, the smart object among them."""
     import numpy as np
     from PIL import Image
     from psd_tools.constants import BlendMode
 
-    from harness.psd_factory import PsdBuilder, SmartObjectSpec
+    from harness.psd_factory import PsdBuilder, SmartObjectSpec, even_mesh
 
     rng = np.random.default_rng(seed)
     y, x = np.mgrid[0:height:8, 0:width:8].astype(np.float32)
@@ -64,7 +67,13 @@ def write_psd(path: Path, width: int, height: int, layers: int, seed: int = 11) 
     quad += ((width * 0.6, height * 0.8), (width * 0.32, height * 0.78))
     builder = PsdBuilder((width, height))
     builder.add_pixels(photo(alpha=False, grain=True), "background photo")
-    builder.add_smart_object(SmartObjectSpec("Your design", quad))
+    spec = SmartObjectSpec("Your design", quad)
+    if warp:
+        mesh = even_mesh(*spec.content)
+        for index in (5, 6, 9, 10, 13, 14):  # the middle and the bottom edge sag
+            mesh[index][1] += spec.content[1] * 0.15
+        spec = SmartObjectSpec("Your design", quad, warp="warpCustom", mesh=tuple(map(tuple, mesh)))
+    builder.add_smart_object(spec)
     group = builder.document.create_group(name="props")
     for index in range(layers - 2):
         kind = index % 4
@@ -88,18 +97,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", default="6000x4000")
     parser.add_argument("--layers", type=int, default=30)
     parser.add_argument("--psd", help="keep the generated PSD here and reuse it if present")
+    parser.add_argument("--warp", action="store_true", help="a custom warp on the print")
     parser.add_argument("--write", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     width, height = (int(v) for v in args.size.split("x"))
     if args.write:
-        write_psd(Path(args.write), width, height, args.layers)
+        write_psd(Path(args.write), width, height, args.layers, warp=args.warp)
         return 0
     with temp_folder("psd-import") as folder:
         root = Path(folder)
         psd = Path(args.psd) if args.psd else root / "mockup.psd"
         if not psd.exists():
+            warp = ["--warp"] if args.warp else []
             run_once([PYTHON, "-m", "bench.psd_import", "--write", str(psd), "--size", args.size,
-                      "--layers", str(args.layers)])  # fmt: skip
+                      "--layers", str(args.layers), *warp])  # fmt: skip
         artwork = make_artwork(root)
         imports = []
         for run in range(args.runs):
@@ -130,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         {
             "size": [width, height],
             "layers": args.layers,
+            "warp": args.warp,
             "file_mb": round(size_mb, 1),
             "import": measurement_json(imported),
             "render": measurement_json(renders),

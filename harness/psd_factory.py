@@ -19,22 +19,64 @@ from psd_tools.psd.descriptor import (
     Descriptor,
     DescriptorBlock,
     DescriptorBlock2,
+    Double,
     Enumerated,
+    Integer,
+    ObjectArray,
     String,
+    UnitFloat,
+    UnitFloats,
 )
 from psd_tools.psd.linked_layer import LinkedLayer, LinkedLayers
 from psd_tools.psd.tagged_blocks import TaggedBlock
+from psd_tools.terminology import Unit
 
 Quad = tuple[tuple[float, float], ...]
+Mesh = tuple[tuple[float, float], ...]  # 16 control points, rows top to bottom
 
 
 @dataclass
 class SmartObjectSpec:
+    """`mesh` (with `warp="warpCustom"`) is the warp's 4 x 4 control grid in the smart
+    object's own pixels, `content` its size (width, height): Photoshop's `bounds`."""
+
     name: str
     quad: Quad
     linked: bool = False
     warp: str = "warpNone"
     opacity: int = 255
+    mesh: Mesh | None = None
+    content: tuple[float, float] = (600.0, 400.0)
+
+
+def even_mesh(width: float, height: float) -> list[list[float]]:
+    """The unwarped control grid over a `width` x `height` smart object: [x, y] per point."""
+    return [[width * column / 3, height * row / 3] for row in range(4) for column in range(4)]
+
+
+def warp_descriptor(spec: SmartObjectSpec, kind=Descriptor):
+    """The `warp` descriptor as Photoshop writes it (custom warps carry their mesh)."""
+    warp = kind()
+    warp[b"warpStyle"] = Enumerated(b"warpStyle", spec.warp.encode())
+    warp[b"warpValue"] = Double(50.0 if spec.warp not in ("warpNone", "warpCustom") else 0.0)
+    warp[b"warpPerspective"] = Double(0.0)
+    warp[b"warpPerspectiveOther"] = Double(0.0)
+    warp[b"warpRotate"] = Enumerated(b"Ornt", b"Hrzn")
+    width, height = spec.content
+    bounds = Descriptor(classID=b"classFloatRect")
+    for key, value in ((b"Top ", 0.0), (b"Left", 0.0), (b"Btom", height), (b"Rght", width)):
+        bounds[key] = UnitFloat(unit=Unit.Pixels, value=value)
+    warp[b"bounds"] = bounds
+    warp[b"uOrder"] = Integer(4)
+    warp[b"vOrder"] = Integer(4)
+    if spec.mesh is not None:
+        points = ObjectArray(items_count=len(spec.mesh), classID=b"rationalPoint")
+        points[b"Hrzn"] = UnitFloats(unit=Unit.Pixels, values=[x for x, _ in spec.mesh])
+        points[b"Vrtc"] = UnitFloats(unit=Unit.Pixels, values=[y for _, y in spec.mesh])
+        envelope = Descriptor(classID=b"customEnvelopeWarp")
+        envelope[b"meshPoints"] = points
+        warp[b"customEnvelopeWarp"] = envelope
+    return warp
 
 
 @dataclass
@@ -83,9 +125,11 @@ class PsdBuilder:
         size = (max(1, int(max(xs)) - left), max(1, int(max(ys)) - top))
         pixels = placeholder or Image.new("RGBA", size, (220, 30, 30, 255))
         layer = self.add_pixels(pixels, spec.name, left, top, opacity=spec.opacity, parent=parent)
+        if spec.mesh is not None and layer.has_mask():
+            # psd-tools keeps an RGBA placeholder's alpha as a layer mask over the quad's box,
+            # which would hide the warp where it leaves it; Photoshop's smart objects have none
+            layer.remove_mask()
         uuid = f"so-{len(self.links)}-{spec.name}"
-        warp = DescriptorBlock2()
-        warp[b"warpStyle"] = Enumerated(b"warpStyle", spec.warp.encode())
         corners = tuple(float(v) for corner in spec.quad for v in corner)
         blocks = layer._record.tagged_blocks
         blocks.set_data(
@@ -98,13 +142,11 @@ class PsdBuilder:
             0,
             PlacedLayerType.RASTER,
             corners,
-            warp,
+            warp_descriptor(spec, DescriptorBlock2),
         )
         config = DescriptorBlock()
         config[b"Idnt"] = String(uuid)
-        so_warp = Descriptor()
-        so_warp[b"warpStyle"] = Enumerated(b"warpStyle", spec.warp.encode())
-        config[b"warp"] = so_warp
+        config[b"warp"] = warp_descriptor(spec)
         blocks.set_data(Tag.SMART_OBJECT_LAYER_DATA1, b"soLD", 4, config)
         self.links.append(_link(uuid, spec.linked))
         return layer

@@ -17,7 +17,14 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from mockups.errors import TemplateError
-from mockups.geometry import Quad, as_quad, bounding_box, is_convex_clockwise, scaled_to_long_side
+from mockups.geometry import (
+    Box,
+    Quad,
+    as_quad,
+    bounding_box,
+    is_convex_clockwise,
+    scaled_to_long_side,
+)
 from mockups.psd_blend import Canvas, flatten_on_white
 from mockups.psd_layers import LayerWalk
 from mockups.psd_light import PrintLight, fold_overlay
@@ -29,6 +36,7 @@ from mockups.psd_read import (
     open_document,
     read_header,
 )
+from mockups.psd_warp import WarpedPrint, read_warp, warped_print, write_print_map
 from mockups.template_folder import publish, slug, staged_template, write_manifest
 from mockups.templates import MIN_LONG_SIDE, MIN_SHORT_SIDE, Template
 from mockups.user_templates import user_templates_dir
@@ -36,7 +44,9 @@ from mockups.user_templates import user_templates_dir
 if TYPE_CHECKING:
     from psd_tools.api.layers import SmartObjectLayer
 
+PRINT_MAP = "printmap.png"
 THUMBNAIL_SIDE = 400
+PREVIEW_SIDE = 900
 SCENE_QUALITY = 92
 # A quad may overshoot the document by a pixel or two (Photoshop's own rounding).
 EDGE_TOLERANCE = 2.0
@@ -88,11 +98,13 @@ def import_psd(
             chosen = choose_smart_object(document, layer_name, path.name)
             scale = Scale(size[0] / header.width, size)
             quad = scaled_quad(chosen.quad, scale.factor, size, path.name)
+            warped = placed_warp(chosen, scale.factor, size)
+            print_box = warped.box if warped else bounding_box(quad, size)
             decoder = Decoder(header, scale, _icc_profile(document), source.release)
             warnings += [chosen.note] if chosen.note else []
             warnings += smart_object_warnings(chosen.layer)
             try:
-                walk = compose(document, chosen.layer, decoder, quad, size)
+                walk = compose(document, chosen.layer, decoder, print_box, size)
             except (ValueError, OSError, NotImplementedError, EOFError) as error:
                 raise TemplateError(
                     f"{path.name}: a layer could not be decoded ({type(error).__name__}); "
@@ -102,17 +114,37 @@ def import_psd(
             walk.smart_object = None
             del document, chosen
         warnings += walk.warnings
-        manifest = write_images(folder, walk, quad, size)
+        manifest = write_images(folder, walk, warped.edge if warped else list(quad), size)
+        del walk
         manifest.update(
             {"format": 1, "name": path.stem[:80], "product": "mockup", "size": list(size)}
         )
-        manifest["placement"] = {
-            "type": "perspective",
-            "corners": [[round(x, 2), round(y, 2)] for x, y in quad],
-        }
+        manifest["placement"] = placement(folder, quad, warped)
         write_manifest(folder, manifest)
         template = publish(folder, root)
     return ImportResult(template, chosen_name, one_line_per_layer(warnings))
+
+
+def placed_warp(chosen: SmartObjectChoice, factor: float, size) -> WarpedPrint | None:
+    """The smart object's custom warp in output pixels, or None (no warp, or a preset one)."""
+    warp = read_warp(chosen.layer.smart_object)
+    if warp is None or not warp.is_mapped:
+        return None
+    return warped_print(warp, chosen.quad, factor, size)
+
+
+def placement(folder: Path, quad: Quad, warped: WarpedPrint | None) -> dict:
+    """The manifest's placement: the print map of a warp (written here), else the quad."""
+    if warped is None:
+        return {"type": "perspective", "corners": [[round(x, 2), round(y, 2)] for x, y in quad]}
+    write_print_map(warped, folder / PRINT_MAP)
+    box = warped.box
+    return {
+        "type": "uvmap",
+        "map": PRINT_MAP,
+        "box": [box.left, box.top, box.width, box.height],
+        "print": list(warped.print_size),
+    }
 
 
 def one_line_per_layer(warnings: list[str]) -> list[str]:
@@ -226,8 +258,9 @@ def smart_object_warnings(layer) -> list[str]:
     """What the smart object itself has that the template keeps only approximately."""
     warnings = []
     smart = layer.smart_object
-    if _is_warped(smart):
-        warnings.append(f"layer '{layer.name}': its warp is approximated by the perspective quad")
+    warp = read_warp(smart)
+    if warp is not None and not warp.is_mapped:
+        warnings.append(f"layer '{layer.name}': {warp.approximation}")
     try:
         kind = smart.kind
     except ValueError:
@@ -240,19 +273,7 @@ def smart_object_warnings(layer) -> list[str]:
     return warnings
 
 
-def _is_warped(smart) -> bool:
-    styles = []
-    if smart._config is not None and b"warp" in smart._config.data:
-        styles.append(smart._config.data[b"warp"].get(b"warpStyle"))
-    placed = smart._placed_layer
-    if placed is not None and getattr(placed, "warp", None) is not None:
-        styles.append(placed.warp.get(b"warpStyle"))
-    names = [getattr(style, "enum", b"warpNone") for style in styles if style is not None]
-    return any(name not in (b"warpNone", "warpNone") for name in names)
-
-
-def compose(document, smart_object, decoder: Decoder, quad: Quad, size) -> LayerWalk:
-    box = bounding_box(quad, size)
+def compose(document, smart_object, decoder: Decoder, box: Box, size) -> LayerWalk:
     light_box = (box.left, box.top, box.right, box.bottom)
     walk = LayerWalk(
         decoder=decoder,
@@ -265,8 +286,9 @@ def compose(document, smart_object, decoder: Decoder, quad: Quad, size) -> Layer
     return walk
 
 
-def write_images(folder: Path, walk: LayerWalk, quad: Quad, size) -> dict:
-    """The scene, mask, shading and highlight files; the manifest's fields naming them."""
+def write_images(folder: Path, walk: LayerWalk, edge: list[tuple[float, float]], size) -> dict:
+    """The scene, mask, shading and highlight files; the manifest's fields naming them.
+    `edge` is the print's outline (its quad, or a warp's curved edge)."""
     left, top, right, bottom = walk.light.box
     scene = flatten_on_white(walk.scene)
     del walk.scene  # the layered canvas is flattened: free it before the files are written
@@ -274,7 +296,7 @@ def write_images(folder: Path, walk: LayerWalk, quad: Quad, size) -> dict:
     mask = walk.print_mask
     light = walk.light
     if light.overlay is not None:
-        coverage = _quad_coverage(quad, walk.light.box)
+        coverage = _print_coverage(edge, walk.light.box)
         coverage = (coverage.astype(np.uint16) * mask // 255).astype(np.uint8)
         assert light.overlay_alpha is not None, "cover() makes the overlay and its alpha together"
         scene[inside], mask = fold_overlay(
@@ -298,10 +320,10 @@ def write_images(folder: Path, walk: LayerWalk, quad: Quad, size) -> dict:
     return fields
 
 
-def _quad_coverage(quad: Quad, box: tuple[int, int, int, int]) -> np.ndarray:
+def _print_coverage(edge: list[tuple[float, float]], box: tuple[int, int, int, int]) -> np.ndarray:
     left, top, right, bottom = box
     image = Image.new("L", (right - left, bottom - top), 0)
-    ImageDraw.Draw(image).polygon([(x - left, y - top) for x, y in quad], fill=255)
+    ImageDraw.Draw(image).polygon([(x - left, y - top) for x, y in edge], fill=255)
     return np.asarray(image)
 
 
@@ -311,6 +333,19 @@ def _icc_profile(document) -> bytes | None:
     except (AttributeError, KeyError):
         return None
     return resource if isinstance(resource, bytes) else None
+
+
+def preview_import(result: ImportResult, artwork: Path, side: int = PREVIEW_SIDE) -> Image.Image:
+    """`artwork` rendered on the imported template, at most `side` px, to judge the import."""
+    from mockups.compose import load_scene_images, render_mockup
+    from mockups.intake import load_artwork
+
+    template = result.template
+    art = load_artwork(artwork, template.print_size)
+    mockup = render_mockup(art.image, template, load_scene_images(template))
+    del art
+    mockup.thumbnail((side, side), Image.Resampling.LANCZOS)
+    return mockup
 
 
 def describe_result(result: ImportResult) -> str:

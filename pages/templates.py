@@ -17,6 +17,7 @@ PHOTO_TYPES = ["jpg", "jpeg", "png", "webp"]
 PICKER_WIDTH = 900
 CORNER_NAMES = ("top left", "top right", "bottom right", "bottom left")
 CORNERS_KEY = "photo-corners"
+SAMPLE_ARTWORK = Path(__file__).resolve().parents[1] / "examples" / "artwork.jpg"
 
 
 def uploads_folder(kind: str, file_id: str) -> Path:
@@ -67,17 +68,27 @@ def import_psd_section() -> None:
         submitted = st.form_submit_button("Import", type="primary")
     if not submitted:
         return
-    from mockups.psd_import import import_psd
+    from mockups.psd_import import import_psd, preview_import
 
     path = stored(upload, "psd")
+    artwork, whose = preview_artwork()
     with guard.shown_errors("Importing the PSD"), st.spinner("Importing, one layer at a time…"):
         with render_slots().slot():
             result = import_psd(path, layer_name=layer or None, template_id=template_id or None)
+            preview = preview_import(result, artwork)
         st.success(f"Imported as {result.template.id}; it is on the Render page now.")
         for warning in result.warnings:
             st.text(f"warning: {warning}")
-        if result.template.thumbnail is not None:
-            st.image(str(result.template.thumbnail), caption="The imported scene")
+        st.image(preview, caption=f"The imported template with {whose}: judge the print's fit")
+
+
+def preview_artwork() -> tuple[Path, str]:
+    """The current run's artwork if there is one, else the built-in sample; and which it is."""
+    current = state.current_run()
+    artwork = current / "artwork.png" if current is not None else None
+    if artwork is not None and artwork.is_file():
+        return artwork, "the current artwork"
+    return SAMPLE_ARTWORK, "the sample artwork (render yours first to see it here)"
 
 
 def corner_picker(photo_path: Path) -> list[tuple[float, float]]:

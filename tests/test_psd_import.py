@@ -197,7 +197,8 @@ def test_import_psd_prints_the_id_and_one_warning_line_for_a_warp(tmp_path, home
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "arched-mug"
     assert done.stderr.strip().splitlines() == [
-        "warning: layer 'Your design': its warp is approximated by the perspective quad"
+        "warning: layer 'Your design': its warpArc warp is approximated by the perspective quad "
+        "(only custom warps are mapped)"
     ]
 
 
@@ -400,5 +401,5 @@ def test_two_things_said_about_one_layer_make_one_warning_line(tmp_path, home):
     done = run_cli("import-psd", str(path), home=home)
     assert done.returncode == 0, done.stderr
     (line,) = done.stderr.strip().splitlines()
-    assert line.startswith("warning: layer 'Your design': its warp is approximated")
+    assert line.startswith("warning: layer 'Your design': its warpFlag warp is approximated")
     assert "; links to 'design.png'" in line

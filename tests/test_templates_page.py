@@ -9,7 +9,9 @@ from PIL import Image
 from psd_tools.constants import BlendMode
 from streamlit.testing.v1 import AppTest
 
-from harness.psd_factory import PsdBuilder, SmartObjectSpec
+from harness.psd_factory import PsdBuilder, SmartObjectSpec, even_mesh
+from mockups import render_run
+from mockups.options import RenderOptions
 from tests.conftest import write_template
 
 APP = str(Path(__file__).parents[1] / "app.py")
@@ -44,7 +46,10 @@ def test_a_psd_upload_is_imported_and_its_warnings_shown_as_text(page, tmp_path)
     assert not page.exception and not page.error
     assert "brick-wall" in page.success[0].value
     shown = texts(page)
-    assert "warning: layer 'Your design': its warp is approximated by the perspective quad" in shown
+    assert (
+        "warning: layer 'Your design': its warpArc warp is approximated by the perspective quad "
+        "(only custom warps are mapped)"
+    ) in shown
     assert any("layer '**dust**'" in line for line in shown), "a layer name is text, not markdown"
     assert (tmp_path / "templates" / "brick-wall" / "template.json").is_file()
 
@@ -76,3 +81,41 @@ def test_a_broken_user_template_is_listed_with_its_reason_and_the_page_still_wor
     )
     assert "My Shelf" in shown
     assert not any(str(tmp_path) in line for line in shown)
+
+
+def warped_banner(tmp_path) -> bytes:
+    builder = PsdBuilder((1500, 1000))
+    builder.add_pixels(Image.new("RGB", (1500, 1000), (120, 150, 180)), "wall")
+    mesh = even_mesh(600, 400)
+    for inner in (5, 6, 9, 10):
+        mesh[inner][1] += 80
+    mesh_points = tuple((x, y) for x, y in mesh)
+    builder.add_smart_object(
+        SmartObjectSpec("Your design", QUAD, warp="warpCustom", mesh=mesh_points)
+    )
+    return builder.save(tmp_path / "Banner.psd").read_bytes()
+
+
+def imported_preview_caption(page: AppTest, data: bytes) -> str:
+    page.file_uploader(key="psd-upload").set_value(("Banner.psd", data, "image/vnd.adobe"))
+    page.run()
+    next(b for b in page.button if b.label == "Import").click().run()
+    assert not page.exception and not page.error
+    assert not [line for line in texts(page) if line.startswith("warning:")], "the warp is mapped"
+    (preview,) = [
+        image for image in page.image if "imported template" in image.proto.imgs[0].caption
+    ]
+    return preview.proto.imgs[0].caption
+
+
+def test_an_imported_psd_is_shown_with_the_sample_artwork_when_nothing_was_rendered(page, tmp_path):
+    assert "the sample artwork" in imported_preview_caption(page, warped_banner(tmp_path))
+
+
+def test_an_imported_psd_is_shown_with_the_current_artwork(page, tmp_path):
+    artwork = tmp_path / "art.png"
+    Image.new("RGB", (400, 300), (200, 40, 40)).save(artwork)
+    run_dir = tmp_path / "runs" / "one"
+    render_run(artwork, run_dir, options=RenderOptions(templates=("poster",)))
+    page.session_state["current_run"] = str(run_dir)
+    assert "the current artwork" in imported_preview_caption(page, warped_banner(tmp_path))
