@@ -16,7 +16,8 @@ def test_every_built_in_template_validates_and_has_a_thumbnail():
         assert max(template.size) == 3000 and min(template.size) >= 2000
         assert template.thumbnail is not None and template.thumbnail.is_file()
     built_in = [t for t in library.values() if t.folder.parent == BUILTIN_DIR]
-    assert len(built_in) >= 10 and len({t.product for t in built_in}) >= 8
+    assert len(built_in) >= 12 and len({t.product for t in built_in}) >= 8
+    assert all(t.placement == "uvmap" for t in built_in), "every built-in is a rendered scene"
 
 
 def rewrite_manifest(folder, **changes):

@@ -28,13 +28,14 @@ def build() -> kit.Shot:
                                 depth=0.022, finish="#efece6", overlap=0.005)  # fmt: skip
     parts = [obj for obj in bpy.data.objects if obj not in before]
     standing(parts, (-0.08, 0.03, LEDGE_TOP), 7, 3)
-    kit.cylinder("pot", 0.05, 0.11, (0.32, 0.055, LEDGE_TOP + 0.055), kit.ceramic("#b9553b", 0.5))
+    kit.cylinder("pot", 0.042, 0.11, (0.32, 0.06, LEDGE_TOP + 0.055), kit.ceramic("#b9553b", 0.5))
     leaves = kit.matte("#3f6b3a", 0.5, name="leaves")
     clumps = ((0.0, 0.15, 0.07), (-0.03, 0.19, 0.05), (0.03, 0.2, 0.05))
     for index, (dx, dz, size) in enumerate(clumps):
         bpy.ops.mesh.primitive_ico_sphere_add(
-            subdivisions=3, radius=size, location=(0.32 + dx, 0.055, LEDGE_TOP + dz)
+            subdivisions=4, radius=size, location=(0.32 + dx, 0.06, LEDGE_TOP + dz)
         )
+        bpy.ops.object.shade_smooth()
         leaf = bpy.context.object
         leaf.name = f"leaves{index}"
         leaf.data.materials.append(leaves)

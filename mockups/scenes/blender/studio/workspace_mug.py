@@ -21,7 +21,7 @@ TEMPLATE = {
 def build() -> kit.Shot:
     desk = kit.wood(light="#d2b48f", dark="#a07a55", roughness=0.3, grain=(0.8, 12.0, 1.0))
     kit.box("desk", (1.8, 1.0, 0.04), (0, 0.25, -0.02), desk, bevel=0.006)
-    aluminium = kit.matte("#9a9ca0", 0.3, name="aluminium")
+    aluminium = kit.matte("#5e6166", 0.35, name="aluminium")
     kit.box("laptop", (0.34, 0.24, 0.014), (-0.3, 0.2, 0.007), aluminium, 0.006,
             rotation=kit.radians(0, 0, 12))  # fmt: skip
     kit.box("notebook", (0.15, 0.21, 0.012), (0.21, 0.12, 0.006), kit.matte("#2f4a3c", 0.75),
@@ -30,8 +30,8 @@ def build() -> kit.Shot:
     pencil.rotation_euler = kit.radians(90, 0, 70)
     wall, parts = shapes.mug((0.0, 0.0, 0.0), facing=-math.pi / 2 - 0.25, handle_degrees=55.0)
     kit.world("#e9edf2", 0.3)
-    kit.area_light("window", (-0.8, 0.9, 0.9), (0, 0, 0.05), 1.4, 70, "#fff1dc", 1.0)
-    kit.area_light("fill", (0.7, -0.7, 0.5), (0, 0, 0.05), 1.0, 10, "#eef2ff", reflected=False)
+    kit.area_light("window", (-0.8, 0.9, 0.9), (0, 0, 0.05), 1.4, 32, "#fff1dc", 1.0)
+    kit.area_light("fill", (0.7, -0.7, 0.5), (0, 0, 0.05), 1.0, 22, "#eef2ff", reflected=False)
     kit.camera((0.1, -0.5, 0.3), (0.0, 0.02, 0.045), lens=75, focus=wall, fstop=2.8)
     return kit.Shot(
         carrier=wall, print_size=(200, 74), product=[wall, *parts], glossy_carrier=True,
