@@ -67,9 +67,11 @@ scenes: $(STAMP) $(SCENES_STAMP)
 bench: $(STAMP) debian-packages
 	$(BIN)/pip install --quiet -r bench/requirements.txt
 	$(BIN)/python -m bench.studio10
+	$(BIN)/python -m bench.library_compare
 	$(BIN)/python -m bench.flat10
 	$(BIN)/python -m bench.warp
 	$(BIN)/python -m bench.profiling_overhead
+	$(BIN)/python -m bench.queued_live
 	$(BIN)/python -m bench.load_users
 	$(BIN)/python -m bench.dashboard_memory
 	$(BIN)/python -m bench.hostile_inputs
