@@ -9,8 +9,10 @@ from pathlib import Path
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from mockups.templates import BUILTIN_DIR
+
 APP = str(Path(__file__).parents[1] / "app.py")
-LIBRARY_THUMBNAILS = 10
+LIBRARY_THUMBNAILS = len(list(BUILTIN_DIR.glob("*/template.json")))  # each shows its thumbnail
 RENDER_SECONDS = 120
 
 
