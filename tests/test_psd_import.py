@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -19,9 +18,9 @@ from mockups.compose import load_scene_images, render_mockup
 from mockups.jobs import RenderJob
 from mockups.options import RenderOptions
 from mockups.psd_import import import_psd
+from tests.cli_helpers import run_cli
 from tests.jobs_support import run_burst_worker
 
-ROOT = Path(__file__).resolve().parents[1]
 DOC = (1500, 1000)  # imported at 3000 x 2000: every document pixel is two template pixels
 WALL = (120, 150, 180)
 PRINT_QUAD = ((300.0, 200.0), (900.0, 230.0), (880.0, 800.0), (320.0, 780.0))
@@ -46,17 +45,6 @@ def shade(box: tuple[int, int, int, int], colour, size=DOC) -> Image.Image:
     image = Image.new("RGBA", size, (0, 0, 0, 0))
     image.paste((*colour, 255), box)
     return image
-
-
-def run_cli(*args: str, home: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "mockups", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={"MOCKUPLAB_HOME": str(home), "PATH": "/usr/bin:/bin"},
-        timeout=120,
-    )
 
 
 def rendered(template) -> Image.Image:

@@ -5,8 +5,6 @@ middle is a horizontal line, so where the line lands says whether the print foll
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -27,8 +25,8 @@ from mockups.psd_warp import (
     warped_print,
     write_print_map,
 )
+from tests.cli_helpers import run_cli
 
-ROOT = Path(__file__).resolve().parents[1]
 DOC = (1500, 1000)  # imported at 3000 x 2000: every document pixel is two output pixels
 WALL = (120, 150, 180)
 # an upright rectangle: print x is then linear in u, so a column of the mockup is one u
@@ -176,17 +174,6 @@ def test_a_print_map_over_the_whole_scene_is_built_in_little_memory(tmp_path, wa
     write_print_map(warped, tmp_path / "printmap.png")
     with Image.open(tmp_path / "printmap.png") as stored:
         assert stored.size == (750, 500)
-
-
-def run_cli(*args: str, home: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "mockups", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={"MOCKUPLAB_HOME": str(home), "PATH": "/usr/bin:/bin"},
-        timeout=120,
-    )
 
 
 def test_a_warped_smart_object_imports_from_the_command_line_without_a_warning(tmp_path, home):

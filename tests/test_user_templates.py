@@ -4,8 +4,6 @@ line and the render workers; never shadowing a built-in; a broken one listed, no
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,9 +11,8 @@ from PIL import Image
 
 from mockups.templates import load_library
 from mockups.user_templates import BUILT_IN, USER, library_entries, user_templates_dir
+from tests.cli_helpers import run_cli
 from tests.conftest import write_template
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -26,17 +23,6 @@ def home(tmp_path, monkeypatch) -> Path:
 
 def user_folder(home: Path) -> Path:
     return home / "templates"
-
-
-def run_cli(*args: str, home: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "mockups", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={"MOCKUPLAB_HOME": str(home), "PATH": "/usr/bin:/bin"},
-        timeout=120,
-    )
 
 
 def test_the_user_folder_is_under_mockuplab_home(home):
