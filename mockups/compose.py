@@ -132,8 +132,8 @@ def fit_print(
     """The artwork at the print's size on its substrate: RGBA only where it stays see-through."""
     pixels = artwork if isinstance(artwork, Pixels) else Pixels.of(artwork)
     if fit == "cover":
-        crop = tuple(round(side) for side in cover_crop(pixels.size, size))
-        fitted = resized(pixels, size, crop)  # type: ignore[arg-type]
+        left, top, right, bottom = (round(side) for side in cover_crop(pixels.size, size))
+        fitted = resized(pixels, size, (left, top, right, bottom))
     else:
         inner = contain_box(pixels.size, size)
         fitted = Image.new("RGBA", size, (0, 0, 0, 0))

@@ -101,9 +101,11 @@ def render_run(
     `progress(done, total, result)` is called in the caller's thread as each mockup lands.
     `instrument`: see `MockupJob`. `library`: templates by id, when not the installed ones.
     """
-    options = choose_mode(artwork, options or RenderOptions(), library)
-    return_large_blocks_at_once()  # a freed image goes back to the system, not into an arena
+    options = options or RenderOptions()
     chosen = resolve_templates(options, library)
+    # resolved once: choosing a mode and estimating its memory take them as they are
+    options = choose_mode(artwork, options.with_changes(templates=tuple(chosen)), library)
+    return_large_blocks_at_once()  # a freed image goes back to the system, not into an arena
     workers = options.concurrency(len(chosen))
     out = Path(out_dir)
     _prepare_folder(out, keep=Path(artwork))
