@@ -5,15 +5,7 @@ from __future__ import annotations
 import kit
 import shapes
 
-TEMPLATE = {
-    "id": "mug",
-    "name": "Ceramic mug on a table",
-    "product": "mug",
-    "size": [3000, 2000],
-    "fit": "contain",
-    "substrate": None,
-    "colours": {"white": "#ffffff", "black": "#303032", "sage": "#b7c4ad"},
-}
+TEMPLATE = {"id": "mug", "name": "Ceramic mug on a table", **shapes.MUG_PRODUCT}
 
 
 def build() -> kit.Shot:
@@ -31,7 +23,4 @@ def build() -> kit.Shot:
     kit.area_light("softbox", (-0.5, -0.7, 0.45), (0, 0, 0.05), 0.8, 24, "#ffffff", 0.6)
     kit.area_light("fill", (0.8, -0.6, 0.3), (0, 0, 0.05), 1.0, 6, "#eef2ff", reflected=False)
     kit.camera((0.02, -0.58, 0.17), (0.0, 0.0, 0.048), lens=85, focus=wall, fstop=3.2)
-    return kit.Shot(
-        carrier=wall, print_size=(200, 74), product=[wall, *parts], glossy_carrier=True,
-        map_reduction=2,
-    )  # fmt: skip
+    return shapes.mug_shot(wall, parts)

@@ -81,6 +81,24 @@ def lathe(name, profile, segments, material, start=0.0, uv=None):
     return mesh_object(name, vertices, faces, np.array(uvs), material)
 
 
+# What every mug template says of its product: a 200 x 74 mm print wrapped on a white mug
+MUG_PRODUCT = {
+    "product": "mug",
+    "size": [3000, 2000],
+    "fit": "contain",
+    "substrate": None,
+    "colours": {"white": "#ffffff", "black": "#303032", "sage": "#b7c4ad"},
+}
+
+
+def mug_shot(wall, parts) -> kit.Shot:
+    """A scene's shot of a `mug`: its wall carries the print, glazed; the whole mug is tinted."""
+    return kit.Shot(
+        carrier=wall, print_size=(200, 74), product=[wall, *parts], glossy_carrier=True,
+        map_reduction=2,
+    )  # fmt: skip
+
+
 def mug(location, radius=0.042, height=0.098, facing=-math.pi / 2, arc_degrees=200.0,
         band=(0.012, 0.086), glaze=None, inside=None, handle_degrees=70.0):  # fmt: skip
     """A straight mug: the outer wall (the print's carrier), rim, inside and a D handle.

@@ -7,15 +7,7 @@ import math
 import kit
 import shapes
 
-TEMPLATE = {
-    "id": "workspace-mug",
-    "name": "Mug on a work desk",
-    "product": "mug",
-    "size": [3000, 2000],
-    "fit": "contain",
-    "substrate": None,
-    "colours": {"white": "#ffffff", "black": "#303032", "sage": "#b7c4ad"},
-}
+TEMPLATE = {"id": "workspace-mug", "name": "Mug on a work desk", **shapes.MUG_PRODUCT}
 
 
 def build() -> kit.Shot:
@@ -33,7 +25,4 @@ def build() -> kit.Shot:
     kit.area_light("window", (-0.8, 0.9, 0.9), (0, 0, 0.05), 1.4, 32, "#fff1dc", 1.0)
     kit.area_light("fill", (0.7, -0.7, 0.5), (0, 0, 0.05), 1.0, 22, "#eef2ff", reflected=False)
     kit.camera((0.1, -0.5, 0.3), (0.0, 0.02, 0.045), lens=75, focus=wall, fstop=2.8)
-    return kit.Shot(
-        carrier=wall, print_size=(200, 74), product=[wall, *parts], glossy_carrier=True,
-        map_reduction=2,
-    )  # fmt: skip
+    return shapes.mug_shot(wall, parts)
