@@ -107,6 +107,29 @@ def print_table(headers: list[str], rows: list[list[str]]) -> None:
         print(_line(row, widths))
 
 
+MEASUREMENT_HEADERS = ["median wall s", "median peak RSS MB", "median CPU s"]
+
+
+def measurement_row(label: str, measurement: Measurement) -> list[str]:
+    """A table row of a side's medians, in MEASUREMENT_HEADERS' order."""
+    return [
+        label,
+        f"{measurement.median_wall_seconds:.2f}",
+        f"{measurement.median_peak_rss_mb:.1f}",
+        f"{measurement.median_cpu_seconds:.2f}",
+    ]
+
+
+def ratio_row(label: str, side: Measurement, base: Measurement) -> list[str]:
+    """A table row of `side`'s medians over `base`'s, in MEASUREMENT_HEADERS' order."""
+    return [
+        label,
+        f"{side.median_wall_seconds / base.median_wall_seconds:.2f}",
+        f"{side.median_peak_rss_mb / base.median_peak_rss_mb:.2f}",
+        f"{side.median_cpu_seconds / base.median_cpu_seconds:.2f}",
+    ]
+
+
 def print_json(benchmark: str, summary: dict[str, object]) -> None:
     print(json.dumps({"benchmark": benchmark, **summary}, separators=(",", ":")))
 

@@ -19,14 +19,17 @@ from pathlib import Path
 from PIL import Image
 
 from bench.common import (
+    MEASUREMENT_HEADERS,
     PYTHON,
     Measurement,
     Run,
     inherited_floor_mb,
     make_artwork,
     measurement_json,
+    measurement_row,
     print_json,
     print_table,
+    ratio_row,
     run_once,
     summarise,
     temp_folder,
@@ -137,25 +140,9 @@ def report(runs: int, results: dict[str, Measurement], template: Template) -> No
         )
         for side in ("ours", "ours-threads")
     }
-    rows = [
-        [
-            side,
-            f"{m.median_wall_seconds:.2f}",
-            f"{m.median_peak_rss_mb:.1f}",
-            f"{m.median_cpu_seconds:.2f}",
-        ]
-        for side, m in results.items()
-    ]
-    rows += [
-        [
-            f"{side} / naive",
-            f"{w:.2f}",
-            f"{r:.2f}",
-            f"{results[side].median_cpu_seconds / naive_run.median_cpu_seconds:.2f}",
-        ]
-        for side, (w, r) in ratios.items()
-    ]
-    print_table(["", "median wall s", "median peak RSS MB", "median CPU s"], rows)
+    rows = [measurement_row(side, m) for side, m in results.items()]
+    rows += [ratio_row(f"{side} / naive", results[side], naive_run) for side in ratios]
+    print_table(["", *MEASUREMENT_HEADERS], rows)
     print(NOTES)
     print(f"  ru_maxrss floor inherited from this launcher: {inherited_floor_mb():.1f} MB")
     met = {side: w <= GOAL_RATIO and r <= GOAL_RATIO for side, (w, r) in ratios.items()}

@@ -18,12 +18,15 @@ import tarfile
 from pathlib import Path
 
 from bench.common import (
+    MEASUREMENT_HEADERS,
     PYTHON,
     Measurement,
     make_artwork,
     measurement_json,
+    measurement_row,
     print_json,
     print_table,
+    ratio_row,
     run_once,
     summarise,
     temp_folder,
@@ -71,25 +74,9 @@ def measure(artwork: Path, libraries: dict[str, Path], work: Path, runs: int) ->
 
 def report(ref: str, runs: int, measured: dict[str, Measurement]) -> None:
     print(f"library_compare: studio-10 sequential, current library against {ref}, {runs} runs")
-    rows = [
-        [
-            side,
-            f"{m.median_wall_seconds:.2f}",
-            f"{m.median_cpu_seconds:.2f}",
-            f"{m.median_peak_rss_mb:.1f}",
-        ]
-        for side, m in measured.items()
-    ]
-    old, new = measured["old"], measured["current"]
-    rows.append(
-        [
-            "current / old",
-            f"{new.median_wall_seconds / old.median_wall_seconds:.2f}",
-            f"{new.median_cpu_seconds / old.median_cpu_seconds:.2f}",
-            f"{new.median_peak_rss_mb / old.median_peak_rss_mb:.2f}",
-        ]
-    )
-    print_table(["library", "wall s", "CPU s", "peak RSS MB"], rows)
+    rows = [measurement_row(side, m) for side, m in measured.items()]
+    rows.append(ratio_row("current / old", measured["current"], measured["old"]))
+    print_table(["library", *MEASUREMENT_HEADERS], rows)
     print_json(
         "library_compare",
         {"old": ref, "runs": runs, **{s: measurement_json(m) for s, m in measured.items()}},

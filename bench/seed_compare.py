@@ -21,13 +21,16 @@ from pathlib import Path
 from PIL import Image
 
 from bench.common import (
+    MEASUREMENT_HEADERS,
     ROOT,
     Measurement,
     Run,
     inherited_floor_mb,
     measurement_json,
+    measurement_row,
     print_json,
     print_table,
+    ratio_row,
     run_once,
     summarise,
     temp_folder,
@@ -124,26 +127,10 @@ def report(runs: int, results: dict[str, Measurement], seed_info: dict, load: fl
         "ours": "ours (studio-10 sequential)",
         "ours_auto": "ours (studio-10 auto)",
     }
-    rows = [
-        [
-            labels[side],
-            f"{m.median_wall_seconds:.2f}",
-            f"{m.median_peak_rss_mb:.1f}",
-            f"{m.median_cpu_seconds:.2f}",
-        ]
-        for side, m in results.items()
-    ]
-    rows.append(["ours / seed", f"{wall_ratio:.2f}", f"{rss_ratio:.2f}", cpu_ratio(ours, seed)])
-    auto = results["ours_auto"]
-    rows.append(
-        [
-            "ours auto / seed",
-            f"{auto.median_wall_seconds / seed.median_wall_seconds:.2f}",
-            f"{auto.median_peak_rss_mb / seed.median_peak_rss_mb:.2f}",
-            cpu_ratio(auto, seed),
-        ]
-    )
-    print_table(["side", "median wall s", "median peak RSS MB", "median CPU s"], rows)
+    rows = [measurement_row(labels[side], m) for side, m in results.items()]
+    rows.append(ratio_row("ours / seed", ours, seed))
+    rows.append(ratio_row("ours auto / seed", results["ours_auto"], seed))
+    print_table(["side", *MEASUREMENT_HEADERS], rows)
     print(NOTES)
     print(f"  ru_maxrss floor inherited from this launcher: {inherited_floor_mb():.1f} MB")
     print(load_note(load))
@@ -154,10 +141,6 @@ def report(runs: int, results: dict[str, Measurement], seed_info: dict, load: fl
     ratio = {"wall": round(wall_ratio, 3), "peak_rss": round(rss_ratio, 3)}
     goals = {"wall": wall_met, "peak_rss": rss_met}
     print_json("seed_compare", {"runs": runs, **summary, "ratio": ratio, "goal_met": goals})
-
-
-def cpu_ratio(ours: Measurement, seed: Measurement) -> str:
-    return f"{ours.median_cpu_seconds / seed.median_cpu_seconds:.2f}"
 
 
 def node_version() -> str:
