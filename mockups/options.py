@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mockups.errors import RenderError
@@ -17,6 +18,8 @@ CONCRETE_MODES = ("sequential", "threads", "processes")
 MODES = ("auto", *CONCRETE_MODES)
 FITS = ("cover", "contain")
 MAX_WORKERS = 8
+MAX_NAME_CHARS = 255
+MAX_TEMPLATE_DIRS = 8
 
 TemplateChoice = str | Sequence["str | Template"]
 
@@ -28,13 +31,20 @@ class RenderOptions:
     `workers`: 1 to MAX_WORKERS in any mode (sequential uses one); None picks for the machine.
     `fit`: "cover" or "contain" for every template of the run; None keeps each template's.
     `release_memory`: hand freed memory back to the system after each mockup (changes no
-    output, costs a little time)."""
+    output, costs a little time).
+    `artwork_name`: the file name the user knows the artwork by (an upload's own name, where
+    the run stores it as `upload.jpg`); run.json keeps it.
+    `template_dirs`: absolute folders of user templates the run may take templates from,
+    besides the renderer's own (`$MOCKUPLAB_HOME/templates`): a worker whose home is
+    elsewhere on the machine still finds the templates the dashboard offered."""
 
     templates: TemplateChoice = "all"
     mode: str = "sequential"
     workers: int | None = None
     fit: str | None = None
     release_memory: bool = False
+    artwork_name: str | None = None
+    template_dirs: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -48,6 +58,8 @@ class RenderOptions:
             or not 1 <= workers <= MAX_WORKERS
         ):
             raise RenderError(f"workers must be between 1 and {MAX_WORKERS}, not {workers}")
+        _check_artwork_name(self.artwork_name)
+        _check_template_dirs(self.template_dirs)
 
     def concurrency(self, mockups: int) -> int:
         """How many mockups render at once for a run of `mockups`."""
@@ -71,15 +83,45 @@ class RenderOptions:
             "workers": self.workers,
             "fit": self.fit,
             "release_memory": self.release_memory,
+            "artwork_name": self.artwork_name,
+            "template_dirs": list(self.template_dirs),
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RenderOptions:
-        known = {"templates", "mode", "workers", "fit", "release_memory"}
+        known = {
+            "templates",
+            "mode",
+            "workers",
+            "fit",
+            "release_memory",
+            "artwork_name",
+            "template_dirs",
+        }
         unknown = set(data) - known
         if unknown:
             raise RenderError(f"unknown render options: {', '.join(sorted(unknown))}")
         templates = data.get("templates", "all")
         if not isinstance(templates, str):
             templates = tuple(templates)
-        return cls(**{**data, "templates": templates})
+        folders = data.get("template_dirs", ())
+        if not isinstance(folders, list | tuple):
+            raise RenderError("template_dirs must be a list of folders")
+        return cls(**{**data, "templates": templates, "template_dirs": tuple(folders)})
+
+
+def _check_artwork_name(name: object) -> None:
+    if name is None:
+        return
+    if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME_CHARS:
+        raise RenderError(f"artwork_name must be a file name of 1 to {MAX_NAME_CHARS} characters")
+    if any(character in name for character in "/\\\0\n\r"):
+        raise RenderError("artwork_name must be a file name, not a path")
+
+
+def _check_template_dirs(folders: object) -> None:
+    if not isinstance(folders, tuple) or len(folders) > MAX_TEMPLATE_DIRS:
+        raise RenderError(f"template_dirs must be a tuple of at most {MAX_TEMPLATE_DIRS} folders")
+    for folder in folders:
+        if not isinstance(folder, str) or "\0" in folder or not Path(folder).is_absolute():
+            raise RenderError("template_dirs must name absolute folders")

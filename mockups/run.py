@@ -125,6 +125,7 @@ def render_run(
             started_at=datetime.now(UTC).isoformat(timespec="seconds"),
             fit=options.fit,
             warnings=fit_warnings(header.size, chosen),
+            original_name=options.artwork_name,
         )
         jobs = [
             MockupJob(index, template, out, instrument, options.release_memory)

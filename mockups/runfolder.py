@@ -87,6 +87,8 @@ class RunResult:
     # The profile's summary, relative to the folder, when the run was profiled.
     profile: str | None = None
     heap_peak_bytes: int | None = None
+    # The file name the user gave the artwork (an upload's own name); absent in older runs.
+    original_name: str | None = None
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2)
@@ -94,6 +96,11 @@ class RunResult:
     @property
     def profiled(self) -> bool:
         return self.profile is not None
+
+    @property
+    def artwork_name(self) -> str:
+        """The artwork as the user knows it: its original name, else the stored file's."""
+        return self.original_name or Path(self.artwork.path).name
 
 
 def read_run(folder: Path | str) -> RunResult:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from pathlib import Path
 
 from mockups.geometry import Size, fit_scale
 from mockups.options import RenderOptions
@@ -19,7 +20,9 @@ def resolve_templates(
         chosen = [t for t in templates if isinstance(t, Template)]
     else:
         ids = templates if isinstance(templates, str) else [str(t) for t in templates]
-        chosen = select_templates(library if library is not None else load_library(), ids)
+        if library is None:
+            library = load_library(*(Path(folder) for folder in options.template_dirs))
+        chosen = select_templates(library, ids)
     if options.fit is not None:
         chosen = [replace(t, fit=options.fit) for t in chosen]
     return chosen

@@ -71,7 +71,7 @@ def read_summary(path: Path) -> RunSummary | None:
         return None
     return RunSummary(
         path=path,
-        artwork=Path(run.artwork.path).name,
+        artwork=run.artwork_name,
         started_at=run.started_at,
         mode=run.mode,
         workers=run.workers,
