@@ -15,7 +15,7 @@ from dashboard import state
 from dashboard.live import LivePanel
 from dashboard.rendering import StartedRender
 from dashboard.resources import local_renders, render_queue
-from dashboard.text import shown_message
+from dashboard.text import as_text, shown_message
 from mockups.jobs import JobNotFound, RenderStatus
 from mockups.runfolder import MockupResult
 
@@ -25,11 +25,13 @@ ENDED = "ended_render"
 POLL_SECONDS = 1.0
 
 
-def remember(started: StartedRender) -> None:
+def remember(started: StartedRender, artwork_name: str) -> None:
     st.session_state[PENDING] = {
         "job_id": started.job_id,
         "queued": started.queued,
         "total": started.total,
+        "name": artwork_name,
+        "stored": started.stored_name,
         "seen": [],  # queued jobs: [done, template, rss, heap, unix time] as polls saw them
     }
     st.session_state.pop(ENDED, None)
@@ -37,6 +39,19 @@ def remember(started: StartedRender) -> None:
 
 def pending() -> bool:
     return PENDING in st.session_state
+
+
+def failed(message: str) -> None:
+    """The session's last render ended in `message` (shown instead of the previous gallery)."""
+    st.session_state[ENDED] = message
+
+
+def failure() -> str | None:
+    return st.session_state.get(ENDED)
+
+
+def clear_failure() -> None:
+    st.session_state.pop(ENDED, None)
 
 
 def follow() -> None:
@@ -70,9 +85,17 @@ def _poll() -> None:
         _end(None)
         return
     if status.state == "failed":
-        _end(f"The render failed: {shown_message(status.error or 'no reason given')}")
+        _end(failure_message(render, status.error))
         return
     _draw(render, status)
+
+
+def failure_message(render: dict[str, Any], error: str | None) -> str:
+    """Which artwork failed, by the user's name for it, and why (the stored copy's name in
+    the reason, `upload.png`, replaced by that name too)."""
+    name = render.get("name") or "the artwork"
+    reason = (error or "no reason given").replace(render.get("stored") or "\0", name)
+    return f"Rendering {as_text(name)} failed: {shown_message(reason)}"
 
 
 def _status(render: dict[str, Any]) -> RenderStatus:

@@ -1,4 +1,5 @@
-"""The Render page's live panel: progress, a row per mockup as it lands, the memory line.
+"""The Render page's live panel: progress, and folded in a status box a row per mockup as it
+lands and the memory line.
 
 For a profiled run each row carries the mockup's memray figures (heap peak, allocated,
 leaked, top allocation site) as it lands, the line is memray's heap in use beside RSS, and a
@@ -59,10 +60,13 @@ class LivePanel:
         self.total = total
         self.run_dir = run_dir
         self.bar = st.progress(0.0, text="Waiting for a render slot…")
-        self.memory_line = st.empty()
-        self.chart = st.empty()
-        self.table = st.empty()
         self.flags = st.container()
+        # the figures fold away: the bar says how far it is, the box holds the detail
+        self.details = st.status("Time and memory of each mockup", expanded=False)
+        with self.details:
+            self.memory_line = st.empty()
+            self.chart = st.empty()
+            self.table = st.empty()
         self.rows: list[dict[str, str]] = []
         self.samples: list[tuple[float, int, int | None]] = []
         self.started = time.monotonic()
@@ -98,6 +102,7 @@ class LivePanel:
 
     def finish(self) -> None:
         self.bar.empty()
+        self.details.update(state="complete")
         if self.samples:
             self._draw_chart()
 

@@ -15,11 +15,14 @@ from pathlib import Path
 from typing import BinaryIO
 
 from dashboard.resources import local_renders, render_queue, template_library
+from dashboard.uploads import named_for_user, original_name
+from mockups.errors import MockupLabError
 from mockups.intake import read_header
 from mockups.jobs import RenderJob, check_budget
 from mockups.options import RenderOptions
 from mockups.renderers import PLAIN, PROFILED
 from mockups.storage import new_run_dir
+from mockups.user_templates import user_templates_dir
 
 CHUNK_BYTES = 1024 * 1024
 
@@ -34,9 +37,16 @@ class RenderRequest:
     fit: str | None
     profile: bool
 
-    def options(self) -> RenderOptions:
+    def options(self, artwork_name: str | None = None) -> RenderOptions:
+        """The run's options; user templates travel by folder, so a worker whose home is
+        elsewhere on this machine renders the templates this page offered."""
         return RenderOptions(
-            templates=self.templates, mode=self.mode, workers=self.workers, fit=self.fit
+            templates=self.templates,
+            mode=self.mode,
+            workers=self.workers,
+            fit=self.fit,
+            artwork_name=artwork_name,
+            template_dirs=(str(user_templates_dir().absolute()),),
         )
 
 
@@ -48,18 +58,20 @@ class StartedRender:
     queued: bool
     total: int
     run_dir: str
+    stored_name: str = ""  # the artwork's file in the run folder (`upload.png`)
 
 
 def start_render(name: str, artwork: BinaryIO, request: RenderRequest) -> StartedRender:
     """Store `artwork` (read in chunks) in a new run folder and start rendering it.
 
     A refused artwork (corrupt, too large, over the memory budget) raises before the job is
-    handed over and leaves no folder behind.
+    handed over and leaves no folder behind; its message names the file as `name`.
     """
+    name = original_name(name)
     run_dir = new_run_dir(name)
     handed_over = False
+    stored = run_dir / f"upload{Path(name).suffix.lower() or '.img'}"
     try:
-        stored = run_dir / f"upload{Path(name).suffix.lower() or '.img'}"
         with stored.open("wb") as out:
             shutil.copyfileobj(artwork, out, CHUNK_BYTES)
         read_header(stored)
@@ -67,15 +79,17 @@ def start_render(name: str, artwork: BinaryIO, request: RenderRequest) -> Starte
         job = RenderJob(
             artwork=str(stored),
             run_dir=str(run_dir),
-            options=request.options(),
+            options=request.options(artwork_name=name),
             renderer=PROFILED if request.profile else PLAIN,
         )
         check_budget(job, library)
         queue = render_queue()
         handed_over = True
         job_id = queue.enqueue(job) if queue else local_renders().start(job, library)
-    except BaseException:
+    except BaseException as error:
         if not handed_over:
             shutil.rmtree(run_dir, ignore_errors=True)
+        if isinstance(error, MockupLabError):
+            raise named_for_user(error, stored.name, name) from None
         raise
-    return StartedRender(job_id, queue is not None, len(job.templates), str(run_dir))
+    return StartedRender(job_id, queue is not None, len(job.templates), str(run_dir), stored.name)

@@ -3,6 +3,7 @@ never be freed)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
@@ -30,3 +31,28 @@ def upload_key() -> str:
 
 def forget_upload() -> None:
     st.session_state[UPLOADS] = st.session_state.get(UPLOADS, 0) + 1
+
+
+ARTWORK = "staged_artwork"
+
+
+@dataclass(frozen=True)
+class StagedArtwork:
+    """An upload stored on disk until it is rendered: where, and the name the user gave it."""
+
+    path: Path
+    name: str
+
+
+def staged_artwork() -> StagedArtwork | None:
+    value = st.session_state.get(ARTWORK)
+    if not value or not Path(value["path"]).is_file():
+        return None
+    return StagedArtwork(Path(value["path"]), value["name"])
+
+
+def set_staged_artwork(staged: StagedArtwork | None) -> None:
+    if staged is None:
+        st.session_state.pop(ARTWORK, None)
+    else:
+        st.session_state[ARTWORK] = {"path": str(staged.path), "name": staged.name}

@@ -1,16 +1,25 @@
-"""Uploads: how large one may be, and letting go of its bytes once it is on disk."""
+"""Uploads: how large one may be, staging one on disk until it is rendered, and letting go of
+its bytes once it is there."""
 
 from __future__ import annotations
 
 import logging
+import secrets
+import shutil
+from pathlib import Path
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from dashboard import state
+from mockups.errors import MockupLabError
+from mockups.intake import read_header
+from mockups.options import MAX_NAME_CHARS
+from mockups.storage import data_dir
 
 LOG = logging.getLogger("mockuplab.dashboard")
+CHUNK_BYTES = 1024 * 1024
 
 
 def limit_mb() -> int:
@@ -34,3 +43,55 @@ def release(upload: UploadedFile) -> None:
         remove_file(context.session_id, upload.file_id)
     except Exception:  # only memory is at stake: the session's end frees it anyway
         LOG.warning("could not release an upload", exc_info=True)
+
+
+def stage(upload: UploadedFile) -> state.StagedArtwork:
+    """Store the upload on disk under a folder of its own, remember it in the session (with
+    the name the user gave it) and let go of its bytes; the one staged before is removed.
+
+    The header is read at once: a file that is no usable image is refused here, by its name."""
+    name = original_name(upload.name)
+    folder = staging_dir() / f"artwork-{secrets.token_hex(8)}"
+    folder.mkdir(parents=True)
+    stored = folder / f"artwork{Path(name).suffix.lower() or '.img'}"
+    try:
+        with stored.open("wb") as out:
+            shutil.copyfileobj(upload, out, CHUNK_BYTES)
+        read_header(stored)
+    except MockupLabError as error:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise named_for_user(error, stored.name, name) from None
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    finally:
+        release(upload)
+    forget_staged()
+    staged = state.StagedArtwork(stored, name)
+    state.set_staged_artwork(staged)
+    return staged
+
+
+def forget_staged() -> None:
+    """Remove the session's staged artwork from disk (only a folder under the staging dir)."""
+    staged = state.staged_artwork()
+    state.set_staged_artwork(None)
+    if staged is not None and staged.path.parent.parent == staging_dir():
+        shutil.rmtree(staged.path.parent, ignore_errors=True)
+
+
+def staging_dir() -> Path:
+    return data_dir() / "uploads"
+
+
+def original_name(name: str) -> str:
+    """The upload's own file name, made safe to keep: no folders, no control characters."""
+    plain = Path(name.replace("\\", "/")).name
+    plain = "".join(c for c in plain if c.isprintable()).strip()
+    return plain[:MAX_NAME_CHARS] or "artwork"
+
+
+def named_for_user(error: MockupLabError, stored_name: str, name: str) -> MockupLabError:
+    """`error` with the stored file's name (`upload.png`) replaced by the user's own."""
+    error.args = (str(error).replace(stored_name, name),)
+    return error

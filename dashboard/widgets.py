@@ -4,36 +4,81 @@ Names users gave (templates, artworks) are shown as text, never as markdown."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
+from PIL import Image
 
 from dashboard import cached
 from dashboard.text import as_text, shown_message
+from mockups.memory import MIB
 from mockups.runfolder import RunResult, mockup_path
 from mockups.storage import RunSummary, zip_run
 from mockups.templates import Template
 
 ETSY_IMAGES_PER_LISTING = 10
 COLUMNS = 5
+BOX_SIZE = (600, 450)  # a gallery tile: the built-in scenes' 4:3, portraits centred in it
+BOX_BACKGROUND = (240, 241, 244)
 
 
 def template_picker(library: dict[str, Template], key: str = "templates") -> list[str]:
-    """Thumbnails with a tick each; the first ten (an Etsy listing's images) start ticked."""
+    """Thumbnails in one shape, each with a tick and the template's full name; select all or
+    none; the first ten (an Etsy listing's images) start ticked. Ticks outlive a page change."""
+    keys = {template_id: f"{key}-{template_id}" for template_id in library}
+    all_column, none_column, _ = st.columns([1, 1, 6])
+    all_column.button("Select all", on_click=_tick_all, args=(list(keys.values()), True))
+    none_column.button("Select none", on_click=_tick_all, args=(list(keys.values()), False))
     chosen = []
     columns = st.columns(COLUMNS)
     for position, (template_id, template) in enumerate(library.items()):
         with columns[position % COLUMNS]:
             if template.thumbnail is not None:
-                st.image(str(template.thumbnail))
+                st.image(boxed_image(str(template.thumbnail)), width="stretch")
             if st.checkbox(
                 as_text(template.name),
                 value=position < ETSY_IMAGES_PER_LISTING,
-                key=f"{key}-{template_id}",
+                key=keys[template_id],
+                wrap=True,
+                persist_state="session",
             ):
                 chosen.append(template_id)
     return chosen
+
+
+def ticked_count(ticked: int, total: int) -> str:
+    """ "10 of 12 templates ticked", and how that sits with an Etsy listing's ten images."""
+    line = f"**{ticked} of {total} templates ticked**"
+    if ticked > ETSY_IMAGES_PER_LISTING:
+        return f"{line} · :orange[an Etsy listing takes {ETSY_IMAGES_PER_LISTING} images]"
+    return f"{line} · an Etsy listing takes {ETSY_IMAGES_PER_LISTING} images"
+
+
+def _tick_all(keys: list[str], value: bool) -> None:
+    for box in keys:
+        st.session_state[box] = value
+
+
+@st.cache_data(max_entries=400, show_spinner=False)
+def _boxed(path: str, changed_ns: int) -> bytes:
+    with Image.open(path) as image:
+        image.thumbnail(BOX_SIZE)
+        box = Image.new("RGB", BOX_SIZE, BOX_BACKGROUND)
+        box.paste(
+            image.convert("RGB"),
+            ((BOX_SIZE[0] - image.width) // 2, (BOX_SIZE[1] - image.height) // 2),
+        )
+    buffer = io.BytesIO()
+    box.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def boxed_image(path: str) -> bytes:
+    """The image centred in a BOX_SIZE box: every tile of a grid the same shape, so the rows,
+    captions and buttons line up (a 4:3 scene and a 3:4 poster alike)."""
+    return _boxed(path, Path(path).stat().st_mtime_ns)
 
 
 def too_many_for_a_listing(chosen: list[str]) -> None:
@@ -59,30 +104,77 @@ def run_warnings(run: RunResult) -> None:
         st.warning(as_text(warning), icon=":material/warning:")
 
 
-def gallery(run_dir: Path, run: RunResult) -> None:
-    """The run's thumbnails (never the full-size files), each with its full-size download."""
+def run_summary(run_dir: Path, run: RunResult) -> None:
+    """One line: how many mockups, how long, the peak; and a link to the run's Memory view."""
+    text_column, link_column = st.columns([4, 1], vertical_alignment="center")
+    text_column.markdown(summary_line(run))
+    link_column.page_link(
+        "pages/memory.py",
+        label="Its memory view",
+        icon=":material/memory:",
+        query_params={"run": run_dir.name},
+    )
+
+
+def summary_line(run: RunResult) -> str:
+    """ "**10 mockups** of art.png in 3.9 s, peak 200 MB" (the name as text, not markdown)."""
+    count = len(run.mockups)
+    plural = "s" if count != 1 else ""
+    peak = run.peak_rss_bytes / MIB
+    return (
+        f"**{count} mockup{plural}** of {as_text(run.artwork_name)} in "
+        f"{run.wall_seconds:.1f} s, peak {peak:.0f} MB"
+    )
+
+
+def gallery(run_dir: Path, run: RunResult, names: dict[str, str] | None = None) -> None:
+    """The run's thumbnails in one shape (never the full-size files), captioned with their
+    template's name (`names`: id -> name), each with a large preview and its download."""
     if not run.mockups:
         return
+    names = names or {}
     st.download_button(
         f"Download all {len(run.mockups)} (zip)",
         data=lambda: zip_run(run_dir),
         file_name=f"{run_dir.name}.zip",
         mime="application/zip",
         key=f"zip-{run_dir.name}",
+        icon=":material/download:",
     )
     columns = st.columns(COLUMNS)
     for position, mockup in enumerate(run.mockups):
         thumb = mockup_path(run_dir, mockup.thumbnail)
         full = mockup_path(run_dir, mockup.file)
+        caption = names.get(mockup.template.split("@")[0], mockup.template)
         with columns[position % COLUMNS]:
-            st.image(str(thumb), caption=as_text(full.stem))
-            st.download_button(
+            st.image(boxed_image(str(thumb)), caption=as_text(caption), width="stretch")
+            view_column, download_column = st.columns(2)
+            if view_column.button(
+                "View", key=f"view-{run_dir.name}-{full.name}", icon=":material/zoom_in:"
+            ):
+                large_preview(str(full), caption)
+            download_column.download_button(
                 "Full size",
                 data=file_reader(full),
                 file_name=full.name,
                 mime="image/jpeg",
                 key=f"full-{run_dir.name}-{full.name}",
+                icon=":material/download:",
             )
+
+
+@st.dialog("Mockup", width="large")
+def large_preview(path: str, caption: str) -> None:
+    """The full-size mockup, as large as the window allows, with its download."""
+    full = Path(path)
+    st.image(path, caption=as_text(caption), width="stretch")
+    st.download_button(
+        f"Download {full.name}",
+        data=file_reader(full),
+        file_name=full.name,
+        mime="image/jpeg",
+        icon=":material/download:",
+    )
 
 
 def file_reader(path: Path) -> Callable[[], bytes]:
@@ -93,7 +185,7 @@ def file_reader(path: Path) -> Callable[[], bytes]:
 def run_label(summary: RunSummary) -> str:
     profiled = " · profiled" if summary.profiled else ""
     return (
-        f"{summary.started_at[:19].replace('T', ' ')} · {summary.path.name} · "
+        f"{summary.started_at[:19].replace('T', ' ')} · {summary.artwork} · "
         f"{summary.mockups} mockups · {summary.mode}{profiled}"
     )
 

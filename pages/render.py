@@ -1,93 +1,178 @@
-"""Render: upload an artwork, pick templates, a mode and a fit, render, see the gallery."""
+"""Render: upload an artwork, pick templates, a mode and a fit, render, see the gallery.
+
+Every setting outlives a visit to another page: the upload waits on disk (`uploads.stage`),
+the widgets keep their values for the session (`persist_state`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 import streamlit as st
 
-from dashboard import cached, follow, guard, state, uploads, widgets
+from dashboard import budget_advice, cached, follow, guard, state, uploads, widgets
+from dashboard.live import mockup_row
 from dashboard.rendering import RenderRequest, start_render
 from dashboard.resources import broken_templates, template_library
-from dashboard.text import as_text
+from dashboard.text import as_text, shown_message
+from mockups.intake import read_header
 from mockups.options import MAX_WORKERS, MODES
 from mockups.runfolder import artwork_path
+from profiling.charts import live_heap_and_rss
 
 UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "tif", "tiff", "gif"]
 FITS = {"template default": None, "cover": "cover", "contain": "contain"}
+KEEP = "session"  # widgets keep their values across page changes
 
-st.header("Render")
-library = template_library()
-current = state.current_run()
-limit_mb = uploads.limit_mb()
 
-with st.form("render-form", border=False):
+def artwork_choice(current: Path | None) -> state.StagedArtwork | None:
+    """What Render renders: the staged upload, else the current run's artwork again."""
+    staged = state.staged_artwork()
+    if staged is not None or current is None:
+        return staged
+    run = cached.run_result(current)
+    return state.StagedArtwork(artwork_path(current, run), run.artwork_name)
+
+
+def artwork_section(current: Path | None) -> state.StagedArtwork | None:
     upload = st.file_uploader(
-        f"Artwork (JPEG, PNG, WebP, TIFF or GIF, up to {limit_mb} MB)",
+        f"Artwork (JPEG, PNG, WebP, TIFF or GIF, up to {uploads.limit_mb()} MB)",
         type=UPLOAD_TYPES,
         key=state.upload_key(),
     )
-    if current is not None:
-        st.caption(f"Leave it empty to render the artwork of {as_text(current.name)} again.")
-    with st.expander("Templates", expanded=False):
-        chosen = widgets.template_picker(library)
+    if upload is not None:
+        with guard.shown_errors("Reading the artwork"):
+            uploads.stage(upload)
+    artwork = artwork_choice(current)
+    if artwork is not None:
+        from_run = " (the current run's: upload another to replace it)"
+        whose = from_run if state.staged_artwork() is None else ""
+        st.markdown(f"Artwork: **{as_text(artwork.name)}**{whose}{size_of(artwork.path)}")
+    return artwork
+
+
+def size_of(path: Path) -> str:
+    try:
+        width, height = read_header(path).size
+    except Exception:  # its own error shows when Render is pressed
+        return ""
+    return f" · {width} x {height} px"
+
+
+def settings_row(artwork, chosen: list[str], library) -> tuple[RenderRequest, bool]:
+    """Mode, workers, fit and profiling, and whether the budget would refuse the mode (the
+    modes it would refuse are marked, with what fits instead)."""
     mode_column, workers_column, fit_column, profile_column = st.columns([3, 2, 3, 2])
-    mode = mode_column.radio(
-        "Mode",
-        MODES,
-        horizontal=True,
-        key="mode",
-        help="auto renders two or more mockups at once when the memory budget allows it, "
-        "else one after another",
-    )
     workers = workers_column.number_input(
         "Workers (threads and processes)",
         min_value=1,
         max_value=MAX_WORKERS,
         value=2,
         key="workers",
+        persist_state=KEEP,
+    )
+    advice = None
+    if artwork is not None and chosen:
+        advice = budget_advice.advise(artwork.path, tuple(chosen), int(workers), library)
+    mode = mode_column.radio(
+        "Mode",
+        MODES,
+        horizontal=True,
+        key="mode",
+        persist_state=KEEP,
+        format_func=lambda m: f"{m} (over budget)" if advice and advice.refused(m) else m,
+        help="auto renders two or more mockups at once when the memory budget allows it, "
+        "else one after another",
     )
     fit = fit_column.radio(
         "Fit",
         list(FITS),
         horizontal=True,
         key="fit",
+        persist_state=KEEP,
         help="cover fills the print and crops what overflows; contain shows the whole artwork "
         "on the template's paper",
     )
-    profile = profile_column.checkbox("Profile memory (memray)", key="profile")
-    submitted = st.form_submit_button("Render", type="primary", disabled=follow.pending())
+    profile = profile_column.checkbox("Profile memory (memray)", key="profile", persist_state=KEEP)
+    suggestion = advice.suggestion(mode) if advice else None
+    if suggestion:
+        st.warning(suggestion, icon=":material/memory:")
+    request = RenderRequest(
+        templates=tuple(chosen),
+        mode=mode,
+        workers=int(workers) if mode in ("threads", "processes") else None,
+        fit=FITS[fit],
+        profile=profile,
+    )
+    return request, bool(advice and advice.refused(mode))
+
+
+def why_not(artwork, request: RenderRequest, refused: bool) -> list[str]:
+    """Why Render cannot be pressed now; empty when it can."""
+    reasons = []
+    if follow.pending():
+        reasons.append("a render of yours is still going")
+    if artwork is None:
+        reasons.append("upload an artwork")
+    if not request.templates:
+        reasons.append("tick at least one template")
+    if refused:
+        reasons.append(f"{request.mode} is over the memory budget")
+    return reasons
+
+
+def render(artwork: state.StagedArtwork, request: RenderRequest) -> None:
+    follow.clear_failure()
+    try:
+        with artwork.path.open("rb") as stored:
+            started = start_render(artwork.name, stored, request)
+    except Exception as error:
+        follow.failed(shown_message(guard.one_line(error, "Rendering")))
+        return
+    if state.staged_artwork() is not None:
+        uploads.forget_staged()  # the run folder holds it now; rendering again takes the run's
+    follow.remember(started, artwork.name)
+    widgets.too_many_for_a_listing(list(request.templates))
+    st.rerun()  # the page again, with the render's panel
+
+
+def finished_run(current: Path, library) -> None:
+    run = cached.run_result(current)
+    widgets.run_summary(current, run)
+    widgets.run_warnings(run)
+    widgets.gallery(current, run, {i: t.name for i, t in library.items()})
+    with st.expander("Time and memory of each mockup", icon=":material/monitoring:"):
+        st.table([mockup_row(result) for result in run.mockups])
+        if run.mockups:
+            start = min(result.started_unix for result in run.mockups)
+            points = [
+                (m.finished_unix - start, m.rss_after_bytes, m.heap_after_bytes)
+                for m in sorted(run.mockups, key=lambda m: m.finished_unix)
+            ]
+            st.plotly_chart(live_heap_and_rss(points), key=f"after-{current.name}")
+
+
+st.header("Render")
+library = template_library()
+current = state.current_run()
+
+artwork = artwork_section(current)
+with st.expander("Templates", expanded=current is None, icon=":material/dashboard:"):
+    chosen = widgets.template_picker(library)
+st.markdown(widgets.ticked_count(len(chosen), len(library)))
+request, refused = settings_row(artwork, chosen, library)
+reasons = why_not(artwork, request, refused)
+button_column, reason_column = st.columns([1, 6], vertical_alignment="center")
+pressed = button_column.button("Render", type="primary", disabled=bool(reasons))
+if reasons:
+    reason_column.caption("Render is off: " + "; ".join(reasons) + ".")
 widgets.broken_templates(broken_templates())
 
-if submitted:
-    with guard.shown_errors("Rendering"):
-        request = RenderRequest(
-            templates=tuple(chosen),
-            mode=mode,
-            workers=int(workers) if mode in ("threads", "processes") else None,
-            fit=FITS[fit],
-            profile=profile,
-        )
-        if follow.pending():
-            st.error("A render of this session is still going; wait for it to end.")
-        elif not chosen:
-            st.error("Tick at least one template.")
-        elif upload is None and current is None:
-            st.error("Choose an artwork to upload first.")
-        else:
-            if upload is not None:
-                started = start_render(upload.name, upload, request)
-                uploads.release(upload)
-            else:
-                artwork = artwork_path(current, cached.run_result(current))
-                with artwork.open("rb") as stored:
-                    started = start_render(artwork.name, stored, request)
-            follow.remember(started)
-            widgets.too_many_for_a_listing(chosen)
-            st.rerun()  # the form again, emptied and waiting, with the render's panel below
+if pressed and artwork is not None and not reasons:
+    render(artwork, request)
 
 follow.follow()
 
 current = state.current_run()
-if current is not None and not follow.pending():
+if current is not None and not follow.pending() and follow.failure() is None:
     with guard.shown_errors("Showing the run"):
-        run = cached.run_result(current)
-        st.subheader(f"Mockups · {as_text(current.name)}")
-        widgets.run_warnings(run)
-        widgets.gallery(current, run)
+        finished_run(current, library)

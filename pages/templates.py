@@ -16,7 +16,6 @@ COLUMNS = 5
 PHOTO_TYPES = ["jpg", "jpeg", "png", "webp"]
 PICKER_WIDTH = 900
 CORNER_NAMES = ("top left", "top right", "bottom right", "bottom left")
-CORNERS_KEY = "photo-corners"
 SAMPLE_ARTWORK = Path(__file__).resolve().parents[1] / "examples" / "artwork.jpg"
 
 
@@ -91,41 +90,84 @@ def preview_artwork() -> tuple[Path, str]:
     return SAMPLE_ARTWORK, "the sample artwork (render yours first to see it here)"
 
 
-def corner_picker(photo_path: Path) -> list[tuple[float, float]]:
-    """Click the print's corners on the photo; a fifth click moves the nearest corner."""
-    picked = st.session_state.get(CORNERS_KEY)
-    if picked is None or picked["photo"] != photo_path.parent.name:
-        picked = st.session_state[CORNERS_KEY] = {"photo": photo_path.parent.name, "corners": []}
-    corners: list[tuple[float, float]] = picked["corners"]
+def starting_corners(size: tuple[int, int]) -> list[tuple[float, float]]:
+    """A new template's print: a centred box, half the photo's width and 60 % of its height,
+    clockwise from its top-left, whatever the photo's size."""
+    width, height = size
+    left, right = round(width * 0.25), round(width * 0.75)
+    top, bottom = round(height * 0.2), round(height * 0.8)
+    return [(left, top), (right, top), (right, bottom), (left, bottom)]
+
+
+def corner_step(size: tuple[int, int]) -> int:
+    """What one +/- press moves a corner: 1 % of the photo's long side, at least 1 px."""
+    return max(1, round(max(size) / 100))
+
+
+def corner_keys(photo_id: str, index: int) -> tuple[str, str]:
+    return f"corner-{photo_id}-{index}-x", f"corner-{photo_id}-{index}-y"
+
+
+def corners_of(photo_id: str, size: tuple[int, int]) -> list[tuple[float, float]]:
+    """The corners as the inputs hold them; a new photo starts from `starting_corners`."""
+    corners = []
+    for index, (x, y) in enumerate(starting_corners(size)):
+        x_key, y_key = corner_keys(photo_id, index)
+        st.session_state.setdefault(x_key, x)
+        st.session_state.setdefault(y_key, y)
+        corners.append((st.session_state[x_key], st.session_state[y_key]))
+    return corners
+
+
+def set_corner(photo_id: str, index: int, point: tuple[float, float]) -> None:
+    x_key, y_key = corner_keys(photo_id, index)
+    st.session_state[x_key], st.session_state[y_key] = round(point[0]), round(point[1])
+
+
+def reset_corners(photo_id: str, size: tuple[int, int]) -> None:
+    for index, point in enumerate(starting_corners(size)):
+        set_corner(photo_id, index, point)
+
+
+def outlined(photo_path: Path, corners: list[tuple[float, float]]) -> tuple[Image.Image, float]:
+    """The photo at PICKER_WIDTH with the print's outline and numbered corners drawn on it."""
     with Image.open(photo_path) as photo:
         scale = PICKER_WIDTH / photo.width
         shown = photo.convert("RGB").resize((PICKER_WIDTH, round(photo.height * scale)))
     draw = ImageDraw.Draw(shown)
     points = [(x * scale, y * scale) for x, y in corners]
-    if len(points) == 4:
-        draw.polygon(points, outline=(255, 0, 80), width=3)
+    draw.polygon(points, outline=(255, 0, 80), width=3)
     for number, (x, y) in enumerate(points, start=1):
         draw.ellipse((x - 7, y - 7, x + 7, y + 7), fill=(255, 0, 80))
         draw.text((x + 9, y - 9), str(number), fill=(255, 0, 80))
-    remaining = CORNER_NAMES[len(corners)] if len(corners) < 4 else None
-    st.caption(
-        f"Click the print's {remaining} corner." if remaining
-        else "Click near a corner to move it there."
-    )  # fmt: skip
+    return shown, scale
+
+
+def corner_picker(photo_path: Path) -> list[tuple[float, float]]:
+    """The print's four corners: a centred box to start, moved by a click on the photo (the
+    nearest corner goes there) or by the inputs below it, in the photo's pixels."""
+    photo_id = photo_path.parent.name
+    with Image.open(photo_path) as photo:
+        size = photo.size
+    corners = corners_of(photo_id, size)
+    shown, scale = outlined(photo_path, corners)
+    st.caption("Click the photo to move the nearest corner there, or set each corner below.")
     # A new key after each change: the component's last click is not taken twice.
     click = streamlit_image_coordinates(shown, key=f"corner-picker-{hash(tuple(corners))}")
     if click is not None:
         point = (click["x"] / scale, click["y"] / scale)
-        if len(corners) < 4:
-            corners.append(point)
-        else:
-            nearest = min(range(4), key=lambda i: _distance(corners[i], point))
-            corners[nearest] = point
+        nearest = min(range(4), key=lambda i: _distance(corners[i], point))
+        set_corner(photo_id, nearest, point)
         st.rerun()
-    if corners and st.button("Start the corners again"):
-        corners.clear()
-        st.rerun()
-    return corners
+    step = corner_step(size)
+    columns = st.columns(4)
+    for index, name in enumerate(CORNER_NAMES):
+        x_key, y_key = corner_keys(photo_id, index)
+        with columns[index]:
+            st.number_input(f"{name} x (px)", 0, size[0], step=step, key=x_key)
+            st.number_input(f"{name} y (px)", 0, size[1], step=step, key=y_key)
+    st.button("Start the corners again", on_click=reset_corners, args=(photo_id, size))
+    return corners_of(photo_id, size)
 
 
 def _distance(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -139,8 +181,6 @@ def photo_section() -> None:
         return
     scene = stored(photo, "scene")
     corners = corner_picker(scene)
-    if len(corners) < 4:
-        return
     with st.form("photo-template"):
         name_column, product_column, fit_column = st.columns(3)
         name = name_column.text_input("Name", "My scene")
@@ -162,6 +202,7 @@ def photo_section() -> None:
         with guard.shown_errors("Saving the template"):
             template = save_custom_template(spec)
             st.success(f"Saved as {template.id}; it is on the Render page now.")
+            st.page_link("pages/render.py", label="Render with it", icon=":material/image:")
 
 
 def show_preview(spec: CustomTemplate) -> None:
@@ -177,6 +218,8 @@ def show_preview(spec: CustomTemplate) -> None:
 
 
 st.header("Templates")
-show_library()
+library_area = st.container()  # filled last, so a template saved below is listed at once
 import_psd_section()
 photo_section()
+with library_area:
+    show_library()

@@ -36,9 +36,9 @@ def submit_render(
     profile: bool = False,
     fit: str | None = None,
 ) -> None:
-    """Fill the Render form and press Render (the form's values travel with the press)."""
+    """Upload (the page stores it at once), fill in the settings and press Render."""
     if name is not None:
-        at.file_uploader[0].set_value((name, data, "image/png"))
+        at.file_uploader[0].set_value((name, data, "image/png")).run()
     choose_only(at, templates)
     at.checkbox(key="profile").set_value(profile)
     if fit is not None:

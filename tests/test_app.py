@@ -11,6 +11,7 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from harness.redis_server import redis_server
+from mockups.runfolder import read_run
 from tests.app_helpers import (
     APP,
     LIBRARY_THUMBNAILS,
@@ -47,11 +48,14 @@ def test_an_upload_renders_into_a_gallery_and_only_its_path_is_kept(app, tmp_pat
 
 
 def test_a_corrupt_upload_shows_one_message_leaves_nothing_and_the_page_works(app, tmp_path):
-    upload_and_render(app, "broken.png", b"\x89PNG not really", ["poster"])
+    app.file_uploader[0].set_value(("broken.png", b"\x89PNG not really", "image/png")).run()
     assert not app.exception
     assert len(app.error) == 1 and "not an image" in app.error[0].value
+    assert "broken" in app.error[0].value, "named as the user named it"
     assert str(tmp_path) not in app.error[0].value, "no server path in a message"
-    assert not any((tmp_path / "runs").iterdir())
+    assert not (tmp_path / "runs").exists() or not any((tmp_path / "runs").iterdir())
+    assert not any((tmp_path / "uploads").iterdir()), "the refused upload is not kept"
+    app.run()  # the emptied uploader, as the browser shows it next
     upload_and_render(app, "fine.png", png_bytes(gradient_artwork((300, 400))), ["poster"])
     assert not app.error and len(app.image) == LIBRARY_THUMBNAILS + 1
 
@@ -136,15 +140,13 @@ def test_a_template_made_from_a_photo_is_previewed_saved_and_offered_at_once(app
     app.file_uploader(key="scene-photo").set_value(("shelf.png", png_bytes(photo), "image/png"))
     app.run()
     assert not app.exception and not app.error
-    assert not any(b.label == "Preview" for b in app.button), "no form before four corners"
-    # The four clicks on the photo (a custom component AppTest cannot click), as they are kept:
-    app.session_state["photo-corners"]["corners"] = [
-        (450, 200),
-        (1050, 200),
-        (1050, 800),
-        (450, 800),
-    ]
-    app.run()
+    corners = {n.label: n for n in app.number_input if n.label.endswith("(px)")}
+    assert corners["top left x (px)"].value == 375 and corners["top left y (px)"].value == 200
+    assert corners["bottom right x (px)"].value == 1125, "a centred box, whatever the size"
+    assert corners["top left x (px)"].step == 15, "a press moves 1 % of the long side"
+    corners["top left x (px)"].increment().run()
+    corners = {n.label: n for n in app.number_input if n.label.endswith("(px)")}
+    assert corners["top left x (px)"].value == 390
     assert len(app.image) == LIBRARY_THUMBNAILS, "no preview before it is asked for"
     app.text_input[0].set_value("Shelf print")
     next(b for b in app.button if b.label == "Preview").click().run()
@@ -153,5 +155,10 @@ def test_a_template_made_from_a_photo_is_previewed_saved_and_offered_at_once(app
     next(b for b in app.button if b.label == "Save template").click().run()
     assert not app.exception and not app.error
     assert "shelf-print" in app.success[0].value
+    assert "Shelf print" in [t.value for t in app.text], "listed in the library at once"
     app.switch_page("pages/render.py").run()
     assert any(box.key == "templates-shelf-print" for box in app.checkbox)
+    upload_and_render(app, None, None, ["shelf-print", "poster"])
+    assert not app.exception and not app.error
+    run = read_run(app.session_state["current_run"])
+    assert [m.template for m in run.mockups] == ["poster", "shelf-print"]

@@ -3,6 +3,7 @@ hostile user templates, and who may delete a run folder."""
 
 from __future__ import annotations
 
+import io
 import tomllib
 from pathlib import Path
 
@@ -11,14 +12,17 @@ from PIL import Image
 from streamlit.runtime.scriptrunner_utils.exceptions import RerunException
 from streamlit.testing.v1 import AppTest
 
-from dashboard.follow import results_seen
-from dashboard.text import as_text
+from dashboard.follow import failure_message, results_seen
+from dashboard.text import as_text, shown_message
 from harness.redis_server import redis_server
-from mockups.jobs import RenderQueue
+from mockups.errors import ArtworkError
+from mockups.jobs import JobRefused, RenderQueue
 from mockups.runfolder import read_run, write_run
 from tests.app_helpers import (
     APP,
     LIBRARY_THUMBNAILS,
+    button,
+    choose_only,
     pending,
     png_bytes,
     submit_render,
@@ -143,13 +147,148 @@ def test_the_upload_limit_fits_the_budget_and_the_page_says_it(home):
     assert f"up to {limit} MB" in at.file_uploader[0].label
 
 
-def test_a_failed_render_here_removes_its_folder_and_says_why(home, monkeypatch):
+def test_a_render_the_budget_refuses_leaves_no_folder(home, monkeypatch):
+    from dashboard.rendering import RenderRequest, start_render
+
     monkeypatch.setenv("MOCKUPLAB_JOB_BUDGET_MB", "1")
-    at = started_app()
-    submit_render(at, "art.png", small_png(), ["poster"])
-    assert not at.exception and not pending(at)
-    assert "refused before rendering" in at.error[0].value
+    artwork = home / "art.png"
+    artwork.write_bytes(small_png())
+    request = RenderRequest(("poster",), "sequential", None, None, False)
+    with artwork.open("rb") as data, pytest.raises(JobRefused, match="refused before rendering"):
+        start_render("My Art.png", data, request)
     assert not any((home / "runs").iterdir())
+
+
+def test_a_refused_artwork_is_named_as_the_user_named_it_not_as_stored(home):
+    from dashboard.rendering import RenderRequest, start_render
+
+    request = RenderRequest(("poster",), "sequential", None, None, False)
+    with pytest.raises(ArtworkError) as refused:
+        start_render("Holiday card.png", io.BytesIO(b"\x89PNG not really"), request)
+    assert "Holiday card.png" in str(refused.value) and "upload" not in str(refused.value)
+
+
+def test_modes_the_budget_would_refuse_are_marked_with_what_fits_before_the_click(
+    home, monkeypatch
+):
+    # a small artwork on one template: sequential about 128 MB, threads x2 about 200 MB
+    monkeypatch.setenv("MOCKUPLAB_JOB_BUDGET_MB", "150")
+    at = started_app()
+    at.file_uploader[0].set_value(("art.png", small_png(), "image/png")).run()
+    choose_only(at, ["poster"])
+    at.radio(key="mode").set_value("threads").run()
+    mode = at.radio(key="mode")
+    assert "threads (over budget)" in mode.options and "sequential" in mode.options
+    (advice,) = [w.value for w in at.warning if "over the" in w.value]
+    assert "threads needs about 200 MB, over the 150 MB budget" in advice
+    assert "choose sequential, or threads with 1 worker" in advice
+    assert button(at, "Render").disabled
+    assert "threads is over the memory budget" in " ".join(c.value for c in at.caption)
+    at.number_input(key="workers").set_value(1).run()
+    assert not button(at, "Render").disabled, "one worker fits"
+
+
+def test_render_says_why_it_is_off_until_there_is_an_artwork_and_a_template(home):
+    at = started_app()
+    assert button(at, "Render").disabled
+    assert "upload an artwork" in " ".join(c.value for c in at.caption)
+    at.file_uploader[0].set_value(("art.png", small_png(), "image/png")).run()
+    button(at, "Select none").click().run()
+    assert button(at, "Render").disabled
+    reasons = " ".join(c.value for c in at.caption)
+    assert "tick at least one template" in reasons and "upload" not in reasons
+    assert "**0 of" in " ".join(m.value for m in at.markdown)
+    button(at, "Select all").click().run()
+    assert not button(at, "Render").disabled
+    count = f"**{LIBRARY_THUMBNAILS} of {LIBRARY_THUMBNAILS} templates ticked**"
+    assert any(m.value.startswith(count) for m in at.markdown)
+    assert any("an Etsy listing takes 10" in m.value for m in at.markdown)
+
+
+def test_the_upload_and_every_setting_outlive_a_visit_to_another_page(home):
+    at = started_app()
+    at.file_uploader[0].set_value(("Summer poster.png", small_png(), "image/png")).run()
+    choose_only(at, ["poster", "mug"])
+    at.radio(key="mode").set_value("threads")
+    at.number_input(key="workers").set_value(1)
+    at.radio(key="fit").set_value("contain")
+    at.checkbox(key="profile").set_value(True).run()
+    at.switch_page("pages/history.py").run()
+    at.switch_page("pages/render.py").run()
+    assert not at.exception
+    assert at.radio(key="mode").value == "threads"
+    assert at.number_input(key="workers").value == 1
+    assert at.radio(key="fit").value == "contain"
+    assert at.checkbox(key="profile").value is True
+    ticked = [
+        b.key.removeprefix("templates-") for b in at.checkbox if b.key != "profile" and b.value
+    ]
+    assert ticked == ["mug", "poster"] or sorted(ticked) == ["mug", "poster"]
+    assert any(as_text("Summer poster.png") in m.value for m in at.markdown), "the upload waits"
+    button(at, "Render").click().run()
+    wait_for_render(at)
+    run = read_run(at.session_state["current_run"])
+    assert (run.mode, run.workers, run.fit, run.profiled) == ("threads", 1, "contain", True)
+    assert run.artwork_name == "Summer poster.png"
+
+
+def test_after_a_run_a_summary_line_links_its_memory_view_above_a_captioned_gallery(home):
+    at = started_app()
+    upload_and_render(at, "Sunset [big].png", small_png(), ["poster", "mug"])
+    assert not at.exception and not at.error
+    (summary,) = [m.value for m in at.markdown if "mockups**" in m.value]
+    assert summary.startswith(f"**2 mockups** of {as_text('Sunset [big].png')} in ")
+    assert " s, peak " in summary and summary.endswith(" MB")
+    (link,) = at.get("page_link")
+    run_dir = Path(at.session_state["current_run"])
+    assert link.proto.page.endswith("memory") or "memory" in link.proto.page
+    assert link.proto.query_string == f"run={run_dir.name}"
+    captions = [image.proto.imgs[0].caption for image in at.image if image.proto.imgs[0].caption]
+    assert sorted(captions) == [
+        as_text("Ceramic mug on a table"),
+        as_text("Poster taped to a wall"),
+    ]
+
+
+def test_the_original_file_name_is_shown_in_history_and_the_run_pickers(home):
+    at = started_app()
+    upload_and_render(at, "Lake at dusk.png", small_png(), ["poster"])
+    at.switch_page("pages/history.py").run()
+    assert not at.exception
+    page_text = str(at.main)
+    assert "Lake at dusk.png" in page_text or "Lake at dusk" in page_text
+    assert "upload.png" not in page_text
+    at.switch_page("pages/compare.py").run()
+    (picker,) = [s for s in at.selectbox if s.key == "compare-run"]
+    assert "Lake at dusk.png" in picker.format_func(picker.options[0])
+
+
+def test_a_failed_render_clears_the_previous_gallery_and_names_the_users_file(home):
+    shaky = write_template(home / "templates", "shaky-frame")
+    at = started_app()
+    upload_and_render(at, "First.png", small_png(), ["poster"])
+    assert len(gallery_images(at)) == 1
+    # loaded and offered, unreadable by the time it renders (written over in place, so the
+    # folder's change time, which reloads the library, stays)
+    (shaky / "scene.png").write_bytes(b"\x89PNG damaged")
+    upload_and_render(at, "Second try.png", small_png(), ["shaky-frame"])
+    assert not at.exception
+    (error,) = at.error
+    assert error.value.startswith(f"Rendering {as_text('Second try.png')} failed: ")
+    assert gallery_images(at) == [], "the previous run's gallery is not shown under the error"
+    assert not at.get("progress"), "no progress bar left behind"
+
+
+def test_a_queued_failure_names_the_users_file_where_the_stored_copy_was_named():
+    render = {"name": "Holiday card.png", "stored": "upload.png"}
+    message = failure_message(render, "upload.png: truncated image")
+    assert message == f"Rendering {as_text('Holiday card.png')} failed: " + shown_message(
+        "Holiday card.png: truncated image"
+    )
+
+
+def gallery_images(at: AppTest) -> list:
+    return [image for image in at.image if image.proto.imgs[0].caption]
 
 
 @pytest.mark.slow

@@ -1,0 +1,83 @@
+"""The Render page's pure parts: the budget's advice per mode, tiles of one shape, the
+summary line, and the dashboard's configuration."""
+
+from __future__ import annotations
+
+import io
+import tomllib
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from dashboard.budget_advice import advise
+from dashboard.widgets import BOX_SIZE, boxed_image, summary_line
+from mockups.options import RenderOptions
+from mockups.run import render_run
+from mockups.templates import load_library
+from tests.conftest import gradient_artwork
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def small_artwork(tmp_path) -> Path:
+    path = tmp_path / "art.png"
+    gradient_artwork((300, 400)).save(path)
+    return path
+
+
+def test_a_mode_over_the_budget_is_refused_with_the_modes_and_workers_that_fit(
+    small_artwork, monkeypatch
+):
+    monkeypatch.setenv("MOCKUPLAB_JOB_BUDGET_MB", "150")  # sequential 128 MB, threads x2 200
+    advice = advise(small_artwork, ("poster",), 2, load_library())
+    assert advice is not None
+    assert not advice.refused("sequential") and not advice.refused("auto")
+    assert advice.refused("threads") and advice.refused("processes")
+    assert advice.fits["threads"].fitting_workers == 1
+    assert advice.suggestion("sequential") is None
+    assert advice.suggestion("threads") == (
+        "threads needs about 200 MB, over the 150 MB budget: choose sequential, "
+        "or threads with 1 worker."
+    )
+
+
+def test_when_no_mode_fits_the_advice_says_to_render_less(small_artwork, monkeypatch):
+    monkeypatch.setenv("MOCKUPLAB_JOB_BUDGET_MB", "10")
+    advice = advise(small_artwork, ("poster",), 2, load_library())
+    assert advice is not None and all(advice.refused(mode) for mode in advice.fits)
+    assert "no mode fits: tick fewer templates or use a smaller artwork" in (
+        advice.suggestion("sequential") or ""
+    )
+
+
+def test_an_artwork_that_cannot_be_estimated_gets_no_advice(tmp_path):
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(b"\x89PNG not really")
+    assert advise(broken, ("poster",), 2, load_library()) is None
+
+
+@pytest.mark.parametrize("size", [(600, 450), (450, 600), (600, 150), (40, 30)])
+def test_every_tile_has_the_same_shape_whatever_the_images(tmp_path, size):
+    path = tmp_path / f"{size[0]}x{size[1]}.jpg"
+    Image.new("RGB", size, (200, 30, 30)).save(path)
+    with Image.open(io.BytesIO(boxed_image(str(path)))) as tile:
+        assert tile.size == BOX_SIZE
+        red, _, _ = tile.convert("RGB").getpixel((BOX_SIZE[0] // 2, BOX_SIZE[1] // 2))
+    assert red > 150, "the image sits in the middle of its tile"
+
+
+def test_the_summary_line_counts_times_and_weighs_the_run_by_the_users_name(
+    small_artwork, tmp_path
+):
+    options = RenderOptions(templates=["poster", "mug"], artwork_name="*Bold* name.png")
+    run = render_run(small_artwork, tmp_path / "run", options=options)
+    line = summary_line(run)
+    assert line.startswith("**2 mockups** of \\*Bold\\* name\u2060\\.png in ")
+    assert f"in {run.wall_seconds:.1f} s, peak {run.peak_rss_bytes / 2**20:.0f} MB" in line
+
+
+def test_the_deploy_button_and_developer_menu_are_hidden():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["toolbarMode"] == "minimal"
