@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
@@ -56,3 +57,46 @@ def set_staged_artwork(staged: StagedArtwork | None) -> None:
         st.session_state.pop(ARTWORK, None)
     else:
         st.session_state[ARTWORK] = {"path": str(staged.path), "name": staged.name}
+
+
+GENERATION = "settings_generation"
+SETTINGS = "settings"
+
+
+def setting(name: str, default: Any) -> Any:
+    """A setting the user chose (a mode, a tick), kept for the session whatever page is shown."""
+    return st.session_state.get(SETTINGS, {}).get(name, default)
+
+
+def set_setting(name: str, value: Any) -> None:
+    st.session_state.setdefault(SETTINGS, {})[name] = value
+
+
+def setting_key(name: str) -> str:
+    """The key of the widget that shows setting `name`.
+
+    Streamlit drops a widget's value when its page is not shown, and a value set through
+    session state under a live widget's key can lose against what the browser still shows.
+    So the settings live in a plain dict, and their widgets are made anew (a new key, drawn
+    with the kept value) on each visit to the page and when a button changes them
+    (`renew_setting_widgets`)."""
+    return f"{name}-{st.session_state.get(GENERATION, 0)}"
+
+
+def renew_setting_widgets() -> None:
+    st.session_state[GENERATION] = st.session_state.get(GENERATION, 0) + 1
+
+
+def entering_page(sentinel: str) -> None:
+    """At the top of a page: new setting widgets when the page was not shown last run (its
+    widget `sentinel` is gone), so no value the browser held for the old ones comes back."""
+    if setting_key(sentinel) not in st.session_state:
+        renew_setting_widgets()
+
+
+def keep_setting(name: str) -> None:
+    """`on_change` of a setting's widget: runs before the rerun, so a page change at once
+    after a click keeps it."""
+    key = setting_key(name)
+    if key in st.session_state:
+        set_setting(name, st.session_state[key])

@@ -11,7 +11,7 @@ from pathlib import Path
 import streamlit as st
 from PIL import Image
 
-from dashboard import cached
+from dashboard import cached, state
 from dashboard.text import as_text, shown_message
 from mockups.memory import MIB
 from mockups.runfolder import RunResult, mockup_path
@@ -27,23 +27,27 @@ BOX_BACKGROUND = (240, 241, 244)
 def template_picker(library: dict[str, Template], key: str = "templates") -> list[str]:
     """Thumbnails in one shape, each with a tick and the template's full name; select all or
     none; the first ten (an Etsy listing's images) start ticked. Ticks outlive a page change."""
-    keys = {template_id: f"{key}-{template_id}" for template_id in library}
+    names = {template_id: f"{key}-{template_id}" for template_id in library}
     all_column, none_column, _ = st.columns([1, 1, 6])
-    all_column.button("Select all", on_click=_tick_all, args=(list(keys.values()), True))
-    none_column.button("Select none", on_click=_tick_all, args=(list(keys.values()), False))
+    all_column.button("Select all", on_click=_tick_all, args=(list(names.values()), True))
+    none_column.button("Select none", on_click=_tick_all, args=(list(names.values()), False))
     chosen = []
     columns = st.columns(COLUMNS)
     for position, (template_id, template) in enumerate(library.items()):
+        name = names[template_id]
         with columns[position % COLUMNS]:
             if template.thumbnail is not None:
                 st.image(boxed_image(str(template.thumbnail)), width="stretch")
-            if st.checkbox(
+            ticked = st.checkbox(
                 as_text(template.name),
-                value=position < ETSY_IMAGES_PER_LISTING,
-                key=keys[template_id],
+                value=state.setting(name, position < ETSY_IMAGES_PER_LISTING),
+                key=state.setting_key(name),
                 wrap=True,
-                persist_state="session",
-            ):
+                on_change=state.keep_setting,
+                args=(name,),
+            )
+            state.set_setting(name, ticked)
+            if ticked:
                 chosen.append(template_id)
     return chosen
 
@@ -56,9 +60,10 @@ def ticked_count(ticked: int, total: int) -> str:
     return f"{line} · an Etsy listing takes {ETSY_IMAGES_PER_LISTING} images"
 
 
-def _tick_all(keys: list[str], value: bool) -> None:
-    for box in keys:
-        st.session_state[box] = value
+def _tick_all(names: list[str], value: bool) -> None:
+    for name in names:
+        state.set_setting(name, value)
+    state.renew_setting_widgets()
 
 
 @st.cache_data(max_entries=400, show_spinner=False)

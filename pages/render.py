@@ -1,7 +1,7 @@
 """Render: upload an artwork, pick templates, a mode and a fit, render, see the gallery.
 
 Every setting outlives a visit to another page: the upload waits on disk (`uploads.stage`),
-the widgets keep their values for the session (`persist_state`)."""
+the settings are kept for the session (`state.setting`)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from profiling.charts import live_heap_and_rss
 
 UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "tif", "tiff", "gif"]
 FITS = {"template default": None, "cover": "cover", "contain": "contain"}
-KEEP = "session"  # widgets keep their values across page changes
+DEFAULTS = {"workers": 2, "mode": MODES[0], "fit": next(iter(FITS)), "profile": False}
 
 
 def artwork_choice(current: Path | None) -> state.StagedArtwork | None:
@@ -66,9 +66,7 @@ def settings_row(artwork, chosen: list[str], library) -> tuple[RenderRequest, bo
         "Workers (threads and processes)",
         min_value=1,
         max_value=MAX_WORKERS,
-        value=2,
-        key="workers",
-        persist_state=KEEP,
+        **kept("workers"),
     )
     advice = None
     if artwork is not None and chosen:
@@ -76,9 +74,11 @@ def settings_row(artwork, chosen: list[str], library) -> tuple[RenderRequest, bo
     mode = mode_column.radio(
         "Mode",
         MODES,
+        index=MODES.index(state.setting("mode", DEFAULTS["mode"])),
         horizontal=True,
-        key="mode",
-        persist_state=KEEP,
+        key=state.setting_key("mode"),
+        on_change=state.keep_setting,
+        args=("mode",),
         format_func=lambda m: f"{m} (over budget)" if advice and advice.refused(m) else m,
         help="auto renders two or more mockups at once when the memory budget allows it, "
         "else one after another",
@@ -86,13 +86,17 @@ def settings_row(artwork, chosen: list[str], library) -> tuple[RenderRequest, bo
     fit = fit_column.radio(
         "Fit",
         list(FITS),
+        index=list(FITS).index(state.setting("fit", DEFAULTS["fit"])),
         horizontal=True,
-        key="fit",
-        persist_state=KEEP,
+        key=state.setting_key("fit"),
+        on_change=state.keep_setting,
+        args=("fit",),
         help="cover fills the print and crops what overflows; contain shows the whole artwork "
         "on the template's paper",
     )
-    profile = profile_column.checkbox("Profile memory (memray)", key="profile", persist_state=KEEP)
+    profile = profile_column.checkbox("Profile memory (memray)", **kept("profile"))
+    for name, value in (("workers", workers), ("mode", mode), ("fit", fit), ("profile", profile)):
+        state.set_setting(name, value)  # as drawn, too: a click a rerun swallowed is kept
     suggestion = advice.suggestion(mode) if advice else None
     if suggestion:
         st.warning(suggestion, icon=":material/memory:")
@@ -104,6 +108,16 @@ def settings_row(artwork, chosen: list[str], library) -> tuple[RenderRequest, bo
         profile=profile,
     )
     return request, bool(advice and advice.refused(mode))
+
+
+def kept(name: str) -> dict:
+    """A setting widget's value, key and callback: drawn with what the user left it at."""
+    return {
+        "value": state.setting(name, DEFAULTS[name]),
+        "key": state.setting_key(name),
+        "on_change": state.keep_setting,
+        "args": (name,),
+    }
 
 
 def why_not(artwork, request: RenderRequest, refused: bool) -> list[str]:
@@ -152,6 +166,7 @@ def finished_run(current: Path, library) -> None:
 
 
 st.header("Render")
+state.entering_page("mode")
 library = template_library()
 current = state.current_run()
 

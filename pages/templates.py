@@ -129,7 +129,7 @@ def reset_corners(photo_id: str, size: tuple[int, int]) -> None:
         set_corner(photo_id, index, point)
 
 
-def outlined(photo_path: Path, corners: list[tuple[float, float]]) -> tuple[Image.Image, float]:
+def outlined(photo_path: Path, corners: list[tuple[float, float]]) -> Image.Image:
     """The photo at PICKER_WIDTH with the print's outline and numbered corners drawn on it."""
     with Image.open(photo_path) as photo:
         scale = PICKER_WIDTH / photo.width
@@ -140,7 +140,7 @@ def outlined(photo_path: Path, corners: list[tuple[float, float]]) -> tuple[Imag
     for number, (x, y) in enumerate(points, start=1):
         draw.ellipse((x - 7, y - 7, x + 7, y + 7), fill=(255, 0, 80))
         draw.text((x + 9, y - 9), str(number), fill=(255, 0, 80))
-    return shown, scale
+    return shown
 
 
 def corner_picker(photo_path: Path) -> list[tuple[float, float]]:
@@ -150,12 +150,17 @@ def corner_picker(photo_path: Path) -> list[tuple[float, float]]:
     with Image.open(photo_path) as photo:
         size = photo.size
     corners = corners_of(photo_id, size)
-    shown, scale = outlined(photo_path, corners)
+    shown = outlined(photo_path, corners)
     st.caption("Click the photo to move the nearest corner there, or set each corner below.")
     # A new key after each change: the component's last click is not taken twice.
-    click = streamlit_image_coordinates(shown, key=f"corner-picker-{hash(tuple(corners))}")
+    click = streamlit_image_coordinates(
+        shown, width="stretch", key=f"corner-picker-{hash(tuple(corners))}"
+    )
     if click is not None:
-        point = (click["x"] / scale, click["y"] / scale)
+        # the click is in the pixels shown, which fit the column's width
+        shown_width = click.get("width") or shown.width * 1.0
+        shown_height = click.get("height") or shown.height * 1.0
+        point = (click["x"] * size[0] / shown_width, click["y"] * size[1] / shown_height)
         nearest = min(range(4), key=lambda i: _distance(corners[i], point))
         set_corner(photo_id, nearest, point)
         st.rerun()

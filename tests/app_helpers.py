@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import time
 from pathlib import Path
 
@@ -22,10 +23,22 @@ def png_bytes(image: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
+def setting(at: AppTest, name: str):
+    """The Render page's widget for setting `name` (its key carries a generation number)."""
+    pattern = re.compile(rf"{re.escape(name)}-\d+")
+    widgets = [*at.radio, *at.checkbox, *at.number_input]
+    return next(w for w in widgets if w.key and pattern.fullmatch(w.key))
+
+
+def template_boxes(at: AppTest) -> dict[str, object]:
+    """The template picker's ticks by template id."""
+    pattern = re.compile(r"templates-(.+)-\d+")
+    return {m.group(1): box for box in at.checkbox if box.key and (m := pattern.fullmatch(box.key))}
+
+
 def choose_only(at: AppTest, template_ids: list[str]) -> None:
-    for box in at.checkbox:
-        if box.key and box.key.startswith("templates-"):
-            box.set_value(box.key.removeprefix("templates-") in template_ids)
+    for template_id, box in template_boxes(at).items():
+        box.set_value(template_id in template_ids)
 
 
 def submit_render(
@@ -40,9 +53,9 @@ def submit_render(
     if name is not None:
         at.file_uploader[0].set_value((name, data, "image/png")).run()
     choose_only(at, templates)
-    at.checkbox(key="profile").set_value(profile)
+    setting(at, "profile").set_value(profile)
     if fit is not None:
-        at.radio(key="fit").set_value(fit)
+        setting(at, "fit").set_value(fit)
     button(at, "Render").click().run()
 
 

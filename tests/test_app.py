@@ -17,6 +17,7 @@ from tests.app_helpers import (
     LIBRARY_THUMBNAILS,
     png_bytes,
     submit_render,
+    template_boxes,
     upload_and_render,
     wait_for_render,
 )
@@ -33,7 +34,7 @@ def app(tmp_path, monkeypatch):
 
 
 def test_the_ten_templates_start_ticked_for_an_etsy_listing(app):
-    ticked = [b for b in app.checkbox if b.key and b.key.startswith("templates-") and b.value]
+    ticked = [box for box in template_boxes(app).values() if box.value]
     assert len(ticked) == 10
 
 
@@ -157,7 +158,7 @@ def test_a_template_made_from_a_photo_is_previewed_saved_and_offered_at_once(app
     assert "shelf-print" in app.success[0].value
     assert "Shelf print" in [t.value for t in app.text], "listed in the library at once"
     app.switch_page("pages/render.py").run()
-    assert any(box.key == "templates-shelf-print" for box in app.checkbox)
+    assert "shelf-print" in template_boxes(app)
     upload_and_render(app, None, None, ["shelf-print", "poster"])
     assert not app.exception and not app.error
     run = read_run(app.session_state["current_run"])

@@ -25,7 +25,9 @@ from tests.app_helpers import (
     choose_only,
     pending,
     png_bytes,
+    setting,
     submit_render,
+    template_boxes,
     upload_and_render,
     wait_for_render,
 )
@@ -55,8 +57,8 @@ def small_png() -> bytes:
 def test_changing_the_form_renders_nothing_until_render_is_pressed(home):
     at = started_app()
     at.file_uploader[0].set_value(("art.png", small_png(), "image/png"))
-    at.radio(key="mode").set_value("threads")
-    at.checkbox(key="profile").set_value(True)
+    setting(at, "mode").set_value("threads")
+    setting(at, "profile").set_value(True)
     at.run()
     assert not at.exception and not pending(at)
     assert not (home / "runs").exists() or not any((home / "runs").iterdir())
@@ -118,7 +120,7 @@ def test_the_runs_warnings_are_shown_above_the_gallery_as_text(home):
 def test_user_template_names_are_shown_as_text_not_markdown(home):
     write_template(home / "templates", "hostile", name=HOSTILE_NAME)
     at = started_app()
-    box = at.checkbox(key="templates-hostile")
+    box = template_boxes(at)["hostile"]
     assert box.label == as_text(HOSTILE_NAME)
     assert "](" not in box.label.replace("\\](", "").replace("\\(", "")
 
@@ -134,7 +136,7 @@ def test_a_broken_user_template_is_listed_with_its_reason_and_the_page_renders(h
     assert as_text("built-in") in text
     assert as_text(str(home)) not in text, "no server path in the reason"
     assert as_text("template.json") in text  # the manifest named, its folder beside it
-    assert not any(b.key == "templates-no-scene" for b in at.checkbox)
+    assert "no-scene" not in template_boxes(at)
     upload_and_render(at, "art.png", small_png(), ["poster"])
     assert not at.exception and not at.error
 
@@ -176,15 +178,15 @@ def test_modes_the_budget_would_refuse_are_marked_with_what_fits_before_the_clic
     at = started_app()
     at.file_uploader[0].set_value(("art.png", small_png(), "image/png")).run()
     choose_only(at, ["poster"])
-    at.radio(key="mode").set_value("threads").run()
-    mode = at.radio(key="mode")
+    setting(at, "mode").set_value("threads").run()
+    mode = setting(at, "mode")
     assert "threads (over budget)" in mode.options and "sequential" in mode.options
     (advice,) = [w.value for w in at.warning if "over the" in w.value]
     assert "threads needs about 200 MB, over the 150 MB budget" in advice
     assert "choose sequential, or threads with 1 worker" in advice
     assert button(at, "Render").disabled
     assert "threads is over the memory budget" in " ".join(c.value for c in at.caption)
-    at.number_input(key="workers").set_value(1).run()
+    setting(at, "workers").set_value(1).run()
     assert not button(at, "Render").disabled, "one worker fits"
 
 
@@ -209,21 +211,19 @@ def test_the_upload_and_every_setting_outlive_a_visit_to_another_page(home):
     at = started_app()
     at.file_uploader[0].set_value(("Summer poster.png", small_png(), "image/png")).run()
     choose_only(at, ["poster", "mug"])
-    at.radio(key="mode").set_value("threads")
-    at.number_input(key="workers").set_value(1)
-    at.radio(key="fit").set_value("contain")
-    at.checkbox(key="profile").set_value(True).run()
+    setting(at, "mode").set_value("threads")
+    setting(at, "workers").set_value(1)
+    setting(at, "fit").set_value("contain")
+    setting(at, "profile").set_value(True).run()
     at.switch_page("pages/history.py").run()
     at.switch_page("pages/render.py").run()
     assert not at.exception
-    assert at.radio(key="mode").value == "threads"
-    assert at.number_input(key="workers").value == 1
-    assert at.radio(key="fit").value == "contain"
-    assert at.checkbox(key="profile").value is True
-    ticked = [
-        b.key.removeprefix("templates-") for b in at.checkbox if b.key != "profile" and b.value
-    ]
-    assert ticked == ["mug", "poster"] or sorted(ticked) == ["mug", "poster"]
+    assert setting(at, "mode").value == "threads"
+    assert setting(at, "workers").value == 1
+    assert setting(at, "fit").value == "contain"
+    assert setting(at, "profile").value is True
+    ticked = [template_id for template_id, box in template_boxes(at).items() if box.value]
+    assert sorted(ticked) == ["mug", "poster"]
     assert any(as_text("Summer poster.png") in m.value for m in at.markdown), "the upload waits"
     button(at, "Render").click().run()
     wait_for_render(at)
