@@ -78,8 +78,7 @@ def setting_key(name: str) -> str:
     Streamlit drops a widget's value when its page is not shown, and a value set through
     session state under a live widget's key can lose against what the browser still shows.
     So the settings live in a plain dict, and their widgets are made anew (a new key, drawn
-    with the kept value) on each visit to the page and when a button changes them
-    (`renew_setting_widgets`)."""
+    with the kept value) on each visit to the page (`entering_page`)."""
     return f"{name}-{st.session_state.get(GENERATION, 0)}"
 
 

@@ -63,7 +63,7 @@ def ticked_count(ticked: int, total: int) -> str:
 def _tick_all(names: list[str], value: bool) -> None:
     for name in names:
         state.set_setting(name, value)
-    state.renew_setting_widgets()
+        st.session_state[state.setting_key(name)] = value  # before the boxes are drawn
 
 
 @st.cache_data(max_entries=400, show_spinner=False)

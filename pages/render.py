@@ -21,6 +21,13 @@ from profiling.charts import live_heap_and_rss
 
 UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "tif", "tiff", "gif"]
 FITS = {"template default": None, "cover": "cover", "contain": "contain"}
+MODE_NOTES = {
+    "auto": "auto: as many mockups at once as the memory budget allows",
+    "sequential": "sequential: one mockup after another, the least memory",
+    "threads": "threads: several mockups at once in this process",
+    "processes": "processes: several mockups at once, each worker a process of its own",
+}
+PROFILE_NOTE = "memray records every allocation: the run takes longer, the Memory page explains it"
 DEFAULTS = {"workers": 2, "mode": MODES[0], "fit": next(iter(FITS)), "profile": False}
 
 
@@ -97,6 +104,8 @@ def settings_row(artwork, chosen: list[str], library) -> tuple[RenderRequest, bo
     profile = profile_column.checkbox("Profile memory (memray)", **kept("profile"))
     for name, value in (("workers", workers), ("mode", mode), ("fit", fit), ("profile", profile)):
         state.set_setting(name, value)  # as drawn, too: a click a rerun swallowed is kept
+    notes = [MODE_NOTES[mode]] + ([PROFILE_NOTE] if profile else [])
+    st.caption(" · ".join(notes))
     suggestion = advice.suggestion(mode) if advice else None
     if suggestion:
         st.warning(suggestion, icon=":material/memory:")

@@ -133,17 +133,17 @@ def test_a_template_made_on_the_templates_page_renders_with_the_settings_and_nam
     upload(page, artwork)
     page.get_by_role("button", name="Select none").click()
     expect(page.get_by_text("0 of 13 templates ticked")).to_be_visible(timeout=SLOW)
-    for name in ("Dusk frame on a wall", "Poster taped to a wall", "Ceramic mug on a table"):
-        idle(page)  # a click sends every box as shown: not while the last rerun is out
+    names = ("Dusk frame on a wall", "Poster taped to a wall", "Ceramic mug on a table")
+    for count, name in enumerate(names, start=1):
         main.get_by_test_id("stCheckbox").filter(has_text=name).click()
-    expect(page.get_by_text("3 of 13 templates ticked")).to_be_visible(timeout=SLOW)
+        # each click answered before the next: a click sends every tick as the page shows it
+        expect(page.get_by_text(f"{count} of 13 templates ticked")).to_be_visible(timeout=SLOW)
     mode = page.get_by_test_id("stRadio").filter(has_text="Mode")
     mode.get_by_text("sequential").click()
-    expect(mode.get_by_role("radio", name="sequential")).to_be_checked()
-    idle(page)
+    expect(page.get_by_text("sequential: one mockup after another")).to_be_visible(timeout=SLOW)
     profile = page.get_by_role("checkbox", name="Profile memory (memray)")
     page.get_by_text("Profile memory (memray)").click()
-    expect(profile).to_be_checked()
+    expect(page.get_by_text("memray records every allocation")).to_be_visible(timeout=SLOW)
     expect(page.get_by_role("button", name="Render")).to_be_enabled(timeout=SLOW)
     idle(page)
 
