@@ -115,8 +115,8 @@ def run_summary(run_dir: Path, run: RunResult) -> None:
     text_column.markdown(summary_line(run))
     link_column.page_link(
         "pages/memory.py",
-        label="Its memory view",
-        icon=":material/memory:",
+        label="Its heap and RSS, mockup by mockup",
+        icon=":material/monitoring:",
         query_params={"run": run_dir.name},
     )
 
@@ -153,18 +153,21 @@ def gallery(run_dir: Path, run: RunResult, names: dict[str, str] | None = None) 
         caption = names.get(mockup.template.split("@")[0], mockup.template)
         with columns[position % COLUMNS]:
             st.image(boxed_image(str(thumb)), caption=as_text(caption), width="stretch")
-            view_column, download_column = st.columns(2)
-            if view_column.button(
-                "View", key=f"view-{run_dir.name}-{full.name}", icon=":material/zoom_in:"
+            if st.button(
+                "View large",
+                key=f"view-{run_dir.name}-{full.name}",
+                icon=":material/zoom_in:",
+                width="stretch",
             ):
                 large_preview(str(full), caption)
-            download_column.download_button(
+            st.download_button(
                 "Full size",
                 data=file_reader(full),
                 file_name=full.name,
                 mime="image/jpeg",
                 key=f"full-{run_dir.name}-{full.name}",
                 icon=":material/download:",
+                width="stretch",
             )
 
 

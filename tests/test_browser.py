@@ -78,8 +78,7 @@ def test_upload_render_ten_see_memory_and_compare(page, tmp_path):
     upload(page, artwork)
     page.get_by_text("Profile memory (memray)").click()
     page.get_by_role("button", name="Render").click()
-    expect(page.get_by_text("T-shirt, flat lay", exact=True)).to_be_visible(timeout=SLOW)
-    expect(gallery_tiles(page)).to_have_count(10)
+    expect(gallery_tiles(page)).to_have_count(10, timeout=SLOW)
     shoot(page, "1-render")
 
     page.get_by_role("link", name="Memory").click()
@@ -107,8 +106,7 @@ def test_a_render_is_followed_live_and_found_again_after_visiting_another_page(p
     expect(page.get_by_role("heading", name="History")).to_be_visible(timeout=SLOW)
     expect(page.get_by_test_id("stSidebar")).to_contain_text("Your render goes on", timeout=SLOW)
     page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Render").click()
-    expect(page.get_by_text("T-shirt, flat lay", exact=True)).to_be_visible(timeout=SLOW)
-    expect(gallery_tiles(page)).to_have_count(10)
+    expect(gallery_tiles(page)).to_have_count(10, timeout=SLOW)
 
 
 def test_a_template_made_on_the_templates_page_renders_with_the_settings_and_name_kept(
@@ -164,7 +162,7 @@ def test_a_template_made_on_the_templates_page_renders_with_the_settings_and_nam
     heights = {round(box["height"]) for box in tile_boxes(page)}
     assert len(heights) == 1, f"every thumbnail the same height, not {heights}"
     shoot(page, "6-render-custom-template")
-    page.get_by_role("button", name="View").first.click()
+    page.get_by_role("button", name="View large").first.click()
     dialog = page.get_by_role("dialog")
     expect(dialog.get_by_test_id("stImage")).to_be_visible(timeout=SLOW)
     assert dialog.locator("img").bounding_box()["width"] > 600, "larger than its thumbnail"
