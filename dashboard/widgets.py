@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
-from PIL import Image
+from PIL import Image, ImageOps
 
 from dashboard import cached, state
 from dashboard.text import as_text, shown_message
@@ -69,12 +69,9 @@ def _tick_all(names: list[str], value: bool) -> None:
 @st.cache_data(max_entries=400, show_spinner=False)
 def _boxed(path: str, changed_ns: int) -> bytes:
     with Image.open(path) as image:
-        image.thumbnail(BOX_SIZE)
-        box = Image.new("RGB", BOX_SIZE, BOX_BACKGROUND)
-        box.paste(
-            image.convert("RGB"),
-            ((BOX_SIZE[0] - image.width) // 2, (BOX_SIZE[1] - image.height) // 2),
-        )
+        fitted = ImageOps.contain(image.convert("RGB"), BOX_SIZE)
+    box = Image.new("RGB", BOX_SIZE, BOX_BACKGROUND)
+    box.paste(fitted, ((BOX_SIZE[0] - fitted.width) // 2, (BOX_SIZE[1] - fitted.height) // 2))
     buffer = io.BytesIO()
     box.save(buffer, "JPEG", quality=85)
     return buffer.getvalue()

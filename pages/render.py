@@ -131,9 +131,9 @@ def kept(name: str) -> dict:
 
 def why_not(artwork, request: RenderRequest, refused: bool) -> list[str]:
     """Why Render cannot be pressed now; empty when it can."""
-    reasons = []
     if follow.pending():
-        reasons.append("a render of yours is still going")
+        return ["a render of yours is still going"]
+    reasons = []
     if artwork is None:
         reasons.append("upload an artwork")
     if not request.templates:

@@ -46,8 +46,9 @@ def idle(page: Page) -> None:
 
 
 def shoot(page: Page, name: str) -> None:
-    """The page once it is idle, as a person sees it."""
+    """The page once it is idle and its images are loaded, as a person sees it."""
     idle(page)
+    page.wait_for_function("Array.from(document.images).every(image => image.complete)")
     page.get_by_test_id("stMainBlockContainer").screenshot(path=ARTIFACTS / f"{name}.png")
 
 
