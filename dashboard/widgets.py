@@ -108,11 +108,11 @@ def run_warnings(run: RunResult) -> None:
 
 def run_summary(run_dir: Path, run: RunResult) -> None:
     """One line: how many mockups, how long, the peak; and a link to the run's Memory view."""
-    text_column, link_column = st.columns([4, 1], vertical_alignment="center")
+    text_column, link_column = st.columns([3, 1], vertical_alignment="center")
     text_column.markdown(summary_line(run))
     link_column.page_link(
         "pages/memory.py",
-        label="Its heap and RSS, mockup by mockup",
+        label="Its heap and RSS",
         icon=":material/monitoring:",
         query_params={"run": run_dir.name},
     )
