@@ -168,7 +168,8 @@ def scene_relief(scene_part: Image.Image) -> Image.Image:
 def place_print(print_: Image.Image, template: Template, box: Box, offsets=None) -> Image.Image:
     """The print as an image the size of `box`: moved there when flat, else warped.
 
-    A print to warp comes framed (see `framed`); the result is then premultiplied RGBa.
+    A print to warp comes framed (see `framed`); the result is then premultiplied RGBa, or
+    straight RGBA from a print map.
     """
     if template.is_flat and print_.size == box.size:
         return print_
