@@ -43,8 +43,12 @@ def test_compare_within_the_budget_runs_and_shows_the_table(rendered):
     at.multiselect[0].set_value(["sequential"])
     button(at, "Compare").click().run()
     assert not at.exception and not at.error
-    assert at.dataframe[0].value.shape[0] == 1
-    assert "byte-identical" in at.success[0].value
+    table = at.dataframe[0].value
+    assert list(table["Run"]) == ["Sequential"]
+    assert bool(table["Within budget"].iloc[0])
+    assert at.success[0].value.startswith("Fastest within the 256 MB budget: Sequential, ")
+    assert "the only run measured" in at.success[0].value
+    assert any("byte-identical in every mode" in c.value for c in at.caption)
 
 
 def test_history_reads_each_run_once_until_its_run_json_changes(rendered, monkeypatch):
