@@ -38,14 +38,7 @@ def time_memory_chart(
     budget_mb = budget_bytes / MIB
     peaks = [r.peak_rss_bytes / MIB for r in rows]
     right = max([*peaks, budget_mb]) * 1.15
-    colours = [
-        CHOSEN_COLOUR
-        if r is chosen
-        else OVER_COLOUR
-        if r.peak_rss_bytes > budget_bytes
-        else WITHIN_COLOUR
-        for r in rows
-    ]
+    colours = [_colour(r, chosen, budget_bytes) for r in rows]
     figure = go.Figure()
     figure.add_vrect(x0=budget_mb, x1=right, fillcolor=OVER_COLOUR, opacity=0.07, line_width=0)
     figure.add_vline(
@@ -60,7 +53,7 @@ def time_memory_chart(
         mode="markers+text",
         text=[row_label(r) for r in rows],
         textposition="top center",
-        marker={"size": [18 if r is chosen else 12 for r in rows], "color": colours},
+        marker={"size": [18 if r == chosen else 12 for r in rows], "color": colours},
         hovertemplate="%{text}<br>%{y:.1f} s, peak %{x:.0f} MB<extra></extra>",
         showlegend=False,
     )
@@ -72,3 +65,9 @@ def time_memory_chart(
         height=380,
     )
     return figure
+
+
+def _colour(row: ModeComparison, chosen: ModeComparison | None, budget_bytes: int) -> str:
+    if row == chosen:
+        return CHOSEN_COLOUR
+    return OVER_COLOUR if row.peak_rss_bytes > budget_bytes else WITHIN_COLOUR
