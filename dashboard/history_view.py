@@ -58,13 +58,13 @@ def selected_run(
 
 
 def default_pair(profiled: Sequence[RunSummary], chosen: Path) -> tuple[Path, Path]:
-    """Before and After for the per-mockup comparison, never the same run: After is the chosen
-    run (when profiled, else the newest profiled), Before the profiled run just older than it
-    (or, for the oldest, the one just newer). `profiled` is newest first, at least two."""
+    """Before and After for the per-mockup comparison, never the same run, Before the older:
+    the chosen run (when profiled, else the newest profiled) and the profiled run just older
+    than it, or for the oldest, the one just newer. `profiled` is newest first, at least two."""
     paths = [r.path for r in profiled]
-    after = paths.index(chosen) if chosen in paths else 0
-    before = after + 1 if after + 1 < len(paths) else after - 1
-    return paths[before], paths[after]
+    chosen_at = paths.index(chosen) if chosen in paths else 0
+    after = min(chosen_at, len(paths) - 2)
+    return paths[after + 1], paths[after]
 
 
 def compared_figures(table: pandas.DataFrame) -> pandas.DataFrame:

@@ -78,8 +78,7 @@ if rows:
             st.success(chosen.sentence(), icon=":material/trophy:")
         else:
             st.warning(chosen.sentence())
-        table_column, chart_column = st.columns([1, 1])
-        table_column.dataframe(
+        st.dataframe(
             comparison_table(rows, budget),
             hide_index=True,
             column_config={
@@ -88,12 +87,13 @@ if rows:
                 )
             },
         )
+        chart_column, notes_column = st.columns([3, 2])
+        chart_column.plotly_chart(time_memory_chart(rows, budget, chosen.fastest), key="comparison")
         if rows[0].identical_outputs:
-            table_column.caption("The images are byte-identical in every mode.")
+            notes_column.caption("The images are byte-identical in every mode.")
         else:
-            table_column.error("The images differ between modes.")
-        table_column.caption(
+            notes_column.error("The images differ between modes.")
+        notes_column.caption(
             "Each run renders in a process of its own under the memory profiler; peak memory "
             "is that process's (workers included), heap is what memray saw allocated at once."
         )
-        chart_column.plotly_chart(time_memory_chart(rows, budget, chosen.fastest), key="comparison")

@@ -22,7 +22,7 @@ from profiling.compare import plain_label
 
 TABLE_KEY = "history-runs"
 CONFIRM_KEY = "confirm-delete"
-THUMBNAILS_PER_ROW = 10
+THUMBNAILS_PER_ROW = 6
 
 
 def forget_confirm() -> None:
@@ -51,9 +51,9 @@ def show_thumbnails(folder: Path) -> None:
         return
     paths = [str(mockup_path(folder, m.thumbnail)) for m in run.mockups]
     captions = [as_text(m.template) for m in run.mockups]
-    columns = st.columns(min(THUMBNAILS_PER_ROW, len(paths)))
+    columns = st.columns(THUMBNAILS_PER_ROW)
     for position, (path, caption) in enumerate(zip(paths, captions, strict=True)):
-        columns[position % len(columns)].image(path, caption=caption)
+        columns[position % THUMBNAILS_PER_ROW].image(path, caption=caption)
 
 
 st.header("History")

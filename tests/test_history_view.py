@@ -66,14 +66,15 @@ def test_before_and_after_default_to_the_chosen_run_and_the_one_before_it():
     )
 
 
-def test_before_and_after_are_never_the_same_run():
+def test_before_and_after_are_two_runs_the_older_first():
     for chosen in [*(r.path for r in RUNS), Path("/runs/gone")]:
         before, after = default_pair(PROFILED, chosen)
-        assert before != after
+        order = [r.path for r in PROFILED]
+        assert order.index(before) > order.index(after)
     assert default_pair(PROFILED, Path("/runs/oldest")) == (
-        Path("/runs/middle"),
         Path("/runs/oldest"),
-    )
+        Path("/runs/middle"),
+    ), "Before is always the older run"
     assert default_pair(PROFILED, Path("/runs/plain"))[1] == Path("/runs/newest")
 
 
