@@ -19,7 +19,7 @@ FIGURES = {
     "heap_peak_bytes": ("heap peak MB", MIB, 1, 0.1),
     "leaked_bytes": ("held at end MB", MIB, 1, 0.1),
     "allocated_bytes": ("allocated MB", MIB, 1, 0.1),
-    "seconds": ("time s", 1, 2, 0.01),
+    "seconds": ("time s", 1, 2, 0.1),  # a loaded machine's timings wander by tens of ms
 }
 SIDES = ("before", "after", "change")
 SHARE = 0.05
@@ -72,7 +72,8 @@ def compared_figures(table: pandas.DataFrame) -> pandas.DataFrame:
     shown = table[["index", "template"]].rename(columns={"index": "#", "template": "Template"})
     for figure, (name, divisor, decimals, _) in FIGURES.items():
         for side in SIDES:
-            shown[f"{name} {side}"] = (table[f"{figure} {side}"] / divisor).round(decimals)
+            # + 0.0: a change rounded to nothing is shown as 0, never as -0
+            shown[f"{name} {side}"] = (table[f"{figure} {side}"] / divisor).round(decimals) + 0.0
     return shown
 
 
@@ -99,8 +100,9 @@ def worse_summary(shown: pandas.DataFrame) -> list[str]:
         largest = hit.loc[hit[column].idxmax()]
         unit = name.rsplit(" ", 1)[1]
         label = name.rsplit(" ", 1)[0]
+        mockups = "1 mockup" if len(hit) == 1 else f"{len(hit)} mockups"
         phrases.append(
-            f"{label} on {len(hit)} mockup(s), most {largest['Template']} "
+            f"{label} on {mockups}, most {largest['Template']} "
             f"(+{largest[column]:.{decimals}f} {unit})"
         )
     return phrases

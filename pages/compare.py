@@ -82,9 +82,10 @@ if rows:
             comparison_table(rows, budget),
             hide_index=True,
             column_config={
+                "Time (s)": st.column_config.NumberColumn(format="%.1f"),
                 "Within budget": st.column_config.CheckboxColumn(
                     help=f"peak memory at most {budget / MIB:.0f} MB"
-                )
+                ),
             },
         )
         chart_column, notes_column = st.columns([3, 2])

@@ -71,7 +71,10 @@ event = st.dataframe(
     selection_mode="single-row",
     selection_default={"selection": {"rows": [row_of(runs, current)]}},
     key=TABLE_KEY,
-    column_config={"Profiled": st.column_config.CheckboxColumn()},
+    column_config={
+        "Time (s)": st.column_config.NumberColumn(format="%.1f"),
+        "Profiled": st.column_config.CheckboxColumn(),
+    },
 )
 chosen = selected_run(event.selection.rows, runs, current)
 

@@ -113,8 +113,8 @@ def test_the_summary_names_what_got_worse_and_the_worst_mockup():
         compared(heap_peak_bytes=[120 * MIB, 112 * MIB], leaked_bytes=[10 * MIB, 25 * MIB])
     )
     assert worse_summary(shown) == [
-        "heap peak on 2 mockup(s), most mug (+20.0 MB)",
-        "held at end on 1 mockup(s), most poster (+15.0 MB)",
+        "heap peak on 2 mockups, most mug (+20.0 MB)",
+        "held at end on 1 mockup, most poster (+15.0 MB)",
     ]
     assert worse_summary(compared_figures(compared())) == []
 
@@ -124,3 +124,13 @@ def test_a_mockup_in_one_run_only_is_neither_worse_nor_better():
     table.loc[1, ["heap_peak_bytes after", "heap_peak_bytes change"]] = [None, None]
     shown = compared_figures(table)
     assert list(changes(shown, 1)["heap peak MB change"]) == [True, False]
+
+
+def test_a_change_rounded_to_nothing_is_not_shown_as_minus_zero():
+    shown = compared_figures(compared(heap_peak_bytes=[99.99 * MIB, 100 * MIB]))
+    assert [str(value) for value in shown["heap peak MB change"]] == ["0.0", "0.0"]
+
+
+def test_timing_noise_of_a_few_hundredths_of_a_second_is_not_worse():
+    shown = compared_figures(compared(seconds=[1.07, 1.2]))
+    assert list(changes(shown, 1)["time s change"]) == [False, True]
