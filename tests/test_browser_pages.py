@@ -93,8 +93,8 @@ def test_compare_says_which_run_to_use_within_the_budget(page):
     verdict = tab.get_by_text("Fastest within the 256 MB budget:")
     expect(verdict).to_be_visible(timeout=SLOW)
     assert any(name in verdict.inner_text() for name in ("Sequential,", "Threads x2,"))
-    expect(tab.get_by_test_id("stPlotlyChart")).to_be_visible()
-    expect(tab.get_by_text("budget 256 MB")).to_be_visible()
+    expect(tab.get_by_test_id("stPlotlyChart")).to_be_visible(timeout=SLOW)
+    expect(tab.get_by_text("budget 256 MB")).to_be_visible(timeout=SLOW)
     expect(tab.get_by_text("byte-identical in every mode")).to_be_visible()
     assert errors_shown(tab) == 0
     shoot(tab, "pages-compare")
@@ -108,11 +108,11 @@ def test_history_shows_the_run_whose_row_is_clicked(page, two_runs):
     expect(shown).to_contain_text(newer.name, timeout=SLOW)
     click_row(tab, 1)
     expect(shown).to_contain_text(older.name, timeout=SLOW)
-    expect(tab.get_by_test_id("stImage")).to_have_count(len(TEMPLATES))
+    expect(tab.get_by_test_id("stImage")).to_have_count(len(TEMPLATES), timeout=SLOW)
     pickers = tab.get_by_test_id("stSelectbox")
     expect(pickers).to_have_count(2, timeout=SLOW)  # the last run's pair gone
     before = tab.get_by_role("combobox", name="Before")
-    expect(before).to_have_value(re.compile(re.escape(older.name)))
+    expect(before).to_have_value(re.compile(re.escape(older.name)), timeout=SLOW)
     after = tab.get_by_role("combobox", name="After")
     expect(after).to_have_value(re.compile(re.escape(newer.name)))
     assert errors_shown(tab) == 0
