@@ -133,3 +133,27 @@ def test_etsy_with_nothing_configured_is_a_checklist_not_an_error(page):
     expect(code.nth(1)).to_contain_text("ETSY_KEYSTRING")
     assert errors_shown(tab) == 0
     shoot(tab, "pages-etsy")
+
+
+def test_history_delete_asks_first_cancel_keeps_the_run_and_delete_says_so(page, two_runs):
+    tab, _ = page
+    _, (older, newer) = two_runs
+    open_page(tab, "History", "History")
+    shown = tab.get_by_text(" · run ", exact=False)
+    click_row(tab, 1)
+    expect(shown).to_contain_text(older.name, timeout=SLOW)
+
+    tab.get_by_role("button", name="Delete this run").click()
+    dialog = tab.get_by_role("dialog")
+    expect(dialog).to_contain_text("Delete this run?", timeout=SLOW)
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(dialog).to_have_count(0, timeout=SLOW)
+    assert older.is_dir()
+
+    tab.get_by_role("button", name="Delete this run").click()
+    expect(dialog).to_be_visible(timeout=SLOW)
+    dialog.get_by_role("button", name="Delete", exact=True).click()
+    expect(tab.get_by_test_id("stToast")).to_contain_text(f"Deleted {older.name}.", timeout=SLOW)
+    expect(shown).to_contain_text(newer.name, timeout=SLOW)
+    assert not older.exists() and newer.is_dir()
+    assert errors_shown(tab) == 0
