@@ -3,7 +3,7 @@ by side per mockup, rounded, with what got worse marked."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas
@@ -114,8 +114,13 @@ def styled(shown: pandas.DataFrame) -> Styler:
     styles = pandas.DataFrame("", index=shown.index, columns=shown.columns)
     styles = styles.mask(worse, WORSE_STYLE).mask(better, BETTER_STYLE)
     formats = {
-        f"{name} {side}": f"{{:+.{decimals}f}}" if side == "change" else f"{{:.{decimals}f}}"
+        f"{name} {side}": signed(decimals) if side == "change" else f"{{:.{decimals}f}}"
         for name, _, decimals, _ in FIGURES.values()
         for side in SIDES
     }
     return shown.style.apply(lambda _: styles, axis=None).format(formats, na_rep="")
+
+
+def signed(decimals: int) -> Callable[[float], str]:
+    """A change with its sign, and no sign when there is none ("+1.5", "-0.2", "0.0")."""
+    return lambda value: f"{value:+.{decimals}f}" if value else f"{0:.{decimals}f}"

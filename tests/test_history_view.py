@@ -13,6 +13,7 @@ from dashboard.history_view import (
     default_pair,
     runs_table,
     selected_run,
+    signed,
     worse_summary,
 )
 from mockups.memory import MIB
@@ -134,3 +135,7 @@ def test_a_change_rounded_to_nothing_is_not_shown_as_minus_zero():
 def test_timing_noise_of_a_few_hundredths_of_a_second_is_not_worse():
     shown = compared_figures(compared(seconds=[1.07, 1.2]))
     assert list(changes(shown, 1)["time s change"]) == [False, True]
+
+
+def test_a_change_shows_its_sign_and_no_change_shows_none():
+    assert [signed(1)(value) for value in (1.5, -0.2, 0.0)] == ["+1.5", "-0.2", "0.0"]
