@@ -13,7 +13,7 @@ import pandas
 import streamlit as st
 
 from mockups.runfolder import RUN_FILE, RunResult, read_run
-from mockups.storage import RunSummary, list_runs, runs_dir
+from mockups.storage import RunSummary, list_runs, refresh_runs, runs_dir
 from profiling.compare import COMPARE_FILE, ModeComparison
 from profiling.history import compare_runs, load_comparison
 from profiling.results import ProfiledRun
@@ -30,7 +30,9 @@ def run_result(folder: Path | str) -> RunResult:
 
 
 def run_summaries() -> list[RunSummary]:
-    """`list_runs()`, read again only when a run is added, removed or rewritten."""
+    """`list_runs()`, read again only when a run is added, removed or rewritten (in the runs
+    store first: its finished runs are copied into the local runs folder)."""
+    refresh_runs()
     root = runs_dir()
     return _run_summaries(str(root), _runs_signature(root))
 

@@ -19,7 +19,7 @@ from mockups.intake import read_header
 from mockups.jobs import RenderJob, check_budget
 from mockups.options import RenderOptions
 from mockups.renderers import PLAIN, PROFILED
-from mockups.storage import new_run_dir
+from mockups.storage import new_run_dir, share_artwork
 
 CHUNK_BYTES = 1024 * 1024
 
@@ -69,6 +69,7 @@ def start_render(name: str, artwork: BinaryIO, request: RenderRequest) -> Starte
             run_dir=str(run_dir),
             options=request.options(),
             renderer=PROFILED if request.profile else PLAIN,
+            store=share_artwork(stored),
         )
         check_budget(job, library)
         queue = render_queue()

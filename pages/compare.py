@@ -8,7 +8,7 @@ from dashboard.resources import render_slots
 from mockups.jobs import budget_bytes
 from mockups.memory import MIB
 from mockups.options import CONCRETE_MODES, MAX_WORKERS
-from mockups.runfolder import artwork_path
+from mockups.storage import run_artwork
 from profiling.charts import comparison_bars
 from profiling.compare import run_label
 
@@ -34,7 +34,7 @@ if submitted:
         if not modes:
             st.error("Choose at least one mode.")
             st.stop()
-        artwork = artwork_path(run_dir, cached.run_result(run_dir))
+        artwork = run_artwork(run_dir, cached.run_result(run_dir))
         line = st.empty()
         compare_within_budget(
             artwork,
