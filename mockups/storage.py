@@ -120,6 +120,19 @@ def zip_run(path: Path) -> bytes:
     return buffer.getvalue()
 
 
+def open_run(named: Path | str) -> Path:
+    """A run named by its folder, or by its name alone (`20261130-...`): then the runs
+    folder's, copied from the store first when the store is not the local folder."""
+    path = Path(named)
+    if len(path.parts) != 1 or path.is_dir():
+        return path
+    store = open_store()
+    folder = runs_dir() / path.name
+    if store.remote:
+        store.sync_run(path.name, folder)
+    return folder
+
+
 def run_store(root: Path | None = None) -> RunStore:
     """The runs store this process's settings name (the local runs folder by default)."""
     return open_store(root=root)

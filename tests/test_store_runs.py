@@ -23,7 +23,7 @@ from mockups.runstore import (
     open_store,
     store_settings,
 )
-from mockups.storage import list_runs, new_run_dir, refresh_runs, share_artwork
+from mockups.storage import list_runs, new_run_dir, open_run, refresh_runs, share_artwork
 from tests.conftest import gradient_artwork
 from tests.jobs_support import wait_for
 
@@ -83,6 +83,20 @@ def test_a_stored_run_is_copied_with_its_thumbnails_and_full_size_files_only_whe
     ]
     store.fetch(copy, ["02-poster.jpg"])
     assert (copy / "02-poster.jpg").read_bytes() == (run / "02-poster.jpg").read_bytes()
+
+
+def test_a_notebook_opens_a_stored_run_by_its_name(s3_env, tmp_path, monkeypatch):
+    store = open_store(s3_env, NO_SECRETS_FILE)
+    run = run_folder(tmp_path / "out" / "20261130-100000-art-ffffff")
+    store.publish(run, run.name)
+    monkeypatch.setenv("MOCKUPLAB_HOME", str(tmp_path / "analyst"))
+    monkeypatch.chdir(tmp_path)
+    for name, value in s3_env.items():
+        monkeypatch.setenv(name, value)
+
+    opened = open_run(run.name)
+    assert opened == tmp_path / "analyst" / "runs" / run.name
+    assert (opened / RUN_FILE).read_bytes() == (run / RUN_FILE).read_bytes()
 
 
 def test_publishing_again_replaces_the_run_and_drops_files_of_the_earlier_attempt(s3_env, tmp_path):
