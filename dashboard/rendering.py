@@ -10,7 +10,7 @@ worker, and a rerun, a stop or a lost Redis connection never deletes it.
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -69,9 +69,9 @@ def start_render(name: str, artwork: BinaryIO, request: RenderRequest) -> Starte
             run_dir=str(run_dir),
             options=request.options(),
             renderer=PROFILED if request.profile else PLAIN,
-            store=share_artwork(stored),
         )
         check_budget(job, library)
+        job = replace(job, store=share_artwork(stored))
         queue = render_queue()
         handed_over = True
         job_id = queue.enqueue(job) if queue else local_renders().start(job, library)

@@ -148,6 +148,7 @@ def refresh_runs(root: Path | None = None, force: bool = False) -> None:
     key = (str(folder), store.location)
     if not force and time.monotonic() - _refreshed.get(key, -REFRESH_SECONDS) < REFRESH_SECONDS:
         return
+    _refreshed[key] = time.monotonic()  # a store out of reach is not asked again at once
     finished = store.finished_runs()
     for name, stamp in finished.items():
         store.sync_run(name, folder / name, stamp)

@@ -291,3 +291,20 @@ def test_an_unreachable_store_fails_the_job_with_one_line_and_no_secret(
     assert status.error.startswith(f"the runs store {job.store} cannot be reached: ")
     assert SECRET_ACCESS_KEY not in status.error + worker.stdout + worker.stderr
     assert not any((backend.worker_home / "scratch").iterdir())
+
+
+def test_history_with_the_store_out_of_reach_is_one_warning_not_a_traceback(
+    s3_env, tmp_path, monkeypatch
+):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("MOCKUPLAB_HOME", str(tmp_path))
+    for name, value in {**s3_env, "AWS_ENDPOINT_URL": "http://127.0.0.1:9"}.items():
+        monkeypatch.setenv(name, value)
+    history = AppTest.from_file(str(ROOT / "pages" / "history.py"), default_timeout=60)
+    history.run()
+
+    assert not history.exception
+    (warning,) = [w.value for w in history.warning]
+    assert "cannot be reached" in warning and SECRET_ACCESS_KEY not in warning
+    assert [i.value for i in history.info] == ["No finished run yet."]
