@@ -111,3 +111,20 @@ def test_history_lists_a_run_only_once_its_run_json_is_stored_and_deletes_it_the
     assert open_store().finished_runs() == {}
     refresh_runs(force=True)
     assert list_runs() == []
+
+
+@pytest.mark.parametrize("backend", ["s3"], indirect=True)
+def test_without_redis_the_web_renders_itself_and_stores_the_run(backend, monkeypatch):
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    submit_render(at, "sunset.png", png_bytes(gradient_artwork((600, 800))), TEMPLATES)
+    wait_for_render(at)
+    assert not at.exception
+
+    run_dir = Path(at.session_state[CURRENT_RUN])
+    store = open_store()
+    assert list(store.finished_runs()) == [run_dir.name]
+    assert len(at.get("link_button")) == len(TEMPLATES)
+    for mockup in read_run(run_dir).mockups:
+        assert stored_bytes(backend, run_dir, mockup.file) == (run_dir / mockup.file).read_bytes()
