@@ -145,8 +145,9 @@ class LocalRunStore:
         return f"{run}/{artwork.name}"
 
     def fetch_artwork(self, key: str, into: Path) -> Path:
-        path = self.root / key
-        if not path.is_file():
+        run, _, name = key.partition("/")
+        path = self.root / _run_name(run) / name
+        if "/" in name or not path.is_file():
             raise MissingInStore(f"the runs folder has no {key}")
         return path
 

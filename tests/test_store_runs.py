@@ -308,3 +308,31 @@ def test_history_with_the_store_out_of_reach_is_one_warning_not_a_traceback(
     (warning,) = [w.value for w in history.warning]
     assert "cannot be reached" in warning and SECRET_ACCESS_KEY not in warning
     assert [i.value for i in history.info] == ["No finished run yet."]
+
+
+@pytest.fixture(params=["local", "s3"])
+def either_store(request, tmp_path):
+    if request.param == "local":
+        return open_store({}, NO_SECRETS_FILE, root=tmp_path / "runs")
+    return open_store(request.getfixturevalue("s3_env"), NO_SECRETS_FILE)
+
+
+def test_each_store_lists_a_published_run_until_it_is_deleted(either_store, tmp_path):
+    run = run_folder(tmp_path / "rendered" / "20261130-100000-art-111111")
+    (run / "upload.png").write_bytes(b"artwork bytes")
+    key = either_store.put_artwork(run / "upload.png", run.name)
+    assert either_store.finished_runs() == {}
+
+    either_store.publish(run, run.name, keep=["upload.png"])
+    assert list(either_store.finished_runs()) == [run.name]
+    fetched = either_store.fetch_artwork(key, tmp_path / "scratch")
+    assert fetched.read_bytes() == b"artwork bytes"
+    copy = tmp_path / "runs" / run.name
+    assert either_store.sync_run(run.name, copy)
+    either_store.fetch(copy, ["01-poster.jpg"])
+    assert (copy / "01-poster.jpg").read_bytes() == (run / "01-poster.jpg").read_bytes()
+
+    either_store.delete(run.name)
+    assert either_store.finished_runs() == {}
+    with pytest.raises(MissingInStore):
+        either_store.fetch_artwork(key, tmp_path / "scratch-again")
