@@ -51,7 +51,8 @@ PROFILE_DIR = "profile"
 SMALL_SUFFIXES = (".json", ".csv")
 CACHE_MARK = ".stored.json"
 PRESIGNED_SECONDS = 3600
-CHUNK_BYTES = 8 * 1024 * 1024
+CHUNK_BYTES = 8 * 1024 * 1024  # an upload's part (S3's smallest is 5 MB)
+READ_BYTES = 1024 * 1024  # a download's read
 CONNECT_SECONDS = 5
 READ_SECONDS = 60
 RETRIES = 2
@@ -192,8 +193,8 @@ class LocalRunStore:
 class S3RunStore:
     """Runs as objects `prefix/<run>/<file>` in one bucket; the local runs folder caches them.
 
-    Uploads and downloads stream 8 MB at a time, one part after another, so a file of any
-    size costs one chunk of memory."""
+    Uploads go in 8 MB parts one after another, downloads are read 1 MB at a time: a file of
+    any size costs one part of memory."""
 
     remote = True
 
@@ -318,7 +319,7 @@ class S3RunStore:
             response = self._client.get_object(self.settings.bucket, key)
             try:
                 with partial.open("wb") as out:
-                    for chunk in response.stream(CHUNK_BYTES):
+                    for chunk in response.stream(READ_BYTES):
                         out.write(chunk)
             finally:
                 response.close()

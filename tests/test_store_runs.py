@@ -4,6 +4,7 @@ rendering stored jobs (scratch folders, failures with their reason, retries)."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -336,3 +337,17 @@ def test_each_store_lists_a_published_run_until_it_is_deleted(either_store, tmp_
     assert either_store.finished_runs() == {}
     with pytest.raises(MissingInStore):
         either_store.fetch_artwork(key, tmp_path / "scratch-again")
+
+
+@pytest.mark.limit_memory("24 MB")  # one 8 MB part, with room
+def test_a_large_file_goes_up_and_down_in_parts_not_whole(s3_env, tmp_path):
+    store = open_store(s3_env, NO_SECRETS_FILE)
+    run = tmp_path / "20261130-100000-big-222222"
+    run.mkdir()
+    big = run / "upload.tif"
+    with big.open("wb") as out:
+        for _ in range(12):
+            out.write(os.urandom(8 * 1024 * 1024))  # 96 MB, four times the ceiling
+    key = store.put_artwork(big, run.name)
+    fetched = store.fetch_artwork(key, tmp_path / "scratch")
+    assert fetched.stat().st_size == big.stat().st_size
