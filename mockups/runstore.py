@@ -122,6 +122,14 @@ class RunStore(Protocol):
         """Make the run files `names` (relative to the run) present in its local `folder`."""
         ...
 
+    def fetch_folder(self, folder: Path, sub: str) -> None:
+        """Make every stored file under the run's sub-folder `sub` present in `folder`."""
+        ...
+
+    def put(self, folder: Path, names: Iterable[str]) -> None:
+        """Store files a finished run gained here (a mode comparison's table)."""
+        ...
+
     def image_url(self, folder: Path, name: str) -> str | None:
         """A URL a browser may fetch the file from directly, when the backend has one."""
         ...
@@ -167,6 +175,12 @@ class LocalRunStore:
         return (folder / RUN_FILE).is_file()
 
     def fetch(self, folder: Path, names: Iterable[str]) -> None:
+        return None
+
+    def fetch_folder(self, folder: Path, sub: str) -> None:
+        return None
+
+    def put(self, folder: Path, names: Iterable[str]) -> None:
         return None
 
     def image_url(self, folder: Path, name: str) -> str | None:
@@ -257,6 +271,19 @@ class S3RunStore:
             if not path.is_file():
                 self._download(self._key(run, name), path)
 
+    def fetch_folder(self, folder: Path, sub: str) -> None:
+        run = _run_name(folder.name)
+        inside = f"{_relative_name(sub)}/"
+        for item in self._list(run, inside):
+            name = item.object_name.removeprefix(self._key(run, ""))
+            if not (folder / name).is_file():
+                self._download(item.object_name, folder / _relative_name(name))
+
+    def put(self, folder: Path, names: Iterable[str]) -> None:
+        run = _run_name(folder.name)
+        for name in names:
+            self._upload(folder / _relative_name(name), self._key(run, name))
+
     def image_url(self, folder: Path, name: str) -> str | None:
         key = self._key(_run_name(folder.name), name)
         with self._talking(key):
@@ -295,8 +322,8 @@ class S3RunStore:
     def _key(self, run: str, name: str) -> str:
         return f"{self._prefix}{run}/{name}"
 
-    def _list(self, run: str) -> list[Any]:
-        where = self._key(run, "") if run else self._prefix
+    def _list(self, run: str, inside: str = "") -> list[Any]:
+        where = self._key(run, inside) if run else self._prefix
         with self._talking(where or "/"):
             return list(
                 self._client.list_objects(self.settings.bucket, prefix=where, recursive=True)
@@ -543,6 +570,16 @@ def _run_name(run: str) -> str:
     if not RUN_NAME.fullmatch(run):
         raise StoreError(f"{run[:80]!r} is not a run's name")
     return run
+
+
+def _relative_name(name: str) -> str:
+    """`name` if it is a path inside a run (no `..`, not absolute); else `StoreError`."""
+    parts = name.split("/")
+    if not name or name.startswith("/") or "\\" in name or "\0" in name:
+        raise StoreError(f"{name[:80]!r} is not a file of a run")
+    if any(part in ("", ".", "..") for part in parts):
+        raise StoreError(f"{name[:80]!r} is not a file of a run")
+    return name
 
 
 def _scrub(text: str, secrets: list[str]) -> str:

@@ -170,6 +170,17 @@ def fetch_run_files(folder: Path | str, names: list[str]) -> None:
     store.fetch(folder, names)
 
 
+def fetch_run_folder(folder: Path | str, sub: str) -> None:
+    """Every file of the run's sub-folder `sub` (a profile's memray captures) present in its
+    local folder: fetched from the store when asked for, never copied with the run."""
+    open_store().fetch_folder(Path(folder), sub)
+
+
+def keep_run_files(folder: Path | str, names: list[str]) -> None:
+    """Store files a finished run gained on this machine (nothing for the local folder)."""
+    open_store().put(Path(folder), names)
+
+
 def full_size_url(folder: Path | str, name: str) -> str | None:
     """A URL the browser fetches a full-size image from, when the store has one (S3)."""
     store = open_store()

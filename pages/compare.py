@@ -8,7 +8,7 @@ from dashboard.resources import render_slots
 from mockups.jobs import budget_bytes
 from mockups.memory import MIB
 from mockups.options import CONCRETE_MODES, MAX_WORKERS
-from mockups.storage import run_artwork
+from mockups.storage import keep_run_files, run_artwork
 from profiling.charts import comparison_bars
 from profiling.compare import run_label
 
@@ -46,6 +46,7 @@ if submitted:
             slots=render_slots(),
         )
         line.empty()
+        keep_run_files(run_dir, ["compare/compare.json"])
 
 rows = cached.comparison(compare_dir)
 if rows:

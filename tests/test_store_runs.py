@@ -351,3 +351,33 @@ def test_a_large_file_goes_up_and_down_in_parts_not_whole(s3_env, tmp_path):
     key = store.put_artwork(big, run.name)
     fetched = store.fetch_artwork(key, tmp_path / "scratch")
     assert fetched.stat().st_size == big.stat().st_size
+
+
+def test_captures_come_when_asked_and_a_comparison_made_here_is_stored(
+    s3_env, tmp_path, monkeypatch
+):
+    from mockups.storage import fetch_run_folder, keep_run_files
+
+    store = open_store(s3_env, NO_SECRETS_FILE)
+    run = run_folder(tmp_path / "worker" / "20261130-100000-art-333333")
+    (run / "profile").mkdir()
+    (run / "profile" / "run.bin").write_bytes(b"memray capture")
+    store.publish(run, run.name)
+    monkeypatch.setenv("MOCKUPLAB_HOME", str(tmp_path / "web"))
+    monkeypatch.chdir(tmp_path)
+    for name, value in s3_env.items():
+        monkeypatch.setenv(name, value)
+    copy = open_run(run.name)
+    assert not (copy / "profile" / "run.bin").exists()
+
+    fetch_run_folder(copy, "profile")
+    assert (copy / "profile" / "run.bin").read_bytes() == b"memray capture"
+
+    (copy / "compare").mkdir()
+    (copy / "compare" / "compare.json").write_text("[]")
+    keep_run_files(copy, ["compare/compare.json"])
+    other_web = tmp_path / "other-web" / run.name
+    assert store.sync_run(run.name, other_web)
+    assert (other_web / "compare" / "compare.json").read_text() == "[]"
+    with pytest.raises(StoreError, match="is not a file of a run"):
+        keep_run_files(copy, ["../elsewhere.json"])
