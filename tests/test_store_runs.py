@@ -381,3 +381,24 @@ def test_captures_come_when_asked_and_a_comparison_made_here_is_stored(
     assert (other_web / "compare" / "compare.json").read_text() == "[]"
     with pytest.raises(StoreError, match="is not a file of a run"):
         keep_run_files(copy, ["../elsewhere.json"])
+
+
+def test_a_worker_with_a_wrong_storage_setting_stops_with_one_line(redis_url, tmp_path):
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "MOCKUPLAB_HOME": str(tmp_path),
+        "MOCKUPLAB_STORAGE": "https://bucket.example/runs",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "mockups", "worker", "--url", redis_url, "--burst"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "error: MOCKUPLAB_STORAGE must be s3://bucket/prefix (or unset for the local runs "
+        "folder), not 'https://bucket.example/runs'"
+    ]
