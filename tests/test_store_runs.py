@@ -402,3 +402,26 @@ def test_a_worker_with_a_wrong_storage_setting_stops_with_one_line(redis_url, tm
         "error: MOCKUPLAB_STORAGE must be s3://bucket/prefix (or unset for the local runs "
         "folder), not 'https://bucket.example/runs'"
     ]
+
+
+def test_a_publish_cut_short_leaves_no_listed_run_even_over_an_earlier_one(
+    s3_env, tmp_path, monkeypatch
+):
+    store = open_store(s3_env, NO_SECRETS_FILE)
+    run = run_folder(tmp_path / "out" / "20261130-100000-art-444444")
+    store.publish(run, run.name)
+    assert list(store.finished_runs()) == [run.name]
+    upload = store._upload
+    sent: list[str] = []
+
+    def connection_lost_after_two(path: Path, key: str) -> None:
+        if len(sent) == 2:
+            raise StoreUnavailable("the runs store cannot be reached: connection reset")
+        sent.append(key)
+        upload(path, key)
+
+    monkeypatch.setattr(store, "_upload", connection_lost_after_two)
+    with pytest.raises(StoreUnavailable):
+        store.publish(run, run.name)
+    assert not any(key.endswith(RUN_FILE) for key in sent)
+    assert store.finished_runs() == {}, "the run being replaced is not listed as finished"
