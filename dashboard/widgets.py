@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard import cached
 from dashboard.text import as_text, shown_message
 from mockups.runfolder import RunResult, mockup_path
-from mockups.storage import RunSummary, zip_run
+from mockups.storage import RunSummary, full_size_url, zip_run
 from mockups.templates import Template
 
 ETSY_IMAGES_PER_LISTING = 10
@@ -60,7 +60,8 @@ def run_warnings(run: RunResult) -> None:
 
 
 def gallery(run_dir: Path, run: RunResult) -> None:
-    """The run's thumbnails (never the full-size files), each with its full-size download."""
+    """The run's thumbnails (never the full-size files), each with its full-size download, or a
+    link the browser fetches it from when the runs store has one (S3)."""
     if not run.mockups:
         return
     st.download_button(
@@ -76,6 +77,10 @@ def gallery(run_dir: Path, run: RunResult) -> None:
         full = mockup_path(run_dir, mockup.file)
         with columns[position % COLUMNS]:
             st.image(str(thumb), caption=as_text(full.stem))
+            url = full_size_url(run_dir, mockup.file)
+            if url is not None:
+                st.link_button("Full size", url)
+                continue
             st.download_button(
                 "Full size",
                 data=file_reader(full),

@@ -9,7 +9,7 @@ from dashboard.resources import render_slots, template_library
 from mockups.jobs import budget_bytes
 from mockups.memory import MIB
 from mockups.options import CONCRETE_MODES, MAX_WORKERS
-from mockups.runfolder import artwork_path
+from mockups.storage import keep_run_files, run_artwork
 from profiling.compare import MODE_NAMES, verdict
 
 st.header("Compare modes")
@@ -38,7 +38,7 @@ release = st.checkbox(
     "Also measure each with memory released after every mockup", key="compare-release"
 )
 with guard.shown_errors("Estimating memory"):
-    artwork = artwork_path(run_dir, cached.run_result(run_dir))
+    artwork = run_artwork(run_dir, cached.run_result(run_dir))
     planned = planned_runs(artwork, modes, workers, budget, library)
     estimates = " · ".join(
         f"{p.label} about {p.peak_bytes / MIB:.0f} MB" + ("" if p.fits else " (over)")
@@ -59,7 +59,7 @@ if st.button("Compare", type="primary", key="compare-button"):
             st.stop()
         line = st.empty()
         compare_within_budget(
-            artwork_path(run_dir, cached.run_result(run_dir)),
+            artwork,
             compare_dir,
             modes=modes,
             workers=workers,
@@ -69,6 +69,7 @@ if st.button("Compare", type="primary", key="compare-button"):
             library=library,
         )
         line.empty()
+        keep_run_files(run_dir, ["compare/compare.json"])
 
 rows = cached.comparison(compare_dir)
 if rows:

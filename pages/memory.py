@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard import cached, guard, state, widgets
 from dashboard.text import as_text, without_paths
 from mockups.memory import MIB
+from mockups.storage import fetch_run_folder
 from profiling import HEAP_VERSUS_RSS
 from profiling.charts import mockup_bars, timeline
 from profiling.report import write_flamegraphs
@@ -72,6 +73,7 @@ with guard.shown_errors("Reading the profile"):
     st.subheader("Flame graphs (memray)")
     graphs = sorted(profile_dir(run_dir).glob("*.html"))
     if st.button("Write the flame graphs"):
+        fetch_run_folder(run_dir, "profile")  # the memray captures, kept in the runs store
         graphs = write_flamegraphs(run_dir)
     for graph in graphs:
         st.download_button(

@@ -7,7 +7,7 @@ from dashboard.rendering import RenderRequest, start_render
 from dashboard.resources import broken_templates, template_library
 from dashboard.text import as_text
 from mockups.options import MAX_WORKERS, MODES
-from mockups.runfolder import artwork_path
+from mockups.storage import run_artwork
 
 UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "tif", "tiff", "gif"]
 FITS = {"template default": None, "cover": "cover", "contain": "contain"}
@@ -75,7 +75,7 @@ if submitted:
                 started = start_render(upload.name, upload, request)
                 uploads.release(upload)
             else:
-                artwork = artwork_path(current, cached.run_result(current))
+                artwork = run_artwork(current, cached.run_result(current))
                 with artwork.open("rb") as stored:
                     started = start_render(artwork.name, stored, request)
             follow.remember(started)
