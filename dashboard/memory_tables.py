@@ -27,19 +27,22 @@ def mockup_table(
     rows = [
         {
             "mockup": mockup_choice(m.index, m.template, names),
-            "seconds": round(m.seconds, 2),
-            "peak heap MB": round(m.heap_peak_bytes / MIB, 1),
+            "seconds": m.seconds,
+            "peak heap MB": m.heap_peak_bytes / MIB,
             STILL_HELD: readable_size(m.leaked_bytes),
-            "peak RSS MB": round(m.rss_peak_bytes / MIB, 1),
-            ALLOCATED: round(m.allocated_bytes / MIB, 1),
+            "peak RSS MB": m.rss_peak_bytes / MIB,
+            ALLOCATED: m.allocated_bytes / MIB,
         }
         for m in profiled.mockups
     ]
     frame = pandas.DataFrame(rows)
     flagged = [m.index in standout for m in profiled.mockups]
-    return frame.style.apply(
+    styled = frame.style.apply(
         lambda column: [STANDOUT_STYLE if flag else "" for flag in flagged], subset=[STILL_HELD]
-    ).format(precision=2, subset=["seconds"])
+    )
+    return styled.format("{:.2f}", subset=["seconds"]).format(
+        "{:.1f}", subset=["peak heap MB", "peak RSS MB", ALLOCATED]
+    )
 
 
 @dataclass(frozen=True)
