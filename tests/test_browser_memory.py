@@ -13,53 +13,18 @@ import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
 from harness.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, streamlit_server
-from mockups import RenderOptions, render_run
-from mockups.storage import runs_dir
-from profiling import profile_run
-from tests.conftest import gradient_artwork
+from tests.memory_runs import MemoryRuns, make_runs
 
 ARTIFACTS = ROOT / "test-artifacts"
 SLOW = 180_000
-TEMPLATES = "poster,mug,canvas,tote"
-PLANTED_ON = "mug"
-PLANTING = f"""
-import mockups.run
 
-_real_render = mockups.run.render_mockup
-KEPT = []
-
-
-def render_keeping_the_mug(artwork, template, images):
-    canvas = _real_render(artwork, template, images)
-    if template.key == "{PLANTED_ON}":
-        KEPT.append(canvas.copy())
-    return canvas
-
-
-mockups.run.render_mockup = render_keeping_the_mug
-"""
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def runs(tmp_path, monkeypatch) -> dict[str, Path]:
-    """A profiled run in threads mode whose mug leaks, and a plain run, in the data folder."""
-    data = tmp_path / "data"
-    monkeypatch.setenv("MOCKUPLAB_HOME", str(data))
-    artwork = tmp_path / "artwork.jpg"
-    gradient_artwork((900, 1200)).save(artwork, quality=90)
-    planting = tmp_path / "planting"
-    planting.mkdir()
-    (planting / "sitecustomize.py").write_text(PLANTING)
-    profiled = runs_dir() / "20261130-100000-art-profiled"
-    plain = runs_dir() / "20261130-110000-art-plain"
-    with monkeypatch.context() as planted:  # only the profiler's child keeps the mug
-        planted.setenv("PYTHONPATH", f"{planting}:{ROOT}")
-        options = RenderOptions(templates=TEMPLATES, mode="threads", workers=2)
-        profile_run(artwork, profiled, options=options)
-    render_run(artwork, plain, options=RenderOptions(templates=TEMPLATES))
-    return {"data": data, "profiled": profiled, "plain": plain}
+def runs(tmp_path) -> MemoryRuns:
+    return make_runs(tmp_path / "data", tmp_path)
 
 
 @dataclass(frozen=True)
@@ -80,7 +45,7 @@ class Dashboard:
 def dashboard(runs):
     ARTIFACTS.mkdir(exist_ok=True)
     log = ARTIFACTS / "streamlit-memory.log"
-    with streamlit_server(runs["data"], log) as url, sync_playwright() as playwright:
+    with streamlit_server(runs.home, log) as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield Dashboard(browser.new_page(viewport={"width": 1500, "height": 2400}), url)
         browser.close()
@@ -94,7 +59,7 @@ def shoot(page: Page, name: str) -> None:
 
 def test_a_profiled_run_is_explained_named_by_template_and_its_flame_graph_shown(dashboard, runs):
     page = dashboard.page
-    dashboard.open_memory(runs["profiled"], mockup=2)
+    dashboard.open_memory(runs.profiled, mockup=2)
     main = page.get_by_test_id("stMainBlockContainer")
     expect(main.get_by_text("is the memory the code holds right now")).to_be_visible(timeout=SLOW)
     next_step = re.compile(r"Next: mockup 02 \(Ceramic mug on a table\) still held")
@@ -125,7 +90,7 @@ def test_a_profiled_run_is_explained_named_by_template_and_its_flame_graph_shown
     frame = page.locator("iframe[title='memray flame graph']")
     frame.scroll_into_view_if_needed()
     frame.screenshot(path=ARTIFACTS / "memory-2-flame-graph.png")
-    (written,) = (runs["profiled"] / "profile").glob("memray-flamegraph-*.inline.html")
+    (written,) = (runs.profiled / "profile").glob("memray-flamegraph-*.inline.html")
     assert written.name == "memray-flamegraph-02-mug.inline.html", "only the one asked for"
 
 
@@ -133,7 +98,7 @@ def test_an_unprofiled_run_is_said_to_be_one_and_no_other_run_is_shown_in_its_pl
     dashboard, runs
 ):
     page = dashboard.page
-    dashboard.open_memory(runs["plain"])
+    dashboard.open_memory(runs.plain)
     main = page.get_by_test_id("stMainBlockContainer")
     expect(main.get_by_text("was not profiled", exact=False)).to_be_visible(timeout=SLOW)
     expect(main.get_by_text("before the first mockup started", exact=False)).to_be_visible()
