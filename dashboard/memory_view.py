@@ -166,7 +166,7 @@ def flame_graph(run_dir: Path, profiled: ProfiledRun, index: int, names: Mapping
         st.caption("Each box is a function; its width is the memory allocated through it.")
         return
     with st.spinner("Writing the flame graph (a few seconds the first time)…"):
-        path = flamegraphs.flamegraph_file(run_dir, None if whole else mockup)
+        path = flamegraphs.flamegraph_file(run_dir, None if whole else index)
     st.iframe(path, height=FLAME_GRAPH_HEIGHT, alt="memray flame graph")
     st.download_button(
         "Download this flame graph",

@@ -4,6 +4,9 @@ on the mug) and a plain one: what it says, names, hides and draws."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -167,3 +170,29 @@ def _unescaped(label: str) -> str:
 def _megabytes(label: str) -> float:
     size, unit = label.split(" · ")[0].split()
     return float(size) / (1 if unit == "MB" else 1024)
+
+
+def test_a_kept_flame_graph_is_written_again_only_after_the_run_is_profiled_again(runs):
+    def written() -> Path:
+        command = [sys.executable, "-m", "profiling.report", str(runs.profiled), "3"]
+        done = subprocess.run(command, check=True, capture_output=True, text=True)
+        return Path(done.stdout.strip())
+
+    first = written()
+    assert first.name == "memray-flamegraph-03-canvas.inline.html"
+    stamp = first.stat().st_mtime_ns
+    assert written().stat().st_mtime_ns == stamp, "a new server reads the kept file"
+    summary = runs.profiled / "profile" / "summary.json"
+    kept = summary.stat()
+    os.utime(summary, ns=(kept.st_atime_ns, stamp + 1_000_000_000))
+    try:
+        assert written().stat().st_mtime_ns > stamp, "a profile newer than the graph"
+    finally:
+        os.utime(summary, ns=(kept.st_atime_ns, kept.st_mtime_ns))
+
+
+def test_a_mockup_the_profile_does_not_have_is_one_line_and_exit_status_2(runs):
+    command = [sys.executable, "-m", "profiling.report", str(runs.profiled), "9"]
+    done = subprocess.run(command, capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stderr == "error: the profile has no mockup 9\n"
