@@ -14,8 +14,8 @@ from profiling.leaks import readable_size
 from profiling.results import ProfiledRun
 from profiling.sites import AllocationSite, display_location
 
-STILL_HELD = "still held at the end"
-ALLOCATED = "allocated in total MB"
+STILL_HELD_COLUMN = "still held at the end"
+ALLOCATED_COLUMN = "allocated in total MB"
 STANDOUT_STYLE = "color: #d62728; font-weight: 600"
 
 
@@ -29,19 +29,20 @@ def mockup_table(
             "mockup": mockup_choice(m.index, m.template, names),
             "seconds": m.seconds,
             "peak heap MB": m.heap_peak_bytes / MIB,
-            STILL_HELD: readable_size(m.leaked_bytes),
+            STILL_HELD_COLUMN: readable_size(m.leaked_bytes),
             "peak RSS MB": m.rss_peak_bytes / MIB,
-            ALLOCATED: m.allocated_bytes / MIB,
+            ALLOCATED_COLUMN: m.allocated_bytes / MIB,
         }
         for m in profiled.mockups
     ]
     frame = pandas.DataFrame(rows)
     flagged = [m.index in standout for m in profiled.mockups]
     styled = frame.style.apply(
-        lambda column: [STANDOUT_STYLE if flag else "" for flag in flagged], subset=[STILL_HELD]
+        lambda column: [STANDOUT_STYLE if flag else "" for flag in flagged],
+        subset=[STILL_HELD_COLUMN],
     )
     return styled.format("{:.2f}", subset=["seconds"]).format(
-        "{:.1f}", subset=["peak heap MB", "peak RSS MB", ALLOCATED]
+        "{:.1f}", subset=["peak heap MB", "peak RSS MB", ALLOCATED_COLUMN]
     )
 
 

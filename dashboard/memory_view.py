@@ -10,11 +10,14 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import cached, flamegraphs, widgets
-from dashboard.memory_tables import ALLOCATED, mockup_table, site_list
-from dashboard.memory_text import (
-    ALLOCATED as ALLOCATED_TEXT,
+from dashboard.memory_tables import (
+    ALLOCATED_COLUMN,
+    STILL_HELD_COLUMN,
+    mockup_table,
+    site_list,
 )
 from dashboard.memory_text import (
+    ALLOCATED,
     HEAP_AND_RSS,
     STILL_HELD,
     WHY_A_CHILD_IS_LOWER,
@@ -74,7 +77,7 @@ def explanation(
     ):
         for paragraph in (
             HEAP_VERSUS_RSS,
-            ALLOCATED_TEXT,
+            ALLOCATED,
             STILL_HELD,
             WHY_A_CHILD_IS_LOWER,
             own_process(profiled),
@@ -105,10 +108,16 @@ def per_mockup(profiled: ProfiledRun, names: Mapping[str, str], standout: set[in
         mockup_table(profiled, names, standout),
         hide_index=True,
         column_config={
-            ALLOCATED: st.column_config.NumberColumn(
+            "mockup": st.column_config.TextColumn(width="medium"),
+            ALLOCATED_COLUMN: st.column_config.NumberColumn(
                 help="A running total of every byte the mockup asked for, freed or not: "
-                "never memory held at one moment."
-            )
+                "never memory held at one moment.",
+                width="small",
+            ),
+            **{
+                name: st.column_config.Column(width="small")
+                for name in ("seconds", "peak heap MB", STILL_HELD_COLUMN, "peak RSS MB")
+            },
         },
     )
 

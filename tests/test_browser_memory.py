@@ -47,7 +47,8 @@ def dashboard(runs):
     log = ARTIFACTS / "streamlit-memory.log"
     with streamlit_server(runs.home, log) as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield Dashboard(browser.new_page(viewport={"width": 1500, "height": 2400}), url)
+        # Tall enough that the flame graph's frame is painted in the page's screenshot
+        yield Dashboard(browser.new_page(viewport={"width": 1500, "height": 3600}), url)
         browser.close()
 
 
@@ -87,6 +88,7 @@ def test_a_profiled_run_is_explained_named_by_template_and_its_flame_graph_shown
     graph = page.frame_locator("iframe[title='memray flame graph']")
     expect(graph.locator("#chart svg").first).to_be_visible(timeout=SLOW)
     expect(graph.get_by_text("memray").first).to_be_visible()
+    shoot(page, "memory-2-flame-graph-in-the-page")
     frame = page.locator("iframe[title='memray flame graph']")
     frame.scroll_into_view_if_needed()
     frame.screenshot(path=ARTIFACTS / "memory-2-flame-graph.png")
