@@ -32,8 +32,8 @@ STILL_HELD = (
 
 ALLOCATED = (
     "**Allocated** is a running total: every byte a mockup asked for while it rendered, freed "
-    "or not. It grows with every temporary copy, so it is far above the heap peak and is never "
-    "memory held at one moment; it is in the table, not on the chart."
+    "or not. It grows with every temporary copy, so it is above the heap peak, often far "
+    "above, and is never memory held at one moment; it is in the table, not on the chart."
 )
 
 WHY_A_CHILD_IS_LOWER = (

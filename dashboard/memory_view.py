@@ -167,12 +167,15 @@ def flame_graph(run_dir: Path, profiled: ProfiledRun, index: int, names: Mapping
         format_func=lambda run: (
             "the whole run"
             if run
-            else f"mockup {mockup_choice(index, mockup.template, names)} at its peak"
+            else as_text(f"mockup {mockup_choice(index, mockup.template, names)} at its peak")
         ),
         horizontal=True,
     )
     if not st.toggle("Show the flame graph", key="show-flame-graph"):
-        st.caption("Each box is a function; its width is the memory allocated through it.")
+        st.caption(
+            "Each box is a line of code; its width is the memory held through it at the peak, "
+            "its children are the calls it made."
+        )
         return
     with st.spinner("Writing the flame graph (a few seconds the first time)…"):
         path = flamegraphs.flamegraph_file(run_dir, None if whole else index)

@@ -73,6 +73,14 @@ def test_a_profiled_run_is_explained_named_by_template_and_its_flame_graph_shown
     expect(picker).to_have_value("02 · Ceramic mug on a table")
     shoot(page, "memory-1-profiled")
 
+    main.get_by_text("More: heap and RSS").click()
+    why = main.locator("p").filter(has_text="Why a profiled run shows a lower peak RSS")
+    expect(why).to_be_visible()
+    expect(why).to_contain_text("renders in a thread of the dashboard's server process")
+    expect(main.get_by_text("This run rendered in a process of its own")).to_be_visible()
+    shoot(page, "memory-1b-more")
+    main.get_by_text("More: heap and RSS").click()
+
     picker.click()
     options = page.get_by_role("option")
     expect(options).to_have_count(4)
