@@ -6,20 +6,24 @@ Only small, plain results are cached (run records, tables of figures), never ima
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
 import pandas
 import streamlit as st
 
+from dashboard.text import shown_message
 from mockups.runfolder import RUN_FILE, RunResult, read_run
-from mockups.storage import RunSummary, list_runs, runs_dir
+from mockups.runstore import StoreError
+from mockups.storage import RunSummary, list_runs, refresh_runs, runs_dir
 from profiling.compare import COMPARE_FILE, ModeComparison
 from profiling.history import compare_runs, load_comparison
 from profiling.results import ProfiledRun
 from profiling.storage import SUMMARY_FILE, load_run, profile_dir
 
 ENTRIES = 64
+LOG = logging.getLogger("mockuplab.dashboard")
 
 Stamp = int | None
 
@@ -30,7 +34,14 @@ def run_result(folder: Path | str) -> RunResult:
 
 
 def run_summaries() -> list[RunSummary]:
-    """`list_runs()`, read again only when a run is added, removed or rewritten."""
+    """`list_runs()`, read again only when a run is added, removed or rewritten (in the runs
+    store first: its finished runs are copied into the local runs folder). A store out of
+    reach is one warning; the runs copied here before are still listed."""
+    try:
+        refresh_runs()
+    except StoreError as error:
+        LOG.warning("cannot read the runs store: %s", error)
+        st.warning(f"Showing the runs copied here before: {shown_message(str(error))}")
     root = runs_dir()
     return _run_summaries(str(root), _runs_signature(root))
 

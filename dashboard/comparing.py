@@ -1,17 +1,27 @@
 """The Compare page's work: every run of a comparison checked against the memory budget, the
-same check as any render, before the first one starts."""
+same check (and the same template library) as any render, before the first one starts."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from mockups.jobs import RenderJob, RenderSlots, check_budget
+from mockups.jobs import RenderJob, RenderSlots, check_budget, estimate_peak
 from mockups.options import RenderOptions
 from mockups.templates import Template
-from profiling.compare import ModeComparison, compare_modes, run_label
+from profiling.compare import ModeComparison, compare_modes, plain_label, run_label
 
 TEMPLATES = "all"
+
+
+@dataclass(frozen=True)
+class PlannedRun:
+    """One run the comparison would make, with its estimated peak against the budget."""
+
+    label: str
+    peak_bytes: int
+    fits: bool
 
 
 def comparison_jobs(
@@ -29,6 +39,23 @@ def comparison_jobs(
     ]
 
 
+def planned_runs(
+    artwork: Path,
+    modes: Sequence[str],
+    workers: int,
+    budget_bytes: int,
+    library: dict[str, Template] | None = None,
+) -> list[PlannedRun]:
+    """Each run's estimated peak before anything renders (headers only, nothing decoded); a
+    run with memory released is estimated as the same mode without."""
+    planned = []
+    for job in comparison_jobs(artwork, Path(), modes, workers):
+        peak = estimate_peak(job, library).peak_bytes
+        label = plain_label(job.options.mode, job.options.workers or 1, False)
+        planned.append(PlannedRun(label, peak, peak <= budget_bytes))
+    return planned
+
+
 def compare_within_budget(
     artwork: Path,
     out_dir: Path,
@@ -40,9 +67,16 @@ def compare_within_budget(
     library: dict[str, Template] | None = None,
 ) -> list[ModeComparison]:
     """`compare_modes` in one of `slots`, after each of its runs passed `check_budget`
-    (`JobRefused` before anything renders if one does not)."""
+    (`JobRefused` before anything renders if one does not). `started` gets each run's plain
+    label ("Threads x2, memory released")."""
     for job in comparison_jobs(artwork, out_dir, modes, workers):
         check_budget(job, library)
+    labels = {
+        run_label(mode, count, freed): plain_label(mode, count, freed)
+        for mode in modes
+        for count in (1, workers)
+        for freed in (False, True)
+    }
     with slots.slot():
         return compare_modes(
             artwork,
@@ -51,5 +85,5 @@ def compare_within_budget(
             workers=[workers],
             templates=TEMPLATES,
             release_memory=[False, True] if release else [False],
-            started=started,
+            started=lambda label: started(labels.get(label, label)),
         )

@@ -8,6 +8,7 @@ import shutil
 import threading
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from dashboard.guard import one_line
@@ -15,6 +16,7 @@ from mockups.jobs import JobNotFound, RenderJob, RenderSlots, RenderStatus, chec
 from mockups.jobs.spec import run_in_process
 from mockups.renderers import PROFILED
 from mockups.runfolder import MockupResult
+from mockups.storage import publish_run
 from mockups.templates import Template
 
 KEEP_ENDED = 200  # ended renders remembered for pages that come back to them
@@ -80,6 +82,7 @@ class LocalRenders:
             with self.slots.slot(lambda place: self._on_place(job.id, place)):
                 self._update(job.id, state="started", place=None, started_at=datetime.now(UTC))
                 self._render(job)
+                publish_run(job.run_dir, job.store, Path(job.artwork).name)
         except Exception as error:
             # This process was the only writer, and it has stopped: the folder is no run.
             shutil.rmtree(job.run_dir, ignore_errors=True)

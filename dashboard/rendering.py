@@ -10,7 +10,7 @@ worker, and a rerun, a stop or a lost Redis connection never deletes it.
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -21,7 +21,7 @@ from mockups.intake import read_header
 from mockups.jobs import RenderJob, check_budget
 from mockups.options import RenderOptions
 from mockups.renderers import PLAIN, PROFILED
-from mockups.storage import new_run_dir
+from mockups.storage import new_run_dir, share_artwork
 from mockups.user_templates import user_templates_dir
 
 CHUNK_BYTES = 1024 * 1024
@@ -83,6 +83,7 @@ def start_render(name: str, artwork: BinaryIO, request: RenderRequest) -> Starte
             renderer=PROFILED if request.profile else PLAIN,
         )
         check_budget(job, library)
+        job = replace(job, store=share_artwork(stored))
         queue = render_queue()
         handed_over = True
         job_id = queue.enqueue(job) if queue else local_renders().start(job, library)

@@ -15,7 +15,7 @@ from dashboard import cached, state
 from dashboard.text import as_text, shown_message
 from mockups.memory import MIB
 from mockups.runfolder import RunResult, mockup_path
-from mockups.storage import RunSummary, zip_run
+from mockups.storage import RunSummary, full_size_url, zip_run
 from mockups.templates import Template
 
 ETSY_IMAGES_PER_LISTING = 10
@@ -131,7 +131,8 @@ def summary_line(run: RunResult) -> str:
 
 def gallery(run_dir: Path, run: RunResult, names: dict[str, str] | None = None) -> None:
     """The run's thumbnails in one shape (never the full-size files), captioned with their
-    template's name (`names`: id -> name), each with a large preview and its download."""
+    template's name (`names`: id -> name), each with a large preview and its full-size
+    download, or a link the browser fetches it from when the runs store has one (S3)."""
     if not run.mockups:
         return
     names = names or {}
@@ -150,13 +151,17 @@ def gallery(run_dir: Path, run: RunResult, names: dict[str, str] | None = None) 
         caption = names.get(mockup.template.split("@")[0], mockup.template)
         with columns[position % COLUMNS]:
             st.image(boxed_image(str(thumb)), caption=as_text(caption), width="stretch")
+            url = full_size_url(run_dir, mockup.file)
             if st.button(
                 "View large",
                 key=f"view-{run_dir.name}-{full.name}",
                 icon=":material/zoom_in:",
                 width="stretch",
             ):
-                large_preview(str(full), caption)
+                large_preview(str(full), caption, url)
+            if url is not None:
+                st.link_button("Full size", url, icon=":material/download:", width="stretch")
+                continue
             st.download_button(
                 "Full size",
                 data=file_reader(full),
@@ -169,10 +174,14 @@ def gallery(run_dir: Path, run: RunResult, names: dict[str, str] | None = None) 
 
 
 @st.dialog("Mockup", width="large")
-def large_preview(path: str, caption: str) -> None:
-    """The full-size mockup, as large as the window allows, with its download."""
+def large_preview(path: str, caption: str, url: str | None = None) -> None:
+    """The full-size mockup, as large as the window allows, with its download (from the runs
+    store's link when it has one)."""
     full = Path(path)
-    st.image(path, caption=as_text(caption), width="stretch")
+    st.image(url or path, caption=as_text(caption), width="stretch")
+    if url is not None:
+        st.link_button(f"Download {full.name}", url, icon=":material/download:")
+        return
     st.download_button(
         f"Download {full.name}",
         data=file_reader(full),

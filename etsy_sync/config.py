@@ -62,8 +62,7 @@ def load_config(
     environ: Mapping[str, str] | None = None, secrets_file: Path | None = None
 ) -> EtsyConfig:
     """The config from `environ` (default: the process environment), then the secrets file."""
-    values = _read_secrets(secrets_file if secrets_file is not None else DEFAULT_SECRETS_FILE)
-    values.update({k: v for k, v in (os.environ if environ is None else environ).items() if v})
+    values = _settings(environ, secrets_file)
     missing = [name for name in REQUIRED if not values.get(name)]
     if missing:
         raise ConfigError(
@@ -80,6 +79,21 @@ def load_config(
         token_file=Path(values.get("ETSY_TOKEN_FILE") or data_dir / TOKEN_FILE_NAME),
         manifest_file=Path(values.get("ETSY_MANIFEST_FILE") or data_dir / MANIFEST_FILE_NAME),
     )
+
+
+def configured_settings(
+    environ: Mapping[str, str] | None = None, secrets_file: Path | None = None
+) -> set[str]:
+    """The names of the `ETSY_*` settings given a value, in the environment or the secrets
+    file (what a setup checklist ticks off); `ConfigError` if the secrets file is unreadable."""
+    values = _settings(environ, secrets_file)
+    return {name for name, value in values.items() if name.startswith("ETSY_") and value}
+
+
+def _settings(environ: Mapping[str, str] | None, secrets_file: Path | None) -> dict[str, str]:
+    values = _read_secrets(secrets_file if secrets_file is not None else DEFAULT_SECRETS_FILE)
+    values.update({k: v for k, v in (os.environ if environ is None else environ).items() if v})
+    return values
 
 
 def _read_secrets(path: Path) -> dict[str, str]:

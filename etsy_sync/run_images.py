@@ -15,6 +15,7 @@ from pathlib import Path
 from etsy_sync.errors import PlanError
 from mockups.errors import MockupLabError
 from mockups.runfolder import RUN_FILE, RunResult, read_run
+from mockups.storage import fetch_run_files
 from mockups.templates import load_library
 
 # updateListing's `image_ids` "can include up to 20 images" (Etsy's current OpenAPI spec;
@@ -61,6 +62,7 @@ def plan_images(
     by_index = {mockup.index: mockup for mockup in run_mockups(run_dir, run)}
     chosen = list(order) if order is not None else sorted(by_index)[:DEFAULT_PLAN_IMAGES]
     _check_order(chosen, by_index, run_dir)
+    _fetch_from_store(run_dir, [by_index[index].file_name for index in chosen])
     names = template_names if template_names is not None else library_template_names()
     artwork = _artwork_title(run)
     images = []
@@ -172,6 +174,15 @@ def _read_run(run_dir: Path) -> RunResult:
     if not run.mockups:
         raise PlanError(f"{run_dir / RUN_FILE}: lists no mockups")
     return run
+
+
+def _fetch_from_store(run_dir: Path, names: list[str]) -> None:
+    """The chosen mockups on this machine's disk: a run kept in a remote store has only its
+    thumbnails here until its full-size files are asked for."""
+    try:
+        fetch_run_files(run_dir, names)
+    except MockupLabError as error:
+        raise PlanError(str(error)) from None
 
 
 def _check_order(chosen: list[int], by_index: Mapping[int, RunMockup], run_dir: Path) -> None:

@@ -91,7 +91,7 @@ def estimate_peak(
         per_mockup += PROCESS_BYTES + decoded_bytes
     # the decoder's buffers are freed and handed back before the first mockup starts, though
     # not all of them: glibc keeps some of what libvips's threads used
-    decoder = reading_bytes(header)
+    decoder = reading_bytes(header, decoded)
     rendering = working + concurrency * per_mockup + READING_RETAINED * decoder
     peak = PROCESS_BYTES + max(decoder + decoded_bytes, rendering)
     return MemoryEstimate(header.size, decoded, len(chosen), concurrency, math.ceil(peak))
@@ -151,10 +151,10 @@ def decoded_size(header: ArtworkHeader, templates: list[Template]) -> Size:
     return target  # libvips shrinks while reading; Pillow's whole decode is resized to it
 
 
-def reading_bytes(header: ArtworkHeader) -> int:
+def reading_bytes(header: ArtworkHeader, decoded: Size) -> int:
     """What the decoder holds beyond the working image while it reads the artwork."""
-    if decoded_by_vips(header):
-        return vips_bytes(header)
+    if decoded_by_vips(header, decoded):
+        return vips_bytes(header, decoded)
     if header.format in DRAFT_FORMATS:
         return 0  # the JPEG draft decodes at the working size
     width, height = header.stored_size

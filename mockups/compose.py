@@ -103,7 +103,9 @@ def render_mockup(
         tint_product(scene, images.tint_mask, template.tint)
     fitted = fit_print(artwork, template.print_size, template.fit, template.substrate)
     if not (template.is_flat and fitted.size == images.box.size):
-        fitted = framed(fitted)
+        handed = [fitted]  # handed over, so the print is not held a third time while framed
+        del fitted
+        fitted = framed(handed.pop())
     if template.edge is not None and images.edge is not None:
         composite(scene, place_edge(fitted, template.edge, images.edge.box), images.edge)
     offsets = fold_offsets(template, images)
@@ -168,7 +170,8 @@ def scene_relief(scene_part: Image.Image) -> Image.Image:
 def place_print(print_: Image.Image, template: Template, box: Box, offsets=None) -> Image.Image:
     """The print as an image the size of `box`: moved there when flat, else warped.
 
-    A print to warp comes framed (see `framed`); the result is then premultiplied RGBa.
+    A print to warp comes framed (see `framed`); the result is then premultiplied RGBa, or
+    straight RGBA from a print map.
     """
     if template.is_flat and print_.size == box.size:
         return print_
@@ -239,8 +242,13 @@ def framed(image: Image.Image) -> Image.Image:
     cutting them with stair steps; premultiplied ("RGBa") already, so Pillow's warps need
     not convert it there and back.
     """
-    padded = Image.new("RGBa", (image.width + 2, image.height + 2), (0, 0, 0, 0))
-    padded.paste(image.convert("RGBa") if image.mode == "RGBA" else image, (1, 1))
+    size = (image.width + 2, image.height + 2)
+    # converted first and let go (when the caller handed its only reference over), so the
+    # print is held twice at most: paste would convert an RGB image to RGBa all the same
+    premultiplied = image.convert("RGBa")
+    del image
+    padded = Image.new("RGBa", size, (0, 0, 0, 0))
+    padded.paste(premultiplied, (1, 1))
     return padded
 
 

@@ -8,8 +8,8 @@ are then antialiased by the resampler, like a perspective warp's.
 
 libvips renders it: the map is scaled to print pixels and upsampled bilinearly in tiles as
 `mapim` pulls them (no float map of the whole box is ever held), and `mapim` resamples the
-premultiplied print with a bicubic kernel. Its result is premultiplied RGBa, like the other
-warps, so `compose.composite` lights and lays it in place the same way.
+premultiplied print with a bicubic kernel. Its result is straight RGBA (`compose.composite`
+takes it as it takes the other warps' premultiplied RGBa).
 """
 
 from __future__ import annotations
@@ -54,7 +54,18 @@ def encode(value: float) -> int:
 
 
 def place_print(framed_print: Image.Image, uvmap: UVMap, box: Box) -> Image.Image:
-    """The print (premultiplied RGBa with a one-pixel transparent frame) mapped into `box`."""
+    """The print (premultiplied RGBa with a one-pixel transparent frame) mapped into `box`,
+    as straight RGBA."""
+    handed = [framed_print]
+    del framed_print  # the caller handed over its only reference: libvips holds a copy now
+    pixels = _mapped_bytes(handed.pop(), uvmap, box)
+    # RGBA wraps the bytes in place (premultiplied RGBa would be copied): the libvips images
+    # are gone by now, so the placed print is held once
+    return Image.frombuffer("RGBA", box.size, pixels, "raw", "RGBA", 0, 1)
+
+
+def _mapped_bytes(framed_print: Image.Image, uvmap: UVMap, box: Box) -> bytes:
+    """The placed print's straight RGBA bytes; every libvips image is freed on return."""
     import pyvips
 
     # libvips' worker allocates in its own glibc arena, which would keep the blocks it frees
@@ -67,7 +78,7 @@ def place_print(framed_print: Image.Image, uvmap: UVMap, box: Box) -> Image.Imag
     pyvips.concurrency_set(1)
     framed_size = framed_print.size
     source = _vips_rgba(framed_print)
-    del framed_print  # the caller handed over its only reference: libvips holds a copy now
+    del framed_print
     bands = _upsampled(_print_coordinates(_stored_bands(uvmap.path), framed_size), box.size)
     placed = source.mapim(
         bands.extract_band(0, n=2),
@@ -77,9 +88,8 @@ def place_print(framed_print: Image.Image, uvmap: UVMap, box: Box) -> Image.Imag
         background=[0, 0, 0, 0],
     )
     if bands.bands > 2:
-        placed = placed * bands[2] + 0.5
-    pixels = placed.cast("uchar").write_to_memory()
-    return Image.frombuffer("RGBa", box.size, pixels, "raw", "RGBa", 0, 1)
+        placed = placed * bands[2]
+    return (placed.unpremultiply() + 0.5).cast("uchar").write_to_memory()
 
 
 def _vips_rgba(image: Image.Image):

@@ -12,7 +12,7 @@ from mockups.memory import release_freed_memory
 
 
 def shrink_with_vips(path: Path, target: Size) -> Image.Image:
-    """`path` shrunk to fit `target`, as stored (not EXIF-rotated), as 8-bit sRGB RGB or RGBA.
+    """`path` shrunk to `target`, as stored (not EXIF-rotated), as 8-bit sRGB RGB or RGBA.
 
     A truncated or damaged file is refused: by default libvips fills what it cannot read
     with whatever it has and renders on.
@@ -29,7 +29,9 @@ def shrink_with_vips(path: Path, target: Size) -> Image.Image:
             source,
             target[0],
             height=target[1],
-            size="down",
+            # exactly the working size (never larger: intake asks for no more than the file
+            # has), where keeping the aspect ratio would round a side one pixel short
+            size="force",
             no_rotate=True,
             output_profile="srgb",
             option_string="fail_on=truncated",

@@ -1,16 +1,16 @@
-"""Compare: the same artwork rendered sequentially and in parallel, side by side."""
+"""Compare: the same artwork rendered in several modes, time against memory, and which to use."""
 
 import streamlit as st
 
 from dashboard import cached, guard, state, widgets
-from dashboard.comparing import compare_within_budget
-from dashboard.resources import render_slots
+from dashboard.compare_view import comparison_table, time_memory_chart
+from dashboard.comparing import compare_within_budget, planned_runs
+from dashboard.resources import render_slots, template_library
 from mockups.jobs import budget_bytes
 from mockups.memory import MIB
 from mockups.options import CONCRETE_MODES, MAX_WORKERS
-from mockups.runfolder import artwork_path
-from profiling.charts import comparison_bars
-from profiling.compare import run_label
+from mockups.storage import keep_run_files, run_artwork
+from profiling.compare import MODE_NAMES, verdict
 
 st.header("Compare modes")
 run_dir = widgets.run_picker("Artwork of run", state.current_run(), "compare-run")
@@ -18,53 +18,84 @@ if run_dir is None:
     st.info("Render an artwork first; its run gives the artwork to compare with.")
     st.stop()
 compare_dir = run_dir / "compare"
+budget = budget_bytes()
+library = template_library()
 
-with st.form("compare-form", border=False):
-    modes_column, workers_column = st.columns([3, 1])
-    modes = modes_column.multiselect("Modes", CONCRETE_MODES, default=["sequential", "threads"])
-    workers = workers_column.number_input("Workers for parallel modes", 1, MAX_WORKERS, 2)
-    release = st.checkbox("Also measure with memory released after each mockup")
-    st.caption(
-        f"Each run must fit the memory budget of {budget_bytes() / MIB:.0f} MB, as any render."
+modes_column, workers_column = st.columns([3, 1])
+modes = modes_column.multiselect(
+    "Modes",
+    CONCRETE_MODES,
+    default=["sequential", "threads"],
+    format_func=MODE_NAMES.get,
+    key="compare-modes",
+)
+workers = int(
+    workers_column.number_input(
+        "Workers (threads, processes)", 1, MAX_WORKERS, 2, key="compare-workers"
     )
-    submitted = st.form_submit_button("Compare", type="primary")
+)
+release = st.checkbox(
+    "Also measure each with memory released after every mockup", key="compare-release"
+)
+with guard.shown_errors("Estimating memory"):
+    artwork = run_artwork(run_dir, cached.run_result(run_dir))
+    planned = planned_runs(artwork, modes, workers, budget, library)
+    estimates = " · ".join(
+        f"{p.label} about {p.peak_bytes / MIB:.0f} MB" + ("" if p.fits else " (over)")
+        for p in planned
+    )
+    st.caption(
+        f"Every run must fit the {budget / MIB:.0f} MB memory budget, as any render. "
+        + (f"Estimated peaks: {estimates}." if planned else "")
+    )
+    if any(not p.fits for p in planned):
+        over = ", ".join(p.label for p in planned if not p.fits)
+        st.warning(f"Over the budget, so the comparison would be refused: {over}.")
 
-if submitted:
+if st.button("Compare", type="primary", key="compare-button"):
     with guard.shown_errors("Comparing"):
         if not modes:
             st.error("Choose at least one mode.")
             st.stop()
-        artwork = artwork_path(run_dir, cached.run_result(run_dir))
         line = st.empty()
         compare_within_budget(
             artwork,
             compare_dir,
             modes=modes,
-            workers=int(workers),
+            workers=workers,
             release=release,
             started=lambda label: line.info(f"Rendering {label}…", icon=":material/timer:"),
             slots=render_slots(),
+            library=library,
         )
         line.empty()
+        keep_run_files(run_dir, ["compare/compare.json"])
 
 rows = cached.comparison(compare_dir)
 if rows:
     with guard.shown_errors("Showing the comparison"):
-        st.dataframe(
-            [
-                {
-                    "run": run_label(r.mode, r.workers, r.release_memory),
-                    "wall s": round(r.wall_seconds, 2),
-                    "peak RSS MB": round(r.peak_rss_bytes / MIB, 1),
-                    "peak heap MB": round(r.heap_peak_bytes / MIB, 1),
-                    "RSS after MB": round(r.rss_after_bytes / MIB, 1),
-                }
-                for r in rows
-            ],
-            hide_index=True,
-        )
-        st.plotly_chart(comparison_bars(rows), key="comparison")
-        if rows[0].identical_outputs:
-            st.success("The images are byte-identical in every mode.")
+        chosen = verdict(rows, budget)
+        if chosen.fastest is not None:
+            st.success(chosen.sentence(), icon=":material/trophy:")
         else:
-            st.error("The images differ between modes.")
+            st.warning(chosen.sentence())
+        st.dataframe(
+            comparison_table(rows, budget),
+            hide_index=True,
+            column_config={
+                "Time (s)": st.column_config.NumberColumn(format="%.1f"),
+                "Within budget": st.column_config.CheckboxColumn(
+                    help=f"peak memory at most {budget / MIB:.0f} MB"
+                ),
+            },
+        )
+        chart_column, notes_column = st.columns([3, 2])
+        chart_column.plotly_chart(time_memory_chart(rows, budget, chosen.fastest), key="comparison")
+        if rows[0].identical_outputs:
+            notes_column.caption("The images are byte-identical in every mode.")
+        else:
+            notes_column.error("The images differ between modes.")
+        notes_column.caption(
+            "Each run renders in a process of its own under the memory profiler; peak memory "
+            "is that process's (workers included), heap is what memray saw allocated at once."
+        )

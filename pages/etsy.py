@@ -14,7 +14,9 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import guard, state, widgets
+from dashboard.etsy_setup import etsy_setup, show_checklist
 from etsy_sync.client import Listing
+from etsy_sync.config import configured_settings
 from etsy_sync.errors import EtsySyncError, PlanError
 from etsy_sync.plan import PushPlan
 from etsy_sync.push import PushOptions, PushResult
@@ -98,6 +100,16 @@ def show_result(result: PushResult) -> None:
 
 
 st.header("Etsy sync")
+setup = None
+with shown_as_text("Reading the Etsy settings"):
+    setup = etsy_setup(configured_settings(), st.context.url)
+if setup is None:
+    st.stop()
+page_is_https = (st.context.url or "").startswith("https://")
+if not setup.has_app_keys:
+    show_checklist(setup, page_is_https)
+    st.stop()
+
 service = None
 with shown_as_text("Reading the Etsy settings"):
     service = EtsySync()
@@ -114,6 +126,9 @@ connection = None
 with shown_as_text("Reading the saved Etsy connection"):
     connection = service.connection()
 if connection is None:
+    st.stop()
+if not connection.connected and not setup.has_redirect:
+    show_checklist(setup, page_is_https)
     st.stop()
 if not connection.connected:
     with shown_as_text("Preparing the Etsy link"):

@@ -1,10 +1,60 @@
-"""History: earlier runs on disk; reopen one, compare two, delete."""
+"""History: earlier runs on disk; click one to see it, reopen or delete it; compare two."""
+
+from pathlib import Path
 
 import streamlit as st
 
 from dashboard import cached, guard, state, widgets
+from dashboard.history_view import (
+    compared_figures,
+    default_pair,
+    row_of,
+    runs_table,
+    selected_run,
+    styled,
+    worse_summary,
+)
+from dashboard.text import as_text
 from mockups.memory import MIB
+from mockups.runfolder import mockup_path
 from mockups.storage import delete_run
+from profiling.compare import plain_label
+
+TABLE_KEY = "history-runs"
+CONFIRM_KEY = "confirm-delete"
+THUMBNAILS_PER_ROW = 6
+
+
+def forget_confirm() -> None:
+    st.session_state.pop(CONFIRM_KEY, None)
+
+
+@st.dialog("Delete this run?", on_dismiss=forget_confirm)
+def confirm_delete(folder: Path) -> None:
+    st.write(f"{as_text(folder.name)}, its mockups and its memory profile go for good.")
+    delete_column, cancel_column = st.columns(2)
+    if delete_column.button("Delete", type="primary", key="history-delete-yes"):
+        with guard.shown_errors("Deleting"):
+            delete_run(folder)
+            forget_confirm()
+            st.session_state.pop(TABLE_KEY, None)
+            st.toast(f"Deleted {folder.name}.", icon=":material/delete:")
+            st.rerun()
+    if cancel_column.button("Cancel", key="history-delete-no"):
+        forget_confirm()
+        st.rerun()
+
+
+def show_thumbnails(folder: Path) -> None:
+    run = cached.run_result(folder)
+    if not run.mockups:
+        return
+    paths = [str(mockup_path(folder, m.thumbnail)) for m in run.mockups]
+    captions = [as_text(m.template) for m in run.mockups]
+    columns = st.columns(THUMBNAILS_PER_ROW)
+    for position, (path, caption) in enumerate(zip(paths, captions, strict=True)):
+        columns[position % THUMBNAILS_PER_ROW].image(path, caption=caption)
+
 
 st.header("History")
 runs = cached.run_summaries()
@@ -12,47 +62,69 @@ if not runs:
     st.info("No finished run yet.")
     st.stop()
 
-st.dataframe(
-    [
-        {
-            "started": r.started_at[:19].replace("T", " "),
-            "folder": r.path.name,
-            "mockups": r.mockups,
-            "mode": f"{r.mode}, {r.workers} worker(s)",
-            "wall s": r.wall_seconds,
-            "peak RSS MB": round(r.peak_rss_bytes / MIB, 1),
-            "profiled": r.profiled,
-        }
-        for r in runs
-    ],
+current = state.current_run()
+st.caption("Click a row to see its mockups; the comparison below starts from it.")
+event = st.dataframe(
+    runs_table(runs),
     hide_index=True,
+    on_select="rerun",
+    selection_mode="single-row",
+    selection_default={"selection": {"rows": [row_of(runs, current)]}},
+    key=TABLE_KEY,
+    column_config={
+        "Time (s)": st.column_config.NumberColumn(format="%.1f"),
+        "Profiled": st.column_config.CheckboxColumn(),
+    },
 )
+chosen = selected_run(event.selection.rows, runs, current)
 
-chosen = widgets.run_picker("Run", state.current_run(), "history-run")
-open_column, delete_column = st.columns(2)
-if open_column.button("Open on the Render and Memory pages"):
-    state.set_current_run(chosen)
-    st.success("Opened.")
-if delete_column.button("Delete this run"):
-    st.session_state["confirm-delete"] = str(chosen)
-if st.session_state.get("confirm-delete") == str(chosen):
-    st.warning("Delete this run and its files for good?")
-    if st.button("Yes, delete", type="primary"):
-        with guard.shown_errors("Deleting"):
-            delete_run(chosen)
-            st.session_state.pop("confirm-delete")
-            st.rerun()
+with guard.shown_errors("Showing the run"):
+    st.subheader(f"{as_text(chosen.artwork)} · {chosen.started_at[:16].replace('T', ' ')}")
+    st.caption(
+        f"{chosen.mockups} mockup{'s' if chosen.mockups != 1 else ''} in "
+        f"{chosen.wall_seconds:.1f} s, peak {chosen.peak_rss_bytes / MIB:.0f} MB · "
+        f"{plain_label(chosen.mode, chosen.workers, False)}"
+        + (" · profiled" if chosen.profiled else "")
+        + f" · run {as_text(chosen.path.name)}"
+    )
+    show_thumbnails(chosen.path)
+
+open_column, delete_column, _ = st.columns([2, 1, 3])
+if open_column.button("Open on the Render and Memory pages", key="history-open"):
+    state.set_current_run(chosen.path)
+    st.toast("Opened: the Render and Memory pages show this run.", icon=":material/check:")
+if delete_column.button("Delete this run", key="history-delete"):
+    st.session_state[CONFIRM_KEY] = str(chosen.path)
+if st.session_state.get(CONFIRM_KEY) == str(chosen.path):
+    confirm_delete(chosen.path)
 
 st.subheader("Compare two runs")
 profiled = [r for r in runs if r.profiled]
 if len(profiled) < 2:
-    st.info("Comparing per mockup needs two profiled runs.")
+    st.info("Comparing per mockup needs two profiled runs (tick Profile memory on Render).")
     st.stop()
-before = widgets.run_picker("Before", None, "history-before", profiled_only=True)
-after = widgets.run_picker("After", chosen, "history-after", profiled_only=True)
-if before and after and before != after:
+default_before, default_after = default_pair(profiled, chosen.path)
+before_column, after_column = st.columns(2)
+with before_column:
+    before = widgets.run_picker(
+        "Before", default_before, f"history-before-{chosen.path.name}", profiled_only=True
+    )
+with after_column:
+    after = widgets.run_picker(
+        "After", default_after, f"history-after-{chosen.path.name}", profiled_only=True
+    )
+if before == after:
+    st.info("Before and After are the same run: choose two different runs.")
+elif before and after:
     with guard.shown_errors("Comparing runs"):
-        table = cached.runs_compared(before, after)
-        byte_columns = [c for c in table.columns if "bytes" in c]
-        table[byte_columns] = (table[byte_columns] / MIB).round(2)
-        st.dataframe(table.rename(columns=lambda c: c.replace("_bytes", " MB")), hide_index=True)
+        shown = compared_figures(cached.runs_compared(before, after))
+        worse = worse_summary(shown)
+        if worse:
+            st.warning("Worse in After: " + "; ".join(worse) + ".", icon=":material/trending_up:")
+        else:
+            st.success("Nothing got worse by more than 5 % in After.")
+        st.dataframe(styled(shown), hide_index=True, key="history-compared")
+        st.caption(
+            "Red: worse in After by more than 5 %; green: better by more than 5 %. "
+            "Held at end: memory a mockup still held when it ended."
+        )

@@ -16,7 +16,7 @@ from dashboard.resources import broken_templates, template_library
 from dashboard.text import as_text, shown_message
 from mockups.intake import read_header
 from mockups.options import MAX_WORKERS, MODES
-from mockups.runfolder import artwork_path
+from mockups.storage import run_artwork
 from profiling.charts import live_heap_and_rss
 
 UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "tif", "tiff", "gif"]
@@ -37,7 +37,7 @@ def artwork_choice(current: Path | None) -> state.StagedArtwork | None:
     if staged is not None or current is None:
         return staged
     run = cached.run_result(current)
-    return state.StagedArtwork(artwork_path(current, run), run.artwork_name)
+    return state.StagedArtwork(run_artwork(current, run), run.artwork_name)
 
 
 def artwork_section(current: Path | None) -> state.StagedArtwork | None:

@@ -2,49 +2,120 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import itertools
+from collections.abc import Collection, Mapping, Sequence
 
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from mockups.memory import MIB
 from profiling.compare import ModeComparison, run_label
-from profiling.results import ProfiledRun
+from profiling.results import MockupProfile, ProfiledRun
 
 HEAP_COLOUR = "#2f6db5"
 RSS_COLOUR = "#c0573e"
+BUDGET_COLOUR = "#7a1f1f"
+STANDOUT_COLOUR = "#d62728"
+HELD_COLOUR = "#9e9e9e"
+LANE_COLOUR = "#6f8fb5"
+KIB = 1024
 
 
-def mockup_bars(profiled: ProfiledRun) -> go.Figure:
-    """Per mockup: peak heap, bytes allocated and bytes still held at its end, in MB."""
-    labels = [f"{m.index:02d} {m.template}" for m in profiled.mockups]
-    figure = go.Figure()
-    for name, values in (
-        ("peak heap", [m.heap_peak_bytes for m in profiled.mockups]),
-        ("allocated", [m.allocated_bytes for m in profiled.mockups]),
-        ("leaked", [m.leaked_bytes for m in profiled.mockups]),
-    ):
-        figure.add_bar(name=name, x=labels, y=[v / MIB for v in values])
-    figure.update_layout(barmode="group", yaxis_title="MB", margin={"t": 30}, height=380)
+def mockup_bars(
+    profiled: ProfiledRun,
+    *,
+    standout: Collection[int] = (),
+    names: Mapping[int, str] | None = None,
+) -> go.Figure:
+    """Per mockup: its peak heap (top) and what it still held at its end (bottom, on a scale of
+    its own: a few kB beside tens of MB would not show). Mockups in `standout` (their index;
+    `profiling.leaks.standout_leaks`) are red, the others grey. `names` label mockups by index,
+    else by template id."""
+    labels = [_label(m, names) for m in profiled.mockups]
+    held = [m.leaked_bytes for m in profiled.mockups]
+    unit, unit_bytes = ("MB", MIB) if max(held, default=0) >= MIB else ("kB", KIB)
+    figure = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.12,
+        subplot_titles=("peak heap", "still held at the end"),
+    )
+    figure.add_bar(
+        name="peak heap", x=labels, y=[m.heap_peak_bytes / MIB for m in profiled.mockups],
+        marker_color=HEAP_COLOUR, row=1, col=1,
+    )  # fmt: skip
+    figure.add_bar(
+        name="still held at the end", x=labels, y=[size / unit_bytes for size in held],
+        marker_color=[STANDOUT_COLOUR if m.index in standout else HELD_COLOUR
+                      for m in profiled.mockups],
+        row=2, col=1,
+    )  # fmt: skip
+    figure.update_yaxes(title_text="MB", row=1, col=1)
+    figure.update_yaxes(title_text=unit, row=2, col=1)
+    figure.update_layout(showlegend=False, margin={"t": 30}, height=460)
     return figure
 
 
-def timeline(profiled: ProfiledRun) -> go.Figure:
-    """Heap and RSS over the run, each mockup's span shaded and labelled."""
+def timeline(
+    profiled: ProfiledRun,
+    *,
+    budget_bytes: int | None = None,
+    names: Mapping[int, str] | None = None,
+) -> go.Figure:
+    """Heap and RSS over the run, with the memory budget as a line when given.
+
+    Mockups rendered one after another are shaded spans; when their spans overlap (threads
+    mode, processes mode) each mockup gets a lane of its own under the chart instead."""
+    lanes = spans_overlap(profiled.mockups)
+    if lanes:
+        figure = make_subplots(
+            rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.06, row_heights=[0.62, 0.38]
+        )
+    else:
+        figure = go.Figure()
+    where = {"row": 1, "col": 1} if lanes else {}
     points = profiled.points
-    figure = go.Figure()
-    for pid in sorted({p.pid for p in points}):
+    pids = sorted({p.pid for p in points})
+    for pid in pids:
         mine = [p for p in points if p.pid == pid]
-        suffix = "" if len({p.pid for p in points}) == 1 else f" (pid {pid})"
+        suffix = "" if len(pids) == 1 else f" (pid {pid})"
         xs = [p.seconds for p in mine]
         figure.add_scatter(
             x=xs, y=[p.heap_bytes / MIB for p in mine], name=f"heap{suffix}",
-            line={"color": HEAP_COLOUR},
+            line={"color": HEAP_COLOUR}, **where,
         )  # fmt: skip
         figure.add_scatter(
             x=xs, y=[p.rss_bytes / MIB for p in mine], name=f"RSS{suffix}",
-            line={"color": RSS_COLOUR, "dash": "dot"},
+            line={"color": RSS_COLOUR, "dash": "dot"}, **where,
         )  # fmt: skip
-    for mockup in profiled.mockups:
+    if budget_bytes is not None:
+        figure.add_hline(
+            y=budget_bytes / MIB,
+            line={"color": BUDGET_COLOUR, "dash": "dash", "width": 1.5},
+            annotation_text=f"budget {budget_bytes / MIB:.0f} MB",
+            annotation_position="top left",
+            **where,
+        )
+    if lanes:
+        _add_lanes(figure, profiled.mockups, names)
+        figure.update_yaxes(title_text="MB", row=1, col=1)
+        figure.update_xaxes(title_text="seconds", row=2, col=1)
+    else:
+        _add_spans(figure, profiled.mockups)
+        figure.update_layout(xaxis_title="seconds", yaxis_title="MB")
+    figure.update_layout(margin={"t": 30}, height=520 if lanes else 400)
+    return figure
+
+
+def spans_overlap(mockups: Sequence[MockupProfile]) -> bool:
+    """Whether any two mockups were rendering at the same moment."""
+    spans = sorted((m.started_seconds, m.finished_seconds) for m in mockups)
+    return any(later[0] < earlier[1] for earlier, later in itertools.pairwise(spans))
+
+
+def _add_spans(figure: go.Figure, mockups: Sequence[MockupProfile]) -> None:
+    for mockup in mockups:
         figure.add_vrect(
             x0=mockup.started_seconds,
             x1=mockup.finished_seconds,
@@ -54,10 +125,35 @@ def timeline(profiled: ProfiledRun) -> go.Figure:
             annotation_text=str(mockup.index),
             annotation_position="top left",
         )
-    figure.update_layout(
-        xaxis_title="seconds", yaxis_title="MB", margin={"t": 30}, height=380,
-    )  # fmt: skip
-    return figure
+
+
+def _add_lanes(
+    figure: go.Figure, mockups: Sequence[MockupProfile], names: Mapping[int, str] | None
+) -> None:
+    """One horizontal bar per mockup, from its start to its end, in a row of its own."""
+    labels = [_label(m, names) for m in mockups]
+    figure.add_bar(
+        name="rendering",
+        orientation="h",
+        base=[m.started_seconds for m in mockups],
+        x=[m.finished_seconds - m.started_seconds for m in mockups],
+        y=labels,
+        marker_color=LANE_COLOUR,
+        customdata=[
+            f"{m.started_seconds:.2f}-{m.finished_seconds:.2f} s, worker {m.worker}"
+            for m in mockups
+        ],
+        hovertemplate="%{y}: %{customdata}<extra></extra>",
+        showlegend=False,
+        row=2,
+        col=1,
+    )
+    figure.update_yaxes(autorange="reversed", type="category", row=2, col=1)
+
+
+def _label(mockup: MockupProfile, names: Mapping[int, str] | None) -> str:
+    name = names.get(mockup.index) if names else None
+    return f"{mockup.index:02d} {name or mockup.template}"
 
 
 def live_memory(points: Sequence[tuple[int, int, int | None]]) -> go.Figure:

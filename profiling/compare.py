@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
@@ -18,6 +18,9 @@ from profiling.child import profile_run
 from profiling.results import RunProfile
 
 COMPARE_FILE = "compare.json"
+MODE_NAMES = {"sequential": "Sequential", "threads": "Threads", "processes": "Processes"}
+# closer than this share of the slower time reads as a tie, not as a winner
+TIE_SHARE = 0.05
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,82 @@ class ModeComparison:
 
 
 def run_label(mode: str, workers: int, release_memory: bool) -> str:
+    """The run's folder name inside the comparison's folder (`threads-w2-release`)."""
     return f"{mode}-w{workers}" + ("-release" if release_memory else "")
+
+
+def plain_label(mode: str, workers: int, release_memory: bool) -> str:
+    """The run as people read it: "Sequential", "Threads x2, memory released"."""
+    name = MODE_NAMES.get(mode, mode.capitalize())
+    counted = name if mode == "sequential" else f"{name} x{workers}"
+    return counted + (", memory released" if release_memory else "")
+
+
+def row_label(row: ModeComparison) -> str:
+    return plain_label(row.mode, row.workers, row.release_memory)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Which run to use: the fastest whose peak RSS stayed within the memory budget, and what it
+    is measured against (the plain sequential run, else the next fastest within the budget)."""
+
+    budget_bytes: int
+    fastest: ModeComparison | None
+    baseline: ModeComparison | None
+    faster_over_budget: tuple[ModeComparison, ...]
+    smallest_peak: ModeComparison | None
+    measured: int
+
+    def sentence(self) -> str:
+        budget = f"the {self.budget_bytes / MIB:.0f} MB budget"
+        fastest = self.fastest
+        if fastest is None:
+            smallest = self.smallest_peak
+            if smallest is None:
+                return "Nothing measured yet."
+            return (
+                f"No run stayed within {budget}; the smallest peak was "
+                f"{row_label(smallest)}'s {smallest.peak_rss_bytes / MIB:.0f} MB."
+            )
+        text = (
+            f"Fastest within {budget}: {row_label(fastest)}, {fastest.wall_seconds:.1f} s "
+            f"at a {fastest.peak_rss_bytes / MIB:.0f} MB peak"
+        )
+        text += self._against() + "."
+        for row in self.faster_over_budget:
+            text += (
+                f" {row_label(row)} was faster ({row.wall_seconds:.1f} s) but peaked at "
+                f"{row.peak_rss_bytes / MIB:.0f} MB, over the budget."
+            )
+        return text
+
+    def _against(self) -> str:
+        fastest, baseline = self.fastest, self.baseline
+        if fastest is None or baseline is None:
+            return ", the only run measured" if self.measured == 1 else ", the only one within it"
+        saved = baseline.wall_seconds - fastest.wall_seconds
+        share = saved / baseline.wall_seconds if baseline.wall_seconds > 0 else 0.0
+        than = f"{row_label(baseline)} ({baseline.wall_seconds:.1f} s)"
+        if share < TIE_SHARE:
+            return f", about as fast as {than}"
+        return f", {saved:.1f} s ({share:.0%}) faster than {than}"
+
+
+def verdict(rows: Sequence[ModeComparison], budget_bytes: int) -> Verdict:
+    """The fastest run within `budget_bytes` of peak RSS, and by how much it wins."""
+    within = [r for r in rows if r.peak_rss_bytes <= budget_bytes]
+    smallest = min(rows, key=lambda r: r.peak_rss_bytes, default=None)
+    if not within:
+        return Verdict(budget_bytes, None, None, (), smallest, len(rows))
+    fastest = min(within, key=lambda r: r.wall_seconds)
+    others = sorted((r for r in within if r is not fastest), key=lambda r: r.wall_seconds)
+    sequential = [r for r in others if r.mode == "sequential" and not r.release_memory]
+    baseline = next(iter(sequential or others), None)
+    over = tuple(
+        r for r in rows if r.peak_rss_bytes > budget_bytes and r.wall_seconds < fastest.wall_seconds
+    )
+    return Verdict(budget_bytes, fastest, baseline, over, smallest, len(rows))
 
 
 def compare_modes(

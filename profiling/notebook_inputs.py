@@ -1,6 +1,6 @@
 """What the analysts' notebooks work on: runs and settings named in the environment, else made here.
 
-    MOCKUPLAB_RUN            the profiled run folder to investigate
+    MOCKUPLAB_RUN            the profiled run folder to investigate (or its name, in the store)
     MOCKUPLAB_RUN_AFTER      the same work profiled after a fix, to compare with it
     MOCKUPLAB_TEMPLATES      templates of the runs rendered here: "all" or ID,ID,... (may repeat)
     MOCKUPLAB_ARTWORK_SIZES  artwork sizes of the mode sweep: WxH,WxH
@@ -19,8 +19,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from mockups.options import RenderOptions
-from mockups.runfolder import artwork_path, read_run
-from mockups.storage import data_dir, new_run_dir
+from mockups.runfolder import read_run
+from mockups.storage import data_dir, new_run_dir, open_run, run_artwork
 from profiling.artworks import Size, photo_like_artwork
 from profiling.child import profile_run
 
@@ -82,7 +82,7 @@ def run_to_investigate(environ: Mapping[str, str] = os.environ) -> Path:
     """The run folder in $MOCKUPLAB_RUN, else a small profiled run rendered now."""
     named = environ.get(RUN_ENV, "").strip()
     if named:
-        return Path(named)
+        return open_run(named)
     artwork = photo_like_artwork(notebooks_dir() / "artworks", SAMPLE_ARTWORK_SIZE)
     out = new_run_dir(f"notebook-{artwork.stem}")
     profile_run(artwork, out, options=RenderOptions(templates=templates_setting(environ)))
@@ -97,7 +97,7 @@ def run_after_fix(before: Path | str, environ: Mapping[str, str] = os.environ) -
     """
     named = environ.get(RUN_AFTER_ENV, "").strip()
     if named:
-        return Path(named)
+        return open_run(named)
     return render_again(before, release_memory=True)
 
 
@@ -107,7 +107,7 @@ def render_again(run_dir: Path | str, release_memory: bool = False) -> Path:
     The artwork is the run's own file while it is still there, else the run's working copy.
     """
     run = read_run(run_dir)
-    artwork = artwork_path(run_dir, run)
+    artwork = run_artwork(run_dir, run)
     out = new_run_dir(f"{artwork.stem}-again")
     options = RenderOptions(
         templates=[mockup.template for mockup in run.mockups],

@@ -7,11 +7,13 @@ at `PIL/Image.py`. The whole stack is kept with it for drill-down.
 
 from __future__ import annotations
 
+import re
 import site
 import sysconfig
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -19,6 +21,10 @@ if TYPE_CHECKING:
 
 NATIVE_LOCATION = "<native>"
 Frame = tuple[str, str, int]
+PROJECT_ROOT = str(Path(__file__).resolve().parents[1]) + "/"
+# Any other absolute path, where the project and the libraries are not: its last two parts.
+_PART = r"[^\s/:'\"`,;()]+"
+_OTHER_PATH = re.compile(rf"(?<![\w.~])/(?:{_PART}/)+({_PART}/{_PART})")
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,15 @@ def library_dirs() -> tuple[str, ...]:
 
 def is_library_file(filename: str) -> bool:
     return filename.startswith("<") or filename.startswith(library_dirs())
+
+
+def display_location(text: str) -> str:
+    """`text` (a `path:line`, or a stack line) with each path as a reader knows it: relative to
+    the project (`mockups/run.py:12`), to site-packages or the standard library
+    (`PIL/Image.py:370`, `json/decoder.py:3`), else cut to its folder and name."""
+    for prefix in (*sorted(library_dirs(), key=len, reverse=True), PROJECT_ROOT):
+        text = text.replace(prefix, "")
+    return _OTHER_PATH.sub(r"\1", text)
 
 
 def attributed_frame(stack: list[Frame]) -> Frame | None:

@@ -10,8 +10,9 @@ from PIL import Image, ImageDraw
 
 from mockups.templates import load_template
 
-# redis_url, render_queue, start_worker: the Redis-backed job tests' fixtures
-pytest_plugins = ["tests.jobs_support"]
+# redis_url, render_queue, start_worker: the Redis-backed job tests' fixtures; s3_endpoint,
+# s3_env, backend: the runs-store tests'
+pytest_plugins = ["tests.jobs_support", "tests.store_support"]
 
 SCENE_SIZE = (3000, 2000)
 

@@ -1,5 +1,6 @@
 """The dashboard's Etsy sync page against the fake Etsy, through AppTest."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,52 @@ def test_etsys_error_description_is_shown_as_text_not_markdown(page):
     rendered = [e.value for e in at.error] + [m.value for m in at.markdown]
     rendered += [c.value for c in at.caption]
     assert not any("evil.example" in text for text in rendered)
+
+
+@pytest.fixture
+def unconfigured(tmp_path, monkeypatch):
+    """The app with no ETSY_* setting anywhere (no environment, no secrets file)."""
+    for name in [n for n in os.environ if n.startswith("ETSY_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)  # the secrets file is read from the working folder
+    monkeypatch.setenv("MOCKUPLAB_HOME", str(tmp_path))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    return at
+
+
+def test_with_nothing_configured_the_page_is_a_setup_checklist_not_an_error(unconfigured):
+    at = unconfigured.switch_page("pages/etsy.py").run()
+    assert not at.exception and not at.error
+    assert "not set up yet" in at.info[0].value
+    steps = [m.value for m in at.markdown if m.value.startswith(":material/")]
+    assert len(steps) == 3 and all(s.startswith(":material/radio_button_unchecked:") for s in steps)
+    assert "(https://www.etsy.com/developers/your-apps)" in steps[0]
+    assert "Keystring" in steps[0] and "Shared secret" in steps[0]
+    redirect, secrets = at.code[0].value, at.code[1]
+    assert redirect == "https://localhost:8501/etsy"
+    assert secrets.language == "toml"
+    assert {line.split(" = ")[0] for line in secrets.value.splitlines() if " = " in line} == {
+        "ETSY_KEYSTRING",
+        "ETSY_SHARED_SECRET",
+        "ETSY_REDIRECT_URI",
+    }
+    assert f'ETSY_REDIRECT_URI = "{redirect}"' in secrets.value
+
+
+def test_with_app_keys_but_no_redirect_the_checklist_ticks_the_keys(
+    unconfigured, monkeypatch, tmp_path
+):
+    monkeypatch.setenv("ETSY_TOKEN_FILE", str(tmp_path / "token.json"))  # not connected
+    monkeypatch.setenv("ETSY_MANIFEST_FILE", str(tmp_path / "sync.sqlite3"))
+    monkeypatch.setenv("ETSY_KEYSTRING", "k3ystring")
+    monkeypatch.setenv("ETSY_SHARED_SECRET", "s3cret")
+    at = unconfigured.switch_page("pages/etsy.py").run()
+    assert not at.exception and not at.error
+    steps = [m.value for m in at.markdown if m.value.startswith(":material/")]
+    assert steps[0].startswith(":material/check_circle:")
+    assert steps[1].startswith(":material/radio_button_unchecked:")
+    assert at.caption[-1].value == "Not set yet: ETSY_REDIRECT_URI."
+    assert not [b for b in at.get("link_button")], "no Connect link without a redirect address"
+    rendered = " ".join(m.value for m in [*at.markdown, *at.code, *at.caption])
+    assert "k3ystring" not in rendered and "s3cret" not in rendered

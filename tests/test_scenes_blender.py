@@ -12,7 +12,7 @@ from PIL import Image
 
 from mockups.scenes.blender.__main__ import DEFAULT_PYTHON, render_raw
 from mockups.scenes.blender.build import build, extrapolate, stored_map
-from mockups.templates import SCHEMA_PATH
+from mockups.templates import SCHEMA_PATH, load_library
 from mockups.uvmap import ENCODED_LOW, MAX_VALUE, SPAN
 
 TINY_SCALE = 64 / 3000  # the canvas scene is 3000 x 2250: 64 x 48
@@ -73,3 +73,18 @@ def test_a_stored_map_holds_block_centres_in_16_bits():
     assert stored.shape == (2, 2, 2) and stored.dtype == np.uint16
     decoded = ENCODED_LOW + stored[..., 0] / MAX_VALUE * SPAN
     assert np.allclose(decoded[0], [2 / 8, 6 / 8], atol=1e-4)
+
+
+def test_a_reduced_map_carries_known_coordinates_into_its_holes_not_the_print():
+    u = np.full((8, 8), 0.8)
+    u[:, 5:] = np.nan  # the print's carrier hidden behind a handle
+    stored = stored_map(u, u.copy(), 2)
+    decoded = ENCODED_LOW + stored[..., 0] / MAX_VALUE * SPAN
+    assert np.allclose(decoded, 0.8, atol=1e-4)
+
+
+def test_no_built_in_print_map_holds_the_nothing_value_a_resampler_would_blend_in():
+    for template in load_library().values():
+        if template.uvmap is None:
+            continue
+        assert pyvips.Image.new_from_file(str(template.uvmap.path)).min() > 0, template.id

@@ -13,6 +13,10 @@ damaged job as failed (`DamagedRecord`'s reason), each landed mockup's figures i
 job's heap line in `RenderStatus.samples` (written by the worker as it renders), and Redis
 being away as `QueueUnavailable` (no password in it). A worker waits out Redis outages; its
 job ends finished with run.json, or failed with a reason.
+
+A job naming a remote runs store (`RenderJob.store`, `mockups.runstore`) is rendered by a
+worker that shares no disk with the web: in a scratch folder, its run uploaded with run.json
+last (`stored.render_stored`).
 """
 
 from mockups.jobs.budget import (

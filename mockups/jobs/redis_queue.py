@@ -8,6 +8,9 @@ reported finished only when its run folder holds `run.json`, which the engine wr
 
 What Redis holds is untrusted: a damaged or hand-written job is reported failed with a
 reason, never a traceback, and a Redis URL is shown without its password.
+
+A job whose run lives in a remote store is finished when the store holds its run.json; its
+status copies the run's small files into the web's own run folder (`storage.run_arrived`).
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from mockups.jobs.heap_line import Point, heap_points
 from mockups.jobs.redaction import redacted_url, scrub
 from mockups.jobs.spec import BadJob, RenderJob, check_run_dir
 from mockups.run import RUN_FILE, MockupResult
+from mockups.storage import run_arrived
 
 REDIS_URL_ENV = "REDIS_URL"
 QUEUE_NAME = "mockups"
@@ -256,7 +260,7 @@ class RenderQueue:
         if damage is not None:
             # a worker refuses such a job; until one has, it is already known to be no job
             state, error = "failed", error or f"not a render job: {damage}"
-        elif state == "finished" and not (Path(run_dir) / RUN_FILE).is_file():
+        elif state == "finished" and not run_arrived(run_dir, _store_of(job)):
             state, error = "failed", f"the job ended but {RUN_FILE} is missing from {run_dir}"
         if state == "failed" and not error:
             error = failure_reason(job)
@@ -368,6 +372,14 @@ def _run_dir_of(job: Job) -> str:
     except (DeserializationError, LookupError, TypeError, ValueError):
         return ""
     return run_dir if isinstance(run_dir, str) and Path(run_dir).is_absolute() else ""
+
+
+def _store_of(job: Job) -> str | None:
+    try:
+        store = job.args[0].get("store")
+    except (DeserializationError, LookupError, TypeError, ValueError, AttributeError):
+        return None
+    return store if isinstance(store, str) else None
 
 
 def _count(value: Any) -> int | None:

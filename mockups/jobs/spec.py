@@ -2,6 +2,10 @@
 
 A job read back from a queue is untrusted (anyone who can write to Redis can write one):
 `RenderJob.from_dict` checks every field and refuses a bad one with `BadJob`, one line.
+
+A job whose runs live in a remote store (`store`, e.g. `s3://bucket/prefix`) names the web's
+paths only for their names: the run is the run folder's name in the store, the artwork the
+file of that name in it; a worker renders in a scratch folder of its own (`worker`).
 """
 
 from __future__ import annotations
@@ -19,10 +23,12 @@ from mockups.errors import MockupLabError
 from mockups.options import RenderOptions
 from mockups.renderers import PLAIN, find_renderer, renderer_names
 from mockups.run import Progress, RunResult
+from mockups.runstore import RUN_NAME, StoreError, parse_location
 from mockups.templates import load_library
 
 JOB_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
-FIELDS = ("artwork", "run_dir", "options", "renderer", "id")
+FIELDS = ("artwork", "run_dir", "options", "renderer", "id", "store")
+ARTWORK_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9]{1,8}")
 MAX_MOCKUPS = 100
 MAX_PATH_CHARS = 4096
 # A renderer's heap line: seconds since the run started, RSS, heap in use (None if unknown).
@@ -42,13 +48,15 @@ class RenderJob:
     """One artwork onto templates into `run_dir`, by the renderer called `renderer`.
 
     The options' templates are always ids (`ID@COLOUR` for a colour), never "all": a job
-    names what it renders, whatever the workers' library holds later."""
+    names what it renders, whatever the workers' library holds later. `store` is the remote
+    runs store the artwork is in and the run goes to (None: the paths are shared folders)."""
 
     artwork: str
     run_dir: str
     options: RenderOptions = field(default_factory=lambda: RenderOptions(mode="auto"))
     renderer: str = PLAIN
     id: str = field(default_factory=new_job_id)
+    store: str | None = None
 
     def __post_init__(self) -> None:
         # Workers may run elsewhere in the file system's view: paths travel absolute.
@@ -58,6 +66,19 @@ class RenderJob:
         object.__setattr__(self, "options", replace(self.options, templates=templates))
         _installed_renderer(self.renderer)
         _job_id(self.id)
+        if self.store is not None:
+            _store(self.store)
+            _stored_paths(self.artwork, self.run_dir)
+
+    @property
+    def run_name(self) -> str:
+        """The run's name: its folder's, here and in a store."""
+        return Path(self.run_dir).name
+
+    @property
+    def artwork_key(self) -> str:
+        """The artwork's key in the job's store: `<run>/<file name>`."""
+        return f"{self.run_name}/{Path(self.artwork).name}"
 
     @property
     def templates(self) -> tuple[str, ...]:
@@ -70,6 +91,7 @@ class RenderJob:
             "options": self.options.to_dict(),
             "renderer": self.renderer,
             "id": self.id,
+            "store": self.store,
         }
 
     @classmethod
@@ -92,6 +114,7 @@ class RenderJob:
             options=options.with_changes(templates=_template_list(options.templates)),
             renderer=_installed_renderer(data.get("renderer", PLAIN)),
             id=_job_id(data.get("id")),
+            store=_store(data.get("store")),
         )
 
 
@@ -129,11 +152,35 @@ def takes_samples(render: Callable[..., RunResult]) -> bool:
 
 
 def check_run_dir(job: RenderJob) -> None:
-    """`BadJob` when the job's run folder cannot be one: a file, or under one."""
+    """`BadJob` when the job's run folder cannot be one: a file, or under one. A stored job's
+    folder is the web's, not this machine's: its worker renders in a scratch folder."""
+    if job.store is not None:
+        return
     run_dir = Path(job.run_dir)
     for folder in (run_dir, *run_dir.parents):
         if folder.exists() and not folder.is_dir():
             raise BadJob(f"the job's run folder {run_dir} cannot be made: {folder} is a file")
+
+
+def _store(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > 300:
+        raise BadJob(f"the job's store must be s3://bucket/prefix, not {_shown(value)}")
+    try:
+        parse_location(value)
+    except StoreError:
+        raise BadJob(f"the job's store must be s3://bucket/prefix, not {_shown(value)}") from None
+    return value
+
+
+def _stored_paths(artwork: str, run_dir: str) -> None:
+    """A stored job's artwork is a plainly named file of its run, named like a run folder."""
+    run, file = Path(run_dir), Path(artwork)
+    if not RUN_NAME.fullmatch(run.name):
+        raise BadJob(f"the job's run {_shown(run.name)} is not a run's name")
+    if file.parent != run or not ARTWORK_NAME.fullmatch(file.name):
+        raise BadJob(f"the job's artwork {_shown(file.name)} is not a file of its run")
 
 
 def _object(value: Any, name: str) -> dict[str, Any]:

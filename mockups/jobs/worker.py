@@ -6,7 +6,8 @@ the biggest process) is reported failed by its worker at once.
 
 Whoever can write to Redis can queue a job naming any function. `RenderWorker` looks at a
 job before importing or calling anything it names: only `mockups.jobs.render_job` with one
-valid `RenderJob` runs; any other job is failed with the reason in its meta (`error`). Its
+valid `RenderJob` runs; any other job is failed with the reason in its meta (`error`). A job
+whose run lives in a remote store renders in a scratch folder (`stored`). Its
 connection waits out Redis outages (`reconnect.OutageRetry`), so a job in progress ends
 finished with its run.json, or failed with a reason, once Redis is back.
 """
@@ -45,7 +46,9 @@ from mockups.jobs.redis_queue import (
     damaged_record_reason,
 )
 from mockups.jobs.spec import BadJob, RenderJob, check_run_dir, run_in_process
+from mockups.jobs.stored import render_stored
 from mockups.run import MockupResult
+from mockups.runstore import open_store
 
 PR_SET_PDEATHSIG = 1
 MAINTENANCE_SECONDS = 60
@@ -63,14 +66,17 @@ def render_job(fields: dict) -> dict:
         check_run_dir(job)
         current.meta.update(done=0, pid=os.getpid(), landed=[], samples=[])
         current.save_meta()
-        check_budget(job)  # this machine's budget, in case the web process's differs
         progress = MetaProgress(current)
-        run = run_in_process(job, progress=progress, sample=progress.sample)
+        if job.store is None:
+            check_budget(job)  # this machine's budget, in case the web process's differs
+            run = run_in_process(job, progress=progress, sample=progress.sample)
+        else:
+            run = render_stored(job, progress=progress, sample=progress.sample)
     except Exception as error:
         current.meta["error"] = _one_line(error)
         current.save_meta()
         raise
-    return {"run_dir": run.out_dir, "mockups": len(run.mockups), "wall_seconds": run.wall_seconds}
+    return {"run_dir": job.run_dir, "mockups": len(run.mockups), "wall_seconds": run.wall_seconds}
 
 
 class MetaProgress:
@@ -202,6 +208,7 @@ class RenderWorker(Worker):
 def run_worker(url: str, burst: bool = False) -> bool:
     """Render queued jobs until stopped (or, with `burst`, until the queue is empty)."""
     where = redacted_url(url)
+    open_store()  # a wrong MOCKUPLAB_STORAGE is one line now, not a failure per job
     _check_reachable(url, where)
     connection = patient_connection(url, where, report=_to_stderr)
     _log_without_secrets(secrets_of(url))

@@ -179,8 +179,15 @@ def inside(points: np.ndarray, polygon: np.ndarray) -> np.ndarray:
 
 
 def nearest_on(points: np.ndarray, polygon: np.ndarray) -> np.ndarray:
-    distances = np.linalg.norm(points[:, None, :] - polygon[None, :, :], axis=2)
-    return polygon[distances.argmin(axis=1)]
+    """Each point's nearest point on the closed outline's edges (not its nearest vertex: a
+    grid snapped to vertices a few mm apart beats against them into a scalloped edge)."""
+    starts = polygon
+    edges = np.roll(polygon, -1, axis=0) - starts
+    lengths = np.maximum((edges**2).sum(axis=1), 1e-18)
+    along = ((points[:, None, :] - starts[None]) * edges[None]).sum(axis=2) / lengths
+    feet = starts[None] + np.clip(along, 0.0, 1.0)[..., None] * edges[None]
+    nearest = np.linalg.norm(points[:, None, :] - feet, axis=2).argmin(axis=1)
+    return feet[np.arange(len(points)), nearest]
 
 
 def outline_sheet(name, polygon, cell, height, print_uv, material):

@@ -22,55 +22,109 @@ TEMPLATE = {
     },
 }
 HALF_OUTLINE = [  # x >= 0 half of the shirt, metres, from the neck's centre clockwise
-    (0.0, 0.305), (0.05, 0.315), (0.085, 0.335), (0.2, 0.31), (0.36, 0.2), (0.305, 0.075),
-    (0.235, 0.13), (0.245, -0.05), (0.25, -0.4), (0.0, -0.405),
+    (0.0, 0.3), (0.045, 0.31), (0.08, 0.335), (0.19, 0.305), (0.255, 0.268),
+    (0.345, 0.14), (0.372, 0.09), (0.29, 0.045), (0.232, 0.09), (0.226, 0.02),
+    (0.232, -0.2), (0.245, -0.39), (0.12, -0.402), (0.0, -0.406),
 ]  # fmt: skip
+CORNERS = {2, 6, 7, 8, 11}  # kept sharp: the neck seam, sleeve hems, armpit, hem corner
 PRINT = (0.27, 0.34)  # width, height of the chest print
 PRINT_TOP = 0.24
+EDGE_ROLL = 0.02  # how far in from its edge the cloth rounds down to the boards
 
 
 def outline() -> np.ndarray:
+    """The shirt's edge, smooth between its control points except at its seams' corners."""
     right = np.array(HALF_OUTLINE)
     left = right[::-1] * [-1, 1]
     points = np.concatenate([right, left[1:-1]])
+    count = len(right)
+    sharp = {*CORNERS, *(2 * (count - 1) - c for c in CORNERS)}
     dense = []
-    for start, end in zip(points, np.roll(points, -1, axis=0), strict=True):
+    for index in range(len(points)):
+        before, start = points[index - 1], points[index]
+        end, after = points[(index + 1) % len(points)], points[(index + 2) % len(points)]
+        out_tangent = np.zeros(2) if index in sharp else (end - before) / 2
+        in_tangent = np.zeros(2) if (index + 1) % len(points) in sharp else (after - start) / 2
         steps = max(2, int(np.hypot(*(end - start)) / 0.004))
-        dense.extend(start + (end - start) * t for t in np.linspace(0, 1, steps, endpoint=False))
+        for t in np.linspace(0, 1, steps, endpoint=False):
+            dense.append(hermite(start, end, out_tangent, in_tangent, t))
     return np.array(dense)
 
 
+def hermite(start, end, out_tangent, in_tangent, t):
+    return (
+        (2 * t**3 - 3 * t**2 + 1) * start
+        + (t**3 - 2 * t**2 + t) * out_tangent
+        + (-2 * t**3 + 3 * t**2) * end
+        + (t**3 - t**2) * in_tangent
+    )
+
+
 def folds(x: np.ndarray, y: np.ndarray, seed: int = 21) -> np.ndarray:
-    """Height of soft cloth folds: ridges along random lines, strongest away from the chest."""
+    """Height of soft cloth folds: curved ridges of varying width, fewer on the chest."""
     rng = np.random.default_rng(seed)
     height = np.zeros_like(x)
-    for _ in range(9):
+    for _ in range(11):
         angle = rng.uniform(0, np.pi)
-        centre = rng.uniform([-0.25, -0.4], [0.25, 0.3])
-        distance = (x - centre[0]) * np.sin(angle) - (y - centre[1]) * np.cos(angle)
+        centre = rng.uniform([-0.26, -0.4], [0.26, 0.28])
+        bend = rng.uniform(-6.0, 6.0)  # the ridge follows a gentle arc, not a ruled line
+        across = (x - centre[0]) * np.sin(angle) - (y - centre[1]) * np.cos(angle)
         along = (x - centre[0]) * np.cos(angle) + (y - centre[1]) * np.sin(angle)
-        length = rng.uniform(0.08, 0.2)
+        distance = across - bend * along**2
+        length = rng.uniform(0.07, 0.18)
+        width = rng.uniform(0.015, 0.035) * (1 + 0.6 * np.abs(along) / length)
+        chest = 1 - 0.6 * np.exp(-((x / 0.16) ** 2 + ((y - 0.08) / 0.2) ** 2))
         height += (
-            rng.uniform(0.008, 0.016)
-            * np.exp(-((distance / rng.uniform(0.012, 0.03)) ** 2))
+            rng.uniform(0.007, 0.014)
+            * chest
+            * np.exp(-((distance / width) ** 2))
             * np.exp(-((along / length) ** 2))
         )
-    hem = np.exp(-(((y + 0.4) / 0.03) ** 2)) * 0.004
-    return height + hem + 0.002 * np.sin(x * 23 + y * 9)
+    hem = np.exp(-(((y + 0.39) / 0.025) ** 2)) * 0.003
+    return height + hem + 0.0015 * np.sin(x * 19 + y * 7) * np.cos(y * 13)
+
+
+def edge_falloff(points: np.ndarray, polygon: np.ndarray) -> np.ndarray:
+    """0 on the shirt's edge rising smoothly to 1 EDGE_ROLL inside: cloth rounds over there."""
+    distances = np.empty(len(points))
+    for begin in range(0, len(points), 2000):
+        chunk = points[begin : begin + 2000]
+        distances[begin : begin + 2000] = np.linalg.norm(
+            chunk[:, None, :] - polygon[None], axis=2
+        ).min(axis=1)
+    ramp = np.clip(distances / EDGE_ROLL, 0, 1)
+    return np.sin(ramp * np.pi / 2) ** 0.7
 
 
 def shirt(material):
+    edge = outline()
+
     def height(x, y):
-        return folds(x, y) + 0.003
+        points = np.column_stack([x, y])
+        return (folds(x, y) + 0.004) * (0.25 + 0.75 * edge_falloff(points, edge))
 
     def print_uv(x, y):
         return (x + PRINT[0] / 2) / PRINT[0], (y - (PRINT_TOP - PRINT[1])) / PRINT[1]
 
-    obj = shapes.outline_sheet("tshirt", outline(), 0.005, height, print_uv, material)
+    obj = shapes.outline_sheet("tshirt", edge, 0.005, height, print_uv, material)
+    without_slivers(obj)
     solid = obj.modifiers.new("layers", "SOLIDIFY")
     solid.thickness = 0.004
     solid.offset = -1.0
     return obj
+
+
+def without_slivers(obj, distance=0.0008):
+    """Border vertices pulled onto a curved outline can meet: merged, so no zero-area face
+    gives the solidified cloth a spike of undefined normal along its edge."""
+    import bmesh
+
+    mesh = bmesh.new()
+    mesh.from_mesh(obj.data)
+    bmesh.ops.remove_doubles(mesh, verts=mesh.verts, dist=distance)
+    bmesh.ops.dissolve_degenerate(mesh, edges=mesh.edges, dist=distance)
+    mesh.to_mesh(obj.data)
+    mesh.free()
 
 
 def collar(name, centre_y, side_y, material, radius=0.005):
