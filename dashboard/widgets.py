@@ -197,10 +197,12 @@ def file_reader(path: Path) -> Callable[[], bytes]:
 
 
 def run_label(summary: RunSummary) -> str:
+    """The artwork by the user's name for it; the run folder last, as two runs of one artwork
+    in the same second differ only there."""
     profiled = " · profiled" if summary.profiled else ""
     return (
         f"{summary.started_at[:19].replace('T', ' ')} · {summary.artwork} · "
-        f"{summary.mockups} mockups · {summary.mode}{profiled}"
+        f"{summary.mockups} mockups · {summary.mode}{profiled} · {summary.path.name}"
     )
 
 
