@@ -22,6 +22,7 @@ from profiling.compare import plain_label
 
 TABLE_KEY = "history-runs"
 CONFIRM_KEY = "confirm-delete"
+DELETED_KEY = "history-deleted"
 THUMBNAILS_PER_ROW = 6
 
 
@@ -38,7 +39,8 @@ def confirm_delete(folder: Path) -> None:
             delete_run(folder)
             forget_confirm()
             st.session_state.pop(TABLE_KEY, None)
-            st.toast(f"Deleted {folder.name}.", icon=":material/delete:")
+            # said after the rerun: a toast sent just before it may never reach the browser
+            st.session_state[DELETED_KEY] = folder.name
             st.rerun()
     if cancel_column.button("Cancel", key="history-delete-no"):
         forget_confirm()
@@ -57,6 +59,8 @@ def show_thumbnails(folder: Path) -> None:
 
 
 st.header("History")
+if deleted := st.session_state.pop(DELETED_KEY, None):
+    st.toast(f"Deleted {deleted}.", icon=":material/delete:")
 runs = cached.run_summaries()
 if not runs:
     st.info("No finished run yet.")

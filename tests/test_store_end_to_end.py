@@ -14,6 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.state import CURRENT_RUN
+from dashboard.text import as_text
 from etsy_sync.service import EtsySync
 from mockups.runfolder import RUN_FILE, read_run
 from mockups.runstore import open_store
@@ -103,10 +104,11 @@ def test_history_lists_a_run_only_once_its_run_json_is_stored_and_deletes_it_the
     history.run()
     assert not history.exception
     shown = history.dataframe[0].value
-    assert list(shown["folder"]) == [run_dir.name]
+    assert list(shown["Artwork"]) == ["sunset.png"]
+    assert as_text(run_dir.name) in " ".join(c.value for c in history.caption)
 
     next(b for b in history.button if b.label == "Delete this run").click().run()
-    next(b for b in history.button if b.label == "Yes, delete").click().run()
+    next(b for b in history.button if b.label == "Delete").click().run()
     assert not history.exception
     assert open_store().finished_runs() == {}
     refresh_runs(force=True)
