@@ -14,6 +14,8 @@ from dashboard.history_view import (
     styled,
     worse_summary,
 )
+from dashboard.memory_text import template_names
+from dashboard.resources import template_library
 from dashboard.text import as_text
 from mockups.memory import MIB
 from mockups.runfolder import mockup_path
@@ -48,14 +50,16 @@ def confirm_delete(folder: Path) -> None:
 
 
 def show_thumbnails(folder: Path) -> None:
+    """The run's thumbnails in the Render gallery's one-shape tiles, named by template."""
     run = cached.run_result(folder)
     if not run.mockups:
         return
-    paths = [str(mockup_path(folder, m.thumbnail)) for m in run.mockups]
-    captions = [as_text(m.template) for m in run.mockups]
+    names = template_names({m.template for m in run.mockups}, template_library())
     columns = st.columns(THUMBNAILS_PER_ROW)
-    for position, (path, caption) in enumerate(zip(paths, captions, strict=True)):
-        columns[position % THUMBNAILS_PER_ROW].image(path, caption=caption)
+    for position, mockup in enumerate(run.mockups):
+        tile = widgets.boxed_image(str(mockup_path(folder, mockup.thumbnail)))
+        caption = as_text(names[mockup.template])
+        columns[position % THUMBNAILS_PER_ROW].image(tile, caption=caption, width="stretch")
 
 
 st.header("History")

@@ -110,7 +110,10 @@ def test_history_shows_the_clicked_run_with_its_thumbnails(three_runs):
     at.run()
     assert shown_run(at).endswith(first.name)
     assert shown_run(at).startswith("2 mockups in ")
-    assert [i.proto.imgs[0].caption for i in at.get("image")] == ["poster", "mug"]
+    assert [i.proto.imgs[0].caption for i in at.get("image")] == [
+        "Poster taped to a wall",
+        "Ceramic mug on a table",
+    ]
 
 
 def test_history_compares_two_different_runs_by_default_rounded(three_runs):
