@@ -160,20 +160,20 @@ def format_profile(profiled: ProfiledRun) -> str:
         + ("" if s.heap_peak_exact else " (summed over processes)")
         + f", peak RSS {s.peak_rss_bytes / MIB:.1f} MB, RSS after {s.rss_after_bytes / MIB:.1f} MB",
         f"{'#':>3}  {'template':<16} {'s':>6} {'heap peak':>9} {'allocated':>9} "
-        f"{'leaked':>8} {'RSS before':>10} {'RSS peak':>9} {'RSS after':>9}",
+        f"{'held at end':>11} {'RSS before':>10} {'RSS peak':>9} {'RSS after':>9}",
     ]
     for m in profiled.mockups:
         lines.append(
             f"{m.index:>3}  {m.template:<16} {m.seconds:>6.2f} {m.heap_peak_bytes / MIB:>9.1f} "
-            f"{m.allocated_bytes / MIB:>9.1f} {m.leaked_bytes / MIB:>8.2f} "
+            f"{m.allocated_bytes / MIB:>9.1f} {m.leaked_bytes / MIB:>11.2f} "
             f"{m.rss_before_bytes / MIB:>10.1f} {m.rss_peak_bytes / MIB:>9.1f} "
             f"{m.rss_after_bytes / MIB:>9.1f}" + ("" if m.rss_exact else " (RSS shared)")
         )
     leaks = [s for s in profiled.site_rows if s.kind == "leaked" and s.bytes >= REPORTED_LEAK_BYTES]
     for site in sorted(leaks, key=lambda site: -site.bytes)[:5]:
         lines.append(
-            f"leaked by mockup {site.index}: {site.bytes / MIB:.2f} MB at {site.location} "
-            f"({site.function})"
+            f"still held at the end of mockup {site.index}: {site.bytes / MIB:.2f} MB at "
+            f"{site.location} ({site.function})"
         )
     lines.append(HEAP_VERSUS_RSS)
     return "\n".join(lines)
