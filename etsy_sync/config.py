@@ -7,7 +7,6 @@ printed in a log or an error shows no keystring, shared secret or token.
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 import platformdirs
 
 from etsy_sync.errors import ConfigError
+from mockups.secrets_file import SecretsFileError, read_secrets
 
 DEFAULT_API_BASE = "https://api.etsy.com"
 DEFAULT_CONNECT_URL = "https://www.etsy.com/oauth/connect"
@@ -99,10 +99,6 @@ def _settings(environ: Mapping[str, str] | None, secrets_file: Path | None) -> d
 def _read_secrets(path: Path) -> dict[str, str]:
     """Top-level `ETSY_*` strings of a Streamlit secrets file; absent file, no values."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as error:
-        # The parser's message may quote the line, which may hold a secret.
-        raise ConfigError(f"{path} cannot be read as TOML ({type(error).__name__})") from None
-    return {k: str(v) for k, v in data.items() if k.startswith("ETSY_") and isinstance(v, str)}
+        return read_secrets(path, lambda name: name.startswith("ETSY_"))
+    except SecretsFileError as error:
+        raise ConfigError(str(error)) from None

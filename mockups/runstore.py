@@ -19,7 +19,6 @@ import json
 import os
 import re
 import shutil
-import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from urllib.parse import urlsplit
 
 from mockups.errors import MockupLabError
 from mockups.runfolder import PART_SUFFIX, RUN_FILE, THUMBS_DIR, atomic_file
+from mockups.secrets_file import SecretsFileError, read_secrets
 
 STORAGE_ENV = "MOCKUPLAB_STORAGE"
 SECRETS_FILE = Path(".streamlit") / "secrets.toml"
@@ -524,15 +524,11 @@ def _content_type(path: Path) -> str:
 
 
 def _read_secrets(path: Path) -> dict[str, str]:
-    """The store's settings from a Streamlit secrets file (top-level strings)."""
+    """The store's settings from a Streamlit secrets file."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as error:
-        # The parser's message may quote a line, which may hold a secret.
-        raise StoreError(f"{path} cannot be read as TOML ({type(error).__name__})") from None
-    return {k: v for k, v in data.items() if k in SETTINGS and isinstance(v, str)}
+        return read_secrets(path, SETTINGS.__contains__)
+    except SecretsFileError as error:
+        raise StoreError(str(error)) from None
 
 
 def _files_of(folder: Path) -> list[str]:
