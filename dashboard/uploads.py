@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import secrets
 import shutil
+import time
 from pathlib import Path
 
 import streamlit as st
@@ -20,6 +21,8 @@ from mockups.storage import data_dir
 
 LOG = logging.getLogger("mockuplab.dashboard")
 CHUNK_BYTES = 1024 * 1024
+# A staged artwork no session rendered (its session ended first) is swept after this long.
+STALE_SECONDS = 24 * 3600
 
 
 def limit_mb() -> int:
@@ -51,6 +54,7 @@ def stage(upload: UploadedFile) -> state.StagedArtwork:
 
     The header is read at once: a file that is no usable image is refused here, by its name."""
     name = original_name(upload.name)
+    sweep_stale(staging_dir())
     folder = staging_dir() / f"artwork-{secrets.token_hex(8)}"
     folder.mkdir(parents=True)
     stored = folder / f"artwork{Path(name).suffix.lower() or '.img'}"
@@ -82,6 +86,20 @@ def forget_staged() -> None:
 
 def staging_dir() -> Path:
     return data_dir() / "uploads"
+
+
+def sweep_stale(root: Path, max_age: float = STALE_SECONDS, now: float | None = None) -> None:
+    """Remove staged artworks older than `max_age` seconds: their sessions are long gone."""
+    now = time.time() if now is None else now
+    if not root.is_dir():
+        return
+    for folder in root.glob("artwork-*"):
+        try:
+            stale = now - folder.stat().st_mtime > max_age
+        except OSError:
+            continue
+        if stale and folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def original_name(name: str) -> str:
