@@ -19,9 +19,11 @@ TEMPLATE = {
 def build() -> kit.Shot:
     rooms.wall_and_floor(wall_colour="#d9d4ca")
     rooms.sofa(colour="#8e9488")
+    # a smooth carrier: a cotton weave is finer than the beauty pass's pixels on this pillow,
+    # and came out of the denoiser as fingerprint-like moire in the print's shading
     front, back = shapes.pillow(
         "pillow", 0.45, 0.45, 0.17,
-        kit.carrier_white(roughness=0.9, texture="cotton"), kit.linen("#e8e2d6", weave=500),
+        kit.carrier_white(roughness=0.9), kit.linen("#e8e2d6", weave=500),
         seed=11,
     )  # fmt: skip
     for part in (front, back):
