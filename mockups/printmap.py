@@ -19,26 +19,12 @@ def extrapolate(values: np.ndarray, steps: int) -> np.ndarray:
     """NaN pixels next to known ones get the linear continuation of their neighbours, `steps`
     rings deep; the surface is smooth, so the print's edge can run on past the carrier."""
     values = values.copy()
-    height, width = values.shape
     for _ in range(steps):
         known = ~np.isnan(values)
-        padded = np.pad(values, 2, constant_values=np.nan)
-        sums = {"linear": np.zeros_like(values), "nearest": np.zeros_like(values)}
-        counts = {"linear": np.zeros_like(values), "nearest": np.zeros_like(values)}
-        for dy, dx in ((0, 1), (0, -1), (1, 0), (-1, 0), (1, 1), (1, -1), (-1, 1), (-1, -1)):
-            near = padded[2 + dy : 2 + dy + height, 2 + dx : 2 + dx + width]
-            far = padded[2 + 2 * dy : 2 + 2 * dy + height, 2 + 2 * dx : 2 + 2 * dx + width]
-            for kind, guess in (("linear", 2 * near - far), ("nearest", near)):
-                usable = ~np.isnan(guess)
-                sums[kind] += np.where(usable, guess, 0)
-                counts[kind] += usable
+        near, far = _neighbours(values, 1), _neighbours(values, 2)
+        linear = _mean_of_known([2 * n - f for n, f in zip(near, far, strict=True)], values)
         # the slope where two known pixels give one, else the nearest value (a lone pixel)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            guess = np.where(
-                counts["linear"] > 0,
-                sums["linear"] / counts["linear"],
-                sums["nearest"] / counts["nearest"],
-            )
+        guess = np.where(np.isnan(linear), _mean_of_known(near, values), linear)
         fill = ~known & ~np.isnan(guess)
         if not fill.any():
             break
@@ -75,21 +61,36 @@ def _block_means(values: np.ndarray, factor: int) -> np.ndarray:
 def nearest_filled(values: np.ndarray) -> np.ndarray:
     """Every NaN pixel given the mean of its nearest known ones, ring by ring inwards."""
     values = values.copy()
-    height, width = values.shape
     while True:
         missing = np.isnan(values)
         if not missing.any() or missing.all():
             return values
-        padded = np.pad(values, 1, constant_values=np.nan)
-        sums = np.zeros_like(values)
-        counts = np.zeros_like(values)
-        for dy, dx in ((0, 1), (0, -1), (1, 0), (-1, 0), (1, 1), (1, -1), (-1, 1), (-1, -1)):
-            near = padded[1 + dy : 1 + dy + height, 1 + dx : 1 + dx + width]
-            usable = ~np.isnan(near)
-            sums += np.where(usable, near, 0.0)
-            counts += usable
-        fill = missing & (counts > 0)
-        values[fill] = sums[fill] / counts[fill]
+        nearest = _mean_of_known(_neighbours(values, 1), values)
+        fill = missing & ~np.isnan(nearest)
+        values[fill] = nearest[fill]
+
+
+def _neighbours(values: np.ndarray, distance: int) -> list[np.ndarray]:
+    """Each pixel's eight neighbours `distance` pixels away, one array per direction (always
+    in the same order), NaN beyond the edges."""
+    height, width = values.shape
+    padded = np.pad(values, distance, constant_values=np.nan)
+    return [
+        padded[distance * (1 + dy) : distance * (1 + dy) + height,
+               distance * (1 + dx) : distance * (1 + dx) + width]
+        for dy, dx in ((0, 1), (0, -1), (1, 0), (-1, 0), (1, 1), (1, -1), (-1, 1), (-1, -1))
+    ]  # fmt: skip
+
+
+def _mean_of_known(guesses: list[np.ndarray], like: np.ndarray) -> np.ndarray:
+    """Per pixel, the mean of the guesses that are not NaN; NaN where none is."""
+    sums, counts = np.zeros_like(like), np.zeros_like(like)
+    for guess in guesses:
+        usable = ~np.isnan(guess)
+        sums += np.where(usable, guess, 0)
+        counts += usable
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return sums / counts
 
 
 def _encoded(values: np.ndarray) -> np.ndarray:
