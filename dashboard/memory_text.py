@@ -3,12 +3,11 @@ sentence is tested without a page."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 from dashboard.text import as_text
 from mockups.memory import MIB
 from mockups.runfolder import RunResult
-from mockups.templates import Template
 from profiling.leaks import NOISE_BYTES, THRESHOLD_BYTES, TIMES_MEDIAN, LeakSuspect
 from profiling.results import ProfiledRun
 
@@ -51,20 +50,6 @@ WHY_A_CHILD_IS_LOWER = (
     "halve memory (memray adds a little): compare what each run added, its peak less its RSS "
     "before the first mockup."
 )
-
-
-def template_names(templates: Iterable[str], library: Mapping[str, Template]) -> dict[str, str]:
-    """Each template key (`id`, or `id@colour`) as a person reads it: the template's name, and
-    the colour; the key itself when the template is no longer in the library."""
-    names = {}
-    for key in templates:
-        template_id, _, colour = key.partition("@")
-        template = library.get(template_id)
-        if template is None:
-            names[key] = key
-        else:
-            names[key] = f"{template.name} ({colour})" if colour else template.name
-    return names
 
 
 def mockup_choice(index: int, template: str, names: Mapping[str, str]) -> str:

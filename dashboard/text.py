@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Iterable, Mapping
+
+from mockups.templates import Template
 
 # CommonMark lets a backslash escape any ASCII punctuation: escaped, no character starts a
 # link, an image, emphasis, HTML or one of Streamlit's `:colour[...]`/`:material/...:` codes.
@@ -43,3 +46,17 @@ def _escaped(match: re.Match[str]) -> str:
 def _last_two_parts(match: re.Match[str]) -> str:
     parts = match.group(0).strip("/").split("/")
     return "/".join(parts[-2:])
+
+
+def template_names(templates: Iterable[str], library: Mapping[str, Template]) -> dict[str, str]:
+    """Each template key (`id`, or `id@colour`) as a person reads it: the template's name, and
+    the colour; the key itself when the template is no longer in the library."""
+    names = {}
+    for key in templates:
+        template_id, _, colour = key.partition("@")
+        template = library.get(template_id)
+        if template is None:
+            names[key] = key
+        else:
+            names[key] = f"{template.name} ({colour})" if colour else template.name
+    return names

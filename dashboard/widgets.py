@@ -131,8 +131,9 @@ def summary_line(run: RunResult) -> str:
 
 def gallery(run_dir: Path, run: RunResult, names: dict[str, str] | None = None) -> None:
     """The run's thumbnails in one shape (never the full-size files), captioned with their
-    template's name (`names`: id -> name), each with a large preview and its full-size
-    download, or a link the browser fetches it from when the runs store has one (S3)."""
+    template's name (`names`, by template key: `dashboard.text.template_names`), each with a
+    large preview and its full-size download, or a link the browser fetches it from when the
+    runs store has one (S3)."""
     if not run.mockups:
         return
     names = names or {}
@@ -148,7 +149,7 @@ def gallery(run_dir: Path, run: RunResult, names: dict[str, str] | None = None) 
     for position, mockup in enumerate(run.mockups):
         thumb = mockup_path(run_dir, mockup.thumbnail)
         full = mockup_path(run_dir, mockup.file)
-        caption = names.get(mockup.template.split("@")[0], mockup.template)
+        caption = names.get(mockup.template, mockup.template)
         with columns[position % COLUMNS]:
             st.image(boxed_image(str(thumb)), caption=as_text(caption), width="stretch")
             url = full_size_url(run_dir, mockup.file)

@@ -14,9 +14,8 @@ from dashboard.history_view import (
     styled,
     worse_summary,
 )
-from dashboard.memory_text import template_names
 from dashboard.resources import template_library
-from dashboard.text import as_text
+from dashboard.text import as_text, template_names
 from mockups.memory import MIB
 from mockups.runfolder import mockup_path
 from mockups.storage import delete_run

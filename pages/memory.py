@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import cached, guard, memory_view, resources, state, widgets
-from dashboard.memory_text import template_names
+from dashboard.text import template_names
 from profiling.leaks import standout_leaks
 
 st.header("Memory")

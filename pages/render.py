@@ -13,7 +13,7 @@ from dashboard import budget_advice, cached, follow, guard, state, uploads, widg
 from dashboard.live import mockup_row
 from dashboard.rendering import RenderRequest, start_render
 from dashboard.resources import broken_templates, template_library
-from dashboard.text import as_text, shown_message
+from dashboard.text import as_text, shown_message, template_names
 from mockups.intake import read_header
 from mockups.options import MAX_WORKERS, MODES
 from mockups.storage import run_artwork
@@ -162,7 +162,7 @@ def finished_run(current: Path, library) -> None:
     run = cached.run_result(current)
     widgets.run_summary(current, run)
     widgets.run_warnings(run)
-    widgets.gallery(current, run, {i: t.name for i, t in library.items()})
+    widgets.gallery(current, run, template_names({m.template for m in run.mockups}, library))
     with st.expander("Time and memory of each mockup", icon=":material/monitoring:"):
         st.table([mockup_row(result) for result in run.mockups])
         if run.mockups:

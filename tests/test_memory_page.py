@@ -7,7 +7,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from dashboard.memory_tables import STANDOUT_STYLE, mockup_table, site_list
-from dashboard.memory_text import next_step, not_profiled, template_names
+from dashboard.memory_text import next_step, not_profiled
+from dashboard.text import template_names
 from mockups.intake import ArtworkInfo
 from mockups.memory import MIB
 from mockups.runfolder import MockupResult, RunResult
