@@ -43,6 +43,15 @@ def run_folder(folder: Path, mockups: int = 2) -> Path:
     return folder
 
 
+def on_the_store(monkeypatch, s3_env: dict[str, str], home: Path) -> None:
+    """This process as a machine with `home` of its own that reaches the runs in `s3_env`
+    (and, working in `home`'s parent, no secrets file of the project's)."""
+    monkeypatch.setenv("MOCKUPLAB_HOME", str(home))
+    monkeypatch.chdir(home.parent)
+    for name, value in s3_env.items():
+        monkeypatch.setenv(name, value)
+
+
 def test_a_run_without_run_json_in_the_store_is_never_listed(s3_env, tmp_path, monkeypatch):
     store = open_store(s3_env, NO_SECRETS_FILE)
     finished = run_folder(tmp_path / "out" / "20261130-100000-done-aaaaaa")
@@ -54,9 +63,7 @@ def test_a_run_without_run_json_in_the_store_is_never_listed(s3_env, tmp_path, m
 
     assert list(store.finished_runs()) == [finished.name]
 
-    monkeypatch.setenv("MOCKUPLAB_HOME", str(tmp_path / "web"))
-    for name, value in s3_env.items():
-        monkeypatch.setenv(name, value)
+    on_the_store(monkeypatch, s3_env, tmp_path / "web")
     refresh_runs(force=True)
     copied = tmp_path / "web" / "runs"
     assert sorted(p.name for p in copied.iterdir()) == [finished.name]
@@ -90,10 +97,7 @@ def test_a_notebook_opens_a_stored_run_by_its_name(s3_env, tmp_path, monkeypatch
     store = open_store(s3_env, NO_SECRETS_FILE)
     run = run_folder(tmp_path / "out" / "20261130-100000-art-ffffff")
     store.publish(run, run.name)
-    monkeypatch.setenv("MOCKUPLAB_HOME", str(tmp_path / "analyst"))
-    monkeypatch.chdir(tmp_path)
-    for name, value in s3_env.items():
-        monkeypatch.setenv(name, value)
+    on_the_store(monkeypatch, s3_env, tmp_path / "analyst")
 
     opened = open_run(run.name)
     assert opened == tmp_path / "analyst" / "runs" / run.name
@@ -363,10 +367,7 @@ def test_captures_come_when_asked_and_a_comparison_made_here_is_stored(
     (run / "profile").mkdir()
     (run / "profile" / "run.bin").write_bytes(b"memray capture")
     store.publish(run, run.name)
-    monkeypatch.setenv("MOCKUPLAB_HOME", str(tmp_path / "web"))
-    monkeypatch.chdir(tmp_path)
-    for name, value in s3_env.items():
-        monkeypatch.setenv(name, value)
+    on_the_store(monkeypatch, s3_env, tmp_path / "web")
     copy = open_run(run.name)
     assert not (copy / "profile" / "run.bin").exists()
 
