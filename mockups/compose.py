@@ -1,9 +1,10 @@
 """Render one mockup: pure functions from the artwork and a template's images to the result.
 
-Order: tint the product (colour variant), fit the artwork to the print's pixel size (one
-high-quality resample), lay it on its substrate, place it (moved, warped in perspective,
-wrapped round a cylinder, moved along fabric folds), multiply the shading, screen the
-highlight, clip by the mask, composite. A wrapped edge goes on before the front.
+Order: fit the artwork to the print's pixel size (one high-quality resample), lay it on its
+substrate, place it (moved, warped in perspective, wrapped round a cylinder, moved along
+fabric folds, mapped through a print map); then decode the scene, tint the product (colour
+variant), and for each placed part multiply the shading, screen the highlight, clip by the
+mask, composite. A wrapped edge goes on before the front.
 """
 
 from __future__ import annotations
@@ -44,31 +45,35 @@ class Lighting:
 
 @dataclass
 class SceneImages:
-    """A template's decoded images, each cropped to the part of the scene it acts on."""
+    """A template's layers that act on the print, each cropped to the part of the scene it
+    acts on. The scene itself is decoded once the print is placed (see `render_mockup`)."""
 
-    scene: Image.Image
     box: Box
     front: Lighting
     edge: Lighting | None = None
     mask: Image.Image | None = None
     height: Image.Image | None = None
-    tint_mask: Image.Image | None = None
 
 
 def load_scene_images(template: Template) -> SceneImages:
     box = bounding_box(template.quad, template.size)
     displacement = template.displacement
     edge = template.edge
-    variants = template.variants
     return SceneImages(
-        scene=_load_rgb(template.scene),
         box=box,
         front=_lighting(template, box),
         edge=_lighting(template, bounding_box(edge.quad, template.size)) if edge else None,
         mask=_load(template.mask, "L", box),
         height=_load(displacement.map, "L", box) if displacement else None,
-        tint_mask=_load(variants.mask, "L") if variants and template.tint else None,
     )
+
+
+def load_scene(template: Template) -> Image.Image:
+    """The decoded scene, RGB, its product tinted to the template's colour variant."""
+    scene = _load_rgb(template.scene)
+    if template.tint is not None and template.variants is not None:
+        tint_product(scene, _load_layer(template.variants.mask, "L"), template.tint)
+    return scene
 
 
 def _lighting(template: Template, box: Box) -> Lighting:
@@ -85,8 +90,10 @@ def _load_rgb(path: Path) -> Image.Image:
 
 
 def _load(path: Path | None, mode: str, box: Box | None = None) -> Image.Image | None:
-    if path is None:
-        return None
+    return None if path is None else _load_layer(path, mode, box)
+
+
+def _load_layer(path: Path, mode: str, box: Box | None = None) -> Image.Image:
     image = decode_image(path, TEMPLATE_LAYER_LIMITS, f"{path.parent.name}/{path.name}")
     if box is not None and image.size != box.size:  # else stored cropped to the box already
         with image:
@@ -95,25 +102,38 @@ def _load(path: Path | None, mode: str, box: Box | None = None) -> Image.Image |
 
 
 def render_mockup(
-    artwork: Image.Image | Pixels, template: Template, images: SceneImages
+    artwork: Image.Image | Pixels,
+    template: Template,
+    images: SceneImages,
+    mapping_threads: int = 1,
 ) -> Image.Image:
-    """The finished mockup, RGB at the template's size. `images.scene` is drawn on in place."""
-    scene = images.scene
-    if template.tint is not None and images.tint_mask is not None:
-        tint_product(scene, images.tint_mask, template.tint)
+    """The finished mockup, RGB at the template's size.
+
+    The scene is decoded after the print is placed, so the scene (the run's largest image)
+    and the print's working copies are not held at once. `mapping_threads`: how many threads
+    map the print through a print map.
+    """
+    # folds found in the scene's own light need it before the print is placed
+    scene = load_scene(template) if _relief_from_scene(template, images) else None
     fitted = fit_print(artwork, template.print_size, template.fit, template.substrate)
     if not (template.is_flat and fitted.size == images.box.size):
         handed = [fitted]  # handed over, so the print is not held a third time while framed
         del fitted
         fitted = framed(handed.pop())
+    edge = None
     if template.edge is not None and images.edge is not None:
-        composite(scene, place_edge(fitted, template.edge, images.edge.box), images.edge)
-    offsets = fold_offsets(template, images)
+        edge = place_edge(fitted, template.edge, images.edge.box)
+    offsets = fold_offsets(template, images, scene)
     # Hand each print over (list.pop) so the callee holds the only reference and the ~10 MB
     # buffer is freed as soon as it is used, not when this function returns.
     handed = [fitted]
     del fitted
-    handed = [place_print(handed.pop(), template, images.box, offsets)]
+    handed = [place_print(handed.pop(), template, images.box, offsets, mapping_threads)]
+    if scene is None:
+        scene = load_scene(template)
+    if edge is not None and images.edge is not None:
+        composite(scene, edge, images.edge)
+        del edge
     composite(scene, handed.pop(), images.front, images.mask)
     return scene
 
@@ -147,15 +167,23 @@ def fit_print(
     return paper
 
 
-def fold_offsets(template: Template, images: SceneImages):
-    """Per-vertex shifts along the fabric's folds, or None for a template without them."""
+def _relief_from_scene(template: Template, images: SceneImages) -> bool:
+    return template.displacement is not None and images.height is None
+
+
+def fold_offsets(template: Template, images: SceneImages, scene: Image.Image | None):
+    """Per-vertex shifts along the fabric's folds, or None for a template without them.
+
+    `scene`: the decoded scene, for a template whose folds are read from its light.
+    """
     if template.displacement is None:
         return None
     from mockups.warps import displacement_offsets
 
     height = images.height
     if height is None:
-        height = scene_relief(images.scene.crop(images.box.as_tuple()))
+        assert scene is not None, "render_mockup decodes the scene first for these"
+        height = scene_relief(scene.crop(images.box.as_tuple()))
     return displacement_offsets(height, template.displacement.strength)
 
 
@@ -167,7 +195,9 @@ def scene_relief(scene_part: Image.Image) -> Image.Image:
     return ImageChops.subtract(detail, lighting, offset=128)
 
 
-def place_print(print_: Image.Image, template: Template, box: Box, offsets=None) -> Image.Image:
+def place_print(
+    print_: Image.Image, template: Template, box: Box, offsets=None, mapping_threads: int = 1
+) -> Image.Image:
     """The print as an image the size of `box`: moved there when flat, else warped.
 
     A print to warp comes framed (see `framed`); the result is then premultiplied RGBa, or
@@ -180,7 +210,7 @@ def place_print(print_: Image.Image, template: Template, box: Box, offsets=None)
 
         handed = [print_]  # handed over, so libvips' copy can replace it rather than join it
         del print_
-        return uvmap.place_print(handed.pop(), template.uvmap, box)
+        return uvmap.place_print(handed.pop(), template.uvmap, box, mapping_threads)
     if template.cylinder is not None or offsets is not None:
         from mockups import warps
 
@@ -223,16 +253,26 @@ def warp_quad(padded: Image.Image, quad: Quad, box: Box) -> Image.Image:
 def composite(
     scene: Image.Image, placed: Image.Image, light: Lighting, mask: Image.Image | None = None
 ) -> None:
-    """Light the placed print with the region's shading and highlight, then lay it in place."""
-    colour, alpha = _split_alpha(placed)
+    """Light the placed print with the region's shading and highlight, then lay it in place.
+
+    Lit band by band: the shading and highlight stay single-band, and one band at a time is
+    added beside the print (an RGB image is four bytes a pixel in Pillow, a band one).
+    """
+    colour, alpha = _split_bands(placed)
     del placed
-    if light.shading is not None:
-        colour = ImageChops.multiply(colour, light.shading.convert("RGB"))
-    if light.highlight is not None:
-        colour = ImageChops.screen(colour, light.highlight.convert("RGB"))
+    for light_layer, blend in (
+        (light.shading, ImageChops.multiply),
+        (light.highlight, ImageChops.screen),
+    ):
+        if light_layer is not None:
+            for index, band in enumerate(colour):
+                colour[index] = blend(band, light_layer)
+                del band
     if mask is not None:
         alpha = mask if alpha is None else ImageChops.multiply(alpha, mask)
-    scene.paste(colour, light.box.origin, alpha)
+    merged = Image.merge("RGB", colour)
+    colour.clear()
+    scene.paste(merged, light.box.origin, alpha)
 
 
 def framed(image: Image.Image) -> Image.Image:
@@ -252,10 +292,10 @@ def framed(image: Image.Image) -> Image.Image:
     return padded
 
 
-def _split_alpha(image: Image.Image) -> tuple[Image.Image, Image.Image | None]:
-    """Colour and coverage; no coverage image at all when the print is opaque everywhere."""
+def _split_bands(image: Image.Image) -> tuple[list[Image.Image], Image.Image | None]:
+    """Red, green and blue, and the coverage (None when the print is opaque everywhere)."""
     if image.mode == "RGBa":
         image = image.convert("RGBA")
-    if image.mode == "RGBA":
-        return image.convert("RGB"), image.getchannel("A")
-    return image, None
+    bands = list(image.split())
+    alpha = bands.pop() if image.mode == "RGBA" else None
+    return bands, alpha

@@ -62,6 +62,9 @@ __all__ = [
 
 JPEG_QUALITY = 90
 SHRINK_ABOVE = 1.5  # working pixels over this many times the prints' need are shrunk first
+# a mockup rendered alone maps its print on two threads: studio-10 sequential 12 % faster for
+# about 5 MB; rendered side by side, each mockup maps on one
+ALONE_MAPPING_THREADS = 2
 THUMBNAIL_SIDE = 600
 
 Progress = Callable[[int, int, MockupResult], None]
@@ -74,6 +77,7 @@ class MockupJob:
 
     `instrument(index, template_id)`, when given, is entered around the mockup's work in
     whichever thread or process renders it (a profiler opens its capture there).
+    `mapping_threads`: see `render_mockup`.
     """
 
     index: int
@@ -81,6 +85,7 @@ class MockupJob:
     out: Path
     instrument: Instrument | None = None
     release_memory: bool = False
+    mapping_threads: int = 1
 
     @property
     def file_name(self) -> str:
@@ -127,8 +132,9 @@ def render_run(
             warnings=fit_warnings(header.size, chosen),
             original_name=options.artwork_name,
         )
+        mapping_threads = _mapping_threads(workers)
         jobs = [
-            MockupJob(index, template, out, instrument, options.release_memory)
+            MockupJob(index, template, out, instrument, options.release_memory, mapping_threads)
             for index, template in enumerate(chosen, start=1)
         ]
         with _working_copy_written(pixels, out / WORKING_COPY, before=options.mode == "processes"):
@@ -142,6 +148,12 @@ def render_run(
     run.peak_rss_bytes = sampler.peak_bytes
     _guard_io(lambda: write_run(out, run), out / RUN_FILE)
     return run
+
+
+def _mapping_threads(mockups_at_once: int) -> int:
+    if mockups_at_once > 1:
+        return 1
+    return max(1, min(ALONE_MAPPING_THREADS, os.cpu_count() or 1))
 
 
 def _no_larger_than_needed(
@@ -203,7 +215,7 @@ def _render_one(artwork: Pixels | None, job: MockupJob) -> MockupResult:
     started = time.perf_counter()
     instrument = job.instrument(job.index, template.key) if job.instrument else nullcontext()
     with instrument:
-        width, height, size = _render_and_write(artwork, template, job.out, name)
+        width, height, size = _render_and_write(artwork, job)
         if job.release_memory:
             release_freed_memory()
     return MockupResult(
@@ -224,12 +236,11 @@ def _render_one(artwork: Pixels | None, job: MockupJob) -> MockupResult:
     )
 
 
-def _render_and_write(
-    artwork: Pixels, template: Template, out: Path, name: str
-) -> tuple[int, int, int]:
-    """Width, height and file size of the mockup written to `out/name` (and its thumbnail)."""
+def _render_and_write(artwork: Pixels, job: MockupJob) -> tuple[int, int, int]:
+    """Width, height and file size of the job's mockup, written with its thumbnail."""
+    template, out, name = job.template, job.out, job.file_name
     try:
-        mockup = render_mockup(artwork, template, load_scene_images(template))
+        mockup = render_mockup(artwork, template, load_scene_images(template), job.mapping_threads)
         size = _write_jpeg(mockup, out / name, JPEG_QUALITY)
         _write_jpeg(_thumbnail(mockup), out / THUMBS_DIR / name, 85)
     except MockupLabError:

@@ -53,18 +53,18 @@ def encode(value: float) -> int:
     return round((value - ENCODED_LOW) / SPAN * MAX_VALUE)
 
 
-def place_print(framed_print: Image.Image, uvmap: UVMap, box: Box) -> Image.Image:
+def place_print(framed_print: Image.Image, uvmap: UVMap, box: Box, threads: int = 1) -> Image.Image:
     """The print (premultiplied RGBa with a one-pixel transparent frame) mapped into `box`,
-    as straight RGBA."""
+    as straight RGBA, by `threads` libvips workers."""
     handed = [framed_print]
     del framed_print  # the caller handed over its only reference: libvips holds a copy now
-    pixels = _mapped_bytes(handed.pop(), uvmap, box)
+    pixels = _mapped_bytes(handed.pop(), uvmap, box, threads)
     # RGBA wraps the bytes in place (premultiplied RGBa would be copied): the libvips images
     # are gone by now, so the placed print is held once
     return Image.frombuffer("RGBA", box.size, pixels, "raw", "RGBA", 0, 1)
 
 
-def _mapped_bytes(framed_print: Image.Image, uvmap: UVMap, box: Box) -> bytes:
+def _mapped_bytes(framed_print: Image.Image, uvmap: UVMap, box: Box, threads: int) -> bytes:
     """The placed print's straight RGBA bytes; every libvips image is freed on return."""
     import pyvips
 
@@ -73,9 +73,9 @@ def _mapped_bytes(framed_print: Image.Image, uvmap: UVMap, box: Box) -> bytes:
     # 176 -> 132 MB)
     return_large_blocks_at_once()
     pyvips.cache_set_max(0)
-    # one libvips worker: each holds its own copy of the print region it maps (about 10 MB
-    # here); the engine's threads mode already renders mockups side by side
-    pyvips.concurrency_set(1)
+    # each libvips worker holds its own copy of the print region it maps (a few MB): one
+    # where the engine already renders mockups side by side, two when it renders one at a time
+    pyvips.concurrency_set(threads)
     framed_size = framed_print.size
     source = _vips_rgba(framed_print)
     del framed_print

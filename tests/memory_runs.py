@@ -25,8 +25,8 @@ _real_render = mockups.run.render_mockup
 KEPT = []
 
 
-def render_keeping_the_mug(artwork, template, images):
-    canvas = _real_render(artwork, template, images)
+def render_keeping_the_mug(artwork, template, images, *rest):
+    canvas = _real_render(artwork, template, images, *rest)
     if template.key == "{PLANTED_ON}":
         KEPT.append(canvas.copy())
     return canvas

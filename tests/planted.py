@@ -31,8 +31,8 @@ def leak_on(monkeypatch: pytest.MonkeyPatch, template_key: str) -> Iterator[list
     """While inside, rendering `template_key` keeps a copy of its canvas in `KEPT`."""
     real_render = mockups.run.render_mockup
 
-    def render_keeping_a_copy(artwork, template, images):
-        canvas = real_render(artwork, template, images)
+    def render_keeping_a_copy(artwork, template, images, *rest):
+        canvas = real_render(artwork, template, images, *rest)
         if template.key == template_key:
             KEPT.append(canvas.copy())
         return canvas

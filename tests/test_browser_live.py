@@ -30,9 +30,9 @@ _real_render = mockups.run.render_mockup
 KEPT = []
 
 
-def render_slowly_keeping_the_mug(artwork, template, images):
+def render_slowly_keeping_the_mug(artwork, template, images, *rest):
     time.sleep(0.4)
-    canvas = _real_render(artwork, template, images)
+    canvas = _real_render(artwork, template, images, *rest)
     if template.key == "{PLANTED_ON}":
         KEPT.append(canvas.copy())
     return canvas

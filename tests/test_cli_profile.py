@@ -23,9 +23,9 @@ import mockups.run
 _real_render = mockups.run.render_mockup
 
 
-def render_slowly(artwork, template, images):
+def render_slowly(artwork, template, images, *rest):
     time.sleep(1.0)
-    return _real_render(artwork, template, images)
+    return _real_render(artwork, template, images, *rest)
 
 
 mockups.run.render_mockup = render_slowly

@@ -50,9 +50,9 @@ _real_render = mockups.run.render_mockup
 KEPT = []
 
 
-def render_slowly_keeping_the_planted(artwork, template, images):
+def render_slowly_keeping_the_planted(artwork, template, images, *rest):
     time.sleep({MOCKUP_SLEEP_SECONDS})
-    canvas = _real_render(artwork, template, images)
+    canvas = _real_render(artwork, template, images, *rest)
     if template.key == "{PLANTED_ON}":
         KEPT.append(canvas.copy())
     return canvas

@@ -93,12 +93,12 @@ def slow_last_mockup(monkeypatch):
     """The last template renders slowly, holding HELD_BYTES while it waits."""
     real_render = mockups.run.render_mockup
 
-    def render_slowly(artwork, template, images):
+    def render_slowly(artwork, template, images, *rest):
         if template.key == TEMPLATES[-1]:
             held = bytearray(HELD_BYTES)
             time.sleep(SLOW_SECONDS)
             del held
-        return real_render(artwork, template, images)
+        return real_render(artwork, template, images, *rest)
 
     monkeypatch.setattr(mockups.run, "render_mockup", render_slowly)
 
@@ -138,8 +138,8 @@ def leaking_render(monkeypatch):
     """The middle template keeps a copy of its canvas: a leak of known size and line."""
     real_render = mockups.run.render_mockup
 
-    def render_keeping_a_copy(artwork, template, images):
-        canvas = real_render(artwork, template, images)
+    def render_keeping_a_copy(artwork, template, images, *rest):
+        canvas = real_render(artwork, template, images, *rest)
         if template.key == TEMPLATES[1]:
             KEPT.append(canvas.copy())
         return canvas

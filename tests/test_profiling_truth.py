@@ -70,7 +70,7 @@ def test_a_profile_reads_back_from_disk_as_it_was_written(artwork, tmp_path, lea
     assert loaded.sites.equals(profiled.sites)
 
 
-def known_buffers_render(artwork, template, canvas):
+def known_buffers_render(artwork, template, canvas, *_):
     """A render whose buffers are known: the RGB canvas (4 bytes a pixel) and an L layer (1)."""
     layer = Image.new("L", template.size, 128)
     canvas.paste((200, 30, 30), (0, 0, 64, 64), layer.crop((0, 0, 64, 64)))
@@ -111,9 +111,9 @@ def test_one_time_allocations_are_not_reported_as_the_first_mockups_leak(
 ):
     real_render = mockups.run.render_mockup
 
-    def render_with_a_cache_filled_on_first_use(artwork, template, images):
+    def render_with_a_cache_filled_on_first_use(artwork, template, images, *rest):
         one_time_buffer()
-        return real_render(artwork, template, images)
+        return real_render(artwork, template, images, *rest)
 
     one_time_buffer.cache_clear()
     monkeypatch.setattr(mockups.run, "render_mockup", render_with_a_cache_filled_on_first_use)
@@ -130,10 +130,10 @@ def test_what_a_lazy_import_leaves_behind_is_one_time_not_a_leak(artwork, tmp_pa
     monkeypatch.syspath_prepend(str(tmp_path))
     real_render = mockups.run.render_mockup
 
-    def render_importing_on_first_use(artwork, template, images):
+    def render_importing_on_first_use(artwork, template, images, *rest):
         if template.key == "poster":  # a real template's path, which the warm-up does not take
             importlib.import_module(module)
-        return real_render(artwork, template, images)
+        return real_render(artwork, template, images, *rest)
 
     monkeypatch.setattr(mockups.run, "render_mockup", render_importing_on_first_use)
     profiled = profile_in_process(
