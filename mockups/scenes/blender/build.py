@@ -20,6 +20,7 @@ import numpy as np
 from PIL import Image
 
 from mockups.printmap import extrapolate, save_map, stored_map
+from mockups.scenes.weave import Weave, weave_light
 
 WHITE_LEVEL = 0.80  # linear light on the print's median pixel (0.91 once encoded)
 SOLID = 0.985  # coverage above which a pixel's print coordinate is trusted as rendered
@@ -147,12 +148,13 @@ def build(raw_folder: Path, out_root: Path) -> Path:
     aspect = facts["print_size"][0] / facts["print_size"][1]
     pixels = print_pixels(u, v, aspect)
     steps = MARGIN + 2 * factor
-    save_map(
-        stored_map(extrapolate(u, steps), extrapolate(v, steps), factor), folder / "printmap.png"
-    )
+    u, v = extrapolate(u, steps), extrapolate(v, steps)
+    save_map(stored_map(u, v, factor), folder / "printmap.png")
     box_layer(coverage[window]).save(folder / "mask.png", optimize=True)
 
     shading = encode_srgb(luminance(light_full[window]) * gain)
+    if "weave" in spec:  # the fabric's threads, where the print map puts them
+        shading = shading * weave_light(u, v, Weave(**spec["weave"]), facts["print_size"])
     box_layer(shading).save(folder / "shading.png", optimize=True)
     manifest = {
         "format": 1,

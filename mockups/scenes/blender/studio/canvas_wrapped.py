@@ -13,6 +13,7 @@ TEMPLATE = {
     "size": [3000, 2250],
     "fit": "cover",
     "substrate": "#ffffff",
+    "weave": {"kind": "plain", "threads_per_cm": 6, "depth": 0.12},  # artist's canvas
 }
 WIDTH, HEIGHT, DEPTH = 0.6, 0.8, 0.038
 CENTRE_Z = 1.5

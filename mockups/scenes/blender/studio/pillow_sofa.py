@@ -13,6 +13,7 @@ TEMPLATE = {
     "size": [3000, 2250],
     "fit": "cover",
     "substrate": "#ffffff",
+    "weave": {"kind": "plain", "threads_per_cm": 8, "depth": 0.18},  # cotton
 }
 
 
@@ -20,7 +21,8 @@ def build() -> kit.Shot:
     rooms.wall_and_floor(wall_colour="#d9d4ca")
     rooms.sofa(colour="#8e9488")
     # a smooth carrier: a cotton weave is finer than the beauty pass's pixels on this pillow,
-    # and came out of the denoiser as fingerprint-like moire in the print's shading
+    # and came out of the denoiser as fingerprint-like moire in the print's shading; the
+    # template's "weave" puts threads into the shading when the scene is built instead
     front, back = shapes.pillow(
         "pillow", 0.45, 0.45, 0.17,
         kit.carrier_white(roughness=0.9), kit.linen("#e8e2d6", weave=500),

@@ -14,6 +14,7 @@ TEMPLATE = {
     "size": [2400, 3000],
     "fit": "contain",
     "substrate": None,
+    "weave": {"kind": "plain", "threads_per_cm": 7, "depth": 0.22},  # cotton canvas
     "colours": {"natural": "#efe5d0", "white": "#ffffff", "black": "#2e2d2c"},
 }
 WIDTH, HEIGHT = 0.38, 0.42

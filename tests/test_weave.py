@@ -1,0 +1,111 @@
+"""A fabric's threads in its template's shading: seen where they are wide enough, an even tone
+where they are finer than a pixel, and carried by every built-in fabric template."""
+
+from __future__ import annotations
+
+import ast
+import json
+
+import numpy as np
+import pytest
+from PIL import Image, ImageFilter
+
+from mockups.scenes.blender.__main__ import SCENES, STUDIO
+from mockups.scenes.weave import Weave, weave_light
+from mockups.templates import BUILTIN_DIR
+
+PLAIN = Weave("plain", threads_per_cm=10, depth=0.3)
+THREAD_DETAIL = 2.0  # shading levels of detail finer than a 2 px blur: a smooth surface's is < 1
+
+
+def flat_map(width: int, height: int, print_cm: float, pixels_per_thread: float):
+    """A print seen flat and square-on: `pixels_per_thread` scene pixels for each thread."""
+    threads = print_cm * PLAIN.threads_per_cm
+    span = threads * pixels_per_thread
+    columns, rows = np.meshgrid(np.arange(width) + 0.5, np.arange(height) + 0.5)
+    return columns / span, rows / span
+
+
+@pytest.mark.parametrize("kind", ["plain", "jersey"])
+def test_threads_several_pixels_wide_show_as_light_and_shadow(kind):
+    u, v = flat_map(120, 120, print_cm=10, pixels_per_thread=6)
+    light = weave_light(u, v, Weave(kind, PLAIN.threads_per_cm, PLAIN.depth), (10, 10))
+    assert light.max() > 0.97
+    assert light.min() < 1 - PLAIN.depth * 0.6
+    assert light.std() > 0.03
+
+
+def test_threads_finer_than_a_pixel_leave_an_even_tone_not_moire():
+    u, v = flat_map(120, 120, print_cm=10, pixels_per_thread=0.37)
+    light = weave_light(u, v, PLAIN, (10, 10))
+    assert light.std() < 0.003
+
+
+def test_the_print_is_darkened_alike_whether_its_threads_show_or_not():
+    coarse = weave_light(*flat_map(160, 160, 10, pixels_per_thread=8), PLAIN, (10, 10))
+    fine = weave_light(*flat_map(160, 160, 10, pixels_per_thread=0.3), PLAIN, (10, 10))
+    assert fine.mean() == pytest.approx(coarse.mean(), abs=0.01)
+    assert fine.mean() < 1 - PLAIN.depth * 0.2
+
+
+def test_threads_follow_the_print_map_not_the_pixel_grid():
+    u, v = flat_map(90, 90, 10, pixels_per_thread=6)
+    straight = weave_light(u, v, PLAIN, (10, 10))
+    shifted = weave_light(u + 1 / (10 * PLAIN.threads_per_cm) * 0.5, v, PLAIN, (10, 10))
+    assert np.abs(straight - shifted).mean() > 0.02
+
+
+def test_pixels_showing_no_print_are_left_as_they_were():
+    u, v = flat_map(40, 40, 10, pixels_per_thread=6)
+    u[:, :20] = np.nan
+    light = weave_light(u, v, PLAIN, (10, 10))
+    assert (light[:, :20] == 1.0).all()
+    assert light[:, 25:].min() < 0.95
+
+
+def test_an_unknown_weave_is_refused_with_the_kinds_there_are():
+    with pytest.raises(ValueError, match="plain, jersey"):
+        Weave("satin", 10, 0.2)
+
+
+def scene_specs() -> dict[str, dict]:
+    """Each scene script's TEMPLATE, its constant entries, read from its source (the scripts
+    run only in Blender)."""
+    specs = {}
+    for scene in SCENES:
+        tree = ast.parse((STUDIO / f"{scene}.py").read_text())
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "TEMPLATE":
+                assert isinstance(node.value, ast.Dict)
+                spec = {}
+                for key, value in zip(node.value.keys, node.value.values, strict=True):
+                    try:
+                        spec[ast.literal_eval(key)] = ast.literal_eval(value)
+                    except ValueError:
+                        continue
+                specs[spec["id"]] = spec
+    return specs
+
+
+def thread_detail(template_id: str) -> float:
+    folder = BUILTIN_DIR / template_id
+    manifest = json.loads((folder / "template.json").read_text())
+    with Image.open(folder / manifest["shading"]) as shading, Image.open(folder / "mask.png") as m:
+        shading = shading.convert("L")
+        smooth = shading.filter(ImageFilter.GaussianBlur(2))
+        covered = np.asarray(m.convert("L")) > 250
+    detail = np.asarray(shading, dtype=float) - np.asarray(smooth, dtype=float)
+    return float(detail[covered].std())
+
+
+@pytest.mark.parametrize("template_id", sorted(scene_specs()))
+def test_a_built_in_template_has_threads_in_its_shading_exactly_when_its_scene_has_a_weave(
+    template_id,
+):
+    woven = "weave" in scene_specs()[template_id]
+    assert (thread_detail(template_id) > THREAD_DETAIL) == woven
+
+
+def test_the_fabric_products_are_woven():
+    woven = {spec["product"] for spec in scene_specs().values() if "weave" in spec}
+    assert woven >= {"tote", "pillow", "t-shirt", "canvas"}
