@@ -156,9 +156,9 @@ class Plant:
 
     pot_radius: float = 0.038
     pot_height: float = 0.105
-    leaves: int = 40
-    reach: tuple[float, float] = (0.07, 0.2)  # a stem's length
-    leaf_length: tuple[float, float] = (0.05, 0.095)
+    leaves: int = 48
+    reach: tuple[float, float] = (0.08, 0.24)  # a stem's length
+    leaf_length: tuple[float, float] = (0.055, 0.1)
     seed: int = 7
     keep_clear: object = None  # keep_clear(points in the scene) -> True when a leaf may be there
 
@@ -220,7 +220,7 @@ def grow_leaf(rng, plant: Plant, soil_centre, order: float):
     offset = rng.uniform(0, plant.pot_radius * 0.5)
     base = np.array([cx + offset * np.cos(start_angle), cy + offset * np.sin(start_angle), cz])
     heading = rng.uniform(0, 2 * np.pi)
-    rise = np.radians(rng.uniform(35, 70) + 15 * order)
+    rise = np.radians(rng.uniform(40, 72) + 15 * order)
     reach = rng.uniform(*plant.reach) * (1 - 0.35 * order)
     outward = np.array([np.cos(heading), np.sin(heading), 0.0])
     tip = base + reach * (np.cos(rise) * outward + np.array([0, 0, np.sin(rise)]))
