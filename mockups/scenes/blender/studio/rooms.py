@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import kit
@@ -160,7 +161,7 @@ class Plant:
     reach: tuple[float, float] = (0.08, 0.24)  # a stem's length
     leaf_length: tuple[float, float] = (0.055, 0.1)
     seed: int = 7
-    keep_clear: object = None  # keep_clear(points in the scene) -> True when a leaf may be there
+    keep_clear: Callable[[np.ndarray], bool] | None = None  # True: the points may be there
 
 
 def potted_plant(location, plant: Plant | None = None):
@@ -168,7 +169,30 @@ def potted_plant(location, plant: Plant | None = None):
     stems rising from the soil (seeded: the same plant every run)."""
     plant = plant or Plant()
     x, y, z = location
-    radius, height = plant.pot_radius, plant.pot_height
+    soil_level = plant_pot(location, plant.pot_radius, plant.pot_height)
+    rng = np.random.default_rng(plant.seed)
+    leaf_parts, stem_parts, tints = [], [], []
+    tries = 0
+    while len(leaf_parts) < plant.leaves and tries < 50 * plant.leaves:
+        tries += 1
+        grown = grow_leaf(rng, plant, (x, y, z + soil_level), len(leaf_parts) / plant.leaves)
+        leaf_points, stem_points = grown[0][0], grown[1][0]
+        if in_pot(leaf_points - (x, y, z), plant.pot_radius + 0.006, plant.pot_height + 0.004):
+            continue
+        if plant.keep_clear and not plant.keep_clear(np.vstack([leaf_points, stem_points])):
+            continue
+        leaf_parts.append(grown[0])
+        stem_parts.append(grown[1])
+        tints.append(rng.uniform(0, 1))
+    leaves = merged("leaves", leaf_parts, kit.leaf())
+    colours = np.repeat(np.array(tints), [len(points) for points, *_ in leaf_parts])
+    attribute = leaves.data.color_attributes.new("tint", "FLOAT_COLOR", "POINT")
+    attribute.data.foreach_set("color", np.repeat(colours, 4).astype(np.float32))
+    merged("stems", stem_parts, kit.matte("#4d6b32", 0.5, name="stem"))
+
+
+def plant_pot(location, radius, height) -> float:
+    """A tapered pot with a collar at its rim, filled with soil; returns the soil's height."""
     taper = radius * 0.82
     wall = [(0.0, 0.0), (taper - 0.004, 0.0), (taper, 0.004)]
     body = height - 0.03
@@ -184,26 +208,7 @@ def potted_plant(location, plant: Plant | None = None):
     soil = shapes.lathe("soil", mound, 64, kit.soil())
     for obj in (pot, soil):
         obj.location = location
-    rng = np.random.default_rng(plant.seed)
-    leaf_parts, stem_parts, tints = [], [], []
-    tries = 0
-    while len(leaf_parts) < plant.leaves and tries < 50 * plant.leaves:
-        tries += 1
-        grown = grow_leaf(rng, plant, (x, y, z + soil_level), len(leaf_parts) / plant.leaves)
-        leaf_points, stem_points = grown[0][0], grown[1][0]
-        if in_pot(leaf_points - (x, y, z), radius + 0.006, height + 0.004):
-            continue
-        if plant.keep_clear and not plant.keep_clear(np.vstack([leaf_points, stem_points])):
-            continue
-        leaf_parts.append(grown[0])
-        stem_parts.append(grown[1])
-        tints.append(rng.uniform(0, 1))
-    leaves = merged("leaves", leaf_parts, kit.leaf())
-    colours = np.repeat(np.array(tints), [len(points) for points, *_ in leaf_parts])
-    attribute = leaves.data.color_attributes.new("tint", "FLOAT_COLOR", "POINT")
-    attribute.data.foreach_set("color", np.repeat(colours, 4).astype(np.float32))
-    merged("stems", stem_parts, kit.matte("#4d6b32", 0.5, name="stem"))
-    return pot
+    return soil_level
 
 
 def in_pot(points, radius, height) -> bool:
