@@ -1,10 +1,11 @@
 """The studio every scene script builds on; runs inside Blender's Python (bpy and numpy only).
 
 Geometry helpers (boxes with soft bevels, planes with a print's UVs), procedural materials
-(plaster, wood, linen, ceramic, paper, glass: noise and wave textures, no image files), soft
-lights, a camera with depth of field, and the three renders a template needs: the beauty
-image, a matte one (no gloss, no glass) for the shading, and a data render in which the print
-carrier emits its own UV so the filtered pixels give an antialiased print map and coverage.
+(plaster, wood and oak, linen, ceramic, paper, glass, leaf, soil: noise and wave textures, no
+image files), soft lights, a camera with depth of field, and the three renders a template
+needs: the beauty image, a matte one (no gloss, no glass) for the shading, and a data render
+in which the print carrier emits its own UV so the filtered pixels give an antialiased print
+map and coverage.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Room pieces several scenes share: a wall and floor, a sofa, a frame with mat and glass."""
+"""Room pieces several scenes share: a wall and floor, a sofa, a frame with mat and glass, a
+potted plant."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Meshes built from numbers: a stuffed pillow, a lathed mug, a card fold. UVs are the print's."""
+"""Meshes built from numbers: a stuffed pillow, a lathed mug, a card fold, a frame's mitred
+pieces, leaves and stems. UVs, where a print has them, are the print's."""
 
 from __future__ import annotations
 
