@@ -33,7 +33,8 @@ def build() -> kit.Shot:
     kit.box("wall", (4.0, 0.08, 2.0), (0, 0.6, 0.6), kit.plaster("#e8e4dc"), bevel=0)
     before = set(bpy.data.objects)
     carrier, pane = rooms.frame((0.0, 0.13), (0.13, 0.18), mat=0.016, moulding=0.016,
-                                depth=0.018, finish="#b58d5f", overlap=0.004)  # fmt: skip
+                                depth=0.018, overlap=0.004, mitred=True,
+                                oak=("#c9a070", "#976c44"))  # fmt: skip
     parts = [obj for obj in bpy.data.objects if obj not in before]
     standing(parts, (0.02, 0.06, 0.0), 10, -8)
     for index, (height, colour) in enumerate(((0.03, "#8f3f33"), (0.022, "#e2d6bf"))):

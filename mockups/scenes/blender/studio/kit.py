@@ -1,10 +1,11 @@
 """The studio every scene script builds on; runs inside Blender's Python (bpy and numpy only).
 
 Geometry helpers (boxes with soft bevels, planes with a print's UVs), procedural materials
-(plaster, wood, linen, ceramic, paper, glass: noise and wave textures, no image files), soft
-lights, a camera with depth of field, and the three renders a template needs: the beauty
-image, a matte one (no gloss, no glass) for the shading, and a data render in which the print
-carrier emits its own UV so the filtered pixels give an antialiased print map and coverage.
+(plaster, wood and oak, linen, ceramic, paper, glass, leaf, soil: noise and wave textures, no
+image files), soft lights, a camera with depth of field, and the three renders a template
+needs: the beauty image, a matte one (no gloss, no glass) for the shading, and a data render
+in which the print carrier emits its own UV so the filtered pixels give an antialiased print
+map and coverage.
 """
 
 from __future__ import annotations
@@ -217,6 +218,30 @@ def wood(light="#b58a5e", dark="#7a5534", roughness=0.42, grain=(1.0, 14.0, 1.0)
     return nodes.set(Roughness=roughness, Coat_Weight=0.15, Coat_Roughness=0.25).material
 
 
+def oak(light="#c9a070", dark="#976c44", roughness=0.38):
+    """Sawn oak whose grain runs along each object's own X (a frame's moulding pieces), the
+    figure shifted per object so no two pieces repeat."""
+    nodes = Nodes("oak")
+    along = nodes.add("ShaderNodeVectorMath", operation="ADD")
+    nodes.link(nodes.coordinates(scale=(4.0, 90.0, 90.0)), along.inputs[0])
+    offset = nodes.add("ShaderNodeMath", operation="MULTIPLY")
+    nodes.link(nodes.add("ShaderNodeObjectInfo").outputs["Random"], offset.inputs[0])
+    offset.inputs[1].default_value = 37.0
+    nodes.link(offset.outputs[0], along.inputs[1])
+    figure = nodes.noise(along.outputs[0], 2.5, detail=8, distortion=3.0, roughness=0.6)
+    pores = nodes.noise(nodes.coordinates(scale=(30.0, 1500.0, 1500.0)), 1.0, detail=2)
+    lines = nodes.wave(along.outputs[0], 420.0 / 90.0, "Z", distortion=6.0)  # growth rings
+    colour = nodes.ramp(figure, srgb(dark), srgb(light), positions=(0.3, 0.7))
+    flecks = nodes.ramp(pores, (0.82, 0.82, 0.82), (1.0, 1.0, 1.0), positions=(0.35, 0.6))
+    rings = nodes.ramp(lines, (1.0, 1.0, 1.0), (0.72, 0.72, 0.72), positions=(0.75, 1.0))
+    tinted = nodes.add("ShaderNodeVectorMath", operation="MULTIPLY")
+    nodes.link(colour, tinted.inputs[0])
+    nodes.link(nodes.multiply(flecks, rings), tinted.inputs[1])
+    nodes.link(tinted.outputs[0], nodes.bsdf.inputs["Base Color"])
+    nodes.bump(nodes.multiply(figure, pores), 0.15, 0.0006)
+    return nodes.set(Roughness=roughness, Coat_Weight=0.2, Coat_Roughness=0.3).material
+
+
 def linen(colour="#c8bfb0", weave=260.0, sheen=0.5):
     nodes = Nodes("linen")
     base = srgb(colour)
@@ -244,6 +269,70 @@ def paper(colour="#f6f4ef", grain=500.0):
     vector = nodes.coordinates()
     nodes.bump(nodes.noise(vector, grain, detail=4), 0.06, 0.001)
     return nodes.set(Base_Color=(*srgb(colour), 1), Roughness=0.75).material
+
+
+def leaf(dark="#2b4f27", light="#5b8a3c", vein="#8fb463", translucency=0.3):
+    """A leaf on (t along the midrib, across 0..1) UVs: a lighter midrib and sunken side
+    veins, slightly glossy, letting light through; each leaf's `tint` attribute (0..1) moves
+    it between `dark` and `light`."""
+    nodes = Nodes("leaf")
+    uv = nodes.add("ShaderNodeSeparateXYZ")
+    nodes.link(nodes.add("ShaderNodeTexCoord").outputs["UV"], uv.inputs[0])
+    centred = nodes.add("ShaderNodeMath", operation="SUBTRACT")
+    nodes.link(uv.outputs["Y"], centred.inputs[0])
+    centred.inputs[1].default_value = 0.5
+    across = nodes.add("ShaderNodeMath", operation="ABSOLUTE")
+    nodes.link(centred.outputs[0], across.inputs[0])
+    slant = nodes.add("ShaderNodeMath", operation="MULTIPLY_ADD")  # veins run out to the tip
+    nodes.link(across.outputs[0], slant.inputs[0])
+    slant.inputs[1].default_value = -5.0
+    nodes.link(uv.outputs["X"], slant.inputs[2])
+    wave = nodes.add("ShaderNodeMath", operation="SINE")
+    nodes.link(nodes.multiply(slant.outputs[0], _constant(nodes, 2 * math.pi * 7)), wave.inputs[0])
+    veins = nodes.ramp(wave.outputs[0], (0.0,) * 3, (1.0,) * 3, positions=(0.82, 1.0))
+    midrib = nodes.ramp(across.outputs[0], (1.0,) * 3, (0.0,) * 3, positions=(0.0, 0.04))
+    tint = nodes.add("ShaderNodeAttribute", attribute_name="tint")
+    mottle = nodes.noise(nodes.coordinates(scale=(1, 1, 1)), 60.0, detail=3)
+    lightness = nodes.add("ShaderNodeMath", operation="MULTIPLY_ADD")
+    nodes.link(mottle, lightness.inputs[0])
+    lightness.inputs[1].default_value = 0.35
+    nodes.link(tint.outputs["Fac"], lightness.inputs[2])
+    body = nodes.ramp(lightness.outputs[0], srgb(dark), srgb(light), positions=(0.1, 1.1))
+    ribbed = nodes.add("ShaderNodeMix", data_type="RGBA", blend_type="MIX")
+    nodes.link(midrib, ribbed.inputs[0])
+    nodes.link(body, ribbed.inputs[6])
+    ribbed.inputs[7].default_value = (*srgb(vein), 1)
+    veined = nodes.add("ShaderNodeMix", data_type="RGBA", blend_type="MIX")
+    nodes.link(nodes.multiply(veins, _constant(nodes, 0.35)), veined.inputs[0])
+    nodes.link(ribbed.outputs[2], veined.inputs[6])
+    veined.inputs[7].default_value = (*srgb(vein), 1)
+    nodes.link(veined.outputs[2], nodes.bsdf.inputs["Base Color"])
+    nodes.bump(nodes.multiply(veins, _constant(nodes, -1.0)), 0.25, 0.0004)
+    nodes.set(Roughness=0.38, Specular_IOR_Level=0.5, Coat_Weight=0.2, Coat_Roughness=0.2)
+    translucent = nodes.add("ShaderNodeBsdfTranslucent")
+    nodes.link(veined.outputs[2], translucent.inputs["Color"])
+    mix = nodes.add("ShaderNodeMixShader")
+    mix.inputs[0].default_value = translucency
+    nodes.link(nodes.bsdf.outputs[0], mix.inputs[1])
+    nodes.link(translucent.outputs[0], mix.inputs[2])
+    nodes.link(mix.outputs[0], nodes.tree.nodes["Material Output"].inputs["Surface"])
+    return nodes.material
+
+
+def _constant(nodes: Nodes, value: float):
+    node = nodes.add("ShaderNodeValue")
+    node.outputs[0].default_value = value
+    return node.outputs[0]
+
+
+def soil(colour="#3a2a1f"):
+    nodes = Nodes("soil")
+    base = srgb(colour)
+    vector = nodes.coordinates()
+    crumbs = nodes.noise(vector, 700.0, detail=4, roughness=0.7)
+    nodes.link(nodes.ramp(crumbs, shade(base, 0.6), shade(base, 1.5)), nodes.bsdf.inputs[0])
+    nodes.bump(crumbs, 0.6, 0.002)
+    return nodes.set(Roughness=0.95).material
 
 
 def glass(ior=1.5):

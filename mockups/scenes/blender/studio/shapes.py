@@ -1,4 +1,5 @@
-"""Meshes built from numbers: a stuffed pillow, a lathed mug, a card fold. UVs are the print's."""
+"""Meshes built from numbers: a stuffed pillow, a lathed mug, a card fold, a frame's mitred
+pieces, leaves and stems. UVs, where a print has them, are the print's."""
 
 from __future__ import annotations
 
@@ -236,3 +237,89 @@ def rounded_rectangle(width, height, radius, step=0.001):
         steps = max(1, int(np.hypot(*(end - begin)) / step))
         dense.extend(begin + (end - begin) * t for t in np.linspace(0, 1, steps, endpoint=False))
     return np.array(dense)
+
+
+def mitred_piece(name, length, profile, material, gap=0.0, sharp_degrees=40.0):
+    """One side of a frame, both ends cut at 45 degrees: `profile` is a closed outline of
+    (d, y) points, d inward from the outer edge, y the depth; the outer edge runs `length`
+    along local X at z = 0 and the piece reaches in toward -Z. `gap` shortens each end so
+    two pieces meet at a hairline."""
+    profile = np.asarray(profile, dtype=float)
+    count = len(profile)
+    vertices = []
+    for side in (-1, 1):
+        for d, y in profile:
+            vertices.append((side * (length / 2 - d - gap), y, -d))
+    faces = [(i, (i + 1) % count, count + (i + 1) % count, count + i) for i in range(count)]
+    faces += [tuple(range(count)), tuple(range(2 * count - 1, count - 1, -1))]
+    obj = mesh_object(name, vertices, faces, material=material)
+    outward_normals(obj)
+    obj.data.set_sharp_from_angle(angle=math.radians(sharp_degrees))
+    return obj
+
+
+def outward_normals(obj) -> None:
+    import bmesh
+
+    mesh = bmesh.new()
+    mesh.from_mesh(obj.data)
+    bmesh.ops.recalc_face_normals(mesh, faces=mesh.faces)
+    mesh.to_mesh(obj.data)
+    mesh.free()
+
+
+def rounded_profile(width, depth, radius, chamfer, slope, arc_steps=6):
+    """A moulding's section as (d, y) from the back outer corner: its outer front edge rounded
+    by `radius`, its face sloping `slope` toward the inside, its inner edge chamfered."""
+    points = [(0.0, 0.0), (0.0, -depth + radius)]
+    for step in range(1, arc_steps):
+        angle = math.pi / 2 * step / arc_steps
+        points.append((radius * (1 - math.cos(angle)), -depth + radius * (1 - math.sin(angle))))
+    face = width - chamfer
+    points.append((radius, -depth))
+    points.append((face, -depth + slope * (face - radius) / (width - radius)))
+    points.append((width, -depth + slope + chamfer))
+    points.append((width, 0.0))
+    return points
+
+
+def leaf_outline(t: np.ndarray) -> np.ndarray:
+    """A leaf's half-width along its midrib (0 at the stalk, 1 at the tip), widest at 0.4:
+    a rounded base narrowing to a point."""
+    shape = t**0.5 * (1 - t) ** 0.8
+    return shape / (0.4**0.5 * 0.6**0.8)
+
+
+def leaf_surface(length, width, fold, droop, ripple, phase, steps=(20, 9)):
+    """A leaf in its own frame, x along the midrib, y across, z up: the halves folded up from
+    the midrib by `fold`, the midrib arching down by `droop`, the edges rippled. Returns
+    (points as rows x columns x 3, uvs (t, across 0..1) as rows x columns x 2)."""
+    rows, columns = steps
+    t, s = np.meshgrid(np.linspace(0, 1, rows), np.linspace(-1, 1, columns), indexing="ij")
+    half = np.maximum(width / 2 * leaf_outline(t), 0.0004)
+    x = length * t
+    y = s * half
+    edge = np.abs(s) ** 2
+    z = fold * np.abs(s) * half - droop * length * t**2
+    z += ripple * width * edge * np.sin(7 * np.pi * t + phase) * np.sin(np.pi * t)
+    return np.stack([x, y, z], axis=-1), np.stack([t, (s + 1) / 2], axis=-1)
+
+
+def tube(points: np.ndarray, radii: np.ndarray, sides: int = 6):
+    """A round tube along a polyline: (vertices, faces), rings of `sides` round each point."""
+    tangents = np.gradient(points, axis=0)
+    tangents /= np.linalg.norm(tangents, axis=1, keepdims=True)
+    reference = np.where(np.abs(tangents[:, 2:3]) > 0.9, [1.0, 0.0, 0.0], [0.0, 0.0, 1.0])
+    normals = np.cross(tangents, reference)
+    normals /= np.linalg.norm(normals, axis=1, keepdims=True)
+    binormals = np.cross(tangents, normals)
+    angles = np.linspace(0, 2 * np.pi, sides, endpoint=False)
+    cosines, sines = np.cos(angles)[None, :, None], np.sin(angles)[None, :, None]
+    ring = cosines * normals[:, None] + sines * binormals[:, None]
+    vertices = (points[:, None] + radii[:, None, None] * ring).reshape(-1, 3)
+    faces = []
+    for k in range(len(points) - 1):
+        for a in range(sides):
+            b = (a + 1) % sides
+            faces.append((k * sides + a, k * sides + b, (k + 1) * sides + b, (k + 1) * sides + a))
+    return vertices, faces

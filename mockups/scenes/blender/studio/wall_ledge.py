@@ -25,20 +25,20 @@ def build() -> kit.Shot:
     kit.box("lip", (1.4, 0.012, 0.03), (0, 0.016, LEDGE_TOP), oak, bevel=0.002)
     before = set(bpy.data.objects)
     carrier, pane = rooms.frame((0.0, 0.276), (0.3, 0.4), mat=0.05, moulding=0.022,
-                                depth=0.022, finish="#efece6", overlap=0.005)  # fmt: skip
+                                depth=0.022, finish="#efece6", overlap=0.005,
+                                mitred=True)  # fmt: skip
     parts = [obj for obj in bpy.data.objects if obj not in before]
     standing(parts, (-0.08, 0.03, LEDGE_TOP), 7, 3)
-    kit.cylinder("pot", 0.042, 0.11, (0.32, 0.06, LEDGE_TOP + 0.055), kit.ceramic("#b9553b", 0.5))
-    leaves = kit.matte("#3f6b3a", 0.5, name="leaves")
-    clumps = ((0.0, 0.15, 0.07), (-0.03, 0.19, 0.05), (0.03, 0.2, 0.05))
-    for index, (dx, dz, size) in enumerate(clumps):
-        bpy.ops.mesh.primitive_ico_sphere_add(
-            subdivisions=4, radius=size, location=(0.32 + dx, 0.06, LEDGE_TOP + dz)
+    frame_right = 0.14  # the frame's outer edge, standing
+
+    def keep_clear(points):
+        return bool(
+            (points[:, 0] > frame_right + 0.03).all()
+            and (points[:, 1] < 0.097).all()  # the wall
+            and (points[:, 2] > LEDGE_TOP + 0.015).all()
         )
-        bpy.ops.object.shade_smooth()
-        leaf = bpy.context.object
-        leaf.name = f"leaves{index}"
-        leaf.data.materials.append(leaves)
+
+    rooms.potted_plant((0.33, 0.058, LEDGE_TOP), rooms.Plant(keep_clear=keep_clear))
     for index, (height, colour) in enumerate(((0.028, "#2e3d52"), (0.02, "#e3d9c6"))):
         place = (-0.42, 0.055, LEDGE_TOP + 0.014 + index * 0.025)
         turn = kit.radians(0, 0, 4 - index * 7)
