@@ -1,8 +1,12 @@
 """A render's peak memory, estimated from headers and template sizes before anything is decoded.
 
 Calibrated on the ten built-in templates with a 4000 x 5000 JPEG, one template at a time, all
-ten, and two threads, rendered in a worker's work horse: the estimate lies 10-30 % above the
-measured peak RSS, so it errs towards refusing.
+ten, and two threads, rendered in a worker's work horse: the estimate lay 10-30 % above the
+measured peak RSS, so it errs towards refusing. Since a mockup decodes its scene after placing
+its print, it errs further for parallel modes (studio-10 from the command line, 2026-11-30:
+sequential 143 MB measured against 167 estimated; two, three and four threads 165-178,
+194-196 and 221-238 MB against 250, 333 and 416): each thread counts a whole mockup's peak,
+where on two cores the threads' peaks mostly do not coincide.
 """
 
 from __future__ import annotations
