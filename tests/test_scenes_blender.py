@@ -10,7 +10,7 @@ import pytest
 import pyvips
 from PIL import Image
 
-from mockups.scenes.blender.__main__ import DEFAULT_PYTHON, render_raw
+from mockups.scenes.blender.__main__ import DEFAULT_PYTHON, SCENES, render_raw
 from mockups.scenes.blender.build import build, extrapolate, stored_map
 from mockups.templates import SCHEMA_PATH, load_library
 from mockups.uvmap import ENCODED_LOW, MAX_VALUE, SPAN
@@ -44,6 +44,20 @@ def test_a_tiny_render_builds_a_valid_uvmap_template(canvas_template):
         middle = (32 - left, 22 - top)
         assert mask.getpixel(middle) == 255, "the canvas covers the middle of the frame"
         assert mask.getextrema()[0] == 0, "the room round it is not print"
+
+
+@pytest.mark.parametrize("scene", [scene for scene in SCENES if scene != "canvas_wrapped"])
+def test_every_scene_script_renders_tiny_into_a_template_its_print_shows_in(scene, tmp_path):
+    render_raw(scene, tmp_path / "raw", DEFAULT_PYTHON, TINY_SCALE, samples=2)
+    folder = build(tmp_path / "raw", tmp_path / "library")
+    manifest = json.loads((folder / "template.json").read_text())
+    jsonschema.validate(manifest, json.loads(SCHEMA_PATH.read_text()))
+    assert folder.name in load_library(), "the scene builds the built-in template of its id"
+    left, top, width, height = manifest["placement"]["box"]
+    assert left + width <= manifest["size"][0] and top + height <= manifest["size"][1]
+    with Image.open(folder / "mask.png") as mask:
+        assert mask.size == (width, height)
+        assert mask.getextrema()[1] == 255, "some of the print shows"
 
 
 def test_the_rendered_print_map_runs_right_and_down_the_canvas(canvas_template):
