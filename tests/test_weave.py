@@ -11,11 +11,13 @@ import pytest
 from PIL import Image, ImageFilter
 
 from mockups.scenes.blender.__main__ import SCENES, STUDIO
-from mockups.scenes.weave import Weave, weave_light
+from mockups.scenes.blender.build import woven
+from mockups.scenes.weave import Weave, plane_coordinates, plane_through, weave_light
 from mockups.templates import BUILTIN_DIR
 
 PLAIN = Weave("plain", threads_per_cm=10, depth=0.3)
 THREAD_DETAIL = 2.0  # shading levels of detail finer than a 2 px blur: a smooth surface's is < 1
+FABRIC_DETAIL = 2.5  # the same in a scene's JPEG, on the product round the print: < 1.5 smooth
 
 
 def flat_map(width: int, height: int, print_cm: float, pixels_per_thread: float):
@@ -68,6 +70,28 @@ def test_an_unknown_weave_is_refused_with_the_kinds_there_are():
         Weave("satin", 10, 0.2)
 
 
+def test_the_plane_through_a_prints_coordinates_continues_them_beyond_it():
+    columns, rows = np.meshgrid(np.arange(40, 80, dtype=float), np.arange(10, 30, dtype=float))
+    u, v = 0.01 * columns - 0.002 * rows + 0.1, 0.003 * columns + 0.02 * rows - 0.3
+    holed_u, holed_v = u.copy(), v.copy()
+    holed_u[:, 25:] = np.nan  # a print seen only on its left
+    plane = plane_through(holed_u, holed_v, origin=(40, 10))
+    continued_u, continued_v = plane_coordinates(plane, (40, 10, 40, 20))
+    assert np.allclose(continued_u, u) and np.allclose(continued_v, v)
+
+
+def test_the_product_round_the_print_takes_the_threads_and_nothing_else_does():
+    beauty = np.full((60, 80, 3), 0.7)
+    product = np.zeros((60, 80))
+    product[10:50, 20:60] = 1.0
+    threads = 10 * PLAIN.threads_per_cm  # a 10 cm print, six pixels a thread
+    plane = np.array([[1 / (6 * threads), 0, 0], [0, 1 / (6 * threads), 0]])
+    result = woven(beauty.copy(), product, plane, PLAIN, (10, 10))
+    assert (result[product == 0] == 0.7).all()
+    fabric = result[10:50, 20:60, 0]
+    assert fabric.std() > 0.02 and fabric.min() < 0.7 * (1 - PLAIN.depth * 0.6)
+
+
 def scene_specs() -> dict[str, dict]:
     """Each scene script's TEMPLATE, its constant entries, read from its source (the scripts
     run only in Blender)."""
@@ -109,3 +133,34 @@ def test_a_built_in_template_has_threads_in_its_shading_exactly_when_its_scene_h
 def test_the_fabric_products_are_woven():
     woven = {spec["product"] for spec in scene_specs().values() if "weave" in spec}
     assert woven >= {"tote", "pillow", "t-shirt", "canvas"}
+
+
+def manifest_of(template_id: str) -> dict:
+    return json.loads((BUILTIN_DIR / template_id / "template.json").read_text())
+
+
+def fabric_detail(template_id: str) -> float:
+    """Detail finer than a 2 px blur in the scene, on the product outside the print's box."""
+    folder = BUILTIN_DIR / template_id
+    manifest = manifest_of(template_id)
+    with (
+        Image.open(folder / manifest["scene"]) as scene,
+        Image.open(folder / manifest["variants"]["mask"]) as product,
+    ):
+        grey = scene.convert("L")
+        smooth = grey.filter(ImageFilter.GaussianBlur(2))
+        fabric = np.asarray(product.convert("L")) > 250
+    left, top, width, height = manifest["placement"]["box"]
+    fabric[top : top + height, left : left + width] = False
+    detail = np.asarray(grey, dtype=float) - np.asarray(smooth, dtype=float)
+    return float(detail[fabric].std())
+
+
+@pytest.mark.parametrize(
+    "template_id", [key for key in sorted(scene_specs()) if "variants" in manifest_of(key)]
+)
+def test_a_products_own_fabric_round_the_print_has_threads_exactly_when_its_print_has(
+    template_id,
+):
+    woven_scene = "weave" in scene_specs()[template_id]
+    assert (fabric_detail(template_id) > FABRIC_DETAIL) == woven_scene

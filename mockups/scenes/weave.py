@@ -129,3 +129,28 @@ def _pattern_mean(pattern, tones: np.ndarray) -> float:
     grid = (np.arange(VARIED_THREADS * steps) + 0.5) / steps
     x, y = np.meshgrid(grid, grid)
     return float(pattern(x, y, tones).mean())
+
+
+def plane_through(u: np.ndarray, v: np.ndarray, origin: tuple[int, int] = (0, 0)) -> np.ndarray:
+    """The affine map (2 x 3) from a pixel's (column, row, 1) to the print's (u, v) that fits
+    the known coordinates best: how the print's threads run on across a flat-ish product.
+    `origin`: the scene pixel of `u`'s and `v`'s top-left."""
+    rows, columns = np.nonzero(np.isfinite(u) & np.isfinite(v))
+    design = np.column_stack([columns + origin[0], rows + origin[1], np.ones_like(rows)])
+    design = design.astype(np.float64)
+    known = np.column_stack([u[rows, columns], v[rows, columns]])
+    coefficients, *_ = np.linalg.lstsq(design, known, rcond=None)
+    return coefficients.T
+
+
+def plane_coordinates(
+    plane: np.ndarray, box: tuple[int, int, int, int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(u, v) of every pixel of `box` (left, top, width, height) on `plane`."""
+    left, top, width, height = box
+    columns, rows = np.meshgrid(
+        np.arange(left, left + width, dtype=np.float64), np.arange(top, top + height)
+    )
+    u = plane[0, 0] * columns + plane[0, 1] * rows + plane[0, 2]
+    v = plane[1, 0] * columns + plane[1, 1] * rows + plane[1, 2]
+    return u, v

@@ -20,7 +20,7 @@ import numpy as np
 from PIL import Image
 
 from mockups.printmap import extrapolate, save_map, stored_map
-from mockups.scenes.weave import Weave, weave_light
+from mockups.scenes.weave import Weave, plane_coordinates, plane_through, weave_light
 
 WHITE_LEVEL = 0.80  # linear light on the print's median pixel (0.91 once encoded)
 SOLID = 0.985  # coverage above which a pixel's print coordinate is trusted as rendered
@@ -119,6 +119,27 @@ def box_layer(values: np.ndarray) -> Image.Image:
     return Image.fromarray(to_8bit(values))
 
 
+def woven(
+    beauty: np.ndarray,
+    product: np.ndarray,
+    plane: np.ndarray,
+    weave: Weave,
+    print_cm: tuple[float, float],
+) -> np.ndarray:
+    """`beauty` with the product's own fabric carrying the print's threads: the print's
+    coordinates run on across the product on `plane` (under the print, the print covers it)."""
+    rows = np.nonzero((product > 0).any(axis=1))[0]
+    columns = np.nonzero((product > 0).any(axis=0))[0]
+    if not len(rows):
+        return beauty
+    top, left = int(rows[0]), int(columns[0])
+    height, width = int(rows[-1]) + 1 - top, int(columns[-1]) + 1 - left
+    light = weave_light(*plane_coordinates(plane, (left, top, width, height)), weave, print_cm)
+    part = (slice(top, top + height), slice(left, left + width))
+    beauty[part] *= (1 + (light - 1) * product[part])[..., None]
+    return beauty
+
+
 def build(raw_folder: Path, out_root: Path) -> Path:
     raw = load_raw(raw_folder)
     facts = raw.facts
@@ -136,10 +157,6 @@ def build(raw_folder: Path, out_root: Path) -> Path:
     gain = WHITE_LEVEL / max(1e-6, float(np.median(luminance(light_full)[seen])))
     gain *= 2.0 ** facts["exposure"]
 
-    beauty = resized(raw.beauty, size) * gain
-    scene = to_8bit(encode_srgb(beauty))
-    Image.fromarray(scene).save(folder / "scene.jpg", "JPEG", quality=90)
-
     factor = facts["map_reduction"]
     box = map_box(print_region(raw.data))
     left, top, width, height = box
@@ -147,14 +164,24 @@ def build(raw_folder: Path, out_root: Path) -> Path:
     u, v = print_coordinates(raw.data[window])
     aspect = facts["print_size"][0] / facts["print_size"][1]
     pixels = print_pixels(u, v, aspect)
+    weave = Weave(**spec["weave"]) if "weave" in spec else None
+    product = np.clip(raw.data[..., 3], 0, 1)
+
+    beauty = resized(raw.beauty, size) * gain
+    if weave is not None and facts["has_product"]:  # the fabric round the print
+        plane = plane_through(u, v, origin=(left, top))
+        beauty = woven(beauty, product, plane, weave, facts["print_size"])
+    scene = to_8bit(encode_srgb(beauty))
+    Image.fromarray(scene).save(folder / "scene.jpg", "JPEG", quality=90)
+
     steps = MARGIN + 2 * factor
     u, v = extrapolate(u, steps), extrapolate(v, steps)
     save_map(stored_map(u, v, factor), folder / "printmap.png")
     box_layer(coverage[window]).save(folder / "mask.png", optimize=True)
 
     shading = encode_srgb(luminance(light_full[window]) * gain)
-    if "weave" in spec:  # the fabric's threads, where the print map puts them
-        shading = shading * weave_light(u, v, Weave(**spec["weave"]), facts["print_size"])
+    if weave is not None:  # the fabric's threads, where the print map puts them
+        shading = shading * weave_light(u, v, weave, facts["print_size"])
     box_layer(shading).save(folder / "shading.png", optimize=True)
     manifest = {
         "format": 1,
