@@ -31,10 +31,12 @@ CORNERS = {2, 6, 7, 8, 11}  # kept sharp: the neck seam, sleeve hems, armpit, he
 PRINT = (0.27, 0.34)  # width, height of the chest print
 PRINT_TOP = 0.24
 EDGE_ROLL = 0.02  # how far in from its edge the cloth rounds down to the boards
+EDGE_STEP = 0.002  # the outline's points, evenly spaced: the cloth's border runs through them
 
 
-def outline() -> np.ndarray:
-    """The shirt's edge, smooth between its control points except at its seams' corners."""
+def outline(step: float = EDGE_STEP) -> np.ndarray:
+    """The shirt's edge, smooth between its control points except at its seams' corners,
+    its points `step` apart along the curve."""
     right = np.array(HALF_OUTLINE)
     left = right[::-1] * [-1, 1]
     points = np.concatenate([right, left[1:-1]])
@@ -46,10 +48,19 @@ def outline() -> np.ndarray:
         end, after = points[(index + 1) % len(points)], points[(index + 2) % len(points)]
         out_tangent = np.zeros(2) if index in sharp else (end - before) / 2
         in_tangent = np.zeros(2) if (index + 1) % len(points) in sharp else (after - start) / 2
-        steps = max(2, int(np.hypot(*(end - start)) / 0.004))
-        for t in np.linspace(0, 1, steps, endpoint=False):
-            dense.append(hermite(start, end, out_tangent, in_tangent, t))
+        span = (start, end, out_tangent, in_tangent)
+        dense.extend(hermite(*span, evenly_along(span, step)[:, None]))
     return np.array(dense)
+
+
+def evenly_along(span, step: float) -> np.ndarray:
+    """Parameters along one Hermite span, its start included and its end not, whose points lie
+    `step` apart along the curve (uniform t bunches them where a sharp corner's tangent is 0)."""
+    fine = np.linspace(0, 1, 257)
+    curve = hermite(*span, fine[:, None])
+    travelled = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(curve, axis=0), axis=1))])
+    steps = max(2, round(travelled[-1] / step))
+    return np.interp(np.linspace(0, travelled[-1], steps, endpoint=False), travelled, fine)
 
 
 def hermite(start, end, out_tangent, in_tangent, t):
@@ -86,14 +97,9 @@ def folds(x: np.ndarray, y: np.ndarray, seed: int = 21) -> np.ndarray:
 
 
 def edge_falloff(points: np.ndarray, polygon: np.ndarray) -> np.ndarray:
-    """0 on the shirt's edge rising smoothly to 1 EDGE_ROLL inside: cloth rounds over there."""
-    distances = np.empty(len(points))
-    for begin in range(0, len(points), 2000):
-        chunk = points[begin : begin + 2000]
-        distances[begin : begin + 2000] = np.linalg.norm(
-            chunk[:, None, :] - polygon[None], axis=2
-        ).min(axis=1)
-    ramp = np.clip(distances / EDGE_ROLL, 0, 1)
+    """0 on the shirt's edge rising smoothly to 1 EDGE_ROLL inside: cloth rounds over there.
+    Measured to the outline's edges, not its points, so the roll does not scallop between them."""
+    ramp = np.clip(shapes.distance_to(points, polygon) / EDGE_ROLL, 0, 1)
     return np.sin(ramp * np.pi / 2) ** 0.7
 
 
@@ -107,25 +113,11 @@ def shirt(material):
     def print_uv(x, y):
         return (x + PRINT[0] / 2) / PRINT[0], (y - (PRINT_TOP - PRINT[1])) / PRINT[1]
 
-    obj = shapes.outline_sheet("tshirt", edge, 0.005, height, print_uv, material)
-    without_slivers(obj)
+    obj = shapes.filled_outline("tshirt", edge, 0.005, height, print_uv, material)
     solid = obj.modifiers.new("layers", "SOLIDIFY")
     solid.thickness = 0.004
     solid.offset = -1.0
     return obj
-
-
-def without_slivers(obj, distance=0.0008):
-    """Border vertices pulled onto a curved outline can meet: merged, so no zero-area face
-    gives the solidified cloth a spike of undefined normal along its edge."""
-    import bmesh
-
-    mesh = bmesh.new()
-    mesh.from_mesh(obj.data)
-    bmesh.ops.remove_doubles(mesh, verts=mesh.verts, dist=distance)
-    bmesh.ops.dissolve_degenerate(mesh, edges=mesh.edges, dist=distance)
-    mesh.to_mesh(obj.data)
-    mesh.free()
 
 
 def collar(name, centre_y, side_y, material, radius=0.005):
