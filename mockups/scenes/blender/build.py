@@ -207,7 +207,6 @@ def build(raw_folder: Path, out_root: Path) -> Path:
         box_layer(highlight).save(folder / "highlight.png", optimize=True)
         manifest["highlight"] = "highlight.png"
     if facts["has_product"] and "colours" in spec:
-        product = np.clip(raw.data[..., 3], 0, 1)
         Image.fromarray(to_8bit(product)).save(folder / "product.png", optimize=True)
         manifest["variants"] = {"mask": "product.png", "colours": spec["colours"]}
     thumbnail = Image.fromarray(scene)
