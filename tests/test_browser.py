@@ -117,7 +117,10 @@ def test_a_template_made_on_the_templates_page_renders_with_the_settings_and_nam
     go_to(page, "Templates")
     photo = tmp_path / "dusk wall.jpg"
     Image.new("RGB", (1800, 1200), (70, 60, 90)).save(photo, quality=90)
-    page.get_by_test_id("stFileUploaderDropzoneInput").last.set_input_files(str(photo))
+    # by its label: taking the page's last uploader raced the page's rendering and picked the
+    # PSD uploader above it when the photo's had not been drawn yet
+    scene_photo = page.get_by_role("region", name="Scene photo")
+    scene_photo.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(photo))
     expect(page.get_by_label("top left x (px)")).to_have_value("450", timeout=SLOW)
     page.get_by_label("Name").fill("Dusk frame on a wall")
     page.get_by_role("button", name="Save template").click()
