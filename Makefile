@@ -66,7 +66,7 @@ $(SCENES_STAMP): requirements-scenes.txt
 	touch $(SCENES_STAMP)
 
 scenes: $(STAMP) $(SCENES_STAMP)
-	$(BIN)/python -m mockups.scenes.blender --blender-python $(SCENES_VENV)/bin/python
+	$(BIN)/python -m scenes.blender --blender-python $(SCENES_VENV)/bin/python
 
 bench: $(STAMP) debian-packages
 	$(BIN)/pip install --quiet -r bench/requirements.txt

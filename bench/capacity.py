@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mockups.memory import MIB
-from mockups.run import RUN_FILE
+from mockups.render.run import RUN_FILE
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable

@@ -36,8 +36,8 @@ from bench.common import (
     verdict,
 )
 from mockups.options import RenderOptions
-from mockups.run import render_run
-from mockups.templates import Template, load_template
+from mockups.render.run import render_run
+from mockups.templates.model import Template, load_template
 
 PLACEMENTS = 10
 TEMPLATE = "flat-print"

@@ -31,7 +31,7 @@ from bench.common import (
 )
 from bench.machine import load_average, load_note
 from bench.studio10 import MOCKUPS, render_command, ten_template_ids
-from mockups.run import RUN_FILE
+from mockups.render.run import RUN_FILE
 
 GOAL_MB = 150.0
 ORIENTATION_TAG = 0x0112

@@ -31,7 +31,7 @@ from bench.common import (
     summarise,
     temp_folder,
 )
-from mockups.templates import BUILTIN_DIR
+from mockups.templates.model import BUILTIN_DIR
 
 DRAWN_LIBRARY = "ec726ef^"
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,7 +40,7 @@ RENDER = (
     "import sys\n"
     "from pathlib import Path\n"
     "from mockups.options import RenderOptions\n"
-    "from mockups.run import render_run\n"
+    "from mockups.render.run import render_run\n"
     "from mockups.templates import load_template\n"
     "artwork, out, library = sys.argv[1:]\n"
     "folders = sorted(p.parent for p in Path(library).glob('*/template.json'))\n"

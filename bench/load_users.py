@@ -119,7 +119,7 @@ class Round:
 
 
 def ten_template_ids() -> list[str]:
-    from mockups.templates import load_library
+    from mockups.templates.library import load_library
 
     return list(islice(cycle(load_library()), MOCKUPS))
 
@@ -132,7 +132,7 @@ def web(mode: str, url: str, artwork: Path, runs: Path, users: int) -> None:
 
     from mockups.jobs import RenderJob, RenderQueue, RenderSlots, estimate_peak
     from mockups.options import RenderOptions
-    from mockups.run import RUN_FILE
+    from mockups.render.run import RUN_FILE
 
     ids = ten_template_ids()
     render_queue = RenderQueue.from_url(url) if mode == "queue" else None

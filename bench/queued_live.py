@@ -23,8 +23,8 @@ from bench.studio10 import ten_template_ids
 from harness.redis_server import redis_server
 from mockups.jobs import RenderJob, RenderQueue, RenderStatus
 from mockups.options import RenderOptions
-from mockups.renderers import PROFILED
-from mockups.runfolder import read_run
+from mockups.render.renderers import PROFILED
+from mockups.runs.folder import read_run
 
 WAIT_SECONDS = 600.0
 

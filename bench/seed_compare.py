@@ -39,8 +39,9 @@ from bench.common import (
 from bench.machine import load_average, load_note
 from bench.studio10 import MOCKUPS, render_command, ten_template_ids
 from mockups.geometry import bounding_box
-from mockups.run import RUN_FILE
-from mockups.templates import Template, load_library
+from mockups.render.run import RUN_FILE
+from mockups.templates.library import load_library
+from mockups.templates.model import Template
 from profiling.artworks import ARTWORK_SIZE, photo_like_artwork
 
 SEED_STACK = ROOT / "bench" / "seed_stack"

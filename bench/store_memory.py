@@ -64,8 +64,7 @@ def web(url: str, artwork: Path, runs: int) -> None:
     import dashboard.widgets  # noqa: F401
     from mockups.jobs import RenderJob, RenderQueue
     from mockups.options import RenderOptions
-    from mockups.runfolder import read_run
-    from mockups.storage import (
+    from mockups.runs.catalogue import (
         full_size_url,
         list_runs,
         new_run_dir,
@@ -73,6 +72,7 @@ def web(url: str, artwork: Path, runs: int) -> None:
         share_artwork,
         zip_run,
     )
+    from mockups.runs.folder import read_run
 
     queue = RenderQueue.from_url(url)
     process = psutil.Process()
@@ -111,7 +111,7 @@ def web(url: str, artwork: Path, runs: int) -> None:
 
 
 def ten_template_ids() -> list[str]:
-    from mockups.templates import load_library
+    from mockups.templates.library import load_library
 
     return list(load_library())[:MOCKUPS]
 

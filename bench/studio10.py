@@ -26,8 +26,8 @@ from bench.common import (
     temp_folder,
     verdict,
 )
-from mockups.run import MODES, RUN_FILE
-from mockups.templates import load_library
+from mockups.render.run import MODES, RUN_FILE
+from mockups.templates.library import load_library
 
 MOCKUPS = 10
 GOAL_SECONDS = 4.0

@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from mockups.budget import budget_bytes, check_budget, estimate_peak
 from mockups.errors import MockupLabError
 from mockups.jobs import JobRefused
 from mockups.memory import MIB
 from mockups.options import MODES, RenderOptions
-from mockups.templates import Template
+from mockups.render.budget import budget_bytes, check_budget, estimate_peak
+from mockups.templates.model import Template
 
 PARALLEL = ("threads", "processes")
 

@@ -14,9 +14,9 @@ import pandas
 import streamlit as st
 
 from dashboard.text import shown_message
-from mockups.runfolder import RUN_FILE, RunResult, read_run
-from mockups.runstore import StoreError
-from mockups.storage import RunSummary, list_runs, refresh_runs, runs_dir
+from mockups.runs.base import StoreError
+from mockups.runs.catalogue import RunSummary, list_runs, refresh_runs, runs_dir
+from mockups.runs.folder import RUN_FILE, RunResult, read_run
 from profiling.compare import COMPARE_FILE, ModeComparison
 from profiling.history import compare_runs, load_comparison
 from profiling.results import ProfiledRun

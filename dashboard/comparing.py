@@ -9,7 +9,7 @@ from pathlib import Path
 
 from mockups.jobs import RenderJob, RenderSlots, check_budget, estimate_peak
 from mockups.options import RenderOptions
-from mockups.templates import Template
+from mockups.templates.model import Template
 from profiling.compare import ModeComparison, compare_modes, plain_label, run_label
 
 TEMPLATES = "all"

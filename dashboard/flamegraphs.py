@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 
 from mockups.errors import MockupLabError
-from mockups.storage import fetch_run_folder
+from mockups.runs.catalogue import fetch_run_folder
 from profiling.storage import PROFILE_DIR, SUMMARY_FILE, profile_dir
 
 WRITE_SECONDS = 180

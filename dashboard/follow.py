@@ -17,7 +17,7 @@ from dashboard.rendering import StartedRender
 from dashboard.resources import local_renders, render_queue
 from dashboard.text import as_text, shown_message
 from mockups.jobs import JobNotFound, RenderStatus
-from mockups.runfolder import MockupResult
+from mockups.runs.folder import MockupResult
 
 LOG = logging.getLogger("mockuplab.dashboard")
 PENDING = "pending_render"

@@ -10,7 +10,7 @@ import pandas
 from pandas.io.formats.style import Styler
 
 from mockups.memory import MIB
-from mockups.storage import RunSummary
+from mockups.runs.catalogue import RunSummary
 from profiling.compare import plain_label
 
 # figure in profiling.history.compare_runs -> (what people call it, divisor, decimals, floor):

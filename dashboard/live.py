@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from mockups.memory import MIB
-from mockups.runfolder import MockupResult
+from mockups.runs.folder import MockupResult
 from profiling.charts import live_heap_and_rss
 from profiling.leaks import readable_size, short_location
 

@@ -14,10 +14,10 @@ from typing import Any
 from dashboard.guard import one_line
 from mockups.jobs import JobNotFound, RenderJob, RenderSlots, RenderStatus, check_budget
 from mockups.jobs.spec import run_in_process
-from mockups.renderers import PROFILED
-from mockups.runfolder import MockupResult
-from mockups.storage import publish_run
-from mockups.templates import Template
+from mockups.render.renderers import PROFILED
+from mockups.runs.catalogue import publish_run
+from mockups.runs.folder import MockupResult
+from mockups.templates.model import Template
 
 KEEP_ENDED = 200  # ended renders remembered for pages that come back to them
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from dashboard.text import as_text
 from mockups.memory import MIB
-from mockups.runfolder import RunResult
+from mockups.runs.folder import RunResult
 from profiling.leaks import NOISE_BYTES, THRESHOLD_BYTES, TIMES_MEDIAN, LeakSuspect
 from profiling.results import ProfiledRun
 

@@ -27,10 +27,10 @@ from dashboard.memory_text import (
     own_process,
 )
 from dashboard.text import as_text
-from mockups.budget import budget_bytes
 from mockups.errors import MockupLabError
 from mockups.memory import MIB
-from mockups.storage import RunSummary
+from mockups.render.budget import budget_bytes
+from mockups.runs.catalogue import RunSummary
 from profiling.charts import mockup_bars, timeline
 from profiling.leaks import LeakSuspect
 from profiling.results import HEAP_VERSUS_RSS, ProfiledRun

@@ -16,13 +16,13 @@ from typing import BinaryIO
 
 from dashboard.resources import local_renders, render_queue, template_library
 from dashboard.uploads import named_for_user, original_name
+from mockups.artwork.intake import read_header
 from mockups.errors import MockupLabError
-from mockups.intake import read_header
 from mockups.jobs import RenderJob, check_budget
 from mockups.options import RenderOptions
-from mockups.renderers import PLAIN, PROFILED
-from mockups.storage import new_run_dir, share_artwork
-from mockups.user_templates import user_templates_dir
+from mockups.render.renderers import PLAIN, PROFILED
+from mockups.runs.catalogue import new_run_dir, share_artwork
+from mockups.templates.library import user_templates_dir
 
 CHUNK_BYTES = 1024 * 1024
 

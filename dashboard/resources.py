@@ -8,10 +8,10 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard.local_renders import LocalRenders
-from mockups.authoring import user_templates_dir
+from mockups.authoring.photo import user_templates_dir
 from mockups.jobs import RenderQueue, RenderSlots, redis_url_from_env
-from mockups.templates import Template
-from mockups.user_templates import library_entries
+from mockups.templates.library import library_entries
+from mockups.templates.model import Template
 
 RENDER_SLOTS = 2
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import streamlit as st
 
-from mockups.runfolder import is_run
+from mockups.runs.folder import is_run
 
 CURRENT_RUN = "current_run"
 UPLOADS = "upload_generation"

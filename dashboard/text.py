@@ -7,7 +7,7 @@ import re
 import string
 from collections.abc import Iterable, Mapping
 
-from mockups.templates import Template
+from mockups.templates.model import Template
 
 # CommonMark lets a backslash escape any ASCII punctuation: escaped, no character starts a
 # link, an image, emphasis, HTML or one of Streamlit's `:colour[...]`/`:material/...:` codes.

@@ -14,10 +14,10 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from dashboard import state
+from mockups.artwork.intake import read_header
 from mockups.errors import MockupLabError
-from mockups.intake import read_header
+from mockups.home import data_dir
 from mockups.options import MAX_NAME_CHARS
-from mockups.storage import data_dir
 
 LOG = logging.getLogger("mockuplab.dashboard")
 CHUNK_BYTES = 1024 * 1024

@@ -14,9 +14,9 @@ from PIL import Image, ImageOps
 from dashboard import cached, state
 from dashboard.text import as_text, shown_message
 from mockups.memory import MIB
-from mockups.runfolder import RunResult, mockup_path
-from mockups.storage import RunSummary, full_size_url, zip_run
-from mockups.templates import Template
+from mockups.runs.catalogue import RunSummary, full_size_url, zip_run
+from mockups.runs.folder import RunResult, mockup_path
+from mockups.templates.model import Template
 
 ETSY_IMAGES_PER_LISTING = 10
 COLUMNS = 5

@@ -14,7 +14,7 @@ from pathlib import Path
 import platformdirs
 
 from etsy_sync.errors import ConfigError
-from mockups.secrets_file import SecretsFileError, read_secrets
+from mockups.settings import SecretsFileError, read_secrets
 
 DEFAULT_API_BASE = "https://api.etsy.com"
 DEFAULT_CONNECT_URL = "https://www.etsy.com/oauth/connect"

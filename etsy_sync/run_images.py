@@ -1,6 +1,6 @@
 """The mockups of a render run, as the images a listing should show: rank, file, alt text, hash.
 
-Reads the run folder `mockups.run.render_run` wrote: `run.json` and its `NN-<template>.jpg`.
+Reads the run folder `mockups.render.run.render_run` wrote: `run.json` and its `NN-<template>.jpg`.
 Every mockup file named there must be a plain file name inside the run folder
 (`mockup_file`), so a damaged or hostile `run.json` cannot make a push upload other files.
 """
@@ -14,9 +14,9 @@ from pathlib import Path
 
 from etsy_sync.errors import PlanError
 from mockups.errors import MockupLabError
-from mockups.runfolder import RUN_FILE, RunResult, read_run
-from mockups.storage import fetch_run_files
-from mockups.templates import load_library
+from mockups.runs.catalogue import fetch_run_files
+from mockups.runs.folder import RUN_FILE, RunResult, read_run
+from mockups.templates.library import load_library
 
 # updateListing's `image_ids` "can include up to 20 images" (Etsy's current OpenAPI spec;
 # older answers and the error in etsy/open-api #558 say 10).

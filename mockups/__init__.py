@@ -1,11 +1,12 @@
 """Mockup Lab's render engine: artwork intake, templates, and runs that render mockups to disk."""
 
+from mockups.artwork.intake import Artwork, ArtworkInfo, load_artwork, read_header
 from mockups.errors import ArtworkError, MockupLabError, RenderError, TemplateError
-from mockups.intake import Artwork, ArtworkInfo, load_artwork, read_header
 from mockups.options import MODES, RenderOptions
-from mockups.run import render_run
-from mockups.runfolder import MockupResult, RunFolderError, RunResult, read_run
-from mockups.templates import Template, load_library, load_template, select_templates
+from mockups.render.run import render_run
+from mockups.runs.folder import MockupResult, RunFolderError, RunResult, read_run
+from mockups.templates.library import load_library, select_templates
+from mockups.templates.model import Template, load_template
 
 __all__ = [
     "MODES",

@@ -8,12 +8,12 @@ import sys
 
 from tqdm import tqdm
 
-from mockups.budget import check_budget
 from mockups.commandline import OneLineErrorParser, run_command
 from mockups.errors import MockupLabError
 from mockups.options import FITS, MAX_WORKERS, MODES, RenderOptions
-from mockups.renderers import PLAIN, PROFILED, find_renderer
-from mockups.runfolder import MockupResult
+from mockups.render.budget import check_budget
+from mockups.render.renderers import PLAIN, PROFILED, find_renderer
+from mockups.runs.folder import MockupResult
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,7 +77,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def list_templates(args: argparse.Namespace) -> int:
-    from mockups.user_templates import library_entries
+    from mockups.templates.library import library_entries
 
     rows = [_template_row(entry) for entry in library_entries()]
     if args.json:
@@ -171,14 +171,14 @@ def worker_command(args: argparse.Namespace) -> int:
 
 
 def sheet_command(args: argparse.Namespace) -> int:
-    from mockups.sheet import contact_sheet
+    from mockups.render.sheet import contact_sheet
 
     print(contact_sheet(args.artwork, args.out, templates=args.templates))
     return 0
 
 
 def import_psd_command(args: argparse.Namespace) -> int:
-    from mockups.psd_import import import_psd
+    from mockups.psd.importer import import_psd
 
     result = import_psd(args.psd, layer_name=args.layer, template_id=args.template_id)
     for warning in result.warnings:

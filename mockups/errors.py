@@ -15,3 +15,22 @@ class TemplateError(MockupLabError):
 
 class RenderError(MockupLabError):
     """A mockup could not be rendered or written."""
+
+
+HIDDEN = "***"
+
+
+def first_line(error: object, limit: int | None = None) -> str:
+    """The first line of an error's message (its type's name when it has none), at most
+    `limit` characters: how every layer turns an exception into one line for a person."""
+    lines = str(error).strip().splitlines()
+    text = lines[0].strip() if lines else type(error).__name__
+    return text[:limit] if limit else text
+
+
+def scrub(text: str, secrets: list[str]) -> str:
+    """`text` with every one of `secrets` replaced by `***`."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, HIDDEN)
+    return text

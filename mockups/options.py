@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 from mockups.errors import RenderError
 
 if TYPE_CHECKING:
-    from mockups.templates import Template
+    from mockups.templates.model import Template
 
 CONCRETE_MODES = ("sequential", "threads", "processes")
-# "auto": the fastest mode whose estimated peak fits the memory budget (`mockups.budget`)
+# "auto": the fastest mode whose estimated peak fits the memory budget (`mockups.render.budget`)
 MODES = ("auto", *CONCRETE_MODES)
 FITS = ("cover", "contain")
 MAX_WORKERS = 8

@@ -9,7 +9,7 @@ from dashboard.resources import render_slots, template_library
 from mockups.jobs import budget_bytes
 from mockups.memory import MIB
 from mockups.options import CONCRETE_MODES, MAX_WORKERS
-from mockups.storage import keep_run_files, run_artwork
+from mockups.runs.catalogue import keep_run_files, run_artwork
 from profiling.compare import MODE_NAMES, verdict
 
 st.header("Compare modes")

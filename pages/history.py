@@ -17,8 +17,8 @@ from dashboard.history_view import (
 from dashboard.resources import template_library
 from dashboard.text import as_text, template_names
 from mockups.memory import MIB
-from mockups.runfolder import mockup_path
-from mockups.storage import delete_run
+from mockups.runs.catalogue import delete_run
+from mockups.runs.folder import mockup_path
 from profiling.compare import plain_label
 
 TABLE_KEY = "history-runs"

@@ -14,9 +14,9 @@ from dashboard.live import mockup_row
 from dashboard.rendering import RenderRequest, start_render
 from dashboard.resources import broken_templates, template_library
 from dashboard.text import as_text, shown_message, template_names
-from mockups.intake import read_header
+from mockups.artwork.intake import read_header
 from mockups.options import MAX_WORKERS, MODES
-from mockups.storage import run_artwork
+from mockups.runs.catalogue import run_artwork
 from profiling.charts import live_heap_and_rss
 
 UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "tif", "tiff", "gif"]

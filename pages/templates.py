@@ -8,9 +8,9 @@ from streamlit_image_coordinates import streamlit_image_coordinates
 
 from dashboard import guard, state
 from dashboard.resources import render_slots
-from mockups.authoring import CustomTemplate, preview_custom_template, save_custom_template
-from mockups.storage import data_dir
-from mockups.user_templates import BUILT_IN, library_entries
+from mockups.authoring.photo import CustomTemplate, preview_custom_template, save_custom_template
+from mockups.home import data_dir
+from mockups.templates.library import BUILT_IN, library_entries
 
 COLUMNS = 5
 PHOTO_TYPES = ["jpg", "jpeg", "png", "webp"]
@@ -67,7 +67,7 @@ def import_psd_section() -> None:
         submitted = st.form_submit_button("Import", type="primary")
     if not submitted:
         return
-    from mockups.psd_import import import_psd, preview_import
+    from mockups.psd.importer import import_psd, preview_import
 
     path = stored(upload, "psd")
     artwork, whose = preview_artwork()

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from mockups.errors import RenderError
-from mockups.run import MockupResult, RunResult
+from mockups.render.run import MockupResult, RunResult
 from profiling.capture import RUN_CAPTURE, capture_name
 from profiling.replay import CaptureReplay, capture_totals, replay_capture, replay_from_totals
 from profiling.results import MockupProfile, ProfiledRun, RunProfile, TimelinePoint

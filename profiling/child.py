@@ -20,7 +20,7 @@ from pathlib import Path
 
 from mockups import errors
 from mockups.options import RenderOptions
-from mockups.run import MockupResult, Progress
+from mockups.render.run import MockupResult, Progress
 from profiling.results import ProfiledRun
 from profiling.storage import load_run
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
-from mockups.run import MockupResult, Progress
+from mockups.render.run import MockupResult, Progress
 from profiling.capture import capture_name
 from profiling.leaks import leak_reason
 from profiling.live_reader import SAMPLE_SECONDS

@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from mockups.home import data_dir
 from mockups.options import RenderOptions
-from mockups.runfolder import read_run
-from mockups.storage import data_dir, new_run_dir, open_run, run_artwork
+from mockups.runs.catalogue import new_run_dir, open_run, run_artwork
+from mockups.runs.folder import read_run
 from profiling.artworks import Size, photo_like_artwork
 from profiling.child import profile_run
 

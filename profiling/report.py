@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from mockups.errors import MockupLabError, RenderError
 from mockups.memory import MIB
-from mockups.runfolder import atomic_file
+from mockups.runs.folder import atomic_file
 from profiling.capture import RUN_CAPTURE, file_slug
 from profiling.results import HEAP_VERSUS_RSS, MockupProfile, ProfiledRun
 from profiling.storage import SUMMARY_FILE, load_run, profile_dir

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from mockups.run import RunResult
+from mockups.render.run import RunResult
 from profiling.sites import AllocationSite
 
 if TYPE_CHECKING:

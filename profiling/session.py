@@ -11,8 +11,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from mockups.options import RenderOptions
-from mockups.run import Progress, RunResult, render_run
-from mockups.templates import Template
+from mockups.render.run import Progress, RunResult, render_run
+from mockups.templates.model import Template
 from profiling.analysis import analyse_run
 from profiling.capture import RUN_CAPTURE, MockupCapture, new_tracker
 from profiling.live import LiveFigures, Sample

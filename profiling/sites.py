@@ -55,7 +55,7 @@ def is_library_file(filename: str) -> bool:
 
 def display_location(text: str) -> str:
     """`text` (a `path:line`, or a stack line) with each path as a reader knows it: relative to
-    the project (`mockups/run.py:12`), to site-packages or the standard library
+    the project (`mockups/render/run.py:12`), to site-packages or the standard library
     (`PIL/Image.py:370`, `json/decoder.py:3`), else cut to its folder and name."""
     for prefix in (*sorted(library_dirs(), key=len, reverse=True), PROJECT_ROOT):
         text = text.replace(prefix, "")

@@ -24,7 +24,7 @@ from dataclasses import asdict, fields, replace
 from pathlib import Path
 
 from mockups.errors import RenderError
-from mockups.runfolder import atomic_file, read_run, write_atomically, write_run
+from mockups.runs.folder import atomic_file, read_run, write_atomically, write_run
 from profiling.results import MockupProfile, ProfiledRun, RunProfile, TimelinePoint
 from profiling.sites import AllocationSite
 

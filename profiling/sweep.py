@@ -14,7 +14,7 @@ import numpy
 import pandas
 
 from mockups.options import CONCRETE_MODES
-from mockups.runfolder import read_run
+from mockups.runs.folder import read_run
 from profiling.compare import compare_modes, run_label
 from profiling.history import load_comparison
 

@@ -16,8 +16,8 @@ from PIL import Image
 
 from mockups.geometry import rect_quad
 from mockups.options import RenderOptions
-from mockups.run import render_run
-from mockups.templates import Template
+from mockups.render.run import render_run
+from mockups.templates.model import Template
 
 SCENE_SIZE = (96, 72)
 ARTWORK_SIZE = (40, 50)

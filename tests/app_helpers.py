@@ -10,7 +10,7 @@ from pathlib import Path
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from mockups.templates import BUILTIN_DIR
+from mockups.templates.model import BUILTIN_DIR
 
 APP = str(Path(__file__).parents[1] / "app.py")
 LIBRARY_THUMBNAILS = len(list(BUILTIN_DIR.glob("*/template.json")))  # each shows its thumbnail

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
-from mockups.templates import load_template
+from mockups.templates.model import load_template
 
 # redis_url, render_queue, start_worker: the Redis-backed job tests' fixtures; s3_endpoint,
 # s3_env, backend: the runs-store tests'

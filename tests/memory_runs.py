@@ -15,13 +15,13 @@ from profiling import profile_run
 from tests.conftest import gradient_artwork
 
 TEMPLATES = "poster,mug,canvas,tote"
-RUNS = "runs"  # under MOCKUPLAB_HOME, as mockups.storage.runs_dir puts them
+RUNS = "runs"  # under MOCKUPLAB_HOME, as mockups.runs.catalogue.runs_dir puts them
 PLANTED_ON = "mug"
 PLANTED_INDEX = 2
 PLANTING = f"""
-import mockups.run
+import mockups.render.run
 
-_real_render = mockups.run.render_mockup
+_real_render = mockups.render.run.render_mockup
 KEPT = []
 
 
@@ -32,7 +32,7 @@ def render_keeping_the_mug(artwork, template, images, *rest):
     return canvas
 
 
-mockups.run.render_mockup = render_keeping_the_mug
+mockups.render.run.render_mockup = render_keeping_the_mug
 """
 
 

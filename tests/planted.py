@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-import mockups.run
+import mockups.render.run
 
 KEPT: list[Image.Image] = []
 PLANTING = "KEPT.append(canvas.copy())"
@@ -29,7 +29,7 @@ def planting_location() -> str:
 @contextmanager
 def leak_on(monkeypatch: pytest.MonkeyPatch, template_key: str) -> Iterator[list[Image.Image]]:
     """While inside, rendering `template_key` keeps a copy of its canvas in `KEPT`."""
-    real_render = mockups.run.render_mockup
+    real_render = mockups.render.run.render_mockup
 
     def render_keeping_a_copy(artwork, template, images, *rest):
         canvas = real_render(artwork, template, images, *rest)
@@ -37,7 +37,7 @@ def leak_on(monkeypatch: pytest.MonkeyPatch, template_key: str) -> Iterator[list
             KEPT.append(canvas.copy())
         return canvas
 
-    monkeypatch.setattr(mockups.run, "render_mockup", render_keeping_a_copy)
+    monkeypatch.setattr(mockups.render.run, "render_mockup", render_keeping_a_copy)
     try:
         yield KEPT
     finally:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from harness.s3_server import make_bucket, s3_server, store_environment
-from mockups.runstore import SETTINGS
+from mockups.runs.store import SETTINGS
 
 ROOT = Path(__file__).resolve().parents[1]
 WAIT_SECONDS = 120

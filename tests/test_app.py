@@ -11,7 +11,7 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from harness.redis_server import redis_server
-from mockups.runfolder import read_run
+from mockups.runs.folder import read_run
 from tests.app_helpers import (
     APP,
     LIBRARY_THUMBNAILS,

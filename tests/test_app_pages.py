@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import mockups.storage
+import mockups.runs.catalogue
 from mockups.options import RenderOptions
-from mockups.run import render_run
-from mockups.storage import new_run_dir
+from mockups.render.run import render_run
+from mockups.runs.catalogue import new_run_dir
 from profiling.child import profile_run
 from tests.app_helpers import APP, button, png_bytes, upload_and_render
 from tests.conftest import gradient_artwork
@@ -57,13 +57,13 @@ def test_compare_within_the_budget_runs_and_shows_the_table(rendered):
 
 def test_history_reads_each_run_once_until_its_run_json_changes(rendered, monkeypatch):
     reads = []
-    read_run = mockups.storage.read_run
+    read_run = mockups.runs.catalogue.read_run
 
     def counted(path):
         reads.append(Path(path).name)
         return read_run(path)
 
-    monkeypatch.setattr(mockups.storage, "read_run", counted)
+    monkeypatch.setattr(mockups.runs.catalogue, "read_run", counted)
     at = rendered
     at.switch_page("pages/history.py").run()
     first = len(reads)

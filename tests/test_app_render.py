@@ -17,7 +17,7 @@ from dashboard.text import as_text, shown_message
 from harness.redis_server import redis_server
 from mockups.errors import ArtworkError
 from mockups.jobs import JobRefused, RenderQueue
-from mockups.runfolder import read_run, write_run
+from mockups.runs.folder import read_run, write_run
 from tests.app_helpers import (
     APP,
     LIBRARY_THUMBNAILS,

@@ -24,9 +24,9 @@ PLANTED_ON = "mug"
 PLANTING = f"""
 import time
 
-import mockups.run
+import mockups.render.run
 
-_real_render = mockups.run.render_mockup
+_real_render = mockups.render.run.render_mockup
 KEPT = []
 
 
@@ -38,7 +38,7 @@ def render_slowly_keeping_the_mug(artwork, template, images, *rest):
     return canvas
 
 
-mockups.run.render_mockup = render_slowly_keeping_the_mug
+mockups.render.run.render_mockup = render_slowly_keeping_the_mug
 """
 
 

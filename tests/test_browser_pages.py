@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from harness.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, streamlit_server
 from mockups.options import RenderOptions
-from mockups.storage import new_run_dir
+from mockups.runs.catalogue import new_run_dir
 from profiling.child import profile_run
 from profiling.compare import compare_modes
 from tests.conftest import gradient_artwork

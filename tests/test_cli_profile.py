@@ -18,9 +18,9 @@ TEMPLATES = ["poster", "greeting-card", "mug", "framed-wall"]
 SLOWING = """
 import time
 
-import mockups.run
+import mockups.render.run
 
-_real_render = mockups.run.render_mockup
+_real_render = mockups.render.run.render_mockup
 
 
 def render_slowly(artwork, template, images, *rest):
@@ -28,7 +28,7 @@ def render_slowly(artwork, template, images, *rest):
     return _real_render(artwork, template, images, *rest)
 
 
-mockups.run.render_mockup = render_slowly
+mockups.render.run.render_mockup = render_slowly
 """
 
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mockups.compose import load_scene_images, render_mockup
+from mockups.render.compose import load_scene_images, render_mockup
 from tests.conftest import corner_marked_artwork, gradient_artwork
 
 PERSPECTIVE = [[700.5, 300.25], [2100.0, 420.0], [2000.0, 1700.0], [800.0, 1800.75]]

@@ -7,8 +7,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from mockups.options import RenderOptions
-from mockups.run import render_run
-from mockups.storage import new_run_dir
+from mockups.render.run import render_run
+from mockups.runs.catalogue import new_run_dir
 from tests.conftest import gradient_artwork
 from tests.fake_etsy.helpers import config_for, connect, environment_for
 

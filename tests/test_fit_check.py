@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from mockups.fit_check import MAX_ENLARGEMENT, fit_warnings
-from mockups.templates import load_library
+from mockups.render.fit_check import MAX_ENLARGEMENT, fit_warnings
+from mockups.templates.library import load_library
 
 CONTAIN_TEMPLATES = {"mug", "tote", "tshirt"}
 

@@ -17,7 +17,7 @@ from dashboard.history_view import (
     worse_summary,
 )
 from mockups.memory import MIB
-from mockups.storage import RunSummary
+from mockups.runs.catalogue import RunSummary
 
 
 def summary(name: str, profiled: bool = True, seconds: float = 3.456, peak_mb: float = 150.4):

@@ -27,7 +27,7 @@ REFUSAL_MB = 120  # a refusal decodes nothing: the interpreter, Pillow and libvi
 LOAD_TEMPLATE = """
 import sys
 from mockups.errors import MockupLabError
-from mockups.templates import load_template
+from mockups.templates.model import load_template
 try:
     load_template(sys.argv[1])
 except MockupLabError as error:
@@ -40,8 +40,8 @@ RENDER_AFTER_SWAP = """
 import shutil, sys
 from mockups.errors import MockupLabError
 from mockups.options import RenderOptions
-from mockups.run import render_run
-from mockups.templates import load_template
+from mockups.render.run import render_run
+from mockups.templates.model import load_template
 template = load_template(sys.argv[1])
 shutil.copy(sys.argv[2], template.mask)
 try:

@@ -8,9 +8,9 @@ import pytest
 import pyvips
 from PIL import Image
 
+from mockups.artwork.intake import MAX_MEGAPIXELS, MAX_WORKING_SIDE, load_artwork, read_header
+from mockups.artwork.webpsize import read_webp_size
 from mockups.errors import ArtworkError
-from mockups.intake import MAX_MEGAPIXELS, MAX_WORKING_SIDE, load_artwork, read_header
-from mockups.webpsize import read_webp_size
 from tests.conftest import gradient_artwork
 
 
@@ -256,7 +256,7 @@ def test_the_exif_orientation_of_a_png_streamed_through_libvips_is_applied(tmp_p
 
 
 def test_a_truncated_png_streamed_through_libvips_is_refused(tmp_path):
-    from mockups.vips_intake import shrink_with_vips
+    from mockups.artwork.vips import shrink_with_vips
 
     whole = tmp_path / "whole.png"
     striped(3000, 2000).pngsave(str(whole), compression=1, keep="none")

@@ -8,15 +8,15 @@ import pytest
 import pyvips
 from PIL import Image
 
-from mockups import budget
-from mockups.budget import DEFAULT_BUDGET_MB, decoded_size
+from mockups.artwork.intake import load_artwork, read_header
 from mockups.errors import MockupLabError
-from mockups.intake import load_artwork, read_header
 from mockups.jobs import JobRefused, RenderJob, budget_bytes, check_budget, estimate_peak
 from mockups.memory import MIB
 from mockups.options import RenderOptions
-from mockups.selection import required_artwork_size
-from mockups.templates import load_library, select_templates
+from mockups.render import budget
+from mockups.render.budget import DEFAULT_BUDGET_MB, decoded_size
+from mockups.render.selection import required_artwork_size
+from mockups.templates.library import load_library, select_templates
 from tests.conftest import gradient_artwork
 from tests.peak_rss import measured
 

@@ -13,8 +13,8 @@ from mockups.jobs.heap_line import HeapLine, heap_points
 from mockups.jobs.spec import takes_samples
 from mockups.jobs.worker import SAMPLE_WRITE_SECONDS, MetaProgress
 from mockups.options import RenderOptions
-from mockups.renderers import PLAIN, PROFILED, find_renderer
-from mockups.runfolder import MockupResult
+from mockups.render.renderers import PLAIN, PROFILED, find_renderer
+from mockups.runs.folder import MockupResult
 
 
 def test_a_long_render_keeps_a_bounded_line_from_its_start_at_an_even_step():

@@ -17,7 +17,7 @@ from rq.serializers import JSONSerializer
 from mockups.jobs import RenderJob
 from mockups.jobs.redis_queue import QUEUE_NAME, RENDER_FUNCTION
 from mockups.options import RenderOptions
-from mockups.run import RUN_FILE
+from mockups.render.run import RUN_FILE
 from tests.jobs_support import ROOT, WAIT_SECONDS, run_burst_worker
 
 pytestmark = pytest.mark.slow

@@ -20,7 +20,7 @@ from harness.redis_server import redis_server
 from mockups.jobs import RenderQueue
 from mockups.jobs.worker import MetaProgress
 from mockups.memory import MIB
-from mockups.runfolder import MockupResult
+from mockups.runs.folder import MockupResult
 from tests.app_helpers import APP, png_bytes, submit_render
 from tests.conftest import gradient_artwork
 
@@ -32,7 +32,7 @@ POSTER = MockupResult(
     rss_before_bytes=80 * MIB, rss_after_bytes=90 * MIB, worker="pid 7",
     heap_after_bytes=30 * MIB, heap_peak_bytes=int(45.2 * MIB), allocated_bytes=int(98.6 * MIB),
     allocations=120, leaked_bytes=int(0.02 * MIB), one_time_bytes=0, heap_exact=True,
-    top_site="/somewhere/mockups/compose.py:78", top_site_function="_load_rgb",
+    top_site="/somewhere/mockups/render/compose.py:78", top_site_function="_load_rgb",
 )  # fmt: skip
 MUG = replace(
     POSTER,

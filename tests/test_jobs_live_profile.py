@@ -20,8 +20,8 @@ import pytest
 
 from mockups.jobs import RenderJob, RenderQueue, RenderStatus
 from mockups.options import RenderOptions
-from mockups.renderers import PROFILED
-from mockups.runfolder import MockupResult, RunResult, read_run
+from mockups.render.renderers import PROFILED
+from mockups.runs.folder import MockupResult, RunResult, read_run
 from profiling.capture import RUN_CAPTURE
 from profiling.storage import profile_dir
 from tests.conftest import gradient_artwork
@@ -44,9 +44,9 @@ MOCKUP_SLEEP_SECONDS = 1.0
 PLANTING = f"""
 import time
 
-import mockups.run
+import mockups.render.run
 
-_real_render = mockups.run.render_mockup
+_real_render = mockups.render.run.render_mockup
 KEPT = []
 
 
@@ -58,7 +58,7 @@ def render_slowly_keeping_the_planted(artwork, template, images, *rest):
     return canvas
 
 
-mockups.run.render_mockup = render_slowly_keeping_the_planted
+mockups.render.run.render_mockup = render_slowly_keeping_the_planted
 """
 
 

@@ -15,7 +15,7 @@ from harness.redis_server import RedisServer
 from mockups.errors import MockupLabError
 from mockups.jobs import RenderJob, RenderQueue
 from mockups.options import RenderOptions
-from mockups.run import RUN_FILE
+from mockups.render.run import RUN_FILE
 from tests.jobs_support import WAIT_SECONDS, wait_for
 
 pytestmark = pytest.mark.slow

@@ -15,9 +15,9 @@ import pytest
 from mockups.jobs import JobNotFound, JobRefused, RenderJob, estimate_peak
 from mockups.jobs.worker import MetaProgress
 from mockups.options import RenderOptions
-from mockups.renderers import PROFILED
-from mockups.run import RUN_FILE, MockupResult, render_run
-from mockups.runfolder import read_run
+from mockups.render.renderers import PROFILED
+from mockups.render.run import RUN_FILE, MockupResult, render_run
+from mockups.runs.folder import read_run
 from tests.jobs_support import ROOT, WAIT_SECONDS, process_gone, run_burst_worker, wait_for
 
 pytestmark = pytest.mark.slow

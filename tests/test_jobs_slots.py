@@ -9,7 +9,7 @@ import pytest
 
 from mockups.jobs import JobRefused, RenderJob, RenderSlots
 from mockups.options import RenderOptions
-from mockups.run import RUN_FILE
+from mockups.render.run import RUN_FILE
 
 WAIT_SECONDS = 10
 

@@ -7,7 +7,7 @@ import pytest
 from mockups.jobs import BadJob, RenderJob
 from mockups.jobs.spec import MAX_MOCKUPS, check_run_dir
 from mockups.options import RenderOptions
-from mockups.renderers import PROFILED
+from mockups.render.renderers import PROFILED
 
 
 def good_fields(tmp_path) -> dict:

@@ -8,12 +8,13 @@ import sys
 import pytest
 from PIL import Image
 
-from mockups.compose import load_scene_images, render_mockup
+from mockups.artwork.intake import load_artwork
 from mockups.errors import TemplateError
-from mockups.intake import load_artwork
 from mockups.options import RenderOptions
-from mockups.run import render_run
-from mockups.templates import BUILTIN_DIR, load_library, load_template, select_templates
+from mockups.render.compose import load_scene_images, render_mockup
+from mockups.render.run import render_run
+from mockups.templates.library import load_library, select_templates
+from mockups.templates.model import BUILTIN_DIR, load_template
 from tests.conftest import gradient_artwork, write_template
 
 LIBRARY = load_library()

@@ -9,10 +9,10 @@ from pathlib import Path
 from dashboard.memory_tables import STANDOUT_STYLE, mockup_table, site_list
 from dashboard.memory_text import next_step, not_profiled
 from dashboard.text import template_names
-from mockups.intake import ArtworkInfo
+from mockups.artwork.intake import ArtworkInfo
 from mockups.memory import MIB
-from mockups.runfolder import MockupResult, RunResult
-from mockups.templates import load_library
+from mockups.runs.folder import MockupResult, RunResult
+from mockups.templates.library import load_library
 from profiling.charts import mockup_bars, spans_overlap, timeline
 from profiling.leaks import standout_leaks
 from profiling.sites import display_location, library_dirs
@@ -95,7 +95,7 @@ def test_sites_under_a_tenth_of_a_megabyte_are_kept_for_show_all():
 
 def test_paths_are_shown_relative_to_the_project_the_libraries_or_cut_short():
     site_packages = next(d for d in library_dirs() if d.endswith("site-packages/"))
-    assert display_location(f"{ROOT}/mockups/run.py:12") == "mockups/run.py:12"
+    assert display_location(f"{ROOT}/mockups/render/run.py:12") == "mockups/render/run.py:12"
     assert display_location(f"load {site_packages}PIL/Image.py:370") == "load PIL/Image.py:370"
     assert display_location("f /srv/secret/place/code.py:3") == "f place/code.py:3"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-from mockups.authoring import CustomTemplate, photo_light, save_custom_template
-from mockups.compose import load_scene_images, render_mockup
+from mockups.authoring.photo import CustomTemplate, photo_light, save_custom_template
+from mockups.render.compose import load_scene_images, render_mockup
 
 QUAD = ((1000.0, 500.0), (2000.0, 500.0), (2000.0, 1500.0), (1000.0, 1500.0))
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mockups.pixels import Pixels, resized
+from mockups.artwork.pixels import Pixels, resized
 
 
 def noise(size: tuple[int, int], mode: str) -> Image.Image:

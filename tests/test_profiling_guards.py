@@ -16,11 +16,12 @@ from pathlib import Path
 import memray
 import pytest
 
-from mockups.compose import load_scene_images, render_mockup
-from mockups.intake import load_artwork
+from mockups.artwork.intake import load_artwork
 from mockups.memory import MIB
-from mockups.selection import required_artwork_size
-from mockups.templates import Template, load_library
+from mockups.render.compose import load_scene_images, render_mockup
+from mockups.render.selection import required_artwork_size
+from mockups.templates.library import load_library
+from mockups.templates.model import Template
 from tests.conftest import gradient_artwork
 
 ARTWORK_SIZE = (1200, 1500)

@@ -106,7 +106,7 @@ def test_paths_are_shown_relative_to_the_project_or_to_site_packages():
     root = Path(__file__).resolve().parents[1]
     frame = "load /x/.venv/lib/python3.11/site-packages/PIL/ImageFile.py:370"
     assert short_location(frame) == "load PIL/ImageFile.py:370"
-    assert short_location(f"{root}/mockups/run.py:12") == "mockups/run.py:12"
+    assert short_location(f"{root}/mockups/render/run.py:12") == "mockups/render/run.py:12"
 
 
 def test_the_leak_chart_colours_the_standouts():
@@ -136,6 +136,6 @@ def test_a_planted_leak_in_a_real_run_stands_out_with_its_line_and_stack(tmp_pat
     assert suspect.leaked_bytes == pytest.approx(kept.width * kept.height * 4, rel=0.02)
     top = suspect.sites[0]
     assert top.location == planting_location()
-    assert any("mockups/run.py:" in frame for frame in top.stack)
+    assert any("mockups/render/run.py:" in frame for frame in top.stack)
     planting_line = planting_location().rpartition(":")[2]
     assert f"planted.py:{planting_line} (render_keeping_a_copy)" in describe_suspects([suspect])

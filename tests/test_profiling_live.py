@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-import mockups.run
+import mockups.render.run
 from mockups.memory import MIB
 from mockups.options import RenderOptions
-from mockups.runfolder import MockupResult
+from mockups.runs.folder import MockupResult
 from profiling import analysis, profile_in_process
 from profiling.storage import profile_dir
 from tests.conftest import gradient_artwork
@@ -91,7 +91,7 @@ def test_processes_mode_hands_on_each_mockups_own_capture_figures(artwork, tmp_p
 @pytest.fixture
 def slow_last_mockup(monkeypatch):
     """The last template renders slowly, holding HELD_BYTES while it waits."""
-    real_render = mockups.run.render_mockup
+    real_render = mockups.render.run.render_mockup
 
     def render_slowly(artwork, template, images, *rest):
         if template.key == TEMPLATES[-1]:
@@ -100,7 +100,7 @@ def slow_last_mockup(monkeypatch):
             del held
         return real_render(artwork, template, images, *rest)
 
-    monkeypatch.setattr(mockups.run, "render_mockup", render_slowly)
+    monkeypatch.setattr(mockups.render.run, "render_mockup", render_slowly)
 
 
 def test_the_heap_line_moves_at_least_every_half_second_while_a_slow_mockup_renders(
@@ -136,7 +136,7 @@ def test_each_mockup_is_handed_on_while_the_run_goes_on(artwork, tmp_path, slow_
 @pytest.fixture
 def leaking_render(monkeypatch):
     """The middle template keeps a copy of its canvas: a leak of known size and line."""
-    real_render = mockups.run.render_mockup
+    real_render = mockups.render.run.render_mockup
 
     def render_keeping_a_copy(artwork, template, images, *rest):
         canvas = real_render(artwork, template, images, *rest)
@@ -144,7 +144,7 @@ def leaking_render(monkeypatch):
             KEPT.append(canvas.copy())
         return canvas
 
-    monkeypatch.setattr(mockups.run, "render_mockup", render_keeping_a_copy)
+    monkeypatch.setattr(mockups.render.run, "render_mockup", render_keeping_a_copy)
     yield
     KEPT.clear()
 

@@ -11,7 +11,7 @@ def panel_script() -> None:
     from pathlib import Path
 
     from dashboard.live import LivePanel
-    from mockups.runfolder import MockupResult
+    from mockups.runs.folder import MockupResult
 
     mib = 2**20
     plain = MockupResult(
@@ -25,7 +25,7 @@ def panel_script() -> None:
         allocated_bytes=int(98.6 * mib),
         allocations=120,
         leaked_bytes=int(0.02 * mib),
-        top_site="/somewhere/mockups/compose.py:78",
+        top_site="/somewhere/mockups/render/compose.py:78",
         top_site_function="_load_rgb",
     )
     leaking = replace(

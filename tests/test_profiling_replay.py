@@ -11,7 +11,7 @@ from memray import AllocatorType
 from profiling.capture import MARKER_FILE, MARKER_FUNCTION, marker_bytes
 from profiling.replay import MARKER_EVENT, NO_OWNER, LiveHeap, account_for, mockup_blocks
 
-CODE = ("render_mockup", "/src/mockups/compose.py", 10)
+CODE = ("render_mockup", "/src/mockups/render/compose.py", 10)
 MARK = (MARKER_FUNCTION, MARKER_FILE, 1)
 
 

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-import mockups.run
+import mockups.render.run
 from mockups.memory import MIB
 from mockups.options import RenderOptions
-from mockups.templates import load_library
+from mockups.templates.library import load_library
 from profiling import load_run, profile_in_process
 from tests.conftest import gradient_artwork
 from tests.planted import leak_on, planting_location
@@ -55,7 +55,7 @@ def test_a_planted_leak_shows_on_its_mockup_alone_at_the_planting_line(
     assert top["location"] == planting_location()
     assert top["function"] == "render_keeping_a_copy"
     assert top["stack"][0].startswith("copy ")  # the whole stack, from Pillow's frame outwards
-    assert any("mockups/run.py:" in frame for frame in top["stack"])  # down to the engine
+    assert any("mockups/render/run.py:" in frame for frame in top["stack"])  # down to the engine
     assert profiled.sites.query("index != 3 and kind == 'leaked'")["bytes"].sum() < (
         CLEAN_LEAK_BYTES
     )
@@ -86,8 +86,8 @@ def blank_canvas(template):
 def test_heap_peaks_agree_with_the_known_sizes_of_the_buffers_within_ten_percent(
     artwork, tmp_path, monkeypatch, mode
 ):
-    monkeypatch.setattr(mockups.run, "load_scene_images", blank_canvas)
-    monkeypatch.setattr(mockups.run, "render_mockup", known_buffers_render)
+    monkeypatch.setattr(mockups.render.run, "load_scene_images", blank_canvas)
+    monkeypatch.setattr(mockups.render.run, "render_mockup", known_buffers_render)
     profiled = profile_in_process(
         artwork, tmp_path, options=RenderOptions(templates=TEMPLATES, mode=mode, workers=3)
     )
@@ -109,14 +109,16 @@ def one_time_buffer() -> bytearray:
 def test_one_time_allocations_are_not_reported_as_the_first_mockups_leak(
     artwork, tmp_path, monkeypatch
 ):
-    real_render = mockups.run.render_mockup
+    real_render = mockups.render.run.render_mockup
 
     def render_with_a_cache_filled_on_first_use(artwork, template, images, *rest):
         one_time_buffer()
         return real_render(artwork, template, images, *rest)
 
     one_time_buffer.cache_clear()
-    monkeypatch.setattr(mockups.run, "render_mockup", render_with_a_cache_filled_on_first_use)
+    monkeypatch.setattr(
+        mockups.render.run, "render_mockup", render_with_a_cache_filled_on_first_use
+    )
     profiled = profile_in_process(
         artwork, tmp_path, options=RenderOptions(templates=["poster", "poster"])
     )
@@ -128,14 +130,14 @@ def test_what_a_lazy_import_leaves_behind_is_one_time_not_a_leak(artwork, tmp_pa
     module = f"lazily_imported_{tmp_path.name.replace('-', '_')}"
     (tmp_path / f"{module}.py").write_text("TABLE = bytearray(4 * 1024 * 1024)\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    real_render = mockups.run.render_mockup
+    real_render = mockups.render.run.render_mockup
 
     def render_importing_on_first_use(artwork, template, images, *rest):
         if template.key == "poster":  # a real template's path, which the warm-up does not take
             importlib.import_module(module)
         return real_render(artwork, template, images, *rest)
 
-    monkeypatch.setattr(mockups.run, "render_mockup", render_importing_on_first_use)
+    monkeypatch.setattr(mockups.render.run, "render_mockup", render_importing_on_first_use)
     profiled = profile_in_process(
         artwork, tmp_path / "out", options=RenderOptions(templates=["poster", "poster"])
     )

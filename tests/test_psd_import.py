@@ -13,11 +13,12 @@ from PIL import Image
 from psd_tools.constants import BlendMode
 
 from harness.psd_factory import PsdBuilder, SmartObjectSpec
-from mockups import cli, psd_read
-from mockups.compose import load_scene_images, render_mockup
+from mockups import cli
 from mockups.jobs import RenderJob
 from mockups.options import RenderOptions
-from mockups.psd_import import import_psd
+from mockups.psd import read as psd_read
+from mockups.psd.importer import import_psd
+from mockups.render.compose import load_scene_images, render_mockup
 from tests.cli_helpers import run_cli
 from tests.jobs_support import run_burst_worker
 

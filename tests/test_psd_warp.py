@@ -13,10 +13,9 @@ from PIL import Image
 from psd_tools.constants import BlendMode
 
 from harness.psd_factory import PsdBuilder, SmartObjectSpec, even_mesh
-from mockups.compose import load_scene_images, render_mockup
 from mockups.geometry import Box, as_quad
-from mockups.psd_import import import_psd, preview_import
-from mockups.psd_warp import (
+from mockups.psd.importer import import_psd, preview_import
+from mockups.psd.warp import (
     CUSTOM,
     Warp,
     patch_points,
@@ -25,6 +24,7 @@ from mockups.psd_warp import (
     warped_print,
     write_print_map,
 )
+from mockups.render.compose import load_scene_images, render_mockup
 from tests.cli_helpers import run_cli
 
 DOC = (1500, 1000)  # imported at 3000 x 2000: every document pixel is two output pixels

@@ -13,8 +13,8 @@ from PIL import Image
 from dashboard.budget_advice import advise
 from dashboard.widgets import BOX_SIZE, boxed_image, summary_line
 from mockups.options import RenderOptions
-from mockups.run import render_run
-from mockups.templates import load_library
+from mockups.render.run import render_run
+from mockups.templates.library import load_library
 from tests.conftest import gradient_artwork
 
 ROOT = Path(__file__).resolve().parents[1]

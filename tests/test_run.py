@@ -14,14 +14,14 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageCms
 
-from mockups.compose import load_scene_images, render_mockup
+from mockups.artwork.intake import load_artwork
 from mockups.errors import RenderError
 from mockups.geometry import fit_scale
-from mockups.intake import load_artwork
 from mockups.options import MODES, RenderOptions
-from mockups.run import render_run
-from mockups.selection import required_artwork_size
-from mockups.templates import load_library
+from mockups.render.compose import load_scene_images, render_mockup
+from mockups.render.run import render_run
+from mockups.render.selection import required_artwork_size
+from mockups.templates.library import load_library
 from tests.conftest import gradient_artwork
 
 ROOT = Path(__file__).resolve().parents[1]

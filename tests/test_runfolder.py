@@ -8,14 +8,14 @@ import sys
 import pytest
 
 from mockups.options import RenderOptions
-from mockups.run import render_run
-from mockups.runfolder import (
+from mockups.render.run import render_run
+from mockups.runs.catalogue import zip_run
+from mockups.runs.folder import (
     RunFolderError,
     atomic_file,
     mockup_path,
     read_run,
 )
-from mockups.storage import zip_run
 from tests.conftest import gradient_artwork
 
 TEMPLATES = "poster,greeting-card"

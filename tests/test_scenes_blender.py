@@ -10,10 +10,11 @@ import pytest
 import pyvips
 from PIL import Image
 
-from mockups.scenes.blender.__main__ import DEFAULT_PYTHON, SCENES, render_raw
-from mockups.scenes.blender.build import build, extrapolate, stored_map
-from mockups.templates import SCHEMA_PATH, load_library
-from mockups.uvmap import ENCODED_LOW, MAX_VALUE, SPAN
+from mockups.templates.library import load_library
+from mockups.templates.model import SCHEMA_PATH
+from mockups.templates.uvmap import ENCODED_LOW, MAX_VALUE, SPAN
+from scenes.blender.__main__ import DEFAULT_PYTHON, SCENES, render_raw
+from scenes.blender.build import build, extrapolate, stored_map
 
 TINY_SCALE = 64 / 3000  # the canvas scene is 3000 x 2250: 64 x 48
 

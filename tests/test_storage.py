@@ -6,12 +6,12 @@ import zipfile
 import pytest
 from PIL import Image
 
-from mockups.authoring import CustomTemplate, save_custom_template
+from mockups.authoring.photo import CustomTemplate, save_custom_template
 from mockups.errors import ArtworkError, TemplateError
 from mockups.options import RenderOptions
-from mockups.run import render_run
-from mockups.storage import delete_run, list_runs, new_run_dir, zip_run
-from mockups.templates import load_library
+from mockups.render.run import render_run
+from mockups.runs.catalogue import delete_run, list_runs, new_run_dir, zip_run
+from mockups.templates.library import load_library
 from tests.conftest import gradient_artwork
 
 

@@ -16,9 +16,9 @@ from streamlit.testing.v1 import AppTest
 from dashboard.state import CURRENT_RUN
 from dashboard.text import as_text
 from etsy_sync.service import EtsySync
-from mockups.runfolder import RUN_FILE, read_run
-from mockups.runstore import open_store
-from mockups.storage import list_runs, refresh_runs, runs_dir, zip_run
+from mockups.runs.catalogue import list_runs, refresh_runs, runs_dir, zip_run
+from mockups.runs.folder import RUN_FILE, read_run
+from mockups.runs.store import open_store
 from tests.app_helpers import APP, LIBRARY_THUMBNAILS, png_bytes, submit_render, wait_for_render
 from tests.conftest import gradient_artwork
 from tests.fake_etsy.helpers import RecordedSleeps, config_for, connect, quick_policy

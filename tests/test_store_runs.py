@@ -16,15 +16,10 @@ from harness.s3_server import SECRET_ACCESS_KEY
 from mockups.jobs import RenderJob
 from mockups.jobs.spec import BadJob
 from mockups.options import RenderOptions
-from mockups.runfolder import RUN_FILE
-from mockups.runstore import (
-    MissingInStore,
-    StoreError,
-    StoreUnavailable,
-    open_store,
-    store_settings,
-)
-from mockups.storage import list_runs, new_run_dir, open_run, refresh_runs, share_artwork
+from mockups.runs.base import MissingInStore, StoreError, StoreUnavailable
+from mockups.runs.catalogue import list_runs, new_run_dir, open_run, refresh_runs, share_artwork
+from mockups.runs.folder import RUN_FILE
+from mockups.runs.store import open_store, store_settings
 from tests.conftest import gradient_artwork
 from tests.jobs_support import wait_for
 
@@ -185,7 +180,7 @@ def test_a_stored_job_names_its_run_and_artwork_by_name_only(tmp_path):
 def test_processes_on_the_local_folder_never_load_the_s3_client(tmp_path):
     code = (
         "import sys, dashboard.cached, mockups.jobs, etsy_sync.run_images\n"
-        "from mockups.storage import list_runs, refresh_runs, run_store\n"
+        "from mockups.runs.catalogue import list_runs, refresh_runs, run_store\n"
         "refresh_runs(force=True); list_runs(); run_store().finished_runs()\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('minio', 'boto3')))\n"
     )
@@ -360,7 +355,7 @@ def test_a_large_file_goes_up_and_down_in_parts_not_whole(s3_env, tmp_path):
 def test_captures_come_when_asked_and_a_comparison_made_here_is_stored(
     s3_env, tmp_path, monkeypatch
 ):
-    from mockups.storage import fetch_run_folder, keep_run_files
+    from mockups.runs.catalogue import fetch_run_folder, keep_run_files
 
     store = open_store(s3_env, NO_SECRETS_FILE)
     run = run_folder(tmp_path / "worker" / "20261130-100000-art-333333")

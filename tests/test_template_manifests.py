@@ -6,7 +6,7 @@ import threading
 import pytest
 
 from mockups.errors import TemplateError
-from mockups.templates import load_template
+from mockups.templates.model import load_template
 
 
 @pytest.mark.parametrize(

@@ -3,9 +3,10 @@ import json
 import pytest
 from PIL import Image
 
-from mockups.compose import load_scene_images, render_mockup
 from mockups.errors import TemplateError
-from mockups.templates import BUILTIN_DIR, load_library, load_template, select_templates
+from mockups.render.compose import load_scene_images, render_mockup
+from mockups.templates.library import load_library, select_templates
+from mockups.templates.model import BUILTIN_DIR, load_template
 from tests.conftest import write_template
 
 

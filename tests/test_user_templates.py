@@ -9,8 +9,13 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from mockups.templates import load_library
-from mockups.user_templates import BUILT_IN, USER, library_entries, user_templates_dir
+from mockups.templates.library import (
+    BUILT_IN,
+    USER,
+    library_entries,
+    load_library,
+    user_templates_dir,
+)
 from tests.cli_helpers import run_cli
 from tests.conftest import write_template
 

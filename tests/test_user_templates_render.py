@@ -12,11 +12,11 @@ from PIL import Image
 from mockups.errors import MockupLabError
 from mockups.jobs import RenderJob
 from mockups.options import RenderOptions
-from mockups.renderers import PLAIN, PROFILED
-from mockups.run import THUMBNAIL_SIDE, render_run
-from mockups.runfolder import RUN_FILE, read_run
-from mockups.sheet import GAP, contact_sheet
-from mockups.storage import read_summary
+from mockups.render.renderers import PLAIN, PROFILED
+from mockups.render.run import THUMBNAIL_SIDE, render_run
+from mockups.render.sheet import GAP, contact_sheet
+from mockups.runs.catalogue import read_summary
+from mockups.runs.folder import RUN_FILE, read_run
 from tests.conftest import gradient_artwork, write_template
 from tests.jobs_support import run_burst_worker
 

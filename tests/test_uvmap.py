@@ -7,10 +7,10 @@ import pytest
 import pyvips
 from PIL import Image
 
-from mockups.compose import load_scene_images, render_mockup
 from mockups.errors import TemplateError
-from mockups.templates import load_template
-from mockups.uvmap import ENCODED_LOW, MAX_VALUE, SPAN
+from mockups.render.compose import load_scene_images, render_mockup
+from mockups.templates.model import load_template
+from mockups.templates.uvmap import ENCODED_LOW, MAX_VALUE, SPAN
 from tests.conftest import corner_marked_artwork, gradient_artwork, write_template
 
 BOX = (1000, 500, 80, 100)

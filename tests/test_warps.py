@@ -3,8 +3,8 @@
 import numpy as np
 from PIL import Image, ImageDraw
 
-from mockups.compose import load_scene_images, render_mockup
-from mockups.templates import load_library, select_templates
+from mockups.render.compose import load_scene_images, render_mockup
+from mockups.templates.library import load_library, select_templates
 from tests.conftest import gradient_artwork, write_template
 
 CYLINDER = {

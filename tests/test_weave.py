@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from PIL import Image, ImageFilter
 
-from mockups.scenes.blender.__main__ import SCENES, STUDIO
-from mockups.scenes.blender.build import woven
-from mockups.scenes.weave import Weave, plane_coordinates, plane_through, weave_light
-from mockups.templates import BUILTIN_DIR
+from mockups.templates.model import BUILTIN_DIR
+from scenes.blender.__main__ import SCENES, STUDIO
+from scenes.blender.build import woven
+from scenes.weave import Weave, plane_coordinates, plane_through, weave_light
 
 PLAIN = Weave("plain", threads_per_cm=10, depth=0.3)
 THREAD_DETAIL = 2.0  # shading levels of detail finer than a 2 px blur: a smooth surface's is < 1

@@ -14,7 +14,7 @@ job's heap line in `RenderStatus.samples` (written by the worker as it renders),
 being away as `QueueUnavailable` (no password in it). A worker waits out Redis outages; its
 job ends finished with run.json, or failed with a reason.
 
-A job naming a remote runs store (`RenderJob.store`, `mockups.runstore`) is rendered by a
+A job naming a remote runs store (`RenderJob.store`, `mockups.runs`) is rendered by a
 worker that shares no disk with the web: in a scratch folder, its run uploaded with run.json
 last (`stored.render_stored`).
 """

@@ -1,19 +1,19 @@
-"""The memory budget for a render job: `mockups.budget`'s estimate of the job's artwork and
+"""The memory budget for a render job: `mockups.render.budget`'s estimate of the job's artwork and
 options (kept in the engine, so the command line checks it without loading the queue)."""
 
 from __future__ import annotations
 
-from mockups.budget import (
+from mockups.jobs.spec import RenderJob
+from mockups.render.budget import (
     BUDGET_ENV,
     JobRefused,
     MemoryEstimate,
     budget_bytes,
     decoded_size,
 )
-from mockups.budget import check_budget as check_render
-from mockups.budget import estimate_peak as estimate_render
-from mockups.jobs.spec import RenderJob
-from mockups.templates import Template
+from mockups.render.budget import check_budget as check_render
+from mockups.render.budget import estimate_peak as estimate_render
+from mockups.templates.model import Template
 
 __all__ = [
     "BUDGET_ENV",

@@ -41,8 +41,8 @@ from mockups.jobs.budget import check_budget
 from mockups.jobs.heap_line import Point, heap_points
 from mockups.jobs.redaction import redacted_url, scrub
 from mockups.jobs.spec import BadJob, RenderJob, check_run_dir
-from mockups.run import RUN_FILE, MockupResult
-from mockups.storage import run_arrived
+from mockups.render.run import RUN_FILE, MockupResult
+from mockups.runs.catalogue import run_arrived
 
 REDIS_URL_ENV = "REDIS_URL"
 QUEUE_NAME = "mockups"

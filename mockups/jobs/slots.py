@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from mockups.jobs.budget import check_budget
 from mockups.jobs.spec import RenderJob, run_in_process
-from mockups.run import Progress, RunResult
+from mockups.render.run import Progress, RunResult
 
 DEFAULT_SLOTS = 2
 # How often a waiting render hears its place even when it has not changed, so a caller

@@ -21,10 +21,11 @@ from typing import Any
 
 from mockups.errors import MockupLabError
 from mockups.options import RenderOptions
-from mockups.renderers import PLAIN, find_renderer, renderer_names
-from mockups.run import Progress, RunResult
-from mockups.runstore import RUN_NAME, StoreError, parse_location
-from mockups.templates import load_library
+from mockups.render.renderers import PLAIN, find_renderer, renderer_names
+from mockups.render.run import Progress, RunResult
+from mockups.runs.base import RUN_NAME, StoreError
+from mockups.runs.store import parse_location
+from mockups.templates.library import load_library
 
 JOB_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 FIELDS = ("artwork", "run_dir", "options", "renderer", "id", "store")

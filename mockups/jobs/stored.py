@@ -15,10 +15,11 @@ from pathlib import Path
 
 import psutil
 
+from mockups.home import data_dir
 from mockups.jobs.budget import check_budget
 from mockups.jobs.spec import RenderJob, Sample, run_in_process
-from mockups.run import Progress, RunResult
-from mockups.storage import data_dir, store_named
+from mockups.render.run import Progress, RunResult
+from mockups.runs.catalogue import store_named
 
 SCRATCH_DIR = "scratch"
 SCRATCH_PREFIX = "job-"

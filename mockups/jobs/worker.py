@@ -47,8 +47,8 @@ from mockups.jobs.redis_queue import (
 )
 from mockups.jobs.spec import BadJob, RenderJob, check_run_dir, run_in_process
 from mockups.jobs.stored import render_stored
-from mockups.run import MockupResult
-from mockups.runstore import open_store
+from mockups.render.run import MockupResult
+from mockups.runs.store import open_store
 
 PR_SET_PDEATHSIG = 1
 MAINTENANCE_SECONDS = 60

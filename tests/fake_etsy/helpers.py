@@ -12,8 +12,8 @@ from PIL import Image
 from etsy_sync.config import EtsyConfig
 from etsy_sync.tokens import Tokens, TokenStore
 from etsy_sync.transport import RetryPolicy
-from mockups.intake import ArtworkInfo
-from mockups.run import MockupResult, RunResult
+from mockups.artwork.intake import ArtworkInfo
+from mockups.render.run import MockupResult, RunResult
 from tests.fake_etsy.server import KEYSTRING, REDIRECT_URI, SHARED_SECRET, FakeEtsy
 
 TEMPLATES = (
@@ -91,7 +91,7 @@ def quick_policy(sleeps: RecordedSleeps, **overrides) -> RetryPolicy:
 
 
 def write_run(folder: Path, count: int = 10, artwork: str = "sunset-over-hills.png") -> Path:
-    """A render run folder as mockups.run writes it: NN-<template>.jpg files and run.json."""
+    """A render run folder as mockups.render.run writes it: NN-<template>.jpg files and run.json."""
     folder.mkdir(parents=True, exist_ok=True)
     mockups = []
     for index in range(1, count + 1):

@@ -1,0 +1,45 @@
+"""The renderers a job or the command line may name, found without importing their layers.
+
+`plain` is the engine's own `render_run`. Other layers offer theirs as entry points in the
+group `mockup_lab.renderers` (pyproject.toml): the profiler registers `profiled` there, so
+the engine never names the profiler and a job can only ask for a renderer that is installed.
+Every renderer has `render_run`'s signature and result.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+from typing import Protocol
+
+from mockups.errors import RenderError
+from mockups.options import RenderOptions
+from mockups.runs.folder import RunResult
+
+GROUP = "mockup_lab.renderers"
+PLAIN = "plain"
+PROFILED = "profiled"
+
+
+class Renderer(Protocol):
+    def __call__(
+        self, artwork: str, out_dir: str, *, options: RenderOptions, progress=None
+    ) -> RunResult: ...
+
+
+def renderer_names() -> list[str]:
+    return [PLAIN, *sorted(point.name for point in entry_points(group=GROUP))]
+
+
+def find_renderer(name: str) -> Renderer:
+    """The renderer called `name`; `RenderError` naming the installed ones when there is none."""
+    if name == PLAIN:
+        from mockups.render.run import render_run
+
+        return render_run
+    for point in entry_points(group=GROUP):
+        if point.name == name:
+            return point.load()
+    raise RenderError(
+        f"no renderer '{name}' is installed (installed: {', '.join(renderer_names())}); "
+        "install the project with `make` or `pip install -e .`"
+    )

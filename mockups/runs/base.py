@@ -1,0 +1,136 @@
+"""Where finished runs are kept: what every runs store does, whichever backend keeps them.
+
+A run is a folder of files under one name (its folder's name); `run.json`, written last,
+makes it finished, in a bucket as on disk. Every process reads runs as local folders: the
+local store *is* its folders (`mockups.runs.local`); the S3 store (`mockups.runs.s3`) copies
+a run's small files into the local runs folder, which serves as its cache. `open_store`
+(`mockups.runs.store`) picks one from the settings.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Protocol
+
+from mockups.errors import MockupLabError
+from mockups.runs.folder import PART_SUFFIX, RUN_FILE, THUMBS_DIR
+
+# A run's name: its folder's, as `catalogue.new_run_dir` makes it.
+RUN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")
+# What a cache copies of a run: everything but full-size images, artworks and memray captures.
+PROFILE_DIR = "profile"
+SMALL_SUFFIXES = (".json", ".csv")
+CACHE_MARK = ".stored.json"
+
+
+class StoreError(MockupLabError):
+    """The runs store cannot do what was asked; the message is one line, without secrets."""
+
+
+class StoreUnavailable(StoreError):
+    """The runs store cannot be reached, or refuses this process's credentials."""
+
+
+class MissingInStore(StoreError):
+    """A key the job or page needs is not in the runs store."""
+
+
+class RunStore(Protocol):
+    """What every process does with runs, whichever backend keeps them."""
+
+    @property
+    def location(self) -> str: ...
+
+    @property
+    def remote(self) -> bool:
+        """True when the runs are not this machine's folders (a job must name the store)."""
+        ...
+
+    def put_artwork(self, artwork: Path, run: str) -> str:
+        """Keep the uploaded artwork (a file in the run's local folder); returns its key."""
+        ...
+
+    def fetch_artwork(self, key: str, into: Path) -> Path:
+        """The artwork `key` as a local file in the folder `into`."""
+        ...
+
+    def finished_runs(self) -> dict[str, str]:
+        """Each finished run's name, with a stamp that changes when its run.json does."""
+        ...
+
+    def sync_run(self, run: str, folder: Path, stamp: str | None = None) -> bool:
+        """Bring the run's small files into `folder`; False when the run is not finished."""
+        ...
+
+    def fetch(self, folder: Path, names: Iterable[str]) -> None:
+        """Make the run files `names` (relative to the run) present in its local `folder`."""
+        ...
+
+    def fetch_folder(self, folder: Path, sub: str) -> None:
+        """Make every stored file under the run's sub-folder `sub` present in `folder`."""
+        ...
+
+    def put(self, folder: Path, names: Iterable[str]) -> None:
+        """Store files a finished run gained here (a mode comparison's table)."""
+        ...
+
+    def image_url(self, folder: Path, name: str) -> str | None:
+        """A URL a browser may fetch the file from directly, when the backend has one."""
+        ...
+
+    def publish(self, folder: Path, run: str, keep: Iterable[str] = ()) -> None:
+        """Store the finished run in the local `folder` as `run`, run.json last; the files
+        `keep` names are already stored (the artwork) and stay as they are."""
+        ...
+
+    def delete(self, run: str) -> None: ...
+
+
+def files_of(folder: Path) -> list[str]:
+    """Every file under `folder` but run.json, partial files and the cache's mark, relative."""
+    names = []
+    for path in folder.rglob("*"):
+        relative = path.relative_to(folder).as_posix()
+        skipped = relative in (RUN_FILE, CACHE_MARK) or path.name.endswith(PART_SUFFIX)
+        if path.is_file() and not path.is_symlink() and not skipped:
+            names.append(relative)
+    return names
+
+
+def is_small(name: str) -> bool:
+    """A file the cache copies: thumbnails, and the profile's and comparison's JSON and CSV."""
+    head = name.split("/")[0]
+    if head == THUMBS_DIR:
+        return True
+    return "/" in name and name.endswith(SMALL_SUFFIXES)
+
+
+def cache_stamp(folder: Path) -> str | None:
+    try:
+        return str(json.loads((folder / CACHE_MARK).read_text())["stamp"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def is_cached_copy(folder: Path) -> bool:
+    """Whether `folder` is a copy of a stored run (as opposed to a render still going here)."""
+    return (folder / CACHE_MARK).is_file()
+
+
+def run_name(run: str) -> str:
+    if not RUN_NAME.fullmatch(run):
+        raise StoreError(f"{run[:80]!r} is not a run's name")
+    return run
+
+
+def relative_name(name: str) -> str:
+    """`name` if it is a path inside a run (no `..`, not absolute); else `StoreError`."""
+    parts = name.split("/")
+    if not name or name.startswith("/") or "\\" in name or "\0" in name:
+        raise StoreError(f"{name[:80]!r} is not a file of a run")
+    if any(part in ("", ".", "..") for part in parts):
+        raise StoreError(f"{name[:80]!r} is not a file of a run")
+    return name

@@ -1,0 +1,273 @@
+"""A run folder: what a render wrote, and the one place that reads and writes `run.json`.
+
+    run.json          RunResult (written last: a folder without it is not a finished run)
+    NN-<slug>.jpg     the mockups
+    thumbs/NN-<slug>.jpg
+    artwork.png       the lossless working copy of the artwork
+
+Every file is written through a `.part` file and renamed, so a reader never sees half of one.
+A folder holds exactly the files its run.json names (plus what other layers keep in their
+own sub-folders, such as a profile).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import types
+import typing
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import MISSING, asdict, dataclass, field, fields, is_dataclass
+from pathlib import Path
+from typing import Any
+
+from mockups.errors import MockupLabError
+from mockups.artwork.intake import ArtworkInfo
+
+RUN_FILE = "run.json"
+WORKING_COPY = "artwork.png"
+THUMBS_DIR = "thumbs"
+PART_SUFFIX = ".part"
+MOCKUP_NAME = re.compile(r"\d\d-[A-Za-z0-9_-]+\.jpg")
+# What run.json may name as a mockup: a plain file name in the folder, never a path.
+PLAIN_IMAGE_NAME = re.compile(r"[^/\\\0]+\.(jpg|jpeg|png)", re.IGNORECASE)
+
+
+class RunFolderError(MockupLabError):
+    """A run folder that is missing, damaged or names files outside itself."""
+
+
+@dataclass(frozen=True)
+class MockupResult:
+    index: int
+    template: str
+    file: str
+    thumbnail: str
+    width: int
+    height: int
+    bytes: int
+    seconds: float
+    started_unix: float
+    finished_unix: float
+    rss_before_bytes: int
+    rss_after_bytes: int
+    worker: str
+    heap_after_bytes: int | None = None
+    # Filled in by a profiler (`python -m mockups render --profile`), else absent.
+    heap_peak_bytes: int | None = None
+    allocated_bytes: int | None = None
+    allocations: int | None = None
+    leaked_bytes: int | None = None
+    one_time_bytes: int | None = None
+    rss_peak_bytes: int | None = None
+    heap_exact: bool | None = None
+    rss_exact: bool | None = None
+    # The allocation site holding the most at the mockup's heap peak (`path:line`, function),
+    # and why its leaked bytes stand out (None when they do not): also from a profiler.
+    top_site: str | None = None
+    top_site_function: str | None = None
+    leak_reason: str | None = None
+
+
+@dataclass
+class RunResult:
+    artwork: ArtworkInfo
+    mode: str
+    workers: int
+    out_dir: str
+    started_at: str
+    wall_seconds: float = 0.0
+    peak_rss_bytes: int = 0
+    working_copy: str = WORKING_COPY
+    mockups: list[MockupResult] = field(default_factory=list)
+    fit: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    # The profile's summary, relative to the folder, when the run was profiled.
+    profile: str | None = None
+    heap_peak_bytes: int | None = None
+    # The file name the user gave the artwork (an upload's own name); absent in older runs.
+    original_name: str | None = None
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2)
+
+    @property
+    def profiled(self) -> bool:
+        return self.profile is not None
+
+    @property
+    def artwork_name(self) -> str:
+        """The artwork as the user knows it: its original name, else the stored file's."""
+        return self.original_name or Path(self.artwork.path).name
+
+
+def read_run(folder: Path | str) -> RunResult:
+    """The run.json of `folder`, checked; `RunFolderError` with one line when it is not usable."""
+    path = Path(folder) / RUN_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RunFolderError(f"{_shown(path)}: not a finished run (no {RUN_FILE})") from None
+    except IsADirectoryError:
+        raise RunFolderError(f"{_shown(path)}: is a folder, not a file") from None
+    except (OSError, ValueError, RecursionError) as error:
+        raise RunFolderError(f"{_shown(path)}: cannot be read ({_first_line(error)})") from None
+    try:
+        run = _build(RunResult, data, "")
+    except _Invalid as error:
+        raise RunFolderError(f"{_shown(path)}: damaged: {error}") from None
+    _check_names(run, path)
+    return run
+
+
+def is_run(folder: Path | str) -> bool:
+    return (Path(folder) / RUN_FILE).is_file()
+
+
+def write_run(folder: Path | str, run: RunResult) -> None:
+    write_atomically(Path(folder) / RUN_FILE, run.to_json().encode())
+
+
+def run_files(run: RunResult) -> list[str]:
+    """Every file the run names, relative to its folder, run.json last."""
+    names = [name for m in run.mockups for name in (m.file, m.thumbnail)]
+    return [*names, run.working_copy, RUN_FILE]
+
+
+def mockup_path(folder: Path | str, name: str) -> Path:
+    """`folder/name` for a file the run wrote; refuses names that lead out of the folder."""
+    folder = Path(folder)
+    path = folder / name
+    inside = folder.resolve()
+    if not _own_name(name) or path.resolve().parent not in (inside, inside / THUMBS_DIR):
+        raise RunFolderError(f"{_shown(folder)}: '{name}' is not a file of this run")
+    return path
+
+
+def artwork_path(folder: Path | str, run: RunResult) -> Path:
+    """The run's own artwork while it is still on disk, else the run's working copy."""
+    original = Path(run.artwork.path)
+    return original if original.is_file() else Path(folder) / run.working_copy
+
+
+def clear_for_new_run(folder: Path, keep: Path | None = None) -> None:
+    """Remove what an earlier run in `folder` wrote, finished or not, and nothing else
+    (`keep` stays: the new run's artwork may be the old run's working copy).
+
+    run.json goes first, so the folder is never read as the old run while it is emptied.
+    """
+    kept = keep.resolve() if keep is not None else None
+    (folder / RUN_FILE).unlink(missing_ok=True)
+    for place in (folder, folder / THUMBS_DIR):
+        if not place.is_dir():
+            continue
+        for item in place.iterdir():
+            own = MOCKUP_NAME.fullmatch(item.name) or item.name == WORKING_COPY
+            ours = own or item.name.endswith(PART_SUFFIX)
+            if ours and item.is_file() and item.resolve() != kept:
+                item.unlink()
+
+
+@contextmanager
+def atomic_file(path: Path) -> Iterator[Path]:
+    """A temporary path to write `path` through: renamed into place when the block succeeds,
+    removed when it fails (a full disk leaves nothing half written behind)."""
+    partial = path.with_name(path.name + PART_SUFFIX)
+    try:
+        yield partial
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    with atomic_file(path) as partial:
+        partial.write_bytes(data)
+
+
+def _own_name(name: str) -> bool:
+    head, _, tail = name.rpartition("/")
+    plain = bool(PLAIN_IMAGE_NAME.fullmatch(tail)) and tail not in (".", "..")
+    return head in ("", THUMBS_DIR) and plain and not tail.startswith("..")
+
+
+def _check_names(run: RunResult, path: Path) -> None:
+    for mockup in run.mockups:
+        for name in (mockup.file, mockup.thumbnail):
+            if not _own_name(name):
+                raise RunFolderError(
+                    f"{_shown(path)}: damaged: mockup {mockup.index} names '{name}', "
+                    "not a JPEG or PNG file name inside the run folder"
+                )
+    if run.working_copy != WORKING_COPY:
+        raise RunFolderError(f"{_shown(path)}: damaged: working_copy is '{run.working_copy}'")
+
+
+class _Invalid(ValueError):
+    pass
+
+
+def _build(kind: type, data: object, where: str) -> Any:
+    """A dataclass from JSON data, every field checked against its type hint.
+
+    `where` names the object in messages: "" for the file itself, "artwork", "mockup 2"."""
+    if not isinstance(data, dict):
+        raise _Invalid(f"{where or 'the file'} is not an object")
+    hints = typing.get_type_hints(kind)
+    values = {}
+    for item in fields(kind):
+        name = f"{where}: field '{item.name}'" if where else f"field '{item.name}'"
+        if item.name not in data:
+            if item.default is MISSING and item.default_factory is MISSING:
+                raise _Invalid(f"{name} is missing")
+            continue
+        values[item.name] = _value(hints[item.name], data[item.name], item.name, name)
+    return kind(**values)
+
+
+def _value(hint: Any, value: object, key: str, name: str) -> Any:
+    origin = typing.get_origin(hint)
+    if origin in (types.UnionType, typing.Union):
+        options = typing.get_args(hint)
+        if value is None and type(None) in options:
+            return None
+        hint = next(option for option in options if option is not type(None))
+        origin = typing.get_origin(hint)
+    if origin is list:
+        if not isinstance(value, list):
+            raise _Invalid(f"{name} is not a list")
+        (item,) = typing.get_args(hint)
+        singular = key.removesuffix("s")
+        return [
+            _value(item, entry, singular, f"{singular} {n}")
+            for n, entry in enumerate(value, start=1)
+        ]
+    if is_dataclass(hint):
+        return _build(hint, value, key if name.startswith("field") else name)  # type: ignore[arg-type]
+    if hint is float and isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if hint is int and isinstance(value, bool):
+        raise _Invalid(f"{name} is not a whole number")
+    if not isinstance(value, hint):
+        raise _Invalid(f"{name} is not {_kind_name(hint)}")
+    return value
+
+
+def _kind_name(hint: type) -> str:
+    return {int: "a whole number", float: "a number", str: "text", bool: "true or false"}.get(
+        hint, hint.__name__
+    )
+
+
+def _shown(path: Path) -> str:
+    """A path as messages show it: the run folder's name and below, never the whole tree."""
+    parts = path.parts
+    return "/".join(parts[-2:]) if len(parts) >= 2 else str(path)
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

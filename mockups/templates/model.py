@@ -1,0 +1,317 @@
+"""A template: a folder holding `template.json` and its images, loaded into dataclasses.
+
+The manifest's shape is checked against `template.schema.json`; what a schema cannot say
+(files exist, image sizes match, the print area lies inside the scene) is checked here.
+Every message names the manifest file and the field.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+
+import jsonschema
+
+from mockups.artwork.imagefile import TEMPLATE_LAYER_LIMITS, ImageRefused, open_image
+from mockups.errors import TemplateError
+from mockups.geometry import (
+    Cylinder,
+    Quad,
+    Size,
+    as_quad,
+    bounding_box,
+    is_axis_aligned,
+    is_convex_clockwise,
+    print_size,
+    rect_quad,
+)
+from mockups.templates.uvmap import UVMap, reduction
+
+MANIFEST = "template.json"
+BUILTIN_DIR = Path(__file__).parents[1] / "library"
+SCHEMA_PATH = Path(__file__).parent / "template.schema.json"
+MIN_LONG_SIDE = 3000
+MIN_SHORT_SIDE = 2000
+MAX_MANIFEST_BYTES = 256 * 1024
+
+
+Colour = tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class Displacement:
+    """Fabric folds move the print: by a height map's slope, or the scene's light if no map."""
+
+    strength: float
+    map: Path | None = None
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A wrapped edge: `depth` px of the print's `side` border, mirrored onto the side face."""
+
+    quad: Quad
+    side: str
+    depth: int
+
+
+@dataclass(frozen=True)
+class Variants:
+    """Product colours, multiplied into the scene under `mask`; the first is the default."""
+
+    mask: Path
+    colours: dict[str, Colour]
+
+
+@dataclass(frozen=True)
+class Template:
+    id: str
+    name: str
+    product: str
+    size: Size
+    folder: Path
+    scene: Path
+    quad: Quad
+    fit: str = "cover"
+    substrate: Colour | None = (255, 255, 255)
+    mask: Path | None = None
+    shading: Path | None = None
+    highlight: Path | None = None
+    thumbnail: Path | None = None
+    cylinder: Cylinder | None = None
+    displacement: Displacement | None = None
+    edge: Edge | None = None
+    variants: Variants | None = None
+    variant: str | None = None
+    uvmap: UVMap | None = None
+
+    @property
+    def key(self) -> str:
+        """How a run names this template: `id`, or `id@variant` for a product colour."""
+        return f"{self.id}@{self.variant}" if self.variant else self.id
+
+    @property
+    def slug(self) -> str:
+        """The key as it appears in file names."""
+        return f"{self.id}-{self.variant}" if self.variant else self.id
+
+    @property
+    def tint(self) -> Colour | None:
+        return self.variants.colours[self.variant] if self.variants and self.variant else None
+
+    @property
+    def print_size(self) -> Size:
+        if self.uvmap:
+            return self.uvmap.print_size
+        return self.cylinder.print_size() if self.cylinder else print_size(self.quad)
+
+    @property
+    def is_flat(self) -> bool:
+        """True when the print is an upright rectangle: placed without a warp."""
+        curved = self.cylinder or self.uvmap or self.displacement
+        return curved is None and is_axis_aligned(self.quad)
+
+    @property
+    def placement(self) -> str:
+        if self.uvmap:
+            return "uvmap"
+        if self.cylinder:
+            return "cylinder"
+        return "flat" if is_axis_aligned(self.quad) else "perspective"
+
+    def with_variant(self, variant: str) -> Template:
+        if not self.variants or variant not in self.variants.colours:
+            known = ", ".join(self.variants.colours) if self.variants else "none"
+            raise TemplateError(
+                f"template '{self.id}' has no colour '{variant}'; its colours: {known}"
+            )
+        return replace(self, variant=variant)
+
+
+@cache
+def _validator() -> jsonschema.Draft202012Validator:
+    schema = json.loads(SCHEMA_PATH.read_text())
+    return jsonschema.Draft202012Validator(schema)
+
+
+def load_template(folder: Path) -> Template:
+    folder = Path(folder)
+    manifest_path = folder / MANIFEST
+    data = _read_manifest(manifest_path)
+    _check_schema(data, manifest_path)
+    template = _build(folder, data)
+    _check_files(template, manifest_path)
+    return template
+
+
+def _read_manifest(path: Path) -> dict:
+    if not path.exists():
+        raise TemplateError(f"{path}: file not found")
+    if not path.is_file():  # a folder, a FIFO that would block the reader, a device
+        raise TemplateError(f"{path}: not a regular file")
+    if path.stat().st_size > MAX_MANIFEST_BYTES:
+        raise TemplateError(f"{path}: over {MAX_MANIFEST_BYTES // 1024} KB; not a manifest")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, RecursionError) as error:
+        # ValueError covers JSON syntax, bad UTF-8 and numbers too long to convert
+        raise TemplateError(f"{path}: not valid JSON ({_first_line(error)})") from None
+    except OSError as error:
+        raise TemplateError(f"{path}: cannot be read ({error.strerror})") from None
+    if not isinstance(data, dict):
+        raise TemplateError(f"{path}: the manifest must be a JSON object")
+    return data
+
+
+def _check_schema(data: dict, path: Path) -> None:
+    error = jsonschema.exceptions.best_match(_validator().iter_errors(data))
+    if error is not None:
+        field = ".".join(str(p) for p in error.absolute_path) or "(top level)"
+        raise TemplateError(f"{path}: field '{field}': {error.message}")
+
+
+def _build(folder: Path, data: dict) -> Template:
+    placement = data["placement"]
+    cylinder = uvmap = None
+    if placement["type"] == "uvmap":
+        box = tuple(placement["box"])
+        uvmap = UVMap(folder / placement["map"], box, tuple(placement["print"]))
+        quad = rect_quad(*box)
+    elif placement["type"] == "rect":
+        quad = rect_quad(*placement["box"])
+    elif placement["type"] == "cylinder":
+        fields = ("center_x", "radius", "top", "bottom", "arc_degrees")
+        cylinder = Cylinder(rim=placement.get("rim", 0.0), **{k: placement[k] for k in fields})
+        quad = rect_quad(*_box_of(cylinder.bounds()))
+    else:
+        quad = _quad(placement["corners"])
+    substrate = data.get("substrate", "#ffffff")
+    files = ("mask", "shading", "highlight", "thumbnail")
+    optional = {key: folder / data[key] for key in files if key in data}
+    if "displacement" in data:
+        found = data["displacement"]
+        path = folder / found["map"] if "map" in found else None
+        optional["displacement"] = Displacement(strength=found["strength"], map=path)
+    if "edge" in data:
+        edge = data["edge"]
+        optional["edge"] = Edge(_quad(edge["corners"]), edge["side"], edge["depth"])
+    if "variants" in data:
+        colours = {name: _hex_colour(hex_) for name, hex_ in data["variants"]["colours"].items()}
+        optional["variants"] = Variants(folder / data["variants"]["mask"], colours)
+    return Template(
+        cylinder=cylinder,
+        uvmap=uvmap,
+        id=folder.name,
+        name=data["name"],
+        product=data["product"],
+        size=tuple(data["size"]),
+        folder=folder,
+        scene=folder / data["scene"],
+        quad=quad,
+        fit=data.get("fit", "cover"),
+        substrate=None if substrate is None else _hex_colour(substrate),
+        **optional,
+    )
+
+
+def _quad(corners: list[list[float]]) -> Quad:
+    return as_quad(corners)
+
+
+def _box_of(bounds: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    left, top, right, bottom = bounds
+    return (left, top, right - left, bottom - top)
+
+
+def _hex_colour(text: str) -> Colour:
+    return (int(text[1:3], 16), int(text[3:5], 16), int(text[5:7], 16))
+
+
+def _check_files(template: Template, manifest: Path) -> None:
+    width, height = template.size
+    if max(width, height) != MIN_LONG_SIDE or min(width, height) < MIN_SHORT_SIDE:
+        raise TemplateError(
+            f"{manifest}: field 'size': {width} x {height} must be {MIN_LONG_SIDE} px on the "
+            f"long side and at least {MIN_SHORT_SIDE} px on the short side"
+        )
+    if template.cylinder is not None and template.cylinder.bottom <= template.cylinder.top:
+        raise TemplateError(f"{manifest}: field 'placement.bottom': must be below 'top'")
+    _check_quad(template.quad, template.size, manifest, "placement")
+    if template.edge is not None:
+        _check_quad(template.edge.quad, template.size, manifest, "edge.corners")
+    full_size = {
+        "scene": template.scene,
+        "variants.mask": template.variants.mask if template.variants else None,
+    }
+    # layers read only over the print's box may be stored cropped to it; shading and
+    # highlight light a wrapped edge too, so with an edge they cover the whole scene
+    box_or_full = {
+        "mask": template.mask,
+        "displacement.map": template.displacement.map if template.displacement else None,
+    }
+    lighting = {"shading": template.shading, "highlight": template.highlight}
+    (box_or_full if template.edge is None else full_size).update(lighting)
+    box = bounding_box(template.quad, template.size).size
+    for field, path in full_size.items():
+        if path is not None:
+            _check_image(path, template.size, manifest, field)
+    for field, path in box_or_full.items():
+        if path is not None:
+            _check_image(path, template.size, manifest, field, box=box)
+    if template.uvmap is not None:
+        _check_uvmap(template.uvmap, manifest)
+    if template.thumbnail is not None:
+        _check_image(template.thumbnail, None, manifest, "thumbnail")
+
+
+def _check_uvmap(uvmap: UVMap, manifest: Path) -> None:
+    """The print map: an image the box's size or a whole fraction of it, of u and v bands."""
+    field = "placement.map"
+    _check_image(uvmap.path, None, manifest, field)
+    with open_image(uvmap.path, TEMPLATE_LAYER_LIMITS, f"{manifest}: field {field!r}") as image:
+        found, bands = image.size, len(image.getbands())
+    box_size = uvmap.box[2:]
+    if reduction(box_size, found) is None:
+        raise TemplateError(
+            f"{manifest}: field '{field}': {uvmap.path.name} is {found[0]} x {found[1]}; the box "
+            f"is {box_size[0]} x {box_size[1]}, so the map must be that size divided by 1 to 8"
+        )
+    if bands < 2:
+        raise TemplateError(f"{manifest}: field '{field}': {uvmap.path.name} needs u and v bands")
+
+
+def _check_quad(quad: Quad, size: Size, manifest: Path, field: str) -> None:
+    width, height = size
+    if not all(0 <= x <= width and 0 <= y <= height for x, y in quad):
+        raise TemplateError(f"{manifest}: field '{field}': the print area leaves the scene")
+    if not is_convex_clockwise(quad):
+        raise TemplateError(
+            f"{manifest}: field '{field}': corners must form a convex quad, "
+            "clockwise from the print's top-left"
+        )
+
+
+def _check_image(
+    path: Path, size: Size | None, manifest: Path, field: str, box: Size | None = None
+) -> None:
+    if not path.exists():
+        raise TemplateError(f"{manifest}: field '{field}': {path.name} not found")
+    label = f"{manifest}: field '{field}': {path.name}"
+    try:
+        with open_image(path, TEMPLATE_LAYER_LIMITS, label) as image:
+            found = image.size
+    except ImageRefused as refused:
+        raise TemplateError(str(refused)) from None
+    if size is not None and found != size and found != box:
+        also = f" (or the print box's, {box[0]} x {box[1]})" if box is not None else ""
+        raise TemplateError(
+            f"{manifest}: field '{field}': {path.name} is {found[0]} x {found[1]}, "
+            f"the template's size is {size[0]} x {size[1]}{also}"
+        )
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0][:200] if text else type(error).__name__

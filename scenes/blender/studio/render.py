@@ -1,0 +1,64 @@
+"""Render one scene's raw layers: `python render.py SCENE --out DIR [--scale S] [--samples N]`.
+
+Run by Blender's Python (the `bpy` wheel in .venv-scenes), not the app's: it imports only
+bpy, numpy and the scene modules beside it. Writes DIR/beauty.npy, DIR/matte.npy (scenes
+with gloss or glass), DIR/data.npy (float16 arrays, rows top to bottom) and DIR/shot.json;
+`scenes.blender` turns them into a template folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+import kit
+import numpy as np
+
+DATA_SAMPLES = 12
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="render.py")
+    parser.add_argument("scene")
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--scale", type=float, default=1.0, help="of the template's size")
+    parser.add_argument("--samples", type=int, default=32)
+    args = parser.parse_args(argv)
+    module = importlib.import_module(args.scene)
+    template = module.TEMPLATE
+    kit.reset()
+    shot = module.build()
+    width, height = (max(8, round(side * args.scale)) for side in template["size"])
+    kit.configure(width, height, args.samples, denoise=True)
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="scene-") as folder:
+        exr = Path(folder)
+        save(args.out / "beauty.npy", kit.render_beauty(exr / "beauty.exr", args.samples))
+        if shot.glossy or shot.glossy_carrier:
+            matte = kit.render_matte(exr / "matte.exr", shot, args.samples)
+            save(args.out / "matte.npy", matte)
+        data = kit.render_data(exr / "data.exr", shot, DATA_SAMPLES)
+        save(args.out / "data.npy", data)
+    facts = {
+        "template": template,
+        "size": [width, height],
+        "print_size": list(shot.print_size),
+        "carrier_albedo": kit.CARRIER_ALBEDO,
+        "exposure": shot.exposure,
+        "map_reduction": shot.map_reduction,
+        "has_product": bool(shot.product),
+    }
+    (args.out / "shot.json").write_text(json.dumps(facts, indent=2))
+    return 0
+
+
+def save(path: Path, pixels: np.ndarray) -> None:
+    np.save(path, pixels.astype(np.float16 if path.stem != "data" else np.float32))
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
