@@ -19,9 +19,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from mockups.errors import MockupLabError
-from mockups.runs.folder import RUN_FILE, RunResult, artwork_path, mockup_path, read_run
 from mockups.home import data_dir
 from mockups.runs.base import RunStore, StoreError, is_cached_copy
+from mockups.runs.folder import RUN_FILE, RunResult, artwork_path, mockup_path, read_run
 from mockups.runs.store import open_store
 
 REFRESH_SECONDS = 2.0  # a page asks for the run list several times a rerun: list once

@@ -23,8 +23,8 @@ from dataclasses import MISSING, asdict, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
-from mockups.errors import MockupLabError
 from mockups.artwork.intake import ArtworkInfo
+from mockups.errors import MockupLabError
 
 RUN_FILE = "run.json"
 WORKING_COPY = "artwork.png"

@@ -16,7 +16,7 @@ from etsy_sync import manifest as manifest_module
 from etsy_sync.cli import main
 from tests.fake_etsy.helpers import config_for, connect, environment_for, write_run
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import pytest
 
 from tests.fake_etsy.helpers import change_mockup, config_for, connect, environment_for, write_run
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

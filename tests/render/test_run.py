@@ -24,7 +24,7 @@ from mockups.render.selection import required_artwork_size
 from mockups.templates.library import load_library
 from tests.conftest import gradient_artwork
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BUILT_IN = ["framed-wall", "poster", "greeting-card"]
 
 

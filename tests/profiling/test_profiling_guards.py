@@ -4,7 +4,7 @@ A ceiling is the render's heap peak as measured with memray plus 20 %, in MiB: w
 that peak plus one more full-size canvas, so a render that keeps its canvas alive into the
 next one fails the build. A template without a ceiling here gets a loose default of five
 canvases. After changing a template or the compositing on purpose, print fresh figures:
-`.venv/bin/python -m tests.test_profiling_guards`.
+`.venv/bin/python -m tests.profiling.test_profiling_guards`.
 """
 
 import functools

@@ -26,7 +26,7 @@ from tests.fake_etsy.helpers import (
     write_run,
 )
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_settings_come_from_secrets_toml_and_the_environment_wins(tmp_path):

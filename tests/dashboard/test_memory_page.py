@@ -16,10 +16,10 @@ from mockups.templates.library import load_library
 from profiling.charts import mockup_bars, spans_overlap, timeline
 from profiling.leaks import standout_leaks
 from profiling.sites import display_location, library_dirs
-from tests.test_profiling_leaks import run_leaking, site
+from tests.profiling.test_profiling_leaks import run_leaking, site
 
 KB = 1024
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NAMES = {f"t{i}": f"Template {i}" for i in range(1, 5)}
 
 

@@ -23,7 +23,7 @@ from mockups.runs.store import open_store, store_settings
 from tests.conftest import gradient_artwork
 from tests.jobs_support import wait_for
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NO_SECRETS_FILE = Path("/nonexistent/secrets.toml")
 
 

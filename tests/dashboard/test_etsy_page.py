@@ -12,7 +12,7 @@ from mockups.runs.catalogue import new_run_dir
 from tests.conftest import gradient_artwork
 from tests.fake_etsy.helpers import config_for, connect, environment_for
 
-APP = str(Path(__file__).parents[1] / "app.py")
+APP = str(Path(__file__).parents[2] / "app.py")
 TEMPLATES = ["poster", "mug", "tshirt"]
 
 

@@ -3,7 +3,7 @@ mockup's memray figures, a standout leak flagged with its Memory page link, and 
 line beside RSS, all read from the job's status on a real redis-server.
 
 The job's progress is written here by the worker's own `MetaProgress`, as a worker would
-write it (tests/test_jobs_live_profile.py watches a real worker write it)."""
+write it (tests/jobs/test_jobs_live_profile.py watches a real worker write it)."""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ from mockups.render.run import render_run
 from mockups.templates.library import load_library
 from tests.conftest import gradient_artwork
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

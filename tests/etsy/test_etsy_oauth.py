@@ -20,7 +20,7 @@ from tests.fake_etsy import KEYSTRING, REDIRECT_URI
 from tests.fake_etsy.helpers import RecordedSleeps, config_for, environment_for, quick_policy
 from tests.fake_etsy.state import pkce_challenge
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,7 @@ from mockups import render_run
 from mockups.options import RenderOptions
 from tests.conftest import write_template
 
-APP = str(Path(__file__).parents[1] / "app.py")
+APP = str(Path(__file__).parents[2] / "app.py")
 QUAD = ((300.0, 200.0), (900.0, 230.0), (880.0, 800.0), (320.0, 780.0))
 
 

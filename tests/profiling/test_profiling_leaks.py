@@ -103,7 +103,7 @@ def test_a_suspect_carries_its_own_leaked_sites_largest_first_and_no_others():
 
 
 def test_paths_are_shown_relative_to_the_project_or_to_site_packages():
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     frame = "load /x/.venv/lib/python3.11/site-packages/PIL/ImageFile.py:370"
     assert short_location(frame) == "load PIL/ImageFile.py:370"
     assert short_location(f"{root}/mockups/render/run.py:12") == "mockups/render/run.py:12"

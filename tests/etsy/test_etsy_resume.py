@@ -23,7 +23,7 @@ from tests.fake_etsy.helpers import (
     write_run,
 )
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def start_push(config, run_dir, listing_id) -> subprocess.Popen:

@@ -27,7 +27,7 @@ from tests.fake_etsy.helpers import (
     write_run,
 )
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 OVERWRITE_FOREIGN = PushOptions(overwrite_foreign=True)
 SELLER_PHOTOS = 12
 
