@@ -7,6 +7,11 @@ sync.listings()                         # draft, active and inactive listings
 sync.plan(run_dir, listing_id)          # dry run: PushPlan, per rank what would change
 sync.push(run_dir, listing_id, progress=callback, options=PushOptions(overwrite_foreign=True))
 sync.status(listing_id)                 # what the manifest holds, the last pushes and calls
+request = listing_request(run_dir, DraftFields(title=..., price="24.00", taxonomy_id=...))
+plan = sync.plan_draft(request)         # ListingPlan: draft fields, alt texts, colours, video,
+                                        # calls needed and left today; changes nothing
+sync.draft(plan, progress=callback)     # ListingResult: the draft made or updated, never published
+sync.make_video(run_dir)                # VideoResult: RUN/listing-video.mp4
 
 An EtsySync is cheap: make one per page run or command, not one shared between threads.
 """
@@ -21,6 +26,14 @@ from pathlib import Path
 
 from etsy_sync.client import LISTING_STATES, EtsyApi, EtsyImage, Listing
 from etsy_sync.config import EtsyConfig, load_config
+from etsy_sync.listing import ListingPlan, ListingRequest, ListingResult, plan_listing, push_listing
+from etsy_sync.listing_video import (
+    VIDEO_FILE_NAME,
+    VideoOptions,
+    VideoResult,
+    make_listing_video,
+)
+from etsy_sync.listing_video import Progress as VideoProgress
 from etsy_sync.manifest import LoggedCall, Manifest, PendingUpload, PushedImage, PushRecord
 from etsy_sync.oauth import (
     ConnectLink,
@@ -138,6 +151,34 @@ class EtsySync:
                 options or PushOptions(),
             )
 
+    def plan_draft(self, request: ListingRequest) -> ListingPlan:
+        """What `draft` would do: the fields checked, the photos with their alt texts, which
+        photo each colour gets, the video, and the calls it needs against those left today.
+        Changes nothing."""
+        with Manifest(self.config.manifest_file) as manifest:
+            return plan_listing(self.api, manifest, request, self.policy.daily_reserve)
+
+    def draft(
+        self,
+        plan: ListingPlan,
+        progress: Progress | None = None,
+        options: PushOptions | None = None,
+    ) -> ListingResult:
+        """Make (or update) the run's draft listing as `plan` says; it stays a draft."""
+        with Manifest(self.config.manifest_file) as manifest:
+            return push_listing(self.api, manifest, plan, progress, options)
+
+    def make_video(
+        self,
+        run_dir: Path | str,
+        out: Path | str | None = None,
+        order: Sequence[int] | None = None,
+        options: VideoOptions | None = None,
+        progress: VideoProgress | None = None,
+    ) -> VideoResult:
+        """The listing video of the run's mockups; see `run_video`."""
+        return run_video(run_dir, out, order, options, progress)
+
     def status(self, listing_id: int, calls: int = 100) -> ListingStatus:
         """What the manifest holds for the listing; no call to Etsy."""
         with Manifest(self.config.manifest_file) as manifest:
@@ -148,3 +189,17 @@ class EtsySync:
                 pushes=manifest.pushes(listing_id),
                 calls=manifest.calls(listing_id, calls),
             )
+
+
+def run_video(
+    run_dir: Path | str,
+    out: Path | str | None = None,
+    order: Sequence[int] | None = None,
+    options: VideoOptions | None = None,
+    progress: VideoProgress | None = None,
+) -> VideoResult:
+    """The listing video of the run's mockups (its first ten, or `order`), written to `out`
+    (default RUN/listing-video.mp4); no call to Etsy, no Etsy settings needed."""
+    images = [image.file for image in plan_images(run_dir, order, template_names={})]
+    target = Path(out) if out is not None else Path(run_dir) / VIDEO_FILE_NAME
+    return make_listing_video(images, target, options, progress)
