@@ -90,13 +90,19 @@ def quick_policy(sleeps: RecordedSleeps, **overrides) -> RetryPolicy:
     return RetryPolicy(**{**settings, **overrides})
 
 
-def write_run(folder: Path, count: int = 10, artwork: str = "sunset-over-hills.png") -> Path:
-    """A render run folder as mockups.render.run writes it: NN-<template>.jpg files and run.json."""
+def write_run(
+    folder: Path,
+    count: int = 10,
+    artwork: str = "sunset-over-hills.png",
+    templates: tuple[str, ...] = TEMPLATES,
+) -> Path:
+    """A render run folder as mockups.render.run writes it: NN-<template>.jpg files and run.json
+    (a colour variant `tshirt@navy` is written as NN-tshirt-navy.jpg)."""
     folder.mkdir(parents=True, exist_ok=True)
     mockups = []
     for index in range(1, count + 1):
-        template = TEMPLATES[index - 1] if index <= len(TEMPLATES) else f"scene-{index}"
-        name = f"{index:02d}-{template}.jpg"
+        template = templates[index - 1] if index <= len(templates) else f"scene-{index}"
+        name = f"{index:02d}-{template.replace('@', '-')}.jpg"
         size = _write_jpeg(folder / name, index, shade=0)
         mockups.append(
             MockupResult(
