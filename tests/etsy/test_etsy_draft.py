@@ -196,7 +196,10 @@ def test_a_push_that_cannot_finish_today_is_not_started(etsy, sync, run_dir):
     assert writes(etsy) == []
 
 
-def test_a_429_on_the_daily_limit_stops_at_once_with_one_line(etsy, sync, run_dir, sleeps):
+def test_a_429_on_the_daily_limit_stops_at_once_with_one_line(etsy, config, run_dir, sleeps):
+    # A patient policy: only knowing the daily allowance is spent can stop it from waiting.
+    sync = EtsySync(config, quick_policy(sleeps, max_total_wait=10**6, max_delay=10**6))
+
     def another_app_spends_the_allowance():
         etsy.per_day_limit = len(etsy._day)
 
