@@ -12,8 +12,9 @@
   comma-separated list"): repeated keys (`image_ids=1&image_ids=2`) may be read as the last
   value alone, and `image_ids` replaces the listing's images (#228), so that would cut a
   listing to one image.
-- Its video upload sends the video as a nameless part: `video_upload_request`. (It no longer
-  sends `is_multi_video`: Etsy removed the parameter on 2026-10-21, etsy/open-api #1760.)
+- Its video upload names the file part after the field, with no type: `video_upload_request`
+  sends the file's own name and `video/mp4`. (`is_multi_video` is no longer sent: Etsy removed
+  the parameter on 2026-10-21, etsy/open-api discussion #1760.)
 - `EtsyOAuth(code_verifier=...)` throws the given verifier away: `oauth_with_verifier`.
 """
 

@@ -114,7 +114,7 @@ def plan_listing(
         request.run_dir, request.order, title=request.fields.title, alt_texts=request.alt_texts
     )
     variations = plan_colour_variations(images) if request.variations else None
-    video = VideoFile.of(request.video) if request.video is not None else None
+    video = VideoFile.of(request.video, request.run_dir) if request.video is not None else None
     record = manifest.draft(run_key(request.run_dir))
     listing_id = record.listing_id if record is not None else None
     image_plan = None

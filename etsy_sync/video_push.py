@@ -23,6 +23,7 @@ from etsy_sync.client import EtsyApi, EtsyVideo
 from etsy_sync.errors import EtsyApiError, PlanError
 from etsy_sync.listing_video import file_sha256
 from etsy_sync.manifest import Manifest, PendingVideo, PushedVideo, now_iso
+from mockups.runs.folder import RUN_FILE
 
 MAX_VIDEOS = 2
 VIDEO_CONFLICT = 409
@@ -35,10 +36,17 @@ class VideoFile:
     bytes: int
 
     @classmethod
-    def of(cls, path: Path) -> VideoFile:
+    def of(cls, path: Path, run_dir: Path | None = None) -> VideoFile:
+        """The video at `path`; refused when missing, or older than the run's mockups (a run
+        rendered again since: the video would show the old ones)."""
         if not path.is_file():
             raise PlanError(
                 f"{path}: no listing video; make it with `python -m etsy_sync video RUN`"
+            )
+        if run_dir is not None and _older_than_run(path, run_dir):
+            raise PlanError(
+                f"{path} is older than the run's mockups; make it again with "
+                f"`python -m etsy_sync video {run_dir}`"
             )
         return cls(path, file_sha256(path), path.stat().st_size)
 
@@ -130,6 +138,11 @@ def _settle_interrupted(
             current = _live(api.listing_videos(listing_id))
     manifest.drop_pending_video(listing_id)
     return None
+
+
+def _older_than_run(path: Path, run_dir: Path) -> bool:
+    run_file = run_dir / RUN_FILE
+    return run_file.is_file() and run_file.stat().st_mtime > path.stat().st_mtime
 
 
 def _live(videos: list[EtsyVideo]) -> list[EtsyVideo]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 
 import pytest
 
@@ -269,3 +270,14 @@ def test_dry_run_json_lists_alt_texts_a_seller_can_edit_and_send_back(
     (listing,) = etsy.state.listings.values()
     assert listing.images[1].alt_text == "Navy tee, flat"
     assert plan["variations"]["colours"][0]["value"] == "Navy"
+
+
+def test_a_video_older_than_the_runs_mockups_is_refused_before_any_call(etsy, sync, run_dir):
+    video = run_dir / "listing-video.mp4"
+    later = video.stat().st_mtime + 60
+    os.utime(run_dir / "run.json", (later, later))  # rendered again since the video was made
+
+    with pytest.raises(PlanError, match="older than the run's mockups"):
+        sync.plan_draft(listing_request(run_dir, FIELDS, video=video))
+
+    assert etsy.seen == []

@@ -111,6 +111,9 @@ class FakeImage:
         }
 
 
+LISTING_FIELDS_SHOWN = ("taxonomy_id", "who_made", "when_made", "is_supply", "shipping_profile_id")
+
+
 @dataclass
 class FakeProduct:
     product_id: int
@@ -203,8 +206,7 @@ class FakeListing:
             "has_variations": any(p.property_values for p in self.products),
             **{
                 name: self.fields[name]
-                for name in ("taxonomy_id", "who_made", "when_made", "is_supply")
-                + ("shipping_profile_id",)
+                for name in LISTING_FIELDS_SHOWN
                 if self.fields.get(name) is not None
             },
         }
