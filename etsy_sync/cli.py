@@ -334,6 +334,9 @@ def _status_text(status: ListingStatus) -> str:
         )
     for pending in status.pending:
         lines.append(f"  {pending.rank:>2}  upload interrupted at {pending.started_at}")
+    if status.video is not None:
+        video = status.video
+        lines.append(f"  video {video.video_id:<10} {video.sha256[:12]}  {video.pushed_at}")
     for push in status.pushes[:5]:
         outcome = "did not finish" if push.finished_at is None else push.outcome
         lines.append(f"  push {push.push_id}: {outcome}, {push.uploads} upload(s)")

@@ -34,7 +34,14 @@ from etsy_sync.listing_video import (
     make_listing_video,
 )
 from etsy_sync.listing_video import Progress as VideoProgress
-from etsy_sync.manifest import LoggedCall, Manifest, PendingUpload, PushedImage, PushRecord
+from etsy_sync.manifest import (
+    LoggedCall,
+    Manifest,
+    PendingUpload,
+    PushedImage,
+    PushedVideo,
+    PushRecord,
+)
 from etsy_sync.oauth import (
     ConnectLink,
     finish_connect_from_query,
@@ -68,6 +75,7 @@ class ListingStatus:
     pending: list[PendingUpload]
     pushes: list[PushRecord]
     calls: list[LoggedCall]
+    video: PushedVideo | None = None
 
 
 class EtsySync:
@@ -188,6 +196,7 @@ class EtsySync:
                 pending=manifest.pending(listing_id),
                 pushes=manifest.pushes(listing_id),
                 calls=manifest.calls(listing_id, calls),
+                video=manifest.video(listing_id),
             )
 
 

@@ -95,6 +95,8 @@ def test_a_draft_gets_ten_photos_with_alt_text_two_colours_and_a_video(etsy, syn
     video = (run_dir / "listing-video.mp4").read_bytes()
     assert [v.sha256 for v in listing.live_videos()] == [hashlib.sha256(video).hexdigest()]
     assert result.created and result.video is not None and result.video.action == "uploaded"
+    recorded = sync.status(result.listing_id).video
+    assert recorded is not None and recorded.video_id == result.video.video_id
     assert "state" not in {key for seen in etsy.seen for key in seen.form}
 
 
