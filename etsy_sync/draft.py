@@ -19,7 +19,6 @@ from etsy_sync.errors import PlanError
 MAX_TITLE = 140
 MAX_TAGS = 13
 MAX_TAG = 20
-MAX_DESCRIPTION = 65_535
 ONCE_IN_TITLE = "%:&+"
 WHO_MADE = ("i_did", "someone_else", "collective")
 WHEN_MADE = (
@@ -89,8 +88,6 @@ def check_draft(fields: DraftFields) -> None:
         raise PlanError(f"--who-made must be one of {', '.join(WHO_MADE)}")
     if fields.when_made not in WHEN_MADE:
         raise PlanError(f"--when-made must be one of {', '.join(WHEN_MADE)}")
-    if len(fields.description) > MAX_DESCRIPTION:
-        raise PlanError(f"the description is over {MAX_DESCRIPTION} characters")
 
 
 def parse_tags(text: str | None) -> tuple[str, ...]:

@@ -35,6 +35,7 @@ from etsy_sync.variations import (
     Offer,
     VariationPlan,
     VariationResult,
+    check_inventory_is_ours,
     inventory_body,
     inventory_matches,
     plan_colour_variations,
@@ -44,11 +45,12 @@ from etsy_sync.variations import (
 )
 from etsy_sync.video_push import VideoFile, VideoPushResult, push_video
 
-# Calls per step, as the push makes them (reads included): an upload is sent and read back;
-# a draft is created or updated once; colours read the inventory and the photos, set both.
+# Calls per step, as the push makes them (reads included): an upload is sent and read back,
+# and may be reordered; a draft is created or updated once; colours read the taxonomy, the
+# inventory and the photos, and set both; the video is read, maybe deleted, sent, read.
 CALLS_PER_UPLOAD = 3
 CALLS_AROUND_IMAGES = 4
-CALLS_FOR_COLOURS = 4
+CALLS_FOR_COLOURS = 5
 CALLS_FOR_VIDEO = 4
 
 
@@ -125,6 +127,8 @@ def plan_listing(
             if error.status != 404:
                 raise
             listing_id, image_plan = None, None  # the seller deleted it: a new draft
+    if listing_id is not None:
+        check_inventory_is_ours(api.listing_inventory(listing_id), listing_id)
     if variations is not None:
         stock_colours(api.taxonomy_properties(request.fields.taxonomy_id))
     changed = record is None or listing_id is None or record.digest != request.fields.digest()
@@ -162,12 +166,15 @@ def calls_needed(
     return calls
 
 
-def check_today(plan: ListingPlan) -> None:
-    """Stop before starting, in one line, when today's allowance cannot finish the push."""
-    if not plan.fits_today:
+def check_today(plan: ListingPlan, api: EtsyApi) -> None:
+    """Stop before starting, in one line, when today's allowance cannot finish the push: by
+    Etsy's latest word (this process's last answer, else the plan's)."""
+    latest = api.remaining_today
+    left = plan.calls_left if latest is None else max(0, latest - api.policy.daily_reserve)
+    if left is not None and plan.calls_needed > left:
         raise RateLimited(
-            f"this push needs about {plan.calls_needed} calls to Etsy and {plan.calls_left} are "
-            "left today (Etsy's daily allowance refills over 24 hours); nothing was changed",
+            f"this push needs about {plan.calls_needed} calls to Etsy and {left} are left "
+            "today (Etsy's daily allowance refills over 24 hours); nothing was changed",
             429,
         )
 
@@ -179,7 +186,7 @@ def push_listing(
     progress: Progress | None = None,
     options: PushOptions | None = None,
 ) -> ListingResult:
-    check_today(plan)
+    check_today(plan, api)
     calls: list[CallRecord] = []
     recorder = api.transport.on_call
 
@@ -269,6 +276,7 @@ def _colours(
     variations = plan.variations
     stock = stock_colours(api.taxonomy_properties(plan.fields.taxonomy_id)) if variations else {}
     inventory = api.listing_inventory(listing_id)
+    check_inventory_is_ours(inventory, listing_id)
     if not inventory_matches(inventory, variations, offer):
         inventory = api.update_inventory(listing_id, inventory_body(variations, offer, stock))
         result.inventory_set = True

@@ -147,6 +147,25 @@ def inventory_body(plan: VariationPlan | None, offer: Offer, stock: dict[str, in
     }
 
 
+def check_inventory_is_ours(inventory: dict[str, Any], listing_id: int) -> None:
+    """Refuse, in one line, to replace an inventory with variations we did not make (sizes,
+    materials: the seller's), as setting ours would drop them."""
+    others = sorted(
+        {
+            int(pv["property_id"])
+            for product in inventory.get("products") or []
+            if not product.get("is_deleted")
+            for pv in product.get("property_values") or []
+            if pv.get("property_id") != COLOUR_PROPERTY
+        }
+    )
+    if others:
+        raise PlanError(
+            f"listing {listing_id} has variations Mockup Lab did not make (property "
+            f"{others[0]}); setting its price and colours would remove them: edit them on Etsy"
+        )
+
+
 def inventory_matches(current: dict[str, Any], plan: VariationPlan | None, offer: Offer) -> bool:
     """Whether the listing's inventory already is what `inventory_body` would set: then it is
     not sent (sending it would clear the variation images, #351)."""

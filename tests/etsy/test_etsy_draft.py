@@ -283,3 +283,19 @@ def test_a_video_older_than_the_runs_mockups_is_refused_before_any_call(etsy, sy
         sync.plan_draft(listing_request(run_dir, FIELDS, video=video))
 
     assert etsy.seen == []
+
+
+def test_a_draft_whose_seller_added_other_variations_is_not_overwritten(etsy, sync, run_dir):
+    first = draft(sync, run_dir)
+    listing = etsy.listing(first.listing_id)
+    sizes = {"property_id": 100, "value_ids": [], "values": ["A3"], "property_name": "Size"}
+    etsy.state.set_inventory(
+        listing,
+        {"products": [{"property_values": [sizes], "offerings": [{"price": 9.0, "quantity": 1}]}]},
+    )
+    before = len(etsy.seen)
+
+    with pytest.raises(PlanError, match="variations Mockup Lab did not make"):
+        draft(sync, run_dir, DraftFields(**{**FIELDS.__dict__, "price": "30.00"}))
+
+    assert [s.operation for s in etsy.seen[before:] if s.method != "GET"] == []
