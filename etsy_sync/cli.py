@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
@@ -16,7 +18,7 @@ from etsy_sync.errors import ConfigError, EtsySyncError, LocalStateError, PlanEr
 from etsy_sync.listing import ListingPlan, ListingResult, listing_request
 from etsy_sync.listing_video import VIDEO_FILE_NAME
 from etsy_sync.plan import PlanItem, PushPlan
-from etsy_sync.push import PushOptions, PushResult, PushStep
+from etsy_sync.push import Progress, PushOptions, PushResult, PushStep
 from etsy_sync.run_images import DEFAULT_PLAN_IMAGES, MAX_LISTING_IMAGES
 from etsy_sync.service import EtsySync, ListingStatus, run_video
 from mockups.commandline import EXIT_BAD_INPUT, OneLineErrorParser
@@ -174,17 +176,8 @@ def push_command(sync: EtsySync, args: argparse.Namespace) -> int:
         print(_json(_plan_json(plan)) if args.json else _plan_text(plan))
         return 0
     options = PushOptions(overwrite_foreign=args.overwrite_foreign, remove_extra=args.remove_extra)
-    bar = tqdm(total=None, unit="image", disable=None, file=sys.stderr)
-
-    def progress(done: int, total: int, step: PushStep) -> None:
-        bar.total = total
-        bar.set_postfix_str(f"{step.rank}: {step.action}")
-        bar.update(1)
-
-    try:
+    with _image_bar() as progress:
         result = sync.push(args.run_dir, args.listing, args.order, progress, options)
-    finally:
-        bar.close()
     summary = {**asdict(result), "uploads": result.uploads, "reordered": result.reordered}
     print(_json(summary) if args.json else _result_text(result))
     return 0
@@ -217,17 +210,8 @@ def draft_command(sync: EtsySync, args: argparse.Namespace) -> int:
     if args.dry_run:
         print(_json(_listing_plan_json(plan)) if args.json else _listing_plan_text(plan))
         return 0
-    bar = tqdm(total=None, unit="image", disable=None, file=sys.stderr)
-
-    def progress(done: int, total: int, step: PushStep) -> None:
-        bar.total = total
-        bar.set_postfix_str(f"{step.rank}: {step.action}")
-        bar.update(1)
-
-    try:
+    with _image_bar() as progress:
         result = sync.draft(plan, progress, PushOptions(overwrite_foreign=args.overwrite_foreign))
-    finally:
-        bar.close()
     print(_json(_listing_result_json(result)) if args.json else _listing_result_text(result))
     return 0
 
@@ -257,6 +241,22 @@ def status_command(sync: EtsySync, args: argparse.Namespace) -> int:
     status = sync.status(args.listing)
     print(_json(asdict(status)) if args.json else _status_text(status))
     return 0
+
+
+@contextmanager
+def _image_bar() -> Iterator[Progress]:
+    """A progress bar on stderr, one step an image (hidden when stderr is not a terminal)."""
+    bar = tqdm(total=None, unit="image", disable=None, file=sys.stderr)
+
+    def progress(done: int, total: int, step: PushStep) -> None:
+        bar.total = total
+        bar.set_postfix_str(f"{step.rank}: {step.action}")
+        bar.update(1)
+
+    try:
+        yield progress
+    finally:
+        bar.close()
 
 
 def _plan_text(plan: PushPlan) -> str:

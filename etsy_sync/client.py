@@ -179,16 +179,12 @@ class EtsyApi:
     def delete_image(self, listing_id: int, listing_image_id: int) -> None:
         """Remove an image from the listing; one already gone counts as removed."""
         shop_id = self.shop().shop_id
-        try:
-            self._call(
-                f"remove image {listing_image_id} from listing {listing_id}",
-                lambda c: ListingImageResource(c).delete_listing_image(
-                    shop_id, listing_id, listing_image_id
-                ),
-            )
-        except EtsyApiError as error:
-            if error.status != 404:
-                raise
+        self._delete(
+            f"remove image {listing_image_id} from listing {listing_id}",
+            lambda c: ListingImageResource(c).delete_listing_image(
+                shop_id, listing_id, listing_image_id
+            ),
+        )
 
     def create_draft(self, fields: dict[str, Any]) -> Listing:
         """createDraftListing, as a form (the spec's only body for it)."""
@@ -266,21 +262,23 @@ class EtsyApi:
     def delete_video(self, listing_id: int, video_id: int) -> None:
         """Remove a video from the listing; one already gone counts as removed."""
         shop_id = self.shop().shop_id
-        try:
-            self._call(
-                f"remove video {video_id} from listing {listing_id}",
-                lambda c: ListingVideoResource(c).delete_listing_video(
-                    shop_id, listing_id, video_id
-                ),
-            )
-        except EtsyApiError as error:
-            if error.status != 404:
-                raise
+        self._delete(
+            f"remove video {video_id} from listing {listing_id}",
+            lambda c: ListingVideoResource(c).delete_listing_video(shop_id, listing_id, video_id),
+        )
 
     @property
     def remaining_today(self) -> int | None:
         """Calls Etsy still allows today, as its last answer said (None before any call)."""
         return self.transport.remaining_today
+
+    def _delete(self, operation: str, send: Callable[[EtsyClient], Response]) -> None:
+        """A deletion; what is already gone (404) counts as deleted."""
+        try:
+            self._call(operation, send)
+        except EtsyApiError as error:
+            if error.status != 404:
+                raise
 
     def _call(self, operation: str, send: Callable[[EtsyClient], Response]) -> Any:
         point_at(self.config)

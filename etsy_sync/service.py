@@ -11,7 +11,7 @@ request = listing_request(run_dir, DraftFields(title=..., price="24.00", taxonom
 plan = sync.plan_draft(request)         # ListingPlan: draft fields, alt texts, colours, video,
                                         # calls needed and left today; changes nothing
 sync.draft(plan, progress=callback)     # ListingResult: the draft made or updated, never published
-sync.make_video(run_dir)                # VideoResult: RUN/listing-video.mp4
+run_video(run_dir)                      # VideoResult: RUN/listing-video.mp4; no Etsy needed
 
 An EtsySync is cheap: make one per page run or command, not one shared between threads.
 """
@@ -175,17 +175,6 @@ class EtsySync:
         """Make (or update) the run's draft listing as `plan` says; it stays a draft."""
         with Manifest(self.config.manifest_file) as manifest:
             return push_listing(self.api, manifest, plan, progress, options)
-
-    def make_video(
-        self,
-        run_dir: Path | str,
-        out: Path | str | None = None,
-        order: Sequence[int] | None = None,
-        options: VideoOptions | None = None,
-        progress: VideoProgress | None = None,
-    ) -> VideoResult:
-        """The listing video of the run's mockups; see `run_video`."""
-        return run_video(run_dir, out, order, options, progress)
 
     def status(self, listing_id: int, calls: int = 100) -> ListingStatus:
         """What the manifest holds for the listing; no call to Etsy."""

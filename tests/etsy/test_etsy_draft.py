@@ -17,9 +17,6 @@ from etsy_sync.listing import listing_request
 from etsy_sync.service import EtsySync, run_video
 from tests.fake_etsy.helpers import (
     TEMPLATES,
-    RecordedSleeps,
-    config_for,
-    connect,
     environment_for,
     quick_policy,
     write_run,
@@ -37,23 +34,6 @@ FIELDS = DraftFields(
     tags=("sunset", "wall art"),
     shipping_profile_id=77,
 )
-
-
-@pytest.fixture
-def sleeps(etsy):
-    return RecordedSleeps(etsy)
-
-
-@pytest.fixture
-def config(etsy, tmp_path):
-    config = config_for(etsy, tmp_path)
-    connect(etsy, config)
-    return config
-
-
-@pytest.fixture
-def sync(config, sleeps):
-    return EtsySync(config, quick_policy(sleeps))
 
 
 @pytest.fixture

@@ -5,11 +5,8 @@ one video; nothing lost, nothing twice."""
 from __future__ import annotations
 
 import hashlib
-import os
 import signal
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -21,26 +18,18 @@ from tests.fake_etsy.helpers import (
     RecordedSleeps,
     config_for,
     connect,
-    environment_for,
     quick_policy,
+    start_command,
     write_run,
 )
 
-REPO = Path(__file__).resolve().parents[2]
-
 
 def start_draft(config, run_dir) -> subprocess.Popen:
-    command = [sys.executable, "-m", "etsy_sync", "draft", str(run_dir), "--video"]
-    command += ["--title", FIELDS.title, "--price", FIELDS.price]
-    command += ["--taxonomy", str(FIELDS.taxonomy_id), "--shipping-profile", "77"]
-    command += ["--tags", ",".join(FIELDS.tags), "--description-file", str(run_dir / "d.txt")]
-    return subprocess.Popen(
-        command,
-        cwd=REPO,
-        env={**os.environ, **environment_for(config)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    return start_command(
+        config,
+        *("draft", str(run_dir), "--video", "--title", FIELDS.title, "--price", FIELDS.price),
+        *("--taxonomy", str(FIELDS.taxonomy_id), "--shipping-profile", "77"),
+        *("--tags", ",".join(FIELDS.tags), "--description-file", str(run_dir / "d.txt")),
     )
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +57,21 @@ def environment_for(config: EtsyConfig) -> dict[str, str]:
         "ETSY_TOKEN_FILE": str(config.token_file),
         "ETSY_MANIFEST_FILE": str(config.manifest_file),
     }
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def start_command(config: EtsyConfig, *arguments: str) -> subprocess.Popen:
+    """`python -m etsy_sync ARGUMENTS` as a real process, aimed at the fake Etsy."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "etsy_sync", *arguments],
+        cwd=REPO,
+        env={**os.environ, **environment_for(config)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def connect(fake: FakeEtsy, config: EtsyConfig, expires_in: float | None = None) -> Tokens:
