@@ -103,7 +103,6 @@ class ListingResult:
     variations: VariationResult | None
     video: VideoPushResult | None
     calls_made: int = 0
-    notes: list[str] = field(default_factory=list)
 
 
 def plan_listing(

@@ -170,6 +170,18 @@ def test_bad_fields_are_refused_in_one_line_before_any_call(
     assert etsy.seen == []
 
 
+@pytest.mark.parametrize("again", [False, True], ids=["new-draft", "same-draft-again"])
+def test_a_draft_makes_no_more_calls_than_its_plan_counts(etsy, sync, run_dir, again):
+    if again:
+        draft(sync, run_dir)
+    plan = sync.plan_draft(listing_request(run_dir, FIELDS, video=run_dir / "listing-video.mp4"))
+    before = len(etsy.seen)
+
+    result = sync.draft(plan)
+
+    assert result.calls_made == len(etsy.seen) - before <= plan.calls_needed
+
+
 def test_a_push_that_cannot_finish_today_is_not_started(etsy, sync, run_dir):
     etsy.per_day_limit = 40
 
