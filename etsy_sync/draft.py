@@ -3,7 +3,8 @@
 Etsy's rules, as its Seller Handbook and the spec's field texts give them: a title of at most
 140 characters, of letters, numbers, punctuation, maths symbols, spaces and ™ © ®, with each
 of % : & + at most once; at most 13 tags of at most 20 characters, of letters, numbers,
-spaces, - ' ™ © ®; a positive price and quantity. A refusal is one line naming the field.
+spaces, - ' ™ © ®; a positive price and quantity; a shipping profile, as every listing made
+here is a physical one. A refusal is one line naming the field.
 """
 
 from __future__ import annotations
@@ -82,7 +83,11 @@ def check_draft(fields: DraftFields) -> None:
         raise PlanError(f"quantity must be at least 1, not {fields.quantity}")
     if fields.taxonomy_id < 1:
         raise PlanError("--taxonomy must be an Etsy taxonomy id (a whole number from 1)")
-    if fields.shipping_profile_id is not None and fields.shipping_profile_id < 1:
+    if fields.shipping_profile_id is None:
+        raise PlanError(
+            "a physical listing needs --shipping-profile (Etsy requires a shipping profile id)"
+        )
+    if fields.shipping_profile_id < 1:
         raise PlanError("--shipping-profile must be a shipping profile id (from 1)")
     if fields.who_made not in WHO_MADE:
         raise PlanError(f"--who-made must be one of {', '.join(WHO_MADE)}")

@@ -7,7 +7,8 @@ sync.listings()                         # draft, active and inactive listings
 sync.plan(run_dir, listing_id)          # dry run: PushPlan, per rank what would change
 sync.push(run_dir, listing_id, progress=callback, options=PushOptions(overwrite_foreign=True))
 sync.status(listing_id)                 # what the manifest holds, the last pushes and calls
-request = listing_request(run_dir, DraftFields(title=..., price="24.00", taxonomy_id=...))
+fields = DraftFields(title=..., price="24.00", taxonomy_id=..., shipping_profile_id=...)
+request = listing_request(run_dir, fields, alt_texts={3: "..."}, video=run_dir / VIDEO_FILE_NAME)
 plan = sync.plan_draft(request)         # ListingPlan: draft fields, alt texts, colours, video,
                                         # calls needed and left today; changes nothing
 sync.draft(plan, progress=callback)     # ListingResult: the draft made or updated, never published

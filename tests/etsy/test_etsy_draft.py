@@ -153,17 +153,21 @@ def test_alt_text_over_500_characters_is_refused_before_any_call(etsy, sync, run
         ("--tags", ",".join(f"tag{i}" for i in range(14)), "14 tags"),
         ("--tags", "a" * 21, "at most 20"),
         ("--price", "0", "above 0"),
+        ("--shipping-profile", None, "needs --shipping-profile"),
     ],
-    ids=["title-over-140", "fourteen-tags", "tag-over-20", "price-0"],
+    ids=["title-over-140", "fourteen-tags", "tag-over-20", "price-0", "no-shipping-profile"],
 )
 def test_bad_fields_are_refused_in_one_line_before_any_call(
     etsy, config, run_dir, monkeypatch, capsys, option, value, says
 ):
     for name, setting in environment_for(config).items():
         monkeypatch.setenv(name, setting)
-    arguments = {"--title": "Sunset", "--price": "24.50", "--taxonomy": "2078", option: value}
+    arguments = {"--title": "Sunset", "--price": "24.50", "--taxonomy": "2078"}
+    arguments |= {"--shipping-profile": "77", option: value}
 
-    status = main(["draft", str(run_dir), *[part for pair in arguments.items() for part in pair]])
+    given = [part for key, value in arguments.items() if value for part in (key, value)]
+
+    status = main(["draft", str(run_dir), *given])
 
     error = capsys.readouterr().err.strip().splitlines()
     assert status == 2 and len(error) == 1 and says in error[0]
