@@ -83,6 +83,7 @@ bench: $(STAMP) debian-packages
 	$(BIN)/python -m bench.inputs_memory
 	$(BIN)/python -m bench.psd_import
 	$(BIN)/python -m bench.capacity
+	$(BIN)/python -m bench.listing_video
 	npm ci --prefix bench/seed_stack
 	$(BIN)/python -m bench.seed_compare
 
