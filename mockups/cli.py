@@ -11,7 +11,7 @@ from tqdm import tqdm
 from mockups.commandline import OneLineErrorParser, run_command
 from mockups.errors import MockupLabError
 from mockups.options import FITS, MAX_WORKERS, MODES, RenderOptions
-from mockups.render.budget import check_budget
+from mockups.render.plan import check_budget
 from mockups.render.renderers import PLAIN, PROFILED, find_renderer
 from mockups.runs.folder import MockupResult
 

@@ -26,6 +26,7 @@ from mockups.jobs.budget import (
     budget_bytes,
     check_budget,
     estimate_peak,
+    plan_job,
 )
 from mockups.jobs.redis_queue import (
     DamagedRecord,
@@ -55,6 +56,7 @@ __all__ = [
     "budget_bytes",
     "check_budget",
     "estimate_peak",
+    "plan_job",
     "redis_url_from_env",
     "render_job",
     "run_in_process",
