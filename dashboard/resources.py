@@ -7,9 +7,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard.local_renders import LocalRenders
 from mockups.authoring.photo import user_templates_dir
-from mockups.jobs import RenderQueue, RenderSlots, redis_url_from_env
+from mockups.jobs import LocalRenders, RenderBackend, RenderQueue, RenderSlots, redis_url_from_env
 from mockups.templates.library import library_entries
 from mockups.templates.model import Template
 
@@ -28,10 +27,11 @@ def local_renders() -> LocalRenders:
     return LocalRenders(render_slots())
 
 
-def render_queue() -> RenderQueue | None:
-    """The Redis queue when `REDIS_URL` is set: renders then run in background workers."""
+def render_backend() -> RenderBackend:
+    """Where renders run: the Redis queue's workers when `REDIS_URL` is set, else this
+    server's background threads (`local_renders`)."""
     url = redis_url_from_env()
-    return _queue(url) if url else None
+    return _queue(url) if url else local_renders()
 
 
 @st.cache_resource

@@ -20,10 +20,9 @@ import socket
 import typing
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields
-from datetime import datetime
+from dataclasses import fields
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import psutil
 from redis import Redis
@@ -37,10 +36,12 @@ from rq.serializers import JSONSerializer
 from rq.utils import current_timestamp
 
 from mockups.errors import MockupLabError
+from mockups.jobs.backend import JobNotFound, RenderStatus, State
 from mockups.jobs.budget import check_budget
 from mockups.jobs.heap_line import Point, heap_points
 from mockups.jobs.redaction import redacted_url, scrub
 from mockups.jobs.spec import BadJob, RenderJob, check_run_dir
+from mockups.render.plan import RenderPlan
 from mockups.render.run import RUN_FILE, MockupResult
 from mockups.runs.catalogue import run_arrived
 
@@ -55,7 +56,6 @@ DEAD_WORKER_REASON = (
     "its partial files are not a run: retry it"
 )
 
-State = Literal["queued", "started", "finished", "failed"]
 _STATES: dict[JobStatus, State] = {
     JobStatus.CREATED: "queued",
     JobStatus.QUEUED: "queued",
@@ -69,44 +69,12 @@ _STATES: dict[JobStatus, State] = {
 }
 
 
-class JobNotFound(MockupLabError):
-    """No such render job in Redis (never enqueued, or expired)."""
-
-
 class DamagedRecord(MockupLabError):
     """Redis holds a job record that RQ cannot read (damaged, or written by hand)."""
 
 
 class QueueUnavailable(MockupLabError):
     """Redis cannot be reached (or its URL is malformed); the message hides its password."""
-
-
-@dataclass(frozen=True)
-class RenderStatus:
-    """What a page polls: the state, the place in line, progress and the reason of a failure.
-
-    `place` is 1 for the next job to start (only while queued); `rss_bytes` is the rendering
-    process's resident memory after its latest mockup; `landed` holds the figures of each
-    mockup rendered so far (a profiled job's include its heap figures); `samples` is a
-    profiled job's heap line so far, `(seconds since it started, RSS, heap in use)`, oldest
-    first (empty for a plain job).
-    """
-
-    job_id: str
-    state: State
-    run_dir: str
-    place: int | None = None
-    done: int = 0
-    total: int = 0
-    template: str | None = None
-    rss_bytes: int | None = None
-    heap_bytes: int | None = None
-    error: str | None = None
-    enqueued_at: datetime | None = None
-    started_at: datetime | None = None
-    ended_at: datetime | None = None
-    landed: list[MockupResult] = field(default_factory=list)
-    samples: list[Point] = field(default_factory=list)
 
 
 class RenderQueue:
@@ -125,8 +93,12 @@ class RenderQueue:
 
     def enqueue(self, job: RenderJob) -> str:
         """Queue `job` and return its id at once; refuses it (`JobRefused`) if over budget."""
+        return self.submit(job)
+
+    def submit(self, job: RenderJob, plan: RenderPlan | None = None) -> str:
+        """`enqueue`, checking the budget against `plan` when the caller made one."""
         check_run_dir(job)
-        estimate = check_budget(job)
+        estimate = plan.check().estimate if plan is not None else check_budget(job)
         with self._reaching_redis():
             self._enqueue(job, estimate.mockups)
         return job.id
@@ -152,6 +124,22 @@ class RenderQueue:
                 return self._status_of(job)
             except DamagedRecord as error:
                 return RenderStatus(job_id=job_id, state="failed", run_dir="", error=str(error))
+
+    def landed(self, job_id: str) -> list[MockupResult]:
+        """Each mockup's figures as the worker reported them (none from a worker that
+        reports only counts, or for a job Redis does not hold)."""
+        return landed_mockups(self._meta_value(job_id, "landed"))
+
+    def samples(self, job_id: str) -> list[Point]:
+        """A profiled job's heap line so far, as its worker wrote it."""
+        return heap_points(self._meta_value(job_id, "samples"))
+
+    def _meta_value(self, job_id: str, name: str) -> Any:
+        with self._reaching_redis():
+            try:
+                return _meta_of(self._fetch(job_id)).get(name)
+            except (JobNotFound, DamagedRecord):
+                return None
 
     def retry(self, job_id: str) -> None:
         """Queue a failed job again, same id and run folder, at the back of the line."""

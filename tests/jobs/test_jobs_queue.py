@@ -247,6 +247,9 @@ def test_each_landed_mockup_travels_whole_in_the_progress_as_it_lands(
     assert final.state == "finished", final.error
     assert final.landed == read_run(tmp_path / "run").mockups
     assert final.samples == [], "a plain render draws no heap line"
+    # the back-end interface reads the same figures as the status carries
+    assert render_queue.landed(job.id) == final.landed
+    assert render_queue.samples(job.id) == []
     during = [s for s in seen if s.state == "started" and s.landed]
     assert during, "no mockup's figures arrived before the job ended"
     for status in during:
