@@ -8,7 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mockups.jobs import RenderJob, RenderSlots, plan_job
+from mockups.options import CONCRETE_MODES as CONCRETE_MODES
+from mockups.options import MAX_WORKERS as MAX_WORKERS
 from mockups.options import RenderOptions
+from mockups.render.budget import budget_bytes as budget_bytes
 from mockups.render.plan import RenderPlan
 from mockups.templates.model import Template
 from profiling.compare import ModeComparison, compare_modes, plain_label, run_label

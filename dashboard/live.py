@@ -14,10 +14,11 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from mockups.memory import MIB
-from mockups.runs.folder import MockupResult
+from mockups.runs.folder import MockupResult, RunResult
 from profiling.charts import live_heap_and_rss
 from profiling.leaks import readable_size, short_location
 
@@ -46,6 +47,18 @@ def mockup_row(result: MockupResult) -> dict[str, str]:
         "top site": f"{top} ({result.top_site_function})" if top else "",
         "leak": "stands out" if result.leak_reason else "",
     }
+
+
+def finished_chart(run: RunResult) -> go.Figure | None:
+    """A finished run's RSS and heap after each mockup, in the order they finished."""
+    if not run.mockups:
+        return None
+    start = min(result.started_unix for result in run.mockups)
+    points = [
+        (m.finished_unix - start, m.rss_after_bytes, m.heap_after_bytes)
+        for m in sorted(run.mockups, key=lambda m: m.finished_unix)
+    ]
+    return live_heap_and_rss(points)
 
 
 def memory_page_link(run_dir: Path, index: int) -> str:

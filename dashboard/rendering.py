@@ -19,6 +19,8 @@ from dashboard.resources import render_backend, template_library
 from dashboard.uploads import named_for_user, original_name
 from mockups.errors import MockupLabError
 from mockups.jobs import RenderJob, plan_job
+from mockups.options import MAX_WORKERS as MAX_WORKERS
+from mockups.options import MODES as MODES
 from mockups.options import RenderOptions
 from mockups.render.renderers import PLAIN, PROFILED
 from mockups.runs.catalogue import new_run_dir, share_artwork
