@@ -15,8 +15,8 @@ from mockups.options import RenderOptions
 from mockups.render.child import render_in_child
 from mockups.render.renderers import PROFILED, Sample
 from mockups.render.run import Progress
+from profiling.profile_folder import load_run
 from profiling.results import ProfiledRun
-from profiling.storage import load_run
 
 
 def profile_run(

@@ -35,11 +35,11 @@ from rq.registry import StartedJobRegistry
 from rq.serializers import JSONSerializer
 from rq.utils import current_timestamp
 
-from mockups.errors import MockupLabError
+from mockups.errors import MockupLabError, first_line, scrub
 from mockups.jobs.backend import JobNotFound, RenderStatus, State
 from mockups.jobs.budget import check_budget
 from mockups.jobs.heap_line import Point, heap_points
-from mockups.jobs.redaction import redacted_url, scrub
+from mockups.jobs.redaction import redacted_url
 from mockups.jobs.spec import BadJob, RenderJob, check_run_dir
 from mockups.render.plan import RenderPlan
 from mockups.render.run import RUN_FILE, MockupResult
@@ -304,10 +304,9 @@ def damage_of(job: Job) -> str | None:
 
 
 def damaged_record_reason(error: BaseException) -> str:
-    text = str(error).strip()
-    detail = (
-        f"{type(error).__name__}: {text.splitlines()[0][:120]}" if text else type(error).__name__
-    )
+    detail = type(error).__name__
+    if str(error).strip():
+        detail = f"{detail}: {first_line(error, 120)}"
     return f"not a render job: its record in Redis cannot be read ({detail})"
 
 

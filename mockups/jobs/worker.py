@@ -32,11 +32,11 @@ from rq.registry import FailedJobRegistry, StartedJobRegistry
 from rq.utils import current_timestamp, now, utcformat
 from rq.worker import WorkerStatus
 
-from mockups.errors import MockupLabError
+from mockups.errors import MockupLabError, first_line, scrub
 from mockups.jobs.budget import check_budget
 from mockups.jobs.heap_line import HeapLine
 from mockups.jobs.reconnect import outage_retry, patient_connection
-from mockups.jobs.redaction import SecretScrubber, redacted_url, scrub, secrets_of
+from mockups.jobs.redaction import SecretScrubber, redacted_url, secrets_of
 from mockups.jobs.redis_queue import (
     KEEP_SECONDS,
     QUEUE_NAME,
@@ -73,7 +73,7 @@ def render_job(fields: dict) -> dict:
         else:
             run = render_stored(job, progress=progress, sample=progress.sample)
     except Exception as error:
-        current.meta["error"] = _one_line(error)
+        current.meta["error"] = first_line(error)
         current.save_meta()
         raise
     return {"run_dir": job.run_dir, "mockups": len(run.mockups), "wall_seconds": run.wall_seconds}
@@ -233,7 +233,7 @@ def _check_reachable(url: str, where: str) -> None:
     try:
         connection.ping()
     except RedisError as error:
-        reason = scrub(_one_line(error), secrets)
+        reason = scrub(first_line(error), secrets)
         raise MockupLabError(f"cannot reach Redis at {where}: {reason}") from None
     finally:
         connection.close()
@@ -287,11 +287,6 @@ def _save_meta_if_kept(job: Job) -> None:
     """`job.save_meta()`, unless Redis no longer holds the job (a restart that lost it)."""
     if job.connection.exists(job.key):
         job.save_meta()
-
-
-def _one_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
 
 
 def _die_with_parent(parent_pid: int | None) -> None:

@@ -23,7 +23,7 @@ from PIL import Image
 from mockups.artwork.colour import srgb_icc_bytes
 from mockups.artwork.intake import ArtworkInfo, decode_artwork, working_size
 from mockups.artwork.pixels import Pixels, shrunk, write_png
-from mockups.errors import MockupLabError, RenderError
+from mockups.errors import MockupLabError, RenderError, first_line
 from mockups.geometry import Size
 from mockups.memory import (
     PeakRssSampler,
@@ -311,4 +311,4 @@ def _guard_io(write: Callable[[], None], path: Path) -> None:
 
 
 def _io_reason(error: OSError) -> str:
-    return error.strerror or str(error).splitlines()[0]
+    return error.strerror or first_line(error)

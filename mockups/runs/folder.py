@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from mockups.artwork.intake import ArtworkInfo
-from mockups.errors import MockupLabError
+from mockups.errors import MockupLabError, first_line
 
 RUN_FILE = "run.json"
 WORKING_COPY = "artwork.png"
@@ -113,7 +113,7 @@ def read_run(folder: Path | str) -> RunResult:
     except IsADirectoryError:
         raise RunFolderError(f"{_shown(path)}: is a folder, not a file") from None
     except (OSError, ValueError, RecursionError) as error:
-        raise RunFolderError(f"{_shown(path)}: cannot be read ({_first_line(error)})") from None
+        raise RunFolderError(f"{_shown(path)}: cannot be read ({first_line(error)})") from None
     try:
         run = _build(RunResult, data, "")
     except _Invalid as error:
@@ -266,8 +266,3 @@ def _shown(path: Path) -> str:
     """A path as messages show it: the run folder's name and below, never the whole tree."""
     parts = path.parts
     return "/".join(parts[-2:]) if len(parts) >= 2 else str(path)
-
-
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__

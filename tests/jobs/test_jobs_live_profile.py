@@ -23,7 +23,7 @@ from mockups.options import RenderOptions
 from mockups.render.renderers import PROFILED
 from mockups.runs.folder import MockupResult, RunResult, read_run
 from profiling.capture import RUN_CAPTURE
-from profiling.storage import profile_dir
+from profiling.profile_folder import profile_dir
 from tests.conftest import gradient_artwork
 from tests.jobs_support import ROOT, WAIT_SECONDS
 

@@ -16,7 +16,7 @@ from mockups.memory import MIB
 from mockups.options import RenderOptions
 from mockups.runs.folder import MockupResult
 from profiling import analysis, profile_in_process
-from profiling.storage import profile_dir
+from profiling.profile_folder import profile_dir
 from tests.conftest import gradient_artwork
 
 TEMPLATES = ["poster", "greeting-card", "framed-wall"]

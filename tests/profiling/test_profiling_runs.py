@@ -11,7 +11,7 @@ import profiling.__main__ as profiling_cli
 from mockups.cli import main as mockups_main
 from mockups.options import RenderOptions
 from profiling import load_run, profile_run
-from profiling.storage import RUN_JSON_FIELDS
+from profiling.profile_folder import RUN_JSON_FIELDS
 from tests.conftest import gradient_artwork
 
 TWO_TEMPLATES = "poster,greeting-card"
