@@ -48,7 +48,7 @@ from mockups.jobs.redis_queue import (
 from mockups.jobs.spec import BadJob, RenderJob, check_run_dir, run_in_process
 from mockups.jobs.stored import render_stored
 from mockups.render.run import MockupResult
-from mockups.runs.store import open_store
+from mockups.runs.catalogue import runs
 
 PR_SET_PDEATHSIG = 1
 MAINTENANCE_SECONDS = 60
@@ -208,7 +208,7 @@ class RenderWorker(Worker):
 def run_worker(url: str, burst: bool = False) -> bool:
     """Render queued jobs until stopped (or, with `burst`, until the queue is empty)."""
     where = redacted_url(url)
-    open_store()  # a wrong MOCKUPLAB_STORAGE is one line now, not a failure per job
+    runs()  # a wrong MOCKUPLAB_STORAGE is one line now, not a failure per job
     _check_reachable(url, where)
     connection = patient_connection(url, where, report=_to_stderr)
     _log_without_secrets(secrets_of(url))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from mockups.runs.base import (
     StoreUnavailable,
     cache_stamp,
     files_of,
+    is_cached_copy,
     is_small,
     relative_name,
     run_name,
@@ -65,11 +67,10 @@ class S3RunStore:
     Uploads go in 8 MB parts one after another, downloads are read 1 MB at a time: a file of
     any size costs one part of memory."""
 
-    remote = True
-
     def __init__(self, settings: S3Settings) -> None:
         self.settings = settings
         self.location = settings.location
+        self.job_location: str | None = settings.location  # a job names the store
         self._client = _s3_client(settings)
 
     def __repr__(self) -> str:
@@ -118,6 +119,15 @@ class S3RunStore:
         self._download(self._key(run, RUN_FILE), folder / RUN_FILE)
         (folder / CACHE_MARK).write_text(json.dumps({"run": run, "stamp": stamp}))
         return True
+
+    def refresh_copies(self, runs_folder: Path) -> None:
+        finished = self.finished_runs()
+        for name, stamp in finished.items():
+            self.sync_run(name, runs_folder / name, stamp)
+        if runs_folder.is_dir():
+            for copy in runs_folder.iterdir():
+                if copy.name not in finished and is_cached_copy(copy):
+                    shutil.rmtree(copy, ignore_errors=True)
 
     def fetch(self, folder: Path, names: Iterable[str]) -> None:
         run = run_name(folder.name)
