@@ -44,6 +44,7 @@ from mockups.jobs.spec import BadJob, RenderJob, check_run_dir
 from mockups.render.plan import RenderPlan
 from mockups.render.run import RUN_FILE, MockupResult
 from mockups.runs.catalogue import run_arrived
+from mockups.runs.folder import profile_block
 
 REDIS_URL_ENV = "REDIS_URL"
 QUEUE_NAME = "mockups"
@@ -321,8 +322,10 @@ def landed_mockups(entries: Any) -> list[MockupResult]:
 
 def _mockup(entry: dict[str, Any]) -> MockupResult:
     hints = typing.get_type_hints(MockupResult)
-    values: dict[str, Any] = {}  # each checked against its field's hint below
+    values: dict[str, Any] = {"profile": profile_block(entry)}  # the others checked below
     for item in fields(MockupResult):
+        if item.name in values:
+            continue
         hint, value = hints[item.name], entry.get(item.name)
         if not _fits(hint, value):
             value = _empty(hint)
