@@ -114,10 +114,7 @@ class Runs:
 
     def fetch_files(self, folder: Path | str, names: list[str]) -> None:
         """The run's files `names` present in its local folder (fetched from the store if not)."""
-        folder = Path(folder)
-        for name in names:
-            mockup_path(folder, name)  # refuses a name that leads out of the run
-        self.store.fetch(folder, names)
+        self.store.fetch(Path(folder), names)
 
     def fetch_folder(self, folder: Path | str, sub: str) -> None:
         """Every file of the run's sub-folder `sub` (a profile's memray captures) present in its
@@ -130,9 +127,7 @@ class Runs:
 
     def full_size_url(self, folder: Path | str, name: str) -> str | None:
         """A URL the browser fetches a full-size image from, when the store has one (S3)."""
-        folder = Path(folder)
-        mockup_path(folder, name)
-        return self.store.image_url(folder, name)
+        return self.store.image_url(Path(folder), name)
 
     def artwork(self, folder: Path | str, run: RunResult) -> Path:
         """The run's artwork as a local file (`artwork_path`), fetched from the store if need

@@ -30,7 +30,7 @@ from mockups.runs.base import (
     relative_name,
     run_name,
 )
-from mockups.runs.folder import RUN_FILE, atomic_file
+from mockups.runs.folder import RUN_FILE, atomic_file, mockup_path
 
 PRESIGNED_SECONDS = 3600
 CHUNK_BYTES = 8 * 1024 * 1024  # an upload's part (S3's smallest is 5 MB)
@@ -132,7 +132,7 @@ class S3RunStore:
     def fetch(self, folder: Path, names: Iterable[str]) -> None:
         run = run_name(folder.name)
         for name in names:
-            path = folder / name
+            path = mockup_path(folder, name)  # refuses a name that leads out of the run
             if not path.is_file():
                 self._download(self._key(run, name), path)
 
@@ -150,6 +150,7 @@ class S3RunStore:
             self._upload(folder / relative_name(name), self._key(run, name))
 
     def image_url(self, folder: Path, name: str) -> str | None:
+        mockup_path(folder, name)
         key = self._key(run_name(folder.name), name)
         with self._talking(key):
             return self._client.presigned_get_object(
