@@ -10,7 +10,7 @@ What Redis holds is untrusted: a damaged or hand-written job is reported failed 
 reason, never a traceback, and a Redis URL is shown without its password.
 
 A job whose run lives in a remote store is finished when the store holds its run.json; its
-status copies the run's small files into the web's own run folder (`mockups.runs.catalogue.run_arrived`).
+status copies the run's small files into the web's own run folder (`catalogue.run_arrived`).
 """
 
 from __future__ import annotations
