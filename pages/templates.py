@@ -28,17 +28,17 @@ PICKER_WIDTH = 900
 CORNER_NAMES = ("top left", "top right", "bottom right", "bottom left")
 SAMPLE_ARTWORK = Path(__file__).resolve().parents[1] / "examples" / "artwork.jpg"
 OUTLINE = (255, 0, 80)
-TILE_HEIGHT = 300  # px: a thumbnail, a name and a caption of up to three lines
 
 
 def show_library() -> None:
-    """One tile per usable template, every tile the same size: the thumbnail in one shape,
-    the name and the caption in a box of fixed height, row by row; broken ones listed after."""
+    """One tile per usable template, row by row, every tile of a row the same size: the
+    thumbnail in one shape, the name and the caption, the tile as tall as the row's tallest;
+    broken ones listed after."""
     entries = template_entries()
     usable = [entry for entry in entries if not entry.broken]
     for row in range(0, len(usable), COLUMNS):
         for column, entry in zip(st.columns(COLUMNS), usable[row : row + COLUMNS], strict=False):
-            with column, st.container(border=True, height=TILE_HEIGHT):
+            with column, st.container(border=True, height="stretch"):
                 library_tile(entry)
     for entry in (e for e in entries if e.broken):
         st.text(f"⚠ {entry.id}: broken, left out: {entry.problem}")
