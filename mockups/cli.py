@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from mockups.commandline import OneLineErrorParser, run_command
+from mockups.commandline import OneLineErrorParser, quiet_when_the_reader_leaves, run_command
 from mockups.errors import MockupLabError
 from mockups.options import FITS, MAX_WORKERS, MODES, RenderOptions
 from mockups.render.plan import check_budget
@@ -22,8 +22,9 @@ from mockups.templates.library import LISTING, LISTING_IMAGES
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    return run_command(args.command, args)
+    with quiet_when_the_reader_leaves():
+        args = _parser().parse_args(argv)
+        return run_command(args.command, args)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -34,7 +34,7 @@ class OneLineErrorParser(argparse.ArgumentParser):
 def run_command(command: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     """`command(args)`, with the project's errors as one line on stderr and status 2."""
     try:
-        with warnings.catch_warnings(), quiet_when_the_reader_leaves():
+        with warnings.catch_warnings():
             # library warnings are not for the user; what matters reaches them as an error
             warnings.simplefilter("ignore")
             return command(args)
@@ -54,14 +54,16 @@ class ReaderGone(SystemExit):
 @contextmanager
 def quiet_when_the_reader_leaves() -> Iterator[None]:
     """While inside, a write to stdout whose reader went away ends the command quietly
-    (`ReaderGone`, status 141) instead of in a BrokenPipeError traceback."""
+    (`ReaderGone`, status 141) instead of in a BrokenPipeError traceback: each command
+    line's `main` (or `__main__`) runs inside, its --help included."""
     stdout = sys.stdout
-    sys.stdout = _Guarded(stdout)
+    guarded = _Guarded(stdout)
+    sys.stdout = guarded
     try:
         yield
-        sys.stdout.flush()
-    finally:
+    finally:  # on the way out of a SystemExit too (--help): what is still buffered
         sys.stdout = stdout
+        guarded.flush()
 
 
 class _Guarded:

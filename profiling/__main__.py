@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from mockups.commandline import OneLineErrorParser, run_command
+from mockups.commandline import OneLineErrorParser, quiet_when_the_reader_leaves, run_command
 from mockups.options import CONCRETE_MODES, MAX_WORKERS
 from profiling.compare import compare_modes, format_comparison
 from profiling.profile_folder import load_run
@@ -23,8 +23,9 @@ EPILOG = (
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    return run_command(args.command, args)
+    with quiet_when_the_reader_leaves():
+        args = _parser().parse_args(argv)
+        return run_command(args.command, args)
 
 
 def compare_command(args: argparse.Namespace) -> int:

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from mockups.commandline import EXIT_READER_GONE
+from mockups.commandline import EXIT_READER_GONE, quiet_when_the_reader_leaves
 from mockups.runs.catalogue import list_runs
 from mockups.templates.library import LISTING_IMAGES, listing_ids, load_library
 from tests.conftest import gradient_artwork
@@ -47,10 +47,21 @@ def test_templates_prints_one_line_per_template_with_its_colours():
     assert any(row["colours"] for row in rows), "the built-in mug, tote and t-shirt have colours"
 
 
-def test_templates_json_into_a_reader_that_stops_reading_ends_quietly():
-    """`templates --json | head`: the reader is gone before the listing is written."""
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["mockups", "templates", "--json"],
+        ["mockups", "--help"],
+        ["profiling", "--help"],
+        ["etsy_sync", "--help"],
+        ["etsy_sync", "push", "--help"],
+    ],
+    ids=" ".join,
+)
+def test_output_into_a_reader_that_stops_reading_ends_quietly(command):
+    """`templates --json | head`: here the reader is gone before anything is written."""
     listing = subprocess.Popen(
-        [sys.executable, "-m", "mockups", "templates", "--json"],
+        [sys.executable, "-m", *command],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -60,6 +71,24 @@ def test_templates_json_into_a_reader_that_stops_reading_ends_quietly():
     errors = listing.stderr.read()
     assert listing.wait(timeout=120) == EXIT_READER_GONE
     assert errors == ""
+
+
+def test_a_command_that_catches_every_exception_still_ends_quietly_when_the_reader_leaves():
+    """etsy_sync's main reports any Exception as a failure: a gone reader is not one."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    stdout = sys.stdout
+    with open(write_end, "w") as pipe:
+        sys.stdout = pipe
+        try:
+            with pytest.raises(SystemExit) as ended, quiet_when_the_reader_leaves():
+                try:
+                    print("x" * 100_000, flush=True)
+                except Exception:  # what a command's own error handling would catch
+                    pytest.fail("a gone reader reached the command's error handling")
+        finally:
+            sys.stdout = stdout
+    assert ended.value.code == EXIT_READER_GONE
 
 
 def test_render_without_out_writes_a_new_run_of_the_listings_ten_where_history_lists_it(
@@ -161,3 +190,25 @@ def test_a_tiny_or_wide_artwork_renders_with_a_warning_and_contain_keeps_it_whol
     assert contained.returncode == 0
     assert not [line for line in contained.stderr.splitlines() if line.startswith("warning: ")]
     assert json.loads((tmp_path / "k" / "run.json").read_text())["fit"] == "contain"
+
+
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        (["profiling", "--help"], "Profile Mockup Lab's renders with memray"),
+        (["etsy_sync", "push", "--help"], "--listing ID the Etsy listing's id"),
+        (["etsy_sync", "status", "--help"], "--listing ID the listing's id"),
+    ],
+    ids=" ".join,
+)
+def test_help_says_what_a_command_and_its_options_do(command, said):
+    helped = subprocess.run(
+        [sys.executable, "-m", *command],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert helped.returncode == 0
+    assert helped.stdout.startswith(f"usage: python -m {command[0]}")
+    assert said in " ".join(helped.stdout.split())
+    assert "parse the arguments" not in helped.stdout, "not the module's docstring"
