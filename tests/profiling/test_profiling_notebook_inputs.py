@@ -2,6 +2,8 @@
 
 import pytest
 
+from mockups.render.budget import BUDGET_ENV, DEFAULT_BUDGET_MB
+from mockups.templates.library import LISTING
 from profiling import load_run
 from profiling.notebook_inputs import (
     SWEEP_ARTWORK_SIZES,
@@ -14,19 +16,25 @@ from profiling.notebook_inputs import (
 )
 
 
-def test_sweep_settings_come_from_the_environment():
+def test_sweep_settings_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv(BUDGET_ENV, "300")
     environ = {
         "MOCKUPLAB_ARTWORK_SIZES": "400x500, 800X1000",
         "MOCKUPLAB_WORKERS": "1,3",
         "MOCKUPLAB_TEMPLATES": "poster,poster",
     }
     assert sweep_settings(environ) == SweepSettings(
-        artwork_sizes=((400, 500), (800, 1000)), workers=(1, 3), templates="poster,poster"
+        artwork_sizes=((400, 500), (800, 1000)),
+        workers=(1, 3),
+        templates="poster,poster",
+        budget_mb=300,
     )
 
 
-def test_sweep_settings_default_to_a_full_listing_on_two_real_artwork_sizes():
-    assert sweep_settings({}) == SweepSettings(SWEEP_ARTWORK_SIZES, SWEEP_WORKERS, "all")
+def test_sweep_settings_default_to_a_full_listing_on_two_real_artwork_sizes(monkeypatch):
+    monkeypatch.delenv(BUDGET_ENV, raising=False)
+    expected = SweepSettings(SWEEP_ARTWORK_SIZES, SWEEP_WORKERS, LISTING, DEFAULT_BUDGET_MB)
+    assert sweep_settings({}) == expected
     assert SWEEP_WORKERS == (1, 2, 4) and len(SWEEP_ARTWORK_SIZES) == 2
 
 
