@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from mockups.errors import printable
 from mockups.psd.blend import BLENDS, Canvas, Pixels, blend_onto, multiply_alpha
 from mockups.psd.light import PrintLight
 from mockups.psd.read import Decoder
@@ -66,7 +67,7 @@ class LayerWalk:
     isolated_depth: int = 0
 
     def warn(self, layer, message: str) -> None:
-        self.warnings.append(f"layer '{layer.name}': {message}")
+        self.warnings.append(f"layer '{printable(layer.name)}': {message}")
 
     def walk(self, layers, canvas: Canvas, opacity: float) -> None:
         """Draw `layers` (bottom to top) onto `canvas`, clipping groups included."""
