@@ -2,9 +2,10 @@
 
 A layer's channel is stored compressed (raw, PackBits RLE, zip, or zip of row differences)
 over the layer's own rectangle, which may reach far past the document. Only the `window`
-inside the document is kept, at 8 bits: the rows above it are skipped (RLE) or inflated and
-dropped a band at a time (zip), and decompression stops after its last row, so no buffer
-ever grows with what the layer declares beyond the document. A channel whose data ends
+inside the document is kept, at 8 bits and already resized across to the output's width:
+the rows above it are skipped (RLE) or inflated and dropped a band at a time (zip), and
+decompression stops after its last row, so no buffer grows with what the layer declares
+beyond the document, and none is a full-resolution channel. A channel whose data ends
 before its rows do, or does not inflate, is damaged: said, never drawn black.
 """
 
@@ -15,9 +16,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
+from PIL import Image
 from psd_tools.compression import rle_impl
 
 RAW, RLE, ZIP, ZIP_PREDICTED = 0, 1, 2, 3
+RESAMPLE = Image.Resampling.LANCZOS
 BAND_BYTES = 4 * 2**20  # decompressed rows handled at once
 INPUT_CHUNK = 1 * 2**20  # compressed bytes fed to zlib at once
 
@@ -49,11 +52,16 @@ def decode_window(
     window: Window,
     depth: int,
     version: int,
+    *,
+    width: int,
     release: Callable[[], None] = lambda: None,
-) -> np.ndarray:
-    """The channel's `window` as a (rows, columns) uint8 array (16-bit samples keep their high
-    byte). `release` is called after each band, to hand back the file pages read for it."""
-    out = np.empty((window.bottom - window.top, window.right - window.left), np.uint8)
+) -> Image.Image:
+    """The channel's `window`, resized across to `width` (its rows kept), as an 8-bit image
+    (16-bit samples keep their high byte). Resizing each band across, then the whole down,
+    is what Pillow's `resize` does itself (it filters across first, into an 8-bit image), so
+    the result is the same as resizing the whole window. `release` is called after each
+    band, to hand back the file pages read for it."""
+    out = np.empty((window.bottom - window.top, width), np.uint8)
     sample = depth // 8
     row_bytes = window.width * sample
     band = max(1, BAND_BYTES // max(1, row_bytes))
@@ -63,10 +71,13 @@ def decode_window(
     for first, rows in rows_of[compression](memoryview(data), window, row_bytes, band, version):
         if compression == ZIP_PREDICTED:
             rows = _undo_prediction(rows, sample)
-        columns = rows[:, window.left * sample : window.right * sample : sample]
-        out[first - window.top : first - window.top + len(rows)] = columns
+        columns = np.ascontiguousarray(
+            rows[:, window.left * sample : window.right * sample : sample]
+        )
+        across = Image.fromarray(columns, "L").resize((width, len(columns)), RESAMPLE)
+        out[first - window.top : first - window.top + len(columns)] = np.asarray(across)
         release()
-    return out
+    return Image.fromarray(out, "L")
 
 
 Rows = Iterator[tuple[int, np.ndarray]]  # (index of the first row, rows x row bytes)

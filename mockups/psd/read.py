@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import io
+import logging
 import mmap
 import struct
 from collections.abc import Callable, Iterator
@@ -27,6 +28,11 @@ from mockups.errors import TemplateError, printable
 from mockups.psd.blend import Pixels
 from mockups.psd.channels import DamagedChannel, Window, decode_window
 from mockups.psd.outline import HEADER, Outline, PsdHeader, Span, check_rect
+
+# psd-tools logs what it skips in a file (unknown blocks, odd dividers) as warnings, which
+# with no handler configured reach stderr as bare lines: they go wherever the application
+# sends its logs, and nowhere otherwise. What matters to the user is said by the import.
+logging.getLogger("psd_tools").addHandler(logging.NullHandler())
 
 RESAMPLE = Image.Resampling.LANCZOS
 TRANSPARENCY, USER_MASK, REAL_USER_MASK = -1, -2, -3
@@ -231,8 +237,13 @@ class Decoder:
             if info.id < REAL_USER_MASK or not data.data:
                 continue
             try:
-                kept = decode_window(
-                    data.data, int(data.compression), window, *self._depth_version, self.release
+                across = decode_window(
+                    data.data,
+                    int(data.compression),
+                    window,
+                    *self._depth_version,
+                    width=size[0],
+                    release=self.release,
                 )
             except DamagedChannel as damage:
                 raise TemplateError(
@@ -240,8 +251,8 @@ class Decoder:
                     f"'{printable(layer.name)}' are damaged ({damage}); save it again "
                     "from Photoshop"
                 ) from None
-            found[info.id] = Image.fromarray(kept, "L").resize(size, RESAMPLE, reducing_gap=2.0)
-            del kept
+            found[info.id] = across.resize(size, RESAMPLE)
+            del across
         return found
 
     @property
