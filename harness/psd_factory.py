@@ -63,6 +63,7 @@ class SmartObjectSpec:
     mesh: Mesh | None = None
     content: tuple[float, float] = (600.0, 400.0)
     embedded_bytes: int = 0  # the embedded file's size; 0 for a small PNG
+    filename: str = "design.png"
 
 
 def even_mesh(width: float, height: float) -> list[list[float]]:
@@ -164,7 +165,7 @@ class PsdBuilder:
         config[b"Idnt"] = String(uuid)
         config[b"warp"] = warp_descriptor(spec)
         blocks.set_data(Tag.SMART_OBJECT_LAYER_DATA1, b"soLD", 4, config)
-        self.links.append(_link(uuid, spec.linked, spec.embedded_bytes))
+        self.links.append(_link(uuid, spec))
         return layer
 
     def save(self, path: Path, preview: bool = True) -> Path:
@@ -182,15 +183,15 @@ class PsdBuilder:
         return path
 
 
-def _link(uuid: str, linked: bool, embedded_bytes: int = 0) -> LinkedLayer:
-    if linked:
+def _link(uuid: str, spec: SmartObjectSpec) -> LinkedLayer:
+    if spec.linked:
         where = DescriptorBlock()
         where[b"relPath"] = String("missing/design.png")
         return LinkedLayer(
             kind=LinkedLayerType.EXTERNAL,
             version=7,
             uuid=uuid,
-            filename="design.png",
+            filename=spec.filename,
             filetype=b"png ",
             creator=b"8BIM",
             linked_file=where,
@@ -203,16 +204,18 @@ def _link(uuid: str, linked: bool, embedded_bytes: int = 0) -> LinkedLayer:
         )
     buffer = io.BytesIO()
     Image.new("RGB", (64, 48), "red").save(buffer, "PNG")
-    if embedded_bytes:
-        buffer.write(bytes(max(0, embedded_bytes - buffer.tell())))
+    png = buffer.getvalue()
+    # a large file is a zero-filled bytearray: its pages cost nothing until written out
+    data = bytearray(max(spec.embedded_bytes, len(png)))
+    data[: len(png)] = png
     return LinkedLayer(
         kind=LinkedLayerType.DATA,
         version=7,
         uuid=uuid,
-        filename="design.png",
+        filename=spec.filename,
         filetype=b"png ",
         creator=b"8BIM",
-        data=buffer.getvalue(),
+        data=data,
         child_id="",
         mod_time=0.0,
         lock_state=0,

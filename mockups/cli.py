@@ -9,7 +9,7 @@ import sys
 from tqdm import tqdm
 
 from mockups.commandline import OneLineErrorParser, run_command
-from mockups.errors import MockupLabError
+from mockups.errors import MockupLabError, printable
 from mockups.options import FITS, MAX_WORKERS, MODES, RenderOptions
 from mockups.render.budget import check_budget
 from mockups.render.renderers import PLAIN, PROFILED, find_renderer
@@ -84,12 +84,14 @@ def list_templates(args: argparse.Namespace) -> int:
         print(json.dumps(rows, indent=2))
     else:
         for row in rows:
+            # ids, names and reasons come from folder names and manifests: one line each
+            shown = printable(row["id"])
             if row["problem"]:
-                print(f"{row['id']:<20} {row['source']:<9} broken: {row['problem']}")
+                print(f"{shown:<20} {row['source']:<9} broken: {printable(row['problem'], 400)}")
                 continue
             print(
-                f"{row['id']:<20} {row['source']:<9} {row['product']:<16} "
-                f"{row['width']}x{row['height']}  {row['name']}"
+                f"{shown:<20} {row['source']:<9} {printable(row['product']):<16} "
+                f"{row['width']}x{row['height']}  {printable(row['name'])}"
             )
     return 0
 
