@@ -47,10 +47,10 @@ WHOLE_DECODE_FACTOR = 2.75
 READING_RETAINED = 0.25
 # A print placed through a print map is the size of the map's box, which the print's own size
 # does not count when the box is larger: a 3000 x 3000 box and a 500 x 500 print measured
-# 161-178 MB (map at a quarter of the box or whole): 113 estimated without it, 181 with. The map
+# 161-175 MB (map at a quarter of the box or whole): 113 estimated without it, 199 with. The map
 # itself adds nothing measurable to the peak: a full-size map streams, a reduced one is a few
 # MB while the scene is not yet decoded.
-PLACED_BOX_FACTOR = 2.0
+PLACED_BOX_FACTOR = 2.5
 
 
 class JobRefused(MockupLabError):

@@ -96,9 +96,10 @@ def _mapped_bytes(framed_print: Image.Image, uvmap: UVMap, box: Box, threads: in
         return _mapped_through(framed_print, uvmap, box, threads)
     except pyvips.Error as error:
         template = printable(uvmap.path.parent.name)
+        reason = printable(first_line(error.detail or error.message, 160))
         raise RenderError(
-            f"template '{template}': its print map {printable(uvmap.path.name)} cannot be "
-            f"read whole ({printable(first_line(error.message, 160))}); restore the template"
+            f"template '{template}': its print map {printable(uvmap.path.name)} is cut short "
+            f"or damaged ({reason}); restore the template's files"
         ) from None
 
 

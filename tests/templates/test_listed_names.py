@@ -1,0 +1,26 @@
+"""`python -m mockups templates` shows each template on one line, whatever its folder and
+manifest hold."""
+
+from __future__ import annotations
+
+import json
+
+from tests.cli_helpers import run_cli
+from tests.conftest import write_template
+
+
+def test_names_and_reasons_from_template_folders_are_listed_printable(tmp_path):
+    home = tmp_path / "home"
+    forged = "Shop\nerror: forged \x1b]0;title\x07"
+    folder = write_template(home / "templates", "forged-name")
+    manifest = json.loads((folder / "template.json").read_text())
+    (folder / "template.json").write_text(json.dumps({**manifest, "name": forged}))
+    write_template(home / "templates", "broken-one", mask="missing\n\x1b[2J.png")
+    done = run_cli("templates", home=home)
+    assert done.returncode == 0, done.stderr
+    lines = [line for line in done.stdout.splitlines() if not line.startswith(" ")]
+    listed = [line for line in lines if "forged-name" in line or "broken-one" in line]
+    assert len(listed) == 2
+    assert "\x1b" not in done.stdout and "\x07" not in done.stdout
+    assert any("Shop\\nerror: forged \\x1b]0;title\\x07" in line for line in listed)
+    assert any("broken: " in line and "missing\\n\\x1b[2J.png" in line for line in listed)
