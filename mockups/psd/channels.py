@@ -21,8 +21,10 @@ from psd_tools.compression import rle_impl
 
 RAW, RLE, ZIP, ZIP_PREDICTED = 0, 1, 2, 3
 RESAMPLE = Image.Resampling.LANCZOS
-BAND_BYTES = 4 * 2**20  # decompressed rows handled at once
-INPUT_CHUNK = 1 * 2**20  # compressed bytes fed to zlib at once
+# Decompressed rows handled at once, and compressed bytes fed to zlib at once: both under the
+# size glibc serves by mmap during an import, so their buffers are reused, not mapped anew.
+BAND_BYTES = 512 * 2**10
+INPUT_CHUNK = 256 * 2**10
 
 
 class DamagedChannel(ValueError):
@@ -61,7 +63,7 @@ def decode_window(
     is what Pillow's `resize` does itself (it filters across first, into an 8-bit image), so
     the result is the same as resizing the whole window. `release` is called after each
     band, to hand back the file pages read for it."""
-    out = np.empty((window.bottom - window.top, width), np.uint8)
+    out = Image.new("L", (width, window.bottom - window.top))
     sample = depth // 8
     row_bytes = window.width * sample
     band = max(1, BAND_BYTES // max(1, row_bytes))
@@ -71,13 +73,14 @@ def decode_window(
     for first, rows in rows_of[compression](memoryview(data), window, row_bytes, band, version):
         if compression == ZIP_PREDICTED:
             rows = _undo_prediction(rows, sample)
-        columns = np.ascontiguousarray(
-            rows[:, window.left * sample : window.right * sample : sample]
-        )
-        across = Image.fromarray(columns, "L").resize((width, len(columns)), RESAMPLE)
-        out[first - window.top : first - window.top + len(columns)] = np.asarray(across)
+        if sample > 1 or window.left > 0 or window.right < window.width:
+            rows = np.ascontiguousarray(
+                rows[:, window.left * sample : window.right * sample : sample]
+            )
+        across = Image.fromarray(rows, "L").resize((width, len(rows)), RESAMPLE)
+        out.paste(across, (0, first - window.top))
         release()
-    return Image.fromarray(out, "L")
+    return out
 
 
 Rows = Iterator[tuple[int, np.ndarray]]  # (index of the first row, rows x row bytes)
@@ -98,17 +101,16 @@ def _rle_rows(data: memoryview, window: Window, row_bytes: int, band: int, versi
     if len(data) < counts_bytes:
         raise DamagedChannel("RLE row lengths cut short")
     counts = np.frombuffer(data[:counts_bytes], count_type).astype(np.int64)
-    ends = counts_bytes + np.cumsum(counts)
-    if ends[-1] > len(data):
+    row_ends = counts_bytes + np.cumsum(counts)
+    if row_ends[-1] > len(data):
         raise DamagedChannel("RLE rows run past the data")
-    starts = ends - counts
+    starts, ends = (row_ends - counts).tolist(), row_ends.tolist()
     for first in range(window.top, window.bottom, band):
         last = min(first + band, window.bottom)
-        rows = np.empty((last - first, row_bytes), np.uint8)
-        for row in range(first, last):
-            decoded = rle_impl.decode(data[starts[row] : ends[row]], row_bytes)
-            rows[row - first] = np.frombuffer(decoded, np.uint8)
-        yield first, rows
+        decoded = b"".join(
+            rle_impl.decode(data[starts[row] : ends[row]], row_bytes) for row in range(first, last)
+        )
+        yield first, np.frombuffer(decoded, np.uint8).reshape(last - first, row_bytes)
 
 
 def _zip_rows(data: memoryview, window: Window, row_bytes: int, band: int, _version) -> Rows:
