@@ -14,7 +14,7 @@ from PIL import Image
 
 from mockups.errors import TemplateError
 from mockups.options import RenderOptions
-from mockups.render.budget import estimate_peak
+from mockups.render.plan import plan_render
 from mockups.templates.model import load_template
 from mockups.templates.uvmap import ENCODED_LOW, MAX_VALUE, SPAN
 from tests.peak_rss import Outcome, measured
@@ -125,7 +125,7 @@ def test_a_print_map_on_a_large_scene_stays_within_its_estimate(home, artwork, t
     write_uvmap_template(home, "big-box", (500, 500), (3000, 3000), factor=factor, bands=3)
     outcome = mockups("render", artwork, tmp_path / "run", "big-box", home)
     assert outcome.returncode == 0, outcome.stderr_lines
-    estimate = estimate_peak(artwork, RenderOptions(templates=("big-box",)))
+    estimate = plan_render(artwork, RenderOptions(templates=("big-box",))).estimate
     assert outcome.peak_rss_mb <= estimate.peak_mb < CEILING_MB
 
 
