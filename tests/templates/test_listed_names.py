@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+from PIL import Image
+
 from tests.cli_helpers import run_cli
 from tests.conftest import write_template
 
@@ -24,3 +26,23 @@ def test_names_and_reasons_from_template_folders_are_listed_printable(tmp_path):
     assert "\x1b" not in done.stdout and "\x07" not in done.stdout
     assert any("Shop\\nerror: forged \\x1b]0;title\\x07" in line for line in listed)
     assert any("broken: " in line and "missing\\n\\x1b[2J.png" in line for line in listed)
+
+
+def test_an_unknown_template_is_one_line_whatever_the_ids_beside_it_hold(tmp_path):
+    home = tmp_path / "home"
+    write_template(home / "templates", "shop\nerror: forged \x1b[2J")
+    artwork = tmp_path / "art.png"
+    Image.new("RGB", (800, 1000), (200, 40, 30)).save(artwork)
+    done = run_cli(
+        "render",
+        str(artwork),
+        "--out",
+        str(tmp_path / "run"),
+        "--templates",
+        "nope\x1b]0;t\x07",
+        home=home,
+    )
+    assert done.returncode == 2
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("error: unknown template nope\\x1b]0;t\\x07; known: ")
+    assert "shop\\nerror: forged \\x1b[2J" in line and "\x1b" not in done.stderr
