@@ -23,8 +23,15 @@ from dashboard.etsy_form import (
     edited_alt_texts,
     with_alt_texts,
 )
-from dashboard.etsy_tasks import EtsyTask, TaskProgress, TaskRunning, etsy_tasks
-from dashboard.etsy_video import show_progress, video_panel
+from dashboard.etsy_tasks import (
+    EtsyTask,
+    TaskProgress,
+    TaskRunning,
+    ended_task,
+    etsy_tasks,
+    follow,
+)
+from dashboard.etsy_video import video_panel
 from dashboard.text import as_text, shown_message
 from etsy_sync.draft import WHEN_MADE, WHO_MADE
 from etsy_sync.listing import (
@@ -45,7 +52,6 @@ KEEP: Final = "session"  # form values outlive a visit to another page
 PLAN_KEY = "etsy-draft-plan"
 TASK_KEY = "etsy-draft-task"
 GENERATION_KEY = "etsy-draft-generation"
-POLL_SECONDS = 0.5
 COLUMNS = 5
 STAGE_LINES = {
     STAGE_DRAFT: "The draft listing: made, or its fields updated",
@@ -80,7 +86,7 @@ def draft_section(service: EtsySync) -> None:
         if pushed is not None:
             _start_push(chosen["request"], plan, *pushed)
     if running is not None and running.kind == "draft":
-        _follow(running.task_id)
+        follow(running.task_id, "**Pushing to Etsy**")
     else:
         _last_push(run_dir)
 
@@ -216,8 +222,10 @@ def push_form(plan: ListingPlan, run_dir: Path) -> tuple[dict[int, str], bool] |
     with st.form("etsy-draft-push-form"):
         st.subheader("The plan: nothing is sent until you push")
         st.text(plan_headline(plan))
-        st.markdown(f"**Photos, in order, each with its alt text** (at most {MAX_ALT_TEXT} "
-                    "characters: what screen readers and search read; edit any)")  # fmt: skip
+        st.markdown(
+            f"**Photos, in order, each with its alt text** (what screen readers and search "
+            f"read; edit any, at most {MAX_ALT_TEXT} characters)"
+        )
         shown = _photos(plan, run_dir, generation)
         _colours(plan, run_dir)
         _video(plan)
@@ -253,7 +261,7 @@ def plan_headline(plan: ListingPlan) -> str:
         where = f"Draft {plan.listing_id}, made from this run before: its fields stay"
     tags = f"{len(fields.tags)} tag(s): {', '.join(fields.tags)}" if fields.tags else "no tags"
     return (
-        f"{where}.\n{fields.title!r} at {fields.price}, {fields.quantity} per colour; {tags}; "
+        f"{where}.\n“{fields.title}” at {fields.price}, {fields.quantity} per colour; {tags}; "
         f"category {fields.taxonomy_id}; shipping profile {fields.shipping_profile_id}; "
         f"{humanise(fields.who_made)}, {humanise(fields.when_made)}."
     )
@@ -391,20 +399,10 @@ def start_draft(request: ListingRequest, options: PushOptions) -> str:
     return etsy_tasks().start("draft", str(request.run_dir), "Pushing the draft", work)
 
 
-@st.fragment(run_every=POLL_SECONDS)
-def _follow(task_id: str) -> None:
-    task = etsy_tasks().get(task_id)
-    if task is None or task.state != "running":
-        st.rerun()  # the whole page, to show how it ended
-    st.markdown("**Pushing to Etsy**")
-    show_progress(task)
-
-
 def _last_push(run_dir: Path) -> None:
     """How this session's last push of this run ended."""
-    task_id = st.session_state.get(TASK_KEY)
-    task = etsy_tasks().get(task_id) if task_id else None
-    if task is None or task.run_dir != str(run_dir) or task.state == "running":
+    task = ended_task(TASK_KEY, run_dir)
+    if task is None:
         return
     if task.state == "failed":
         st.error(shown_message(task.error or "the push failed"))

@@ -40,10 +40,7 @@ def record_lines(record: RunDraft) -> list[str]:
         ranks = sorted(image.rank for image in status.pushed)
         lines.append(f"Photos on it: {len(ranks)} ({_ranks(ranks)}).")
     for pending in status.pending:
-        lines.append(
-            f"Photo {pending.rank} was sent at {_when(pending.started_at)} and never "
-            "confirmed: the next push looks for it on the listing before sending it again."
-        )
+        lines.append(_unconfirmed(f"Photo {pending.rank}", pending.started_at))
     last = record.last_push
     if last is None:
         lines.append("No photos were pushed yet.")
@@ -51,13 +48,17 @@ def record_lines(record: RunDraft) -> list[str]:
         outcome = "did not finish" if last.outcome == "running" else last.outcome
         lines.append(f"The last photo push ({_when(last.started_at)}): {outcome}.")
     if status.pending_video is not None:
-        lines.append(
-            f"The video was sent at {_when(status.pending_video.started_at)} and never "
-            "confirmed: the next push looks for it on the listing before sending it again."
-        )
+        lines.append(_unconfirmed("The video", status.pending_video.started_at))
     elif status.video is not None:
         lines.append(f"The video on it: {status.video.video_id}.")
     return lines
+
+
+def _unconfirmed(what: str, started_at: str) -> str:
+    return (
+        f"{what} was sent at {_when(started_at)} and never confirmed: the next push looks for "
+        "it on the listing before sending it again."
+    )
 
 
 def _ranks(ranks: list[int]) -> str:

@@ -15,14 +15,17 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, Literal
 
 import streamlit as st
 
 from dashboard.etsy_faults import fault_line
+from dashboard.text import as_text
 
 LOG = logging.getLogger("mockuplab.dashboard")
 KEEP_ENDED = 100
+POLL_SECONDS = 0.5
 
 TaskKind = Literal["video", "draft"]
 TaskState = Literal["running", "finished", "failed"]
@@ -149,3 +152,33 @@ def _finished(task: EtsyTask, result: Any) -> EtsyTask:
 def etsy_tasks() -> EtsyTasks:
     """The server's one registry of Etsy tasks, shared by every session."""
     return EtsyTasks()
+
+
+def ended_task(key: str, run_dir: Path) -> EtsyTask | None:
+    """The session's last task kept under `key`, when it was for `run_dir` and has ended."""
+    task_id = st.session_state.get(key)
+    task = etsy_tasks().get(task_id) if task_id else None
+    if task is None or task.run_dir != str(run_dir) or task.state == "running":
+        return None
+    return task
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def follow(task_id: str, heading: str = "") -> None:
+    """A running task's progress, polled while the rest of the page stays usable; the whole
+    page again once it ends, to show how."""
+    task = etsy_tasks().get(task_id)
+    if task is None or task.state != "running":
+        st.rerun()
+    if heading:
+        st.markdown(heading)
+    show_progress(task)
+
+
+def show_progress(task: EtsyTask) -> None:
+    """The task's finished steps, then the current one with its bar."""
+    for line in task.lines:
+        st.text(f"✓ {line}")
+    fraction = task.done / task.total if task.total else 0.0
+    counted = f" ({task.done}/{task.total})" if task.total else ""
+    st.progress(min(1.0, fraction), text=as_text(f"{task.step}{counted}"))

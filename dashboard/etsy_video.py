@@ -14,7 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard.etsy_tasks import EtsyTask, TaskProgress, etsy_tasks
+from dashboard.etsy_tasks import TaskProgress, ended_task, etsy_tasks, follow
 from dashboard.resources import render_slots
 from dashboard.text import as_text, megabytes, shown_message
 from etsy_sync.listing_video import VIDEO_FILE_NAME, VideoResult, read_video_info
@@ -24,7 +24,6 @@ from mockups.errors import MockupLabError
 from mockups.render.budget import DEFAULT_BUDGET_MB, budget_bytes
 
 TASK_KEY = "etsy-video-task"
-POLL_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -99,7 +98,7 @@ def video_panel(run_dir: Path) -> None:
             st.session_state[TASK_KEY] = start_video(run_dir)
             running = etsy_tasks().running_for(str(run_dir))
         if running is not None and running.kind == "video":
-            _follow(running.task_id)
+            follow(running.task_id)
         _last_outcome(run_dir)
 
 
@@ -112,28 +111,10 @@ def video_caption(video: RunVideo) -> str:
     return f"{video.path.name} · {size} · {info.seconds:.1f} s · {info.width} x {info.height}"
 
 
-@st.fragment(run_every=POLL_SECONDS)
-def _follow(task_id: str) -> None:
-    task = etsy_tasks().get(task_id)
-    if task is None or task.state != "running":
-        st.rerun()  # the whole page, to show how it ended
-    show_progress(task)
-
-
-def show_progress(task: EtsyTask) -> None:
-    """The task's finished steps, then the current one with its bar."""
-    for line in task.lines:
-        st.text(f"✓ {line}")
-    fraction = task.done / task.total if task.total else 0.0
-    counted = f" ({task.done}/{task.total})" if task.total else ""
-    st.progress(min(1.0, fraction), text=as_text(f"{task.step}{counted}"))
-
-
 def _last_outcome(run_dir: Path) -> None:
     """How this session's last video of this run ended: its figures, or why it failed."""
-    task_id = st.session_state.get(TASK_KEY)
-    task = etsy_tasks().get(task_id) if task_id else None
-    if task is None or task.run_dir != str(run_dir) or task.state == "running":
+    task = ended_task(TASK_KEY, run_dir)
+    if task is None:
         return
     if task.state == "failed":
         st.error(shown_message(task.error or "the video could not be made"))
