@@ -249,6 +249,19 @@ def test_a_429_for_the_spent_daily_allowance_is_one_line(page, etsy):
     assert "daily allowance of calls is spent" in shown(page.error)[0]
 
 
+def test_a_429_that_outlasts_the_retries_is_one_line_and_the_record_says_where_it_stopped(
+    page, etsy
+):
+    plan(page, video=False)
+    etsy.inject("uploadListingImage", "429", skip=3, retry_after=300)
+
+    push(page)
+
+    assert len(page.error) == 1
+    assert "Etsy is still rate limiting after the allowed retries" in shown(page.error)[0]
+    assert "Photos on it: 3 (1-3)." in texts(page)
+
+
 def test_a_video_etsy_is_still_processing_is_said_in_one_line(page, etsy, seller):
     _, run_dir = seller
     run_video(run_dir)
@@ -324,3 +337,26 @@ def test_the_video_waits_for_a_render_slot_and_is_made_outside_the_web_process(
 def _hold_slot(slots, release: threading.Event) -> None:
     with slots.slot():
         release.wait(60)
+
+
+def test_a_sellers_own_photo_on_the_draft_is_overwritten_only_when_ticked(page, etsy, seller):
+    _, run_dir = seller
+    plan(page, video=False)
+    push(page)
+    (listing,) = etsy.state.listings.values()
+    own = (run_dir / "03-mug.jpg").read_bytes()  # any JPEG that is not photo 1
+    etsy.state.upload(listing, own, "own.jpg", rank=1, overwrite=True, alt_text="mine")
+    stored = etsy.state.uploads_stored
+
+    plan(page, video=False)
+    assert any("did not come from Mockup Lab" in w for w in shown(page.warning))
+    page.button(key="etsy-draft-push-button").click().run()
+    assert any("Nothing pushed" in w for w in shown(page.warning))
+    assert etsy.state.uploads_stored == stored
+
+    page.checkbox(key="etsy-draft-overwrite").check()
+    push(page)
+
+    poster = hashlib.sha256((run_dir / "01-poster.jpg").read_bytes()).hexdigest()
+    assert listing.images[0].sha256 == poster and listing.images[0].alt_text != "mine"
+    assert not page.error

@@ -29,7 +29,7 @@ def test_a_refusal_in_the_child_comes_back_as_the_same_one_line_error(tmp_path):
         video_in_child(tmp_path / "no-run")
 
 
-def test_a_caller_that_stops_following_kills_the_child(tmp_path):
+def test_a_caller_that_stops_following_leaves_no_video_behind(tmp_path):
     run_dir = write_run(tmp_path / "run")
 
     def leave(done: int, total: int) -> None:
