@@ -113,8 +113,12 @@ def run_video(
     """The listing video of the run's mockups (its first ten, or `order`), written to `out`
     (default RUN/listing-video.mp4); no call to Etsy, no Etsy settings needed."""
     images = [image.file for image in plan_images(run_dir, order, template_names={})]
-    target = Path(out) if out is not None else Path(run_dir) / VIDEO_FILE_NAME
-    return make_listing_video(images, target, options, progress)
+    return make_listing_video(images, video_path(run_dir, out), options, progress)
+
+
+def video_path(run_dir: Path | str, out: Path | str | None = None) -> Path:
+    """Where `run_video` writes: `out`, else RUN/listing-video.mp4."""
+    return Path(out) if out is not None else Path(run_dir) / VIDEO_FILE_NAME
 
 
 def make_listing_video(

@@ -6,7 +6,8 @@ The child reports each frame as a JSON line on stdout (`{"done": n, "total": t}`
 result (`{"result": {...}, "peak_rss_bytes": n}`) or its one-line refusal (`{"error": ...}`);
 they become `progress(done, total)` calls in the caller's thread, and a `ChildVideo` or the
 same `EtsySyncError` here. A caller that stops following (an exception from `progress`) kills
-the child: nothing keeps encoding for nobody.
+the child and removes its half-written file: nothing keeps encoding for nobody, and nothing
+is left behind.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from etsy_sync import errors
-from etsy_sync.listing_video import Progress, VideoResult, run_video
+from etsy_sync.listing_video import Progress, VideoResult, run_video, video_path
 from mockups.errors import first_line
+from mockups.runs.folder import PART_SUFFIX
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,9 @@ def video_in_child(
                 outcome = _follow(child.stdout, progress)
             except BaseException:
                 child.kill()
+                child.wait()
+                target = video_path(run_dir, out)  # the kill skipped the child's own clean-up:
+                target.with_name(target.name + PART_SUFFIX).unlink(missing_ok=True)
                 raise
         if isinstance(outcome, errors.EtsySyncError):
             raise outcome
