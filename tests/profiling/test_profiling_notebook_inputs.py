@@ -1,8 +1,11 @@
 """What the notebooks open: runs and settings from the environment, else small runs made here."""
 
+import json
+
 import pytest
 
 from mockups.render.budget import BUDGET_ENV, DEFAULT_BUDGET_MB
+from mockups.runs.folder import RUN_FILE, read_run
 from mockups.templates.library import LISTING
 from profiling import load_run
 from profiling.notebook_inputs import (
@@ -14,6 +17,7 @@ from profiling.notebook_inputs import (
     run_to_investigate,
     sweep_settings,
 )
+from tests.conftest import gradient_artwork
 
 
 def test_sweep_settings_come_from_the_environment(monkeypatch):
@@ -81,3 +85,17 @@ def test_a_run_is_rendered_again_from_its_working_copy_once_its_artwork_is_gone(
     again = load_run(render_again(before))
     assert [m.template for m in again.mockups] == ["desk-frame"]
     assert not again.summary.release_memory
+
+
+def test_render_again_never_reads_a_file_a_planted_run_json_names(tmp_path, monkeypatch):
+    monkeypatch.setenv("MOCKUPLAB_HOME", str(tmp_path))
+    before = run_to_investigate({"MOCKUPLAB_TEMPLATES": "desk-frame"})
+    private = tmp_path / "private.png"
+    gradient_artwork((700, 900)).save(private)
+    record = json.loads((before / RUN_FILE).read_text())
+    record["artwork"]["path"] = str(private)
+    (before / RUN_FILE).write_text(json.dumps(record))
+
+    again = read_run(render_again(before))
+    assert again.artwork.path == str(before / "artwork.png"), "the run's own working copy"
+    assert (again.artwork.width, again.artwork.height) != (700, 900)

@@ -352,12 +352,13 @@ def test_a_redis_worker_renders_an_imported_template(
     builder = wall_and_print()
     builder.add_pixels(shade((580, 0, 640, 1000), (10, 120, 10)), "plant")
     import_psd(builder.save(tmp_path / "Queued Wall.psd"))
-    artwork = tmp_path / "art.png"
-    Image.new("RGB", (800, 1000), ARTWORK_COLOUR).save(artwork)
+    run_dir = home / "runs" / "queued"  # a worker renders only inside its home's runs folder
+    run_dir.mkdir(parents=True)
+    Image.new("RGB", (800, 1000), ARTWORK_COLOUR).save(run_dir / "art.png")
     job_id = render_queue.enqueue(
         RenderJob(
-            artwork=artwork,
-            run_dir=tmp_path / "queued",
+            artwork=run_dir / "art.png",
+            run_dir=run_dir,
             options=RenderOptions(templates=("queued-wall",)),
         )
     )
