@@ -87,14 +87,14 @@ if not templates:
 planned, modes = [], []
 with guard.shown_errors("Estimating memory"):
     artwork = run_actions.artwork_of(run_dir)
-    settings_column, modes_column = st.columns([1, 3])
+    settings_column, modes_column = st.columns([3, 7])
     workers = int(
         settings_column.number_input(
             "Workers (threads, processes)", 1, MAX_WORKERS, **state.kept(WORKERS, 2)
         )
     )
     release = settings_column.checkbox(
-        "Also measure each with memory released after every mockup", **state.kept(RELEASE, False)
+        "Also each with memory released after every mockup", **state.kept(RELEASE, False)
     )
     state.set_setting(WORKERS, workers)
     state.set_setting(RELEASE, release)
