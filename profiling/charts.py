@@ -21,6 +21,7 @@ HELD_COLOUR = "#9e9e9e"
 LANE_COLOUR = "#6f8fb5"
 HELD_AXIS_FLOOR_MB = 1.0
 FEW_POINTS = 40
+BUDGET_HEADROOM = 1.12  # the timeline's MB axis reaches this far above the budget line
 
 
 def mockup_bars(
@@ -68,7 +69,8 @@ def timeline(
     budget_bytes: int | None = None,
     names: Mapping[int, str] | None = None,
 ) -> go.Figure:
-    """Heap and RSS over the run, with the memory budget as a line when given.
+    """Heap and RSS over the run, with the memory budget as a line when given (its label under
+    the line at the right, clear of the first mockup's number).
 
     Mockups rendered one after another are shaded spans; when their spans overlap (threads
     mode, processes mode) each mockup gets a lane of its own under the chart instead."""
@@ -99,8 +101,13 @@ def timeline(
             y=budget_bytes / MIB,
             line={"color": BUDGET_COLOUR, "dash": "dash", "width": 1.5},
             annotation_text=f"budget {budget_bytes / MIB:.0f} MB",
-            annotation_position="top left",
+            # under the line at the right, and room above it for the mockups' numbers, which
+            # sit along the top from the left
+            annotation_position="bottom right",
             **where,
+        )
+        figure.update_yaxes(
+            autorangeoptions={"include": [BUDGET_HEADROOM * budget_bytes / MIB]}, **where
         )
     if lanes:
         _add_lanes(figure, profiled.mockups, names)
