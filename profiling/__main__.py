@@ -8,6 +8,7 @@ import sys
 from mockups.commandline import OneLineErrorParser, quiet_when_the_reader_leaves, run_command
 from mockups.options import CONCRETE_MODES, MAX_WORKERS
 from mockups.render.budget import JobRefused, budget_bytes
+from mockups.templates.library import LISTING, LISTING_IMAGES
 from profiling.compare import (
     check_comparison,
     compare_modes,
@@ -87,7 +88,12 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument(
         "--workers", type=_worker_counts, default=[2], help=f"N or N,N,... (1 to {MAX_WORKERS})"
     )
-    compare.add_argument("--templates", default="all", help="'all' or template ids: ID,ID,...")
+    compare.add_argument(
+        "--templates",
+        default=LISTING,
+        help=f"'{LISTING}' (the default: the {LISTING_IMAGES} the dashboard ticks, as Compare "
+        "renders), 'all', or template ids: ID,ID,...",
+    )
     compare.add_argument(
         "--release", action="store_true", help="also run each mode with release_memory on"
     )

@@ -10,6 +10,7 @@ import pytest
 import profiling.__main__ as profiling_cli
 from mockups.cli import main as mockups_main
 from mockups.options import RenderOptions
+from mockups.templates.library import listing_ids, load_library, select_templates
 from profiling import load_run, profile_run
 from profiling.profile_folder import RUN_JSON_FIELDS
 from tests.conftest import gradient_artwork
@@ -184,6 +185,13 @@ def test_compare_applies_the_render_budget_and_leaves_out_what_it_refuses_by_def
     assert printed.out.splitlines()[-1].startswith(
         f"Fastest within the {between:.0f} MB budget: Sequential, "
     )
+
+
+def test_compare_renders_the_templates_the_dashboard_ticks_by_default():
+    args = profiling_cli._parser().parse_args(["compare", "art.jpg", "--out", "out"])
+    library = load_library()
+    chosen = [template.key for template in select_templates(library, args.templates)]
+    assert chosen == listing_ids(library) and len(chosen) == 10
 
 
 def test_compare_refuses_an_unknown_mode(artwork, tmp_path, capsys):
