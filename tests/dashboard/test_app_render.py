@@ -198,6 +198,31 @@ def test_modes_the_budget_would_refuse_are_marked_with_what_fits_before_the_clic
     assert not button(at, "Render").disabled, "one worker fits"
 
 
+def test_the_budget_advice_follows_the_fit_chosen(home, monkeypatch):
+    from mockups.render.plan import plan_render
+
+    at = started_app()
+    wide = png_bytes(gradient_artwork((3000, 1000)))
+    at.file_uploader[0].set_value(("wide.png", wide, "image/png")).run()
+    choose_only(at, ["poster"])
+    staged = Path(at.session_state["staged_artwork"]["path"])
+
+    def estimate(fit: str) -> float:
+        options = RenderOptions(templates=["poster"], mode="sequential", fit=fit)
+        return plan_render(staged, options).estimate.peak_mb
+
+    cover, contain = estimate("cover"), estimate("contain")
+    assert contain < cover - 2, "contain needs the wide artwork smaller"
+    monkeypatch.setenv("MOCKUPLAB_JOB_BUDGET_MB", f"{(cover + contain) / 2:.1f}")
+    setting(at, "mode").set_value("sequential").run()
+    setting(at, "fit").set_value("cover").run()
+    assert button(at, "Render").disabled
+    assert any("use fit contain" in w.value for w in at.warning)
+    setting(at, "fit").set_value("contain").run()
+    assert not button(at, "Render").disabled, "contain fits the budget"
+    assert not [w for w in at.warning if "over the" in w.value]
+
+
 def test_render_says_why_it_is_off_until_there_is_an_artwork_and_a_template(home):
     at = started_app()
     assert button(at, "Render").disabled
