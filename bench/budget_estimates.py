@@ -34,9 +34,8 @@ from bench.common import (
 )
 from mockups.options import RenderOptions
 from mockups.render.plan import plan_render
-from mockups.templates.library import load_library
+from mockups.templates.library import listing_ids, load_library
 
-TEN = 10  # the templates an Etsy listing holds, the first ten the dashboard ticks
 WITHIN = 0.15
 UNDER = 0.05
 SAMPLE = ROOT / "examples" / "artwork.jpg"
@@ -153,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     only = {name.strip() for name in args.only.split(",") if name.strip()}
     cases = [case for case in CASES if not only or case.name in only]
-    templates = list(load_library())[:TEN]
+    templates = listing_ids(load_library())  # the ten the dashboard ticks
     rows, summary = [], []
     with temp_folder("budget") as folder:
         work = Path(folder)
