@@ -25,6 +25,9 @@ FIGURES = {
     "seconds": ("time s", 1, 2, 0.1),  # a loaded machine's timings wander by tens of ms
 }
 SIDES = ("before", "after", "change")
+# px: twelve figure columns, the number and the template's name within the wide layout's
+# 1000 px or so (Streamlit's "small" is 75 px: the last two columns scrolled out of sight)
+FIGURE_WIDTH = 62
 SHARE = 0.05
 WORSE_STYLE = "background-color: #fbd5d5; color: #8a1c1c"
 BETTER_STYLE = "background-color: #d8f0d8; color: #1b5e20"
@@ -106,7 +109,7 @@ def compared_columns(shown: pandas.DataFrame) -> dict[str, Any]:
     for name, _, _, _ in FIGURES.values():
         for side in SIDES:
             label = f"{name} {side}" if side == "before" else side
-            columns[f"{name} {side}"] = st.column_config.Column(label, width="small")
+            columns[f"{name} {side}"] = st.column_config.Column(label, width=FIGURE_WIDTH)
     return {column: config for column, config in columns.items() if column in shown.columns}
 
 
