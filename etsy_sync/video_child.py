@@ -22,7 +22,7 @@ from pathlib import Path
 
 from etsy_sync import errors
 from etsy_sync.listing_video import Progress, VideoResult, run_video, video_path
-from mockups.errors import first_line
+from mockups.errors import first_line, named_error
 from mockups.runs.folder import PART_SUFFIX
 
 
@@ -80,10 +80,9 @@ def _follow(
             continue  # a library's own output
         message = json.loads(line)
         if "error" in message:
-            kind = getattr(errors, message["error"], errors.EtsySyncError)
-            if not (isinstance(kind, type) and issubclass(kind, errors.EtsySyncError)):
-                kind = errors.EtsySyncError
-            outcome = kind(message["message"])
+            outcome = named_error(
+                errors, message["error"], errors.EtsySyncError, message["message"]
+            )
         elif "result" in message:
             video = VideoResult(**{**message["result"], "path": Path(message["result"]["path"])})
             outcome = ChildVideo(video, message.get("peak_rss_bytes"))

@@ -1,6 +1,10 @@
 """Errors the engine raises for bad input: each carries one line meant for a person."""
 
 import unicodedata
+from types import ModuleType
+from typing import TypeVar
+
+E = TypeVar("E", bound=Exception)
 
 
 class MockupLabError(Exception):
@@ -20,6 +24,18 @@ class RenderError(MockupLabError):
 
 
 HIDDEN = "***"
+
+
+def named_error(
+    module: ModuleType, name: str, family: type[E], message: str, otherwise: type[E] | None = None
+) -> E:
+    """The error a child process reported by its class `name`, rebuilt from `module`; a name
+    that is not of `family` there (a typo, another library's) becomes `otherwise` (the
+    family's base when not given)."""
+    kind = getattr(module, name, None)
+    if not (isinstance(kind, type) and issubclass(kind, family)):
+        kind = otherwise or family
+    return kind(message)
 
 
 def first_line(error: object, limit: int | None = None) -> str:

@@ -1,4 +1,5 @@
-"""One-line messages: names read from files are shown escaped, never as terminal controls."""
+"""One-line messages: names read from files are shown escaped, never as terminal controls;
+a child process's error rebuilt by its name."""
 
 from __future__ import annotations
 
@@ -21,3 +22,18 @@ def test_letters_of_any_script_and_spaces_are_kept():
 def test_a_long_name_is_cut():
     assert printable("x" * 500, limit=40) == "x" * 40 + "..."
     assert printable("x" * 40, limit=40) == "x" * 40
+
+
+def test_a_childs_error_is_rebuilt_by_its_name_within_its_family_only():
+    from mockups import errors
+
+    rebuilt = errors.named_error(errors, "ArtworkError", errors.MockupLabError, "too big")
+    assert type(rebuilt) is errors.ArtworkError and str(rebuilt) == "too big"
+    for stranger in ("first_line", "unicodedata", "NoSuchError"):
+        fallback = errors.named_error(
+            errors, stranger, errors.MockupLabError, "odd", errors.RenderError
+        )
+        assert type(fallback) is errors.RenderError, stranger
+    assert (
+        type(errors.named_error(errors, "x", errors.MockupLabError, "m")) is errors.MockupLabError
+    )

@@ -68,10 +68,13 @@ def _follow(
             continue  # a library's own output
         message = json.loads(line)
         if "error" in message:
-            kind = getattr(errors, message["error"], errors.RenderError)
-            if not (isinstance(kind, type) and issubclass(kind, errors.MockupLabError)):
-                kind = errors.RenderError
-            failure = kind(message["message"])
+            failure = errors.named_error(
+                errors,
+                message["error"],
+                errors.MockupLabError,
+                message["message"],
+                errors.RenderError,
+            )
         elif "sample" in message:
             if sample is not None:
                 sample(*message["sample"])
