@@ -1,0 +1,50 @@
+"""A collection through the Redis queue and a real worker: a command line killed after it
+queued its artworks finds the same jobs again when run again, and queues none twice."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from tests.cli_helpers import ROOT
+from tests.collections.test_batch_cli import artworks
+from tests.jobs_support import wait_for
+
+pytestmark = pytest.mark.slow
+
+
+def batch(source, out, redis_url, home) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "mockups", "batch", str(source), "--out", str(out),
+         "--templates", "poster,mug", "--queue", redis_url],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={"MOCKUPLAB_HOME": str(home), "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+
+
+def test_a_batch_killed_while_its_jobs_wait_is_resumed_on_the_same_jobs(
+    tmp_path, redis_url, render_queue, start_worker
+):
+    source, out = artworks(tmp_path / "designs", count=3), tmp_path / "collection"
+    first = batch(source, out, redis_url, tmp_path / "home")
+    wait_for(lambda: render_queue.queue.count, lambda n: n == 3)
+    os.kill(first.pid, signal.SIGKILL)
+    first.wait(timeout=60)
+    queued = {a["job_id"] for a in json.loads((out / "collection.json").read_text())["artworks"]}
+
+    start_worker()
+    again = batch(source, out, redis_url, tmp_path / "home")
+    output, errors = again.communicate(timeout=300)
+
+    assert again.returncode == 0, errors
+    assert len([line for line in output.splitlines() if line.startswith("done")]) == 3
+    record = json.loads((out / "collection.json").read_text())
+    assert {a["job_id"] for a in record["artworks"]} == queued
+    jobs = render_queue.connection.keys("rq:job:*")
+    assert len([key for key in jobs if key.count(b":") == 2]) == 3  # no job queued twice
+    assert all((out / a["run"] / "run.json").is_file() for a in record["artworks"])
