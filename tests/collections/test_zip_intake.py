@@ -115,3 +115,32 @@ def test_collection_json_is_replaced_whole_or_not_at_all(tmp_path, monkeypatch):
 
     assert path.read_bytes() == before
     assert [p.name for p in path.parent.iterdir() if p.suffix == ".part"] == []
+
+
+class Unseekable(io.RawIOBase):
+    """A download's socket as zipfile sees it: bytes go out, nothing is read back or sought."""
+
+    def __init__(self) -> None:
+        self.sent = bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self.sent += bytes(data)
+        return len(data)
+
+
+def test_the_collections_zip_streams_each_finished_artworks_mockups(tmp_path):
+    from mockups.collections import render_here, write_zip
+    from mockups.options import RenderOptions
+
+    source = make_zip(tmp_path / "in.zip", {"a.jpg": jpeg_bytes(), "b.jpg": b"not an image"})
+    collection = create_collection(tmp_path / "collection", source, ["poster", "mug"])
+    render_here(collection, RenderOptions(mode="sequential"))
+    out = Unseekable()
+
+    assert write_zip(collection, out) == 2
+
+    names = zipfile.ZipFile(io.BytesIO(bytes(out.sent))).namelist()
+    assert names == ["001-a/01-poster.jpg", "001-a/02-mug.jpg", COLLECTION_FILE]
