@@ -16,13 +16,21 @@ from mockups.collections.record import (
     ArtworkState,
     Collection,
     CollectionError,
+    read_collection,
     write_collection,
 )
 from mockups.collections.rows import CsvRow, read_rows
+from mockups.home import data_dir
 from mockups.templates.library import load_library, select_templates
 
 LISTING_IMAGES = 10  # "listing": the library's first ten, the images an Etsy listing holds
 LISTING = "listing"
+COLLECTIONS_DIR = "collections"
+
+
+def collections_root() -> Path:
+    """Where the dashboard keeps its collections: `$MOCKUPLAB_HOME/collections`."""
+    return data_dir() / COLLECTIONS_DIR
 
 
 def template_ids(selection: str | Sequence[str], template_dirs: Sequence[Path] = ()) -> list[str]:
@@ -133,3 +141,18 @@ def _stray_reason(row: CsvRow, names: set[str]) -> str:
     if row.file in names:
         return f"CSV row {row.line}: {row.file} has an earlier row; this one is not used"
     return f"CSV row {row.line} names {row.file[:80]}, which is not among the artworks"
+
+
+def list_collections(root: Path | None = None) -> list[Collection]:
+    """The collections under `root` (default `collections_root()`), newest first; a folder
+    without a readable collection.json is not one."""
+    folder = root or collections_root()
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in folder.iterdir():
+        try:
+            found.append(read_collection(path))
+        except (CollectionError, NotADirectoryError):
+            continue
+    return sorted(found, key=lambda c: (c.created_at, c.folder.name), reverse=True)

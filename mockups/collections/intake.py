@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import stat
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
@@ -25,6 +25,7 @@ IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".gif")
 MAX_ARTWORKS = 500
 MAX_MEMBERS = 2000
 MAX_TOTAL_BYTES = 8 * 2**30
+MAX_ZIP_BYTES = 4 * 2**30
 MAX_RATIO = 100  # images hardly compress: a member that inflates 100x is a bomb
 RATIO_FLOOR_BYTES = 10 * 2**20  # below this, a high ratio (a flat test image) is harmless
 CHUNK_BYTES = 1024 * 1024
@@ -60,26 +61,52 @@ def from_folder(source: Path, folder: Path) -> list[Intake]:
     for index, path in enumerate(files, start=1):
         relative = f"{ARTWORKS_DIR}/{stored_name(index, path.name)}"
         with path.open("rb") as data:
-            _copy_bounded(data, folder / relative, path.name, MAX_FILE_BYTES)
+            copy_bounded(data, folder / relative, path.name, MAX_FILE_BYTES)
         taken.append(Intake(path.name, relative))
     return taken
 
 
-def from_zip(source: Path, folder: Path) -> list[Intake]:
-    """The zip's image members, by their own names, copied into `folder/artworks`."""
+def from_files(files: Iterable[tuple[str, IO[bytes]]], folder: Path) -> list[Intake]:
+    """Uploaded files, each `(its name, its bytes)`: images taken by name, zips unpacked."""
+    taken: list[Intake] = []
+    for name, data in files:
+        plain = PurePosixPath(name.replace("\\", "/")).name
+        if plain.lower().endswith(".zip"):
+            staged = folder / "upload.zip.part"
+            try:
+                copy_bounded(data, staged, plain, MAX_ZIP_BYTES)
+                taken += from_zip(staged, folder, start=len(taken) + 1, shown=plain)
+            finally:
+                staged.unlink(missing_ok=True)
+        elif is_image_name(plain):
+            relative = f"{ARTWORKS_DIR}/{stored_name(len(taken) + 1, plain)}"
+            copy_bounded(data, folder / relative, plain, MAX_FILE_BYTES)
+            taken.append(Intake(plain, relative))
+        else:
+            raise CollectionError(f"{plain} is neither an image nor a zip of images")
+        _check_count(len(taken), "the collection")
+    if not taken:
+        raise CollectionError("no artworks: add images or a zip of them")
+    return taken
+
+
+def from_zip(source: Path, folder: Path, start: int = 1, shown: str | None = None) -> list[Intake]:
+    """The zip's image members, by their own names, copied into `folder/artworks` and numbered
+    from `start`; `shown` is the zip's name in messages (its file's name by default)."""
+    zip_name = shown or source.name
     try:
         with zipfile.ZipFile(source) as archive:
-            members = list(_image_members(archive, source.name))
+            members = list(_image_members(archive, zip_name))
             taken, total = [], 0
-            for index, member in enumerate(members, start=1):
+            for index, member in enumerate(members, start=start):
                 name = PurePosixPath(member.filename).name
                 relative = f"{ARTWORKS_DIR}/{stored_name(index, name)}"
                 limit = min(member.file_size, MAX_FILE_BYTES, MAX_TOTAL_BYTES - total)
                 with archive.open(member) as data:
-                    total += _copy_bounded(data, folder / relative, name, limit)
+                    total += copy_bounded(data, folder / relative, name, limit)
                 taken.append(Intake(name, relative))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError) as error:
-        raise CollectionError(f"{source.name} is not a usable zip ({error})") from None
+        raise CollectionError(f"{zip_name} is not a usable zip ({error})") from None
     return taken
 
 
@@ -135,7 +162,7 @@ def _check_count(count: int, where: str) -> None:
         raise CollectionError(f"{where} holds {count} artworks; a collection takes {MAX_ARTWORKS}")
 
 
-def _copy_bounded(data: IO[bytes], target: Path, name: str, limit: int) -> int:
+def copy_bounded(data: IO[bytes], target: Path, name: str, limit: int) -> int:
     """Copy `data` to `target` in chunks, refusing it once it passes `limit` bytes."""
     target.parent.mkdir(parents=True, exist_ok=True)
     written = 0
@@ -146,16 +173,8 @@ def _copy_bounded(data: IO[bytes], target: Path, name: str, limit: int) -> int:
                 out.close()
                 target.unlink(missing_ok=True)
                 raise CollectionError(
-                    f"{name} unpacks to more than it declared or than an artwork may be "
-                    f"({limit // 2**20} MB): refused"
+                    f"{name} is larger than it may be ({limit / 2**20:.0f} MB, or what its "
+                    "zip declared): refused"
                 )
             out.write(chunk)
     return written
-
-
-def copy_csv(source: Path, target: Path, limit: int) -> None:
-    with source.open("rb") as data:
-        _copy_bounded(data, target, source.name, limit)
-
-
-__all__ = ["Intake", "copy_csv", "from_folder", "from_zip"]
