@@ -5,18 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dashboard.collection_start import job_options
-from dashboard.resources import render_backend
+from dashboard.collection_jobs import follow, hand_over
 from etsy_sync.collection import ArtworkListing, CollectionDefaults, drafts_of, push_collection
 from etsy_sync.service import EtsySync
-from mockups.collections import (
-    Collection,
-    read_collection,
-    refresh,
-    retry_failed,
-    submit_waiting,
-    write_zip,
-)
+from mockups.collections import Collection, read_collection, retry_failed, write_zip
 from mockups.collections.build import collections_root, list_collections
 from mockups.collections.record import folder_lock
 from mockups.runs.folder import atomic_file
@@ -44,22 +36,11 @@ def current(folder: Path) -> Collection:
     return read_collection(folder)
 
 
-def follow(folder: Path) -> Collection:
-    """The collection brought up to date: its artworks' jobs asked where they stand, and any
-    artwork whose job was lost (a restarted server) handed over again."""
-    collection = read_collection(folder)
-    if collection.pending:
-        backend = render_backend()
-        refresh(collection, backend)
-        submit_waiting(collection, backend, job_options())
-    return collection
-
-
 def retry(folder: Path) -> int:
     """Hand the failed artworks over again (the rest untouched); returns how many."""
     count = retry_failed(folder)
     if count:
-        submit_waiting(read_collection(folder), render_backend(), job_options())
+        hand_over(read_collection(folder))
     return count
 
 

@@ -11,23 +11,14 @@ from typing import IO
 
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from dashboard.rendering import RenderRequest
-from dashboard.resources import render_backend
+from dashboard.collection_jobs import hand_over
 from dashboard.uploads import original_name, release
-from mockups.collections import create_collection, new_collection_dir, submit_waiting
+from mockups.collections import create_collection, new_collection_dir
 from mockups.collections.build import collections_root
 from mockups.collections.intake import copy_bounded, from_files
 from mockups.collections.rows import MAX_CSV_BYTES
-from mockups.options import RenderOptions
 
 CSV_FILE = "rows.csv"
-
-
-def job_options() -> RenderOptions:
-    """How each artwork of a collection renders: `auto` under the memory budget, the user's
-    templates reachable from any worker on this machine (as the Render page's)."""
-    request = RenderRequest(templates=(), mode="auto", workers=None, fit=None, profile=False)
-    return request.options()
 
 
 def start_collection(
@@ -49,7 +40,7 @@ def start_collection(
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    submit_waiting(collection, render_backend(), job_options())
+    hand_over(collection)
     return folder
 
 

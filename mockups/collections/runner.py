@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from mockups.artwork.imagefile import ImageRefused
+from mockups.collections.fairness import fair_share
 from mockups.collections.record import (
     ArtworkEntry,
     ArtworkState,
@@ -82,13 +83,22 @@ def render_here(collection: Collection, base: RenderOptions, ended: Ended | None
             ended(entry)
 
 
-def submit_waiting(collection: Collection, backend: RenderBackend, base: RenderOptions) -> int:
-    """Hand every waiting artwork without a job to `backend`; returns how many were handed.
+def submit_waiting(
+    collection: Collection,
+    backend: RenderBackend,
+    base: RenderOptions,
+    limit: int | None = None,
+) -> int:
+    """Hand every waiting artwork without a job to `backend`, or only as many as keep `limit`
+    of the collection's jobs in hand at once; returns how many were handed.
 
     A job refused at once (an unreadable artwork, over the memory budget) fails alone."""
     handed = 0
     with folder_lock(collection.folder):
+        in_hand = sum(1 for e in collection.artworks if e.job_id and not e.ended)
         for entry in collection.artworks:
+            if limit is not None and in_hand >= limit:
+                break
             if entry.state != ArtworkState.WAITING or entry.job_id or entry.file is None:
                 continue
             assert entry.run is not None
@@ -102,6 +112,7 @@ def submit_waiting(collection: Collection, backend: RenderBackend, base: RenderO
             try:
                 backend.submit(job)
                 handed += 1
+                in_hand += 1
             except ARTWORK_FAULTS as error:
                 entry.state, entry.error = ArtworkState.FAILED, _reason(error, entry)
             write_collection(collection)
@@ -132,9 +143,10 @@ def render_through(
     ended: Ended | None = None,
     poll_seconds: float = POLL_SECONDS,
 ) -> None:
-    """Hand every waiting artwork to `backend` and follow them all until each has ended."""
+    """Hand the waiting artworks to `backend`, its fair share at a time, and follow them all
+    until each has ended."""
     while True:
-        submit_waiting(collection, backend, base)
+        submit_waiting(collection, backend, base, fair_share(backend))
         for entry in refresh(collection, backend):
             if ended is not None:
                 ended(entry)
