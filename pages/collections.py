@@ -71,9 +71,9 @@ def pick_collection() -> Path | None:
     return folder
 
 
-def show_states(folder: Path) -> None:
-    """The table and totals, polled while artworks wait or render; a full rerun once all ended
-    brings the download and Etsy buttons up to date."""
+def show_states(folder: Path, live: bool = False) -> None:
+    """The table and totals; `live` (polled while artworks wait or render): a full rerun once
+    all have ended brings the download and Etsy buttons up to date."""
     collection = actions.follow(folder)
     totals = view.totals(collection)
     columns = st.columns(6)
@@ -95,8 +95,7 @@ def show_states(folder: Path) -> None:
     for entry in collection.artworks:
         if entry.error:
             st.error(shown_message(view.failure_line(entry)), icon=":material/error:")
-    if not collection.pending and st.session_state.get("collection-polling") == folder.name:
-        st.session_state.pop("collection-polling")
+    if live and not collection.pending:
         st.rerun()
 
 
@@ -162,8 +161,7 @@ if chosen_folder is None:
     st.stop()
 with guard.shown_errors("Showing the collection"):
     if actions.follow(chosen_folder).pending:
-        st.session_state["collection-polling"] = chosen_folder.name
-        st.fragment(run_every=POLL_SECONDS)(show_states)(chosen_folder)
+        st.fragment(run_every=POLL_SECONDS)(show_states)(chosen_folder, live=True)
     else:
         show_states(chosen_folder)
     actions_section(chosen_folder)
