@@ -90,7 +90,10 @@ def _open_or_create(
 ) -> Collection:
     if is_collection(out):
         collection = read_collection(out)
-        say(f"resuming the collection in {out} ({len(collection.artworks)} artworks)")
+        say(
+            f"resuming the collection in {out} ({len(collection.artworks)} artworks, on its "
+            "own templates and CSV rows)"
+        )
         return collection
     if out.exists() and not out.is_dir():
         raise CollectionError(f"--out {out} is a file, not a folder")
