@@ -23,11 +23,11 @@ from mockups.geometry import (
     as_quad,
     bounding_box,
     is_axis_aligned,
-    is_convex_clockwise,
     print_size,
+    quad_problem,
     rect_quad,
 )
-from mockups.templates.uvmap import UVMap, reduction
+from mockups.templates.uvmap import UVMap, check_print_size, reduction
 
 MANIFEST = "template.json"
 BUILTIN_DIR = Path(__file__).parents[1] / "library"
@@ -280,17 +280,16 @@ def _check_uvmap(uvmap: UVMap, manifest: Path) -> None:
         )
     if bands < 2:
         raise TemplateError(f"{manifest}: field '{field}': {uvmap.path.name} needs u and v bands")
+    check_print_size(uvmap.print_size, f"{manifest}: field 'placement.print'")
 
 
 def _check_quad(quad: Quad, size: Size, manifest: Path, field: str) -> None:
     width, height = size
     if not all(0 <= x <= width and 0 <= y <= height for x, y in quad):
         raise TemplateError(f"{manifest}: field '{field}': the print area leaves the scene")
-    if not is_convex_clockwise(quad):
-        raise TemplateError(
-            f"{manifest}: field '{field}': corners must form a convex quad, "
-            "clockwise from the print's top-left"
-        )
+    problem = quad_problem(quad)
+    if problem is not None:
+        raise TemplateError(f"{manifest}: field '{field}': {problem}")
 
 
 def _check_image(
