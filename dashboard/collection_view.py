@@ -14,9 +14,16 @@ from PIL import Image
 from dashboard.text import without_paths
 from mockups.collections import ArtworkEntry, ArtworkState, Collection
 from mockups.runs.folder import RunFolderError, read_run
+from mockups.templates.library import listing_ids
+from mockups.templates.model import Template
 
 PREVIEW_PX = 96
 PREVIEWS_DIR = "previews"  # the page's own small copies, beside the record
+
+
+def default_templates(library: dict[str, Template]) -> list[str]:
+    """The templates a new collection starts with: a listing's (`listing_ids`), as on Render."""
+    return listing_ids(library)
 
 
 @dataclass(frozen=True)

@@ -168,9 +168,17 @@ def render_command(args: argparse.Namespace) -> int:
 def _add_batch(commands) -> None:
     batch = commands.add_parser("batch", help="render a collection: a folder or zip of artworks")
     batch.add_argument("source", metavar="FOLDER_OR_ZIP", help="a folder or a .zip of artworks")
-    batch.add_argument("--out", required=True, help="the collection's folder (resumed if there)")
     batch.add_argument(
-        "--templates", default="listing", help="'listing' (the first ten), 'all' or ID,ID@COLOUR"
+        "--out",
+        required=True,
+        metavar="NAME",
+        help="the collection's name: its folder is $MOCKUPLAB_HOME/collections/NAME, resumed "
+        "if there (a path must lead to such a folder; any other is refused)",
+    )
+    batch.add_argument(
+        "--templates",
+        default=LISTING,
+        help=f"'{LISTING}' (the default: the first {LISTING_IMAGES}), 'all' or ID,ID@COLOUR,...",
     )
     batch.add_argument("--csv", help="a row per artwork: file,title,price,tags,description,colours")
     batch.add_argument("--queue", metavar="REDIS_URL", help="render through the workers' queue")
@@ -179,10 +187,11 @@ def _add_batch(commands) -> None:
 
 def batch_command(args: argparse.Namespace) -> int:
     from mockups.collections.batch import run_batch
+    from mockups.collections.build import named_collection
 
     summary = run_batch(
         Path(args.source),
-        Path(args.out),
+        named_collection(args.out),
         args.templates,
         csv=Path(args.csv) if args.csv else None,
         queue_url=args.queue,

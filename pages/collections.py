@@ -17,7 +17,6 @@ UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "tif", "tiff", "gif", "zip"]
 CHOSEN = "collection-folder"
 GENERATION = "collection-uploads"
 PUSHED = "collection-pushed"
-LISTING_IMAGES = 10
 POLL_SECONDS = 2
 
 
@@ -40,7 +39,7 @@ def new_collection_form() -> None:
     templates = st.multiselect(
         "Templates (each artwork is rendered on all of them)",
         list(library),
-        default=list(library)[:LISTING_IMAGES],
+        default=view.default_templates(library),
         format_func=lambda key: names.get(key, key),
         key="collection-templates",
     )

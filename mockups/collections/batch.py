@@ -57,7 +57,9 @@ def run_batch(
     queue_url: str | None = None,
     say: Say = print,
 ) -> BatchSummary:
-    """Make the collection in `out` (or resume the one there) and render what is not done."""
+    """Make the collection in `out`, named after its folder (or resume the one there), and
+    render what is not done. `out` lies in the collections folder (`named_collection`), where
+    the workers run a collection's jobs from."""
     started = time.monotonic()
     collection = _open_or_create(source, out, templates, csv, say)
     finished = take_stock(collection)
@@ -99,6 +101,6 @@ def _open_or_create(
         raise CollectionError(f"--out {out} is a file, not a folder")
     if out.is_dir() and any(out.iterdir()):
         raise CollectionError(f"--out {out} is a folder with other files; choose a new one")
-    collection = create_collection(out, source, template_ids(templates), csv)
+    collection = create_collection(out, source, template_ids(templates), csv, name=out.name)
     say(f"collection {collection.name}: {len(collection.artworks)} artworks in {out}")
     return collection

@@ -20,27 +20,37 @@ from mockups.collections.record import (
     write_collection,
 )
 from mockups.collections.rows import CsvRow, read_rows
-from mockups.home import data_dir
+from mockups.home import COLLECTIONS, OutsideHome, child, home
+from mockups.runs.base import RUN_NAME
 from mockups.templates.library import load_library, select_templates
-
-LISTING_IMAGES = 10  # "listing": the library's first ten, the images an Etsy listing holds
-LISTING = "listing"
-COLLECTIONS_DIR = "collections"
 
 
 def collections_root() -> Path:
-    """Where the dashboard keeps its collections: `$MOCKUPLAB_HOME/collections`."""
-    return data_dir() / COLLECTIONS_DIR
+    """Where every collection lives, the dashboard's and the command line's:
+    `$MOCKUPLAB_HOME/collections` (a worker runs a collection's jobs only from there)."""
+    return home(COLLECTIONS)
+
+
+def named_collection(out: str) -> Path:
+    """The folder of the collection `out` names: a plain name (`autumn`) is
+    `$MOCKUPLAB_HOME/collections/autumn`; a path must lead to such a folder. Else
+    `CollectionError`, one line: a collection's jobs run only from the collections folder."""
+    root = collections_root()
+    if RUN_NAME.fullmatch(out):
+        return root / out
+    try:
+        return child(root, Path(out).absolute(), "--out")
+    except OutsideHome:
+        raise CollectionError(
+            f"--out {out[:80]!r}: a collection lives in {root}; give its name "
+            "(letters, digits, - and _), e.g. --out autumn"
+        ) from None
 
 
 def template_ids(selection: str | Sequence[str], template_dirs: Sequence[Path] = ()) -> list[str]:
     """The collection's template keys (`ID` or `ID@COLOUR`), checked against the library:
     `listing` (the first ten), `all`, `ID,ID@COLOUR,...` or a list."""
     library = load_library(*template_dirs)
-    if selection == LISTING:
-        return list(library)[:LISTING_IMAGES]
-    if selection == "all":
-        return list(library)
     chosen = select_templates(library, selection if isinstance(selection, str) else list(selection))
     return [template.key for template in chosen]
 

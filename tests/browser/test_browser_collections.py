@@ -44,13 +44,15 @@ def files(tmp_path):
 
 @pytest.fixture
 def page(tmp_path, monkeypatch, redis_url, render_queue, start_worker, etsy, config):
+    data = tmp_path / "data"  # the web's and the worker's home: the worker runs its jobs there
+    monkeypatch.setenv("MOCKUPLAB_HOME", str(data))
     monkeypatch.setenv("REDIS_URL", redis_url)
     for name, value in environment_for(config).items():
         monkeypatch.setenv(name, value)
     start_worker()
     ARTIFACTS.mkdir(exist_ok=True)
     log = ARTIFACTS / "streamlit-collections.log"
-    with streamlit_server(tmp_path / "data", log) as url, sync_playwright() as playwright:
+    with streamlit_server(data, log) as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         tab = browser.new_page(viewport={"width": 1500, "height": 2400}, accept_downloads=True)
         tab.goto(url)

@@ -10,6 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from mockups.collections.build import collections_root
 from tests.cli_helpers import ROOT, run_cli
 from tests.conftest import gradient_artwork
 
@@ -27,16 +30,18 @@ def finished_runs(out: Path) -> dict[str, int]:
     return {p.parent.name: p.stat().st_mtime_ns for p in (out / "runs").glob("*/run.json")}
 
 
-def test_a_batch_killed_after_two_of_five_renders_only_the_other_three_when_run_again(tmp_path):
-    source, out = artworks(tmp_path / "designs"), tmp_path / "collection"
-    command = [sys.executable, "-m", "mockups", "batch", str(source), "--out", str(out)]
+def test_a_batch_killed_after_two_of_five_renders_only_the_other_three_when_run_again(
+    tmp_path, home
+):
+    source, out = artworks(tmp_path / "designs"), home / "collections" / "autumn"
+    command = [sys.executable, "-m", "mockups", "batch", str(source), "--out", "autumn"]
     batch = subprocess.Popen(
         [*command, "--templates", TEMPLATES],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={"MOCKUPLAB_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin"},
+        env={"MOCKUPLAB_HOME": str(home), "PATH": "/usr/bin:/bin"},
     )
     assert batch.stdout is not None
     done_lines = []
@@ -50,7 +55,7 @@ def test_a_batch_killed_after_two_of_five_renders_only_the_other_three_when_run_
     before = finished_runs(out)
     assert len(before) == 2, (done_lines, batch.stderr.read() if batch.stderr else "")
 
-    again = run_cli("batch", str(source), "--out", str(out), home=tmp_path / "home")
+    again = run_cli("batch", str(source), "--out", str(out), home=home)  # its folder, this time
 
     assert again.returncode == 0, again.stderr
     lines = again.stdout.splitlines()
@@ -63,9 +68,10 @@ def test_a_batch_killed_after_two_of_five_renders_only_the_other_three_when_run_
     record = json.loads((out / "collection.json").read_text())
     assert [a["state"] for a in record["artworks"]] == ["done"] * 5
     assert record["templates"] == ["poster", "mug"]
+    assert record["name"] == "autumn"
 
 
-def test_a_corrupt_artwork_and_bad_csv_rows_fail_alone_with_one_line_each(tmp_path):
+def test_a_corrupt_artwork_and_bad_csv_rows_fail_alone_with_one_line_each(tmp_path, home):
     source = artworks(tmp_path / "designs", count=2)
     (source / "broken.jpg").write_bytes(b"\xff\xd8\xff not a jpeg")
     rows = tmp_path / "rows.csv"
@@ -75,11 +81,11 @@ def test_a_corrupt_artwork_and_bad_csv_rows_fail_alone_with_one_line_each(tmp_pa
         "design-1.jpg,Free print,0,\n"
         "missing.jpg,Ghost,10,\n"
     )
-    out = tmp_path / "collection"
+    out = collections_root() / "collection"
 
     result = run_cli(
         "batch", str(source), "--out", str(out), "--templates", TEMPLATES, "--csv", str(rows),
-        home=tmp_path / "home",
+        home=home,
     )  # fmt: skip
 
     assert result.returncode == 1, result.stderr
@@ -101,14 +107,27 @@ def test_a_corrupt_artwork_and_bad_csv_rows_fail_alone_with_one_line_each(tmp_pa
     assert result.stderr == ""
 
 
-def test_a_batch_into_a_folder_of_other_files_is_refused_with_one_line(tmp_path):
+def test_a_batch_into_a_folder_of_other_files_is_refused_with_one_line(tmp_path, home):
     source = artworks(tmp_path / "designs", count=1)
-    out = tmp_path / "elsewhere"
-    out.mkdir()
+    out = collections_root() / "elsewhere"
+    out.mkdir(parents=True)
     (out / "notes.txt").write_text("mine")
 
-    result = run_cli("batch", str(source), "--out", str(out), home=tmp_path / "home")
+    result = run_cli("batch", str(source), "--out", str(out), home=home)
 
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "choose a new one" in result.stderr
     assert (out / "notes.txt").read_text() == "mine"
+
+
+@pytest.mark.parametrize("out", ["{tmp}/outside", "{home}/runs/autumn", "{home}/collections"])
+def test_a_batch_out_of_the_collections_folder_is_refused_with_one_line(tmp_path, home, out):
+    source = artworks(tmp_path / "designs", count=1)
+    out = out.format(tmp=tmp_path, home=home)
+
+    result = run_cli("batch", str(source), "--out", out, home=home)
+
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert f"a collection lives in {home / 'collections'}; give its name" in result.stderr
+    assert not Path(out).exists() or not any(Path(out).rglob("*.jpg"))

@@ -11,6 +11,7 @@ import sys
 
 import pytest
 
+from mockups.collections.build import collections_root
 from tests.cli_helpers import ROOT
 from tests.collections.test_batch_cli import artworks
 from tests.jobs_support import wait_for
@@ -28,10 +29,10 @@ def batch(source, out, redis_url, home) -> subprocess.Popen:
 
 
 def test_a_batch_killed_while_its_jobs_wait_is_resumed_on_the_same_jobs(
-    tmp_path, redis_url, render_queue, start_worker
+    tmp_path, home, redis_url, render_queue, start_worker
 ):
-    source, out = artworks(tmp_path / "designs", count=3), tmp_path / "collection"
-    first = batch(source, out, redis_url, tmp_path / "home")
+    source, out = artworks(tmp_path / "designs", count=3), collections_root() / "collection"
+    first = batch(source, out, redis_url, home)
     wait_for(lambda: render_queue.queue.count, lambda n: n == 2)  # its share: no worker yet
     os.kill(first.pid, signal.SIGKILL)
     first.wait(timeout=60)
@@ -40,7 +41,7 @@ def test_a_batch_killed_while_its_jobs_wait_is_resumed_on_the_same_jobs(
     assert len(queued) == 2
 
     start_worker()
-    again = batch(source, out, redis_url, tmp_path / "home")
+    again = batch(source, out, redis_url, home)
     output, errors = again.communicate(timeout=300)
 
     assert again.returncode == 0, errors

@@ -9,6 +9,7 @@ import pytest
 
 from etsy_sync.collection import CollectionDefaults, drafts_of, push_collection
 from mockups.collections import create_collection, render_here
+from mockups.collections.build import collections_root
 from mockups.options import RenderOptions
 from tests.conftest import gradient_artwork
 
@@ -28,7 +29,7 @@ def rendered(tmp_path):
         "design-1.jpg,Second print,18,,\n"
         "design-2.jpg,Bad tag print,12,far too long a tag for etsy,\n"
     )
-    folder = tmp_path / "collection"
+    folder = collections_root() / "collection"
     collection = create_collection(folder, source, ["poster", "mug"], rows)
     render_here(collection, RenderOptions(mode="sequential"))
     return folder

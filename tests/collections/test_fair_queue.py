@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from mockups.collections import create_collection, refresh, submit_waiting
+from mockups.collections.build import collections_root
 from mockups.collections.fairness import fair_share
 from mockups.collections.runner import render_through
 from mockups.jobs import LocalRenders, RenderJob, RenderSlots
@@ -20,15 +21,18 @@ OPTIONS = RenderOptions(mode="sequential")
 @pytest.fixture
 def collection(tmp_path):
     source = artworks(tmp_path / "designs", count=5)
-    return create_collection(tmp_path / "collection", source, ["poster"])
+    return create_collection(collections_root() / "collection", source, ["poster"])
 
 
 @pytest.mark.slow
 def test_a_single_render_started_while_a_collection_waits_is_not_queued_behind_it(
-    tmp_path, collection, render_queue, start_worker, artwork_jpeg
+    home, collection, render_queue, start_worker, artwork_jpeg
 ):
     assert submit_waiting(collection, render_queue, OPTIONS, fair_share(render_queue)) == 2
-    single = RenderJob(artwork=str(artwork_jpeg), run_dir=str(tmp_path / "single"), options=OPTIONS)
+    single_run = home / "runs" / "single"  # a single render's run, as the dashboard makes one
+    single_run.mkdir(parents=True)
+    artwork = artwork_jpeg.rename(single_run / artwork_jpeg.name)
+    single = RenderJob(artwork=str(artwork), run_dir=str(single_run), options=OPTIONS)
     render_queue.submit(single)
     start_worker()
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from mockups.collections import CollectionError, create_collection, read_collection
+from mockups.collections.build import collections_root
 from mockups.collections.record import COLLECTION_FILE
 from tests.conftest import gradient_artwork
 
@@ -30,7 +31,7 @@ def make_zip(path: Path, members: dict[str, bytes], **infos: zipfile.ZipInfo) ->
 
 
 def collect(tmp_path: Path, zip_path: Path):
-    return create_collection(tmp_path / "collection", zip_path, ["poster"])
+    return create_collection(collections_root() / "collection", zip_path, ["poster"])
 
 
 def test_a_zip_member_naming_a_path_outside_is_refused_and_nothing_lands_outside(tmp_path):
@@ -40,7 +41,7 @@ def test_a_zip_member_naming_a_path_outside_is_refused_and_nothing_lands_outside
         collect(tmp_path, source)
 
     assert not list(tmp_path.rglob("escape.jpg"))
-    assert not (tmp_path / "collection" / COLLECTION_FILE).exists()
+    assert not (collections_root() / "collection" / COLLECTION_FILE).exists()
 
 
 def test_a_zip_bomb_is_refused_with_one_line_before_it_is_unpacked(tmp_path):
@@ -50,7 +51,7 @@ def test_a_zip_bomb_is_refused_with_one_line_before_it_is_unpacked(tmp_path):
         collect(tmp_path, source)
 
     assert "\n" not in str(caught.value)
-    assert not list((tmp_path / "collection").rglob("*.png"))
+    assert not list((collections_root() / "collection").rglob("*.png"))
 
 
 def test_a_link_in_a_zip_is_refused(tmp_path):
@@ -80,26 +81,26 @@ def test_images_are_taken_by_their_own_names_from_any_folder_of_the_zip(tmp_path
         ("a.jpg", "artworks/001-a.jpg"),
         ("b.JPG", "artworks/002-b.jpg"),
     ]
-    assert (tmp_path / "collection" / "artworks" / "001-a.jpg").read_bytes() == art
-    assert read_collection(tmp_path / "collection").artworks == collection.artworks
+    assert (collections_root() / "collection" / "artworks" / "001-a.jpg").read_bytes() == art
+    assert read_collection(collections_root() / "collection").artworks == collection.artworks
 
 
 def test_a_collection_json_naming_a_file_outside_its_folder_is_refused(tmp_path):
     source = make_zip(tmp_path / "in.zip", {"a.jpg": jpeg_bytes()})
     collect(tmp_path, source)
-    path = tmp_path / "collection" / COLLECTION_FILE
+    path = collections_root() / "collection" / COLLECTION_FILE
     record = json.loads(path.read_text())
     record["artworks"][0]["run"] = "runs/../../elsewhere"
     path.write_text(json.dumps(record))
 
     with pytest.raises(CollectionError, match="damaged .*not a file of the collection"):
-        read_collection(tmp_path / "collection")
+        read_collection(collections_root() / "collection")
 
 
 def test_collection_json_is_replaced_whole_or_not_at_all(tmp_path, monkeypatch):
     source = make_zip(tmp_path / "in.zip", {"a.jpg": jpeg_bytes()})
     collection = collect(tmp_path, source)
-    path = tmp_path / "collection" / COLLECTION_FILE
+    path = collections_root() / "collection" / COLLECTION_FILE
     before = path.read_bytes()
 
     def full_disk(self, data):
@@ -136,7 +137,7 @@ def test_the_collections_zip_streams_each_finished_artworks_mockups(tmp_path):
     from mockups.options import RenderOptions
 
     source = make_zip(tmp_path / "in.zip", {"a.jpg": jpeg_bytes(), "b.jpg": b"not an image"})
-    collection = create_collection(tmp_path / "collection", source, ["poster", "mug"])
+    collection = create_collection(collections_root() / "collection", source, ["poster", "mug"])
     render_here(collection, RenderOptions(mode="sequential"))
     out = Unseekable()
 
