@@ -2,12 +2,14 @@
 through 1 and 2 workers on a throwaway redis-server, with a single render submitted while
 the collection is queued.
 
-The web stand-in is `python -m mockups batch FOLDER --out DIR --queue URL`: it makes the
+The web stand-in is `python -m mockups batch FOLDER --out NAME --queue URL`: it makes the
 collection (copies the artworks, writes collection.json), queues every artwork on the
 collections' queue and polls their states into collection.json, as the Collections page does
 (without Streamlit). Once the first artwork is done, one ten-mockup render of the same
 artwork goes on the single renders' queue, as another user's Render would: its wait is RQ's
-started_at - enqueued_at.
+started_at - enqueued_at. The batch, the workers and the single render share one throwaway
+`MOCKUPLAB_HOME`: a worker runs only jobs inside its home (the collection's in its
+collections folder, the single's in its runs folder).
 
 Usage: python -m bench.collection [--artworks 50] [--workers 1,2] [--extrapolate 500]
 """
@@ -69,26 +71,31 @@ def play_round(url: str, source: Path, artwork: Path, work: Path, workers: int) 
     from bench.capacity import clear_queue, start_worker, wait_for_stop, wait_for_workers
     from bench.load_users import Sampler, _tree_memory
     from bench.studio10 import ten_template_ids
+    from mockups.home import COLLECTIONS, RUNS, data_dir
     from mockups.jobs import RenderJob, RenderQueue
     from mockups.options import RenderOptions
 
     clear_queue(url)
-    out = work / f"collection-{workers}"
+    home = data_dir()
+    out = home / COLLECTIONS / f"collection-{workers}"
+    single_run = home / RUNS / f"single-{workers}"
+    single_run.mkdir(parents=True)
+    single_artwork = shutil.copyfile(artwork, single_run / artwork.name)
     load_start = os.getloadavg()[0]
     sampler = Sampler().start()
     processes = [start_worker(url, work / f"worker-{workers}-{n}.log") for n in range(workers)]
     wait_for_workers(url, workers, processes)
     for number, process in enumerate(processes):
         sampler.watch(f"worker-{number}", process.pid)
-    command = [PYTHON, "-m", "mockups", "batch", str(source), "--out", str(out), "--queue", url]
+    command = [PYTHON, "-m", "mockups", "batch", str(source), "--out", out.name, "--queue", url]
     started = time.perf_counter()
     batch = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     sampler.watch("web", batch.pid)
     web_first_mb = 0.0
     first_done = None
     single = RenderJob(
-        artwork=str(artwork),
-        run_dir=str(work / f"single-{workers}"),
+        artwork=str(single_artwork),
+        run_dir=str(single_run),
         options=RenderOptions(templates=ten_template_ids(), mode="auto"),
     )
     render_queue = RenderQueue.from_url(url)
@@ -179,9 +186,11 @@ def main(argv: list[str] | None = None) -> int:
 
     from bench.common import make_artwork, temp_folder
     from harness.redis_server import redis_server
+    from mockups.home import DATA_ENV
 
     with temp_folder("collection") as name:
         work = Path(name)
+        os.environ[DATA_ENV] = str(work / "home")  # the workers' and the batch's, inherited
         artwork = make_artwork(work)
         source = work / "designs"
         source.mkdir()
