@@ -14,6 +14,7 @@ navigation = st.navigation(
         st.Page("pages/memory.py", title="Memory", icon=":material/memory:"),
         st.Page("pages/compare.py", title="Compare", icon=":material/compare:"),
         st.Page("pages/history.py", title="History", icon=":material/history:"),
+        st.Page("pages/collections.py", title="Collections", icon=":material/collections:"),
         st.Page("pages/templates.py", title="Templates", icon=":material/dashboard:"),
         st.Page("pages/etsy.py", title="Etsy sync", icon=":material/storefront:"),
     ]

@@ -12,6 +12,7 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from dashboard.text import as_text
+from mockups.collections import ArtworkState, Collection
 from mockups.memory import MIB
 from mockups.runs.catalogue import RunSummary
 from profiling.compare import plain_label
@@ -160,3 +161,33 @@ def styled(shown: pandas.DataFrame) -> Styler:
 def signed(decimals: int) -> Callable[[float], str]:
     """A change with its sign, and no sign when there is none ("+1.5", "-0.2", "0.0")."""
     return lambda value: f"{value:+.{decimals}f}" if value else f"{0:.{decimals}f}"
+
+
+def collections_table(collections: Sequence[Collection]) -> list[dict]:
+    """One row per collection, newest first: its artworks and how they ended."""
+    return [
+        {
+            "Created": c.created_at[:16].replace("T", " "),
+            "Collection": c.name,
+            "Artworks": len(c.artworks),
+            "Done": c.count(ArtworkState.DONE),
+            "Failed": c.count(ArtworkState.FAILED),
+            "Templates": len(c.templates),
+        }
+        for c in collections
+    ]
+
+
+def collection_runs_table(collection: Collection) -> list[dict]:
+    """A collection's runs: each artwork, its state, its run folder and its time."""
+    return [
+        {
+            "#": entry.index,
+            "Artwork": entry.name,
+            "State": entry.state.value,
+            "Mockups": entry.done if entry.state == ArtworkState.DONE else None,
+            "Time (s)": round(entry.seconds, 1) if entry.seconds is not None else None,
+            "Run": Path(entry.run).name if entry.run else "",
+        }
+        for entry in collection.artworks
+    ]

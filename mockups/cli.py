@@ -80,6 +80,8 @@ def _parser() -> argparse.ArgumentParser:
     importer.add_argument("--id", dest="template_id", help="the template's id (default: file name)")
     importer.set_defaults(command=import_psd_command)
 
+    _add_batch(commands)
+
     worker = commands.add_parser("worker", help="render queued jobs from Redis (an RQ worker)")
     worker.add_argument("--url", help="Redis URL (default: $REDIS_URL)")
     worker.add_argument("--burst", action="store_true", help="stop once the queue is empty")
@@ -161,6 +163,42 @@ def render_command(args: argparse.Namespace) -> int:
     }
     print(json.dumps(summary))
     return 0
+
+
+def _add_batch(commands) -> None:
+    batch = commands.add_parser("batch", help="render a collection: a folder or zip of artworks")
+    batch.add_argument("source", metavar="FOLDER_OR_ZIP", help="a folder or a .zip of artworks")
+    batch.add_argument(
+        "--out",
+        required=True,
+        metavar="NAME",
+        help="the collection's name: its folder is $MOCKUPLAB_HOME/collections/NAME, resumed "
+        "if there (a path must lead to such a folder; any other is refused)",
+    )
+    batch.add_argument(
+        "--templates",
+        default=LISTING,
+        help=f"'{LISTING}' (the default: the first {LISTING_IMAGES}), 'all' or ID,ID@COLOUR,...",
+    )
+    batch.add_argument("--csv", help="a row per artwork: file,title,price,tags,description,colours")
+    batch.add_argument("--queue", metavar="REDIS_URL", help="render through the workers' queue")
+    batch.set_defaults(command=batch_command)
+
+
+def batch_command(args: argparse.Namespace) -> int:
+    from mockups.collections.batch import run_batch
+    from mockups.collections.build import named_collection
+
+    summary = run_batch(
+        Path(args.source),
+        named_collection(args.out),
+        args.templates,
+        csv=Path(args.csv) if args.csv else None,
+        queue_url=args.queue,
+        say=lambda line: print(line, flush=True),
+    )
+    print(summary.line())
+    return 1 if summary.failed else 0
 
 
 @contextmanager

@@ -2,6 +2,7 @@
 process derives from something it did not write itself (a bucket key, a run.json, a job):
 
     runs/        finished runs (the runs store's, or this machine's copy of them)
+    collections/ collections, each `<name>/` with its artworks and `runs/<run>/`
     scratch/     a worker's folders for jobs whose run lives in a remote store
     templates/   the user's templates
     uploads/     the dashboard's staged uploads
@@ -19,6 +20,8 @@ from mockups.errors import MockupLabError
 
 DATA_ENV = "MOCKUPLAB_HOME"
 RUNS = "runs"
+COLLECTIONS = "collections"
+COLLECTION_RUNS = "runs"  # a collection's own runs folder: collections/<name>/runs/<run>
 SCRATCH = "scratch"
 TEMPLATES = "templates"
 UPLOADS = "uploads"

@@ -4,8 +4,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import cached, guard, run_actions, state, widgets
+from dashboard import cached, collection_actions, guard, run_actions, state, widgets
 from dashboard.history_view import (
+    collection_runs_table,
+    collections_table,
     compared_columns,
     compared_figures,
     default_pair,
@@ -61,9 +63,27 @@ def show_thumbnails(folder: Path) -> None:
         columns[position % THUMBNAILS_PER_ROW].image(tile, caption=caption, width="stretch")
 
 
+def show_collections() -> None:
+    """The collections, each with its runs (they live in the collection's own folder)."""
+    collections = collection_actions.collections()
+    if not collections:
+        return
+    with st.expander(f"Collections ({len(collections)}): each with its runs"):
+        st.dataframe(collections_table(collections), hide_index=True, key="history-collections")
+        chosen = st.selectbox(
+            "Its runs",
+            collections,
+            format_func=lambda c: f"{c.name} · {c.created_at[:16].replace('T', ' ')}",
+            key="history-collection",
+        )
+        st.dataframe(collection_runs_table(chosen), hide_index=True)
+
+
 st.header("History")
 if deleted := st.session_state.pop(DELETED_KEY, None):
     st.toast(f"Deleted {deleted}.", icon=":material/delete:")
+with guard.shown_errors("Listing the collections"):
+    show_collections()
 runs = cached.run_summaries()
 if not runs:
     st.info("No finished run yet.")

@@ -20,7 +20,17 @@ from pathlib import Path
 from typing import Any
 
 from mockups.errors import MockupLabError
-from mockups.home import RUNS, TEMPLATES, OutsideHome, child, home, inside, within
+from mockups.home import (
+    COLLECTION_RUNS,
+    COLLECTIONS,
+    RUNS,
+    TEMPLATES,
+    OutsideHome,
+    child,
+    home,
+    inside,
+    within,
+)
 from mockups.options import RenderOptions
 from mockups.render.renderers import PLAIN, Sample, find_renderer, renderer_names, takes_samples
 from mockups.render.run import Progress, RunResult
@@ -142,10 +152,12 @@ def run_in_process(
 def confined(job: RenderJob) -> RenderJob:
     """`job` as this machine may run it, every path it names checked against this machine's
     homes (`mockups.home`), symlinks resolved: its run folder directly in the runs folder
-    (not a file, nor under one), its artwork inside the runs folder; `BadJob` (one line)
-    if not. Its template folders outside the templates folder are left out, one line each.
-    A stored job's paths are the web's and name only its run and artwork (`_stored_paths`):
-    its worker renders in a scratch folder of its own."""
+    (not a file, nor under one), its artwork inside the runs folder; or, for a collection's
+    job, its run folder `collections/<collection>/runs/<run>` and its artwork inside that
+    same collection (`_in_collection`); `BadJob` (one line) if not. Its template folders
+    outside the templates folder are left out, one line each. A stored job's paths are the
+    web's and name only its run and artwork (`_stored_paths`): its worker renders in a
+    scratch folder of its own."""
     options = job.options.with_changes(template_dirs=_templates_at_home(job.options.template_dirs))
     if job.store is not None:
         return replace(job, options=options)
@@ -154,13 +166,44 @@ def confined(job: RenderJob) -> RenderJob:
         if folder.exists() and not folder.is_dir():
             raise BadJob(f"the job's run folder {run_dir} cannot be made: {folder} is a file")
     try:
-        folder = child(runs, run_dir, "the job's run folder")
-        artwork = inside(runs, job.artwork, "the job's artwork")
+        if _names_a_collection(run_dir):
+            folder, artwork = _in_collection(run_dir, Path(job.artwork))
+        else:
+            folder = child(runs, run_dir, "the job's run folder")
+            artwork = inside(runs, job.artwork, "the job's artwork")
     except OutsideHome as error:
         raise BadJob(str(error)) from None
     if not RUN_NAME.fullmatch(folder.name):
         raise BadJob(f"the job's run folder {_shown(folder.name)} is not named as a run")
     return replace(job, run_dir=str(folder), artwork=str(artwork), options=options)
+
+
+def _names_a_collection(run_dir: Path) -> bool:
+    """`run_dir` lies under the collections folder, as spelled or once symlinks are resolved."""
+    collections = home(COLLECTIONS)
+    try:
+        resolved = collections.resolve() in run_dir.resolve().parents
+    except (OSError, RuntimeError, ValueError):  # a symlink loop, a NUL: the runs rule says so
+        resolved = False
+    return collections.absolute() in run_dir.parents or resolved
+
+
+def _in_collection(run_dir: Path, artwork: Path) -> tuple[Path, Path]:
+    """A collection job's run folder and artwork, resolved: the run folder is
+    `collections/<collection>/runs/<run>`, the artwork lies inside that same collection, and
+    neither path has a `..` part; else `OutsideHome`."""
+    for path, what in ((run_dir, "run folder"), (artwork, "artwork")):
+        if ".." in path.parts:
+            raise OutsideHome(f"the job's {what} {_shown(str(path))} has a '..' part")
+    collections = home(COLLECTIONS)
+    folder = inside(collections, run_dir, "the job's run folder")
+    collection = folder.parent.parent
+    if folder.parent.name != COLLECTION_RUNS or collection.parent != collections.resolve():
+        raise OutsideHome(
+            f"the job's run folder {_shown(str(run_dir))} is not a collection's run "
+            f"({COLLECTIONS}/<collection>/{COLLECTION_RUNS}/<run>)"
+        )
+    return folder, inside(collection, artwork, "the job's artwork")
 
 
 def _templates_at_home(folders: tuple[str, ...]) -> tuple[str, ...]:

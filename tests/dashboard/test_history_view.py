@@ -142,6 +142,35 @@ def test_a_change_shows_its_sign_and_no_change_shows_none():
     assert [signed(1)(value) for value in (1.5, -0.2, 0.0)] == ["+1.5", "-0.2", "0.0"]
 
 
+def test_history_lists_each_collection_with_its_runs(tmp_path):
+    from dashboard.history_view import collection_runs_table, collections_table
+    from mockups.collections import ArtworkEntry, ArtworkState, Collection
+
+    collection = Collection(
+        folder=tmp_path,
+        name="Autumn",
+        created_at="2026-12-06T09:30:00+00:00",
+        templates=["poster", "mug"],
+        artworks=[
+            ArtworkEntry(1, "a.jpg", "artworks/001-a.jpg", "runs/001-a", ArtworkState.DONE,
+                         done=2, total=2, seconds=3.04),
+            ArtworkEntry(2, "b.jpg", "artworks/002-b.jpg", "runs/002-b", ArtworkState.FAILED,
+                         error="b.jpg: corrupt"),
+        ],
+    )  # fmt: skip
+
+    assert collections_table([collection]) == [
+        {"Created": "2026-12-06 09:30", "Collection": "Autumn", "Artworks": 2, "Done": 1,
+         "Failed": 1, "Templates": 2},
+    ]  # fmt: skip
+    assert collection_runs_table(collection) == [
+        {"#": 1, "Artwork": "a.jpg", "State": "done", "Mockups": 2, "Time (s)": 3.0,
+         "Run": "001-a"},
+        {"#": 2, "Artwork": "b.jpg", "State": "failed", "Mockups": None, "Time (s)": None,
+         "Run": "002-b"},
+    ]  # fmt: skip
+
+
 def profiled(*templates: str, heap_mb: dict[str, float] | None = None):
     from profiling import ProfiledRun
     from tests.profiling.test_profiling_leaks import MOCKUP, SUMMARY

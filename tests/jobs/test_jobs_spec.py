@@ -120,6 +120,61 @@ def test_a_job_inside_the_runs_folder_runs_with_its_paths_resolved(tmp_path):
     assert job.artwork == str((tmp_path / "run" / "upload.png").resolve())
 
 
+@pytest.fixture
+def collections(home):
+    """Two collections, autumn and winter, each with an artwork; a planted link in autumn to
+    winter's artworks and one to a folder outside the home."""
+    root = home / "collections"
+    for name in ("autumn", "winter"):
+        (root / name / "artworks").mkdir(parents=True)
+        (root / name / "runs").mkdir()
+        (root / name / "artworks" / "001-a.png").write_bytes(b"art")
+    outside = home.parent / f"{home.name}-outside"
+    outside.mkdir()
+    (root / "autumn" / "winter-link").symlink_to(root / "winter" / "artworks")
+    (root / "autumn" / "out-link").symlink_to(outside)
+    (root / "autumn" / "runs" / "out-link").symlink_to(outside)
+    (root / "elsewhere").symlink_to(outside)
+    return root
+
+
+def test_a_collections_job_runs_in_its_collection_with_its_paths_resolved(collections):
+    autumn = collections / "autumn"
+    job = confined(
+        RenderJob(artwork=autumn / "artworks" / "001-a.png", run_dir=autumn / "runs" / "001-a")
+    )
+    assert job.run_dir == str((autumn / "runs" / "001-a").resolve())
+    assert job.artwork == str((autumn / "artworks" / "001-a.png").resolve())
+
+
+@pytest.mark.parametrize(
+    ("run_dir", "artwork", "expected"),
+    [
+        ("autumn/runs/001-a", "winter/artworks/001-a.png", "is not inside the autumn folder"),
+        ("autumn/runs/001-a", "autumn/winter-link/001-a.png", "is not inside the autumn folder"),
+        ("autumn/runs/001-a", "autumn/out-link/private.png", "is not inside the autumn folder"),
+        ("autumn/runs/001-a", "/etc/passwd", "artwork '/etc/passwd' is not inside the autumn"),
+        ("autumn/runs/001-a", "autumn/artworks/../../winter/artworks/001-a.png", "a '..' part"),
+        ("autumn/runs/001-a", "autumn/artworks/../artworks/001-a.png", "a '..' part"),
+        ("autumn/runs/../../winter/runs/001-a", "winter/artworks/001-a.png", "a '..' part"),
+        ("autumn/runs/out-link", "autumn/artworks/001-a.png", "is not inside the collections"),
+        ("elsewhere/runs/001-a", "autumn/artworks/001-a.png", "is not inside the collections"),
+        ("autumn/001-a", "autumn/artworks/001-a.png", "is not a collection's run"),
+        ("autumn/runs/deeper/001-a", "autumn/artworks/001-a.png", "is not a collection's run"),
+        ("runs/001-a", "autumn/artworks/001-a.png", "is not a collection's run"),
+        ("autumn/runs/.hidden", "autumn/artworks/001-a.png", "is not named as a run"),
+    ],
+)
+def test_a_collections_job_naming_another_collection_or_a_way_out_is_refused_with_one_line(
+    collections, run_dir, artwork, expected
+):
+    job = RenderJob(artwork=collections / artwork, run_dir=collections / run_dir)
+    with pytest.raises(BadJob) as refused:
+        confined(job)
+    assert expected in str(refused.value)
+    assert "\n" not in str(refused.value)
+
+
 def test_template_folders_outside_the_templates_folder_are_left_out_with_one_line(
     tmp_path, home, caplog
 ):

@@ -1,0 +1,215 @@
+"""Rendering a collection: every artwork not finished yet, here one after another, or as jobs
+on a render back-end (the Redis queue's workers, or the dashboard's render slots).
+
+The run folders are the truth: an artwork is done when its run folder holds run.json, so a
+record written just before a kill is corrected by the next look. A job's id is written into
+collection.json before the job is handed over, so a killed web or command line finds its
+jobs again instead of queueing them twice; a job the back-end no longer knows is queued again.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from mockups.artwork.imagefile import ImageRefused
+from mockups.collections.fairness import fair_share
+from mockups.collections.record import (
+    ArtworkEntry,
+    ArtworkState,
+    Collection,
+    folder_lock,
+    read_collection,
+    write_collection,
+)
+from mockups.errors import ArtworkError, MockupLabError, RenderError, TemplateError, first_line
+from mockups.jobs.backend import JobNotFound, RenderBackend, RenderStatus
+from mockups.jobs.spec import BadJob, RenderJob
+from mockups.options import RenderOptions
+from mockups.render.budget import JobRefused
+from mockups.render.plan import check_budget
+from mockups.render.run import render_run
+from mockups.runs.folder import RunFolderError, is_run, read_run
+
+Ended = Callable[[ArtworkEntry], None]
+# What fails one artwork at hand-over; anything else (Redis away) stops the whole pass.
+ARTWORK_FAULTS = (ArtworkError, ImageRefused, TemplateError, RenderError, JobRefused, BadJob)
+POLL_SECONDS = 0.5
+
+
+def options_for(collection: Collection, base: RenderOptions, entry: ArtworkEntry) -> RenderOptions:
+    return base.with_changes(templates=tuple(collection.templates), artwork_name=entry.name)
+
+
+def take_stock(collection: Collection) -> list[ArtworkEntry]:
+    """Bring the record up to its run folders; returns the artworks finished earlier.
+
+    A retryable failure is queued again (a rerun retries what a dead worker or a kill left)."""
+    finished = []
+    for entry in collection.artworks:
+        if (
+            entry.run is not None
+            and entry.state != ArtworkState.DONE
+            and _finished(collection, entry)
+        ):
+            _mark_done(collection, entry)
+        if entry.state == ArtworkState.DONE:
+            finished.append(entry)
+        elif entry.retryable or (entry.state == ArtworkState.RENDERING and entry.job_id is None):
+            _reset(entry)
+    write_collection(collection)
+    return finished
+
+
+def render_here(collection: Collection, base: RenderOptions, ended: Ended | None = None) -> None:
+    """Render every waiting artwork in this process, one after another."""
+    for entry in collection.artworks:
+        if entry.state != ArtworkState.WAITING or entry.file is None or entry.run is None:
+            continue
+        entry.state, entry.total = ArtworkState.RENDERING, len(collection.templates)
+        write_collection(collection)
+        artwork, run_dir = collection.path_of(entry.file), collection.path_of(entry.run)
+        options = options_for(collection, base, entry)
+        try:
+            check_budget(artwork, options)
+            render_run(artwork, run_dir, options=options)
+        except MockupLabError as error:
+            entry.state, entry.error = ArtworkState.FAILED, _reason(error, entry)
+        else:
+            _mark_done(collection, entry)
+        write_collection(collection)
+        if ended is not None:
+            ended(entry)
+
+
+def submit_waiting(
+    collection: Collection,
+    backend: RenderBackend,
+    base: RenderOptions,
+    limit: int | None = None,
+) -> int:
+    """Hand every waiting artwork without a job to `backend`, or only as many as keep `limit`
+    of the collection's jobs in hand at once; returns how many were handed.
+
+    A job refused at once (an unreadable artwork, over the memory budget) fails alone."""
+    handed = 0
+    with folder_lock(collection.folder):
+        in_hand = sum(1 for e in collection.artworks if e.job_id and not e.ended)
+        for entry in collection.artworks:
+            if limit is not None and in_hand >= limit:
+                break
+            if entry.state != ArtworkState.WAITING or entry.job_id or entry.file is None:
+                continue
+            assert entry.run is not None
+            job = RenderJob(
+                artwork=str(collection.path_of(entry.file)),
+                run_dir=str(collection.path_of(entry.run)),
+                options=options_for(collection, base, entry),
+            )
+            entry.job_id, entry.total = job.id, len(collection.templates)
+            write_collection(collection)  # before it is handed over: a kill cannot lose it
+            try:
+                backend.submit(job)
+                handed += 1
+                in_hand += 1
+            except ARTWORK_FAULTS as error:
+                entry.state, entry.error = ArtworkState.FAILED, _reason(error, entry)
+            write_collection(collection)
+    return handed
+
+
+def refresh(collection: Collection, backend: RenderBackend) -> list[ArtworkEntry]:
+    """Each handed-over artwork's state from its job; returns those that ended just now."""
+    ended = []
+    with folder_lock(collection.folder):
+        for entry in collection.artworks:
+            if entry.ended or entry.job_id is None:
+                continue
+            try:
+                status = backend.status(entry.job_id)
+            except JobNotFound:
+                status = None
+            if _follow(collection, entry, status):
+                ended.append(entry)
+        write_collection(collection)
+    return ended
+
+
+def render_through(
+    collection: Collection,
+    backend: RenderBackend,
+    base: RenderOptions,
+    ended: Ended | None = None,
+    poll_seconds: float = POLL_SECONDS,
+) -> None:
+    """Hand the waiting artworks to `backend`, its fair share at a time, and follow them all
+    until each has ended."""
+    while True:
+        submit_waiting(collection, backend, base, fair_share(backend))
+        for entry in refresh(collection, backend):
+            if ended is not None:
+                ended(entry)
+        if not collection.pending:
+            return
+        time.sleep(poll_seconds)
+
+
+def retry_failed(folder: Path) -> int:
+    """Put the collection's retryable failed artworks back in line; returns how many."""
+    with folder_lock(folder):
+        collection = read_collection(folder)
+        again = [entry for entry in collection.artworks if entry.retryable]
+        for entry in again:
+            _reset(entry)
+        write_collection(collection)
+    return len(again)
+
+
+def _follow(collection: Collection, entry: ArtworkEntry, status: RenderStatus | None) -> bool:
+    """Update `entry` from its job's status; True when it ended now."""
+    if status is None:  # the back-end forgot the job (restarted): its folder decides
+        if entry.run is not None and _finished(collection, entry):
+            _mark_done(collection, entry)
+            return True
+        entry.job_id, entry.state = None, ArtworkState.WAITING  # queued again by the next pass
+        return False
+    if status.state == "finished":
+        if _finished(collection, entry):
+            _mark_done(collection, entry)
+        else:
+            entry.state, entry.error = ArtworkState.FAILED, "the job ended without its run.json"
+        return True
+    if status.state == "failed":
+        reason = status.error or "the render failed"
+        entry.state, entry.error = ArtworkState.FAILED, _reason(reason, entry)
+        return True
+    entry.state = ArtworkState.RENDERING if status.state == "started" else ArtworkState.WAITING
+    entry.done, entry.total = status.done, status.total or entry.total
+    return False
+
+
+def _finished(collection: Collection, entry: ArtworkEntry) -> bool:
+    return entry.run is not None and is_run(collection.path_of(entry.run))
+
+
+def _mark_done(collection: Collection, entry: ArtworkEntry) -> None:
+    assert entry.run is not None
+    try:
+        run = read_run(collection.path_of(entry.run))
+    except RunFolderError as error:
+        entry.state, entry.error = ArtworkState.FAILED, first_line(error)
+        return
+    entry.state, entry.error = ArtworkState.DONE, None
+    entry.done = entry.total = len(run.mockups)
+    entry.seconds = run.wall_seconds
+
+
+def _reason(error: object, entry: ArtworkEntry) -> str:
+    """One line, naming the artwork as the user does, not as the collection stores it."""
+    line = first_line(error)
+    return line.replace(Path(entry.file).name, entry.name) if entry.file else line
+
+
+def _reset(entry: ArtworkEntry) -> None:
+    entry.state, entry.error, entry.job_id, entry.done = ArtworkState.WAITING, None, None, 0
