@@ -15,6 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import intersections
 import kit
 import numpy as np
 
@@ -32,6 +33,7 @@ def main(argv: list[str]) -> int:
     template = module.TEMPLATE
     kit.reset()
     shot = module.build()
+    intersections.check()  # no two objects pass into one another
     width, height = (max(8, round(side * args.scale)) for side in template["size"])
     kit.configure(width, height, args.samples, denoise=True)
     args.out.mkdir(parents=True, exist_ok=True)

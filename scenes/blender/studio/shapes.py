@@ -27,6 +27,14 @@ def mesh_object(name, vertices, faces, uvs=None, material=None, location=(0, 0, 
     return obj
 
 
+def add_uv_layer(obj, name, uvs) -> None:
+    """A second UV layer (per vertex), left inactive for rendering: the print's stays active."""
+    layer = obj.data.uv_layers.new(name=name, do_init=False)
+    corners = np.empty(len(obj.data.loops), dtype=np.int64)
+    obj.data.loops.foreach_get("vertex_index", corners)
+    layer.data.foreach_set("uv", np.asarray(uvs, dtype=np.float32)[corners].ravel())
+
+
 def grid_faces(rows: int, columns: int, flip: bool = False) -> list[tuple[int, int, int, int]]:
     faces = []
     for r in range(rows - 1):
@@ -309,9 +317,11 @@ def outward_normals(obj) -> None:
     mesh.free()
 
 
-def rounded_profile(width, depth, radius, chamfer, slope, arc_steps=6):
-    """A moulding's section as (d, y) from the back outer corner: its outer front edge rounded
-    by `radius`, its face sloping `slope` toward the inside, its inner edge chamfered."""
+def moulding_profile(width, depth, radius, slope, lip, rabbet, chamfer=0.001, arc_steps=6):
+    """A picture-frame moulding's section as (d, y) from the back outer corner, d inward and
+    y toward the front (negative): its outer front edge rounded by `radius`, its face sloping
+    `slope` down to the sight edge, which is chamfered, and behind a `lip` that thick a
+    rabbet reaching `rabbet` outward under the face, for the glass, mat, print and backing."""
     points = [(0.0, 0.0), (0.0, -depth + radius)]
     for step in range(1, arc_steps):
         angle = math.pi / 2 * step / arc_steps
@@ -320,8 +330,38 @@ def rounded_profile(width, depth, radius, chamfer, slope, arc_steps=6):
     points.append((radius, -depth))
     points.append((face, -depth + slope * (face - radius) / (width - radius)))
     points.append((width, -depth + slope + chamfer))
-    points.append((width, 0.0))
+    points.append((width, -depth + lip))
+    points.append((width - rabbet, -depth + lip))
+    points.append((width - rabbet, 0.0))
     return points
+
+
+def mat_board(name, size, window, thickness, surface, core):
+    """A mat cut from one board: `size` outside, a `window` (at its back face) with the
+    45-degree bevel a mat cutter leaves, its white core showing. In the XZ plane, its front
+    face at y = 0 toward -Y, its back at y = thickness."""
+    w, h = size[0] / 2, size[1] / 2
+    ww, wh = window[0] / 2, window[1] / 2
+    bevel = thickness  # 45 degrees: the window is wider at the front by the board's thickness
+
+    def ring(half_w, half_h, y):
+        return [(-half_w, y, -half_h), (half_w, y, -half_h), (half_w, y, half_h), (-half_w, y, half_h)]
+
+    vertices = (ring(w, h, 0.0) + ring(ww + bevel, wh + bevel, 0.0) + ring(ww, wh, thickness)
+                + ring(w, h, thickness))  # fmt: skip
+    faces, slots = [], []
+    for a in range(4):
+        b = (a + 1) % 4
+        faces += [(a, b, 4 + b, 4 + a), (4 + a, 4 + b, 8 + b, 8 + a),
+                  (8 + a, 8 + b, 12 + b, 12 + a), (12 + a, 12 + b, b, a)]  # fmt: skip
+        slots += [0, 1, 0, 0]
+    obj = mesh_object(name, vertices, faces, material=surface)
+    obj.data.materials.append(core)
+    for polygon, slot in zip(obj.data.polygons, slots, strict=True):
+        polygon.material_index = slot
+        polygon.use_smooth = False
+    outward_normals(obj)
+    return obj
 
 
 def leaf_outline(t: np.ndarray) -> np.ndarray:
@@ -364,3 +404,30 @@ def tube(points: np.ndarray, radii: np.ndarray, sides: int = 6):
             b = (a + 1) % sides
             faces.append((k * sides + a, k * sides + b, (k + 1) * sides + b, (k + 1) * sides + a))
     return vertices, faces
+
+
+def ribbon(points: np.ndarray, across: np.ndarray, width: float, thickness: float):
+    """A flat strip (a strap, a tape) swept along a polyline: `across` gives, per point, the
+    direction its width lies in (made square to the path). Returns (vertices, faces, uvs):
+    u runs along the strip in metres, v across it 0..1 on both faces."""
+    tangents = np.gradient(points, axis=0)
+    tangents /= np.linalg.norm(tangents, axis=1, keepdims=True)
+    side = across - (across * tangents).sum(axis=1, keepdims=True) * tangents
+    side /= np.linalg.norm(side, axis=1, keepdims=True)
+    normal = np.cross(tangents, side)
+    half_w, half_t = side * width / 2, normal * thickness / 2
+    corners = [-half_w + half_t, half_w + half_t, half_w - half_t, -half_w - half_t]
+    section = np.stack([points + c for c in corners], axis=1)  # n x 4 x 3
+    count = len(points)
+    along = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(points, axis=0), axis=1))])
+    vertices = section.reshape(-1, 3)
+    uvs = np.column_stack([np.repeat(along, 4), np.tile([0.0, 1.0, 1.0, 0.0], count)])
+    faces = []
+    for k in range(count - 1):
+        for a in range(4):
+            b = (a + 1) % 4
+            faces.append((k * 4 + a, (k + 1) * 4 + a, (k + 1) * 4 + b, k * 4 + b))
+    faces.append((3, 2, 1, 0))
+    last = (count - 1) * 4
+    faces.append((last, last + 1, last + 2, last + 3))
+    return vertices, faces, uvs
