@@ -29,6 +29,9 @@ SCENES = [
     "tote_hanging",
     "workspace_mug",
     "wall_ledge",
+    "wall_scale",
+    "zoom_canvas_corner",
+    "zoom_frame_corner",
 ]
 DEFAULT_PYTHON = Path(__file__).resolve().parents[2] / ".venv-scenes" / "bin" / "python"
 

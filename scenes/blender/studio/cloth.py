@@ -148,10 +148,16 @@ def pillow_mesh(name, width, height, cells, seed):
     rng = np.random.default_rng(seed)
     s, t = np.meshgrid(np.linspace(-1, 1, cells), np.linspace(-1, 1, cells))
     border = (np.abs(s) == 1) | (np.abs(t) == 1)
-    lift = 0.004 * (1 - s**2) * (1 - t**2) * (1 + 0.3 * rng.standard_normal(s.shape))
-    front = np.stack([s * width / 2, -lift, t * height / 2], axis=-1).reshape(-1, 3)
+    lumps = sum(np.sin(rng.uniform(1, 3) * s + rng.uniform(0, 6)) * np.sin(rng.uniform(1, 3) * t
+                + rng.uniform(0, 6)) for _ in range(3))  # fmt: skip
+    lift = 0.004 * (1 - s**2) * (1 - t**2) * (1 + 0.15 * lumps)
+    # cut with its sides bowed out, as pillow makers taper the corners: stuffed, they pull
+    # straighter, with only a little of the dog-eared look
+    x = s * width / 2 * (1 + 0.03 * (1 - t**2))
+    z = t * height / 2 * (1 + 0.03 * (1 - s**2))
+    front = np.stack([x, -lift, z], axis=-1).reshape(-1, 3)
     back_only = ~border.ravel()
-    back = np.stack([s * width / 2, lift, t * height / 2], axis=-1).reshape(-1, 3)[back_only]
+    back = np.stack([x, lift, z], axis=-1).reshape(-1, 3)[back_only]
     count = cells * cells
     back_index = np.arange(count)
     back_index[back_only] = count + np.arange(back_only.sum())
@@ -179,15 +185,14 @@ def pillow(name, width, height, front_material, back_material, piping_material=N
 
     def stuffed(settings, _collision):
         settings.use_pressure = True
-        settings.uniform_pressure_force = 6.0 * puff
+        settings.uniform_pressure_force = 3.5 * puff
         settings.effector_weights.gravity = 0.0
 
-    simulate(cover, frames, Fabric(tension=40.0, bending=0.05), stuffed)
+    simulate(cover, frames, Fabric(tension=80.0, bending=0.1), stuffed)
     front, back = separate(cover, (f"{name}-front", f"{name}-back"))
     for part in (front, back):
         kit.smooth(part)
-        modifier = part.modifiers.new("subdivide", "SUBSURF")
-        modifier.levels = modifier.render_levels = 1
+        kit.subsurf(part, 1)
     seam = border_loop(front, cells)
     piping = piping_tube(f"{name}-piping", seam, 0.0032, piping_material or back_material)
     return front, back, piping
@@ -213,8 +218,7 @@ def piping_tube(name, seam, radius, material, sides=10):
     path = np.vstack([path, path[:1]])
     vertices, faces = shapes.tube(path, np.full(len(path), radius), sides=sides)
     tube = shapes.mesh_object(name, vertices, faces, material=material)
-    modifier = tube.modifiers.new("subdivide", "SUBSURF")
-    modifier.levels = modifier.render_levels = 1
+    kit.subsurf(tube, 1)
     return tube
 
 
@@ -306,8 +310,7 @@ def tote(name, tote: Tote, print_uv, materials, peg, colliders=()):
     front, back, *hems = separate(cover, names)
     for part in (front, back, *hems):
         kit.smooth(part)
-        modifier = part.modifiers.new("subdivide", "SUBSURF")
-        modifier.levels = modifier.render_levels = 1
+        kit.subsurf(part, 1)
     straps = []
     for label, grid, outward, peg_y in (("front", grids[0], -1, peg[1] - 0.016),
                                          ("back", grids[1], 1, peg[1] + 0.016)):  # fmt: skip

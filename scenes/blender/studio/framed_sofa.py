@@ -37,5 +37,5 @@ def build() -> kit.Shot:
     kit.hdri("interior", 0.9, key_from=215)
     kit.area_light("window", (-3.0, -2.0, 2.2), (0, 0, 1.3), 2.0, 500, "#fff3e6", 1.6,
                    reflected=False)  # fmt: skip
-    kit.camera((0.12, -2.75, 1.32), (0.03, 0, 1.28), lens=45, focus=framed.carrier, fstop=5.6)
+    kit.camera((0.12, -2.8, 1.4), (0.03, 0, 1.42), lens=45, focus=framed.carrier, fstop=5.6)
     return kit.Shot(carrier=framed.carrier, print_size=(50, 70), glossy=[framed.glass])

@@ -65,8 +65,7 @@ def box(name, size, location, material, bevel=0.004, segments=3, subdivide=0, ro
         modifier.segments = segments
         modifier.limit_method = "NONE"
     if subdivide:
-        modifier = obj.modifiers.new("subdivide", "SUBSURF")
-        modifier.levels = modifier.render_levels = subdivide
+        subsurf(obj, subdivide)
     smooth(obj)
     assign(obj, material)
     return obj
@@ -96,6 +95,15 @@ def cylinder(name, radius, depth, location, material, vertices=96):
     smooth(obj)
     assign(obj, material)
     return obj
+
+
+def subsurf(obj, levels=1):
+    """Catmull-Clark subdivision, without pushing vertices to the limit surface: the same
+    smoothness at level 1, and seconds faster on the cloth's irregular triangles."""
+    modifier = obj.modifiers.new("subdivide", "SUBSURF")
+    modifier.levels = modifier.render_levels = levels
+    modifier.use_limit_surface = False
+    return modifier
 
 
 def smooth(obj) -> None:
@@ -401,6 +409,65 @@ def rib_knit(albedo=CARRIER_ALBEDO, wales_per_cm=7.0):
     return nodes.set(Base_Color=white, Roughness=0.95, Specular_IOR_Level=0.0).material
 
 
+def bookcloth(colour="#2e3d52"):
+    """A hardback's cloth-bound boards: a fine linen weave in the colour, a little worn
+    lighter, slightly sheened."""
+    nodes = Nodes("bookcloth")
+    base = srgb(colour)
+    vector = nodes.coordinates()
+    weave = nodes.multiply(nodes.wave(vector, 2600.0, "X", 2.0), nodes.wave(vector, 2600.0, "Y", 2.0))
+    wear = nodes.noise(vector, 30.0, detail=3)
+    nodes.link(nodes.ramp(wear, shade(base, 0.92), shade(base, 1.08)), nodes.bsdf.inputs[0])
+    nodes.bump(weave, 0.15, 0.0003)
+    return nodes.set(Roughness=0.78, Sheen_Weight=0.3).material
+
+
+def page_edges(colour="#efe7d6"):
+    """A book's page block: its edges show the stacked leaves as fine lines along the
+    boards (the object's Z is the stack), unevenly, a little darker between them."""
+    nodes = Nodes("page-edges")
+    vector = nodes.coordinates()
+    leaves = nodes.add("ShaderNodeTexWave", wave_type="BANDS", bands_direction="Z")
+    leaves.inputs["Scale"].default_value = 600.0
+    leaves.inputs["Distortion"].default_value = 2.0
+    leaves.inputs["Detail Scale"].default_value = 0.5
+    nodes.link(vector, leaves.inputs["Vector"])
+    gaps = nodes.noise(scaled(nodes, vector, (8.0, 8.0, 3000.0)), 1.0, detail=2)
+    lines = nodes.multiply(leaves.outputs["Fac"], gaps)
+    base = srgb(colour)
+    nodes.link(nodes.ramp(lines, shade(base, 0.86), base, positions=(0.1, 0.5)),
+               nodes.bsdf.inputs["Base Color"])  # fmt: skip
+    nodes.bump(lines, 0.2, 0.0002)
+    return nodes.set(Roughness=0.85).material
+
+
+def wax(colour="#efe6d6"):
+    """Candle wax: light scatters into it, so its edges glow softly."""
+    base = (*srgb(colour), 1)
+    nodes = Nodes("wax").set(Base_Color=base, Roughness=0.45, Subsurface_Weight=1.0,
+                             Subsurface_Scale=0.006)  # fmt: skip
+    nodes.bsdf.inputs["Subsurface Radius"].default_value = (1.0, 0.7, 0.45)
+    nodes.bump(nodes.noise(nodes.coordinates(), 400.0, detail=2), 0.05, 0.0003)
+    return nodes.material
+
+
+def tape(colour="#efe6cf"):
+    """Paper masking tape: matte crinkled paper that lets a little light through."""
+    nodes = Nodes("tape")
+    vector = nodes.coordinates()
+    crinkle = nodes.noise(scaled(nodes, vector, (900.0, 300.0, 900.0)), 1.0, detail=3)
+    nodes.bump(crinkle, 0.12, 0.0002)
+    nodes.set(Base_Color=(*srgb(colour), 1), Roughness=0.62, Specular_IOR_Level=0.3)
+    translucent = nodes.add("ShaderNodeBsdfTranslucent")
+    translucent.inputs["Color"].default_value = (*srgb(colour), 1)
+    mix = nodes.add("ShaderNodeMixShader")
+    mix.inputs[0].default_value = 0.2
+    nodes.link(nodes.bsdf.outputs[0], mix.inputs[1])
+    nodes.link(translucent.outputs[0], mix.inputs[2])
+    nodes.link(mix.outputs[0], nodes.tree.nodes["Material Output"].inputs["Surface"])
+    return nodes.material
+
+
 def webbing(colour="#efe5d0"):
     """Woven cotton strap on UVs (u metres along, v 0..1 across): twill ribs running along it,
     a row of stitches near each edge."""
@@ -636,6 +703,14 @@ def aim(obj, target) -> None:
     from mathutils import Vector
 
     obj.rotation_euler = Vector(direction).to_track_quat("-Z", "Y").to_euler()
+
+
+def marker(name, location):
+    """An empty at `location`: what a camera focuses on when that is not an object's origin."""
+    obj = bpy.data.objects.new(name, None)
+    bpy.context.collection.objects.link(obj)
+    obj.location = location
+    return obj
 
 
 def camera(location, target, lens=50.0, focus=None, fstop=4.0):

@@ -167,6 +167,27 @@ def frame(centre, print_size, mat=0.06, moulding=0.028, depth=0.028, finish="#1d
     return Frame(carrier, glass, parts, outer)
 
 
+def standing(framed: Frame, location, tilt_degrees, turn_degrees=0.0):
+    """Stand a frame (built hanging at the origin) on its bottom-back edge at `location`,
+    leaning back `tilt_degrees`, turned `turn_degrees` about Z."""
+    import bpy
+
+    pivot = bpy.data.objects.new("frame-pivot", None)
+    bpy.context.collection.objects.link(pivot)
+    for obj in framed.parts:
+        obj.location.z += framed.outer[1] / 2
+        obj.parent = pivot
+    pivot.location = location
+    pivot.rotation_euler = kit.radians(-tilt_degrees, 0, turn_degrees)
+    return pivot
+
+
+def lean_angle(framed: Frame, depth: float, room: float) -> float:
+    """The lean (degrees) at which a frame standing `room` metres out from a wall touches it
+    with its top: its bottom-back edge `room` from the wall."""
+    return math.degrees(math.asin(min(1.0, (room - 0.001) / framed.outer[1])))
+
+
 def mitred_ring(name, centre, outer_size, section, material, gap=0.0):
     """Four pieces of one `section` (see shapes.mitred_piece) round an outer rectangle."""
     x, z = centre
@@ -199,6 +220,8 @@ class Plant:
 def potted_plant(location, plant: Plant | None = None):
     """A glazed pot with a rolled rim and soil, leaves of varied size and angle on curved
     stems rising from the soil (seeded: the same plant every run)."""
+    import bpy
+
     plant = plant or Plant()
     x, y, z = location
     soil_level = plant_pot(location, plant.pot_radius, plant.pot_height)
@@ -216,11 +239,19 @@ def potted_plant(location, plant: Plant | None = None):
         leaf_parts.append(grown[0])
         stem_parts.append(grown[1])
         tints.append(rng.uniform(0, 1))
-    leaves = merged("leaves", leaf_parts, kit.leaf())
+    leaves = merged("plant", leaf_parts, kit.leaf())
     colours = np.repeat(np.array(tints), [len(points) for points, *_ in leaf_parts])
     attribute = leaves.data.color_attributes.new("tint", "FLOAT_COLOR", "POINT")
     attribute.data.foreach_set("color", np.repeat(colours, 4).astype(np.float32))
-    merged("stems", stem_parts, kit.matte("#4d6b32", 0.5, name="stem"))
+    stems = merged("stems", stem_parts, kit.matte("#4d6b32", 0.5, name="stem"))
+    soil = bpy.data.objects["soil"]
+    soil.name = "plant-soil"
+    # one plant: its stems grow out of the soil and into its leaves
+    with bpy.context.temp_override(active_object=leaves, object=leaves,
+                                   selected_objects=[leaves, stems, soil],
+                                   selected_editable_objects=[leaves, stems, soil]):  # fmt: skip
+        bpy.ops.object.join()
+    return leaves
 
 
 def plant_pot(location, radius, height) -> float:
@@ -235,7 +266,7 @@ def plant_pot(location, radius, height) -> float:
              (radius - 0.0045, height - 0.004), (radius - 0.006, height - 0.018)]  # fmt: skip
     pot = shapes.lathe("pot", wall, 96, kit.ceramic("#b4573d", 0.45))
     soil_level = height - 0.016
-    mound = [(radius - 0.0055 - (radius - 0.006) * k / 6, soil_level + 0.006 * (k / 6) ** 0.5)
+    mound = [(radius - 0.0064 - (radius - 0.0064) * k / 6, soil_level + 0.006 * (k / 6) ** 0.5)
              for k in range(7)]  # fmt: skip
     soil = shapes.lathe("soil", mound, 64, kit.soil())
     for obj in (pot, soil):

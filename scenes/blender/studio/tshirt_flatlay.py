@@ -206,9 +206,27 @@ def shirt(materials, floor):
     solid.offset = -1.0
     solid.use_rim = True
     solid.material_offset_rim = 0
-    modifier = obj.modifiers.new("subdivide", "SUBSURF")
-    modifier.levels = modifier.render_levels = 1
+    kit.subsurf(obj, 1)
     return obj
+
+
+def laid_on(surface, points, lift) -> np.ndarray:
+    """`points` dropped straight down onto `surface` (as evaluated), `lift` off it along its
+    normal there."""
+    import bpy
+    import intersections
+    from mathutils import Vector
+
+    # (BVHTree.FromObject takes seconds on the subdivided shirt; from its triangles, none)
+    tree = intersections.world_solid(surface, bpy.context.evaluated_depsgraph_get()).tree
+    laid = []
+    for point in points:
+        hit, normal, _index, _distance = tree.ray_cast(Vector(point), Vector((0.0, 0.0, -1.0)))
+        if hit is None:  # just past the cloth's edge: onto its nearest point
+            hit, normal, _index, _distance = tree.find_nearest(Vector(point))
+        normal = normal if normal.z > 0 else -normal
+        laid.append(tuple(hit + normal * lift))
+    return np.array(laid)
 
 
 def collar(name, shirt_obj, line, toward, lift, material, width=COLLAR, solid=0.0):
@@ -225,19 +243,13 @@ def collar(name, shirt_obj, line, toward, lift, material, width=COLLAR, solid=0.
     count = rows * len(line)
     vertices = np.column_stack([grid.reshape(-1, 2), np.full(count, 0.02)])
     uvs = np.column_stack([np.tile(along, rows), np.repeat(np.linspace(0, 1, rows), len(line))])
-    band = shapes.mesh_object(name, vertices, shapes.grid_faces(rows, len(line)), uvs, material)
-    wrap = band.modifiers.new("on-the-shirt", "SHRINKWRAP")
-    wrap.target = shirt_obj
-    wrap.wrap_method = "PROJECT"
-    wrap.use_project_z = True
-    wrap.use_negative_direction = True
-    wrap.offset = lift
+    band = shapes.mesh_object(name, laid_on(shirt_obj, vertices, lift),
+                              shapes.grid_faces(rows, len(line)), uvs, material)  # fmt: skip
     if solid:
         thick = band.modifiers.new("rib", "SOLIDIFY")
         thick.thickness = solid
         thick.offset = -1.0
-    modifier = band.modifiers.new("subdivide", "SUBSURF")
-    modifier.levels = modifier.render_levels = 1
+    kit.subsurf(band, 1)
     return band
 
 
