@@ -48,7 +48,7 @@ def render_raw(scene: str, raw: Path, python: Path, scale: float, samples: int) 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scenes.blender")
-    parser.add_argument("scenes", nargs="*", default=SCENES, choices=[[], *SCENES], metavar="SCENE")
+    parser.add_argument("scenes", nargs="*", default=[], choices=[[], *SCENES], metavar="SCENE")
     parser.add_argument("--out", type=Path, default=BUILTIN_DIR)
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--samples", type=int, default=24)
