@@ -185,10 +185,10 @@ def pillow(name, width, height, front_material, back_material, piping_material=N
 
     def stuffed(settings, _collision):
         settings.use_pressure = True
-        settings.uniform_pressure_force = 3.5 * puff
+        settings.uniform_pressure_force = 3.0 * puff
         settings.effector_weights.gravity = 0.0
 
-    simulate(cover, frames, Fabric(tension=80.0, bending=0.1), stuffed)
+    simulate(cover, frames, Fabric(tension=80.0, bending=0.6), stuffed)
     front, back = separate(cover, (f"{name}-front", f"{name}-back"))
     for part in (front, back):
         kit.smooth(part)

@@ -194,6 +194,15 @@ class Nodes:
         self.link(b, node.inputs[1])
         return node.outputs[0]
 
+    def in_contact(self, colour, distance=0.025, depth=0.5):
+        """`colour` darkened where other objects come within `distance`: the contact shadow
+        under what stands on a surface (the light there has few ways in; an ambient
+        occlusion term, as product photographs' soft light shows it)."""
+        occlusion = self.add("ShaderNodeAmbientOcclusion", samples=8, only_local=False)
+        occlusion.inputs["Distance"].default_value = distance
+        darker = self.ramp(occlusion.outputs["AO"], (1.0 - depth,) * 3, (1.0,) * 3, (0.0, 1.0))
+        return self.mix_colour(colour, darker)
+
     def mix_colour(self, a, b, blend="MULTIPLY"):
         node = self.add("ShaderNodeMix", data_type="RGBA", blend_type=blend)
         node.inputs[0].default_value = 1.0
@@ -226,7 +235,8 @@ def plaster(colour="#e9e4dc", sheen=0.35):
     base = srgb(colour)
     vector = nodes.coordinates()
     mottle = nodes.noise(vector, 1.2, detail=3)
-    nodes.link(nodes.ramp(mottle, shade(base, 0.975), shade(base, 1.015)), nodes.bsdf.inputs[0])
+    colour = nodes.ramp(mottle, shade(base, 0.975), shade(base, 1.015))
+    nodes.link(nodes.in_contact(colour, 0.04), nodes.bsdf.inputs[0])
     stipple = nodes.noise(vector, 650.0, detail=2, roughness=0.5)
     trowel = nodes.noise(vector, 9.0, detail=3)
     nodes.bump(nodes.add_values(stipple, nodes.multiply(trowel, constant(nodes, 3.0))), 0.1,
@@ -278,7 +288,7 @@ def wood(light="#b58a5e", dark="#7a5534", roughness=0.4, board=(1.4, 0.16), turn
     colour = body
     for factor in (late, open_pores, board_tone, seam):
         colour = nodes.mix_colour(colour, factor)
-    nodes.link(colour, nodes.bsdf.inputs["Base Color"])
+    nodes.link(nodes.in_contact(colour), nodes.bsdf.inputs["Base Color"])
     height = nodes.add_values(
         nodes.multiply(pores, constant(nodes, 0.6)),
         nodes.multiply(boards.outputs["Fac"], constant(nodes, -2.0)),
@@ -338,8 +348,8 @@ def linen(colour="#c8bfb0", threads=260.0, sheen=0.5, weave=None):
     ]
     total = nodes.add_values(nodes.add_values(streaks[0], streaks[1]), streaks[2])
     mean = nodes.multiply(total, constant(nodes, 1.0 / 3.0))
-    nodes.link(nodes.ramp(mean, shade(base, 0.92), shade(base, 1.05), positions=(0.38, 0.62)),
-               nodes.bsdf.inputs[0])  # fmt: skip
+    colour = nodes.ramp(mean, shade(base, 0.92), shade(base, 1.05), positions=(0.38, 0.62))
+    nodes.link(nodes.in_contact(colour), nodes.bsdf.inputs[0])
     nodes.bump(mean, 0.3, 0.0008)
     return nodes.set(Roughness=0.92, Sheen_Weight=sheen, Sheen_Roughness=0.35).material
 
