@@ -11,7 +11,7 @@ from tqdm import tqdm
 from mockups.commandline import OneLineErrorParser, run_command
 from mockups.errors import MockupLabError
 from mockups.options import FITS, MAX_WORKERS, MODES, RenderOptions
-from mockups.render.budget import check_budget
+from mockups.render.plan import check_budget
 from mockups.render.renderers import PLAIN, PROFILED, find_renderer
 from mockups.runs.folder import MockupResult
 
@@ -125,24 +125,9 @@ def render_command(args: argparse.Namespace) -> int:
         bar.total = total
         bar.set_postfix_str(result.template)
         bar.update(1)
-        if result.heap_peak_bytes is not None:
-            bar.write(profiled_mockup_line(result), file=sys.stderr)
-
-    def profiled_mockup_line(result: MockupResult) -> str:
-        """A profiled mockup as it lands: memray's heap peak, leak and top site."""
-        megabytes = 2**20
-        heap_peak = result.heap_peak_bytes
-        assert heap_peak is not None, "only a profiled mockup has a line"
-        line = (
-            f"{result.index:02d} {result.template}: heap peak "
-            f"{heap_peak / megabytes:.1f} MB, "
-            f"leaked {(result.leaked_bytes or 0) / megabytes:.2f} MB"
-        )
-        if result.top_site:
-            line += f", top site {result.top_site} ({result.top_site_function})"
-        if result.leak_reason:
-            line += f"; leak stands out: {result.leak_reason}"
-        return line
+        summary = (result.profile or {}).get("summary")
+        if summary:  # a profiled mockup as it lands: the profiler's own line about it
+            bar.write(f"{result.index:02d} {result.template}: {summary}", file=sys.stderr)
 
     try:
         run = render(args.artwork, args.out, options=options, progress=progress)

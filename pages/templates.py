@@ -6,11 +6,15 @@ import streamlit as st
 from PIL import Image, ImageDraw
 from streamlit_image_coordinates import streamlit_image_coordinates
 
-from dashboard import guard, state
-from dashboard.resources import render_slots
-from mockups.authoring.photo import CustomTemplate, preview_custom_template, save_custom_template
-from mockups.home import data_dir
-from mockups.templates.library import BUILT_IN, library_entries
+from dashboard import guard, state, uploads
+from dashboard.resources import template_entries
+from dashboard.template_authoring import (
+    CustomTemplate,
+    import_psd_template,
+    preview_photo_template,
+    save_photo_template,
+    whose,
+)
 
 COLUMNS = 5
 PHOTO_TYPES = ["jpg", "jpeg", "png", "webp"]
@@ -19,22 +23,8 @@ CORNER_NAMES = ("top left", "top right", "bottom right", "bottom left")
 SAMPLE_ARTWORK = Path(__file__).resolve().parents[1] / "examples" / "artwork.jpg"
 
 
-def uploads_folder(kind: str, file_id: str) -> Path:
-    """One folder per upload, so the file keeps its own name (a template is named after it)."""
-    folder = data_dir() / "uploads" / f"{kind}-{file_id}"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def stored(upload, kind: str) -> Path:
-    path = uploads_folder(kind, upload.file_id) / Path(upload.name).name
-    if not path.exists():
-        path.write_bytes(upload.getbuffer())
-    return path
-
-
 def show_library() -> None:
-    entries = library_entries()
+    entries = template_entries()
     columns = st.columns(COLUMNS)
     for position, entry in enumerate(e for e in entries if not e.broken):
         template = entry.template
@@ -43,9 +33,8 @@ def show_library() -> None:
                 st.image(str(template.thumbnail))
             st.text(template.name)
             colours = f" · {len(template.variants.colours)} colours" if template.variants else ""
-            mine = "built-in" if entry.source == BUILT_IN else "yours"
             st.caption(
-                f"{template.id} · {mine} · {template.size[0]}x{template.size[1]}"
+                f"{template.id} · {whose(entry)} · {template.size[0]}x{template.size[1]}"
                 f" · {template.placement}{colours}"
             )
     for entry in (e for e in entries if e.broken):
@@ -67,18 +56,16 @@ def import_psd_section() -> None:
         submitted = st.form_submit_button("Import", type="primary")
     if not submitted:
         return
-    from mockups.psd.importer import import_psd, preview_import
-
-    path = stored(upload, "psd")
-    artwork, whose = preview_artwork()
+    path = uploads.stage_file(upload, "psd")
+    artwork, which = preview_artwork()
     with guard.shown_errors("Importing the PSD"), st.spinner("Importing, one layer at a time…"):
-        with render_slots().slot():
-            result = import_psd(path, layer_name=layer or None, template_id=template_id or None)
-            preview = preview_import(result, artwork)
-        st.success(f"Imported as {result.template.id}; it is on the Render page now.")
-        for warning in result.warnings:
+        template, warnings, preview = import_psd_template(
+            path, layer or None, template_id or None, artwork
+        )
+        st.success(f"Imported as {template.id}; it is on the Render page now.")
+        for warning in warnings:
             st.text(f"warning: {warning}")
-        st.image(preview, caption=f"The imported template with {whose}: judge the print's fit")
+        st.image(preview, caption=f"The imported template with {which}: judge the print's fit")
 
 
 def preview_artwork() -> tuple[Path, str]:
@@ -184,7 +171,7 @@ def photo_section() -> None:
     photo = st.file_uploader("Scene photo", type=PHOTO_TYPES, key="scene-photo")
     if photo is None:
         return
-    scene = stored(photo, "scene")
+    scene = uploads.stage_file(photo, "scene")
     corners = corner_picker(scene)
     with st.form("photo-template"):
         name_column, product_column, fit_column = st.columns(3)
@@ -199,13 +186,13 @@ def photo_section() -> None:
         )
         preview = st.form_submit_button("Preview")
         save = st.form_submit_button("Save template", type="primary")
-    mask = stored(mask_upload, "mask") if mask_upload is not None else None
+    mask = uploads.stage_file(mask_upload, "mask") if mask_upload is not None else None
     spec = CustomTemplate(name, product, scene, tuple(corners), fit, mask, light)
     if preview:
         show_preview(spec)
     if save:
         with guard.shown_errors("Saving the template"):
-            template = save_custom_template(spec)
+            template = save_photo_template(spec)
             st.success(f"Saved as {template.id}; it is on the Render page now.")
             st.page_link("pages/render.py", label="Render with it", icon=":material/image:")
 
@@ -217,8 +204,7 @@ def show_preview(spec: CustomTemplate) -> None:
         st.info("Render an artwork first: the preview puts the current artwork on the template.")
         return
     with guard.shown_errors("Preview"), st.spinner("Waiting for a render slot…"):
-        with render_slots().slot():
-            image = preview_custom_template(spec, artwork)
+        image = preview_photo_template(spec, artwork)
         st.image(image, caption="Preview with the current artwork")
 
 

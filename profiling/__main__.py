@@ -8,8 +8,8 @@ import sys
 from mockups.errors import MockupLabError
 from mockups.options import CONCRETE_MODES, MAX_WORKERS
 from profiling.compare import compare_modes, format_comparison
+from profiling.profile_folder import load_run
 from profiling.report import format_profile, write_flamegraphs
-from profiling.storage import load_run
 
 EXIT_BAD_INPUT = 2
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import jsonschema
 
 from mockups.artwork.imagefile import TEMPLATE_LAYER_LIMITS, ImageRefused, open_image
-from mockups.errors import TemplateError
+from mockups.errors import TemplateError, first_line
 from mockups.geometry import (
     Cylinder,
     Quad,
@@ -157,7 +157,7 @@ def _read_manifest(path: Path) -> dict:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, RecursionError) as error:
         # ValueError covers JSON syntax, bad UTF-8 and numbers too long to convert
-        raise TemplateError(f"{path}: not valid JSON ({_first_line(error)})") from None
+        raise TemplateError(f"{path}: not valid JSON ({first_line(error, 200)})") from None
     except OSError as error:
         raise TemplateError(f"{path}: cannot be read ({error.strerror})") from None
     if not isinstance(data, dict):
@@ -310,8 +310,3 @@ def _check_image(
             f"{manifest}: field '{field}': {path.name} is {found[0]} x {found[1]}, "
             f"the template's size is {size[0]} x {size[1]}{also}"
         )
-
-
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0][:200] if text else type(error).__name__

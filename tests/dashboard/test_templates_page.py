@@ -9,6 +9,7 @@ from PIL import Image
 from psd_tools.constants import BlendMode
 from streamlit.testing.v1 import AppTest
 
+import mockups.templates.library
 from harness.psd_factory import PsdBuilder, SmartObjectSpec, even_mesh
 from mockups import render_run
 from mockups.options import RenderOptions
@@ -119,3 +120,25 @@ def test_an_imported_psd_is_shown_with_the_current_artwork(page, tmp_path):
     render_run(artwork, run_dir, options=RenderOptions(templates=("poster",)))
     page.session_state["current_run"] = str(run_dir)
     assert "the current artwork" in imported_preview_caption(page, warped_banner(tmp_path))
+
+
+def test_the_library_is_read_once_until_a_user_template_changes(tmp_path, monkeypatch):
+    loads = []
+    load = mockups.templates.library.load_template
+
+    def counted(folder):
+        loads.append(Path(folder).name)
+        return load(folder)
+
+    monkeypatch.setattr(mockups.templates.library, "load_template", counted)
+    monkeypatch.setenv("MOCKUPLAB_HOME", str(tmp_path))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("pages/templates.py").run()
+    read = len(loads)
+    at.run()
+    at.run()
+    assert not at.exception and len(loads) == read, "reruns read the library from the cache"
+    write_template(tmp_path / "templates", template_id="my-shelf")
+    at.run()
+    assert "my-shelf" in loads[read:] and "My Shelf" in texts(at), "a new template is read"

@@ -16,7 +16,8 @@ from mockups.memory import MIB
 from mockups.options import RenderOptions
 from mockups.runs.folder import MockupResult
 from profiling import analysis, profile_in_process
-from profiling.storage import profile_dir
+from profiling.figures import MockupFigures
+from profiling.profile_folder import profile_dir
 from tests.conftest import gradient_artwork
 
 TEMPLATES = ["poster", "greeting-card", "framed-wall"]
@@ -36,12 +37,12 @@ class Landings:
     """The progress callback: each result as it was handed on, and when."""
 
     def __init__(self) -> None:
-        self.results: dict[int, MockupResult] = {}
+        self.figures: dict[int, MockupFigures | None] = {}  # the profile block each carried
         self.seen_unix: dict[int, float] = {}
         self.order: list[int] = []
 
     def __call__(self, done: int, total: int, result: MockupResult) -> None:
-        self.results[result.index] = result
+        self.figures[result.index] = MockupFigures.of(result)
         self.seen_unix[result.index] = time.time()
         self.order.append(done)
 
@@ -59,7 +60,7 @@ def test_each_mockups_live_figures_are_the_ones_the_finished_profile_reports(
     )
     assert landings.order == [1, 2, 3]
     for final in profiled.mockups:
-        live = landings.results[final.index]
+        live = landings.figures[final.index]
         top = profiled.sites.query(f"index == {final.index} and kind == 'peak'").iloc[0]
         assert live.heap_peak_bytes == final.heap_peak_bytes > 10 * MIB
         assert live.allocated_bytes == final.allocated_bytes
@@ -80,7 +81,7 @@ def test_processes_mode_hands_on_each_mockups_own_capture_figures(artwork, tmp_p
         progress=landings,
     )
     for final in profiled.mockups:
-        live = landings.results[final.index]
+        live = landings.figures[final.index]
         assert (live.heap_peak_bytes, live.leaked_bytes, live.allocated_bytes) == (
             final.heap_peak_bytes,
             final.leaked_bytes,
@@ -129,7 +130,7 @@ def test_each_mockup_is_handed_on_while_the_run_goes_on(artwork, tmp_path, slow_
     )
     last = profiled.run.mockups[-1]
     for index in (1, 2):
-        assert landings.results[index].heap_peak_bytes is not None
+        assert landings.figures[index].heap_peak_bytes is not None
         assert landings.seen_unix[index] < last.finished_unix - 1.0
 
 
@@ -156,12 +157,12 @@ def test_a_planted_leak_is_flagged_on_its_mockup_as_it_lands(
     profiled = profile_in_process(
         artwork, tmp_path, options=RenderOptions(templates=TEMPLATES), progress=landings
     )
-    planted = landings.results[2]
+    planted = landings.figures[2]
     assert planted.leaked_bytes >= KEPT[0].width * KEPT[0].height * 4 * 0.98
     assert planted.leak_reason is not None
     assert landings.seen_unix[2] < profiled.run.mockups[-1].finished_unix - 1.0
-    assert landings.results[1].leak_reason is None
-    assert landings.results[3].leak_reason is None
+    assert landings.figures[1].leak_reason is None
+    assert landings.figures[3].leak_reason is None
 
 
 def test_a_profiled_auto_run_renders_one_mockup_after_another(artwork, tmp_path):
