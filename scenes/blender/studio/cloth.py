@@ -83,7 +83,7 @@ def cache_key(obj, modifier, frames, colliders) -> str:
     for collider in colliders:
         digest.update(repr((collider.collision.thickness_outer,
                             collider.collision.cloth_friction)).encode())  # fmt: skip
-    for data in [obj] + list(colliders):
+    for data in [obj, *colliders]:
         points = np.empty(len(data.data.vertices) * 3, dtype=np.float32)
         data.data.vertices.foreach_get("co", points)
         digest.update(points.tobytes())
@@ -200,7 +200,8 @@ def pillow(name, width, height, front_material, back_material, piping_material=N
 
 def border_loop(obj, cells) -> np.ndarray:
     """The grid's border vertices in order round it (the seam)."""
-    points = np.array([v.co[:] for v in obj.data.vertices])[: cells * cells].reshape(cells, cells, 3)
+    points = np.array([v.co[:] for v in obj.data.vertices])[: cells * cells]
+    points = points.reshape(cells, cells, 3)
     ring = [points[0, :], points[1:, -1], points[-1, -2::-1], points[-2:0:-1, 0]]
     return np.vstack(ring)
 
@@ -229,8 +230,9 @@ def tote_mesh(name, size, cells, top_centre, print_uv, hem, seed):
     """An open tote, front (toward -Y, slot 0, UVs `print_uv(x, z)` from the mouth's centre)
     and back (slot 1) sewn along the sides and bottom, a little fuller than flat so it hangs
     with some body; the top `hem` of each is its turned-down hem (slots 2 and 3, with a
-    "seams" UV layer: u metres along the mouth, v 0 to 1 down the hem). Returns the object and the (rows, columns) of each panel's grid; the
-    back's vertices by grid cell are `back_grid`'s indices."""
+    "seams" UV layer: u metres along the mouth, v 0 to 1 down the hem). Returns the object,
+    the (rows, columns) of each panel's grid, and the back's vertex indices by grid cell.
+    """
     width, height = size
     rng = np.random.default_rng(seed)
     columns, rows = round(width / cells) + 1, round(height / cells) + 1
@@ -333,7 +335,7 @@ def strap(name, tote: Tote, grid, outward, peg, peg_y, material, steps=40):
     """One flat woven strap: both ends sewn over the hem on one side of the bag, the loop
     rising to the peg and over it, twisting a quarter turn on the way (flat against the bag,
     flat across the peg)."""
-    rows, columns = grid.shape[:2]
+    columns = grid.shape[1]
     xs = np.linspace(-1, 1, columns) * tote.size[0] / 2
     normals = surface_normals(grid, outward)
     lift = tote.strap_thickness / 2 + 0.0014

@@ -101,7 +101,8 @@ def world_solid(obj, depsgraph) -> Solid | None:
 
 
 def bounds_meet(first: Solid, second: Solid, margin: float) -> bool:
-    return bool(np.all(first.low <= second.high + margin) and np.all(second.low <= first.high + margin))
+    apart = (first.low > second.high + margin) | (second.low > first.high + margin)
+    return not bool(apart.any())
 
 
 def deepest_crossing(first: Solid, second: Solid, allowance: float = ALLOWANCE) -> float:
@@ -191,7 +192,8 @@ def clip(polygon: list, point: np.ndarray, inward: np.ndarray) -> list:
     kept = []
     sides = [float(np.dot(vertex - point, inward)) for vertex in polygon]
     for index, vertex in enumerate(polygon):
-        following, side, next_side = polygon[index - len(polygon) + 1], sides[index], sides[index - len(polygon) + 1]
+        after = index - len(polygon) + 1  # the next vertex, wrapping round
+        following, side, next_side = polygon[after], sides[index], sides[after]
         if side >= 0:
             kept.append(vertex)
         if (side >= 0) != (next_side >= 0):

@@ -379,7 +379,8 @@ def stitched_canvas(colour="#efe5d0", rows=(0.85,), weave=700.0, uv_map=""):
     """Cotton canvas (a hem, a seam allowance) with lines of stitching along its UVs."""
     nodes = Nodes("stitched-canvas")
     vector = nodes.coordinates()
-    threads = nodes.multiply(nodes.wave(vector, weave, "X", 1.0), nodes.wave(vector, weave, "Z", 1.0))
+    warp, weft = nodes.wave(vector, weave, "X", 1.0), nodes.wave(vector, weave, "Z", 1.0)
+    threads = nodes.multiply(warp, weft)
     height = nodes.multiply(threads, constant(nodes, 0.3))
     nodes.bsdf.inputs["Base Color"].default_value = (*srgb(colour), 1)
     if rows:
@@ -425,7 +426,8 @@ def bookcloth(colour="#2e3d52"):
     nodes = Nodes("bookcloth")
     base = srgb(colour)
     vector = nodes.coordinates()
-    weave = nodes.multiply(nodes.wave(vector, 2600.0, "X", 2.0), nodes.wave(vector, 2600.0, "Y", 2.0))
+    warp, weft = nodes.wave(vector, 2600.0, "X", 2.0), nodes.wave(vector, 2600.0, "Y", 2.0)
+    weave = nodes.multiply(warp, weft)
     wear = nodes.noise(vector, 30.0, detail=3)
     nodes.link(nodes.ramp(wear, shade(base, 0.92), shade(base, 1.08)), nodes.bsdf.inputs[0])
     nodes.bump(weave, 0.15, 0.0003)

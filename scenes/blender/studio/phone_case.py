@@ -69,8 +69,8 @@ def print_face():
     def print_uv(x, y):
         return (x + WIDTH / 2) / WIDTH, (y + HEIGHT / 2) / HEIGHT
 
-    return shapes.filled_outline("case-back", outline, 0.002, flat, print_uv,
-                                 kit.carrier_white(roughness=0.18, coat=1.0), holes=[hole])  # fmt: skip
+    glossy = kit.carrier_white(roughness=0.18, coat=1.0)
+    return shapes.filled_outline("case-back", outline, 0.002, flat, print_uv, glossy, holes=[hole])
 
 
 def build() -> kit.Shot:

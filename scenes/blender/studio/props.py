@@ -68,8 +68,8 @@ def candle(name, location, radius=0.035, height=0.09, wax="#efe6d6", burnt=True)
     t = np.linspace(0, 1, 12)[:, None]
     path = np.column_stack([0.0015 * t[:, 0] ** 2, 0.0 * t[:, 0], top + 0.011 * t[:, 0]])
     vertices, faces = shapes.tube(path, np.full(len(path), 0.0006), sides=6)
-    wick = shapes.mesh_object(f"{name}-wick", vertices, faces,
-                              material=kit.matte("#1b1815" if burnt else "#e9e4d8", 0.8))  # fmt: skip
+    cotton = kit.matte("#1b1815" if burnt else "#e9e4d8", 0.8)
+    wick = shapes.mesh_object(f"{name}-wick", vertices, faces, material=cotton)
     wick.location = location
     return body, wick
 
@@ -100,7 +100,8 @@ def bowl(name, location, radius=0.1, height=0.05, glaze="#2d3a46", roughness=0.2
     profile += [(r - 0.002, h + 0.001), (r - 0.005, h - 0.001)]
     for k in range(1, 9):
         f = k / 8
-        profile.append(((r - 0.005) * (1 - f) ** 0.8, h - 0.001 - (h - 0.011) * math.sin(math.pi / 2 * f)))
+        depth = (h - 0.011) * math.sin(math.pi / 2 * f)
+        profile.append(((r - 0.005) * (1 - f) ** 0.8, h - 0.001 - depth))
     body = shapes.lathe(name, profile[::-1], 96, kit.ceramic(glaze, roughness))
     body.location = location
     return body

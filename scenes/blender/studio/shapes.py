@@ -3,6 +3,7 @@ pieces, leaves and stems. UVs, where a print has them, are the print's."""
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import bpy
@@ -159,9 +160,9 @@ def mug_handle(radius, height, angle, material, reach=0.032, thickness=(0.0125, 
     angles = np.linspace(0, 2 * np.pi, 16, endpoint=False)
     width, depth = thickness
     swell = 1.0 + 0.25 * (1 - np.sin(np.pi * t)) ** 4  # the handle widens into its joins
-    rings = (path[:, None]
-             + (np.cos(angles)[None, :, None] * side * width / 2
-                + np.sin(angles)[None, :, None] * normals[:, None] * depth / 2) * swell[:, None, None])  # fmt: skip
+    sideways = np.cos(angles)[None, :, None] * side * width / 2
+    through = np.sin(angles)[None, :, None] * normals[:, None] * depth / 2
+    rings = path[:, None] + (sideways + through) * swell[:, None, None]
     across = rings[..., :2]
     distance = np.linalg.norm(across, axis=-1, keepdims=True)
     # each end's ring onto the wall's cylinder, and nothing inside it: the joins spread on it
@@ -189,7 +190,7 @@ def folded_card(name, width, height, opening_degrees, thickness, front, board, f
     middle = [np.array([width, 0.0])] + [np.array([-fold * math.sin(a), fold * (1 - math.cos(a))])
                                          for a in np.linspace(0, turn, 8)]  # fmt: skip
     middle.append(middle[-1] + back * width)
-    middle = np.array(middle) + [0.0, thickness / 2]
+    middle = np.array(middle) + np.array([0.0, thickness / 2])
     tangent = np.gradient(middle, axis=0)
     tangent /= np.linalg.norm(tangent, axis=1, keepdims=True)
     normal = np.column_stack([-tangent[:, 1], tangent[:, 0]])  # toward -Y on the front cover
@@ -283,7 +284,7 @@ def filled_outline(name, polygon, cell, height, print_uv, material, clearance=0.
     coordinates = [Vector(tuple(map(float, p))) for p in np.concatenate([*rings, grid])]
     inside_only = 1
     points, _, faces, *_ = delaunay_2d_cdt(
-        coordinates, [], [list(range(a, b)) for a, b in zip(starts[:-1], starts[1:])],
+        coordinates, [], [list(range(a, b)) for a, b in itertools.pairwise(starts)],
         inside_only, 1e-7,
     )  # fmt: skip
     kept = np.array([tuple(p) for p in points])
@@ -416,7 +417,8 @@ def mat_board(name, size, window, thickness, surface, core):
     bevel = thickness  # 45 degrees: the window is wider at the front by the board's thickness
 
     def ring(half_w, half_h, y):
-        return [(-half_w, y, -half_h), (half_w, y, -half_h), (half_w, y, half_h), (-half_w, y, half_h)]
+        return [(-half_w, y, -half_h), (half_w, y, -half_h), (half_w, y, half_h),
+                (-half_w, y, half_h)]  # fmt: skip
 
     vertices = (ring(w, h, 0.0) + ring(ww + bevel, wh + bevel, 0.0) + ring(ww, wh, thickness)
                 + ring(w, h, thickness))  # fmt: skip

@@ -41,12 +41,20 @@ def build() -> kit.Shot:
     props.vase("vase", (1.4, -0.48, top), height=0.2, radius=0.06)
     props.stack("book", [((0.2, 0.14, 0.028), "#7d8a6a"), ((0.18, 0.13, 0.022), "#d6c7a5")],
                 (1.52, -0.36, top), turns=(20, 8))  # fmt: skip
+
     def clear_of_the_wall(points):  # and of the sofa's arm, and the floor
         beside = (points[:, 0] < -1.13) | (points[:, 2] > 0.66)
         return bool((points[:, 1] < -0.01).all() and (points[:, 2] > 0.01).all() and beside.all())
 
-    plant = rooms.Plant(pot_radius=0.16, pot_height=0.36, leaves=60, reach=(0.3, 0.75),
-                        leaf_length=(0.16, 0.26), seed=3, keep_clear=clear_of_the_wall)
+    plant = rooms.Plant(
+        pot_radius=0.16,
+        pot_height=0.36,
+        leaves=60,
+        reach=(0.3, 0.75),
+        leaf_length=(0.16, 0.26),
+        seed=3,
+        keep_clear=clear_of_the_wall,
+    )
     rooms.potted_plant((-1.55, -0.4, 0.0), plant)
     del sofa
     kit.hdri("interior", 0.9, key_from=215)

@@ -54,7 +54,7 @@ def build() -> kit.Shot:
     props.book("notebook", (0.21, 0.15, 0.012), "#2f4a3c", (0.21, 0.12, 0.0), -18 + 90)
     pencil((0.205, 0.115, 0.012), 76)  # lying on the notebook
     wall, parts = shapes.mug((0.0, 0.0, 0.0), facing=-math.pi / 2 - 0.25, handle_degrees=55.0)
-    kit.hdri("interior", 0.9, key_from=120)
-    kit.area_light("window", (-0.8, 0.9, 0.9), (0, 0, 0.05), 1.4, 32, "#fff1dc", 1.0)
+    kit.hdri("interior", 0.9, key_from=215)
+    kit.area_light("window", (-0.75, -0.45, 0.7), (0, 0, 0.05), 1.4, 22, "#fff1dc", 1.0)
     kit.camera((0.1, -0.5, 0.3), (0.0, 0.02, 0.045), lens=75, focus=wall, fstop=2.8)
     return shapes.mug_shot(wall, parts)
