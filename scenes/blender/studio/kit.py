@@ -198,7 +198,7 @@ class Nodes:
         """`colour` darkened where other objects come within `distance`: the contact shadow
         under what stands on a surface (the light there has few ways in; an ambient
         occlusion term, as product photographs' soft light shows it)."""
-        occlusion = self.add("ShaderNodeAmbientOcclusion", samples=8, only_local=False)
+        occlusion = self.add("ShaderNodeAmbientOcclusion", samples=4, only_local=False)
         occlusion.inputs["Distance"].default_value = distance
         darker = self.ramp(occlusion.outputs["AO"], (1.0 - depth,) * 3, (1.0,) * 3, (0.0, 1.0))
         return self.mix_colour(colour, darker)
