@@ -644,6 +644,9 @@ HDRI_KEY = {"interior": -35.0, "studio": -81.0, "courtyard": 22.5, "city": -33.0
             "forest": -56.0, "sunrise": -40.0, "sunset": -27.0, "night": 125.0}  # fmt: skip
 
 
+LAMP_CAP = 20.0  # the hotel room's window reaches 19; its lamps' pixels, tens of thousands
+
+
 def hdri(name="interior", strength=1.0, key_from=225.0, neutral=0.8):
     """Light and reflections from one of the wheel's HDRIs, turned so its key light (a
     window, the sky) comes from azimuth `key_from` (degrees, counter-clockwise from +X:
@@ -662,7 +665,13 @@ def hdri(name="interior", strength=1.0, key_from=225.0, neutral=0.8):
     balance.data_type, balance.blend_type = "RGBA", "MULTIPLY"
     balance.inputs[0].default_value = 1.0
     balance.inputs[7].default_value = (*white_balance(environment.image, neutral), 1.0)
-    nodes.links.new(environment.outputs["Color"], balance.inputs[6])
+    # the room's few ceiling lamps, a pixel wide and thousands bright, would glint in glass
+    # and glaze as white specks on the print: capped at a bright window's level
+    capped = nodes.nodes.new("ShaderNodeVectorMath")
+    capped.operation = "MINIMUM"
+    capped.inputs[1].default_value = (LAMP_CAP,) * 3
+    nodes.links.new(environment.outputs["Color"], capped.inputs[0])
+    nodes.links.new(capped.outputs[0], balance.inputs[6])
     nodes.links.new(balance.outputs[2], nodes.nodes["Background"].inputs["Color"])
 
 
