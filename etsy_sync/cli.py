@@ -61,7 +61,13 @@ def _parser() -> argparse.ArgumentParser:
 
     push = commands.add_parser("push", help="push a run's mockups to a listing")
     push.add_argument("run_dir", metavar="RUN_DIR", help="a render run's folder (with run.json)")
-    push.add_argument("--listing", type=int, required=True, metavar="ID")
+    push.add_argument(
+        "--listing",
+        type=int,
+        required=True,
+        metavar="ID",
+        help="the Etsy listing's id (the number in its address; `listings` shows them)",
+    )
     push.add_argument(
         "--order",
         type=_indexes,
@@ -90,10 +96,30 @@ def _parser() -> argparse.ArgumentParser:
     draft.add_argument("--price", required=True, help="in the shop's currency: 24.50")
     draft.add_argument("--taxonomy", type=int, required=True, metavar="ID", help="Etsy category")
     draft.add_argument("--tags", help="at most 13, comma-separated, each at most 20 characters")
-    draft.add_argument("--description-file", type=Path, metavar="FILE")
-    draft.add_argument("--shipping-profile", type=int, metavar="ID")
-    draft.add_argument("--who-made", choices=WHO_MADE, default="i_did")
-    draft.add_argument("--when-made", choices=WHEN_MADE, default="made_to_order")
+    draft.add_argument(
+        "--description-file", type=Path, metavar="FILE", help="the listing's description, as text"
+    )
+    draft.add_argument(
+        "--shipping-profile",
+        type=int,
+        metavar="ID",
+        help="the shop's shipping profile for this item (a physical item needs one)",
+    )
+    draft.add_argument(
+        "--who-made",
+        choices=WHO_MADE,
+        default="i_did",
+        metavar="WHO",
+        help=f"who made it: {', '.join(WHO_MADE)} (default i_did)",
+    )
+    draft.add_argument(
+        "--when-made",
+        choices=WHEN_MADE,
+        default="made_to_order",
+        metavar="WHEN",
+        help=f"when it was made: {', '.join(WHEN_MADE[:3])} ... {WHEN_MADE[-1]} "
+        "(default made_to_order)",
+    )
     draft.add_argument("--quantity", type=int, default=1, help="per colour (default 1)")
     draft.add_argument("--order", type=_indexes, help="mockups to push, in order: 3,1,2")
     draft.add_argument(
@@ -134,7 +160,7 @@ def _parser() -> argparse.ArgumentParser:
     video.set_defaults(command=video_command, needs_etsy=False)
 
     status = commands.add_parser("status", help="what was pushed to a listing, and how")
-    status.add_argument("--listing", type=int, required=True, metavar="ID")
+    status.add_argument("--listing", type=int, required=True, metavar="ID", help="the listing's id")
     status.add_argument("--json", action="store_true", help="print JSON")
     status.set_defaults(command=status_command)
     return parser

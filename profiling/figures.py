@@ -20,6 +20,7 @@ from typing import Any
 
 from mockups.memory import MIB
 from mockups.runs.folder import MockupResult
+from profiling.sites import display_location
 
 
 @dataclass(frozen=True)
@@ -53,13 +54,14 @@ class MockupFigures:
         )
 
     def summary(self) -> str:
-        """One line: heap peak, leaked, the top site and why the leak stands out."""
+        """One line: heap peak, leaked, the top site (its path relative to the project or the
+        libraries, not absolute) and why the leak stands out."""
         line = (
             f"heap peak {self.heap_peak_bytes / MIB:.1f} MB, "
             f"leaked {(self.leaked_bytes or 0) / MIB:.2f} MB"
         )
         if self.top_site:
-            line += f", top site {self.top_site} ({self.top_site_function})"
+            line += f", top site {display_location(self.top_site)} ({self.top_site_function})"
         if self.leak_reason:
             line += f"; leak stands out: {self.leak_reason}"
         return line

@@ -23,8 +23,8 @@ from mockups.geometry import (
     as_quad,
     bounding_box,
     is_axis_aligned,
-    is_convex_clockwise,
     print_size,
+    quad_problem,
     rect_quad,
 )
 from mockups.templates.uvmap import UVMap, reduction
@@ -286,11 +286,9 @@ def _check_quad(quad: Quad, size: Size, manifest: Path, field: str) -> None:
     width, height = size
     if not all(0 <= x <= width and 0 <= y <= height for x, y in quad):
         raise TemplateError(f"{manifest}: field '{field}': the print area leaves the scene")
-    if not is_convex_clockwise(quad):
-        raise TemplateError(
-            f"{manifest}: field '{field}': corners must form a convex quad, "
-            "clockwise from the print's top-left"
-        )
+    problem = quad_problem(quad)
+    if problem is not None:
+        raise TemplateError(f"{manifest}: field '{field}': {problem}")
 
 
 def _check_image(

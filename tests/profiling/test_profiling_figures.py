@@ -1,8 +1,11 @@
 """A profiled mockup's figures travel in the run record's `profile` block: written by the
 profiler, carried by the engine as they are, read back typed."""
 
+from dataclasses import replace
+
 from mockups.runs.folder import MockupResult
 from profiling.figures import MockupFigures
+from profiling.sites import PROJECT_ROOT
 
 PLAIN = MockupResult(
     index=3, template="mug", file="03-mug.jpg", thumbnail="thumbs/03-mug.jpg", width=30,
@@ -41,3 +44,10 @@ def test_a_figure_of_the_wrong_type_reads_as_absent():
     assert read is not None and (read.leaked_bytes, read.heap_exact) == (None, None)
     damaged.profile["heap_peak_bytes"] = True
     assert MockupFigures.of(damaged) is None, "a heap peak that is no number is no profile"
+
+
+def test_the_summary_names_the_top_site_relative_to_the_project_not_absolute():
+    absolute = replace(FIGURES, top_site=f"{PROJECT_ROOT}mockups/render/compose.py:78")
+    summary = absolute.on(PLAIN).profile["summary"]
+    assert "top site mockups/render/compose.py:78 (_load_rgb)" in summary
+    assert PROJECT_ROOT not in summary
