@@ -11,8 +11,10 @@ times the light below the reflection, plus the reflection.
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageChops
 
 ENCODE_STEPS = 1 << 14  # linear values the encoding table tells apart
 STRIP_ROWS = 256  # rows lit at a time, so the float copies stay a few MB
@@ -37,32 +39,48 @@ def printed_light(black: float) -> np.ndarray:
     return (black + (1 - black) * LINEAR).astype(np.float32)
 
 
+@cache
 def ink_curve(black: float) -> list[int] | None:
     """The 8-bit lookup (for `Image.point`) that prints an artwork level with an ink whose
     black reflects `black` of the product's white; None when the ink is black."""
     if black <= 0:
         return None
-    return [int(level) for level in ENCODED[_steps(printed_light(black))]]
+    steps = np.round(printed_light(black) * (ENCODE_STEPS - 1)).astype(np.intp)
+    return [int(level) for level in ENCODED[steps]]
 
 
 def lit_with_reflection(
     band: Image.Image, light: Image.Image | None, reflection: Image.Image, black: float
 ) -> Image.Image:
-    """One band of the print ("L"), lit in linear light: its reflectance times the light
-    less the reflection, plus the reflection. A white print shows `light` (255 where None),
-    a black ink `reflection` over the ink's own black."""
-    reflectance = printed_light(black)
-    printed = np.asarray(band)
+    """One band of the print ("L"), lit by `light` (255 where None) and `reflection`: its
+    reflectance times the light less the reflection, plus the reflection, in linear light
+    where the reflection shows (its bounding box), the encoded product elsewhere. A white
+    print shows `light`, a black ink `reflection` over the ink's own black."""
+    curve = ink_curve(black)
+    printed = band.point(curve) if curve is not None else band
+    lit = ImageChops.multiply(printed, light) if light is not None else printed.copy()
+    reaches = reflection.getbbox()
+    if reaches is None:
+        return lit
+    part = [layer.crop(reaches) if layer is not None else None for layer in (band, light)]
+    lit.paste(_linear_lit(*part, reflection.crop(reaches), black), reaches[:2])
+    return lit
+
+
+def _linear_lit(
+    band: Image.Image, light: Image.Image | None, reflection: Image.Image, black: float
+) -> Image.Image:
+    reflectance = printed_light(black) * (ENCODE_STEPS - 1)
+    printed, reflected = np.asarray(band), np.asarray(reflection)
     lights = np.asarray(light) if light is not None else None
-    reflected = np.asarray(reflection)
     lit = np.empty_like(printed)
     for top in range(0, printed.shape[0], STRIP_ROWS):
         rows = slice(top, top + STRIP_ROWS)
         above = LINEAR[reflected[rows]]
-        below = (LINEAR[lights[rows]] if lights is not None else np.float32(1.0)) - above
-        lit[rows] = ENCODED[_steps(reflectance[printed[rows]] * below + above)]
+        below = LINEAR[lights[rows]] if lights is not None else np.ones_like(above)
+        below -= above
+        value = reflectance[printed[rows]]
+        value *= below
+        value += above * (ENCODE_STEPS - 1) + 0.5  # between light and reflection: 0 to 1
+        lit[rows] = ENCODED[value.astype(np.uint16)]
     return Image.fromarray(lit, "L")
-
-
-def _steps(linear: np.ndarray) -> np.ndarray:
-    return np.clip(linear * (ENCODE_STEPS - 1) + 0.5, 0, ENCODE_STEPS - 1).astype(np.intp)

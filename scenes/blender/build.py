@@ -48,7 +48,7 @@ SHARPEN_RADIUS = 1.0  # px, and amount: the unsharp mask a camera gives its JPEG
 SHARPEN_AMOUNT = 0.6
 GRAIN_COLOUR = 0.3  # the share of the grain that differs from band to band
 GRAIN_SOFTNESS = (0.17, 0.66, 0.17)  # demosaicing spreads a photosite's noise to its neighbours
-REFLECTION_FLOOR = 0.02  # of the print's light: smaller differences are the matte's noise
+REFLECTION_FLOOR = 0.01  # of the print's light: smaller differences are the matte's noise
 # A glaze's coat or a frame's pane (IOR 1.5) passes 0.96 of the light each way seen square on:
 # a white card under either renders at 0.92 of its bare self (measured in the studio's light)
 PASSED = 0.92
@@ -240,11 +240,21 @@ def camera_for(raw: Raw, light: np.ndarray, solid: np.ndarray, size) -> Camera:
     facts = raw.facts
     falloff = lens_falloff(size, facts["camera"]) if "camera" in facts else np.ones(size[::-1])
     seen = light[solid] * falloff[solid][:, None]
-    white = luminance(seen) / facts["carrier_albedo"]
+    white = luminance(seen) / carrier_white(facts)
     gain = WHITE_LEVEL / max(1e-6, float(np.median(white))) * 2.0 ** facts["exposure"]
     brightest = float(np.percentile(seen.max(axis=1), BRIGHTEST))
     gain = min(gain, WHITE_HEADROOM / max(1e-6, brightest))
     return Camera(gain, falloff.astype(np.float32), grain_seed(facts["template"]["id"]))
+
+
+def carrier_white(facts: dict) -> float:
+    """The luminance of the print's carrier's albedo (one number in older raw renders)."""
+    albedo = facts["carrier_albedo"]
+    return (
+        float(luminance(np.asarray(albedo, dtype=np.float32)))
+        if isinstance(albedo, list)
+        else albedo
+    )
 
 
 def ink_black(carrier_albedo: float) -> float:
@@ -457,7 +467,7 @@ def build(raw_folder: Path, out_root: Path) -> Path:
         "substrate": spec.get("substrate", "#ffffff"),
         "mask": "mask.png",
         "shading": "scene.jpg",
-        "ink_black": round(ink_black(facts["carrier_albedo"]), 4),
+        "ink_black": round(ink_black(carrier_white(facts)), 4),
     }
     safe = safe_area(layout.u, layout.v)
     if safe is not None:

@@ -487,9 +487,13 @@ def render_beauty(path: Path, samples: int, percent: int = BEAUTY_PERCENT) -> np
 
 
 def render_matte(path: Path, shot: Shot, samples: int, percent: int = MATTE_PERCENT) -> np.ndarray:
-    """The scene with the carrier matte white and the glass gone: the print's own light."""
+    """The scene with the carrier matte (its own white, a glaze's colour) and the glass gone:
+    the print's own light."""
     carrier_material = shot.carrier.data.materials[0]
-    shot.carrier.data.materials[0] = carrier_white(roughness=1.0, name="carrier-matte")
+    matte = carrier_white(roughness=1.0, name="carrier-matte")
+    colour = matte.node_tree.nodes["Principled BSDF"].inputs["Base Color"]
+    colour.default_value = (*carrier_albedo(shot), 1.0)
+    shot.carrier.data.materials[0] = matte
     for obj in shot.glossy:
         obj.hide_render = True
     try:
@@ -511,6 +515,16 @@ def render_grey_card(path: Path, shot: Shot, samples: int, percent: int = BEAUTY
         return render_beauty(path, samples, percent)
     finally:
         shot.carrier.data.materials[0] = carrier_material
+
+
+def carrier_albedo(shot: Shot) -> list[float]:
+    """The linear RGB albedo of the print's carrier (the white a print's white becomes): a
+    carrier_white's CARRIER_ALBEDO, or a glaze's own colour."""
+    nodes = shot.carrier.data.materials[0].node_tree.nodes
+    colour = nodes["Principled BSDF"].inputs["Base Color"] if "Principled BSDF" in nodes else None
+    if colour is None or colour.is_linked:
+        return [CARRIER_ALBEDO] * 3
+    return [round(value, 4) for value in colour.default_value[:3]]
 
 
 def lens_facts() -> dict:

@@ -38,6 +38,7 @@ def main(argv: list[str]) -> int:
     kit.reset()
     shot = module.build()
     width, height = (max(8, round(side * args.scale)) for side in template["size"])
+    albedo = kit.carrier_albedo(shot)  # read before the data render swaps every material
     kit.configure(width, height, args.samples, denoise=True)
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="scene-") as folder:
@@ -55,7 +56,7 @@ def main(argv: list[str]) -> int:
         "template": template,
         "size": [width, height],
         "print_size": list(shot.print_size),
-        "carrier_albedo": kit.CARRIER_ALBEDO,
+        "carrier_albedo": albedo,
         "exposure": shot.exposure,
         "map_reduction": shot.map_reduction,
         "has_product": bool(shot.product),
