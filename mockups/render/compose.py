@@ -11,6 +11,7 @@ on before the front.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +38,7 @@ WARP_RESAMPLE = Image.Resampling.BICUBIC
 FOLD_DETAIL_BLUR = 3
 FOLD_LIGHTING_BLUR = 40
 BLEED = 0.05  # of each side: the artwork's border a template's safe area may crop
+EDGE_SLACK = 0.02  # a safe area's side this near the print's edge is the print's edge
 GREY_MODES = ("1", "L", "LA", "I", "I;16", "F")
 
 
@@ -223,30 +225,48 @@ def artwork_placement(
     """Left, top, width and height of the whole artwork on a print of `print_` pixels (it may
     run past the print's edges, which crop it).
 
-    The fit's scale, reduced until the artwork less its BLEED border fits inside the `safe`
-    area; then, along each side, centred on the print if it still covers it, else on the safe
-    area, and moved as little as keeps its inner part in the safe area."""
+    The `safe` area's sides that lie inside the print (a camera hole, a mug's turn, a frame's
+    mat; not within EDGE_SLACK of the print's own edge) bound the artwork less its BLEED
+    border: the fit's scale is reduced until it fits between them, and along each side the
+    artwork is centred on the print while it covers it, else on the safe area, then moved as
+    little as keeps it inside. At the print's own edges a cover crops as it always did."""
+    width, height = print_
+    spans = [
+        _inner_span(safe[0] * width, safe[2] * width, width),
+        _inner_span(safe[1] * height, safe[3] * height, height),
+    ]
     content = 1 - 2 * BLEED
-    left, top, right, bottom = (
-        fraction * side for fraction, side in zip(safe, (*print_, *print_), strict=True)
-    )
     scale = min(
         fit_scale(artwork, print_, fit),
-        (right - left) / (content * artwork[0]),
-        (bottom - top) / (content * artwork[1]),
+        *(
+            (high - low) / (content * side)
+            for (low, high), side in zip(spans, artwork, strict=True)
+        ),
     )
-    width, height = artwork[0] * scale, artwork[1] * scale
-    x = _offset_along(width, print_[0], left, right)
-    y = _offset_along(height, print_[1], top, bottom)
-    return x, y, width, height
+    sizes = [side * scale for side in artwork]
+    x, y = (
+        _offset_along(length, side, safe_low * side, safe_high * side, span)
+        for length, side, safe_low, safe_high, span in zip(
+            sizes, print_, safe[:2], safe[2:], spans, strict=True
+        )
+    )
+    return x, y, sizes[0], sizes[1]
 
 
-def _offset_along(length: float, side: float, low: float, high: float) -> float:
+def _inner_span(low: float, high: float, side: float) -> tuple[float, float]:
+    """The safe span's bounds along a side, unbounded where it reaches the print's edge."""
+    slack = EDGE_SLACK * side
+    return (low if low > slack else -math.inf, high if high < side - slack else math.inf)
+
+
+def _offset_along(
+    length: float, side: float, low: float, high: float, bounds: tuple[float, float]
+) -> float:
     """Where an artwork `length` long starts on a print `side` long whose safe span is
-    `low`..`high`, keeping all but its BLEED border inside the span."""
+    `low`..`high`, keeping all but its BLEED border within `bounds`."""
     bleed = BLEED * length
     wanted = (side - length) / 2 if length >= side else (low + high - length) / 2
-    return min(max(wanted, low - bleed), high + bleed - length)
+    return min(max(wanted, bounds[0] - bleed), bounds[1] + bleed - length)
 
 
 def _placed_on_print(pixels: Pixels, size: Size, placement: tuple[float, ...]) -> Image.Image:

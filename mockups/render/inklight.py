@@ -11,8 +11,6 @@ times the light below the reflection, plus the reflection.
 
 from __future__ import annotations
 
-from functools import cache
-
 import numpy as np
 from PIL import Image, ImageChops
 
@@ -39,7 +37,6 @@ def printed_light(black: float) -> np.ndarray:
     return (black + (1 - black) * LINEAR).astype(np.float32)
 
 
-@cache
 def ink_curve(black: float) -> list[int] | None:
     """The 8-bit lookup (for `Image.point`) that prints an artwork level with an ink whose
     black reflects `black` of the product's white; None when the ink is black."""

@@ -476,6 +476,7 @@ def build(raw_folder: Path, out_root: Path) -> Path:
         matte = resized(raw.matte, size)
         white = float(np.median(luminance(matte)[layout.solid]))
         reflection = reflection_of(beauty[window], matte[window], white)
+        reflection *= (layout.coverage[window] > 0)[..., None]  # kept only where the print is
         encoded = to_8bit(develop(reflection, camera_in(darkroom.camera, window)))
         if encoded.any():
             Image.fromarray(encoded).save(folder / "reflection.png", optimize=True)

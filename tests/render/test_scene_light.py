@@ -104,11 +104,9 @@ def test_a_weak_reflection_adds_little_to_a_mid_grey_print():
 
 
 @pytest.mark.parametrize("fit", ["cover", "contain"])
-def test_with_the_whole_print_safe_the_fit_is_the_plain_one(fit):
-    x, y, width, height = artwork_placement((800, 1000), (600, 600), fit, (0, 0, 1, 1))
+def test_a_safe_area_reaching_the_prints_edges_leaves_the_plain_fit(fit):
+    x, y, width, height = artwork_placement((800, 1000), (600, 600), fit, (0.01, 0, 0.99, 1))
     scale = max(600 / 800, 600 / 1000) if fit == "cover" else min(600 / 800, 600 / 1000)
-    content = 1 - 2 * BLEED
-    scale = min(scale, 1 / (content * 1000 / 600))  # the inner 90 % must fit
     assert width == pytest.approx(800 * scale) and height == pytest.approx(1000 * scale)
     assert x + width / 2 == pytest.approx(300) and y + height / 2 == pytest.approx(300)
 
