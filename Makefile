@@ -47,13 +47,14 @@ test: lint $(SCENES_STAMP) debian-packages
 	$(BIN)/pytest -m "not limit_memory"
 	$(BIN)/pytest --memray -m limit_memory
 
-# The fast lane while working: no browser, notebook, Redis or processes-mode tests.
-check: lint
+# The fast lane while working: no browser, notebook, Redis or processes-mode tests (the
+# scene tests render tiny through .venv-scenes, built here as for `make test`).
+check: lint $(SCENES_STAMP)
 	$(BIN)/pytest -m "not slow"
 
 # Re-resolve the pins in pyproject.toml into the lock files `make` installs from.
 lock: $(STAMP)
-	$(PIP_COMPILE) -o requirements.lock pyproject.toml
+	$(PIP_COMPILE) -o requirements.txt pyproject.toml
 	$(PIP_COMPILE) --extra dev -o requirements-dev.lock pyproject.toml
 	$(PIP_COMPILE) --extra notebooks -o requirements-lab.lock pyproject.toml
 
@@ -82,6 +83,7 @@ bench: $(STAMP) debian-packages
 	$(BIN)/python -m bench.inputs_memory
 	$(BIN)/python -m bench.psd_import
 	$(BIN)/python -m bench.capacity
+	$(BIN)/python -m bench.listing_video
 	npm ci --prefix bench/seed_stack
 	$(BIN)/python -m bench.seed_compare
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mockups.errors import MockupLabError
-from mockups.jobs import JobRefused
 from mockups.memory import MIB
 from mockups.options import MODES, RenderOptions
-from mockups.render.budget import budget_bytes, check_budget, estimate_peak
+from mockups.render.budget import budget_bytes
+from mockups.render.plan import RenderPlan, plan_render
 from mockups.templates.model import Template
 
 PARALLEL = ("threads", "processes")
@@ -66,31 +66,27 @@ class BudgetAdvice:
 def advise(
     artwork: Path, templates: tuple[str, ...], workers: int, library: dict[str, Template]
 ) -> BudgetAdvice | None:
-    """Every mode checked against the budget; None when the artwork cannot be estimated (its
-    own error shows when Render is pressed)."""
+    """Every mode checked against the budget, from one plan (the header read once, the
+    templates resolved once); None when the artwork cannot be estimated (its own error shows
+    when Render is pressed)."""
     try:
         budget = budget_bytes()
-        fits = {mode: _mode_fit(artwork, templates, mode, workers, library) for mode in MODES}
+        plan = plan_render(artwork, RenderOptions(templates=templates), library)
+        fits = {mode: _mode_fit(plan, mode, workers, budget) for mode in MODES}
     except MockupLabError:
         return None
     return BudgetAdvice(fits, budget)
 
 
-def _mode_fit(
-    artwork: Path, templates: tuple[str, ...], mode: str, workers: int, library: dict
-) -> ModeFit:
+def _mode_fit(plan: RenderPlan, mode: str, workers: int, budget: int) -> ModeFit:
     count = workers if mode in PARALLEL else None
-    options = RenderOptions(templates=templates, mode=mode, workers=count)
-    try:
-        estimate = check_budget(artwork, options, library)
-        return ModeFit(mode, True, estimate.peak_bytes, count)
-    except JobRefused:
-        peak = estimate_peak(artwork, options, library).peak_bytes
+    peak = plan.replanned(mode=mode, workers=count).estimate.peak_bytes
+    if peak <= budget:
+        return ModeFit(mode, True, peak, count)
     fewer = None
     if mode in PARALLEL:
         for fewer_workers in range(workers - 1, 0, -1):
-            smaller = options.with_changes(workers=fewer_workers)
-            if estimate_peak(artwork, smaller, library).peak_bytes <= budget_bytes():
+            if plan.replanned(mode=mode, workers=fewer_workers).estimate.peak_bytes <= budget:
                 fewer = fewer_workers
                 break
     return ModeFit(mode, False, peak, fewer)

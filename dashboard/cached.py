@@ -19,8 +19,8 @@ from mockups.runs.catalogue import RunSummary, list_runs, refresh_runs, runs_dir
 from mockups.runs.folder import RUN_FILE, RunResult, read_run
 from profiling.compare import COMPARE_FILE, ModeComparison
 from profiling.history import compare_runs, load_comparison
+from profiling.profile_folder import SUMMARY_FILE, load_run, profile_dir
 from profiling.results import ProfiledRun
-from profiling.storage import SUMMARY_FILE, load_run, profile_dir
 
 ENTRIES = 64
 LOG = logging.getLogger("mockuplab.dashboard")

@@ -8,7 +8,9 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 
 from mockups.memory import MIB
+from profiling.compare import MODE_NAMES as MODE_NAMES
 from profiling.compare import ModeComparison, row_label
+from profiling.compare import verdict as verdict
 
 CHOSEN_COLOUR = "#2e7d32"
 WITHIN_COLOUR = "#1f77b4"

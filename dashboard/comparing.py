@@ -7,8 +7,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from mockups.jobs import RenderJob, RenderSlots, check_budget, estimate_peak
+from mockups.jobs import RenderJob, RenderSlots, plan_job
+from mockups.options import CONCRETE_MODES as CONCRETE_MODES
+from mockups.options import MAX_WORKERS as MAX_WORKERS
 from mockups.options import RenderOptions
+from mockups.render.budget import budget_bytes as budget_bytes
+from mockups.render.plan import RenderPlan
 from mockups.templates.model import Template
 from profiling.compare import ModeComparison, compare_modes, plain_label, run_label
 
@@ -46,12 +50,12 @@ def planned_runs(
     budget_bytes: int,
     library: dict[str, Template] | None = None,
 ) -> list[PlannedRun]:
-    """Each run's estimated peak before anything renders (headers only, nothing decoded); a
+    """Each run's estimated peak before anything renders (the header only, nothing decoded); a
     run with memory released is estimated as the same mode without."""
     planned = []
-    for job in comparison_jobs(artwork, Path(), modes, workers):
-        peak = estimate_peak(job, library).peak_bytes
-        label = plain_label(job.options.mode, job.options.workers or 1, False)
+    for plan in _plans(comparison_jobs(artwork, Path(), modes, workers), library):
+        peak = plan.estimate.peak_bytes
+        label = plain_label(plan.mode, plan.options.workers or 1, False)
         planned.append(PlannedRun(label, peak, peak <= budget_bytes))
     return planned
 
@@ -66,11 +70,11 @@ def compare_within_budget(
     slots: RenderSlots,
     library: dict[str, Template] | None = None,
 ) -> list[ModeComparison]:
-    """`compare_modes` in one of `slots`, after each of its runs passed `check_budget`
+    """`compare_modes` in one of `slots`, after each of its runs passed the budget check
     (`JobRefused` before anything renders if one does not). `started` gets each run's plain
     label ("Threads x2, memory released")."""
-    for job in comparison_jobs(artwork, out_dir, modes, workers):
-        check_budget(job, library)
+    for plan in _plans(comparison_jobs(artwork, out_dir, modes, workers), library):
+        plan.check()
     labels = {
         run_label(mode, count, freed): plain_label(mode, count, freed)
         for mode in modes
@@ -87,3 +91,11 @@ def compare_within_budget(
             release_memory=[False, True] if release else [False],
             started=lambda label: started(labels.get(label, label)),
         )
+
+
+def _plans(jobs: list[RenderJob], library: dict[str, Template] | None) -> list[RenderPlan]:
+    """The jobs' plans: one artwork and one set of templates, planned once, in each job's mode."""
+    if not jobs:
+        return []
+    first = plan_job(jobs[0], library)
+    return [first.replanned(mode=job.options.mode, workers=job.options.workers) for job in jobs]

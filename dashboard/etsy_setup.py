@@ -94,6 +94,12 @@ def show_checklist(setup: EtsySetup, served_over_https: bool) -> None:
             "http: serve the dashboard over https (Streamlit's `server.sslCertFile` and "
             "`server.sslKeyFile`, or a proxy in front of it) at the address you register."
         )
+        st.caption(
+            "No https server? Register any https:// address (it need not load), set it as "
+            "`ETSY_REDIRECT_URI`, and run `python -m etsy_sync auth` on this machine: open the "
+            "link it prints, allow access, paste back the address Etsy sends you to; this page "
+            "uses the connection it saves."
+        )
     st.markdown(
         f"{DONE if setup.complete else TO_DO} **3. The settings.** Put them in "
         f"`{DEFAULT_SECRETS_FILE.as_posix()}` (copy it with the button at its corner), or set "

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from mockups.errors import MockupLabError
 from mockups.runs.catalogue import fetch_run_folder
-from profiling.storage import PROFILE_DIR, SUMMARY_FILE, profile_dir
+from profiling.profile_folder import PROFILE_DIR, SUMMARY_FILE, profile_dir
 
 WRITE_SECONDS = 180
 _writing = threading.Lock()  # one child at a time in this server, whichever session asks

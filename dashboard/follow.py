@@ -14,7 +14,7 @@ import streamlit as st
 from dashboard import state
 from dashboard.live import LivePanel
 from dashboard.rendering import StartedRender
-from dashboard.resources import local_renders, render_queue
+from dashboard.resources import render_backend
 from dashboard.text import as_text, shown_message
 from mockups.jobs import JobNotFound, RenderStatus
 from mockups.runs.folder import MockupResult
@@ -28,11 +28,10 @@ POLL_SECONDS = 1.0
 def remember(started: StartedRender, artwork_name: str) -> None:
     st.session_state[PENDING] = {
         "job_id": started.job_id,
-        "queued": started.queued,
         "total": started.total,
         "name": artwork_name,
         "stored": started.stored_name,
-        "seen": [],  # queued jobs: [done, template, rss, heap, unix time] as polls saw them
+        "seen": [],  # [done, template, rss, heap, unix time] as polls saw them (see `_landed`)
     }
     st.session_state.pop(ENDED, None)
 
@@ -69,7 +68,7 @@ def _poll() -> None:
     if render is None:
         return
     try:
-        status = _status(render)
+        status = render_backend().status(render["job_id"])
     except JobNotFound as error:
         _end(shown_message(str(error)))
         return
@@ -98,45 +97,38 @@ def failure_message(render: dict[str, Any], error: str | None) -> str:
     return f"Rendering {as_text(name)} failed: {shown_message(reason)}"
 
 
-def _status(render: dict[str, Any]) -> RenderStatus:
-    if render["queued"]:
-        queue = render_queue()
-        if queue is None:
-            raise JobNotFound("the render queue is no longer configured (REDIS_URL)")
-        return queue.status(render["job_id"])
-    return local_renders().status(render["job_id"])
-
-
 def _draw(render: dict[str, Any], status: RenderStatus) -> None:
     panel = LivePanel(status.total or render["total"], run_dir=Path(status.run_dir))
     if status.state == "queued":
         panel.waiting(status.place or 1)
         return
     panel.waiting(0)
-    for result in _landed(render, status):
+    backend = render_backend()
+    for result in _landed(render, status, backend.landed(render["job_id"])):
         panel.landed(result)
-    # a profiled render's heap line: from the worker through the job's meta, or kept here
-    samples = status.samples if render["queued"] else local_renders().samples(render["job_id"])
+    samples = backend.samples(render["job_id"])  # a profiled render's heap line
     for sample in samples:
         panel.sample(*sample)
     if status.rss_bytes is not None and not samples:
         panel.sample(_seconds_since(status.started_at), status.rss_bytes, status.heap_bytes)
 
 
-def _landed(render: dict[str, Any], status: RenderStatus) -> list[MockupResult]:
-    if not render["queued"]:
-        return local_renders().results(render["job_id"])
-    if status.landed:  # a worker that reports each mockup's figures
-        return status.landed
+def _landed(
+    render: dict[str, Any], status: RenderStatus, landed: list[MockupResult]
+) -> list[MockupResult]:
+    """The back-end's landed mockups; from one that reports only counts (an older worker),
+    the landings as the polls saw them."""
+    if landed or not status.done:
+        return landed
     seen = render["seen"]
-    if status.done and (not seen or seen[-1][0] < status.done):
+    if not seen or seen[-1][0] < status.done:
         seen.append([status.done, status.template, status.rss_bytes, status.heap_bytes, _now()])
     return results_seen(seen, _started_unix(status))
 
 
 def results_seen(seen: list[list], started_unix: float) -> list[MockupResult]:
-    """A queued job's landings as the polls saw them: a worker reports only its latest mockup,
-    so those landed between two polls carry the next poll's figures and no template."""
+    """A job's landings as the polls saw them, from a back-end that reports only its latest
+    mockup: those landed between two polls carry the next poll's figures and no template."""
     results = []
     done_before, before = 0, started_unix
     for done, template, rss, heap, at in seen:

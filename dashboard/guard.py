@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard.text import shown_message
 from etsy_sync.errors import EtsySyncError
-from mockups.errors import MockupLabError
+from mockups.errors import MockupLabError, first_line
 
 LOG = logging.getLogger("mockuplab.dashboard")
 
@@ -32,6 +32,6 @@ def one_line(error: BaseException, action: str) -> str:
     """What the user reads about `error`: its own line for a user's mistake, else a pointer to
     the log (the details are logged here)."""
     if isinstance(error, MockupLabError | EtsySyncError) and str(error).strip():
-        return str(error).strip().splitlines()[0]
+        return first_line(error)
     LOG.error("%s failed", action, exc_info=error)
     return f"{action} failed unexpectedly; the details are in the server log."

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas
 from pandas.io.formats.style import Styler
 
+from dashboard.text import as_text
 from mockups.memory import MIB
 from mockups.runs.catalogue import RunSummary
 from profiling.compare import plain_label
@@ -41,6 +42,17 @@ def runs_table(runs: Sequence[RunSummary]) -> list[dict]:
         }
         for r in runs
     ]
+
+
+def run_caption(run: RunSummary) -> str:
+    """One line under the chosen run's title: mockups, time, peak, mode, profiled, folder."""
+    return (
+        f"{run.mockups} mockup{'s' if run.mockups != 1 else ''} in "
+        f"{run.wall_seconds:.1f} s, peak {run.peak_rss_bytes / MIB:.0f} MB · "
+        f"{plain_label(run.mode, run.workers, False)}"
+        + (" · profiled" if run.profiled else "")
+        + f" · run {as_text(run.path.name)}"
+    )
 
 
 def row_of(runs: Sequence[RunSummary], path: Path | None) -> int:

@@ -14,11 +14,13 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from mockups.memory import MIB
-from mockups.runs.folder import MockupResult
+from mockups.runs.folder import MockupResult, RunResult
 from profiling.charts import live_heap_and_rss
+from profiling.figures import MockupFigures
 from profiling.leaks import readable_size, short_location
 
 CHART_EVERY_SECONDS = 0.45
@@ -32,20 +34,33 @@ def mockup_row(result: MockupResult) -> dict[str, str]:
         "template": result.template,
         "seconds": f"{result.seconds:.2f}",
     }
-    if result.heap_peak_bytes is None:
+    figures = MockupFigures.of(result)
+    if figures is None:
         heap_after = result.heap_after_bytes
         return row | {
             "RSS after MB": f"{result.rss_after_bytes / MIB:.1f}",
             "heap after MB": "" if heap_after is None else f"{heap_after / MIB:.1f}",
         }
-    top = short_location(result.top_site) if result.top_site else ""
+    top = short_location(figures.top_site) if figures.top_site else ""
     return row | {
-        "heap peak MB": f"{result.heap_peak_bytes / MIB:.1f}",
-        "allocated MB": f"{(result.allocated_bytes or 0) / MIB:.1f}",
-        "leaked MB": f"{(result.leaked_bytes or 0) / MIB:.2f}",
-        "top site": f"{top} ({result.top_site_function})" if top else "",
-        "leak": "stands out" if result.leak_reason else "",
+        "heap peak MB": f"{figures.heap_peak_bytes / MIB:.1f}",
+        "allocated MB": f"{(figures.allocated_bytes or 0) / MIB:.1f}",
+        "leaked MB": f"{(figures.leaked_bytes or 0) / MIB:.2f}",
+        "top site": f"{top} ({figures.top_site_function})" if top else "",
+        "leak": "stands out" if figures.leak_reason else "",
     }
+
+
+def finished_chart(run: RunResult) -> go.Figure | None:
+    """A finished run's RSS and heap after each mockup, in the order they finished."""
+    if not run.mockups:
+        return None
+    start = min(result.started_unix for result in run.mockups)
+    points = [
+        (m.finished_unix - start, m.rss_after_bytes, m.heap_after_bytes)
+        for m in sorted(run.mockups, key=lambda m: m.finished_unix)
+    ]
+    return live_heap_and_rss(points)
 
 
 def memory_page_link(run_dir: Path, index: int) -> str:
@@ -87,9 +102,10 @@ class LivePanel:
         text = f"{done}/{self.total}: {result.template}"
         self.bar.progress(min(1.0, done / self.total), text=text)
         self.table.table(self.rows)
-        if result.leak_reason:
-            self._flag(result)
-        if result.heap_peak_bytes is None:  # a plain run: no samples, a point per mockup
+        figures = MockupFigures.of(result)
+        if figures is not None and figures.leak_reason:
+            self._flag(result, figures)
+        if figures is None:  # a plain run: no samples, a point per mockup
             seconds = time.monotonic() - self.started
             self.sample(seconds, result.rss_after_bytes, result.heap_after_bytes)
 
@@ -111,11 +127,11 @@ class LivePanel:
         self.charted_at = self.samples[-1][0]
         self.chart.plotly_chart(live_heap_and_rss(self.samples), key=f"live-{self.charts}")
 
-    def _flag(self, result: MockupResult) -> None:
+    def _flag(self, result: MockupResult, figures: MockupFigures) -> None:
         with self.flags:
             st.warning(
                 f"Mockup {result.index:02d} ({result.template}) leaked "
-                f"{readable_size(result.leaked_bytes or 0)}: {result.leak_reason}.",
+                f"{readable_size(figures.leaked_bytes or 0)}: {figures.leak_reason}.",
                 icon=":material/warning:",
             )
             if self.run_dir is not None:

@@ -38,9 +38,9 @@ ALLOCATED = (
 WHY_A_CHILD_IS_LOWER = (
     "**Why a profiled run shows a lower peak RSS than the same run without profiling.** RSS "
     "counts the whole process that rendered, not the render alone. The profiler renders in a "
-    "Python process started for that run only (`profiling/child.py`): the interpreter, the "
+    "Python process started for that run only (`mockups/render/child.py`): the interpreter, the "
     "engine and memray. A run rendered without profiling renders in a thread of the dashboard's "
-    "server process (`dashboard/local_renders.py`), which already holds Streamlit, the pages' "
+    "server process (`mockups/jobs/local.py`), which already holds Streamlit, the pages' "
     "pandas and plotly, the uploaded file, every open session's cached tables, and any render "
     "in the other slot. With the same 3000 x 4000 JPEG and ten templates, the server held "
     "198 MB before its first mockup and peaked at 282 MB; the profiler's process held 74 MB "

@@ -33,6 +33,7 @@ from mockups.render.budget import budget_bytes
 from mockups.runs.catalogue import RunSummary
 from profiling.charts import mockup_bars, timeline
 from profiling.leaks import LeakSuspect
+from profiling.leaks import standout_leaks as standout_leaks
 from profiling.results import HEAP_VERSUS_RSS, ProfiledRun
 
 FLAME_GRAPH_HEIGHT = 720

@@ -1,5 +1,6 @@
-"""The Render button: store the artwork, check the job against the memory budget, and hand it to
-a worker (Redis) or a background render here; the page then follows it by id (`follow`).
+"""The Render button: store the artwork, plan the job and check it against the memory budget,
+and hand it to the render back-end (Redis's workers, or background renders here); the page
+then follows it by id (`follow`).
 
 Who may delete a run folder: only this code, and only while nothing else writes into it, that
 is before the job is handed over. Once handed over, the folder belongs to whoever renders it:
@@ -14,11 +15,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
-from dashboard.resources import local_renders, render_queue, template_library
+from dashboard.resources import render_backend, template_library
 from dashboard.uploads import named_for_user, original_name
-from mockups.artwork.intake import read_header
 from mockups.errors import MockupLabError
-from mockups.jobs import RenderJob, check_budget
+from mockups.jobs import RenderJob, plan_job
+from mockups.options import MAX_WORKERS as MAX_WORKERS
+from mockups.options import MODES as MODES
 from mockups.options import RenderOptions
 from mockups.render.renderers import PLAIN, PROFILED
 from mockups.runs.catalogue import new_run_dir, share_artwork
@@ -52,10 +54,9 @@ class RenderRequest:
 
 @dataclass(frozen=True)
 class StartedRender:
-    """A render handed over: the id to follow it by, and where it runs."""
+    """A render handed over: the id to follow it by."""
 
     job_id: str
-    queued: bool
     total: int
     run_dir: str
     stored_name: str = ""  # the artwork's file in the run folder (`upload.png`)
@@ -74,23 +75,21 @@ def start_render(name: str, artwork: BinaryIO, request: RenderRequest) -> Starte
     try:
         with stored.open("wb") as out:
             shutil.copyfileobj(artwork, out, CHUNK_BYTES)
-        read_header(stored)
-        library = template_library()
         job = RenderJob(
             artwork=str(stored),
             run_dir=str(run_dir),
             options=request.options(artwork_name=name),
             renderer=PROFILED if request.profile else PLAIN,
         )
-        check_budget(job, library)
+        plan = plan_job(job, template_library()).check()  # the header read, once
         job = replace(job, store=share_artwork(stored))
-        queue = render_queue()
+        backend = render_backend()
         handed_over = True
-        job_id = queue.enqueue(job) if queue else local_renders().start(job, library)
+        job_id = backend.submit(job, plan)
     except BaseException as error:
         if not handed_over:
             shutil.rmtree(run_dir, ignore_errors=True)
         if isinstance(error, MockupLabError):
             raise named_for_user(error, stored.name, name) from None
         raise
-    return StartedRender(job_id, queue is not None, len(job.templates), str(run_dir), stored.name)
+    return StartedRender(job_id, len(job.templates), str(run_dir), stored.name)

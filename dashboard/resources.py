@@ -7,10 +7,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard.local_renders import LocalRenders
 from mockups.authoring.photo import user_templates_dir
-from mockups.jobs import RenderQueue, RenderSlots, redis_url_from_env
-from mockups.templates.library import library_entries
+from mockups.jobs import LocalRenders, RenderBackend, RenderQueue, RenderSlots, redis_url_from_env
+from mockups.templates.library import LibraryEntry, library_entries
 from mockups.templates.model import Template
 
 RENDER_SLOTS = 2
@@ -28,10 +27,11 @@ def local_renders() -> LocalRenders:
     return LocalRenders(render_slots())
 
 
-def render_queue() -> RenderQueue | None:
-    """The Redis queue when `REDIS_URL` is set: renders then run in background workers."""
+def render_backend() -> RenderBackend:
+    """Where renders run: the Redis queue's workers when `REDIS_URL` is set, else this
+    server's background threads (`local_renders`)."""
     url = redis_url_from_env()
-    return _queue(url) if url else None
+    return _queue(url) if url else local_renders()
 
 
 @st.cache_resource
@@ -42,15 +42,23 @@ def _queue(url: str) -> RenderQueue:
 @dataclass(frozen=True)
 class TemplateLibrary:
     """The templates a run may use, and the user templates that cannot be used, each with its
-    one-line reason (`broken`: folder name -> reason)."""
+    one-line reason (`broken`: folder name -> reason); `entries` as the Templates page lists
+    them (built-in first, broken ones included)."""
 
     templates: dict[str, Template]
     broken: dict[str, str] = field(default_factory=dict)
+    entries: tuple[LibraryEntry, ...] = ()
 
 
 def template_library() -> dict[str, Template]:
     """Built-ins and the user's usable templates; re-read when a user template changes."""
     return _current_library().templates
+
+
+def template_entries() -> tuple[LibraryEntry, ...]:
+    """Every template folder, loaded or broken, as the Templates page lists them; read once
+    per change of the user templates, as `template_library`."""
+    return _current_library().entries
 
 
 def broken_templates() -> dict[str, str]:
@@ -70,6 +78,7 @@ def _library(folder: str, stamp: tuple) -> TemplateLibrary:
     return TemplateLibrary(
         templates={e.id: e.template for e in entries if e.template is not None},
         broken={e.id: e.problem or "cannot be loaded" for e in entries if e.template is None},
+        entries=tuple(entries),
     )
 
 

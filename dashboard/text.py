@@ -7,6 +7,7 @@ import re
 import string
 from collections.abc import Iterable, Mapping
 
+from mockups.memory import MIB
 from mockups.templates.model import Template
 
 # CommonMark lets a backslash escape any ASCII punctuation: escaped, no character starts a
@@ -18,6 +19,11 @@ _WORD_JOINER = "\u2060"
 _JOINED = frozenset(":.@")
 # An absolute path (two or more parts); only its last two parts are shown.
 _ABSOLUTE_PATH = re.compile(r"(?<![\w.~])/(?:[^\s/:'\"`,;()]+/)+([^\s/:'\"`,;()]+)")
+
+
+def megabytes(size_bytes: float) -> str:
+    """A size as people read it on a page: `123 MB`."""
+    return f"{size_bytes / MIB:.0f} MB"
 
 
 def as_text(text: str) -> str:

@@ -18,6 +18,7 @@ from mockups.artwork.intake import read_header
 from mockups.errors import MockupLabError
 from mockups.home import data_dir
 from mockups.options import MAX_NAME_CHARS
+from mockups.runs.folder import atomic_file
 
 LOG = logging.getLogger("mockuplab.dashboard")
 CHUNK_BYTES = 1024 * 1024
@@ -59,8 +60,7 @@ def stage(upload: UploadedFile) -> state.StagedArtwork:
     folder.mkdir(parents=True)
     stored = folder / f"artwork{Path(name).suffix.lower() or '.img'}"
     try:
-        with stored.open("wb") as out:
-            shutil.copyfileobj(upload, out, CHUNK_BYTES)
+        _write_in_chunks(upload, stored)
         read_header(stored)
     except MockupLabError as error:
         shutil.rmtree(folder, ignore_errors=True)
@@ -74,6 +74,33 @@ def stage(upload: UploadedFile) -> state.StagedArtwork:
     staged = state.StagedArtwork(stored, name)
     state.set_staged_artwork(staged)
     return staged
+
+
+def pixel_size(path: Path) -> tuple[int, int] | None:
+    """The artwork's width and height from its header; None when it cannot be read."""
+    try:
+        return read_header(path).size
+    except Exception:
+        return None
+
+
+def stage_file(upload: UploadedFile, kind: str) -> Path:
+    """A template's upload (a PSD, a scene photo, a mask) on disk under its own name, in a
+    folder of its own per upload (`<kind>-<file id>`), written in chunks, once however often
+    the page reruns; the uploader keeps it while the page works on it."""
+    folder = staging_dir() / f"{kind}-{upload.file_id}"
+    path = folder / original_name(upload.name)
+    if not path.is_file():
+        folder.mkdir(parents=True, exist_ok=True)
+        with atomic_file(path) as partial:
+            _write_in_chunks(upload, partial)
+    return path
+
+
+def _write_in_chunks(upload: UploadedFile, path: Path) -> None:
+    upload.seek(0)
+    with path.open("wb") as out:
+        shutil.copyfileobj(upload, out, CHUNK_BYTES)
 
 
 def forget_staged() -> None:

@@ -15,10 +15,11 @@ from dashboard import cached, state
 from dashboard.text import as_text, shown_message
 from mockups.memory import MIB
 from mockups.runs.catalogue import RunSummary, full_size_url, zip_run
-from mockups.runs.folder import RunResult, mockup_path
+from mockups.runs.folder import MockupResult, RunResult, mockup_path
+from mockups.templates.library import LISTING_IMAGES, listing_ids
 from mockups.templates.model import Template
 
-ETSY_IMAGES_PER_LISTING = 10
+ETSY_IMAGES_PER_LISTING = LISTING_IMAGES
 COLUMNS = 5
 BOX_SIZE = (600, 450)  # a gallery tile: the built-in scenes' 4:3, portraits centred in it
 BOX_BACKGROUND = (240, 241, 244)
@@ -26,8 +27,10 @@ BOX_BACKGROUND = (240, 241, 244)
 
 def template_picker(library: dict[str, Template], key: str = "templates") -> list[str]:
     """Thumbnails in one shape, each with a tick and the template's full name; select all or
-    none; the first ten (an Etsy listing's images) start ticked. Ticks outlive a page change."""
+    none; a listing's ten (`listing_ids`, what the command line renders) start ticked. Ticks
+    outlive a page change."""
     names = {template_id: f"{key}-{template_id}" for template_id in library}
+    listing = set(listing_ids(library))
     all_column, none_column, _ = st.columns([1, 1, 6])
     all_column.button("Select all", on_click=_tick_all, args=(list(names.values()), True))
     none_column.button("Select none", on_click=_tick_all, args=(list(names.values()), False))
@@ -40,7 +43,7 @@ def template_picker(library: dict[str, Template], key: str = "templates") -> lis
                 st.image(boxed_image(str(template.thumbnail)), width="stretch")
             ticked = st.checkbox(
                 as_text(template.name),
-                value=state.setting(name, position < ETSY_IMAGES_PER_LISTING),
+                value=state.setting(name, template_id in listing),
                 key=state.setting_key(name),
                 wrap=True,
                 on_change=state.keep_setting,
@@ -145,33 +148,42 @@ def gallery(run_dir: Path, run: RunResult, names: dict[str, str] | None = None) 
         key=f"zip-{run_dir.name}",
         icon=":material/download:",
     )
-    columns = st.columns(COLUMNS)
-    for position, mockup in enumerate(run.mockups):
-        thumb = mockup_path(run_dir, mockup.thumbnail)
-        full = mockup_path(run_dir, mockup.file)
-        caption = names.get(mockup.template, mockup.template)
-        with columns[position % COLUMNS]:
-            st.image(boxed_image(str(thumb)), caption=as_text(caption), width="stretch")
-            url = full_size_url(run_dir, mockup.file)
-            if st.button(
-                "View large",
-                key=f"view-{run_dir.name}-{full.name}",
-                icon=":material/zoom_in:",
-                width="stretch",
-            ):
-                large_preview(str(full), caption, url)
-            if url is not None:
-                st.link_button("Full size", url, icon=":material/download:", width="stretch")
-                continue
-            st.download_button(
-                "Full size",
-                data=file_reader(full),
-                file_name=full.name,
-                mime="image/jpeg",
-                key=f"full-{run_dir.name}-{full.name}",
-                icon=":material/download:",
-                width="stretch",
-            )
+    for first in range(0, len(run.mockups), COLUMNS):
+        row = run.mockups[first : first + COLUMNS]
+        # the images and their captions, then the buttons in a row of their own: they line
+        # up even where a caption wraps onto a second line
+        for column, mockup in zip(st.columns(COLUMNS), row, strict=False):
+            caption = names.get(mockup.template, mockup.template)
+            thumb = mockup_path(run_dir, mockup.thumbnail)
+            column.image(boxed_image(str(thumb)), caption=as_text(caption), width="stretch")
+        for column, mockup in zip(st.columns(COLUMNS), row, strict=False):
+            with column:
+                mockup_buttons(run_dir, mockup, names.get(mockup.template, mockup.template))
+
+
+def mockup_buttons(run_dir: Path, mockup: MockupResult, caption: str) -> None:
+    """A mockup's large preview and its full-size download (or the store's link to it)."""
+    full = mockup_path(run_dir, mockup.file)
+    url = full_size_url(run_dir, mockup.file)
+    if st.button(
+        "View large",
+        key=f"view-{run_dir.name}-{full.name}",
+        icon=":material/zoom_in:",
+        width="stretch",
+    ):
+        large_preview(str(full), caption, url)
+    if url is not None:
+        st.link_button("Full size", url, icon=":material/download:", width="stretch")
+        return
+    st.download_button(
+        "Full size",
+        data=file_reader(full),
+        file_name=full.name,
+        mime="image/jpeg",
+        key=f"full-{run_dir.name}-{full.name}",
+        icon=":material/download:",
+        width="stretch",
+    )
 
 
 @st.dialog("Mockup", width="large")

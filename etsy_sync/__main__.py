@@ -1,5 +1,8 @@
 import sys
 
 from etsy_sync.cli import main
+from mockups.commandline import quiet_when_the_reader_leaves
 
-sys.exit(main())
+with quiet_when_the_reader_leaves():
+    status = main()
+sys.exit(status)

@@ -5,16 +5,22 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
+from pathlib import Path
 
 from tqdm import tqdm
 
 from etsy_sync.client import LISTING_STATES
+from etsy_sync.draft import WHEN_MADE, WHO_MADE, DraftFields, parse_tags
 from etsy_sync.errors import ConfigError, EtsySyncError, LocalStateError, PlanError
+from etsy_sync.listing import ListingPlan, ListingResult, listing_request
+from etsy_sync.listing_video import VIDEO_FILE_NAME
 from etsy_sync.plan import PlanItem, PushPlan
-from etsy_sync.push import PushOptions, PushResult, PushStep
+from etsy_sync.push import Progress, PushOptions, PushResult, PushStep
 from etsy_sync.run_images import DEFAULT_PLAN_IMAGES, MAX_LISTING_IMAGES
-from etsy_sync.service import EtsySync, ListingStatus
+from etsy_sync.service import EtsySync, ListingStatus, run_video
 from mockups.commandline import EXIT_BAD_INPUT, OneLineErrorParser
 
 EXIT_FAILED = 1
@@ -23,7 +29,7 @@ EXIT_FAILED = 1
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return args.command(EtsySync(), args)
+        return args.command(EtsySync() if args.needs_etsy else None, args)
     except (ConfigError, PlanError, LocalStateError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -43,6 +49,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m etsy_sync", description="Put a run's mockups on an Etsy listing."
     )
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
+    parser.set_defaults(needs_etsy=True)
 
     auth = commands.add_parser("auth", help="connect to your Etsy shop")
     auth.set_defaults(command=auth_command)
@@ -54,7 +61,13 @@ def _parser() -> argparse.ArgumentParser:
 
     push = commands.add_parser("push", help="push a run's mockups to a listing")
     push.add_argument("run_dir", metavar="RUN_DIR", help="a render run's folder (with run.json)")
-    push.add_argument("--listing", type=int, required=True, metavar="ID")
+    push.add_argument(
+        "--listing",
+        type=int,
+        required=True,
+        metavar="ID",
+        help="the Etsy listing's id (the number in its address; `listings` shows them)",
+    )
     push.add_argument(
         "--order",
         type=_indexes,
@@ -75,8 +88,79 @@ def _parser() -> argparse.ArgumentParser:
     push.add_argument("--json", action="store_true", help="print JSON")
     push.set_defaults(command=push_command)
 
+    draft = commands.add_parser(
+        "draft", help="make (or update) the run's draft listing, with photos, colours, video"
+    )
+    draft.add_argument("run_dir", metavar="RUN_DIR", help="a render run's folder (with run.json)")
+    draft.add_argument("--title", required=True, help="at most 140 characters")
+    draft.add_argument("--price", required=True, help="in the shop's currency: 24.50")
+    draft.add_argument("--taxonomy", type=int, required=True, metavar="ID", help="Etsy category")
+    draft.add_argument("--tags", help="at most 13, comma-separated, each at most 20 characters")
+    draft.add_argument(
+        "--description-file", type=Path, metavar="FILE", help="the listing's description, as text"
+    )
+    draft.add_argument(
+        "--shipping-profile",
+        type=int,
+        metavar="ID",
+        help="the shop's shipping profile for this item (a physical item needs one)",
+    )
+    draft.add_argument(
+        "--who-made",
+        choices=WHO_MADE,
+        default="i_did",
+        metavar="WHO",
+        help=f"who made it: {', '.join(WHO_MADE)} (default i_did)",
+    )
+    draft.add_argument(
+        "--when-made",
+        choices=WHEN_MADE,
+        default="made_to_order",
+        metavar="WHEN",
+        help=f"when it was made: {', '.join(WHEN_MADE[:3])} ... {WHEN_MADE[-1]} "
+        "(default made_to_order)",
+    )
+    draft.add_argument("--quantity", type=int, default=1, help="per colour (default 1)")
+    draft.add_argument("--order", type=_indexes, help="mockups to push, in order: 3,1,2")
+    draft.add_argument(
+        "--alt-text-file",
+        type=Path,
+        metavar="FILE",
+        help='alt texts you edited: JSON {"rank": "text"}, e.g. the alt_texts of --dry-run --json',
+    )
+    draft.add_argument(
+        "--alt", action="append", default=[], metavar="RANK=TEXT", help="one rank's alt text"
+    )
+    draft.add_argument(
+        "--no-variations", action="store_true", help="no colour variations from colour mockups"
+    )
+    draft.add_argument(
+        "--video",
+        nargs="?",
+        const="",
+        metavar="FILE",
+        help=f"add the listing video (default: the run's {VIDEO_FILE_NAME}, from `video`)",
+    )
+    draft.add_argument(
+        "--overwrite-foreign",
+        action="store_true",
+        help="overwrite photos on the draft that did not come from Mockup Lab",
+    )
+    draft.add_argument("--dry-run", action="store_true", help="show what would be done, only")
+    draft.add_argument("--json", action="store_true", help="print JSON")
+    draft.set_defaults(command=draft_command)
+
+    video = commands.add_parser("video", help="make the run's listing video (MP4, 5-15 s)")
+    video.add_argument("run_dir", metavar="RUN_DIR", help="a render run's folder (with run.json)")
+    video.add_argument(
+        "--out", type=Path, help=f"the MP4 to write (default RUN_DIR/{VIDEO_FILE_NAME})"
+    )
+    video.add_argument("--order", type=_indexes, help="mockups to show, in order: 3,1,2")
+    video.add_argument("--json", action="store_true", help="print JSON")
+    video.set_defaults(command=video_command, needs_etsy=False)
+
     status = commands.add_parser("status", help="what was pushed to a listing, and how")
-    status.add_argument("--listing", type=int, required=True, metavar="ID")
+    status.add_argument("--listing", type=int, required=True, metavar="ID", help="the listing's id")
     status.add_argument("--json", action="store_true", help="print JSON")
     status.set_defaults(command=status_command)
     return parser
@@ -118,6 +202,76 @@ def push_command(sync: EtsySync, args: argparse.Namespace) -> int:
         print(_json(_plan_json(plan)) if args.json else _plan_text(plan))
         return 0
     options = PushOptions(overwrite_foreign=args.overwrite_foreign, remove_extra=args.remove_extra)
+    with _image_bar() as progress:
+        result = sync.push(args.run_dir, args.listing, args.order, progress, options)
+    summary = {**asdict(result), "uploads": result.uploads, "reordered": result.reordered}
+    print(_json(summary) if args.json else _result_text(result))
+    return 0
+
+
+def draft_command(sync: EtsySync, args: argparse.Namespace) -> int:
+    fields = DraftFields(
+        title=args.title,
+        price=args.price,
+        taxonomy_id=args.taxonomy,
+        description=_read_text(args.description_file) if args.description_file else "",
+        tags=parse_tags(args.tags),
+        shipping_profile_id=args.shipping_profile,
+        who_made=args.who_made,
+        when_made=args.when_made,
+        quantity=args.quantity,
+    )
+    video = None
+    if args.video is not None:
+        video = Path(args.video) if args.video else Path(args.run_dir) / VIDEO_FILE_NAME
+    request = listing_request(
+        args.run_dir,
+        fields,
+        args.order,
+        {**_alt_text_file(args.alt_text_file), **_alt_options(args.alt)},
+        variations=not args.no_variations,
+        video=video,
+    )
+    plan = sync.plan_draft(request)
+    if args.dry_run:
+        print(_json(_listing_plan_json(plan)) if args.json else _listing_plan_text(plan))
+        return 0
+    with _image_bar() as progress:
+        result = sync.draft(plan, progress, PushOptions(overwrite_foreign=args.overwrite_foreign))
+    print(_json(_listing_result_json(result)) if args.json else _listing_result_text(result))
+    return 0
+
+
+def video_command(sync: None, args: argparse.Namespace) -> int:
+    bar = tqdm(total=None, unit="frame", disable=None, file=sys.stderr)
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(1)
+
+    try:
+        result = run_video(args.run_dir, args.out, args.order, progress=progress)
+    finally:
+        bar.close()
+    if args.json:
+        print(_json(asdict(result)))
+    else:
+        print(
+            f"{result.path}: {result.width} x {result.height}, {result.seconds:.1f} s, "
+            f"{result.bytes / 2**20:.1f} MB, made in {result.encode_seconds:.1f} s"
+        )
+    return 0
+
+
+def status_command(sync: EtsySync, args: argparse.Namespace) -> int:
+    status = sync.status(args.listing)
+    print(_json(asdict(status)) if args.json else _status_text(status))
+    return 0
+
+
+@contextmanager
+def _image_bar() -> Iterator[Progress]:
+    """A progress bar on stderr, one step an image (hidden when stderr is not a terminal)."""
     bar = tqdm(total=None, unit="image", disable=None, file=sys.stderr)
 
     def progress(done: int, total: int, step: PushStep) -> None:
@@ -126,18 +280,9 @@ def push_command(sync: EtsySync, args: argparse.Namespace) -> int:
         bar.update(1)
 
     try:
-        result = sync.push(args.run_dir, args.listing, args.order, progress, options)
+        yield progress
     finally:
         bar.close()
-    summary = {**asdict(result), "uploads": result.uploads, "reordered": result.reordered}
-    print(_json(summary) if args.json else _result_text(result))
-    return 0
-
-
-def status_command(sync: EtsySync, args: argparse.Namespace) -> int:
-    status = sync.status(args.listing)
-    print(_json(asdict(status)) if args.json else _status_text(status))
-    return 0
 
 
 def _plan_text(plan: PushPlan) -> str:
@@ -215,6 +360,9 @@ def _status_text(status: ListingStatus) -> str:
         )
     for pending in status.pending:
         lines.append(f"  {pending.rank:>2}  upload interrupted at {pending.started_at}")
+    if status.video is not None:
+        video = status.video
+        lines.append(f"  video {video.video_id:<10} {video.sha256[:12]}  {video.pushed_at}")
     for push in status.pushes[:5]:
         outcome = "did not finish" if push.finished_at is None else push.outcome
         lines.append(f"  push {push.push_id}: {outcome}, {push.uploads} upload(s)")
@@ -223,6 +371,99 @@ def _status_text(status: ListingStatus) -> str:
             f"  {call.at}  {call.method:<5} {call.path}  {call.status or '-'} {call.outcome}"
         )
     return "\n".join(lines)
+
+
+def _listing_plan_text(plan: ListingPlan) -> str:
+    where = f"draft {plan.listing_id}" if plan.listing_id else "a new draft"
+    change = "fields updated" if plan.listing_id and plan.fields_changed else ""
+    lines = [f"{where}: {plan.fields.title!r} at {plan.fields.price} {change}".rstrip()]
+    uploads = {i.image.rank: i.action for i in plan.image_plan.items} if plan.image_plan else {}
+    for image in plan.images:
+        action = uploads.get(image.rank, "add")
+        lines.append(f"  {image.rank:>2}  {action:<9} {image.file.name:<28} alt: {image.alt_text}")
+    if plan.variations is not None:
+        for colour in plan.variations.colours:
+            lines.append(f"  colour {colour.value:<12} photo {colour.rank} ({colour.file})")
+        for template in plan.variations.repeated:
+            lines.append(f"  {template}: its colour is shown by an earlier photo; not a variation")
+    if plan.video is not None:
+        lines.append(f"  video {plan.video.path.name} ({plan.video.bytes / 2**20:.1f} MB)")
+    left = "unknown" if plan.calls_left is None else str(plan.calls_left)
+    lines.append(f"  about {plan.calls_needed} calls to Etsy; {left} left today")
+    return "\n".join(lines)
+
+
+def _listing_plan_json(plan: ListingPlan) -> dict:
+    return {
+        "listing_id": plan.listing_id,
+        "fields": asdict(plan.fields),
+        "fields_changed": plan.fields_changed,
+        "images": [asdict(image) for image in plan.images],
+        "alt_texts": {str(rank): text for rank, text in plan.alt_texts.items()},
+        "variations": asdict(plan.variations) if plan.variations else None,
+        "video": asdict(plan.video) if plan.video else None,
+        "calls_needed": plan.calls_needed,
+        "calls_left": plan.calls_left,
+    }
+
+
+def _listing_result_text(result: ListingResult) -> str:
+    made = "created" if result.created else ("updated" if result.updated else "unchanged")
+    lines = [f"draft {result.listing_id} {made} (a draft: publish it on Etsy when it is ready)"]
+    lines.append(_result_text(result.images))
+    if result.variations is not None:
+        inventory = "set" if result.variations.inventory_set else "unchanged"
+        photos = "set" if result.variations.images_set else "unchanged"
+        lines.append(f"  inventory {inventory}; colour photos {photos}")
+    if result.video is not None:
+        video = result.video
+        lines.append(f"  video {video.video_id}: {video.action} ({video.state} on Etsy)")
+    lines.append(f"  {result.calls_made} calls to Etsy")
+    return "\n".join(lines)
+
+
+def _listing_result_json(result: ListingResult) -> dict:
+    images = result.images
+    return {
+        **asdict(result),
+        "images": {**asdict(images), "uploads": images.uploads, "reordered": images.reordered},
+    }
+
+
+def _alt_text_file(path: Path | None) -> dict[int, str]:
+    if path is None:
+        return {}
+    try:
+        data = json.loads(_read_text(path))
+    except ValueError:
+        raise PlanError(f'{path}: not JSON; give alt texts as {{"rank": "text"}}') from None
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        raise PlanError(f'{path}: give alt texts as {{"rank": "text"}}')
+    return {_rank(key, str(path)): text for key, text in data.items()}
+
+
+def _alt_options(options: list[str]) -> dict[int, str]:
+    texts = {}
+    for option in options:
+        rank, separator, text = option.partition("=")
+        if not separator:
+            raise PlanError(f"--alt {option!r}: give RANK=TEXT")
+        texts[_rank(rank, "--alt")] = text
+    return texts
+
+
+def _rank(text: str, where: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise PlanError(f"{where}: {text!r} is not a rank (a photo's number from 1)") from None
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise PlanError(f"{path}: cannot be read ({type(error).__name__})") from None
 
 
 def _json(data: object) -> str:

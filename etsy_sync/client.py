@@ -16,15 +16,30 @@ from typing import Any
 import requests
 from etsy_python.v3.enums.Listing import State
 from etsy_python.v3.exceptions.RequestException import RequestException
+from etsy_python.v3.models.Listing import (
+    UpdateListingInventoryRequest,
+    UpdateVariationImagesRequest,
+)
 from etsy_python.v3.resources.Listing import ListingResource
 from etsy_python.v3.resources.ListingImage import ListingImageResource
+from etsy_python.v3.resources.ListingInventory import ListingInventoryResource
+from etsy_python.v3.resources.ListingVariationImages import ListingVariationImagesResource
+from etsy_python.v3.resources.ListingVideo import ListingVideoResource
 from etsy_python.v3.resources.Response import Response
 from etsy_python.v3.resources.Session import EtsyClient
+from etsy_python.v3.resources.Taxonomy import SellerTaxonomyResource
 from etsy_python.v3.resources.User import UserResource
 
 from etsy_sync.config import EtsyConfig
 from etsy_sync.errors import EtsyApiError, NotConnected, RateLimited, ReconnectNeeded
-from etsy_sync.etsy_python_gaps import authenticate, form_patch, point_at, upload_request
+from etsy_sync.etsy_python_gaps import (
+    authenticate,
+    form_patch,
+    form_post,
+    point_at,
+    upload_request,
+    video_upload_request,
+)
 from etsy_sync.tokens import Tokens, TokenStore
 from etsy_sync.transport import CallRecorder, EtsyTransport, RetryPolicy
 
@@ -71,6 +86,18 @@ class EtsyImage:
             url_570xN=data.get("url_570xN", ""),
             url_fullxfull=data.get("url_fullxfull", ""),
         )
+
+
+@dataclass(frozen=True)
+class EtsyVideo:
+    video_id: int
+    state: str
+    """Etsy's `video_state`: active, inactive (also while Etsy still processes it), deleted
+    or flagged."""
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any]) -> EtsyVideo:
+        return cls(video_id=int(data["video_id"]), state=data.get("video_state") or "active")
 
 
 class EtsyApi:
@@ -152,13 +179,103 @@ class EtsyApi:
     def delete_image(self, listing_id: int, listing_image_id: int) -> None:
         """Remove an image from the listing; one already gone counts as removed."""
         shop_id = self.shop().shop_id
+        self._delete(
+            f"remove image {listing_image_id} from listing {listing_id}",
+            lambda c: ListingImageResource(c).delete_listing_image(
+                shop_id, listing_id, listing_image_id
+            ),
+        )
+
+    def create_draft(self, fields: dict[str, Any]) -> Listing:
+        """createDraftListing, as a form (the spec's only body for it)."""
+        path = f"/shops/{self.shop().shop_id}/listings"
+        created = self._call("create the draft listing", lambda c: form_post(c, path, fields))
+        return _listing(created)
+
+    def update_listing(self, listing_id: int, fields: dict[str, Any]) -> None:
+        """updateListing with `fields` (never `state`: a draft stays a draft)."""
+        path = f"/shops/{self.shop().shop_id}/listings/{listing_id}"
+        self._call(f"update listing {listing_id}", lambda c: form_patch(c, path, fields))
+
+    def listing_inventory(self, listing_id: int) -> dict[str, Any]:
+        return self._call(
+            f"read the inventory of listing {listing_id}",
+            lambda c: ListingInventoryResource(c).get_listing_inventory(listing_id),
+        )
+
+    def update_inventory(self, listing_id: int, body: dict[str, Any]) -> dict[str, Any]:
+        request = UpdateListingInventoryRequest(
+            products=body["products"],
+            price_on_property=body.get("price_on_property", []),
+            quantity_on_property=body.get("quantity_on_property", []),
+            sku_on_property=body.get("sku_on_property", []),
+        )
+        return self._call(
+            f"set the inventory of listing {listing_id}",
+            lambda c: ListingInventoryResource(c).update_listing_inventory(listing_id, request),
+        )
+
+    def taxonomy_properties(self, taxonomy_id: int) -> list[dict[str, Any]]:
+        page = self._call(
+            f"read the properties of taxonomy {taxonomy_id}",
+            lambda c: SellerTaxonomyResource(c).get_properties_by_taxonomy_id(taxonomy_id),
+        )
+        return list(page.get("results") or [])
+
+    def variation_images(self, listing_id: int) -> list[dict[str, Any]]:
+        shop_id = self.shop().shop_id
+        page = self._call(
+            f"read the variation images of listing {listing_id}",
+            lambda c: ListingVariationImagesResource(c).get_listing_variation_images(
+                shop_id, listing_id
+            ),
+        )
+        return list(page.get("results") or [])
+
+    def set_variation_images(self, listing_id: int, items: list[dict[str, int]]) -> None:
+        """updateVariationImages: the list replaces every variation image of the listing."""
+        shop_id = self.shop().shop_id
+        request = UpdateVariationImagesRequest(variation_images=items)
+        self._call(
+            f"set the colour photos of listing {listing_id}",
+            lambda c: ListingVariationImagesResource(c).update_variation_images(
+                shop_id, listing_id, request
+            ),
+        )
+
+    def listing_videos(self, listing_id: int) -> list[EtsyVideo]:
+        page = self._call(
+            f"read the videos of listing {listing_id}",
+            lambda c: ListingVideoResource(c).get_listing_videos(listing_id),
+        )
+        return [EtsyVideo.from_api(item) for item in page.get("results") or []]
+
+    def upload_video(self, listing_id: int, video: bytes, name: str) -> EtsyVideo:
+        shop_id = self.shop().shop_id
+        request = video_upload_request(video, name)
+        created = self._call(
+            f"upload the video {name} to listing {listing_id}",
+            lambda c: ListingVideoResource(c).upload_listing_video(shop_id, listing_id, request),
+        )
+        return EtsyVideo.from_api(created)
+
+    def delete_video(self, listing_id: int, video_id: int) -> None:
+        """Remove a video from the listing; one already gone counts as removed."""
+        shop_id = self.shop().shop_id
+        self._delete(
+            f"remove video {video_id} from listing {listing_id}",
+            lambda c: ListingVideoResource(c).delete_listing_video(shop_id, listing_id, video_id),
+        )
+
+    @property
+    def remaining_today(self) -> int | None:
+        """Calls Etsy still allows today, as its last answer said (None before any call)."""
+        return self.transport.remaining_today
+
+    def _delete(self, operation: str, send: Callable[[EtsyClient], Response]) -> None:
+        """A deletion; what is already gone (404) counts as deleted."""
         try:
-            self._call(
-                f"remove image {listing_image_id} from listing {listing_id}",
-                lambda c: ListingImageResource(c).delete_listing_image(
-                    shop_id, listing_id, listing_image_id
-                ),
-            )
+            self._call(operation, send)
         except EtsyApiError as error:
             if error.status != 404:
                 raise
@@ -273,6 +390,12 @@ def _listing(data: dict[str, Any]) -> Listing:
 
 
 def _api_error(operation: str, error: RequestException) -> EtsyApiError:
+    if error.code == 429 and _daily_allowance_spent(error):
+        return RateLimited(
+            f"{operation}: Etsy's daily allowance of calls is spent; the allowance refills "
+            "over 24 hours, so try again later",
+            429,
+        )
     if error.code == 429:
         return RateLimited(
             f"{operation}: Etsy is still rate limiting after the allowed retries; try again later",
@@ -280,3 +403,12 @@ def _api_error(operation: str, error: RequestException) -> EtsyApiError:
         )
     detail = str(error.error_description or error.error or "no details")
     return EtsyApiError(f"{operation}: Etsy answered {error.code} ({detail})", error.code, detail)
+
+
+def _daily_allowance_spent(error: RequestException) -> bool:
+    limits = error.rate_limits
+    remaining = getattr(limits, "remaining_today", None) if limits is not None else None
+    try:
+        return remaining is not None and int(remaining) <= 0
+    except (TypeError, ValueError):
+        return False

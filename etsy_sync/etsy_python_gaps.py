@@ -6,10 +6,15 @@
 - It has no timeouts and no retries: `authenticate` mounts our transport.
 - Its multipart upload sends booleans as `True`/`False` and the image as a nameless part:
   `upload_request`.
-- Its `updateListing` sends JSON; the spec takes a form: `form_patch`, which sends a list as
-  one comma-delimited value, as Etsy's staff say `image_ids` is read (etsy/open-api #330):
-  repeated keys (`image_ids=1&image_ids=2`) may be read as the last value alone, and
-  `image_ids` replaces the listing's images (#228), so that would cut a listing to one image.
+- Its `updateListing` and `createDraftListing` send JSON; the spec takes a form for both:
+  `form_patch` and `form_post`, which send a list as one comma-delimited value, as Etsy's
+  staff say `image_ids` is read (etsy/open-api #330) and the spec says of `tags` ("a
+  comma-separated list"): repeated keys (`image_ids=1&image_ids=2`) may be read as the last
+  value alone, and `image_ids` replaces the listing's images (#228), so that would cut a
+  listing to one image.
+- Its video upload names the file part after the field, with no type: `video_upload_request`
+  sends the file's own name and `video/mp4`. (`is_multi_video` is no longer sent: Etsy removed
+  the parameter on 2026-10-21, etsy/open-api discussion #1760.)
 - `EtsyOAuth(code_verifier=...)` throws the given verifier away: `oauth_with_verifier`.
 """
 
@@ -19,7 +24,7 @@ from typing import Any
 
 from etsy_python.v3.auth.OAuth import EtsyOAuth
 from etsy_python.v3.common import Env
-from etsy_python.v3.models.Listing import UploadListingImageRequest
+from etsy_python.v3.models.Listing import UpdateListingVideoRequest, UploadListingImageRequest
 from etsy_python.v3.resources.Response import Response
 from etsy_python.v3.resources.Session import EtsyClient
 
@@ -57,11 +62,27 @@ def upload_request(
     return request
 
 
+def video_upload_request(video: bytes, name: str) -> UpdateListingVideoRequest:
+    request = UpdateListingVideoRequest(video_bytes=video, name=name)
+    request.file = {"video": (name, video, "video/mp4")}
+    request.data = {"name": name}
+    return request
+
+
 def form_patch(client: EtsyClient, path: str, fields: dict[str, Any]) -> Response:
     """PATCH `fields` as application/x-www-form-urlencoded (a list as one `1,2,3` value)."""
+    return _send_form(client, "PATCH", path, fields)
+
+
+def form_post(client: EtsyClient, path: str, fields: dict[str, Any]) -> Response:
+    """POST `fields` as application/x-www-form-urlencoded (a list as one `a,b,c` value)."""
+    return _send_form(client, "POST", path, fields)
+
+
+def _send_form(client: EtsyClient, method: str, path: str, fields: dict[str, Any]) -> Response:
     url = f"{Env.Production.request_url}{path}"
-    data = {k: _comma_joined(_form_value(v)) for k, v in fields.items()}
-    response = client.session.patch(url, data=data)
+    data = {k: _comma_joined(_form_value(v)) for k, v in fields.items() if v not in (None, [])}
+    response = client.session.request(method, url, data=data)
     return client._process_request(response)
 
 

@@ -6,6 +6,9 @@
   can find out afterwards whether Etsy got it (see `etsy_sync.push`).
 - `pushes` and `calls`: every push and every HTTP attempt with its outcome.
 - `push_locks`: one push per listing at a time.
+- `drafts` and `pending_drafts`: the draft listing made from each run, and a creation
+  written down before it is sent (the same resume as uploads: see `etsy_sync.listing`).
+- `videos` and `pending_videos`: the listing video we pushed to each listing, likewise.
 """
 
 from __future__ import annotations
@@ -71,6 +74,33 @@ CREATE TABLE IF NOT EXISTS calls (
     seconds REAL NOT NULL,
     retry_in REAL
 );
+CREATE TABLE IF NOT EXISTS drafts (
+    run_dir TEXT PRIMARY KEY,
+    listing_id INTEGER NOT NULL,
+    digest TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS pending_drafts (
+    run_dir TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    ids_before TEXT NOT NULL,
+    started_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS videos (
+    listing_id INTEGER PRIMARY KEY,
+    video_id INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    file TEXT NOT NULL,
+    pushed_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS pending_videos (
+    listing_id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL,
+    file TEXT NOT NULL,
+    ids_before TEXT NOT NULL,
+    started_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS push_locks (
     listing_id INTEGER PRIMARY KEY,
     push_id TEXT NOT NULL,
@@ -97,6 +127,41 @@ class PendingUpload:
     rank: int
     sha256: str
     alt_text: str
+    file: str
+    ids_before: tuple[int, ...]
+    started_at: str
+
+
+@dataclass(frozen=True)
+class DraftRecord:
+    run_dir: str
+    listing_id: int
+    digest: str
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class PendingDraft:
+    run_dir: str
+    title: str
+    ids_before: tuple[int, ...]
+    started_at: str
+
+
+@dataclass(frozen=True)
+class PushedVideo:
+    listing_id: int
+    video_id: int
+    sha256: str
+    file: str
+    pushed_at: str
+
+
+@dataclass(frozen=True)
+class PendingVideo:
+    listing_id: int
+    sha256: str
     file: str
     ids_before: tuple[int, ...]
     started_at: str
@@ -256,6 +321,99 @@ class Manifest:
                 PendingUpload(**{**dict(row), "ids_before": tuple(json.loads(row["ids_before"]))})
                 for row in rows
             ]
+
+    # Drafts: one listing per run
+
+    def draft(self, run_dir: str) -> DraftRecord | None:
+        rows = self._rows("SELECT * FROM drafts WHERE run_dir = ?", (run_dir,))
+        with self._errors():
+            return DraftRecord(**dict(rows[0])) if rows else None
+
+    def begin_draft(self, pending: PendingDraft) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO pending_drafts VALUES (?, ?, ?, ?)",
+                (
+                    pending.run_dir,
+                    pending.title,
+                    json.dumps(list(pending.ids_before)),
+                    pending.started_at,
+                ),
+            )
+
+    def pending_draft(self, run_dir: str) -> PendingDraft | None:
+        rows = self._rows("SELECT * FROM pending_drafts WHERE run_dir = ?", (run_dir,))
+        with self._errors():
+            if not rows:
+                return None
+            row = dict(rows[0])
+            return PendingDraft(**{**row, "ids_before": tuple(json.loads(row["ids_before"]))})
+
+    def record_draft(self, run_dir: str, listing_id: int, digest: str) -> None:
+        """The run's draft is `listing_id` with fields `digest`; any pending creation is done."""
+        now = now_iso()
+        with self._transaction() as db:
+            db.execute("DELETE FROM pending_drafts WHERE run_dir = ?", (run_dir,))
+            db.execute(
+                "INSERT INTO drafts VALUES (?, ?, ?, ?, ?) ON CONFLICT(run_dir) DO UPDATE SET "
+                "listing_id = excluded.listing_id, digest = excluded.digest, "
+                "updated_at = excluded.updated_at",
+                (run_dir, listing_id, digest, now, now),
+            )
+
+    def drop_pending_draft(self, run_dir: str) -> None:
+        with self._transaction() as db:
+            db.execute("DELETE FROM pending_drafts WHERE run_dir = ?", (run_dir,))
+
+    def forget_draft(self, run_dir: str) -> None:
+        with self._transaction() as db:
+            db.execute("DELETE FROM drafts WHERE run_dir = ?", (run_dir,))
+
+    # The listing video
+
+    def video(self, listing_id: int) -> PushedVideo | None:
+        rows = self._rows("SELECT * FROM videos WHERE listing_id = ?", (listing_id,))
+        with self._errors():
+            return PushedVideo(**dict(rows[0])) if rows else None
+
+    def begin_video(self, pending: PendingVideo) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO pending_videos VALUES (?, ?, ?, ?, ?)",
+                (
+                    pending.listing_id,
+                    pending.sha256,
+                    pending.file,
+                    json.dumps(list(pending.ids_before)),
+                    pending.started_at,
+                ),
+            )
+
+    def pending_video(self, listing_id: int) -> PendingVideo | None:
+        rows = self._rows("SELECT * FROM pending_videos WHERE listing_id = ?", (listing_id,))
+        with self._errors():
+            if not rows:
+                return None
+            row = dict(rows[0])
+            return PendingVideo(**{**row, "ids_before": tuple(json.loads(row["ids_before"]))})
+
+    def record_video(self, video: PushedVideo) -> None:
+        with self._transaction() as db:
+            db.execute("DELETE FROM pending_videos WHERE listing_id = ?", (video.listing_id,))
+            db.execute(
+                "INSERT OR REPLACE INTO videos VALUES (?, ?, ?, ?, ?)",
+                (video.listing_id, video.video_id, video.sha256, video.file, video.pushed_at),
+            )
+
+    def drop_pending_video(self, listing_id: int) -> None:
+        with self._transaction() as db:
+            db.execute("DELETE FROM pending_videos WHERE listing_id = ?", (listing_id,))
+
+    def forget_video(self, listing_id: int) -> None:
+        with self._transaction() as db:
+            db.execute("DELETE FROM videos WHERE listing_id = ?", (listing_id,))
+
+    # Pushes and calls
 
     def start_push(self, push_id: str, listing_id: int, run_dir: str) -> None:
         with self._transaction() as db:

@@ -215,10 +215,10 @@ class _Push:
             images = self._read_fresh()
             self._record_listing(images)
         except Exception:  # no fresh read of the listing: the manifest keeps what it knows
-            return EtsyApiError(
+            return type(error)(
                 f"{error}; run the same push again to resume", error.status, error.detail
             )
-        return EtsyApiError(
+        return type(error)(
             f"{error}; the listing holds {len(images)} image(s), recorded; run the same push "
             "again to resume",
             error.status,

@@ -51,11 +51,15 @@ def plan_images(
     run_dir: Path | str,
     order: Sequence[int] | None = None,
     template_names: Mapping[str, str] | None = None,
+    title: str | None = None,
+    alt_texts: Mapping[int, str] | None = None,
 ) -> list[PlannedImage]:
     """The run's mockups at ranks 1..N, in `order` (the run's mockup indexes) or the run's own.
 
     Without `order`, the run's first `DEFAULT_PLAN_IMAGES`; `order` may name up to
-    `MAX_LISTING_IMAGES`.
+    `MAX_LISTING_IMAGES`. Alt text names the template (and colour) and `title` (the listing's;
+    else the artwork's file name); `alt_texts` (rank -> text) replaces it where the seller
+    edited it.
     """
     run_dir = Path(run_dir)
     run = _read_run(run_dir)
@@ -64,21 +68,38 @@ def plan_images(
     _check_order(chosen, by_index, run_dir)
     _fetch_from_store(run_dir, [by_index[index].file_name for index in chosen])
     names = template_names if template_names is not None else library_template_names()
-    artwork = _artwork_title(run)
+    shown = title if title is not None else _artwork_title(run)
+    edited = checked_alt_texts(alt_texts or {}, len(chosen))
     images = []
     for rank, index in enumerate(chosen, start=1):
         mockup = by_index[index]
         file = mockup_file(run_dir, mockup.file_name, mockup.where)
+        template_id, _, colour = mockup.template.partition("@")
+        name = names.get(template_id) or humanise(template_id)
         images.append(
             PlannedImage(
                 rank=rank,
                 file=file,
                 template=mockup.template,
                 sha256=file_sha256(file),
-                alt_text=alt_text(names.get(mockup.template) or humanise(mockup.template), artwork),
+                alt_text=edited.get(rank, alt_text(name, shown, humanise(colour))),
             )
         )
     return images
+
+
+def checked_alt_texts(alt_texts: Mapping[int, str], count: int) -> dict[int, str]:
+    """The seller's own alt texts, by rank: each for a planned rank, at most 500 characters
+    (Etsy's limit; cut by us it would say something the seller did not write)."""
+    for rank, text in alt_texts.items():
+        if not 1 <= rank <= count:
+            raise PlanError(f"alt text for rank {rank}, but the plan has ranks 1 to {count}")
+        if len(text) > MAX_ALT_TEXT:
+            raise PlanError(
+                f"the alt text for rank {rank} is {len(text)} characters; Etsy takes at most "
+                f"{MAX_ALT_TEXT}"
+            )
+    return dict(alt_texts)
 
 
 def run_mockups(run_dir: Path, run: RunResult) -> list[RunMockup]:
@@ -129,8 +150,10 @@ def plain_file_name(name: object, where: str = "a mockup") -> str:
     return name
 
 
-def alt_text(template_name: str, artwork: str) -> str:
-    text = f"{template_name} showing {artwork}" if artwork else template_name
+def alt_text(template_name: str, artwork: str, colour: str = "") -> str:
+    """`Mug on a table in sage showing Blue heron`, at most 500 characters."""
+    text = f"{template_name} in {colour}" if colour else template_name
+    text = f"{text} showing {artwork}" if artwork else text
     text = text[:1].upper() + text[1:]
     return text if len(text) <= MAX_ALT_TEXT else text[: MAX_ALT_TEXT - 1].rstrip() + "…"
 

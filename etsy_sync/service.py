@@ -7,6 +7,12 @@ sync.listings()                         # draft, active and inactive listings
 sync.plan(run_dir, listing_id)          # dry run: PushPlan, per rank what would change
 sync.push(run_dir, listing_id, progress=callback, options=PushOptions(overwrite_foreign=True))
 sync.status(listing_id)                 # what the manifest holds, the last pushes and calls
+fields = DraftFields(title=..., price="24.00", taxonomy_id=..., shipping_profile_id=...)
+request = listing_request(run_dir, fields, alt_texts={3: "..."}, video=run_dir / VIDEO_FILE_NAME)
+plan = sync.plan_draft(request)         # ListingPlan: draft fields, alt texts, colours, video,
+                                        # calls needed and left today; changes nothing
+sync.draft(plan, progress=callback)     # ListingResult: the draft made or updated, never published
+run_video(run_dir)                      # VideoResult: RUN/listing-video.mp4; no Etsy needed
 
 An EtsySync is cheap: make one per page run or command, not one shared between threads.
 """
@@ -21,7 +27,22 @@ from pathlib import Path
 
 from etsy_sync.client import LISTING_STATES, EtsyApi, EtsyImage, Listing
 from etsy_sync.config import EtsyConfig, load_config
-from etsy_sync.manifest import LoggedCall, Manifest, PendingUpload, PushedImage, PushRecord
+from etsy_sync.listing import ListingPlan, ListingRequest, ListingResult, plan_listing, push_listing
+from etsy_sync.listing_video import (
+    VIDEO_FILE_NAME,
+    VideoOptions,
+    VideoResult,
+    make_listing_video,
+)
+from etsy_sync.listing_video import Progress as VideoProgress
+from etsy_sync.manifest import (
+    LoggedCall,
+    Manifest,
+    PendingUpload,
+    PushedImage,
+    PushedVideo,
+    PushRecord,
+)
 from etsy_sync.oauth import (
     ConnectLink,
     finish_connect_from_query,
@@ -55,6 +76,7 @@ class ListingStatus:
     pending: list[PendingUpload]
     pushes: list[PushRecord]
     calls: list[LoggedCall]
+    video: PushedVideo | None = None
 
 
 class EtsySync:
@@ -138,6 +160,23 @@ class EtsySync:
                 options or PushOptions(),
             )
 
+    def plan_draft(self, request: ListingRequest) -> ListingPlan:
+        """What `draft` would do: the fields checked, the photos with their alt texts, which
+        photo each colour gets, the video, and the calls it needs against those left today.
+        Changes nothing."""
+        with Manifest(self.config.manifest_file) as manifest:
+            return plan_listing(self.api, manifest, request, self.policy.daily_reserve)
+
+    def draft(
+        self,
+        plan: ListingPlan,
+        progress: Progress | None = None,
+        options: PushOptions | None = None,
+    ) -> ListingResult:
+        """Make (or update) the run's draft listing as `plan` says; it stays a draft."""
+        with Manifest(self.config.manifest_file) as manifest:
+            return push_listing(self.api, manifest, plan, progress, options)
+
     def status(self, listing_id: int, calls: int = 100) -> ListingStatus:
         """What the manifest holds for the listing; no call to Etsy."""
         with Manifest(self.config.manifest_file) as manifest:
@@ -147,4 +186,19 @@ class EtsySync:
                 pending=manifest.pending(listing_id),
                 pushes=manifest.pushes(listing_id),
                 calls=manifest.calls(listing_id, calls),
+                video=manifest.video(listing_id),
             )
+
+
+def run_video(
+    run_dir: Path | str,
+    out: Path | str | None = None,
+    order: Sequence[int] | None = None,
+    options: VideoOptions | None = None,
+    progress: VideoProgress | None = None,
+) -> VideoResult:
+    """The listing video of the run's mockups (its first ten, or `order`), written to `out`
+    (default RUN/listing-video.mp4); no call to Etsy, no Etsy settings needed."""
+    images = [image.file for image in plan_images(run_dir, order, template_names={})]
+    target = Path(out) if out is not None else Path(run_dir) / VIDEO_FILE_NAME
+    return make_listing_video(images, target, options, progress)

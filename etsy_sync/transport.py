@@ -114,10 +114,17 @@ class EtsyTransport(HTTPAdapter):
             self.policy.sleep(delay)
             waited += delay
 
+    @property
+    def remaining_today(self) -> int | None:
+        """`x-remaining-today` from Etsy's last answer; None before any."""
+        return self._remaining_today
+
     def _delay_after(
         self, response: requests.Response, attempt: int, waited: float, method: str
     ) -> float | None:
         status = response.status_code
+        if status == 429 and _int_header(response, "x-remaining-today") == 0:
+            return None  # the daily allowance is spent: no wait of seconds brings it back
         if status == 429:
             wanted = max(self.policy.backoff(attempt), _retry_after_seconds(response))
             return self._delay(attempt, waited, wanted, True)

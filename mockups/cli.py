@@ -4,21 +4,27 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from pathlib import Path
 
 from tqdm import tqdm
 
-from mockups.commandline import OneLineErrorParser, run_command
+from mockups.commandline import OneLineErrorParser, quiet_when_the_reader_leaves, run_command
 from mockups.errors import MockupLabError
 from mockups.options import FITS, MAX_WORKERS, MODES, RenderOptions
-from mockups.render.budget import check_budget
+from mockups.render.plan import check_budget
 from mockups.render.renderers import PLAIN, PROFILED, find_renderer
 from mockups.runs.folder import MockupResult
+from mockups.templates.library import LISTING, LISTING_IMAGES
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    return run_command(args.command, args)
+    with quiet_when_the_reader_leaves():
+        args = _parser().parse_args(argv)
+        return run_command(args.command, args)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,11 +37,16 @@ def _parser() -> argparse.ArgumentParser:
 
     render = commands.add_parser("render", help="render an artwork on templates")
     render.add_argument("artwork", help="JPEG, PNG, WebP, TIFF or GIF file")
-    render.add_argument("--out", required=True, help="folder for the mockups and run.json")
+    render.add_argument(
+        "--out",
+        help="folder for the mockups and run.json (default: a new run in the runs folder, "
+        "$MOCKUPLAB_HOME/runs, where the dashboard's History lists it)",
+    )
     render.add_argument(
         "--templates",
-        default="all",
-        help="'all' or template ids, ID@COLOUR for a colour: ID,ID,...",
+        default=LISTING,
+        help=f"'{LISTING}' (the default: the {LISTING_IMAGES} the dashboard ticks), 'all', or "
+        "template ids, ID@COLOUR for a colour: ID,ID,...",
     )
     render.add_argument(
         "--mode",
@@ -82,16 +93,23 @@ def list_templates(args: argparse.Namespace) -> int:
     rows = [_template_row(entry) for entry in library_entries()]
     if args.json:
         print(json.dumps(rows, indent=2))
-    else:
-        for row in rows:
-            if row["problem"]:
-                print(f"{row['id']:<20} {row['source']:<9} broken: {row['problem']}")
-                continue
-            print(
-                f"{row['id']:<20} {row['source']:<9} {row['product']:<16} "
-                f"{row['width']}x{row['height']}  {row['name']}"
-            )
+        return 0
+    for row in rows:
+        print(_template_line(row))
     return 0
+
+
+def _template_line(row: dict) -> str:
+    """One template as a line of the table: id, whose, product, size, name, colours."""
+    if row["problem"]:
+        return f"{row['id']:<20} {row['source']:<9} broken: {row['problem']}"
+    line = (
+        f"{row['id']:<20} {row['source']:<9} {row['product']:<16} "
+        f"{row['width']}x{row['height']}  {row['name']}"
+    )
+    if row["colours"]:
+        line += f"  (colours: {', '.join(row['colours'])})"
+    return line
 
 
 def _template_row(entry) -> dict:
@@ -125,39 +143,49 @@ def render_command(args: argparse.Namespace) -> int:
         bar.total = total
         bar.set_postfix_str(result.template)
         bar.update(1)
-        if result.heap_peak_bytes is not None:
-            bar.write(profiled_mockup_line(result), file=sys.stderr)
+        summary = (result.profile or {}).get("summary")
+        if summary:  # a profiled mockup as it lands: the profiler's own line about it
+            bar.write(f"{result.index:02d} {result.template}: {summary}", file=sys.stderr)
 
-    def profiled_mockup_line(result: MockupResult) -> str:
-        """A profiled mockup as it lands: memray's heap peak, leak and top site."""
-        megabytes = 2**20
-        heap_peak = result.heap_peak_bytes
-        assert heap_peak is not None, "only a profiled mockup has a line"
-        line = (
-            f"{result.index:02d} {result.template}: heap peak "
-            f"{heap_peak / megabytes:.1f} MB, "
-            f"leaked {(result.leaked_bytes or 0) / megabytes:.2f} MB"
-        )
-        if result.top_site:
-            line += f", top site {result.top_site} ({result.top_site_function})"
-        if result.leak_reason:
-            line += f"; leak stands out: {result.leak_reason}"
-        return line
-
-    try:
-        run = render(args.artwork, args.out, options=options, progress=progress)
-    finally:
-        bar.close()
+    with run_folder(args.out, args.artwork) as out, closing(bar):
+        run = render(args.artwork, str(out), options=options, progress=progress)
     for warning in run.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     summary = {
-        "out_dir": run.out_dir,
+        "out_dir": shown_path(run.out_dir),
         "wall_seconds": run.wall_seconds,
         "peak_rss_bytes": run.peak_rss_bytes,
         "mockups": len(run.mockups),
     }
     print(json.dumps(summary))
     return 0
+
+
+@contextmanager
+def run_folder(out: str | None, artwork: str) -> Iterator[Path]:
+    """`out`, or a new run folder in the runs folder (kept by the runs store, so History
+    lists it), removed again if the render fails."""
+    if out is not None:
+        yield Path(out)
+        return
+    from mockups.runs.catalogue import new_run_dir, run_store
+
+    folder = new_run_dir(Path(artwork).name)
+    try:
+        yield folder
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    run_store().publish(folder, folder.name)
+
+
+def shown_path(path: str | Path) -> str:
+    """`path` as the user reaches it from here: relative to the current folder when inside it."""
+    absolute = Path(path).resolve()
+    try:
+        return str(absolute.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def worker_command(args: argparse.Namespace) -> int:

@@ -187,13 +187,68 @@ def apply_perspective(coefficients: tuple[float, ...], point: Point) -> Point:
     return ((a * x + b * y + c) / w, (d * x + e * y + f) / w)
 
 
-def is_convex_clockwise(quad: Quad) -> bool:
-    """True when the corners turn clockwise on screen (y down) at every vertex."""
-    signs = []
+MIN_CORNER_DISTANCE = 1.0  # px
+MIN_CORNER_DEGREES = 5.0  # flatter than this and the print's perspective is all but singular
+
+
+def quad_problem(quad: Quad) -> str | None:
+    """Why `quad` cannot hold a print, in a few words, or None when it can: the one check of a
+    print's corners, for a manifest, a Photoshop import and corners clicked on a photo.
+
+    A print's quad is convex and runs clockwise from the print's top-left, and no corner is
+    so flat (three corners almost on one line) that the perspective runs off to infinity.
+    """
+    for i, j in ((0, 1), (1, 2), (2, 3), (3, 0), (0, 2), (1, 3)):
+        if math.dist(quad[i], quad[j]) < MIN_CORNER_DISTANCE:
+            return f"corners {i + 1} and {j + 1} are on the same spot"
+    for first, second in ((0, 2), (1, 3)):
+        if _edges_cross(quad, first, second):
+            return (
+                f"the corners cross (edges {_edge_name(first)} and {_edge_name(second)}): "
+                "place them clockwise from the print's top left"
+            )
+    turns = _turns(quad)
+    if all(turn < 0 for turn in turns):
+        return "the corners run anticlockwise: place them clockwise from the print's top left"
+    for i in range(4):
+        before, corner, after = quad[i - 1], quad[i], quad[(i + 1) % 4]
+        if _sine(before, corner, after) < math.sin(math.radians(MIN_CORNER_DEGREES)):
+            return f"corners {i % 4 or 4}, {i + 1} and {(i + 1) % 4 + 1} lie almost on one line"
+    if not all(turn > 0 for turn in turns):
+        inward = next(i for i, turn in enumerate(turns) if turn < 0)
+        return f"corner {(inward + 1) % 4 + 1} bends inward: the print's outline must be convex"
+    return None
+
+
+def _turns(quad: Quad) -> list[float]:
+    """The cross product of consecutive edges at each corner after the first: > 0 clockwise."""
+    turns = []
     for i in range(4):
         (x0, y0), (x1, y1), (x2, y2) = quad[i], quad[(i + 1) % 4], quad[(i + 2) % 4]
-        signs.append((x1 - x0) * (y2 - y1) - (y1 - y0) * (x2 - x1))
-    return all(s > 0 for s in signs)
+        turns.append((x1 - x0) * (y2 - y1) - (y1 - y0) * (x2 - x1))
+    return turns
+
+
+def _sine(before: Point, corner: Point, after: Point) -> float:
+    """|sin| of the angle at `corner` between its two edges."""
+    ax, ay = before[0] - corner[0], before[1] - corner[1]
+    bx, by = after[0] - corner[0], after[1] - corner[1]
+    return abs(ax * by - ay * bx) / (math.hypot(ax, ay) * math.hypot(bx, by))
+
+
+def _edges_cross(quad: Quad, first: int, second: int) -> bool:
+    """Whether edge `first` (corner first to the next) and edge `second` properly intersect."""
+    a, b = quad[first], quad[(first + 1) % 4]
+    c, d = quad[second], quad[(second + 1) % 4]
+    return _side(a, b, c) * _side(a, b, d) < 0 and _side(c, d, a) * _side(c, d, b) < 0
+
+
+def _side(a: Point, b: Point, p: Point) -> float:
+    return (b[0] - a[0]) * (p[1] - a[1]) - (b[1] - a[1]) * (p[0] - a[0])
+
+
+def _edge_name(edge: int) -> str:
+    return f"{edge + 1}-{(edge + 1) % 4 + 1}"
 
 
 def scaled_to_long_side(size: Size, long_side: int) -> Size:

@@ -2,22 +2,24 @@
 
 import streamlit as st
 
-from dashboard import cached, guard, state, widgets
-from dashboard.compare_view import comparison_table, time_memory_chart
-from dashboard.comparing import compare_within_budget, planned_runs
+from dashboard import cached, guard, run_actions, state, widgets
+from dashboard.compare_view import MODE_NAMES, comparison_table, time_memory_chart, verdict
+from dashboard.comparing import (
+    CONCRETE_MODES,
+    MAX_WORKERS,
+    budget_bytes,
+    compare_within_budget,
+    planned_runs,
+)
 from dashboard.resources import render_slots, template_library
-from mockups.jobs import budget_bytes
-from mockups.memory import MIB
-from mockups.options import CONCRETE_MODES, MAX_WORKERS
-from mockups.runs.catalogue import keep_run_files, run_artwork
-from profiling.compare import MODE_NAMES, verdict
+from dashboard.text import megabytes
 
 st.header("Compare modes")
 run_dir = widgets.run_picker("Artwork of run", state.current_run(), "compare-run")
 if run_dir is None:
     st.info("Render an artwork first; its run gives the artwork to compare with.")
     st.stop()
-compare_dir = run_dir / "compare"
+compare_dir = run_actions.comparison_dir(run_dir)
 budget = budget_bytes()
 library = template_library()
 
@@ -38,14 +40,14 @@ release = st.checkbox(
     "Also measure each with memory released after every mockup", key="compare-release"
 )
 with guard.shown_errors("Estimating memory"):
-    artwork = run_artwork(run_dir, cached.run_result(run_dir))
+    artwork = run_actions.artwork_of(run_dir)
     planned = planned_runs(artwork, modes, workers, budget, library)
     estimates = " · ".join(
-        f"{p.label} about {p.peak_bytes / MIB:.0f} MB" + ("" if p.fits else " (over)")
+        f"{p.label} about {megabytes(p.peak_bytes)}" + ("" if p.fits else " (over)")
         for p in planned
     )
     st.caption(
-        f"Every run must fit the {budget / MIB:.0f} MB memory budget, as any render. "
+        f"Every run must fit the {megabytes(budget)} memory budget, as any render. "
         + (f"Estimated peaks: {estimates}." if planned else "")
     )
     if any(not p.fits for p in planned):
@@ -69,7 +71,7 @@ if st.button("Compare", type="primary", key="compare-button"):
             library=library,
         )
         line.empty()
-        keep_run_files(run_dir, ["compare/compare.json"])
+        run_actions.keep_comparison(run_dir)
 
 rows = cached.comparison(compare_dir)
 if rows:
@@ -85,7 +87,7 @@ if rows:
             column_config={
                 "Time (s)": st.column_config.NumberColumn(format="%.1f"),
                 "Within budget": st.column_config.CheckboxColumn(
-                    help=f"peak memory at most {budget / MIB:.0f} MB"
+                    help=f"peak memory at most {megabytes(budget)}"
                 ),
             },
         )

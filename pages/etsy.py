@@ -14,14 +14,19 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import guard, state, widgets
+from dashboard.etsy_page import (
+    DEFAULT_PLAN_IMAGES,
+    MAX_LISTING_IMAGES,
+    EtsySync,
+    EtsySyncError,
+    Listing,
+    PlanError,
+    PushOptions,
+    PushPlan,
+    PushResult,
+    configured_settings,
+)
 from dashboard.etsy_setup import etsy_setup, show_checklist
-from etsy_sync.client import Listing
-from etsy_sync.config import configured_settings
-from etsy_sync.errors import EtsySyncError, PlanError
-from etsy_sync.plan import PushPlan
-from etsy_sync.push import PushOptions, PushResult
-from etsy_sync.run_images import DEFAULT_PLAN_IMAGES, MAX_LISTING_IMAGES
-from etsy_sync.service import EtsySync
 
 LISTINGS_TTL_SECONDS = 300
 PLAN_KEY = "etsy-plan"

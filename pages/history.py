@@ -4,11 +4,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import cached, guard, state, widgets
+from dashboard import cached, guard, run_actions, state, widgets
 from dashboard.history_view import (
     compared_figures,
     default_pair,
     row_of,
+    run_caption,
     runs_table,
     selected_run,
     styled,
@@ -16,10 +17,6 @@ from dashboard.history_view import (
 )
 from dashboard.resources import template_library
 from dashboard.text import as_text, template_names
-from mockups.memory import MIB
-from mockups.runs.catalogue import delete_run
-from mockups.runs.folder import mockup_path
-from profiling.compare import plain_label
 
 TABLE_KEY = "history-runs"
 CONFIRM_KEY = "confirm-delete"
@@ -37,7 +34,7 @@ def confirm_delete(folder: Path) -> None:
     delete_column, cancel_column = st.columns(2)
     if delete_column.button("Delete", type="primary", key="history-delete-yes"):
         with guard.shown_errors("Deleting"):
-            delete_run(folder)
+            run_actions.delete(folder)
             forget_confirm()
             st.session_state.pop(TABLE_KEY, None)
             # said after the rerun: a toast sent just before it may never reach the browser
@@ -56,7 +53,7 @@ def show_thumbnails(folder: Path) -> None:
     names = template_names({m.template for m in run.mockups}, template_library())
     columns = st.columns(THUMBNAILS_PER_ROW)
     for position, mockup in enumerate(run.mockups):
-        tile = widgets.boxed_image(str(mockup_path(folder, mockup.thumbnail)))
+        tile = widgets.boxed_image(str(run_actions.file_of(folder, mockup.thumbnail)))
         caption = as_text(names[mockup.template])
         columns[position % THUMBNAILS_PER_ROW].image(tile, caption=caption, width="stretch")
 
@@ -87,13 +84,7 @@ chosen = selected_run(event.selection.rows, runs, current)
 
 with guard.shown_errors("Showing the run"):
     st.subheader(f"{as_text(chosen.artwork)} · {chosen.started_at[:16].replace('T', ' ')}")
-    st.caption(
-        f"{chosen.mockups} mockup{'s' if chosen.mockups != 1 else ''} in "
-        f"{chosen.wall_seconds:.1f} s, peak {chosen.peak_rss_bytes / MIB:.0f} MB · "
-        f"{plain_label(chosen.mode, chosen.workers, False)}"
-        + (" · profiled" if chosen.profiled else "")
-        + f" · run {as_text(chosen.path.name)}"
-    )
+    st.caption(run_caption(chosen))
     show_thumbnails(chosen.path)
 
 open_column, delete_column, _ = st.columns([2, 1, 3])

@@ -4,7 +4,6 @@ import streamlit as st
 
 from dashboard import cached, guard, memory_view, resources, state, widgets
 from dashboard.text import template_names
-from profiling.leaks import standout_leaks
 
 st.header("Memory")
 # The live panel's leak link opens this page at one run's mockup: ?run=<folder>&mockup=<n>
@@ -19,7 +18,7 @@ if run_dir is None:
 with guard.shown_errors("Reading the profile"):
     profiled = cached.profiled_run(run_dir)
     budget = memory_view.budget_or_none()
-    suspects = standout_leaks(profiled)
+    suspects = memory_view.standout_leaks(profiled)
     standout = {suspect.index for suspect in suspects}
     names = template_names({m.template for m in profiled.mockups}, resources.template_library())
     memory_view.headline(profiled, budget)

@@ -9,15 +9,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import budget_advice, cached, follow, guard, state, uploads, widgets
-from dashboard.live import mockup_row
-from dashboard.rendering import RenderRequest, start_render
+from dashboard import budget_advice, cached, follow, guard, run_actions, state, uploads, widgets
+from dashboard.live import finished_chart, mockup_row
+from dashboard.rendering import MAX_WORKERS, MODES, RenderRequest, start_render
 from dashboard.resources import broken_templates, template_library
 from dashboard.text import as_text, shown_message, template_names
-from mockups.artwork.intake import read_header
-from mockups.options import MAX_WORKERS, MODES
-from mockups.runs.catalogue import run_artwork
-from profiling.charts import live_heap_and_rss
 
 UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "tif", "tiff", "gif"]
 FITS = {"template default": None, "cover": "cover", "contain": "contain"}
@@ -36,8 +32,8 @@ def artwork_choice(current: Path | None) -> state.StagedArtwork | None:
     staged = state.staged_artwork()
     if staged is not None or current is None:
         return staged
-    run = cached.run_result(current)
-    return state.StagedArtwork(run_artwork(current, run), run.artwork_name)
+    name = cached.run_result(current).artwork_name
+    return state.StagedArtwork(run_actions.artwork_of(current), name)
 
 
 def artwork_section(current: Path | None) -> state.StagedArtwork | None:
@@ -58,11 +54,8 @@ def artwork_section(current: Path | None) -> state.StagedArtwork | None:
 
 
 def size_of(path: Path) -> str:
-    try:
-        width, height = read_header(path).size
-    except Exception:  # its own error shows when Render is pressed
-        return ""
-    return f" · {width} x {height} px"
+    size = uploads.pixel_size(path)  # None: its own error shows when Render is pressed
+    return f" · {size[0]} x {size[1]} px" if size else ""
 
 
 def settings_row(artwork, chosen: list[str], library) -> tuple[RenderRequest, bool]:
@@ -165,13 +158,9 @@ def finished_run(current: Path, library) -> None:
     widgets.gallery(current, run, template_names({m.template for m in run.mockups}, library))
     with st.expander("Time and memory of each mockup", icon=":material/monitoring:"):
         st.table([mockup_row(result) for result in run.mockups])
-        if run.mockups:
-            start = min(result.started_unix for result in run.mockups)
-            points = [
-                (m.finished_unix - start, m.rss_after_bytes, m.heap_after_bytes)
-                for m in sorted(run.mockups, key=lambda m: m.finished_unix)
-            ]
-            st.plotly_chart(live_heap_and_rss(points), key=f"after-{current.name}")
+        chart = finished_chart(run)
+        if chart is not None:
+            st.plotly_chart(chart, key=f"after-{current.name}")
 
 
 st.header("Render")

@@ -1,55 +1,61 @@
 """Templates: the library (built-in and yours), a Photoshop mockup import, a photo template."""
 
+from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 import streamlit as st
 from PIL import Image, ImageDraw
 from streamlit_image_coordinates import streamlit_image_coordinates
 
-from dashboard import guard, state
-from dashboard.resources import render_slots
-from mockups.authoring.photo import CustomTemplate, preview_custom_template, save_custom_template
-from mockups.home import data_dir
-from mockups.templates.library import BUILT_IN, library_entries
+from dashboard import guard, state, uploads
+from dashboard.resources import template_entries
+from dashboard.template_authoring import (
+    CustomTemplate,
+    Quad,
+    after_click,
+    corners_problem,
+    import_psd_template,
+    preview_photo_template,
+    save_photo_template,
+    whose,
+)
+from dashboard.widgets import boxed_image
 
 COLUMNS = 5
 PHOTO_TYPES = ["jpg", "jpeg", "png", "webp"]
 PICKER_WIDTH = 900
 CORNER_NAMES = ("top left", "top right", "bottom right", "bottom left")
 SAMPLE_ARTWORK = Path(__file__).resolve().parents[1] / "examples" / "artwork.jpg"
-
-
-def uploads_folder(kind: str, file_id: str) -> Path:
-    """One folder per upload, so the file keeps its own name (a template is named after it)."""
-    folder = data_dir() / "uploads" / f"{kind}-{file_id}"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def stored(upload, kind: str) -> Path:
-    path = uploads_folder(kind, upload.file_id) / Path(upload.name).name
-    if not path.exists():
-        path.write_bytes(upload.getbuffer())
-    return path
+OUTLINE = (255, 0, 80)
 
 
 def show_library() -> None:
-    entries = library_entries()
-    columns = st.columns(COLUMNS)
-    for position, entry in enumerate(e for e in entries if not e.broken):
-        template = entry.template
-        with columns[position % COLUMNS]:
-            if template.thumbnail is not None:
-                st.image(str(template.thumbnail))
-            st.text(template.name)
-            colours = f" · {len(template.variants.colours)} colours" if template.variants else ""
-            mine = "built-in" if entry.source == BUILT_IN else "yours"
-            st.caption(
-                f"{template.id} · {mine} · {template.size[0]}x{template.size[1]}"
-                f" · {template.placement}{colours}"
-            )
+    """One tile per usable template, row by row, every tile of a row the same size: the
+    thumbnail in one shape, the name and the caption, the tile as tall as the row's tallest;
+    broken ones listed after."""
+    entries = template_entries()
+    usable = [entry for entry in entries if not entry.broken]
+    for row in range(0, len(usable), COLUMNS):
+        for column, entry in zip(st.columns(COLUMNS), usable[row : row + COLUMNS], strict=False):
+            with column, st.container(border=True, height="stretch"):
+                library_tile(entry)
     for entry in (e for e in entries if e.broken):
         st.text(f"⚠ {entry.id}: broken, left out: {entry.problem}")
+
+
+def library_tile(entry) -> None:
+    template = entry.template
+    if template.thumbnail is not None:
+        st.image(boxed_image(str(template.thumbnail)), width="stretch")
+    st.text(template.name)
+    colours = ""
+    if template.variants:
+        colours = " · colours: " + ", ".join(template.variants.colours)
+    st.caption(
+        f"{template.id} · {whose(entry)} · {template.size[0]}x{template.size[1]}"
+        f" · {template.placement}{colours}"
+    )
 
 
 def import_psd_section() -> None:
@@ -67,18 +73,16 @@ def import_psd_section() -> None:
         submitted = st.form_submit_button("Import", type="primary")
     if not submitted:
         return
-    from mockups.psd.importer import import_psd, preview_import
-
-    path = stored(upload, "psd")
-    artwork, whose = preview_artwork()
+    path = uploads.stage_file(upload, "psd")
+    artwork, which = preview_artwork()
     with guard.shown_errors("Importing the PSD"), st.spinner("Importing, one layer at a time…"):
-        with render_slots().slot():
-            result = import_psd(path, layer_name=layer or None, template_id=template_id or None)
-            preview = preview_import(result, artwork)
-        st.success(f"Imported as {result.template.id}; it is on the Render page now.")
-        for warning in result.warnings:
+        template, warnings, preview = import_psd_template(
+            path, layer or None, template_id or None, artwork
+        )
+        st.success(f"Imported as {template.id}; it is on the Render page now.")
+        for warning in warnings:
             st.text(f"warning: {warning}")
-        st.image(preview, caption=f"The imported template with {whose}: judge the print's fit")
+        st.image(preview, caption=f"The imported template with {which}: judge the print's fit")
 
 
 def preview_artwork() -> tuple[Path, str]:
@@ -108,7 +112,16 @@ def corner_keys(photo_id: str, index: int) -> tuple[str, str]:
     return f"corner-{photo_id}-{index}-x", f"corner-{photo_id}-{index}-y"
 
 
-def corners_of(photo_id: str, size: tuple[int, int]) -> list[tuple[float, float]]:
+def placed_key(photo_id: str) -> str:
+    """How many corners the clicks have placed so far (0 to 4)."""
+    return f"corners-placed-{photo_id}"
+
+
+def picker_key(photo_id: str) -> str:
+    return f"corner-picker-{photo_id}"
+
+
+def corners_of(photo_id: str, size: tuple[int, int]) -> Quad:
     """The corners as the inputs hold them; a new photo starts from `starting_corners`."""
     corners = []
     for index, (x, y) in enumerate(starting_corners(size)):
@@ -116,54 +129,78 @@ def corners_of(photo_id: str, size: tuple[int, int]) -> list[tuple[float, float]
         st.session_state.setdefault(x_key, x)
         st.session_state.setdefault(y_key, y)
         corners.append((st.session_state[x_key], st.session_state[y_key]))
-    return corners
+    a, b, c, d = corners
+    return (a, b, c, d)
 
 
-def set_corner(photo_id: str, index: int, point: tuple[float, float]) -> None:
-    x_key, y_key = corner_keys(photo_id, index)
-    st.session_state[x_key], st.session_state[y_key] = round(point[0]), round(point[1])
+def set_corners(photo_id: str, corners: Sequence[tuple[float, float]]) -> None:
+    for index, (x, y) in enumerate(corners):
+        x_key, y_key = corner_keys(photo_id, index)
+        st.session_state[x_key], st.session_state[y_key] = round(x), round(y)
 
 
 def reset_corners(photo_id: str, size: tuple[int, int]) -> None:
-    for index, point in enumerate(starting_corners(size)):
-        set_corner(photo_id, index, point)
+    set_corners(photo_id, starting_corners(size))
+    st.session_state[placed_key(photo_id)] = 0
 
 
-def outlined(photo_path: Path, corners: list[tuple[float, float]]) -> Image.Image:
-    """The photo at PICKER_WIDTH with the print's outline and numbered corners drawn on it."""
+def take_click(photo_id: str, size: tuple[int, int]) -> None:
+    """The picker's click (in the pixels shown, which fit the column's width) placed as the
+    next corner, or moving the nearest once all four are placed."""
+    click = st.session_state.get(picker_key(photo_id))
+    if not click or "x" not in click:
+        return
+    shown_width = click.get("width") or size[0]
+    shown_height = click.get("height") or size[1]
+    point = (click["x"] * size[0] / shown_width, click["y"] * size[1] / shown_height)
+    placed = st.session_state.get(placed_key(photo_id), 0)
+    corners, placed = after_click(corners_of(photo_id, size), placed, point)
+    set_corners(photo_id, corners)
+    st.session_state[placed_key(photo_id)] = placed
+
+
+def click_hint(placed: int) -> str:
+    if placed < 4:
+        return (
+            f"Click the print's **{CORNER_NAMES[placed]}** corner on the photo "
+            f"({placed + 1} of 4: top left, top right, bottom right, bottom left), "
+            "or set each corner below."
+        )
+    return "All four corners placed: a click moves the nearest corner there, or set each below."
+
+
+def outlined(photo_path: Path, corners: Quad, placed: int) -> Image.Image:
+    """The photo at PICKER_WIDTH with the print's outline and numbered corners drawn on it:
+    the corners placed so far filled, the others still hollow."""
     with Image.open(photo_path) as photo:
         scale = PICKER_WIDTH / photo.width
         shown = photo.convert("RGB").resize((PICKER_WIDTH, round(photo.height * scale)))
     draw = ImageDraw.Draw(shown)
     points = [(x * scale, y * scale) for x, y in corners]
-    draw.polygon(points, outline=(255, 0, 80), width=3)
+    draw.polygon(points, outline=OUTLINE, width=3)
     for number, (x, y) in enumerate(points, start=1):
-        draw.ellipse((x - 7, y - 7, x + 7, y + 7), fill=(255, 0, 80))
-        draw.text((x + 9, y - 9), str(number), fill=(255, 0, 80))
+        filled = OUTLINE if number <= placed else None
+        draw.ellipse((x - 7, y - 7, x + 7, y + 7), fill=filled, outline=OUTLINE, width=3)
+        draw.text((x + 9, y - 9), str(number), fill=OUTLINE)
     return shown
 
 
-def corner_picker(photo_path: Path) -> list[tuple[float, float]]:
-    """The print's four corners: a centred box to start, moved by a click on the photo (the
-    nearest corner goes there) or by the inputs below it, in the photo's pixels."""
+def corner_picker(photo_path: Path) -> Quad:
+    """The print's four corners: a centred box to start; the first four clicks on the photo
+    place them in order, later clicks move the nearest; or the inputs below, in photo pixels."""
     photo_id = photo_path.parent.name
     with Image.open(photo_path) as photo:
         size = photo.size
     corners = corners_of(photo_id, size)
-    shown = outlined(photo_path, corners)
-    st.caption("Click the photo to move the nearest corner there, or set each corner below.")
-    # A new key after each change: the component's last click is not taken twice.
-    click = streamlit_image_coordinates(
-        shown, width="stretch", key=f"corner-picker-{hash(tuple(corners))}"
+    placed = st.session_state.get(placed_key(photo_id), 0)
+    st.markdown(click_hint(placed))
+    streamlit_image_coordinates(
+        outlined(photo_path, corners, placed),
+        width="stretch",
+        key=picker_key(photo_id),
+        on_click=partial(take_click, photo_id, size),
+        cursor="crosshair",
     )
-    if click is not None:
-        # the click is in the pixels shown, which fit the column's width
-        shown_width = click.get("width") or shown.width * 1.0
-        shown_height = click.get("height") or shown.height * 1.0
-        point = (click["x"] * size[0] / shown_width, click["y"] * size[1] / shown_height)
-        nearest = min(range(4), key=lambda i: _distance(corners[i], point))
-        set_corner(photo_id, nearest, point)
-        st.rerun()
     step = corner_step(size)
     columns = st.columns(4)
     for index, name in enumerate(CORNER_NAMES):
@@ -172,11 +209,11 @@ def corner_picker(photo_path: Path) -> list[tuple[float, float]]:
             st.number_input(f"{name} x (px)", 0, size[0], step=step, key=x_key)
             st.number_input(f"{name} y (px)", 0, size[1], step=step, key=y_key)
     st.button("Start the corners again", on_click=reset_corners, args=(photo_id, size))
-    return corners_of(photo_id, size)
-
-
-def _distance(a: tuple[float, float], b: tuple[float, float]) -> float:
-    return ((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5
+    corners = corners_of(photo_id, size)
+    problem = corners_problem(corners)
+    if problem is not None and placed in (0, 4):  # not while the clicks place them
+        st.error(problem, icon=":material/crop_free:")
+    return corners
 
 
 def photo_section() -> None:
@@ -184,7 +221,7 @@ def photo_section() -> None:
     photo = st.file_uploader("Scene photo", type=PHOTO_TYPES, key="scene-photo")
     if photo is None:
         return
-    scene = stored(photo, "scene")
+    scene = uploads.stage_file(photo, "scene")
     corners = corner_picker(scene)
     with st.form("photo-template"):
         name_column, product_column, fit_column = st.columns(3)
@@ -199,27 +236,22 @@ def photo_section() -> None:
         )
         preview = st.form_submit_button("Preview")
         save = st.form_submit_button("Save template", type="primary")
-    mask = stored(mask_upload, "mask") if mask_upload is not None else None
+    mask = uploads.stage_file(mask_upload, "mask") if mask_upload is not None else None
     spec = CustomTemplate(name, product, scene, tuple(corners), fit, mask, light)
     if preview:
         show_preview(spec)
     if save:
         with guard.shown_errors("Saving the template"):
-            template = save_custom_template(spec)
+            template = save_photo_template(spec)
             st.success(f"Saved as {template.id}; it is on the Render page now.")
             st.page_link("pages/render.py", label="Render with it", icon=":material/image:")
 
 
 def show_preview(spec: CustomTemplate) -> None:
-    current = state.current_run()
-    artwork = current / "artwork.png" if current is not None else None
-    if artwork is None or not artwork.is_file():
-        st.info("Render an artwork first: the preview puts the current artwork on the template.")
-        return
+    artwork, which = preview_artwork()
     with guard.shown_errors("Preview"), st.spinner("Waiting for a render slot…"):
-        with render_slots().slot():
-            image = preview_custom_template(spec, artwork)
-        st.image(image, caption="Preview with the current artwork")
+        image = preview_photo_template(spec, artwork)
+        st.image(image, caption=f"Preview with {which}")
 
 
 st.header("Templates")

@@ -2,12 +2,13 @@
 
 `profile_run` renders in a child process under memray and returns a `ProfiledRun`
 (`.frame`, `.timeline`, `.sites`); `load_run` reads one back from disk. `python -m profiling`
-compares modes and writes memray flame graphs. The on-disk format: `profiling.storage`.
+compares modes and writes memray flame graphs. The on-disk format: `profiling.profile_folder`.
 Importing this package does not import memray (a dashboard server stays small): only
 `profile_in_process`, which captures in the calling process, does.
 """
 
 from profiling.child import profile_run
+from profiling.profile_folder import load_run
 from profiling.results import (
     HEAP_VERSUS_RSS,
     MockupProfile,
@@ -16,7 +17,6 @@ from profiling.results import (
     TimelinePoint,
 )
 from profiling.sites import AllocationSite
-from profiling.storage import load_run
 
 __all__ = [
     "HEAP_VERSUS_RSS",

@@ -5,22 +5,27 @@ from __future__ import annotations
 import argparse
 import sys
 
-from mockups.errors import MockupLabError
+from mockups.commandline import OneLineErrorParser, quiet_when_the_reader_leaves, run_command
 from mockups.options import CONCRETE_MODES, MAX_WORKERS
 from profiling.compare import compare_modes, format_comparison
+from profiling.profile_folder import load_run
 from profiling.report import format_profile, write_flamegraphs
-from profiling.storage import load_run
 
-EXIT_BAD_INPUT = 2
+DESCRIPTION = (
+    "Profile Mockup Lab's renders with memray: compare the render modes on one artwork "
+    "(time and peak memory, side by side), or report on a profiled run (a table per mockup "
+    "and memray flame graphs)."
+)
+EPILOG = (
+    "A run profiled from the dashboard or with `python -m mockups render --profile` has its "
+    "captures in RUN_FOLDER/profile; `report` reads them."
+)
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    try:
-        return args.command(args)
-    except MockupLabError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    with quiet_when_the_reader_leaves():
+        args = _parser().parse_args(argv)
+        return run_command(args.command, args)
 
 
 def compare_command(args: argparse.Namespace) -> int:
@@ -45,7 +50,7 @@ def report_command(args: argparse.Namespace) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m profiling", description=__doc__)
+    parser = OneLineErrorParser(prog="python -m profiling", description=DESCRIPTION, epilog=EPILOG)
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     compare = commands.add_parser("compare", help="render one artwork in several modes")
@@ -62,7 +67,9 @@ def _parser() -> argparse.ArgumentParser:
     compare.set_defaults(command=compare_command)
 
     report = commands.add_parser("report", help="flame graphs and a table for a profiled run")
-    report.add_argument("dir", help="the run's folder (holding profile/)")
+    report.add_argument(
+        "dir", metavar="RUN_FOLDER", help="a profiled run's folder (holding profile/)"
+    )
     report.add_argument("--no-web", action="store_true", help="inline the scripts, for offline use")
     report.set_defaults(command=report_command)
     return parser

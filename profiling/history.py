@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas
 
 from profiling.compare import COMPARE_FILE, ModeComparison
-from profiling.storage import load_run
+from profiling.profile_folder import load_run
 
 COMPARED = ("heap_peak_bytes", "leaked_bytes", "allocated_bytes", "seconds")
 

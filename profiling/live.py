@@ -17,13 +17,14 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import IO
 
 from mockups.render.run import MockupResult, Progress
 from profiling.capture import capture_name
+from profiling.figures import MockupFigures
 from profiling.leaks import leak_reason
 from profiling.live_reader import SAMPLE_SECONDS
 
@@ -186,7 +187,8 @@ class LiveFigures:
         figures = self._figures.pop(result.index, None)
         if figures is None:
             return result
-        result = replace(result, **figures)
-        leaked = result.leaked_bytes or 0
+        found = MockupFigures(**figures)
+        leaked = found.leaked_bytes or 0
         self._leaks.append(leaked)
-        return replace(result, leak_reason=leak_reason(leaked, statistics.median(self._leaks)))
+        reason = leak_reason(leaked, statistics.median(self._leaks))
+        return found.with_changes(leak_reason=reason).on(result)

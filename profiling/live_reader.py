@@ -130,7 +130,7 @@ def _readable(records: Iterable[_Record]) -> Iterator[_Record]:
 
 
 def heap_figures(heap: MockupHeap) -> dict[str, object]:
-    """A finished mockup's memray figures, named as `MockupResult`'s fields."""
+    """A finished mockup's memray figures, named as `MockupFigures`' fields."""
     peak_sites = [site for site in heap.sites if site.kind == "peak"]
     top = peak_sites[0] if peak_sites else None
     return {

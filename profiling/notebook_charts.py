@@ -11,13 +11,31 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from mockups.memory import MIB
+from mockups.render.budget import budget_bytes
 from profiling.leaks import LeakSuspect
 from profiling.results import ProfiledRun
 
 MODE_COLOURS = {"sequential": "#555555", "threads": "#2f6db5", "processes": "#c0573e"}
 STANDOUT_COLOUR = "#c0392b"
 QUIET_COLOUR = "#9aa5b1"
-SERVER_BYTES = 512 * MIB  # the server the engine is made to fit
+# Plotly's JSON for JupyterLab and editors that chart it, and a PNG of the same figure for
+# every other viewer (GitHub, nbconvert's HTML, an editor's plain preview).
+CHART_AND_IMAGE = "plotly_mimetype+png"
+
+
+def static_images_beside_charts() -> str:
+    """From now on each figure a cell shows carries a PNG of itself beside the interactive
+    chart, drawn by Kaleido in the machine's Chrome or Chromium (one browser kept for every
+    figure); a line saying so, or why the charts stay interactive only."""
+    import kaleido
+    import plotly.io as pio
+    from choreographer.browsers.chromium import Chromium
+
+    if Chromium.find_browser(skip_local=False) is None:
+        return "No Chrome or Chromium found: the charts show in JupyterLab only, without images."
+    kaleido.start_sync_server(silence_warnings=True)
+    pio.renderers.default = CHART_AND_IMAGE
+    return "Each chart below carries a PNG of itself, for viewers other than JupyterLab."
 
 
 def sweep_wall_time(frame: pandas.DataFrame) -> go.Figure:
@@ -31,10 +49,12 @@ def sweep_peak_memory(frame: pandas.DataFrame) -> go.Figure:
 
 
 def memory_by_workers(
-    frame: pandas.DataFrame, growth: pandas.DataFrame, limit_bytes: int = SERVER_BYTES
+    frame: pandas.DataFrame, growth: pandas.DataFrame, limit_bytes: int | None = None
 ) -> go.Figure:
     """Peak RSS against the worker count, one panel per artwork: measured (solid), the
-    fitted line out to `growth`'s `at_once` mockups (dotted), and the server's memory."""
+    fitted line out to `growth`'s `at_once` mockups (dotted), and the memory budget of one
+    render (`limit_bytes`, else the dashboard's: `MOCKUPLAB_JOB_BUDGET_MB`)."""
+    limit_bytes = budget_bytes() if limit_bytes is None else limit_bytes
     artworks = list(dict.fromkeys(frame["artwork"]))
     figure = make_subplots(
         rows=1, cols=len(artworks), shared_yaxes=True,
@@ -57,7 +77,7 @@ def memory_by_workers(
             )  # fmt: skip
         figure.add_hline(
             y=limit_bytes / MIB, line={"color": "#000000", "dash": "dash", "width": 1},
-            annotation_text=f"{limit_bytes / MIB:.0f} MB server", row=1, col=column,
+            annotation_text=f"{limit_bytes / MIB:.0f} MB budget", row=1, col=column,
         )  # fmt: skip
         figure.update_xaxes(title_text="mockups rendering at once", row=1, col=column)
     figure.update_yaxes(title_text="peak RSS (MB)", row=1, col=1)

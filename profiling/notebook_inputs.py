@@ -2,12 +2,15 @@
 
     MOCKUPLAB_RUN            the profiled run folder to investigate (or its name, in the store)
     MOCKUPLAB_RUN_AFTER      the same work profiled after a fix, to compare with it
-    MOCKUPLAB_TEMPLATES      templates of the runs rendered here: "all" or ID,ID,... (may repeat)
+    MOCKUPLAB_TEMPLATES      templates of the runs rendered here: "listing" (the ten the
+                             dashboard ticks), "all" or ID,ID,... (may repeat)
     MOCKUPLAB_ARTWORK_SIZES  artwork sizes of the mode sweep: WxH,WxH
     MOCKUPLAB_WORKERS        worker counts of the mode sweep: N,N,...
+    MOCKUPLAB_JOB_BUDGET_MB  the memory budget of one render, as the dashboard applies it
 
-Runs rendered here are small profiled runs (`profile_run`) of a photo-like artwork; they go
-into the data folder (`MOCKUPLAB_HOME`), runs where the dashboard's history lists them.
+Runs rendered here are small profiled runs of a photo-like artwork (without a named run, the
+leak notebook's has a leak planted: `profiling.demo`); they go into the data folder
+(`MOCKUPLAB_HOME`), runs where the dashboard's history lists them.
 """
 
 from __future__ import annotations
@@ -19,11 +22,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from mockups.home import data_dir
+from mockups.memory import MIB
 from mockups.options import RenderOptions
+from mockups.render.budget import budget_bytes
 from mockups.runs.catalogue import new_run_dir, open_run, run_artwork
 from mockups.runs.folder import read_run
+from mockups.templates.library import LISTING
 from profiling.artworks import Size, photo_like_artwork
 from profiling.child import profile_run
+from profiling.demo import leak_demo_run
 
 RUN_ENV = "MOCKUPLAB_RUN"
 RUN_AFTER_ENV = "MOCKUPLAB_RUN_AFTER"
@@ -45,10 +52,11 @@ class SweepSettings:
     artwork_sizes: tuple[Size, ...]
     workers: tuple[int, ...]
     templates: str
+    budget_mb: float  # one render's memory budget, the dashboard's (MOCKUPLAB_JOB_BUDGET_MB)
 
 
 def templates_setting(environ: Mapping[str, str] = os.environ) -> str:
-    return environ.get(TEMPLATES_ENV, "").strip() or "all"
+    return environ.get(TEMPLATES_ENV, "").strip() or LISTING
 
 
 def sweep_settings(environ: Mapping[str, str] = os.environ) -> SweepSettings:
@@ -58,6 +66,7 @@ def sweep_settings(environ: Mapping[str, str] = os.environ) -> SweepSettings:
         artwork_sizes=parse_sizes(sizes) if sizes else SWEEP_ARTWORK_SIZES,
         workers=parse_counts(workers) if workers else SWEEP_WORKERS,
         templates=templates_setting(environ),
+        budget_mb=budget_bytes() / MIB,
     )
 
 
@@ -80,13 +89,14 @@ def parse_counts(text: str) -> tuple[int, ...]:
 
 
 def run_to_investigate(environ: Mapping[str, str] = os.environ) -> Path:
-    """The run folder in $MOCKUPLAB_RUN, else a small profiled run rendered now."""
+    """The run folder in $MOCKUPLAB_RUN, else a demo run rendered now in which the second
+    template keeps a copy of its canvas (`profiling.demo.leak_demo_run`): a leak to find."""
     named = environ.get(RUN_ENV, "").strip()
     if named:
         return open_run(named)
     artwork = photo_like_artwork(notebooks_dir() / "artworks", SAMPLE_ARTWORK_SIZE)
-    out = new_run_dir(f"notebook-{artwork.stem}")
-    profile_run(artwork, out, options=RenderOptions(templates=templates_setting(environ)))
+    out = new_run_dir(f"leak-demo-{artwork.stem}")
+    leak_demo_run(artwork, out, templates_setting(environ))
     return out
 
 
@@ -94,7 +104,8 @@ def run_after_fix(before: Path | str, environ: Mapping[str, str] = os.environ) -
     """The run folder in $MOCKUPLAB_RUN_AFTER, else `before` rendered again with the release step.
 
     Rendered again, it is the same artwork on the same templates in the same mode, with
-    `release_memory` on.
+    `release_memory` on, in a process of its own: nothing plants a leak there, so the demo
+    run's leak is gone, as after a fix.
     """
     named = environ.get(RUN_AFTER_ENV, "").strip()
     if named:

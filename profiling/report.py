@@ -16,12 +16,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mockups.errors import MockupLabError, RenderError
+from mockups.errors import MockupLabError, RenderError, first_line
 from mockups.memory import MIB
 from mockups.runs.folder import atomic_file
 from profiling.capture import RUN_CAPTURE, file_slug
+from profiling.profile_folder import SUMMARY_FILE, load_run, profile_dir
 from profiling.results import HEAP_VERSUS_RSS, MockupProfile, ProfiledRun
-from profiling.storage import SUMMARY_FILE, load_run, profile_dir
 
 if TYPE_CHECKING:
     from memray import AllocationRecord, MemorySnapshot, Metadata
@@ -146,7 +146,7 @@ def main(argv: list[str]) -> int:
         print(f"error: {error.args[0] if error.args else error}", file=sys.stderr)
         return 2
     except (OSError, ValueError, subprocess.CalledProcessError) as error:
-        print(f"error: {str(error).splitlines()[0] if str(error) else error!r}", file=sys.stderr)
+        print(f"error: {first_line(error)}", file=sys.stderr)
         return 2
     return 0
 

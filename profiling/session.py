@@ -16,8 +16,8 @@ from mockups.templates.model import Template
 from profiling.analysis import analyse_run
 from profiling.capture import RUN_CAPTURE, MockupCapture, new_tracker
 from profiling.live import LiveFigures, Sample
+from profiling.profile_folder import add_heap_figures_to_run_json, profile_dir, write_profile
 from profiling.results import ProfiledRun
-from profiling.storage import add_heap_figures_to_run_json, profile_dir, write_profile
 from profiling.warmup import warm_up
 
 STALE_PATTERNS = ("*.bin", "*.csv", "*.json", "memray-flamegraph-*.html")

@@ -67,5 +67,5 @@ def test_render_profile_prints_mockup_ones_heap_line_before_the_last_mockup_is_w
     first_line, last_written_then = heap_lines[0]
     assert not last_written_then, "mockup 1's line came only once the last mockup was written"
     first = json.loads((out / "run.json").read_text())["mockups"][0]
-    assert f"heap peak {first['heap_peak_bytes'] / MIB:.1f} MB" in first_line
-    assert f"leaked {first['leaked_bytes'] / MIB:.2f} MB" in first_line
+    assert f"heap peak {first['profile']['heap_peak_bytes'] / MIB:.1f} MB" in first_line
+    assert f"leaked {first['profile']['leaked_bytes'] / MIB:.2f} MB" in first_line

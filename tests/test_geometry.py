@@ -6,9 +6,9 @@ from mockups.geometry import (
     contain_box,
     cover_crop,
     is_axis_aligned,
-    is_convex_clockwise,
     perspective_coefficients,
     print_size,
+    quad_problem,
     rect_quad,
 )
 
@@ -52,10 +52,27 @@ def test_bounding_box_is_clipped_to_the_scene():
     assert box.as_tuple() == (0, 10, 30, 30)
 
 
-def test_quads_must_turn_clockwise_on_screen():
-    assert is_convex_clockwise(QUAD)
-    assert not is_convex_clockwise(tuple(reversed(QUAD)))
-    assert not is_convex_clockwise(((0, 0), (10, 0), (0, 10), (10, 10)))
+def test_a_convex_clockwise_quad_can_hold_a_print():
+    assert quad_problem(QUAD) is None
+    assert quad_problem(rect_quad(0, 0, 10, 10)) is None
+
+
+@pytest.mark.parametrize(
+    ("quad", "problem"),
+    [
+        (tuple(reversed(QUAD)), "the corners run anticlockwise"),
+        (((0, 0), (10, 0), (0, 10), (10, 10)), "the corners cross (edges 2-3 and 4-1)"),
+        (((0, 0), (10, 10), (10, 0), (0, 10)), "the corners cross (edges 1-2 and 3-4)"),
+        (((0, 0), (10, 0), (10, 10), (10.5, 10)), "corners 3 and 4 are on the same spot"),
+        (((0, 0), (1, 1), (2, 2), (3, 3)), "corners 4, 1 and 2 lie almost on one line"),
+        (((0, 0), (10, 0), (20, 0.5), (0, 10)), "corners 1, 2 and 3 lie almost on one line"),
+        (((0, 0), (10, 0), (3, 3), (0, 10)), "corner 3 bends inward"),
+    ],
+)
+def test_a_crossed_mirrored_folded_or_flat_quad_is_refused_with_its_reason(quad, problem):
+    found = quad_problem(quad)
+    assert found is not None and found.startswith(problem)
+    assert "\n" not in found
 
 
 def test_only_upright_rectangles_count_as_flat():

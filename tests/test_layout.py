@@ -13,6 +13,9 @@ from setuptools import find_packages
 
 ROOT = Path(__file__).resolve().parents[1]
 LAYERS_ABOVE_THE_ENGINE = ("dashboard", "pages", "profiling", "etsy_sync", "streamlit", "memray")
+# A page calls dashboard/ only: never the engine's runs or jobs, the profiler or the Etsy client
+# (nor the rest of the engine: what a page needs of it, dashboard/ hands on).
+BELOW_THE_DASHBOARD = ("mockups", "profiling", "etsy_sync")
 
 
 def module_name(path: Path) -> str:
@@ -90,6 +93,12 @@ def test_the_cycle_finder_sees_a_cycle() -> None:
 def test_the_engine_imports_no_layer_above_it(path: Path) -> None:
     above = [m for m in imported_modules(path) if m.split(".")[0] in LAYERS_ABOVE_THE_ENGINE]
     assert not above, f"{path.relative_to(ROOT)} imports {above}"
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "pages").glob("*.py")), ids=str)
+def test_a_page_calls_the_dashboard_only(path: Path) -> None:
+    below = [m for m in imported_modules(path) if m.split(".")[0] in BELOW_THE_DASHBOARD]
+    assert not below, f"{path.relative_to(ROOT)} imports {below}"
 
 
 def test_the_blender_build_is_not_in_the_installed_package() -> None:

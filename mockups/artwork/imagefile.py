@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from mockups.errors import MockupLabError
+from mockups.errors import MockupLabError, first_line
 
 # Pillow warns about damaged EXIF, malformed MPO headers, truncated TIFF tags and large
 # images: notes for a developer, printed with file:line prefixes. A filter on Pillow's own
@@ -92,11 +92,6 @@ def unreadable(label: str, error: BaseException) -> str:
             "re-save the image without its metadata"
         )
     return f"{label}: the file is truncated or corrupt ({first_line(error)})"
-
-
-def first_line(error: BaseException) -> str:
-    lines = str(error).strip().splitlines()
-    return lines[0].strip() if lines else type(error).__name__
 
 
 def _check_file(path: Path, limits: ImageLimits, label: str) -> None:

@@ -129,7 +129,11 @@ def read_header(path: Path) -> ArtworkHeader:
 
 def load_artwork(path: Path, min_size: Size | None = None) -> Artwork:
     """Decode `path` once, no smaller than `min_size` where the file allows, at most 4000 px."""
-    header = read_header(path)
+    return decode_artwork(read_header(path), min_size)
+
+
+def decode_artwork(header: ArtworkHeader, min_size: Size | None = None) -> Artwork:
+    """`load_artwork` from a header already read (`read_header`)."""
     target = working_size(header.size, min_size)
     if decoded_by_vips(header, target):
         from mockups.artwork.vips import shrink_with_vips

@@ -12,6 +12,7 @@ from typing import Any, BinaryIO
 
 from PIL import Image
 
+from mockups.errors import first_line
 from mockups.geometry import Size
 
 BANDS = {"RGB": 3, "RGBA": 4, "RGBa": 4}
@@ -113,4 +114,4 @@ def write_png(pixels: Pixels, file: BinaryIO) -> None:
     except pyvips.Error as error:
         if failures:
             raise failures[0] from None
-        raise OSError(str(error).splitlines()[0]) from None
+        raise OSError(first_line(error)) from None

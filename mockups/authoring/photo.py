@@ -20,7 +20,7 @@ from mockups.artwork.imagefile import TEMPLATE_LAYER_LIMITS, decode_image
 from mockups.artwork.intake import load_artwork
 from mockups.authoring.folder import publish, slug, staged_template, write_manifest
 from mockups.errors import TemplateError
-from mockups.geometry import Quad, as_quad, bounding_box, scaled_to_long_side
+from mockups.geometry import Quad, as_quad, bounding_box, quad_problem, scaled_to_long_side
 from mockups.templates.library import user_templates_dir
 from mockups.templates.model import MIN_LONG_SIDE, MIN_SHORT_SIDE, Template
 
@@ -32,6 +32,7 @@ LIGHT_REFERENCE_PERCENTILE = 60
 __all__ = [
     "CustomTemplate",
     "PhotoLight",
+    "corners_problem",
     "photo_light",
     "preview_custom_template",
     "save_custom_template",
@@ -91,8 +92,19 @@ def photo_light(scene: Image.Image, quad: Quad, strength: float) -> PhotoLight:
     return PhotoLight(shading, highlight)
 
 
+def corners_problem(corners: Quad) -> str | None:
+    """One line on why the print cannot have these corners (crossed, anticlockwise, folded in,
+    flat), or None: `mockups.geometry.quad_problem`, as the library checks a manifest's."""
+    problem = quad_problem(corners)
+    return None if problem is None else f"The print's corners: {problem}."
+
+
 def save_custom_template(spec: CustomTemplate, root: Path | None = None) -> Template:
-    """Write `spec` as a template folder under `root` (user templates) and load it back."""
+    """Write `spec` as a template folder under `root` (user templates) and load it back; its
+    corners are checked before anything is decoded."""
+    problem = corners_problem(spec.corners)
+    if problem is not None:
+        raise TemplateError(problem)
     root = root or user_templates_dir()
     scene = load_artwork(spec.scene).image.convert("RGB")
     size = scaled_to_long_side(scene.size, MIN_LONG_SIDE)

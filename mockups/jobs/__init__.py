@@ -1,10 +1,13 @@
 """Render jobs: embedded render slots, or a Redis queue with background workers.
 
-Embedded (no `REDIS_URL`): one `RenderSlots` per process; `slots.render(job, progress,
-on_place)` waits its turn and returns the `RunResult`. With Redis: `RenderQueue.enqueue(job)`
-returns the job id at once, `status(job_id)` is what a page polls, `retry(job_id)` queues a
-failed job again; `python -m mockups worker` renders (`render_job`). Both refuse a job whose
-estimated memory is over the budget (`JobRefused`).
+Both back-ends are a `RenderBackend` (`backend`): `submit(job)` returns the job id at once,
+`status(job_id)` is what a page polls, `landed(job_id)` and `samples(job_id)` the mockups
+landed so far and a profiled job's heap line. Embedded (no `REDIS_URL`): `LocalRenders`
+(`local`) renders in background threads of this process, through one `RenderSlots` per
+process (`slots.render(job, progress, on_place)` waits its turn and returns the `RunResult`).
+With Redis: `RenderQueue` (`enqueue(job)` is `submit`; `retry(job_id)` queues a failed job
+again); `python -m mockups worker` renders (`render_job`). Both refuse a job whose estimated
+memory is over the budget (`JobRefused`).
 
 What Redis holds is untrusted: a worker runs only `render_job` with a valid `RenderJob`
 (`BadJob` says why not), and fails anything else with the reason; `status()` reports a
@@ -19,6 +22,7 @@ worker that shares no disk with the web: in a scratch folder, its run uploaded w
 last (`stored.render_stored`).
 """
 
+from mockups.jobs.backend import JobNotFound, RenderBackend, RenderStatus
 from mockups.jobs.budget import (
     BUDGET_ENV,
     JobRefused,
@@ -26,13 +30,13 @@ from mockups.jobs.budget import (
     budget_bytes,
     check_budget,
     estimate_peak,
+    plan_job,
 )
+from mockups.jobs.local import LocalRenders
 from mockups.jobs.redis_queue import (
     DamagedRecord,
-    JobNotFound,
     QueueUnavailable,
     RenderQueue,
-    RenderStatus,
     redis_url_from_env,
 )
 from mockups.jobs.slots import RenderSlots, Ticket
@@ -45,8 +49,10 @@ __all__ = [
     "DamagedRecord",
     "JobNotFound",
     "JobRefused",
+    "LocalRenders",
     "MemoryEstimate",
     "QueueUnavailable",
+    "RenderBackend",
     "RenderJob",
     "RenderQueue",
     "RenderSlots",
@@ -55,6 +61,7 @@ __all__ = [
     "budget_bytes",
     "check_budget",
     "estimate_peak",
+    "plan_job",
     "redis_url_from_env",
     "render_job",
     "run_in_process",

@@ -1,5 +1,5 @@
-"""The memory budget for a render job: `mockups.render.budget`'s estimate of the job's artwork and
-options (kept in the engine, so the command line checks it without loading the queue)."""
+"""The memory budget for a render job: its `RenderPlan`'s estimate (kept in the engine, so the
+command line checks it without loading the queue)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from mockups.render.budget import (
     budget_bytes,
     decoded_size,
 )
-from mockups.render.budget import check_budget as check_render
-from mockups.render.budget import estimate_peak as estimate_render
+from mockups.render.plan import RenderPlan, plan_render
 from mockups.templates.model import Template
 
 __all__ = [
@@ -23,13 +22,18 @@ __all__ = [
     "check_budget",
     "decoded_size",
     "estimate_peak",
+    "plan_job",
 ]
 
 
+def plan_job(job: RenderJob, library: dict[str, Template] | None = None) -> RenderPlan:
+    return plan_render(job.artwork, job.options, library)
+
+
 def estimate_peak(job: RenderJob, library: dict[str, Template] | None = None) -> MemoryEstimate:
-    return estimate_render(job.artwork, job.options, library)
+    return plan_job(job, library).estimate
 
 
 def check_budget(job: RenderJob, library: dict[str, Template] | None = None) -> MemoryEstimate:
     """The job's estimate, or `JobRefused` with one line when it is over the budget."""
-    return check_render(job.artwork, job.options, library)
+    return plan_job(job, library).check().estimate

@@ -20,7 +20,8 @@ from redis.backoff import ExponentialBackoff
 from redis.connection import Connection
 from redis.retry import Retry
 
-from mockups.jobs.redaction import scrub, secrets_of
+from mockups.errors import first_line, scrub
+from mockups.jobs.redaction import secrets_of
 
 BACKOFF_BASE_SECONDS = 0.05
 BACKOFF_CAP_SECONDS = 5.0
@@ -92,8 +93,7 @@ class OutageRetry(Retry):
         if self._down.value:
             return
         self._down.value = 1
-        text = str(error).strip()
-        reason = scrub(text.splitlines()[0], self.secrets) if text else type(error).__name__
+        reason = scrub(first_line(error), self.secrets)
         self.report(
             f"Redis at {self.where} is unreachable ({reason}); "
             f"reconnecting with backoff (up to {BACKOFF_CAP_SECONDS:g} s between tries)"

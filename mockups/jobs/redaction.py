@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
-HIDDEN = "***"
+from mockups.errors import HIDDEN, scrub
+
 SECRET_PARAMETERS = ("password", "username")
 
 
@@ -52,12 +53,6 @@ def secrets_of(url: str) -> list[str]:
     found.update({raw_password, unquote(raw_password)})
     found.discard("")
     return sorted(found, key=len, reverse=True)
-
-
-def scrub(text: str, secrets: list[str]) -> str:
-    for secret in secrets:
-        text = text.replace(secret, HIDDEN)
-    return text
 
 
 class SecretScrubber(logging.Filter):

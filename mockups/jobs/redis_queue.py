@@ -10,7 +10,7 @@ What Redis holds is untrusted: a damaged or hand-written job is reported failed 
 reason, never a traceback, and a Redis URL is shown without its password.
 
 A job whose run lives in a remote store is finished when the store holds its run.json; its
-status copies the run's small files into the web's own run folder (`storage.run_arrived`).
+status copies the run's small files into the web's own run folder (`catalogue.run_arrived`).
 """
 
 from __future__ import annotations
@@ -20,10 +20,9 @@ import socket
 import typing
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields
-from datetime import datetime
+from dataclasses import fields
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import psutil
 from redis import Redis
@@ -36,13 +35,16 @@ from rq.registry import StartedJobRegistry
 from rq.serializers import JSONSerializer
 from rq.utils import current_timestamp
 
-from mockups.errors import MockupLabError
+from mockups.errors import MockupLabError, first_line, scrub
+from mockups.jobs.backend import JobNotFound, RenderStatus, State
 from mockups.jobs.budget import check_budget
 from mockups.jobs.heap_line import Point, heap_points
-from mockups.jobs.redaction import redacted_url, scrub
+from mockups.jobs.redaction import redacted_url
 from mockups.jobs.spec import BadJob, RenderJob, check_run_dir
+from mockups.render.plan import RenderPlan
 from mockups.render.run import RUN_FILE, MockupResult
 from mockups.runs.catalogue import run_arrived
+from mockups.runs.folder import profile_block
 
 REDIS_URL_ENV = "REDIS_URL"
 QUEUE_NAME = "mockups"
@@ -55,7 +57,6 @@ DEAD_WORKER_REASON = (
     "its partial files are not a run: retry it"
 )
 
-State = Literal["queued", "started", "finished", "failed"]
 _STATES: dict[JobStatus, State] = {
     JobStatus.CREATED: "queued",
     JobStatus.QUEUED: "queued",
@@ -69,44 +70,12 @@ _STATES: dict[JobStatus, State] = {
 }
 
 
-class JobNotFound(MockupLabError):
-    """No such render job in Redis (never enqueued, or expired)."""
-
-
 class DamagedRecord(MockupLabError):
     """Redis holds a job record that RQ cannot read (damaged, or written by hand)."""
 
 
 class QueueUnavailable(MockupLabError):
     """Redis cannot be reached (or its URL is malformed); the message hides its password."""
-
-
-@dataclass(frozen=True)
-class RenderStatus:
-    """What a page polls: the state, the place in line, progress and the reason of a failure.
-
-    `place` is 1 for the next job to start (only while queued); `rss_bytes` is the rendering
-    process's resident memory after its latest mockup; `landed` holds the figures of each
-    mockup rendered so far (a profiled job's include its heap figures); `samples` is a
-    profiled job's heap line so far, `(seconds since it started, RSS, heap in use)`, oldest
-    first (empty for a plain job).
-    """
-
-    job_id: str
-    state: State
-    run_dir: str
-    place: int | None = None
-    done: int = 0
-    total: int = 0
-    template: str | None = None
-    rss_bytes: int | None = None
-    heap_bytes: int | None = None
-    error: str | None = None
-    enqueued_at: datetime | None = None
-    started_at: datetime | None = None
-    ended_at: datetime | None = None
-    landed: list[MockupResult] = field(default_factory=list)
-    samples: list[Point] = field(default_factory=list)
 
 
 class RenderQueue:
@@ -125,8 +94,12 @@ class RenderQueue:
 
     def enqueue(self, job: RenderJob) -> str:
         """Queue `job` and return its id at once; refuses it (`JobRefused`) if over budget."""
+        return self.submit(job)
+
+    def submit(self, job: RenderJob, plan: RenderPlan | None = None) -> str:
+        """`enqueue`, checking the budget against `plan` when the caller made one."""
         check_run_dir(job)
-        estimate = check_budget(job)
+        estimate = plan.check().estimate if plan is not None else check_budget(job)
         with self._reaching_redis():
             self._enqueue(job, estimate.mockups)
         return job.id
@@ -152,6 +125,22 @@ class RenderQueue:
                 return self._status_of(job)
             except DamagedRecord as error:
                 return RenderStatus(job_id=job_id, state="failed", run_dir="", error=str(error))
+
+    def landed(self, job_id: str) -> list[MockupResult]:
+        """Each mockup's figures as the worker reported them (none from a worker that
+        reports only counts, or for a job Redis does not hold)."""
+        return landed_mockups(self._meta_value(job_id, "landed"))
+
+    def samples(self, job_id: str) -> list[Point]:
+        """A profiled job's heap line so far, as its worker wrote it."""
+        return heap_points(self._meta_value(job_id, "samples"))
+
+    def _meta_value(self, job_id: str, name: str) -> Any:
+        with self._reaching_redis():
+            try:
+                return _meta_of(self._fetch(job_id)).get(name)
+            except (JobNotFound, DamagedRecord):
+                return None
 
     def retry(self, job_id: str) -> None:
         """Queue a failed job again, same id and run folder, at the back of the line."""
@@ -316,10 +305,9 @@ def damage_of(job: Job) -> str | None:
 
 
 def damaged_record_reason(error: BaseException) -> str:
-    text = str(error).strip()
-    detail = (
-        f"{type(error).__name__}: {text.splitlines()[0][:120]}" if text else type(error).__name__
-    )
+    detail = type(error).__name__
+    if str(error).strip():
+        detail = f"{detail}: {first_line(error, 120)}"
     return f"not a render job: its record in Redis cannot be read ({detail})"
 
 
@@ -334,8 +322,10 @@ def landed_mockups(entries: Any) -> list[MockupResult]:
 
 def _mockup(entry: dict[str, Any]) -> MockupResult:
     hints = typing.get_type_hints(MockupResult)
-    values: dict[str, Any] = {}  # each checked against its field's hint below
+    values: dict[str, Any] = {"profile": profile_block(entry)}  # the others checked below
     for item in fields(MockupResult):
+        if item.name in values:
+            continue
         hint, value = hints[item.name], entry.get(item.name)
         if not _fits(hint, value):
             value = _empty(hint)

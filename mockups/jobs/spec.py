@@ -11,7 +11,6 @@ file of that name in it; a worker renders in a scratch folder of its own (`worke
 from __future__ import annotations
 
 import functools
-import inspect
 import re
 import uuid
 from collections.abc import Callable
@@ -21,7 +20,7 @@ from typing import Any
 
 from mockups.errors import MockupLabError
 from mockups.options import RenderOptions
-from mockups.render.renderers import PLAIN, find_renderer, renderer_names
+from mockups.render.renderers import PLAIN, Sample, find_renderer, renderer_names, takes_samples
 from mockups.render.run import Progress, RunResult
 from mockups.runs.base import RUN_NAME, StoreError
 from mockups.runs.store import parse_location
@@ -32,8 +31,6 @@ FIELDS = ("artwork", "run_dir", "options", "renderer", "id", "store")
 ARTWORK_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9]{1,8}")
 MAX_MOCKUPS = 100
 MAX_PATH_CHARS = 4096
-# A renderer's heap line: seconds since the run started, RSS, heap in use (None if unknown).
-Sample = Callable[[float, int, int | None], None]
 
 
 class BadJob(MockupLabError):
@@ -137,19 +134,6 @@ def run_in_process(
             job.artwork, job.run_dir, options=options, progress=progress, sample=sample
         )
     return render(job.artwork, job.run_dir, options=options, progress=progress)
-
-
-def takes_samples(render: Callable[..., RunResult]) -> bool:
-    """Whether `render` accepts a `sample` callback (keyword)."""
-    try:
-        parameters = inspect.signature(render).parameters
-    except (TypeError, ValueError):
-        return False
-    parameter = parameters.get("sample")
-    return parameter is not None and parameter.kind in (
-        inspect.Parameter.KEYWORD_ONLY,
-        inspect.Parameter.POSITIONAL_OR_KEYWORD,
-    )
 
 
 def check_run_dir(job: RenderJob) -> None:

@@ -32,11 +32,11 @@ from rq.registry import FailedJobRegistry, StartedJobRegistry
 from rq.utils import current_timestamp, now, utcformat
 from rq.worker import WorkerStatus
 
-from mockups.errors import MockupLabError
+from mockups.errors import MockupLabError, first_line, scrub
 from mockups.jobs.budget import check_budget
 from mockups.jobs.heap_line import HeapLine
 from mockups.jobs.reconnect import outage_retry, patient_connection
-from mockups.jobs.redaction import SecretScrubber, redacted_url, scrub, secrets_of
+from mockups.jobs.redaction import SecretScrubber, redacted_url, secrets_of
 from mockups.jobs.redis_queue import (
     KEEP_SECONDS,
     QUEUE_NAME,
@@ -48,7 +48,7 @@ from mockups.jobs.redis_queue import (
 from mockups.jobs.spec import BadJob, RenderJob, check_run_dir, run_in_process
 from mockups.jobs.stored import render_stored
 from mockups.render.run import MockupResult
-from mockups.runs.store import open_store
+from mockups.runs.catalogue import runs
 
 PR_SET_PDEATHSIG = 1
 MAINTENANCE_SECONDS = 60
@@ -73,7 +73,7 @@ def render_job(fields: dict) -> dict:
         else:
             run = render_stored(job, progress=progress, sample=progress.sample)
     except Exception as error:
-        current.meta["error"] = _one_line(error)
+        current.meta["error"] = first_line(error)
         current.save_meta()
         raise
     return {"run_dir": job.run_dir, "mockups": len(run.mockups), "wall_seconds": run.wall_seconds}
@@ -208,7 +208,7 @@ class RenderWorker(Worker):
 def run_worker(url: str, burst: bool = False) -> bool:
     """Render queued jobs until stopped (or, with `burst`, until the queue is empty)."""
     where = redacted_url(url)
-    open_store()  # a wrong MOCKUPLAB_STORAGE is one line now, not a failure per job
+    runs()  # a wrong MOCKUPLAB_STORAGE is one line now, not a failure per job
     _check_reachable(url, where)
     connection = patient_connection(url, where, report=_to_stderr)
     _log_without_secrets(secrets_of(url))
@@ -233,7 +233,7 @@ def _check_reachable(url: str, where: str) -> None:
     try:
         connection.ping()
     except RedisError as error:
-        reason = scrub(_one_line(error), secrets)
+        reason = scrub(first_line(error), secrets)
         raise MockupLabError(f"cannot reach Redis at {where}: {reason}") from None
     finally:
         connection.close()
@@ -287,11 +287,6 @@ def _save_meta_if_kept(job: Job) -> None:
     """`job.save_meta()`, unless Redis no longer holds the job (a restart that lost it)."""
     if job.connection.exists(job.key):
         job.save_meta()
-
-
-def _one_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
 
 
 def _die_with_parent(parent_pid: int | None) -> None:

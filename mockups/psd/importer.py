@@ -23,7 +23,7 @@ from mockups.geometry import (
     Quad,
     as_quad,
     bounding_box,
-    is_convex_clockwise,
+    quad_problem,
     scaled_to_long_side,
 )
 from mockups.psd.blend import Canvas, flatten_on_white
@@ -246,11 +246,9 @@ def scaled_quad(quad: Quad, factor: float, size: tuple[int, int], file_name: str
             "a template's print must lie inside the scene"
         )
     clamped = as_quad((min(max(x, 0.0), width), min(max(y, 0.0), height)) for x, y in scaled)
-    if not is_convex_clockwise(clamped):
-        raise TemplateError(
-            f"{file_name}: the smart object is flipped or folded over; "
-            "its corners must run clockwise from the design's top-left"
-        )
+    problem = quad_problem(clamped)
+    if problem is not None:
+        raise TemplateError(f"{file_name}: the smart object is flipped or folded over: {problem}")
     return clamped
 
 

@@ -1,4 +1,5 @@
-"""A render's peak memory, estimated from headers and template sizes before anything is decoded.
+"""A render's peak memory, estimated from the artwork's header and the templates' sizes before
+anything is decoded (pure: `mockups.render.plan` reads the header and resolves the templates).
 
 Calibrated on the ten built-in templates with a 4000 x 5000 JPEG, one template at a time, all
 ten, and two threads, rendered in a worker's work horse: the estimate lay 10-30 % above the
@@ -13,14 +14,13 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from mockups.artwork.intake import (
     DRAFT_FORMATS,
     ArtworkHeader,
     decoded_by_vips,
-    read_header,
     vips_bytes,
     working_size,
 )
@@ -28,7 +28,7 @@ from mockups.errors import MockupLabError
 from mockups.geometry import Size
 from mockups.memory import MIB
 from mockups.options import MAX_WORKERS, RenderOptions
-from mockups.render.selection import required_artwork_size, resolve_templates
+from mockups.render.selection import required_artwork_size
 from mockups.templates.model import Template
 
 BUDGET_ENV = "MOCKUPLAB_JOB_BUDGET_MB"
@@ -79,17 +79,15 @@ def budget_bytes() -> int:
 
 
 def estimate_peak(
-    artwork: Path | str, options: RenderOptions, library: dict[str, Template] | None = None
+    header: ArtworkHeader, templates: Sequence[Template], options: RenderOptions
 ) -> MemoryEstimate:
-    """Peak RSS of the process rendering `job`; reads the artwork's header, decodes nothing."""
-    options = choose_mode(artwork, options, library)
-    header = read_header(Path(artwork))
-    chosen = resolve_templates(options, library)
-    concurrency = options.concurrency(len(chosen))
-    decoded = decoded_size(header, chosen)
+    """Peak RSS of the process rendering `templates` from the artwork `header` describes, in
+    `options`' mode (a concrete one: see `choose_mode`); decodes nothing, reads no file."""
+    concurrency = options.concurrency(len(templates))
+    decoded = decoded_size(header, templates)
     decoded_bytes = decoded[0] * decoded[1] * PIXEL_BYTES
     working = WORKING_FACTOR * decoded_bytes
-    per_mockup = max(mockup_bytes(template) for template in chosen)
+    per_mockup = max(mockup_bytes(template) for template in templates)
     if options.mode == "processes":
         # each worker process loads its own copy of the working image
         per_mockup += PROCESS_BYTES + decoded_bytes
@@ -98,43 +96,36 @@ def estimate_peak(
     decoder = reading_bytes(header, decoded)
     rendering = working + concurrency * per_mockup + READING_RETAINED * decoder
     peak = PROCESS_BYTES + max(decoder + decoded_bytes, rendering)
-    return MemoryEstimate(header.size, decoded, len(chosen), concurrency, math.ceil(peak))
+    return MemoryEstimate(header.size, decoded, len(templates), concurrency, math.ceil(peak))
 
 
 def choose_mode(
-    artwork: Path | str, options: RenderOptions, library: dict[str, Template] | None = None
+    header: ArtworkHeader, templates: Sequence[Template], options: RenderOptions
 ) -> RenderOptions:
     """`options` with mode "auto" made concrete: the most threads (up to the machine's cores,
     or `workers`) whose estimated peak fits the budget, else sequential. Others unchanged."""
     if options.mode != "auto":
         return options
-    mockups = len(resolve_templates(options, library))
     most = options.workers or min(os.cpu_count() or 1, MAX_WORKERS)
     budget = budget_bytes()
-    for workers in range(min(most, mockups), 1, -1):
+    for workers in range(min(most, len(templates)), 1, -1):
         threads = options.with_changes(mode="threads", workers=workers)
-        if estimate_peak(artwork, threads, library).peak_bytes <= budget:
+        if estimate_peak(header, templates, threads).peak_bytes <= budget:
             return threads
     return options.with_changes(mode="sequential", workers=None)
 
 
-def check_budget(
-    artwork: Path | str, options: RenderOptions, library: dict[str, Template] | None = None
-) -> MemoryEstimate:
-    """The estimate, or `JobRefused` with one line saying why when it is over the budget."""
-    options = choose_mode(artwork, options, library)
-    estimate = estimate_peak(artwork, options, library)
-    budget = budget_bytes()
-    if estimate.peak_bytes > budget:
-        width, height = estimate.artwork_size
-        mode = options.mode
-        parallel = f", {mode} x {estimate.concurrency}" if estimate.concurrency > 1 else ""
-        raise JobRefused(
-            f"refused before rendering: a {width}x{height} artwork on {estimate.mockups} "
-            f"templates{parallel} needs about {estimate.peak_mb:.0f} MB; "
-            f"the budget is {budget / MIB:.0f} MB ({BUDGET_ENV})"
-        )
-    return estimate
+def refusal(estimate: MemoryEstimate, mode: str, budget: int) -> JobRefused | None:
+    """Why a run of `estimate` in `mode` is refused (one line), or None when it fits `budget`."""
+    if estimate.peak_bytes <= budget:
+        return None
+    width, height = estimate.artwork_size
+    parallel = f", {mode} x {estimate.concurrency}" if estimate.concurrency > 1 else ""
+    return JobRefused(
+        f"refused before rendering: a {width}x{height} artwork on {estimate.mockups} "
+        f"templates{parallel} needs about {estimate.peak_mb:.0f} MB; "
+        f"the budget is {budget / MIB:.0f} MB ({BUDGET_ENV})"
+    )
 
 
 def mockup_bytes(template: Template) -> float:
@@ -143,7 +134,7 @@ def mockup_bytes(template: Template) -> float:
     return SCENE_FACTOR * scene + PRINT_FACTOR * print_area
 
 
-def decoded_size(header: ArtworkHeader, templates: list[Template]) -> Size:
+def decoded_size(header: ArtworkHeader, templates: Sequence[Template]) -> Size:
     """The size intake decodes the artwork at, as `intake.load_artwork` chooses it."""
     size = header.size
     target = working_size(size, required_artwork_size(size, templates))

@@ -8,6 +8,8 @@ Every renderer has `render_run`'s signature and result.
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from importlib.metadata import entry_points
 from typing import Protocol
 
@@ -18,6 +20,8 @@ from mockups.runs.folder import RunResult
 GROUP = "mockup_lab.renderers"
 PLAIN = "plain"
 PROFILED = "profiled"
+# A renderer's heap line: seconds since the run started, RSS, heap in use (None if unknown).
+Sample = Callable[[float, int, int | None], None]
 
 
 class Renderer(Protocol):
@@ -42,4 +46,18 @@ def find_renderer(name: str) -> Renderer:
     raise RenderError(
         f"no renderer '{name}' is installed (installed: {', '.join(renderer_names())}); "
         "install the project with `make` or `pip install -e .`"
+    )
+
+
+def takes_samples(render: Callable[..., RunResult]) -> bool:
+    """Whether `render` accepts a `sample` callback (keyword): a renderer that draws a heap
+    line while it renders (the profiler's)."""
+    try:
+        parameters = inspect.signature(render).parameters
+    except (TypeError, ValueError):
+        return False
+    parameter = parameters.get("sample")
+    return parameter is not None and parameter.kind in (
+        inspect.Parameter.KEYWORD_ONLY,
+        inspect.Parameter.POSITIONAL_OR_KEYWORD,
     )

@@ -21,9 +21,9 @@ from pathlib import Path
 from PIL import Image
 
 from mockups.artwork.colour import srgb_icc_bytes
-from mockups.artwork.intake import ArtworkInfo, load_artwork, read_header, working_size
+from mockups.artwork.intake import ArtworkInfo, decode_artwork, working_size
 from mockups.artwork.pixels import Pixels, shrunk, write_png
-from mockups.errors import MockupLabError, RenderError
+from mockups.errors import MockupLabError, RenderError, first_line
 from mockups.geometry import Size
 from mockups.memory import (
     PeakRssSampler,
@@ -33,10 +33,9 @@ from mockups.memory import (
     rss_bytes,
 )
 from mockups.options import MAX_WORKERS, MODES, RenderOptions
-from mockups.render.budget import choose_mode
 from mockups.render.compose import load_scene_images, render_mockup
 from mockups.render.fit_check import fit_warnings
-from mockups.render.selection import required_artwork_size, resolve_templates
+from mockups.render.plan import RenderPlan, plan_render
 from mockups.runs.folder import (
     RUN_FILE,
     THUMBS_DIR,
@@ -100,25 +99,24 @@ def render_run(
     progress: Progress | None = None,
     library: dict[str, Template] | None = None,
     instrument: Instrument | None = None,
+    plan: RenderPlan | None = None,
 ) -> RunResult:
     """Render `artwork` on each template into `out_dir`; returns what was written, also in run.json.
 
     `progress(done, total, result)` is called in the caller's thread as each mockup lands.
     `instrument`: see `MockupJob`. `library`: templates by id, when not the installed ones.
+    `plan`: the run planned already (`plan_render(artwork, options, library)`), when the
+    caller has it: its header is not read again, nor its templates resolved.
     """
-    options = options or RenderOptions()
-    chosen = resolve_templates(options, library)
-    # resolved once: choosing a mode and estimating its memory take them as they are
-    options = choose_mode(artwork, options.with_changes(templates=tuple(chosen)), library)
+    plan = plan or plan_render(artwork, options, library)
+    options, chosen, workers = plan.options, plan.templates, plan.workers
     return_large_blocks_at_once()  # a freed image goes back to the system, not into an arena
-    workers = options.concurrency(len(chosen))
     out = Path(out_dir)
     _prepare_folder(out, keep=Path(artwork))
     started = time.perf_counter()
     with PeakRssSampler(include_children=options.mode == "processes") as sampler:
-        header = read_header(Path(artwork))
-        needed = required_artwork_size(header.size, chosen)
-        art = load_artwork(header.path, needed)
+        header, needed = plan.header, plan.needed_size
+        art = decode_artwork(header, needed)
         info, pixels = art.info, Pixels.of(art.image)
         del art  # the decoded image: from here the run holds its pixels once, as bytes
         pixels, info = _no_larger_than_needed(pixels, info, working_size(header.size, needed))
@@ -313,4 +311,4 @@ def _guard_io(write: Callable[[], None], path: Path) -> None:
 
 
 def _io_reason(error: OSError) -> str:
-    return error.strerror or str(error).splitlines()[0]
+    return error.strerror or first_line(error)

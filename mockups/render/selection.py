@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -29,7 +30,7 @@ def resolve_templates(
     return chosen
 
 
-def required_artwork_size(artwork_size: Size, templates: list[Template]) -> Size:
+def required_artwork_size(artwork_size: Size, templates: Sequence[Template]) -> Size:
     """The smallest artwork size from which every template's print is a reduction."""
     scale = max(fit_scale(artwork_size, t.print_size, t.fit) for t in templates)
     scale = min(1.0, scale)

@@ -4,7 +4,7 @@ A run is a folder of files under one name (its folder's name); `run.json`, writt
 makes it finished, in a bucket as on disk. Every process reads runs as local folders: the
 local store *is* its folders (`mockups.runs.local`); the S3 store (`mockups.runs.s3`) copies
 a run's small files into the local runs folder, which serves as its cache. `open_store`
-(`mockups.runs.store`) picks one from the settings.
+(`mockups.runs.store`) picks one from the settings; `mockups.runs.catalogue.Runs` holds it.
 """
 
 from __future__ import annotations
@@ -45,8 +45,9 @@ class RunStore(Protocol):
     def location(self) -> str: ...
 
     @property
-    def remote(self) -> bool:
-        """True when the runs are not this machine's folders (a job must name the store)."""
+    def job_location(self) -> str | None:
+        """What a render job names as its store: None when the runs are this machine's
+        folders (a job names paths), else `location`."""
         ...
 
     def put_artwork(self, artwork: Path, run: str) -> str:
@@ -63,6 +64,11 @@ class RunStore(Protocol):
 
     def sync_run(self, run: str, folder: Path, stamp: str | None = None) -> bool:
         """Bring the run's small files into `folder`; False when the run is not finished."""
+        ...
+
+    def refresh_copies(self, runs_folder: Path) -> None:
+        """Bring `runs_folder` up to the store: each finished run's small files copied in,
+        copies of runs gone from the store removed (nothing to do where they are one)."""
         ...
 
     def fetch(self, folder: Path, names: Iterable[str]) -> None:

@@ -1,9 +1,11 @@
-"""Where runs live on disk: one folder per run under the data folder.
+"""Where runs live: one folder per run under the runs folder, kept by one runs store.
 
-With a runs store other than the local folder (`mockups.runs.store`, `MOCKUPLAB_STORAGE`), the
-runs folder is this machine's copy of the store: `refresh_runs` brings the finished runs'
-small files in, `fetch_run_files` full-size files when asked, and every reader keeps reading
-local folders.
+`Runs` holds the runs folder and the one store the settings name (`mockups.runs.store`,
+`MOCKUPLAB_STORAGE`): the local folder, where store and folder are one, or S3, for which the
+runs folder is this machine's copy (`refresh` brings the finished runs' small files in,
+`fetch_files` full-size files when asked). Every reader keeps reading local folders, and
+nothing here asks which store it has: what differs, each store does. `runs()` is this
+process's, made again only when its settings change; the module's functions act through it.
 """
 
 from __future__ import annotations
@@ -14,27 +16,18 @@ import secrets
 import shutil
 import time
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from mockups.errors import MockupLabError
 from mockups.home import data_dir
-from mockups.runs.base import RunStore, StoreError, is_cached_copy
+from mockups.runs.base import RunStore, StoreError
 from mockups.runs.folder import RUN_FILE, RunResult, artwork_path, mockup_path, read_run
-from mockups.runs.store import open_store
+from mockups.runs.store import open_store, settings_stamp
 
 REFRESH_SECONDS = 2.0  # a page asks for the run list several times a rerun: list once
-_refreshed: dict[tuple[str, str], float] = {}
-
-
-def new_run_dir(artwork_name: str, root: Path | None = None) -> Path:
-    """A fresh, empty folder named after the time and the artwork: runs sort by age."""
-    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", Path(artwork_name).stem).strip("-")[:40] or "artwork"
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    folder = runs_dir(root) / f"{stamp}-{stem}-{secrets.token_hex(3)}"
-    folder.mkdir(parents=True)
-    return folder
 
 
 @dataclass(frozen=True)
@@ -52,17 +45,145 @@ class RunSummary:
     profiled: bool
 
 
+@dataclass(frozen=True)
+class Runs:
+    """The runs folder and the store that keeps its runs."""
+
+    folder: Path
+    store: RunStore
+    _refreshed: list[float] = field(default_factory=list, compare=False, repr=False)
+
+    def new_run_dir(self, artwork_name: str) -> Path:
+        """A fresh, empty folder named after the time and the artwork: runs sort by age."""
+        stem = re.sub(r"[^A-Za-z0-9_-]+", "-", Path(artwork_name).stem).strip("-")[:40]
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        folder = self.folder / f"{stamp}-{stem or 'artwork'}-{secrets.token_hex(3)}"
+        folder.mkdir(parents=True)
+        return folder
+
+    def summaries(self) -> list[RunSummary]:
+        """Finished runs, newest first; a folder without a readable run.json is not one."""
+        if not self.folder.is_dir():
+            return []
+        found = [summary for path in self.folder.iterdir() if (summary := read_summary(path))]
+        return sorted(found, key=lambda s: (s.started_at, s.path.name), reverse=True)
+
+    def delete(self, path: Path) -> None:
+        """Remove a run from the store and its folder; only a folder directly inside the runs
+        folder, never elsewhere."""
+        target = Path(path).resolve()
+        if target.parent != self.folder.resolve() or not target.is_dir():
+            raise ValueError(f"{path} is not a run folder")
+        self.store.delete(target.name)
+        if target.exists():
+            shutil.rmtree(target)
+
+    def zip(self, path: Path) -> bytes:
+        """The run's mockups and run.json as a zip, read from disk when asked for (a download).
+
+        Only the files its run.json names, each checked to lie inside the run folder."""
+        run = read_run(path)
+        self.fetch_files(path, [mockup.file for mockup in run.mockups])
+        files = [mockup_path(path, mockup.file) for mockup in run.mockups]
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+            for item in [*files, Path(path) / RUN_FILE]:
+                if item.is_file() and not item.is_symlink():
+                    archive.write(item, item.name)
+        return buffer.getvalue()
+
+    def open(self, named: Path | str) -> Path:
+        """A run named by its folder, or by its name alone (`20261130-...`): then the runs
+        folder's, brought up to the store first."""
+        path = Path(named)
+        if len(path.parts) != 1 or path.is_dir():
+            return path
+        folder = self.folder / path.name
+        self.store.sync_run(path.name, folder)
+        return folder
+
+    def refresh(self, force: bool = False) -> None:
+        """The runs folder brought up to the store (at most every REFRESH_SECONDS unless
+        `force`): finished runs copied in, copies of runs gone from the store removed."""
+        last = self._refreshed[-1] if self._refreshed else -REFRESH_SECONDS
+        if not force and time.monotonic() - last < REFRESH_SECONDS:
+            return
+        self._refreshed[:] = [time.monotonic()]  # a store out of reach is not asked again at once
+        self.store.refresh_copies(self.folder)
+        self._refreshed[:] = [time.monotonic()]
+
+    def fetch_files(self, folder: Path | str, names: list[str]) -> None:
+        """The run's files `names` present in its local folder (fetched from the store if not)."""
+        self.store.fetch(Path(folder), names)
+
+    def fetch_folder(self, folder: Path | str, sub: str) -> None:
+        """Every file of the run's sub-folder `sub` (a profile's memray captures) present in its
+        local folder: fetched from the store when asked for, never copied with the run."""
+        self.store.fetch_folder(Path(folder), sub)
+
+    def keep_files(self, folder: Path | str, names: list[str]) -> None:
+        """Store files a finished run gained on this machine (a mode comparison's table)."""
+        self.store.put(Path(folder), names)
+
+    def full_size_url(self, folder: Path | str, name: str) -> str | None:
+        """A URL the browser fetches a full-size image from, when the store has one (S3)."""
+        return self.store.image_url(Path(folder), name)
+
+    def artwork(self, folder: Path | str, run: RunResult) -> Path:
+        """The run's artwork as a local file (`artwork_path`), fetched from the store if need
+        be."""
+        path = artwork_path(folder, run)
+        if not path.is_file():
+            self.store.fetch(Path(folder), [run.working_copy])
+        return path
+
+    def share_artwork(self, artwork: Path) -> str | None:
+        """Put the uploaded artwork (in its run folder) into the store; what a job names as its
+        store (None when the job's paths are this machine's folders)."""
+        self.store.put_artwork(artwork, artwork.parent.name)
+        return self.store.job_location
+
+    def publish(self, folder: Path | str, store_location: str | None, artwork: str) -> None:
+        """Store a run rendered here into the store its job names (none: nothing to do);
+        `artwork` (the upload's file name) is in the store already."""
+        if store_location is None:
+            return
+        folder = Path(folder)
+        store = self.store_named(store_location)
+        store.publish(folder, folder.name, keep=[artwork])
+        store.sync_run(folder.name, folder)
+
+    def arrived(self, run_dir: Path | str, store_location: str | None) -> bool:
+        """Whether a job's run is finished where its job put it: run.json in the run folder, or
+        in the store (then its small files are copied into `run_dir`, this machine's copy)."""
+        folder = Path(run_dir)
+        if store_location is None:
+            return (folder / RUN_FILE).is_file()
+        return self.store_named(store_location).sync_run(folder.name, folder)
+
+    def store_named(self, location: str) -> RunStore:
+        """This process's store, which must be the one a job names (`StoreError` if not)."""
+        if self.store.location != location:
+            raise StoreError(
+                f"the job's run is in {location}, but this process's runs store is "
+                f"{self.store.location}"
+            )
+        return self.store
+
+
+def runs(root: Path | None = None) -> Runs:
+    """This process's runs: the runs folder (`root`, else `$MOCKUPLAB_HOME/runs`) and the store
+    the settings name, made again only when the settings (environment, secrets file) change."""
+    return _runs(runs_dir(root), settings_stamp())
+
+
+@lru_cache(maxsize=8)
+def _runs(folder: Path, stamp: tuple) -> Runs:
+    return Runs(folder, open_store(root=folder))
+
+
 def runs_dir(root: Path | None = None) -> Path:
     return root or data_dir() / "runs"
-
-
-def list_runs(root: Path | None = None) -> list[RunSummary]:
-    """Finished runs, newest first; a folder without a readable run.json is not one."""
-    folder = runs_dir(root)
-    if not folder.is_dir():
-        return []
-    found = [summary for path in folder.iterdir() if (summary := read_summary(path))]
-    return sorted(found, key=lambda s: (s.started_at, s.path.name), reverse=True)
 
 
 def read_summary(path: Path) -> RunSummary | None:
@@ -83,148 +204,66 @@ def read_summary(path: Path) -> RunSummary | None:
     )
 
 
+def new_run_dir(artwork_name: str, root: Path | None = None) -> Path:
+    return runs(root).new_run_dir(artwork_name)
+
+
+def list_runs(root: Path | None = None) -> list[RunSummary]:
+    return runs(root).summaries()
+
+
 def delete_run(path: Path, root: Path | None = None) -> None:
-    """Remove a run from the store and its folder; only a folder directly inside the runs
-    folder, never elsewhere."""
-    folder = runs_dir(root).resolve()
-    target = Path(path).resolve()
-    if target.parent != folder or not target.is_dir():
-        raise ValueError(f"{path} is not a run folder")
-    store = open_store(root=root)
-    if store.remote:
-        store.delete(target.name)
-    shutil.rmtree(target)
+    runs(root).delete(path)
 
 
 def zip_run(path: Path) -> bytes:
-    """The run's mockups and run.json as a zip, read from disk when asked for (a download).
-
-    Only the files its run.json names, each checked to lie inside the run folder."""
-    run = read_run(path)
-    fetch_run_files(path, [mockup.file for mockup in run.mockups])
-    files = [mockup_path(path, mockup.file) for mockup in run.mockups]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-        for item in [*files, Path(path) / RUN_FILE]:
-            if item.is_file() and not item.is_symlink():
-                archive.write(item, item.name)
-    return buffer.getvalue()
+    return runs().zip(path)
 
 
 def open_run(named: Path | str) -> Path:
-    """A run named by its folder, or by its name alone (`20261130-...`): then the runs
-    folder's, copied from the store first when the store is not the local folder."""
-    path = Path(named)
-    if len(path.parts) != 1 or path.is_dir():
-        return path
-    store = open_store()
-    folder = runs_dir() / path.name
-    if store.remote:
-        store.sync_run(path.name, folder)
-    return folder
+    return runs().open(named)
 
 
 def run_store(root: Path | None = None) -> RunStore:
     """The runs store this process's settings name (the local runs folder by default)."""
-    return open_store(root=root)
+    return runs(root).store
 
 
 def refresh_runs(root: Path | None = None, force: bool = False) -> None:
-    """Bring the runs folder up to the store: finished runs copied in (small files only),
-    copies of runs gone from the store removed. Nothing to do for the local folder."""
-    store = open_store(root=root)
-    if not store.remote:
-        return
-    folder = runs_dir(root)
-    key = (str(folder), store.location)
-    if not force and time.monotonic() - _refreshed.get(key, -REFRESH_SECONDS) < REFRESH_SECONDS:
-        return
-    _refreshed[key] = time.monotonic()  # a store out of reach is not asked again at once
-    finished = store.finished_runs()
-    for name, stamp in finished.items():
-        store.sync_run(name, folder / name, stamp)
-    if folder.is_dir():
-        for copy in folder.iterdir():
-            if copy.name not in finished and is_cached_copy(copy):
-                shutil.rmtree(copy, ignore_errors=True)
-    _refreshed[key] = time.monotonic()
+    runs(root).refresh(force)
 
 
 def fetch_run_files(folder: Path | str, names: list[str]) -> None:
-    """The run's files `names` present in its local folder (fetched from the store if not)."""
-    store = open_store()
-    if not store.remote:
-        return
-    folder = Path(folder)
-    for name in names:
-        mockup_path(folder, name)  # refuses a name that leads out of the run
-    store.fetch(folder, names)
+    runs().fetch_files(folder, names)
 
 
 def fetch_run_folder(folder: Path | str, sub: str) -> None:
-    """Every file of the run's sub-folder `sub` (a profile's memray captures) present in its
-    local folder: fetched from the store when asked for, never copied with the run."""
-    open_store().fetch_folder(Path(folder), sub)
+    runs().fetch_folder(folder, sub)
 
 
 def keep_run_files(folder: Path | str, names: list[str]) -> None:
-    """Store files a finished run gained on this machine (nothing for the local folder)."""
-    open_store().put(Path(folder), names)
+    runs().keep_files(folder, names)
 
 
 def full_size_url(folder: Path | str, name: str) -> str | None:
-    """A URL the browser fetches a full-size image from, when the store has one (S3)."""
-    store = open_store()
-    if not store.remote:
-        return None
-    folder = Path(folder)
-    mockup_path(folder, name)
-    return store.image_url(folder, name)
+    return runs().full_size_url(folder, name)
 
 
 def run_artwork(folder: Path | str, run: RunResult) -> Path:
-    """The run's artwork as a local file (`artwork_path`), fetched from the store if need be."""
-    path = artwork_path(folder, run)
-    if not path.is_file():
-        open_store().fetch(Path(folder), [run.working_copy])
-    return path
+    return runs().artwork(folder, run)
 
 
 def share_artwork(artwork: Path) -> str | None:
-    """Put the uploaded artwork (in its run folder) into the store; the store's location for
-    the job to name, or None when runs stay in the local folder (a job names paths)."""
-    store = open_store()
-    if not store.remote:
-        return None
-    store.put_artwork(artwork, artwork.parent.name)
-    return store.location
+    return runs().share_artwork(artwork)
 
 
 def publish_run(folder: Path | str, store_location: str | None, artwork: str) -> None:
-    """Store a run rendered here into the store its job names (nothing for the local folder);
-    `artwork` (the upload's file name) is in the store already."""
-    if store_location is None:
-        return
-    folder = Path(folder)
-    store = store_named(store_location)
-    store.publish(folder, folder.name, keep=[artwork])
-    store.sync_run(folder.name, folder)
+    runs().publish(folder, store_location, artwork)
 
 
 def run_arrived(run_dir: Path | str, store_location: str | None) -> bool:
-    """Whether a job's run is finished where its job put it: run.json in the run folder, or
-    in the store (then its small files are copied into `run_dir`, this machine's copy)."""
-    folder = Path(run_dir)
-    if store_location is None:
-        return (folder / RUN_FILE).is_file()
-    return store_named(store_location).sync_run(folder.name, folder)
+    return runs().arrived(run_dir, store_location)
 
 
 def store_named(location: str) -> RunStore:
-    """This process's store, which must be the one a job names (`StoreError` if not)."""
-    store = open_store()
-    if store.location != location:
-        raise StoreError(
-            f"the job's run is in {location}, but this process's runs store is {store.location}"
-        )
-    return store
+    return runs().store_named(location)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from mockups.artwork.intake import ArtworkInfo
-from mockups.errors import MockupLabError
+from mockups.errors import MockupLabError, first_line
 
 RUN_FILE = "run.json"
 WORKING_COPY = "artwork.png"
@@ -55,20 +55,10 @@ class MockupResult:
     rss_after_bytes: int
     worker: str
     heap_after_bytes: int | None = None
-    # Filled in by a profiler (`python -m mockups render --profile`), else absent.
-    heap_peak_bytes: int | None = None
-    allocated_bytes: int | None = None
-    allocations: int | None = None
-    leaked_bytes: int | None = None
-    one_time_bytes: int | None = None
-    rss_peak_bytes: int | None = None
-    heap_exact: bool | None = None
-    rss_exact: bool | None = None
-    # The allocation site holding the most at the mockup's heap peak (`path:line`, function),
-    # and why its leaked bytes stand out (None when they do not): also from a profiler.
-    top_site: str | None = None
-    top_site_function: str | None = None
-    leak_reason: str | None = None
+    # A profiler's figures for the mockup (`render --profile`), else None: the engine carries
+    # them without naming them (`profiling.figures` does); plain JSON values, one level deep.
+    # A `summary` among them is the profiler's one line about the mockup.
+    profile: dict[str, Any] | None = None
 
 
 @dataclass
@@ -113,9 +103,9 @@ def read_run(folder: Path | str) -> RunResult:
     except IsADirectoryError:
         raise RunFolderError(f"{_shown(path)}: is a folder, not a file") from None
     except (OSError, ValueError, RecursionError) as error:
-        raise RunFolderError(f"{_shown(path)}: cannot be read ({_first_line(error)})") from None
+        raise RunFolderError(f"{_shown(path)}: cannot be read ({first_line(error)})") from None
     try:
-        run = _build(RunResult, data, "")
+        run = _build(RunResult, _with_profile_blocks(data), "")
     except _Invalid as error:
         raise RunFolderError(f"{_shown(path)}: damaged: {error}") from None
     _check_names(run, path)
@@ -188,6 +178,37 @@ def write_atomically(path: Path, data: bytes) -> None:
         partial.write_bytes(data)
 
 
+def profile_block(entry: dict[str, Any]) -> dict[str, Any] | None:
+    """A mockup entry's profile block, whatever an older or damaged writer left: its nested
+    `profile`, or in an older run.json the profiler's figures written beside the engine's
+    fields; values that are not plain JSON left out, None when nothing is left."""
+    block = entry.get("profile")
+    if "profile" not in entry:
+        block = {k: v for k, v in entry.items() if k not in _MOCKUP_FIELDS}
+    if not isinstance(block, dict):
+        return None
+    kept = {k: v for k, v in block.items() if isinstance(k, str) and _plain(v) and v is not None}
+    return kept or None
+
+
+def _with_profile_blocks(data: object) -> object:
+    """`data` with each mockup's profile figures in its `profile` block: an older run.json
+    wrote them beside the engine's fields (a profile of nulls, for a plain run)."""
+    if not isinstance(data, dict) or not isinstance(data.get("mockups"), list):
+        return data
+    mockups = [
+        {**{k: v for k, v in m.items() if k in _MOCKUP_FIELDS}, "profile": profile_block(m)}
+        if isinstance(m, dict) and "profile" not in m
+        else m
+        for m in data["mockups"]
+    ]
+    return {**data, "mockups": mockups}
+
+
+def _plain(value: object) -> bool:
+    return value is None or isinstance(value, str | int | float | bool)
+
+
 def _own_name(name: str) -> bool:
     head, _, tail = name.rpartition("/")
     plain = bool(PLAIN_IMAGE_NAME.fullmatch(tail)) and tail not in (".", "..")
@@ -204,6 +225,9 @@ def _check_names(run: RunResult, path: Path) -> None:
                 )
     if run.working_copy != WORKING_COPY:
         raise RunFolderError(f"{_shown(path)}: damaged: working_copy is '{run.working_copy}'")
+
+
+_MOCKUP_FIELDS = frozenset(f.name for f in fields(MockupResult))
 
 
 class _Invalid(ValueError):
@@ -236,6 +260,12 @@ def _value(hint: Any, value: object, key: str, name: str) -> Any:
             return None
         hint = next(option for option in options if option is not type(None))
         origin = typing.get_origin(hint)
+    if origin is dict:
+        if not isinstance(value, dict) or not all(
+            isinstance(k, str) and _plain(v) for k, v in value.items()
+        ):
+            raise _Invalid(f"{name} is not an object of plain values")
+        return dict(value)
     if origin is list:
         if not isinstance(value, list):
             raise _Invalid(f"{name} is not a list")
@@ -266,8 +296,3 @@ def _shown(path: Path) -> str:
     """A path as messages show it: the run folder's name and below, never the whole tree."""
     parts = path.parts
     return "/".join(parts[-2:]) if len(parts) >= 2 else str(path)
-
-
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__

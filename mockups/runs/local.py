@@ -18,7 +18,7 @@ class LocalRunStore:
 
     root: Path
     location: str = "local"
-    remote: bool = False
+    job_location: str | None = None  # a job names the run's folder itself
 
     def put_artwork(self, artwork: Path, run: str) -> str:
         return f"{run}/{artwork.name}"
@@ -43,6 +43,9 @@ class LocalRunStore:
 
     def sync_run(self, run: str, folder: Path, stamp: str | None = None) -> bool:
         return (folder / RUN_FILE).is_file()
+
+    def refresh_copies(self, runs_folder: Path) -> None:
+        return None
 
     def fetch(self, folder: Path, names: Iterable[str]) -> None:
         return None

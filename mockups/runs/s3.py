@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
@@ -24,11 +25,12 @@ from mockups.runs.base import (
     StoreUnavailable,
     cache_stamp,
     files_of,
+    is_cached_copy,
     is_small,
     relative_name,
     run_name,
 )
-from mockups.runs.folder import RUN_FILE, atomic_file
+from mockups.runs.folder import RUN_FILE, atomic_file, mockup_path
 
 PRESIGNED_SECONDS = 3600
 CHUNK_BYTES = 8 * 1024 * 1024  # an upload's part (S3's smallest is 5 MB)
@@ -65,11 +67,10 @@ class S3RunStore:
     Uploads go in 8 MB parts one after another, downloads are read 1 MB at a time: a file of
     any size costs one part of memory."""
 
-    remote = True
-
     def __init__(self, settings: S3Settings) -> None:
         self.settings = settings
         self.location = settings.location
+        self.job_location: str | None = settings.location  # a job names the store
         self._client = _s3_client(settings)
 
     def __repr__(self) -> str:
@@ -119,10 +120,19 @@ class S3RunStore:
         (folder / CACHE_MARK).write_text(json.dumps({"run": run, "stamp": stamp}))
         return True
 
+    def refresh_copies(self, runs_folder: Path) -> None:
+        finished = self.finished_runs()
+        for name, stamp in finished.items():
+            self.sync_run(name, runs_folder / name, stamp)
+        if runs_folder.is_dir():
+            for copy in runs_folder.iterdir():
+                if copy.name not in finished and is_cached_copy(copy):
+                    shutil.rmtree(copy, ignore_errors=True)
+
     def fetch(self, folder: Path, names: Iterable[str]) -> None:
         run = run_name(folder.name)
         for name in names:
-            path = folder / name
+            path = mockup_path(folder, name)  # refuses a name that leads out of the run
             if not path.is_file():
                 self._download(self._key(run, name), path)
 
@@ -140,6 +150,7 @@ class S3RunStore:
             self._upload(folder / relative_name(name), self._key(run, name))
 
     def image_url(self, folder: Path, name: str) -> str | None:
+        mockup_path(folder, name)
         key = self._key(run_name(folder.name), name)
         with self._talking(key):
             return self._client.presigned_get_object(

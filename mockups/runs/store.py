@@ -43,6 +43,21 @@ def open_store(
     return _s3_store(settings)
 
 
+def settings_stamp(
+    environ: Mapping[str, str] | None = None, secrets_file: Path | None = None
+) -> tuple:
+    """What decides the store, without parsing anything: its settings in the environment and
+    the secrets file's path, change time and size."""
+    values = os.environ if environ is None else environ
+    path = (secrets_file if secrets_file is not None else SECRETS_FILE).absolute()
+    try:
+        status = path.stat()
+        changed: tuple = (status.st_mtime_ns, status.st_size)
+    except OSError:
+        changed = ()
+    return (tuple(values.get(name) for name in SETTINGS), str(path), changed)
+
+
 def store_settings(
     environ: Mapping[str, str] | None = None, secrets_file: Path | None = None
 ) -> S3Settings | None:

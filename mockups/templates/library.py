@@ -19,6 +19,8 @@ from mockups.templates.model import BUILTIN_DIR, MANIFEST, Template, load_templa
 BUILT_IN = "built-in"
 USER = "user"
 STAGING_PREFIX = ".staging-"
+LISTING = "listing"  # a selection: the templates a listing takes unless told otherwise
+LISTING_IMAGES = 10  # the images an Etsy listing holds, as the dashboard counts them
 
 
 @dataclass(frozen=True)
@@ -112,10 +114,20 @@ def load_library(*folders: Path) -> dict[str, Template]:
     return user_library(*folders)
 
 
+def listing_ids(library: dict[str, Template]) -> list[str]:
+    """The templates a listing takes unless told otherwise: the first LISTING_IMAGES in the
+    library's order, the built-ins' ten products (`wall-ledge` and `workspace-mug` come last).
+    The dashboard ticks these; the command line renders them by default."""
+    return list(library)[:LISTING_IMAGES]
+
+
 def select_templates(library: dict[str, Template], selection: str | list[str]) -> list[Template]:
-    """`"all"`, a comma-separated string or a list of ids; ids may repeat."""
+    """`"all"`, `"listing"` (`listing_ids`), a comma-separated string or a list of ids; ids
+    may repeat."""
     if selection == "all":
         return list(library.values())
+    if selection == LISTING:
+        return [library[template_id] for template_id in listing_ids(library)]
     ids = selection.split(",") if isinstance(selection, str) else list(selection)
     keys = [i.strip() for i in ids if i.strip()]
     if not keys:

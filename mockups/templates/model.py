@@ -15,7 +15,7 @@ from pathlib import Path
 import jsonschema
 
 from mockups.artwork.imagefile import TEMPLATE_LAYER_LIMITS, ImageRefused, open_image
-from mockups.errors import TemplateError
+from mockups.errors import TemplateError, first_line
 from mockups.geometry import (
     Cylinder,
     Quad,
@@ -23,8 +23,8 @@ from mockups.geometry import (
     as_quad,
     bounding_box,
     is_axis_aligned,
-    is_convex_clockwise,
     print_size,
+    quad_problem,
     rect_quad,
 )
 from mockups.templates.uvmap import UVMap, reduction
@@ -167,7 +167,7 @@ def _read_manifest(path: Path) -> dict:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, RecursionError) as error:
         # ValueError covers JSON syntax, bad UTF-8 and numbers too long to convert
-        raise TemplateError(f"{path}: not valid JSON ({_first_line(error)})") from None
+        raise TemplateError(f"{path}: not valid JSON ({first_line(error, 200)})") from None
     except OSError as error:
         raise TemplateError(f"{path}: cannot be read ({error.strerror})") from None
     if not isinstance(data, dict):
@@ -307,11 +307,9 @@ def _check_quad(quad: Quad, size: Size, manifest: Path, field: str) -> None:
     width, height = size
     if not all(0 <= x <= width and 0 <= y <= height for x, y in quad):
         raise TemplateError(f"{manifest}: field '{field}': the print area leaves the scene")
-    if not is_convex_clockwise(quad):
-        raise TemplateError(
-            f"{manifest}: field '{field}': corners must form a convex quad, "
-            "clockwise from the print's top-left"
-        )
+    problem = quad_problem(quad)
+    if problem is not None:
+        raise TemplateError(f"{manifest}: field '{field}': {problem}")
 
 
 def _check_image(
@@ -331,8 +329,3 @@ def _check_image(
             f"{manifest}: field '{field}': {path.name} is {found[0]} x {found[1]}, "
             f"the template's size is {size[0]} x {size[1]}{also}"
         )
-
-
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0][:200] if text else type(error).__name__

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from mockups.authoring.photo import CustomTemplate, photo_light, save_custom_template
+from mockups.errors import TemplateError
 from mockups.render.compose import load_scene_images, render_mockup
 
 QUAD = ((1000.0, 500.0), (2000.0, 500.0), (2000.0, 1500.0), (1000.0, 1500.0))
@@ -53,3 +55,14 @@ def test_a_photo_template_with_light_prints_the_fold_onto_the_artwork(tmp_path):
     fold, flat = mockup.getpixel((1500, 1000)), mockup.getpixel((1300, 1000))
     assert abs(flat[2] - 220) <= 3
     assert abs(fold[2] - 220 * 100 / 200) <= 4
+
+
+def test_crossed_corners_are_refused_in_one_line_before_the_photo_is_read(tmp_path):
+    crossed = ((1000.0, 500.0), (2000.0, 1500.0), (2000.0, 500.0), (1000.0, 1500.0))
+    spec = CustomTemplate(
+        name="Crossed", product="poster", scene=tmp_path / "never-read.png", corners=crossed
+    )
+    with pytest.raises(TemplateError) as refused:
+        save_custom_template(spec, tmp_path / "mine")
+    assert str(refused.value).startswith("The print's corners: the corners cross")
+    assert not (tmp_path / "mine").exists()

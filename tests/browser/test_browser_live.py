@@ -87,9 +87,11 @@ def test_memray_figures_show_per_mockup_while_the_run_goes_on_and_a_leak_is_flag
     first, last = run["mockups"][0], run["mockups"][-1]
     assert first_seen_unix < last["finished_unix"]  # seen before mockup 10 had finished
     assert rows_then < 10
-    assert f"{first['heap_peak_bytes'] / MIB:.1f}" in first_row  # the finished profile's
-    assert f"{first['leaked_bytes'] / MIB:.2f}" in first_row
+    figures = first["profile"]  # the finished profile's
+    assert f"{figures['heap_peak_bytes'] / MIB:.1f}" in first_row
+    assert f"{figures['leaked_bytes'] / MIB:.2f}" in first_row
     assert run_json.parent.name in (href or "")
     planted = run["mockups"][4]
-    assert planted["template"] == PLANTED_ON and planted["leak_reason"] is not None
-    assert planted["leaked_bytes"] == max(m["leaked_bytes"] for m in run["mockups"])
+    assert planted["template"] == PLANTED_ON and planted["profile"]["leak_reason"] is not None
+    leaked = [m["profile"]["leaked_bytes"] for m in run["mockups"]]
+    assert planted["profile"]["leaked_bytes"] == max(leaked)

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from harness.redis_server import redis_server
 from mockups.runs.folder import read_run
+from mockups.templates.library import listing_ids, load_library
 from tests.app_helpers import (
     APP,
     LIBRARY_THUMBNAILS,
@@ -33,9 +34,9 @@ def app(tmp_path, monkeypatch):
     return at
 
 
-def test_the_ten_templates_start_ticked_for_an_etsy_listing(app):
-    ticked = [box for box in template_boxes(app).values() if box.value]
-    assert len(ticked) == 10
+def test_the_listings_ten_start_ticked_the_ten_the_command_line_renders(app):
+    ticked = [template_id for template_id, box in template_boxes(app).items() if box.value]
+    assert sorted(ticked) == sorted(listing_ids(load_library())) and len(ticked) == 10
 
 
 def test_an_upload_renders_into_a_gallery_and_only_its_path_is_kept(app, tmp_path):

@@ -313,13 +313,13 @@ def test_a_rerun_right_after_the_hand_over_never_deletes_the_folder(tmp_path, mo
 
     monkeypatch.setenv("MOCKUPLAB_HOME", str(tmp_path / "home"))
     handed = []
-    enqueue = RenderQueue.enqueue
+    submit = RenderQueue.submit
 
-    def enqueue_then_rerun(self, job):
-        handed.append(enqueue(self, job))
+    def submit_then_rerun(self, job, plan=None):
+        handed.append(submit(self, job, plan))
         raise RerunException(None)
 
-    monkeypatch.setattr(RenderQueue, "enqueue", enqueue_then_rerun)
+    monkeypatch.setattr(RenderQueue, "submit", submit_then_rerun)
     (tmp_path / "redis").mkdir()
     with redis_server(tmp_path / "redis") as url:
         monkeypatch.setenv("REDIS_URL", url)

@@ -141,6 +141,8 @@ def test_with_nothing_configured_the_page_is_a_setup_checklist_not_an_error(unco
         "ETSY_REDIRECT_URI",
     }
     assert f'ETSY_REDIRECT_URI = "{redirect}"' in secrets.value
+    recipe = [c.value for c in at.caption if "No https server?" in c.value]
+    assert recipe and "`python -m etsy_sync auth`" in recipe[0], "the way without https"
 
 
 def test_with_app_keys_but_no_redirect_the_checklist_ticks_the_keys(

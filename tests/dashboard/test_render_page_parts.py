@@ -52,6 +52,31 @@ def test_when_no_mode_fits_the_advice_says_to_render_less(small_artwork, monkeyp
     )
 
 
+@pytest.mark.parametrize("workers", [2, 8])
+def test_the_advice_reads_the_header_once_and_resolves_the_templates_once(
+    small_artwork, monkeypatch, workers
+):
+    from mockups.render import plan
+
+    calls = {"read_header": 0, "resolve_templates": 0}
+
+    def counted(name):
+        real = getattr(plan, name)
+
+        def call(*args, **kwargs):
+            calls[name] += 1
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(plan, name, call)
+
+    counted("read_header")
+    counted("resolve_templates")
+    monkeypatch.setenv("MOCKUPLAB_JOB_BUDGET_MB", "150")  # threads refused: fewer tried too
+    advice = advise(small_artwork, ("poster", "mug", "tote"), workers, load_library())
+    assert advice is not None and advice.refused("threads")
+    assert calls == {"read_header": 1, "resolve_templates": 1}
+
+
 def test_an_artwork_that_cannot_be_estimated_gets_no_advice(tmp_path):
     broken = tmp_path / "broken.png"
     broken.write_bytes(b"\x89PNG not really")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,8 @@ from PIL import Image
 from psd_tools.constants import BlendMode
 from streamlit.testing.v1 import AppTest
 
+import mockups.templates.library
+from dashboard.template_authoring import after_click
 from harness.psd_factory import PsdBuilder, SmartObjectSpec, even_mesh
 from mockups import render_run
 from mockups.options import RenderOptions
@@ -119,3 +122,67 @@ def test_an_imported_psd_is_shown_with_the_current_artwork(page, tmp_path):
     render_run(artwork, run_dir, options=RenderOptions(templates=("poster",)))
     page.session_state["current_run"] = str(run_dir)
     assert "the current artwork" in imported_preview_caption(page, warped_banner(tmp_path))
+
+
+def test_the_library_is_read_once_until_a_user_template_changes(tmp_path, monkeypatch):
+    loads = []
+    load = mockups.templates.library.load_template
+
+    def counted(folder):
+        loads.append(Path(folder).name)
+        return load(folder)
+
+    monkeypatch.setattr(mockups.templates.library, "load_template", counted)
+    monkeypatch.setenv("MOCKUPLAB_HOME", str(tmp_path))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("pages/templates.py").run()
+    read = len(loads)
+    at.run()
+    at.run()
+    assert not at.exception and len(loads) == read, "reruns read the library from the cache"
+    write_template(tmp_path / "templates", template_id="my-shelf")
+    at.run()
+    assert "my-shelf" in loads[read:] and "My Shelf" in texts(at), "a new template is read"
+
+
+def test_the_first_four_clicks_place_the_corners_in_order_and_later_ones_move_the_nearest():
+    start = ((375.0, 200.0), (1125.0, 200.0), (1125.0, 800.0), (375.0, 800.0))
+    # the print's top right lies nearer the starting box's top left than its top right
+    clicks = [(150.0, 120.0), (600.0, 160.0), (580.0, 800.0), (170.0, 760.0)]
+    corners, placed = start, 0
+    for click in clicks:
+        corners, placed = after_click(corners, placed, click)
+    assert (corners, placed) == (tuple(clicks), 4)
+    corners, placed = after_click(corners, placed, (610.0, 300.0))
+    assert corners == (clicks[0], (610.0, 300.0), clicks[2], clicks[3]) and placed == 4
+
+
+def test_a_photos_preview_without_a_render_shows_the_sample_artwork(page):
+    photo = Image.new("RGB", (1500, 1000), (200, 190, 180))
+    buffer = io.BytesIO()
+    photo.save(buffer, "PNG")
+    page.file_uploader(key="scene-photo").set_value(("shelf.png", buffer.getvalue(), "image/png"))
+    page.run()
+    next(b for b in page.button if b.label == "Preview").click().run()
+    assert not page.exception and not page.error
+    captions = [image.proto.imgs[0].caption for image in page.image]
+    assert "Preview with the sample artwork (render yours first to see it here)" in captions
+
+
+def test_crossed_corners_are_one_line_under_the_picker_and_refused_on_save(page, tmp_path):
+    photo = Image.new("RGB", (1500, 1000), (200, 190, 180))
+    buffer = io.BytesIO()
+    photo.save(buffer, "PNG")
+    page.file_uploader(key="scene-photo").set_value(("shelf.png", buffer.getvalue(), "image/png"))
+    page.run()
+    corners = {n.label: n for n in page.number_input if n.label.endswith("(px)")}
+    corners["top right y (px)"].set_value(900)
+    page.run()
+    corners = {n.label: n for n in page.number_input if n.label.endswith("(px)")}
+    corners["bottom right y (px)"].set_value(100).run()
+    (shown,) = [error.value for error in page.error]
+    assert shown.startswith("The print's corners: the corners cross") and "\n" not in shown
+    next(b for b in page.button if b.label == "Save template").click().run()
+    assert len(page.error) == 2 and not page.success
+    assert not (tmp_path / "templates").exists() or not any((tmp_path / "templates").iterdir())

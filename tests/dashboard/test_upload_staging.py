@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import os
 
-from dashboard.uploads import STALE_SECONDS, sweep_stale
+from dashboard.uploads import CHUNK_BYTES, STALE_SECONDS, stage_file, sweep_stale
 
 
 def staged(root, name: str, age: float, now: float):
@@ -28,3 +29,31 @@ def test_a_staged_artwork_older_than_a_day_is_swept_and_a_fresh_one_kept(tmp_pat
 def test_sweeping_a_missing_staging_folder_does_nothing(tmp_path):
     sweep_stale(tmp_path / "uploads")
     assert not (tmp_path / "uploads").exists()
+
+
+class ChunkedUpload(io.BytesIO):
+    """An upload as Streamlit hands it over, which refuses to be read whole at once."""
+
+    def __init__(self, name: str, data: bytes) -> None:
+        super().__init__(data)
+        self.name, self.file_id, self.reads = name, "f1", []
+
+    def read(self, size: int | None = -1) -> bytes:
+        assert size is not None and 0 < size <= CHUNK_BYTES, "read in chunks"
+        self.reads.append(size)
+        return super().read(size)
+
+    def getbuffer(self):
+        raise AssertionError("the whole upload asked for at once")
+
+
+def test_a_template_upload_is_streamed_to_disk_under_its_own_name_once(tmp_path, monkeypatch):
+    monkeypatch.setenv("MOCKUPLAB_HOME", str(tmp_path))
+    data = os.urandom(CHUNK_BYTES * 2 + 10)
+    upload = ChunkedUpload("My scene.psd", data)
+    path = stage_file(upload, "psd")
+    assert path == tmp_path / "uploads" / "psd-f1" / "My scene.psd"
+    assert path.read_bytes() == data
+    assert not list(path.parent.glob("*.part"))
+    reads = len(upload.reads)
+    assert stage_file(upload, "psd") == path and len(upload.reads) == reads, "a rerun writes none"

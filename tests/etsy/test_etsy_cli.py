@@ -8,18 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-from tests.fake_etsy.helpers import change_mockup, config_for, connect, environment_for, write_run
+from tests.fake_etsy.helpers import change_mockup, environment_for, write_run
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def config(etsy, tmp_path):
-    config = config_for(etsy, tmp_path)
-    connect(etsy, config)
-    return config
 
 
 def etsy_sync(config, *args: str) -> subprocess.CompletedProcess:

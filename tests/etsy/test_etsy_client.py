@@ -13,13 +13,8 @@ from etsy_sync.errors import EtsyApiError, RateLimited, ReconnectNeeded
 from etsy_sync.tokens import TokenStore
 from etsy_sync.transport import RetryPolicy
 from tests.fake_etsy import KEYSTRING, SHARED_SECRET, FakeEtsy
-from tests.fake_etsy.helpers import RecordedSleeps, config_for, connect, quick_policy
+from tests.fake_etsy.helpers import config_for, connect, quick_policy
 from tests.fake_etsy.state import EtsyRefusal
-
-
-@pytest.fixture
-def sleeps(etsy):
-    return RecordedSleeps(etsy)
 
 
 @pytest.fixture

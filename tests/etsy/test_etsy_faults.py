@@ -17,13 +17,8 @@ import pytest
 
 from etsy_sync.errors import EtsyApiError
 from etsy_sync.push import PushOptions
-from etsy_sync.service import EtsySync
 from tests.fake_etsy.helpers import (
-    RecordedSleeps,
-    config_for,
-    connect,
     environment_for,
-    quick_policy,
     write_run,
 )
 
@@ -78,18 +73,6 @@ def assert_exactly_planned(etsy, sync, listing_id, run_dir, seller_after):
         for rank, image in enumerate(images[:10], start=1)
     ]
     assert sync.status(listing_id).pending == []
-
-
-@pytest.fixture
-def config(etsy, tmp_path):
-    config = config_for(etsy, tmp_path)
-    connect(etsy, config)
-    return config
-
-
-@pytest.fixture
-def sync(config, etsy):
-    return EtsySync(config, quick_policy(RecordedSleeps(etsy)))
 
 
 @pytest.mark.parametrize("fault", FAULTS.values(), ids=FAULTS.keys())

@@ -14,16 +14,9 @@ import pytest
 
 from etsy_sync import manifest as manifest_module
 from etsy_sync.cli import main
-from tests.fake_etsy.helpers import config_for, connect, environment_for, write_run
+from tests.fake_etsy.helpers import environment_for, write_run
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def config(etsy, tmp_path):
-    config = config_for(etsy, tmp_path)
-    connect(etsy, config)
-    return config
 
 
 def etsy_sync(config, *args: str) -> subprocess.CompletedProcess:

@@ -12,30 +12,11 @@ from etsy_sync.plan import Action
 from etsy_sync.push import PushOptions
 from etsy_sync.service import EtsySync
 from tests.fake_etsy.helpers import (
-    RecordedSleeps,
     change_mockup,
     config_for,
-    connect,
     quick_policy,
     write_run,
 )
-
-
-@pytest.fixture
-def sleeps(etsy):
-    return RecordedSleeps(etsy)
-
-
-@pytest.fixture
-def config(etsy, tmp_path):
-    config = config_for(etsy, tmp_path)
-    connect(etsy, config)
-    return config
-
-
-@pytest.fixture
-def sync(config, sleeps):
-    return EtsySync(config, quick_policy(sleeps))
 
 
 @pytest.fixture

@@ -4,11 +4,8 @@ Etsy while it uploads) resumes on the next push: nothing lost, nothing uploaded 
 from __future__ import annotations
 
 import hashlib
-import os
 import signal
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -18,31 +15,15 @@ from tests.fake_etsy.helpers import (
     RecordedSleeps,
     config_for,
     connect,
-    environment_for,
     quick_policy,
+    start_command,
     write_run,
 )
 
-REPO = Path(__file__).resolve().parents[2]
-
 
 def start_push(config, run_dir, listing_id) -> subprocess.Popen:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "etsy_sync",
-            "push",
-            str(run_dir),
-            "--listing",
-            str(listing_id),
-            "--overwrite-foreign",
-        ],
-        cwd=REPO,
-        env={**os.environ, **environment_for(config)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    return start_command(
+        config, "push", str(run_dir), "--listing", str(listing_id), "--overwrite-foreign"
     )
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +59,21 @@ def environment_for(config: EtsyConfig) -> dict[str, str]:
     }
 
 
+REPO = Path(__file__).resolve().parents[2]
+
+
+def start_command(config: EtsyConfig, *arguments: str) -> subprocess.Popen:
+    """`python -m etsy_sync ARGUMENTS` as a real process, aimed at the fake Etsy."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "etsy_sync", *arguments],
+        cwd=REPO,
+        env={**os.environ, **environment_for(config)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
 def connect(fake: FakeEtsy, config: EtsyConfig, expires_in: float | None = None) -> Tokens:
     """Save tokens as if the seller had connected (the OAuth tests do it for real)."""
     granted = fake.grant_tokens()
@@ -90,13 +108,19 @@ def quick_policy(sleeps: RecordedSleeps, **overrides) -> RetryPolicy:
     return RetryPolicy(**{**settings, **overrides})
 
 
-def write_run(folder: Path, count: int = 10, artwork: str = "sunset-over-hills.png") -> Path:
-    """A render run folder as mockups.render.run writes it: NN-<template>.jpg files and run.json."""
+def write_run(
+    folder: Path,
+    count: int = 10,
+    artwork: str = "sunset-over-hills.png",
+    templates: tuple[str, ...] = TEMPLATES,
+) -> Path:
+    """A render run folder as mockups.render.run writes it: NN-<template>.jpg files and run.json
+    (a colour variant `tshirt@navy` is written as NN-tshirt-navy.jpg)."""
     folder.mkdir(parents=True, exist_ok=True)
     mockups = []
     for index in range(1, count + 1):
-        template = TEMPLATES[index - 1] if index <= len(TEMPLATES) else f"scene-{index}"
-        name = f"{index:02d}-{template}.jpg"
+        template = templates[index - 1] if index <= len(templates) else f"scene-{index}"
+        name = f"{index:02d}-{template.replace('@', '-')}.jpg"
         size = _write_jpeg(folder / name, index, shade=0)
         mockups.append(
             MockupResult(

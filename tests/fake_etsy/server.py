@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,7 +22,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from tests.fake_etsy.spec import EtsySpec, Operation, SpecRequest, SpecResponse, SpecViolation
 from tests.fake_etsy.spec import etsy_spec as load_etsy_spec
 from tests.fake_etsy.state import (
+    COLOUR_PROPERTY,
     INCONSISTENT_ORDER,
+    STOCK_COLOURS,
     Clock,
     EtsyRefusal,
     EtsyState,
@@ -48,9 +51,11 @@ FAULT_KINDS = (
     "lands-first",
     "inconsistent-order",
     "stale-read",
+    "video-processing",
 )
 # Faults that change how Etsy serves the call rather than whether it answers.
-SERVING_FAULTS = ("lands-first", "inconsistent-order", "stale-read")
+SERVING_FAULTS = ("lands-first", "inconsistent-order", "stale-read", "video-processing")
+DAY_SECONDS = 24 * 3600
 
 
 @dataclass
@@ -102,7 +107,10 @@ class FakeEtsy:
         self._lock = threading.RLock()
         self._second = 0
         self._this_second = 0
-        self._today = 0
+        self._day: deque[float] = deque()
+        """When each call of the last 24 h was made: Etsy's day is a sliding one."""
+        self.video_processing_reads = 2
+        """How many reads show a video `inactive` under the video-processing fault."""
         self._server: ThreadingHTTPServer | None = None
 
     @classmethod
@@ -190,9 +198,9 @@ class FakeEtsy:
         if url.path == TOKEN_PATH and method == "POST":
             return self._answer(TOKEN_OPERATION, method, url.path, header_map, {}, body)
         sent: list[tuple[str, str]] = []
-        if method == "PATCH" and header_map.get("content-type", "").startswith(FORM):
+        if method in ("POST", "PATCH") and header_map.get("content-type", "").startswith(FORM):
             sent = parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True)
-            body = _image_ids_as_etsy_reads_them(body)
+            body = _form_as_etsy_reads_it(body, self._form_arrays(method, url.path))
         request = SpecRequest(method, url.path, url.query, headers, body or None)
         try:
             operation = self.spec.check_request(request)
@@ -233,7 +241,8 @@ class FakeEtsy:
             reply = self._serve_despite(fault, serving, operation, headers, body)
         except _OverRateLimit as over:
             limits = over.limits
-            reply = Reply(429, {"error": "Too many requests"}, {"retry-after": "1"})
+            retry = {"retry-after": str(max(1, round(over.retry_after)))}
+            reply = Reply(429, {"error": "Too many requests"}, retry)
         except EtsyRefusal as refusal:
             reply = Reply(refusal.status, refusal.body(), {})
         if reply is not DROP:
@@ -292,23 +301,44 @@ class FakeEtsy:
         with self._lock:
             return self._count_request_locked()
 
+    def _form_arrays(self, method: str, path: str) -> dict[str, str]:
+        """The form fields the spec types as arrays, and their items' type."""
+        route = self.spec.route(method, path)
+        if route is None:
+            return {}
+        content = route.operation.get("requestBody", {}).get("content", {})
+        properties = content.get(FORM, {}).get("schema", {}).get("properties", {})
+        return {
+            name: schema.get("items", {}).get("type", "string")
+            for name, schema in properties.items()
+            if schema.get("type") == "array"
+        }
+
     def _count_request_locked(self) -> dict[str, str]:
-        second = int(self.clock())
+        now = self.clock()
+        second = int(now)
         if second != self._second:
             self._second, self._this_second = second, 0
         self._this_second += 1
-        self._today += 1
+        while self._day and self._day[0] <= now - DAY_SECONDS:
+            self._day.popleft()
+        if len(self._day) >= self.per_day_limit:
+            retry = self._day[0] + DAY_SECONDS - now
+            raise _OverRateLimit(self._limits(0, 0), retry)
+        self._day.append(now)
         remaining_second = max(0, self.per_second_limit - self._this_second)
-        remaining_today = max(0, self.per_day_limit - self._today)
-        limits = {
+        remaining_today = max(0, self.per_day_limit - len(self._day))
+        if self._this_second > self.per_second_limit:
+            raise _OverRateLimit(self._limits(remaining_second, remaining_today), 1)
+        return self._limits(remaining_second, remaining_today)
+
+    def _limits(self, remaining_second: int, remaining_today: int) -> dict[str, str]:
+        return {
             "x-limit-per-second": str(self.per_second_limit),
             "x-remaining-this-second": str(remaining_second),
             "x-limit-per-day": str(self.per_day_limit),
             "x-remaining-today": str(remaining_today),
         }
-        if self._this_second > self.per_second_limit or self._today > self.per_day_limit:
-            raise _OverRateLimit(limits)
-        return limits
 
     def _take_faults(self, operation: str) -> list[Fault]:
         """The faults due on this call; each counts the operation's calls on its own. All
@@ -430,18 +460,107 @@ class FakeEtsy:
     def _op_updateListing(self, operation: Operation, user_id: int) -> Reply:
         params = operation.path_params
         listing = self.state.listing_of_shop(params["shop_id"], params["listing_id"])
-        unsupported = set(operation.body) - {"image_ids"}
-        if unsupported:
-            raise EtsyRefusal(501, f"the fake only updates image_ids, not {sorted(unsupported)}")
-        if "image_ids" in operation.body:
-            self.state.set_images(listing, list(operation.body["image_ids"]))
+        body = dict(operation.body)
+        if "state" in body:
+            raise EtsyRefusal(501, "the fake does not change a listing's state")
+        if "image_ids" in body:
+            self.state.set_images(listing, list(body.pop("image_ids")))
+        self.state.update_listing(listing, body)
         return Reply(200, listing.to_api(), {})
+
+    def _op_createDraftListing(self, operation: Operation, user_id: int) -> Reply:
+        if operation.path_params["shop_id"] != self.state.shop_id:
+            raise EtsyRefusal(403, "You do not have permission to modify this shop")
+        listing = self.state.create_draft(operation.body)
+        return Reply(201, listing.to_api(), {})
+
+    def _op_getListingInventory(self, operation: Operation, user_id: int) -> Reply:
+        listing = self._own_listing(operation.path_params["listing_id"])
+        return Reply(200, self._inventory(listing), {})
+
+    def _op_updateListingInventory(self, operation: Operation, user_id: int) -> Reply:
+        listing = self._own_listing(operation.path_params["listing_id"])
+        self.state.set_inventory(listing, operation.body)
+        return Reply(200, self._inventory(listing), {})
+
+    def _op_getPropertiesByTaxonomyId(self, operation: Operation, user_id: int) -> Reply:
+        colours = [
+            {"value_id": value_id, "name": name, "scale_id": None, "equal_to": []}
+            for name, value_id in STOCK_COLOURS.items()
+        ]
+        colour = {
+            "property_id": COLOUR_PROPERTY,
+            "name": "Primary color",
+            "display_name": "Primary color",
+            "scales": [],
+            "is_required": False,
+            "supports_attributes": True,
+            "supports_variations": True,
+            "is_multivalued": False,
+            "max_values_allowed": None,
+            "possible_values": colours,
+            "selected_values": [],
+        }
+        return Reply(200, {"count": 1, "results": [colour]}, {})
+
+    def _op_getListingVariationImages(self, operation: Operation, user_id: int) -> Reply:
+        params = operation.path_params
+        listing = self.state.listing_of_shop(params["shop_id"], params["listing_id"])
+        results = self.state.variation_images_api(listing)
+        return Reply(200, {"count": len(results), "results": results}, {})
+
+    def _op_updateVariationImages(self, operation: Operation, user_id: int) -> Reply:
+        params = operation.path_params
+        listing = self.state.listing_of_shop(params["shop_id"], params["listing_id"])
+        self.state.set_variation_images(listing, list(operation.body["variation_images"]))
+        results = self.state.variation_images_api(listing)
+        return Reply(200, {"count": len(results), "results": results}, {})
+
+    def _op_getListingVideos(self, operation: Operation, user_id: int) -> Reply:
+        listing = self._own_listing(operation.path_params["listing_id"])
+        results = []
+        for video in listing.live_videos():
+            results.append(video.to_api())
+            video.processing_reads = max(0, video.processing_reads - 1)
+        return Reply(200, {"count": len(results), "results": results}, {})
+
+    def _op_uploadListingVideo(self, operation: Operation, user_id: int) -> Reply:
+        params = operation.path_params
+        listing = self.state.listing_of_shop(params["shop_id"], params["listing_id"])
+        part = operation.files.get("video")
+        name = operation.body.get("name")
+        if part is None or not name:
+            raise EtsyRefusal(400, "video and name are required (the fake does not take video_id)")
+        reads = self.video_processing_reads if "video-processing" in self._serving_faults else 0
+        video = self.state.upload_video(listing, part.data, name, reads)
+        return Reply(201, video.to_api(), {})
+
+    def _op_deleteListingVideo(self, operation: Operation, user_id: int) -> Reply:
+        params = operation.path_params
+        listing = self.state.listing_of_shop(params["shop_id"], params["listing_id"])
+        self.state.delete_video(listing, params["video_id"])
+        return Reply(204, None, {})
+
+    def _own_listing(self, listing_id: int) -> FakeListing:
+        listing = self.state.listings.get(listing_id)
+        if listing is None:
+            raise EtsyRefusal(404, "Listing not found")
+        return listing
+
+    def _inventory(self, listing: FakeListing) -> dict:
+        return {
+            "products": [product.to_api() for product in listing.products],
+            "price_on_property": [],
+            "quantity_on_property": [],
+            "sku_on_property": [],
+        }
 
 
 class _OverRateLimit(Exception):
-    def __init__(self, limits: dict[str, str]) -> None:
+    def __init__(self, limits: dict[str, str], retry_after: float) -> None:
         super().__init__("over Etsy's rate limit")
         self.limits = limits
+        self.retry_after = retry_after
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -482,26 +601,31 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
 
-def _image_ids_as_etsy_reads_them(body: bytes) -> bytes:
-    """An updateListing form as Etsy reads `image_ids`, re-encoded for the spec's validator.
+def _form_as_etsy_reads_it(body: bytes, arrays: dict[str, str]) -> bytes:
+    """A form (createDraftListing, updateListing) as Etsy reads its arrays, re-encoded for the
+    spec's validator.
 
-    The spec does not say how the array is written in a form. Etsy's staff say one
-    comma-delimited value (etsy/open-api #330), and Etsy accepts a JSON array too. A repeated
-    key is not a list to Etsy: the fake keeps the last value, the worst case the sync must
-    survive. What openapi-core reads is OpenAPI's default for forms (repeated keys), so the
-    parsed ids are written back that way; anything not a list of numbers is passed on as it
-    came, for the spec check to refuse.
+    The spec does not say how an array is written in a form. Etsy's staff say one
+    comma-delimited value for `image_ids` (etsy/open-api #330), the spec says "a
+    comma-separated list" of `tags`, and Etsy accepts a JSON array of ids too. A repeated key
+    is not a list to Etsy: the fake keeps the last value, the worst case the sync must survive.
+    What openapi-core reads is OpenAPI's default for forms (repeated keys), so the parsed
+    items are written back that way; ids that are not numbers are passed on as they came, for
+    the spec check to refuse.
     """
     pairs = parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True)
-    values = [value for key, value in pairs if key == "image_ids"]
-    if not values:
-        return body
-    ids = _id_list(values[-1])
-    others = [(key, value) for key, value in pairs if key != "image_ids"]
-    written = (
-        [("image_ids", str(i)) for i in ids] if ids is not None else [("image_ids", values[-1])]
-    )
-    return urlencode(others + written).encode()
+    written = [(key, value) for key, value in pairs if key not in arrays]
+    for name, item_type in arrays.items():
+        values = [value for key, value in pairs if key == name]
+        if not values:
+            continue
+        if item_type == "integer":
+            ids = _id_list(values[-1])
+            items = [str(i) for i in ids] if ids is not None else [values[-1]]
+        else:
+            items = [item.strip() for item in values[-1].split(",") if item.strip()]
+        written += [(name, item) for item in items]
+    return urlencode(written).encode()
 
 
 def _id_list(value: str) -> list[int] | None:

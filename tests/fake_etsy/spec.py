@@ -26,7 +26,9 @@ from openapi_core.validation.request.exceptions import InvalidParameter
 from openapi_schema_validator import OAS30Validator, oas30_format_checker
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
-SPEC_PATH = Path(__file__).resolve().parents[2].parent / "shared" / "etsy" / "openapi.json"
+# Etsy's public Open API v3 spec (openapi.json from github.com/etsy/open-api), kept beside the
+# fake so a clone of the repository stands alone.
+SPEC_PATH = Path(__file__).resolve().parent / "openapi.json"
 ETSY_HOST = "https://openapi.etsy.com"
 MULTIPART = "multipart/form-data"
 

@@ -15,6 +15,8 @@ from mockups.memory import MIB
 from mockups.options import RenderOptions
 from mockups.render import budget
 from mockups.render.budget import DEFAULT_BUDGET_MB, decoded_size
+from mockups.render.plan import check_budget as check_render_budget
+from mockups.render.plan import plan_render
 from mockups.render.selection import required_artwork_size
 from mockups.templates.library import load_library, select_templates
 from tests.conftest import gradient_artwork
@@ -159,9 +161,9 @@ def test_an_interlaced_png_too_large_to_decode_whole_is_refused_by_the_budget(tm
 
 def test_auto_renders_with_two_threads_when_their_estimate_fits_the_budget(large_jpeg, monkeypatch):
     options = RenderOptions(templates=BUILT_IN_TEN, mode="auto", workers=2)
-    threads = budget.estimate_peak(large_jpeg, options.with_changes(mode="threads"))
+    threads = plan_render(large_jpeg, options.with_changes(mode="threads")).estimate
     monkeypatch.setenv("MOCKUPLAB_JOB_BUDGET_MB", str(threads.peak_mb + 1))
-    chosen = budget.choose_mode(large_jpeg, options)
+    chosen = plan_render(large_jpeg, options).options
     assert (chosen.mode, chosen.workers) == ("threads", 2)
     assert chosen.templates == options.templates
 
@@ -170,15 +172,33 @@ def test_auto_falls_back_to_sequential_when_threads_would_overrun_the_budget(
     large_jpeg, monkeypatch
 ):
     options = RenderOptions(templates=BUILT_IN_TEN, mode="auto", workers=2)
-    sequential = budget.estimate_peak(large_jpeg, options.with_changes(mode="sequential"))
-    threads = budget.estimate_peak(large_jpeg, options.with_changes(mode="threads"))
+    sequential = plan_render(large_jpeg, options.with_changes(mode="sequential")).estimate
+    threads = plan_render(large_jpeg, options.with_changes(mode="threads")).estimate
     assert sequential.peak_bytes < threads.peak_bytes
     between = (sequential.peak_mb + threads.peak_mb) / 2
     monkeypatch.setenv("MOCKUPLAB_JOB_BUDGET_MB", str(between))
-    assert budget.choose_mode(large_jpeg, options).mode == "sequential"
-    assert budget.check_budget(large_jpeg, options).concurrency == 1
+    assert plan_render(large_jpeg, options).mode == "sequential"
+    assert check_render_budget(large_jpeg, options).concurrency == 1
 
 
-def test_a_job_renders_in_auto_mode_unless_it_says_otherwise():
+def test_a_job_renders_in_auto_mode_unless_it_says_otherwise(artwork_jpeg):
     assert RenderJob(artwork="/a.jpg", run_dir="/run").options.mode == "auto"
-    assert budget.choose_mode("/no/such/file.jpg", RenderOptions(mode="threads")).mode == "threads"
+    header, chosen = read_header(artwork_jpeg), select_templates(load_library(), ["poster"])
+    assert budget.choose_mode(header, chosen, RenderOptions(mode="threads")).mode == "threads"
+
+
+def test_a_plan_tries_other_modes_without_reading_the_artwork_again(large_jpeg, monkeypatch):
+    plan = plan_render(large_jpeg, RenderOptions(templates=BUILT_IN_TEN))
+    monkeypatch.setattr("mockups.render.plan.read_header", None)  # any read would fail
+    threads = plan.replanned(mode="threads", workers=3)
+    assert (threads.mode, threads.workers) == ("threads", 3)
+    assert threads.estimate == plan_render_again(large_jpeg, mode="threads", workers=3).estimate
+    assert threads.estimate.peak_bytes > plan.estimate.peak_bytes
+
+
+def plan_render_again(artwork, **options):
+    from mockups.artwork import intake
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("mockups.render.plan.read_header", intake.read_header)
+        return plan_render(artwork, RenderOptions(templates=BUILT_IN_TEN, **options))

@@ -21,27 +21,28 @@ from mockups.jobs import RenderQueue
 from mockups.jobs.worker import MetaProgress
 from mockups.memory import MIB
 from mockups.runs.folder import MockupResult
+from profiling.figures import MockupFigures
 from tests.app_helpers import APP, png_bytes, submit_render
 from tests.conftest import gradient_artwork
 
 pytestmark = pytest.mark.slow
 
-POSTER = MockupResult(
-    index=1, template="poster", file="01-poster.jpg", thumbnail="thumbs/01-poster.jpg",
-    width=3000, height=2000, bytes=1, seconds=0.31, started_unix=0.0, finished_unix=0.3,
-    rss_before_bytes=80 * MIB, rss_after_bytes=90 * MIB, worker="pid 7",
-    heap_after_bytes=30 * MIB, heap_peak_bytes=int(45.2 * MIB), allocated_bytes=int(98.6 * MIB),
-    allocations=120, leaked_bytes=int(0.02 * MIB), one_time_bytes=0, heap_exact=True,
+POSTER_FIGURES = MockupFigures(
+    heap_peak_bytes=int(45.2 * MIB), allocated_bytes=int(98.6 * MIB), allocations=120,
+    leaked_bytes=int(0.02 * MIB), one_time_bytes=0, heap_exact=True,
     top_site="/somewhere/mockups/render/compose.py:78", top_site_function="_load_rgb",
 )  # fmt: skip
-MUG = replace(
-    POSTER,
-    index=2,
-    template="mug",
-    file="02-mug.jpg",
-    leaked_bytes=23 * MIB,
-    leak_reason="at least the 1 MB threshold",
-)
+POSTER = POSTER_FIGURES.on(
+    MockupResult(
+        index=1, template="poster", file="01-poster.jpg", thumbnail="thumbs/01-poster.jpg",
+        width=3000, height=2000, bytes=1, seconds=0.31, started_unix=0.0, finished_unix=0.3,
+        rss_before_bytes=80 * MIB, rss_after_bytes=90 * MIB, worker="pid 7",
+        heap_after_bytes=30 * MIB,
+    )
+)  # fmt: skip
+MUG = POSTER_FIGURES.with_changes(
+    leaked_bytes=23 * MIB, leak_reason="at least the 1 MB threshold"
+).on(replace(POSTER, index=2, template="mug", file="02-mug.jpg"))
 SAMPLES = [(0.2, 100 * MIB, None), (0.45, 105 * MIB, 40 * MIB), (0.7, 110 * MIB, 52 * MIB)]
 
 

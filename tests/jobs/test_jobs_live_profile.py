@@ -23,7 +23,8 @@ from mockups.options import RenderOptions
 from mockups.render.renderers import PROFILED
 from mockups.runs.folder import MockupResult, RunResult, read_run
 from profiling.capture import RUN_CAPTURE
-from profiling.storage import profile_dir
+from profiling.figures import MockupFigures
+from profiling.profile_folder import profile_dir
 from tests.conftest import gradient_artwork
 from tests.jobs_support import ROOT, WAIT_SECONDS
 
@@ -130,12 +131,18 @@ def watched(redis_url, tmp_path_factory) -> WatchedJob:
 
 
 def memray_figures(result: MockupResult) -> dict[str, object]:
-    return {name: getattr(result, name) for name in MEMRAY_FIGURES}
+    return {name: getattr(figures(result), name) for name in MEMRAY_FIGURES}
+
+
+def figures(result: MockupResult) -> MockupFigures:
+    found = MockupFigures.of(result)
+    assert found is not None, f"mockup {result.index} carries no profile"
+    return found
 
 
 def test_mockup_ones_memray_figures_are_in_the_status_before_the_last_mockup_lands(watched):
     finished_first = watched.run.mockups[0]
-    assert finished_first.heap_peak_bytes and finished_first.allocated_bytes
+    assert figures(finished_first).heap_peak_bytes and figures(finished_first).allocated_bytes
     seen = [poll.status.landed[0] for poll in watched.during() if poll.status.landed]
     assert seen, "mockup 1's figures arrived only when the job ended"
     assert all(memray_figures(live) == memray_figures(finished_first) for live in seen)
@@ -147,7 +154,7 @@ def test_every_mockups_live_figures_are_the_ones_the_finished_profile_reports(wa
     for poll in watched.polls:
         for live in poll.status.landed:
             assert memray_figures(live) == memray_figures(finished[live.index - 1])
-            assert live.heap_exact is True
+            assert figures(live).heap_exact is True
 
 
 def test_a_standout_leak_is_flagged_in_the_status_as_its_mockup_lands(watched):
@@ -155,14 +162,16 @@ def test_a_standout_leak_is_flagged_in_the_status_as_its_mockup_lands(watched):
     flagged = [
         poll.status.landed
         for poll in watched.during()
-        if len(poll.status.landed) > planted and poll.status.landed[planted].leak_reason
+        if len(poll.status.landed) > planted and figures(poll.status.landed[planted]).leak_reason
     ]
     assert flagged, "the leak was not flagged before the job ended"
     landed = flagged[0]
     assert landed[planted].template == PLANTED_ON
-    assert landed[planted].leaked_bytes == watched.run.mockups[planted].leaked_bytes
-    assert [m.leak_reason is not None for m in landed[:planted]] == [False] * planted
-    assert watched.run.mockups[planted].leak_reason is not None
+    assert (
+        figures(landed[planted]).leaked_bytes == figures(watched.run.mockups[planted]).leaked_bytes
+    )
+    assert [figures(m).leak_reason is not None for m in landed[:planted]] == [False] * planted
+    assert figures(watched.run.mockups[planted]).leak_reason is not None
 
 
 def test_the_heap_line_travels_while_the_job_renders(watched):

@@ -18,6 +18,7 @@ from mockups.options import RenderOptions
 from mockups.render.renderers import PROFILED
 from mockups.render.run import RUN_FILE, MockupResult, render_run
 from mockups.runs.folder import read_run
+from profiling.figures import MockupFigures
 from tests.jobs_support import ROOT, WAIT_SECONDS, process_gone, run_burst_worker, wait_for
 
 pytestmark = pytest.mark.slow
@@ -247,6 +248,9 @@ def test_each_landed_mockup_travels_whole_in_the_progress_as_it_lands(
     assert final.state == "finished", final.error
     assert final.landed == read_run(tmp_path / "run").mockups
     assert final.samples == [], "a plain render draws no heap line"
+    # the back-end interface reads the same figures as the status carries
+    assert render_queue.landed(job.id) == final.landed
+    assert render_queue.samples(job.id) == []
     during = [s for s in seen if s.state == "started" and s.landed]
     assert during, "no mockup's figures arrived before the job ended"
     for status in during:
@@ -274,14 +278,15 @@ def test_a_landed_mockup_keeps_every_figure_a_profiler_fills(render_queue, artwo
         rss_after_bytes=95_000_000,
         worker="pid 7",
         heap_after_bytes=40_000_000,
-        heap_peak_bytes=61_000_000,
-        allocated_bytes=250_000_000,
-        allocations=1234,
-        leaked_bytes=4096,
-        one_time_bytes=8192,
-        rss_peak_bytes=99_000_000,
-        heap_exact=True,
-        rss_exact=False,
+        profile={  # whatever a profiler fills, the queue carries as it is
+            "heap_peak_bytes": 61_000_000,
+            "allocated_bytes": 250_000_000,
+            "leaked_bytes": 4096,
+            "heap_exact": True,
+            "rss_exact": False,
+            "ratio": 0.25,
+            "summary": "heap peak 58.2 MB, leaked 0.00 MB",
+        },
     )
     MetaProgress(render_queue.queue.fetch_job(job.id))(1, 1, profiled)
     status = render_queue.status(job.id)
@@ -304,4 +309,8 @@ def test_landed_figures_from_an_older_worker_are_read_with_what_they_have(
     rq_job.save_meta()
     (landed,) = render_queue.status(job.id).landed
     assert (landed.index, landed.template, landed.seconds) == (1, "poster", 2)
-    assert (landed.file, landed.bytes, landed.heap_peak_bytes) == ("", 0, None)
+    assert (landed.file, landed.bytes) == ("", 0)
+    # an older worker's flat figures land in the profile block; the profiler reads none of
+    # them as its figures, since the heap peak is no number
+    assert landed.profile == {"heap_peak_bytes": "lots"}
+    assert MockupFigures.of(landed) is None

@@ -10,9 +10,9 @@ import sys
 import pytest
 
 from harness.redis_server import redis_server
-from mockups.errors import MockupLabError
+from mockups.errors import MockupLabError, scrub
 from mockups.jobs import RenderJob, RenderQueue
-from mockups.jobs.redaction import redacted_url, scrub, secrets_of
+from mockups.jobs.redaction import redacted_url, secrets_of
 from mockups.options import RenderOptions
 from tests.jobs_support import ROOT, WAIT_SECONDS
 

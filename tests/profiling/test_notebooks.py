@@ -5,12 +5,15 @@ folder; a cell that raises fails the test. The settings keep every notebook smal
 """
 
 import ast
+import json
 import os
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
+
+from profiling.demo import planting_location
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -19,9 +22,18 @@ SMALL = {
     "MOCKUPLAB_ARTWORK_SIZES": "300x400,600x800",
     "MOCKUPLAB_WORKERS": "1,2,4",
 }
-# pillow leaks a little on its first render: the leak steps then have a suspect to show.
-SMALL_FOR = {"leak_investigation.ipynb": {"MOCKUPLAB_TEMPLATES": "desk-frame,pillow"}}
-NAMED_RUNS = ("MOCKUPLAB_RUN", "MOCKUPLAB_RUN_AFTER")
+# the demo run plants its leak on the second template
+SMALL_FOR = {"leak_investigation.ipynb": {"MOCKUPLAB_TEMPLATES": "desk-frame,greeting-card"}}
+NAMED_RUNS = ("MOCKUPLAB_RUN", "MOCKUPLAB_RUN_AFTER", "MOCKUPLAB_JOB_BUDGET_MB")
+PLOTLY = "application/vnd.plotly.v1+json"
+# what each notebook must show once run: the demo's planted leak found at its line, and the
+# dashboard's memory budget on the workers chart
+SHOWN = {
+    "leak_investigation.ipynb": (
+        f"profiling/demo.py:{planting_location().rpartition(':')[2]} (render_keeping_a_copy)"
+    ),
+    "mode_comparison.ipynb": "256 MB budget",
+}
 CELL_SECONDS = 240
 LOGIC = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.For, ast.While, ast.If)
 LOGIC += (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -51,6 +63,21 @@ def test_the_notebook_runs_from_top_to_bottom_on_a_small_artwork(path, tmp_path)
     code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
     assert all(cell.execution_count for cell in code_cells)
     assert (tmp_path / "home").is_dir()  # it worked in its own data folder
+    outputs = [output for cell in code_cells for output in cell.outputs]
+    charts = [output for output in outputs if PLOTLY in output.get("data", {})]
+    assert charts, "the notebook draws its charts"
+    assert all("image/png" in chart["data"] for chart in charts), "each chart carries its PNG"
+    assert SHOWN[path.name] in shown_text(outputs)
+
+
+def shown_text(outputs: list) -> str:
+    """Everything the outputs say: printed text, values' text and the charts' own text."""
+    parts = [output.get("text", "") for output in outputs]
+    for output in outputs:
+        data = output.get("data", {})
+        parts.append(data.get("text/plain", ""))
+        parts.append(json.dumps(data.get(PLOTLY, {})))
+    return "\n".join(parts)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=notebook_id)

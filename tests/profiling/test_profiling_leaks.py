@@ -9,11 +9,11 @@ import pytest
 from mockups.memory import MIB
 from mockups.options import RenderOptions
 from profiling import MockupProfile, ProfiledRun, RunProfile, profile_in_process
+from profiling.demo import leak_on, planting_location
 from profiling.leaks import describe_suspects, short_location, standout_leaks, suspects_table
 from profiling.notebook_charts import QUIET_COLOUR, STANDOUT_COLOUR, leaked_by_mockup
 from profiling.sites import AllocationSite
 from tests.conftest import gradient_artwork
-from tests.planted import leak_on, planting_location
 
 KB = 1024
 PLANTED_ON = "greeting-card"
@@ -118,8 +118,8 @@ def test_the_leak_chart_colours_the_standouts():
 
 
 @pytest.fixture
-def leaking_render(monkeypatch):
-    with leak_on(monkeypatch, PLANTED_ON) as kept:
+def leaking_render():
+    with leak_on(PLANTED_ON) as kept:
         yield kept
 
 
@@ -138,4 +138,6 @@ def test_a_planted_leak_in_a_real_run_stands_out_with_its_line_and_stack(tmp_pat
     assert top.location == planting_location()
     assert any("mockups/render/run.py:" in frame for frame in top.stack)
     planting_line = planting_location().rpartition(":")[2]
-    assert f"planted.py:{planting_line} (render_keeping_a_copy)" in describe_suspects([suspect])
+    assert f"profiling/demo.py:{planting_line} (render_keeping_a_copy)" in describe_suspects(
+        [suspect]
+    )

@@ -25,6 +25,7 @@ def test_render_profile_prints_a_line_per_mockup_with_its_heap_peak_and_leak(tmp
     assert len(lines) == len(run["mockups"]) == 2
     for line, mockup in zip(lines, run["mockups"], strict=True):
         assert line.startswith(f"{mockup['index']:02d} {mockup['template']}: ")
-        assert f"heap peak {mockup['heap_peak_bytes'] / MIB:.1f} MB" in line
-        assert f"leaked {mockup['leaked_bytes'] / MIB:.2f} MB" in line
-        assert f"top site {mockup['top_site']} ({mockup['top_site_function']})" in line
+        figures = mockup["profile"]
+        assert f"heap peak {figures['heap_peak_bytes'] / MIB:.1f} MB" in line
+        assert f"leaked {figures['leaked_bytes'] / MIB:.2f} MB" in line
+        assert f"top site {figures['top_site']} ({figures['top_site_function']})" in line

@@ -12,6 +12,7 @@ def panel_script() -> None:
 
     from dashboard.live import LivePanel
     from mockups.runs.folder import MockupResult
+    from profiling.figures import MockupFigures
 
     mib = 2**20
     plain = MockupResult(
@@ -19,8 +20,7 @@ def panel_script() -> None:
         width=3000, height=2000, bytes=1, seconds=0.31, started_unix=0.0, finished_unix=0.3,
         rss_before_bytes=80 * mib, rss_after_bytes=90 * mib, worker="1/main",
     )  # fmt: skip
-    profiled = replace(
-        plain,
+    figures = MockupFigures(
         heap_peak_bytes=int(45.2 * mib),
         allocated_bytes=int(98.6 * mib),
         allocations=120,
@@ -28,13 +28,10 @@ def panel_script() -> None:
         top_site="/somewhere/mockups/render/compose.py:78",
         top_site_function="_load_rgb",
     )
-    leaking = replace(
-        profiled,
-        index=2,
-        template="mug",
-        leaked_bytes=23 * mib,
-        leak_reason="at least the 1 MB threshold",
-    )
+    profiled = figures.on(plain)
+    leaking = figures.with_changes(
+        leaked_bytes=23 * mib, leak_reason="at least the 1 MB threshold"
+    ).on(replace(plain, index=2, template="mug"))
     panel = LivePanel(10, run_dir=Path("/runs/20261130-run"))
     panel.waiting(0)
     panel.sample(0.25, 100 * mib, 40 * mib)

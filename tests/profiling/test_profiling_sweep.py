@@ -103,6 +103,18 @@ def test_the_workers_chart_draws_measured_lines_their_extension_and_the_server_l
     assert {shape.y0 for shape in figure.layout.shapes} == {512}
 
 
+@pytest.mark.parametrize(("configured", "budget_mb"), [(None, 256), ("300", 300)])
+def test_the_workers_chart_draws_the_dashboards_budget(monkeypatch, configured, budget_mb):
+    if configured is None:
+        monkeypatch.delenv("MOCKUPLAB_JOB_BUDGET_MB", raising=False)
+    else:
+        monkeypatch.setenv("MOCKUPLAB_JOB_BUDGET_MB", configured)
+    frame = growth_frame()
+    figure = memory_by_workers(frame, memory_growth(frame))
+    assert {shape.y0 for shape in figure.layout.shapes} == {budget_mb}
+    assert f"{budget_mb} MB budget" in [a.text for a in figure.layout.annotations]
+
+
 def test_the_sweep_bar_charts_show_one_series_per_artwork_in_seconds_and_megabytes(sweep):
     frame, _, _ = sweep
     wall, memory = sweep_wall_time(frame), sweep_peak_memory(frame)

@@ -17,8 +17,8 @@ from mockups.memory import MIB
 from mockups.options import RenderOptions
 from mockups.templates.library import load_library
 from profiling import load_run, profile_in_process
+from profiling.demo import leak_on, planting_location
 from tests.conftest import gradient_artwork
-from tests.planted import leak_on, planting_location
 
 PLANTED_ON = "framed-wall"
 TEMPLATES = ["poster", "greeting-card", PLANTED_ON]
@@ -33,8 +33,8 @@ def artwork(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def leaking_render(monkeypatch):
-    with leak_on(monkeypatch, PLANTED_ON) as kept:
+def leaking_render():
+    with leak_on(PLANTED_ON) as kept:
         yield kept
 
 

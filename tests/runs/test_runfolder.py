@@ -9,7 +9,7 @@ import pytest
 
 from mockups.options import RenderOptions
 from mockups.render.run import render_run
-from mockups.runs.catalogue import zip_run
+from mockups.runs.catalogue import list_runs, zip_run
 from mockups.runs.folder import (
     RunFolderError,
     atomic_file,
@@ -52,6 +52,8 @@ def test_read_run_gives_typed_results(run_dir):
         (lambda d: d.update(mockups=[7]), "mockup 1 is not an object"),
         (lambda d: d["artwork"].update(height=1e400), "artwork: field 'height'"),
         (lambda d: d.update(workers=True), "field 'workers' is not a whole number"),
+        (lambda d: d["mockups"][0].update(profile="lots"), "mockup 1: field 'profile'"),
+        (lambda d: d["mockups"][1].update(profile={"sites": [1]}), "mockup 2: field 'profile'"),
     ],
 )
 def test_a_damaged_run_json_is_one_line_naming_the_field(run_dir, change, named):
@@ -61,6 +63,52 @@ def test_a_damaged_run_json_is_one_line_naming_the_field(run_dir, change, named)
     message = str(refused.value)
     assert named in message and "\n" not in message
     assert str(run_dir.parent) not in message  # no server paths in messages
+
+
+# A profiled run.json as written before the profile's figures were one block: beside the
+# engine's fields (a plain run wrote the same names, each null).
+OLDER_FLAT_FIGURES = {
+    "heap_peak_bytes": 61_000_000,
+    "allocated_bytes": 250_000_000,
+    "allocations": 1234,
+    "leaked_bytes": 4096,
+    "one_time_bytes": 0,
+    "rss_peak_bytes": 99_000_000,
+    "heap_exact": True,
+    "rss_exact": False,
+    "top_site": "mockups/render/compose.py:78",
+    "top_site_function": "_load_rgb",
+    "leak_reason": None,
+}
+
+
+def flat(figures: dict):
+    def change(data: dict) -> None:
+        for mockup in data["mockups"]:
+            del mockup["profile"]
+            mockup.update(figures)
+
+    return change
+
+
+def test_an_older_run_json_with_flat_profile_figures_reads_them_as_its_profile(run_dir):
+    rewrite_run_json(run_dir, flat(OLDER_FLAT_FIGURES))
+    run = read_run(run_dir)
+    expected = {k: v for k, v in OLDER_FLAT_FIGURES.items() if v is not None}
+    assert [m.profile for m in run.mockups] == [expected, expected]
+    assert [s.path for s in list_runs(run_dir.parent)] == [run_dir], "History lists it"
+
+
+def test_an_older_plain_run_json_reads_with_no_profile(run_dir):
+    rewrite_run_json(run_dir, flat(dict.fromkeys(OLDER_FLAT_FIGURES)))
+    assert [m.profile for m in read_run(run_dir).mockups] == [None, None]
+    assert [s.path for s in list_runs(run_dir.parent)] == [run_dir]
+
+
+def test_a_profile_block_is_carried_as_written(run_dir):
+    block = {"heap_peak_bytes": 5, "any_figure": 0.5, "summary": "a profiler's line"}
+    rewrite_run_json(run_dir, lambda d: d["mockups"][0].update(profile=block))
+    assert read_run(run_dir).mockups[0].profile == block
 
 
 def test_run_json_that_is_not_json_or_deeply_nested_is_one_line(run_dir):

@@ -2,6 +2,7 @@
 
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -10,7 +11,17 @@ from mockups.authoring.photo import CustomTemplate, save_custom_template
 from mockups.errors import ArtworkError, TemplateError
 from mockups.options import RenderOptions
 from mockups.render.run import render_run
-from mockups.runs.catalogue import delete_run, list_runs, new_run_dir, zip_run
+from mockups.runs.catalogue import (
+    delete_run,
+    fetch_run_files,
+    full_size_url,
+    list_runs,
+    new_run_dir,
+    open_run,
+    run_artwork,
+    zip_run,
+)
+from mockups.runs.folder import read_run
 from mockups.templates.library import load_library
 from tests.conftest import gradient_artwork
 
@@ -99,3 +110,30 @@ def test_a_too_narrow_or_corrupt_scene_photo_is_refused(tmp_path):
     broken.write_bytes(b"not a photo")
     with pytest.raises(ArtworkError):
         save_custom_template(CustomTemplate("B", "poster", broken, ((0, 0),) * 4), tmp_path)
+
+
+def test_the_store_settings_are_read_once_until_they_change(runs, tmp_path, monkeypatch):
+    import mockups.runs.store
+
+    reads = []
+    read_secrets = mockups.runs.store.read_secrets
+
+    def counted(path, wanted):
+        reads.append(path)
+        return read_secrets(path, wanted)
+
+    monkeypatch.setattr(mockups.runs.store, "read_secrets", counted)
+    monkeypatch.chdir(tmp_path)
+    _, first, _ = runs
+    listed = list_runs()
+    for summary in listed:
+        run_artwork(summary.path, read_run(summary.path))
+        fetch_run_files(summary.path, [])
+        full_size_url(summary.path, read_run(summary.path).mockups[0].file)
+    assert open_run(Path(first.out_dir).name) == Path(first.out_dir)
+    assert len(reads) == 1, "one store for every operation"
+    (tmp_path / ".streamlit").mkdir()
+    (tmp_path / ".streamlit" / "secrets.toml").write_text('MOCKUPLAB_STORAGE = "local"\n')
+    list_runs()
+    list_runs()
+    assert len(reads) == 2, "a changed secrets file is read again, once"

@@ -10,9 +10,9 @@
 
 Bytes are bytes, times are seconds since `started_unix`, booleans are True/False. Columns
 may be added at the end of a table within format 1; none is renamed or removed.
-Rendering with --profile also adds each mockup's heap figures to run.json, with the site
-holding the most at its peak (`top_site`, `top_site_function`) and, when its leak stands out
-(`profiling.leaks`), why (`leak_reason`).
+Rendering with --profile also adds each mockup's heap figures to run.json, in its `profile`
+block (`profiling.figures`), with the site holding the most at its peak and, when its leak
+stands out (`profiling.leaks`), why.
 """
 
 from __future__ import annotations
@@ -20,11 +20,12 @@ from __future__ import annotations
 import csv
 import json
 import typing
-from dataclasses import asdict, fields, replace
+from dataclasses import asdict, fields
 from pathlib import Path
 
 from mockups.errors import RenderError
 from mockups.runs.folder import atomic_file, read_run, write_atomically, write_run
+from profiling.figures import MockupFigures
 from profiling.results import MockupProfile, ProfiledRun, RunProfile, TimelinePoint
 from profiling.sites import AllocationSite
 
@@ -88,13 +89,12 @@ def add_heap_figures_to_run_json(out_dir: Path | str, profiled: ProfiledRun) -> 
             top_sites[site.index] = site
     reasons = {suspect.index: suspect.reason for suspect in standout_leaks(profiled)}
     run.mockups = [
-        replace(
-            entry,
+        MockupFigures(
             **{name: getattr(by_index[entry.index], name) for name in RUN_JSON_FIELDS},
             top_site=_site_field(top_sites.get(entry.index), "location"),
             top_site_function=_site_field(top_sites.get(entry.index), "function"),
             leak_reason=reasons.get(entry.index),
-        )
+        ).on(entry)
         for entry in run.mockups
     ]
     run.profile = f"{PROFILE_DIR}/{SUMMARY_FILE}"
