@@ -12,36 +12,16 @@ use too).
 from __future__ import annotations
 
 import argparse
-import io
+from dataclasses import astuple
 from pathlib import Path
 
 from PIL import Image
 
-from mockups.render.compose import load_scene_images, render_mockup
-from mockups.render.run import JPEG_QUALITY
 from mockups.templates.library import load_library
-from scenes.measure import flat_noise, halving_loss, print_region, white_difference
+from scenes.measure import figures
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADERS = ["template", "white print - rendered white", "flat-area noise", "halving loss"]
-
-
-def as_written(image: Image.Image) -> Image.Image:
-    """`image` through the JPEG encoding a run writes mockups with."""
-    encoded = io.BytesIO()
-    image.save(encoded, "JPEG", quality=JPEG_QUALITY)
-    encoded.seek(0)
-    return Image.open(encoded).convert("RGB")
-
-
-def measure(template, artwork: Image.Image) -> list[float]:
-    images = load_scene_images(template)
-    mockup = as_written(render_mockup(artwork, template, images))
-    white = Image.new("RGB", artwork.size, (255, 255, 255))
-    white_mockup = as_written(render_mockup(white, template, load_scene_images(template)))
-    with Image.open(template.scene) as scene:
-        difference = white_difference(white_mockup, scene, print_region(template))
-    return [difference, flat_noise(mockup), halving_loss(mockup)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,8 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| {' | '.join(HEADERS)} |")
     print(f"|{'|'.join(['---'] + ['---:'] * (len(HEADERS) - 1))}|")
     for key in keys:
-        figures = measure(library[key], artwork)
-        print(f"| {key} | " + " | ".join(f"{value:.2f}" for value in figures) + " |", flush=True)
+        row = astuple(figures(library[key], artwork))
+        print(f"| {key} | " + " | ".join(f"{value:.2f}" for value in row) + " |", flush=True)
     return 0
 
 

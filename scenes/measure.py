@@ -11,13 +11,48 @@ template table and the tests on the built-in library, so both read the same figu
 
 from __future__ import annotations
 
+import io
+from dataclasses import dataclass
+
 import numpy as np
 from PIL import Image, ImageFilter
+
+from mockups.render.compose import load_scene_images, render_mockup
+from mockups.render.run import JPEG_QUALITY
 
 BLOCK = 16  # px side of the blocks flat noise is read in
 FLATTEST = 0.2  # the share of blocks, least structured first, that count as flat
 STRUCTURE_BLUR = 2.0  # px: structure is judged on the image with its grain blurred out
 UNCLIPPED = (8, 247)  # a block whose mean lies outside cannot show its grain
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One template's row of the README's table, in levels."""
+
+    white_difference: float
+    flat_noise: float
+    halving_loss: float
+
+
+def figures(template, artwork: Image.Image) -> Figures:
+    """The table's figures for `template`, read from mockups as a run writes them (JPEG):
+    an all-white artwork's against the scene over the print, the grain and the detail of a
+    mockup of `artwork`."""
+    mockup = as_written(render_mockup(artwork, template, load_scene_images(template)))
+    white = Image.new("RGB", artwork.size, (255, 255, 255))
+    white_mockup = as_written(render_mockup(white, template, load_scene_images(template)))
+    with Image.open(template.scene) as scene:
+        difference = white_difference(white_mockup, scene, print_region(template))
+    return Figures(difference, flat_noise(mockup), halving_loss(mockup))
+
+
+def as_written(image: Image.Image) -> Image.Image:
+    """`image` through the JPEG encoding a run writes mockups with."""
+    encoded = io.BytesIO()
+    image.save(encoded, "JPEG", quality=JPEG_QUALITY)
+    encoded.seek(0)
+    return Image.open(encoded).convert("RGB")
 
 
 def white_difference(mockup: Image.Image, scene: Image.Image, region: np.ndarray) -> float:
@@ -86,6 +121,13 @@ def _plane_residual(levels: np.ndarray) -> np.ndarray:
 STUDIO_WHITE = 0.86  # the albedo the studio renders a print's carrier with (kit.CARRIER_ALBEDO)
 GREY_CARD = 0.18
 VISIBLE_CELLS = 64  # across and down the print
+
+
+def carrier_albedo(ink_black: float) -> float:
+    """The carrier's albedo a template's `ink_black` was set for: the build sets it so that
+    black + (1 - black) x 0.18 = 0.18 / albedo (a rendered grey card checks it in the scene
+    tests; the library's tests read it back to know the card's grey)."""
+    return GREY_CARD / (ink_black + (1 - ink_black) * GREY_CARD)
 
 
 def grey_card(scene_levels: np.ndarray, white_albedo: float = STUDIO_WHITE) -> np.ndarray:

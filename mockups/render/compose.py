@@ -57,7 +57,8 @@ class Lighting:
 @dataclass
 class SceneImages:
     """A template's layers that act on the print, each cropped to the part of the scene it
-    acts on. The scene itself is decoded once the print is placed (see `render_mockup`)."""
+    acts on, for one render: the scene itself is decoded once the print is placed (see
+    `render_mockup`), and `composite` lets go of each shading as it splits it into bands."""
 
     box: Box
     front: Lighting
