@@ -36,10 +36,14 @@ SCENES = [
 DEFAULT_PYTHON = Path(__file__).resolve().parents[2] / ".venv-scenes" / "bin" / "python"
 
 
-def render_raw(scene: str, raw: Path, python: Path, scale: float, samples: int) -> None:
-    """One scene's raw layers, rendered by Blender's Python at low CPU priority."""
+def render_raw(
+    scene: str, raw: Path, python: Path, scale: float, samples: int, grey_card: bool = False
+) -> None:
+    """One scene's raw layers, rendered by Blender's Python at low CPU priority; with
+    `grey_card`, also the scene with an 18 % grey card for the print (the tests')."""
     command = ["nice", "-n", "10", str(python), str(STUDIO / "render.py"), scene]
     command += ["--out", str(raw), "--scale", str(scale), "--samples", str(samples)]
+    command += ["--grey-card"] if grey_card else []
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
         tail = "\n".join(done.stderr.strip().splitlines()[-15:])

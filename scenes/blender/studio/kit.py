@@ -781,9 +781,11 @@ def render_to_array(path: Path) -> np.ndarray:
     return pixels.reshape(height, width, 4)[::-1].copy()
 
 
-BEAUTY_PERCENT = 34  # upsampled 3x when the template is built; the print is not
+BEAUTY_PERCENT = 67  # two thirds of the output: the scene, and the light the print takes
 DATA_PERCENT = 50  # the print map and coverage, upsampled 2x: smooth, and edges stay soft
-MATTE_PERCENT = 17  # the print's light is smooth: shading and highlight at a fifth
+MATTE_PERCENT = 17  # the diffuse light apart from gloss and glass is smooth: at a sixth
+MATTE_MIN_WIDTH = 480  # px: a smaller matte render blurs the shadows the beauty has sharp
+GREY_CARD_ALBEDO = 0.18
 
 
 def render_beauty(path: Path, samples: int, percent: int = BEAUTY_PERCENT) -> np.ndarray:
@@ -799,18 +801,59 @@ def render_beauty(path: Path, samples: int, percent: int = BEAUTY_PERCENT) -> np
     return render_to_array(path)
 
 
-def render_matte(path: Path, shot: Shot, samples: int) -> np.ndarray:
-    """The scene with the carrier matte white and the glass gone: the print's own light."""
+def render_matte(path: Path, shot: Shot, samples: int, percent: int = MATTE_PERCENT) -> np.ndarray:
+    """The scene with the carrier matte (its own white, a glaze's colour) and the glass gone:
+    the print's own light."""
     carrier_material = shot.carrier.data.materials[0]
-    shot.carrier.data.materials[0] = carrier_white(roughness=1.0, name="carrier-matte")
+    matte = carrier_white(roughness=1.0, name="carrier-matte")
+    colour = matte.node_tree.nodes["Principled BSDF"].inputs["Base Color"]
+    colour.default_value = (*carrier_albedo(shot), 1.0)
+    shot.carrier.data.materials[0] = matte
     for obj in shot.glossy:
         obj.hide_render = True
     try:
-        return render_beauty(path, samples, MATTE_PERCENT)
+        return render_beauty(path, samples, percent)
     finally:
         shot.carrier.data.materials[0] = carrier_material
         for obj in shot.glossy:
             obj.hide_render = False
+
+
+def render_grey_card(path: Path, shot: Shot, samples: int, percent: int = BEAUTY_PERCENT):
+    """The beauty with the print's carrier an 18 % grey card (its gloss and texture kept)."""
+    carrier_material = shot.carrier.data.materials[0]
+    grey = carrier_material.copy()
+    colour = grey.node_tree.nodes["Principled BSDF"].inputs["Base Color"]
+    colour.default_value = (GREY_CARD_ALBEDO,) * 3 + (1,)
+    shot.carrier.data.materials[0] = grey
+    try:
+        return render_beauty(path, samples, percent)
+    finally:
+        shot.carrier.data.materials[0] = carrier_material
+
+
+def carrier_albedo(shot: Shot) -> list[float]:
+    """The linear RGB albedo of the print's carrier (the white a print's white becomes): a
+    carrier_white's CARRIER_ALBEDO, or a glaze's own colour."""
+    nodes = shot.carrier.data.materials[0].node_tree.nodes
+    colour = nodes["Principled BSDF"].inputs["Base Color"] if "Principled BSDF" in nodes else None
+    if colour is None or colour.is_linked:
+        return [CARRIER_ALBEDO] * 3
+    return [round(value, 4) for value in colour.default_value[:3]]
+
+
+def lens_facts() -> dict:
+    """The camera's lens as the template build needs it for the lens's light falloff: focal
+    length and sensor width in mm, the side the sensor width spans, and the lens shift."""
+    camera = bpy.context.scene.camera.data
+    return {
+        "lens_mm": camera.lens,
+        "sensor_mm": camera.sensor_width
+        if camera.sensor_fit != "VERTICAL"
+        else camera.sensor_height,
+        "sensor_fit": camera.sensor_fit,
+        "shift": [camera.shift_x, camera.shift_y],
+    }
 
 
 def render_data(path: Path, shot: Shot, samples: int) -> np.ndarray:
