@@ -32,6 +32,7 @@ from scenes.measure import (
 
 LIBRARY = load_library()
 RENDERED = sorted(key for key, template in LIBRARY.items() if template.lit_by_scene)
+MAPPED = sorted(key for key, template in LIBRARY.items() if template.uvmap is not None)
 TOLERANCE = 3.0  # levels, mean over the print
 GREY_LEVEL = 118  # sRGB level of 18 % linear grey
 ARTWORK = (800, 1000)
@@ -48,6 +49,10 @@ def render(template, colour: tuple[int, int, int]) -> Image.Image:
 def covering(template):
     """The template fitted to cover its whole print, so a plain artwork fills it."""
     return replace(template, safe=None, fit="cover")
+
+
+def test_every_blender_built_template_places_its_print_by_a_print_map():
+    assert len(MAPPED) >= 11
 
 
 def test_the_library_holds_scene_lit_templates_one_behind_glass_or_glaze():
@@ -115,7 +120,7 @@ def test_reflections_cross_a_black_print(key):
     assert (found - dark).min() > 5, "a black print shows the glass's or glaze's reflection"
 
 
-@pytest.mark.parametrize("key", RENDERED)
+@pytest.mark.parametrize("key", MAPPED)
 def test_a_grid_shows_all_four_corners_of_the_print_within_a_5_percent_margin(key):
     """A test pattern of the print's shape: its corners 5 % in are seen, unhidden (where a
     hole or a turn hides part of the print, the pattern is fitted inside its safe area)."""
@@ -138,12 +143,22 @@ def test_a_grid_shows_all_four_corners_of_the_print_within_a_5_percent_margin(ke
         )
 
 
-@pytest.mark.parametrize("key", RENDERED)
+@pytest.mark.parametrize("key", MAPPED)
 def test_a_text_artwork_is_never_cut_by_a_hole_or_an_edge(key):
-    """The docs' text poster's shape (4:5), its type 6 % in from the edges."""
+    """A text poster of the print's shape, its type 6 % in from the edges."""
     template = LIBRARY[key]
-    artwork, text_box = text_artwork((2400, 3000))
     size = template.print_size
+    assert_text_survives(template, text_artwork((round(3000 * size[0] / size[1]), 3000)))
+
+
+def test_the_docs_4_by_5_text_poster_keeps_its_letters_on_the_phone_case():
+    """The docs' poster on a phone's tall print: cover alone cut it to 'OOD AYS'."""
+    assert_text_survives(LIBRARY["phone-case"], text_artwork((2400, 3000)))
+
+
+def assert_text_survives(template, text: tuple[Image.Image, tuple[int, int, int, int]]) -> None:
+    artwork, text_box = text
+    key, size = template.id, template.print_size
     x, y, width, _ = artwork_placement(artwork.size, size, template.fit, template.safe)
     scale = width / artwork.width
     left, top, right, bottom = (
@@ -157,7 +172,7 @@ def test_a_text_artwork_is_never_cut_by_a_hole_or_an_edge(key):
         f"{key}: the text meets a hole or an edge"
     )
     fitted = fit_print(artwork, size, template.fit, template.substrate, template.safe)
-    ink = np.argwhere(np.asarray(fitted.convert("L")) < 128)
+    ink = np.argwhere(_inked(fitted))
     found = ink.min(axis=0)[::-1] / size, (ink.max(axis=0)[::-1] + 1) / size
     expected = np.array([left, top]), np.array([right, bottom])
     assert np.allclose(found, expected, atol=0.01), "the print holds the text where placed"
@@ -201,6 +216,14 @@ def text_artwork(size: tuple[int, int]) -> tuple[Image.Image, tuple[int, int, in
     top, left = ink.min(axis=0)
     bottom, right = ink.max(axis=0) + 1
     return image, (int(left), int(top), int(right), int(bottom))
+
+
+def _inked(print_: Image.Image) -> np.ndarray:
+    """Dark pixels of a fitted print, its transparent margins (no substrate) not counted."""
+    dark = np.asarray(print_.convert("L")) < 128
+    if print_.mode == "RGBA":
+        dark &= np.asarray(print_.getchannel("A")) > 0
+    return dark
 
 
 def _quadrants(height: int, width: int):
