@@ -283,15 +283,20 @@ def woven(
     height, width = int(rows[-1]) + 1 - top, int(columns[-1]) + 1 - left
     light = weave_light(*plane_coordinates(plane, (left, top, width, height)), weave, print_cm)
     part = (slice(top, top + height), slice(left, left + width))
-    beauty[part] *= (1 + (light - 1) * product[part])[..., None]
+    beauty[part] *= (1 + (in_linear_light(light) - 1) * product[part])[..., None]
     return beauty
+
+
+def in_linear_light(light: np.ndarray) -> np.ndarray:
+    """The threads' factors (`weave_light`'s, on encoded light) as factors on linear light:
+    the print and the fabric round it must take the same, or the print's box shows."""
+    return np.clip(light, 0, 1) ** 2.4
 
 
 def threads_on_print(beauty_box: np.ndarray, coverage: np.ndarray, light: np.ndarray) -> np.ndarray:
     """The print's carrier in `beauty_box` taking the threads `light` gives (encoded factors,
     so raised to 2.4 on linear light), where the carrier covers each pixel."""
-    linear = np.clip(light, 0, 1) ** 2.4
-    beauty_box *= (1 + (linear - 1) * coverage)[..., None]
+    beauty_box *= (1 + (in_linear_light(light) - 1) * coverage)[..., None]
     return beauty_box
 
 
@@ -418,17 +423,34 @@ def darkroom_for(raw: Raw, layout: Layout, u: np.ndarray, v: np.ndarray) -> Dark
         return Darkroom(camera, None, grain)
     weave = Weave(**spec["weave"])
     threads = np.ones(layout.size[::-1], dtype=np.float32)
-    if facts["has_product"]:  # the fabric round the print
+    if facts["has_product"]:  # the product's own fabric beyond its carrier (a collar)
         left, top = layout.box[:2]
         plane = plane_through(layout.u, layout.v, origin=(left, top))
-        round_print = layout.product * (1 - layout.coverage)
-        threads = woven(threads[..., None], round_print, plane, weave, facts["print_size"])[..., 0]
-    on_print = weave_light(u, v, weave, facts["print_size"])
-    window = layout.window
-    threads[window] = threads_on_print(
-        threads[window][..., None], layout.coverage[window], on_print
+        beyond = layout.product * (1 - layout.coverage)
+        threads = woven(threads[..., None], beyond, plane, weave, facts["print_size"])[..., 0]
+    # the whole carrier, not the print's box only: a shirt's front runs on past its print
+    (rows, columns), carrier_u, carrier_v = carrier_coordinates(layout, u, v)
+    on_carrier = weave_light(carrier_u, carrier_v, weave, facts["print_size"])
+    threads[rows, columns] = threads_on_print(
+        threads[rows, columns][..., None], layout.coverage[rows, columns], on_carrier
     )[..., 0]
     return Darkroom(camera, threads, grain)
+
+
+def carrier_coordinates(
+    layout: Layout, u: np.ndarray, v: np.ndarray
+) -> tuple[tuple[slice, slice], np.ndarray, np.ndarray]:
+    """The print coordinates over all of the carrier (its UVs run on past the print), in the
+    part of the frame it covers; in the print's box, `u` and `v` (run on past its edge)."""
+    all_u, all_v = print_coordinates(layout.data)
+    rows_of, columns_of = layout.window
+    known_u, known_v = all_u[rows_of, columns_of], all_v[rows_of, columns_of]
+    all_u[rows_of, columns_of] = np.where(np.isnan(known_u), u, known_u)
+    all_v[rows_of, columns_of] = np.where(np.isnan(known_v), v, known_v)
+    known = np.isfinite(all_u) & np.isfinite(all_v)
+    rows, columns = np.nonzero(known.any(axis=1))[0], np.nonzero(known.any(axis=0))[0]
+    part = (slice(rows[0], rows[-1] + 1), slice(columns[0], columns[-1] + 1))
+    return part, all_u[part], all_v[part]
 
 
 def build(raw_folder: Path, out_root: Path) -> Path:

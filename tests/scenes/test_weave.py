@@ -12,7 +12,7 @@ from PIL import Image, ImageFilter
 
 from mockups.templates.model import BUILTIN_DIR
 from scenes.blender.__main__ import SCENES, STUDIO
-from scenes.blender.build import woven
+from scenes.blender.build import threads_on_print, woven
 from scenes.weave import Weave, plane_coordinates, plane_through, weave_light
 
 PLAIN = Weave("plain", threads_per_cm=10, depth=0.3)
@@ -90,6 +90,19 @@ def test_the_product_round_the_print_takes_the_threads_and_nothing_else_does():
     assert (result[product == 0] == 0.7).all()
     fabric = result[10:50, 20:60, 0]
     assert fabric.std() > 0.02 and fabric.min() < 0.7 * (1 - PLAIN.depth * 0.6)
+
+
+def test_the_print_and_the_fabric_round_it_take_the_same_threads_light():
+    """A print's box must not show on a blank product: the threads darken the carrier under
+    the print as much as the product's own fabric beside it."""
+    threads = 10 * PLAIN.threads_per_cm  # a 10 cm print, six pixels a thread
+    plane = np.array([[1 / (6 * threads), 0, 0], [0, 1 / (6 * threads), 0]])
+    u, v = plane_coordinates(plane, (0, 0, 120, 60))
+    product = np.ones((60, 120))
+    fabric = woven(np.ones((60, 120, 3)), product, plane, PLAIN, (10, 10))
+    carrier = threads_on_print(np.ones((60, 120, 3)), product, weave_light(u, v, PLAIN, (10, 10)))
+    assert carrier.mean() < 1 - PLAIN.depth * 0.3
+    assert fabric.mean() == pytest.approx(carrier.mean(), abs=0.002)
 
 
 def scene_specs() -> dict[str, dict]:
