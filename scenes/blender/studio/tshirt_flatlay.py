@@ -129,16 +129,20 @@ def seam_lines():
 
 
 def regions(points: np.ndarray):
-    """Per vertex: the "seams" UVs (u metres along the nearest stitched line, v 0..1 across
-    its band) and which band it lies in (-1 none)."""
-    uv = np.zeros((len(points), 2))
+    """Per vertex: the "seams" UVs (u metres along the nearest stitched line, v 0 on it and 1
+    at its band's edge) and which band it lies in (-1 none). The UVs run on past the band by
+    two cells, so a face with a corner in the band has them at all its corners: the stitched
+    cloth then ends where its stitching does (v > 1 is plain cloth), not along a staircase
+    of faces."""
+    uv = np.full((len(points), 2), [0.0, 9.0])
     band = -np.ones(len(points), dtype=int)
     best = np.full(len(points), np.inf)
     for index, (line, width, _rows) in enumerate(seam_lines()):
         along, across = along_and_across(points, line)
-        closer = (across < width) & (across < best)
+        closer = (across < width + 2 * CELL) & (across < best)
         uv[closer] = np.column_stack([along, across / width])[closer]
-        band[closer], best[closer] = index, across[closer]
+        best[closer] = across[closer]
+        band[closer] = np.where(across[closer] < width, index, -1)
     return uv, band
 
 
@@ -199,7 +203,7 @@ def shirt(materials, floor):
     obj.data.loops.foreach_get("vertex_index", corners)
     for polygon in obj.data.polygons:
         ids = corners[polygon.loop_start : polygon.loop_start + polygon.loop_total]
-        polygon.material_index = 1 if back[ids].all() else 2 if (band[ids] >= 0).all() else 0
+        polygon.material_index = 1 if back[ids].all() else 2 if (band[ids] >= 0).any() else 0
     cloth.flat_lay(obj, floor)
     solid = obj.modifiers.new("layers", "SOLIDIFY")
     solid.thickness = LAYERS
