@@ -17,7 +17,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from mockups.templates.library import load_library
+from mockups.templates.library import builtin_ids, load_library
 from scenes.measure import figures
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--artwork", type=Path, default=ROOT / "examples" / "artwork.jpg")
     args = parser.parse_args(argv)
     library = load_library()
-    keys = args.templates or sorted(library)
+    keys = args.templates or sorted(builtin_ids())
     artwork = Image.open(args.artwork).convert("RGB")
     print(f"| {' | '.join(HEADERS)} |")
     print(f"|{'|'.join(['---'] + ['---:'] * (len(HEADERS) - 1))}|")

@@ -59,8 +59,9 @@ def lit_with_reflection(
     reaches = reflection.getbbox()
     if reaches is None:
         return lit
-    part = [layer.crop(reaches) if layer is not None else None for layer in (band, light)]
-    lit.paste(_linear_lit(*part, reflection.crop(reaches), black), reaches[:2])
+    part_light = light.crop(reaches) if light is not None else None
+    linear = _linear_lit(band.crop(reaches), part_light, reflection.crop(reaches), black)
+    lit.paste(linear, reaches[:2])
     return lit
 
 

@@ -24,6 +24,7 @@ from scenes.blender.build import (
     extrapolate,
     layout_of,
     load_raw,
+    resized,
     stored_map,
 )
 from scenes.measure import band_means, print_region
@@ -97,7 +98,8 @@ def test_a_white_print_shows_the_rendered_white_and_a_grey_one_the_grey_card(
     darkroom = darkroom_for(raw, layout, u, v)
     region = print_region(template, inset=0.1)  # a coarse map's edge is uncertain
     for level, render in ((255, raw.beauty), (GREY_LEVEL, np.load(raw_folder / "grey.npy"))):
-        expected = Image.fromarray(darkroom.photograph(render.astype(np.float32)[..., :3]))
+        linear = resized(render.astype(np.float32)[..., :3], layout.size)
+        expected = Image.fromarray(darkroom.photograph(linear))
         artwork = Image.new("RGB", (64, 80), (level,) * 3)
         mockup = render_mockup(artwork, template, load_scene_images(template))
         found = band_means(mockup, region) - band_means(expected, region)

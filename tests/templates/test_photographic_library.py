@@ -18,7 +18,7 @@ from PIL import Image, ImageDraw
 
 from mockups.render.compose import BLEED, artwork_placement, fit_print, load_scene_images
 from mockups.render.compose import render_mockup as compose_mockup
-from mockups.templates.library import load_library
+from mockups.templates.library import builtin_ids, load_library
 from scenes.measure import (
     band_means,
     carrier_albedo,
@@ -30,7 +30,7 @@ from scenes.measure import (
     visible_cells,
 )
 
-LIBRARY = load_library()
+LIBRARY = {key: t for key, t in load_library().items() if key in builtin_ids()}
 RENDERED = sorted(key for key, template in LIBRARY.items() if template.lit_by_scene)
 MAPPED = sorted(key for key, template in LIBRARY.items() if template.uvmap is not None)
 TOLERANCE = 3.0  # levels, mean over the print
