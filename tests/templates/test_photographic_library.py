@@ -85,6 +85,16 @@ def test_an_18_percent_grey_artwork_shows_a_grey_cards_grey_in_the_scenes_light(
     assert np.sign(found[0] - found[2]) == np.sign(cast[0] - cast[2]), "the light's colour"
 
 
+def test_the_same_grey_reads_differently_from_scene_to_scene():
+    """As in photographs: each scene's light (its level, its colour) reaches the print."""
+    greys = [band_means(render(covering(LIBRARY[key]), (GREY_LEVEL,) * 3),
+                        print_region(LIBRARY[key])) for key in RENDERED]  # fmt: skip
+    means = [float(grey.mean()) for grey in greys]
+    casts = [float(grey[0] - grey[2]) for grey in greys]
+    assert max(means) - min(means) > 10, means
+    assert max(casts) - min(casts) > 5, casts
+
+
 @pytest.mark.parametrize("key", RENDERED)
 def test_a_white_print_carries_the_scenes_grain_pixel_for_pixel(key):
     """The grain is baked into the scene, which is the print's light: the print inherits it."""
