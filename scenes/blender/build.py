@@ -491,7 +491,8 @@ def build(raw_folder: Path, out_root: Path) -> Path:
         "shading": "scene.jpg",
         "ink_black": round(ink_black(carrier_white(facts)), 4),
     }
-    safe = safe_area(layout.u, layout.v)
+    # a close-up shows a corner of the print as the hero places it: no safe area to fit to
+    safe = None if spec.get("close_up") else safe_area(layout.u, layout.v)
     if safe is not None:
         manifest["safe"] = safe
     if raw.matte is not None:

@@ -40,3 +40,8 @@ def test_the_library_has_a_scale_shot_and_two_close_ups_after_the_heroes():
     for extra in ("wall-scale", "zoom-canvas-corner", "zoom-frame-corner"):
         assert ids.index(extra) >= 10, f"{extra} would push a product out of a listing"
     assert "50 x 70 cm" in built_ins()["wall-scale"].name
+
+
+def test_a_close_up_places_the_artwork_as_on_the_whole_print_not_in_the_corner_it_shows():
+    for close_up in ("zoom-canvas-corner", "zoom-frame-corner"):
+        assert built_ins()[close_up].safe is None, close_up

@@ -13,6 +13,7 @@ TEMPLATE = {
     "size": [3000, 2250],
     "fit": "cover",
     "substrate": "#ffffff",
+    "close_up": True,  # shows a corner of the print placed as on the hero
     "weave": {"kind": "plain", "threads_per_cm": 6, "depth": 0.16},  # artist's canvas
 }
 

@@ -14,6 +14,7 @@ TEMPLATE = {
     "size": [3000, 2250],
     "fit": "cover",
     "substrate": "#ffffff",
+    "close_up": True,  # shows a corner of the print placed as on the hero
 }
 
 
