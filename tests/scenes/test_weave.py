@@ -29,12 +29,21 @@ def flat_map(width: int, height: int, print_cm: float, pixels_per_thread: float)
 
 
 @pytest.mark.parametrize("kind", ["plain", "jersey"])
-def test_threads_several_pixels_wide_show_as_light_and_shadow(kind):
-    u, v = flat_map(120, 120, print_cm=10, pixels_per_thread=6)
+def test_threads_many_pixels_wide_show_as_light_and_shadow(kind):
+    u, v = flat_map(120, 120, print_cm=10, pixels_per_thread=12)
     light = weave_light(u, v, Weave(kind, PLAIN.threads_per_cm, PLAIN.depth), (10, 10))
     assert light.max() > 0.97
     assert light.min() < 1 - PLAIN.depth * 0.6
     assert light.std() > 0.03
+
+
+def test_threads_nearing_the_pixel_pitch_soften_as_a_lens_softens_them():
+    def contrast(pixels_per_thread: float) -> float:
+        return float(weave_light(*flat_map(120, 120, 10, pixels_per_thread), PLAIN, (10, 10)).std())
+
+    wide, three, two = contrast(12), contrast(3), contrast(2)
+    assert 0.2 * wide < three < 0.6 * wide
+    assert two < 0.05 * wide
 
 
 def test_threads_finer_than_a_pixel_leave_an_even_tone_not_moire():
