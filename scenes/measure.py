@@ -4,7 +4,7 @@ template table and the tests on the built-in library, so both read the same figu
 - `white_difference`: an all-white artwork against the product's own rendered white (the
   scene, where the print goes): mean signed difference over the print.
 - `flat_noise`: the grain of flat areas (a wall, a tabletop): the spread of each band in the
-  least structured blocks of the image.
+  blocks that are least structured once their grain is taken out.
 - `halving_loss`: the detail a mockup holds above half its size: with the grain taken out by
   a 3x3 median, how far halving and enlarging it again moves its pixels.
 """
@@ -22,7 +22,6 @@ from mockups.render.run import JPEG_QUALITY
 
 BLOCK = 16  # px side of the blocks flat noise is read in
 FLATTEST = 0.2  # the share of blocks, least structured first, that count as flat
-STRUCTURE_BLUR = 2.0  # px: structure is judged on the image with its grain blurred out
 UNCLIPPED = (8, 247)  # a block whose mean lies outside cannot show its grain
 
 
@@ -67,11 +66,13 @@ def band_means(image: Image.Image, region: np.ndarray) -> np.ndarray:
 
 def flat_noise(image: Image.Image) -> float:
     """Median spread (standard deviation about a fitted plane) of a band in the flattest
-    blocks, averaged over the bands. The blocks are chosen by their blurred structure, so the
-    grain itself does not decide which blocks count as flat."""
+    blocks, averaged over the bands. The blocks are chosen by their structure once the grain
+    is taken out by a 3x3 median (as `halving_loss` takes it out), so the grain itself does
+    not decide which blocks count as flat, while a texture of threads or pores, which the
+    median keeps, does not count as grain."""
     sharp = _levels(image)
-    blurred = _levels(image.filter(ImageFilter.GaussianBlur(STRUCTURE_BLUR)))
-    structure = _plane_residual(blurred).std(axis=(1, 3)).mean(axis=-1)
+    clean = _levels(without_grain(image))
+    structure = _plane_residual(clean).std(axis=(1, 3)).mean(axis=-1)
     means = _blocks(sharp).mean(axis=(1, 3)).mean(axis=-1)
     usable = (means > UNCLIPPED[0]) & (means < UNCLIPPED[1])
     if not usable.any():
@@ -86,10 +87,15 @@ def flat_noise(image: Image.Image) -> float:
 def halving_loss(image: Image.Image) -> float:
     """Mean absolute difference, in levels, between the image with its grain taken out
     (3x3 median) and that image halved and enlarged back with Lanczos."""
-    clean = image.convert("RGB").filter(ImageFilter.MedianFilter(3))
+    clean = without_grain(image)
     half = clean.resize((clean.width // 2, clean.height // 2), Image.Resampling.LANCZOS)
     back = half.resize(clean.size, Image.Resampling.LANCZOS)
     return float(np.mean(np.abs(_levels(back) - _levels(clean))))
+
+
+def without_grain(image: Image.Image) -> Image.Image:
+    """`image` with its grain taken out: a 3x3 median."""
+    return image.convert("RGB").filter(ImageFilter.MedianFilter(3))
 
 
 def _levels(image: Image.Image) -> np.ndarray:
