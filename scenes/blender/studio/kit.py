@@ -781,7 +781,7 @@ def render_to_array(path: Path) -> np.ndarray:
     return pixels.reshape(height, width, 4)[::-1].copy()
 
 
-BEAUTY_PERCENT = 67  # two thirds of the output: the scene, and the light the print takes
+BEAUTY_PERCENT = 100  # every output pixel rendered: the scene, and the light the print takes
 DATA_PERCENT = 50  # the print map and coverage, upsampled 2x: smooth, and edges stay soft
 MATTE_PERCENT = 17  # the diffuse light apart from gloss and glass is smooth: at a sixth
 MATTE_MIN_WIDTH = 480  # px: a smaller matte render blurs the shadows the beauty has sharp

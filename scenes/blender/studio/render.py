@@ -33,6 +33,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--scale", type=float, default=1.0, help="of the template's size")
     parser.add_argument("--samples", type=int, default=32)
     parser.add_argument("--grey-card", action="store_true", help="also render grey.npy")
+    parser.add_argument(
+        "--beauty-percent",
+        type=int,
+        default=kit.BEAUTY_PERCENT,
+        help="of the output size the beauty is rendered at (100: every pixel rendered)",
+    )
     args = parser.parse_args(argv)
     module = importlib.import_module(args.scene)
     template = module.TEMPLATE
@@ -45,13 +51,19 @@ def main(argv: list[str]) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="scene-") as folder:
         exr = Path(folder)
-        save(args.out / "beauty.npy", kit.render_beauty(exr / "beauty.exr", args.samples))
+        save(
+            args.out / "beauty.npy",
+            kit.render_beauty(exr / "beauty.exr", args.samples, args.beauty_percent),
+        )
         if shot.glossy or shot.glossy_carrier:
             percent = max(kit.MATTE_PERCENT, math.ceil(100 * kit.MATTE_MIN_WIDTH / width))
             matte = kit.render_matte(exr / "matte.exr", shot, args.samples, min(100, percent))
             save(args.out / "matte.npy", matte)
         if args.grey_card:
-            save(args.out / "grey.npy", kit.render_grey_card(exr / "grey.exr", shot, args.samples))
+            save(
+                args.out / "grey.npy",
+                kit.render_grey_card(exr / "grey.exr", shot, args.samples, args.beauty_percent),
+            )
         data = kit.render_data(exr / "data.exr", shot, DATA_SAMPLES)
         save(args.out / "data.npy", data)
     facts = {
@@ -63,6 +75,7 @@ def main(argv: list[str]) -> int:
         "map_reduction": shot.map_reduction,
         "has_product": bool(shot.product),
         "camera": kit.lens_facts(),
+        "beauty_percent": args.beauty_percent,
     }
     (args.out / "shot.json").write_text(json.dumps(facts, indent=2))
     return 0
