@@ -45,5 +45,5 @@ def build() -> kit.Shot:
     props.candle("candle", (0.2, 0.2, 0.0), radius=0.03, height=0.08)
     kit.hdri("interior", 0.9, key_from=210)
     kit.area_light("window", (-0.9, -0.3, 0.7), (0, 0.05, 0.08), 1.0, 30, "#fff2e2", 0.8)
-    kit.camera((0.06, -0.62, 0.2), (0.0, 0.02, 0.085), lens=70, focus=front, fstop=4.0)
+    kit.camera((0.06, -0.62, 0.2), (0.0, 0.02, 0.085), lens=70, focus=front, fstop=8.0)
     return kit.Shot(carrier=front, print_size=(127, 178), map_reduction=2)

@@ -84,6 +84,6 @@ def build() -> kit.Shot:
     props.book("notebook", (0.21, 0.15, 0.012), "#5b6a5a", (-0.17, 0.05, 0.0), -14 + 90)
     kit.hdri("interior", 0.9, key_from=140)
     kit.area_light("window", (-0.7, 0.5, 0.8), (0, 0, 0), 1.0, 90, "#fff3e3", 0.8)
-    kit.camera((0.03, -0.22, 0.36), (0.0, -0.005, 0.0), lens=60, focus=back, fstop=4.0)
+    kit.camera((0.03, -0.22, 0.36), (0.0, -0.005, 0.0), lens=60, focus=back, fstop=8.0)
     bpy.context.view_layer.update()
     return kit.Shot(carrier=back, print_size=(745, 1510), glossy_carrier=True, map_reduction=2)

@@ -28,5 +28,5 @@ def build() -> kit.Shot:
                    reflected=False)  # fmt: skip
     eye = (corner[0] + 0.2, corner[1] - 0.36, corner[2] + 0.12)
     target = (corner[0] - 0.06, corner[1] + 0.01, corner[2] - 0.06)
-    kit.camera(eye, target, lens=60, focus=kit.marker("focus", corner), fstop=5.6)
+    kit.camera(eye, target, lens=60, focus=kit.marker("focus", corner), fstop=8.0)
     return kit.Shot(carrier=surface, print_size=(60, 80), map_reduction=2)
