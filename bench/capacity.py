@@ -137,7 +137,9 @@ def play_round(url: str, artwork: Path, work: Path, users: int, workers: int, de
     from bench.load_users import Sampler
 
     clear_queue(url)
-    runs = work / f"runs-{users}-{workers}"
+    home = work / f"home-{users}-{workers}"
+    os.environ["MOCKUPLAB_HOME"] = str(home)  # workers render only inside their home's runs
+    runs = home / "runs"
     load_start = os.getloadavg()[0]
     sampler = Sampler().start()
     processes = [

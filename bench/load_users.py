@@ -185,7 +185,9 @@ def web(mode: str, url: str, artwork: Path, runs: Path, users: int) -> None:
 
 
 def measure(mode: str, url: str, artwork: Path, work: Path, users: int) -> Round:
-    runs = work / f"{mode}-{users}"
+    home = work / f"home-{mode}-{users}"
+    os.environ["MOCKUPLAB_HOME"] = str(home)  # renders go only inside the home's runs folder
+    runs = home / "runs"
     sampler = Sampler().start()
     worker = None
     if mode == "queue":

@@ -9,7 +9,7 @@ preview is left blank: psd-tools would composite one in float64 (gigabytes at th
 and the import never reads it. `--warp` gives the smart object a custom warp (its print
 becomes a print map). Then `python -m mockups import-psd` and a one-mockup
 `python -m mockups render` with the imported template run as whole processes.
-Goal: import <= 512 MB peak RSS; render <= 150 MB.
+Goal: import <= 256 MB peak RSS (the import's budget); render <= 150 MB.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from bench.common import (
     verdict,
 )
 
-IMPORT_GOAL_MB = 512
+IMPORT_GOAL_MB = 256
 RENDER_GOAL_MB = 150
 
 

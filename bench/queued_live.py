@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import statistics
 import subprocess
 import tempfile
@@ -90,11 +91,14 @@ def main() -> None:
     parser.add_argument("--poll-seconds", type=float, default=0.05)
     args = parser.parse_args()
     with temp_folder("queued-live") as folder, tempfile.TemporaryDirectory() as data:
-        artwork = make_artwork(Path(folder))
+        os.environ["MOCKUPLAB_HOME"] = folder  # the worker renders only inside its home's runs
+        runs = Path(folder) / "runs"
+        runs.mkdir()
+        artwork = make_artwork(runs)
         with redis_server(Path(data)) as url:
             queue = RenderQueue.from_url(url)
             results = [
-                watch_one(queue, url, artwork, Path(folder) / f"run-{n}", args.poll_seconds)
+                watch_one(queue, url, artwork, runs / f"run-{n}", args.poll_seconds)
                 for n in range(args.runs)
             ]
     for result in results:

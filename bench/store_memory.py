@@ -123,7 +123,8 @@ def measure(backend: str, url: str, artwork: Path, runs: int, env: dict[str, str
         worker = subprocess.Popen(
             [PYTHON, "-m", "mockups", "worker", "--url", url],
             cwd=ROOT,
-            env={**common, "MOCKUPLAB_HOME": f"{work}/worker"},
+            # on the local folder the runs folder is the store: web and worker share its home
+            env={**common, "MOCKUPLAB_HOME": f"{work}/{'web' if backend == 'local' else 'worker'}"},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

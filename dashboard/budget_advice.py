@@ -18,12 +18,14 @@ PARALLEL = ("threads", "processes")
 
 @dataclass(frozen=True)
 class ModeFit:
-    """One mode at the chosen workers: its estimated peak, and the most workers that fit."""
+    """One mode at the chosen workers: its estimated peak, the most workers that fit, and
+    what else would fit in it (untick the template that needs the most, fit contain)."""
 
     mode: str
     fits: bool
     peak_bytes: int
     fitting_workers: int | None  # parallel modes: the most workers within the budget, if any
+    ways: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -45,9 +47,10 @@ class BudgetAdvice:
             f"{mode} needs about {fit.peak_bytes / MIB:.0f} MB, over the "
             f"{self.budget / MIB:.0f} MB budget"
         )
-        if not instead:
+        if not instead and not fit.ways:
             return f"{needs}, and no mode fits: tick fewer templates or use a smaller artwork."
-        return f"{needs}: choose {', or '.join(instead)}."
+        choices = [f"choose {', or '.join(instead)}"] if instead else []
+        return f"{needs}: {'; or '.join([*choices, *fit.ways])}."
 
     def fitting_choices(self) -> list[str]:
         choices = []
@@ -64,14 +67,18 @@ class BudgetAdvice:
 
 
 def advise(
-    artwork: Path, templates: tuple[str, ...], workers: int, library: dict[str, Template]
+    artwork: Path,
+    templates: tuple[str, ...],
+    workers: int,
+    library: dict[str, Template],
+    fit: str | None = None,
 ) -> BudgetAdvice | None:
-    """Every mode checked against the budget, from one plan (the header read once, the
-    templates resolved once); None when the artwork cannot be estimated (its own error shows
-    when Render is pressed)."""
+    """Every mode checked against the budget at the chosen `fit`, from one plan (the header
+    read once, the templates resolved once); None when the artwork cannot be estimated (its
+    own error shows when Render is pressed)."""
     try:
         budget = budget_bytes()
-        plan = plan_render(artwork, RenderOptions(templates=templates), library)
+        plan = plan_render(artwork, RenderOptions(templates=templates, fit=fit), library)
         fits = {mode: _mode_fit(plan, mode, workers, budget) for mode in MODES}
     except MockupLabError:
         return None
@@ -80,13 +87,15 @@ def advise(
 
 def _mode_fit(plan: RenderPlan, mode: str, workers: int, budget: int) -> ModeFit:
     count = workers if mode in PARALLEL else None
-    peak = plan.replanned(mode=mode, workers=count).estimate.peak_bytes
+    in_mode = plan.replanned(mode=mode, workers=count)
+    peak = in_mode.estimate.peak_bytes
     if peak <= budget:
         return ModeFit(mode, True, peak, count)
+    ways = tuple(in_mode.ways_to_fit(budget, leave_out="untick", other_modes=False))
     fewer = None
     if mode in PARALLEL:
         for fewer_workers in range(workers - 1, 0, -1):
             if plan.replanned(mode=mode, workers=fewer_workers).estimate.peak_bytes <= budget:
                 fewer = fewer_workers
                 break
-    return ModeFit(mode, False, peak, fewer)
+    return ModeFit(mode, False, peak, fewer, ways)

@@ -5,6 +5,7 @@ back finds it again. Only the id and a few numbers live in the session."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 import streamlit as st
 
 from dashboard import state
-from dashboard.live import LivePanel
+from dashboard.live import LiveView, draw_live
 from dashboard.rendering import StartedRender
 from dashboard.resources import render_backend
 from dashboard.text import as_text, shown_message
@@ -23,6 +24,8 @@ LOG = logging.getLogger("mockuplab.dashboard")
 PENDING = "pending_render"
 ENDED = "ended_render"
 POLL_SECONDS = 1.0
+URL_JOB = "job"
+URL_RUN = "run"
 
 
 def remember(started: StartedRender, artwork_name: str) -> None:
@@ -34,6 +37,42 @@ def remember(started: StartedRender, artwork_name: str) -> None:
         "seen": [],  # [done, template, rss, heap, unix time] as polls saw them (see `_landed`)
     }
     st.session_state.pop(ENDED, None)
+
+
+def restore_from_url(run_named: Callable[[str], Path | None]) -> None:
+    """After a browser reload (a new session): the render the page was following (`?job=`)
+    followed again, and the run it showed (`?run=`, a finished run's folder name, found by
+    `run_named`) the session's current run again."""
+    params = st.query_params
+    job_id = params.get(URL_JOB)
+    if job_id and not pending():
+        try:
+            status = render_backend().status(job_id)
+        except Exception:  # gone with a restarted server, or Redis away: nothing to follow
+            status = None
+        if status is not None and status.state in ("queued", "started"):
+            remember(StartedRender(job_id, status.total, status.run_dir), "the artwork")
+        elif status is not None and status.state == "finished":
+            state.set_current_run(status.run_dir)
+    name = params.get(URL_RUN)
+    if name and state.current_run() is None and (found := run_named(name)) is not None:
+        state.set_current_run(found)
+
+
+def keep_in_url() -> None:
+    """The session's render going on and its current run in the page's URL (folder name and
+    job id only), so a reload finds them again (`restore_from_url`)."""
+    render = st.session_state.get(PENDING)
+    current = state.current_run()
+    wanted = {
+        URL_JOB: render["job_id"] if render else None,
+        URL_RUN: current.name if current else None,
+    }
+    for name, value in wanted.items():
+        if value is None:
+            st.query_params.pop(name, None)
+        elif st.query_params.get(name) != value:
+            st.query_params[name] = value
 
 
 def pending() -> bool:
@@ -98,19 +137,24 @@ def failure_message(render: dict[str, Any], error: str | None) -> str:
 
 
 def _draw(render: dict[str, Any], status: RenderStatus) -> None:
-    panel = LivePanel(status.total or render["total"], run_dir=Path(status.run_dir))
+    """The panel drawn once from everything this poll learnt (never built up piece by piece,
+    which the browser would show counting from zero at every poll)."""
+    total = status.total or render["total"]
     if status.state == "queued":
-        panel.waiting(status.place or 1)
+        draw_live(LiveView(total, place=status.place or 1), render["job_id"])
         return
-    panel.waiting(0)
     backend = render_backend()
-    for result in _landed(render, status, backend.landed(render["job_id"])):
-        panel.landed(result)
-    samples = backend.samples(render["job_id"])  # a profiled render's heap line
-    for sample in samples:
-        panel.sample(*sample)
-    if status.rss_bytes is not None and not samples:
-        panel.sample(_seconds_since(status.started_at), status.rss_bytes, status.heap_bytes)
+    view = LiveView(
+        total,
+        landed=_landed(render, status, backend.landed(render["job_id"])),
+        samples=backend.samples(render["job_id"]),  # a profiled render's heap line
+        run_dir=Path(status.run_dir),
+        started_unix=_started_unix(status),
+        now_seconds=_seconds_since(status.started_at),
+        now_rss=status.rss_bytes,
+        now_heap=status.heap_bytes,
+    )
+    draw_live(view, render["job_id"])
 
 
 def _landed(

@@ -3,10 +3,12 @@ by side per mockup, rounded, with what got worse marked."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas
+import streamlit as st
 from pandas.io.formats.style import Styler
 
 from dashboard.text import as_text
@@ -23,6 +25,9 @@ FIGURES = {
     "seconds": ("time s", 1, 2, 0.1),  # a loaded machine's timings wander by tens of ms
 }
 SIDES = ("before", "after", "change")
+# px: twelve figure columns, the number and the template's name within the wide layout's
+# 1000 px or so (Streamlit's "small" is 75 px: the last two columns scrolled out of sight)
+FIGURE_WIDTH = 62
 SHARE = 0.05
 WORSE_STYLE = "background-color: #fbd5d5; color: #8a1c1c"
 BETTER_STYLE = "background-color: #d8f0d8; color: #1b5e20"
@@ -79,14 +84,33 @@ def default_pair(profiled: Sequence[RunSummary], chosen: Path) -> tuple[Path, Pa
     return paths[after + 1], paths[after]
 
 
-def compared_figures(table: pandas.DataFrame) -> pandas.DataFrame:
-    """`profiling.history.compare_runs`' table in MB and seconds, rounded, plainly named."""
+def compared_figures(
+    table: pandas.DataFrame, names: Mapping[str, str] | None = None
+) -> pandas.DataFrame:
+    """`profiling.history.compare_runs`' table in MB and seconds, rounded, plainly named, each
+    template by its name (`names`, by template key) where there is one."""
     shown = table[["index", "template"]].rename(columns={"index": "#", "template": "Template"})
+    if names:
+        shown["Template"] = shown["Template"].map(lambda key: names.get(key, key))
     for figure, (name, divisor, decimals, _) in FIGURES.items():
         for side in SIDES:
             # + 0.0: a change rounded to nothing is shown as 0, never as -0
             shown[f"{name} {side}"] = (table[f"{figure} {side}"] / divisor).round(decimals) + 0.0
     return shown
+
+
+def compared_columns(shown: pandas.DataFrame) -> dict[str, Any]:
+    """Narrow columns, each figure's three headed "<figure> before", "after", "change", so
+    the table fits the page without scrolling sideways."""
+    columns: dict[str, Any] = {
+        "#": st.column_config.NumberColumn(width=40),
+        "Template": st.column_config.TextColumn(width="medium"),
+    }
+    for name, _, _, _ in FIGURES.values():
+        for side in SIDES:
+            label = f"{name} {side}" if side == "before" else side
+            columns[f"{name} {side}"] = st.column_config.Column(label, width=FIGURE_WIDTH)
+    return {column: config for column, config in columns.items() if column in shown.columns}
 
 
 def changes(shown: pandas.DataFrame, sign: int) -> pandas.DataFrame:

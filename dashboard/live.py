@@ -1,16 +1,17 @@
-"""The Render page's live panel: progress, and folded in a status box a row per mockup as it
+"""The Render page's live panel: progress, and in a status box kept open a row per mockup as it
 lands and the memory line.
 
 For a profiled run each row carries the mockup's memray figures (heap peak, allocated,
 leaked, top allocation site) as it lands, the line is memray's heap in use beside RSS, and a
 mockup whose leak stands out (`profiling.leaks.leak_reason`) is flagged with a link to its
 view on the Memory page. A plain run's rows and line are RSS and glibc's heap after each
-mockup. Every method draws, so call them from the page's script thread.
+mockup. Drawing happens in the page's script thread.
 """
 
 from __future__ import annotations
 
-import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -23,7 +24,11 @@ from profiling.charts import live_heap_and_rss
 from profiling.figures import MockupFigures
 from profiling.leaks import readable_size, short_location
 
-CHART_EVERY_SECONDS = 0.45
+Sample = tuple[float, int, int | None]
+
+LIVE_BOX = "Time and memory of each mockup"
+HEAP_PROFILED = "heap in use (memray)"
+HEAP_PLAIN = "heap in use (glibc)"
 MEMORY_PAGE = "memory"  # the Memory page's URL path (pages/memory.py)
 
 
@@ -52,15 +57,11 @@ def mockup_row(result: MockupResult) -> dict[str, str]:
 
 
 def finished_chart(run: RunResult) -> go.Figure | None:
-    """A finished run's RSS and heap after each mockup, in the order they finished."""
+    """A finished run's RSS and heap (glibc's: memray's figures are per mockup, in the table)
+    after each mockup, in the order they finished."""
     if not run.mockups:
         return None
-    start = min(result.started_unix for result in run.mockups)
-    points = [
-        (m.finished_unix - start, m.rss_after_bytes, m.heap_after_bytes)
-        for m in sorted(run.mockups, key=lambda m: m.finished_unix)
-    ]
-    return live_heap_and_rss(points)
+    return live_heap_and_rss(landed_points(run.mockups), heap_name=HEAP_PLAIN)
 
 
 def memory_page_link(run_dir: Path, index: int) -> str:
@@ -68,73 +69,101 @@ def memory_page_link(run_dir: Path, index: int) -> str:
     return f"{MEMORY_PAGE}?{urlencode({'run': run_dir.name, 'mockup': index})}"
 
 
-class LivePanel:
-    """A run's live view; `run_dir` (optional) lets a flagged leak link to the Memory page."""
+@dataclass(frozen=True)
+class LiveView:
+    """All a poll knows of a render, drawn at once: the bar, the box and the chart are each
+    drawn once per poll with these figures, so the page never counts up from zero again.
 
-    def __init__(self, total: int, run_dir: Path | None = None) -> None:
-        self.total = total
-        self.run_dir = run_dir
-        self.bar = st.progress(0.0, text="Waiting for a render slot…")
-        self.flags = st.container()
-        # the figures fold away: the bar says how far it is, the box holds the detail
-        self.details = st.status("Time and memory of each mockup", expanded=False)
-        with self.details:
-            self.memory_line = st.empty()
-            self.chart = st.empty()
-            self.table = st.empty()
-        self.rows: list[dict[str, str]] = []
-        self.samples: list[tuple[float, int, int | None]] = []
-        self.started = time.monotonic()
-        self.charted_at: float | None = None
-        self.charts = 0
+    `place`: the render's place in the queue while it waits (1: next), None once it runs.
+    `samples`: (seconds since the run started, RSS, heap or None) as the profiler sampled
+    them, or for a plain run none: its line is then a point per landed mockup and one now.
+    `now_rss`: a plain run's latest RSS, `now_seconds` how long it has been rendering since
+    `started_unix`."""
 
-    def waiting(self, place: int) -> None:
-        if place == 0:
-            self.started = time.monotonic()
-            self.bar.progress(0.0, text=f"Rendering {self.total} mockups…")
-        else:
-            ahead = "you are next" if place == 1 else f"{place - 1} render(s) ahead of you"
-            self.bar.progress(0.0, text=f"Waiting for a render slot: {ahead}")
+    total: int
+    landed: Sequence[MockupResult] = ()
+    samples: Sequence[Sample] = ()
+    place: int | None = None
+    run_dir: Path | None = None
+    started_unix: float | None = None
+    now_seconds: float | None = None
+    now_rss: int | None = None
+    now_heap: int | None = None
 
-    def landed(self, result: MockupResult) -> None:
-        self.rows.append(mockup_row(result))
-        done = len(self.rows)
-        text = f"{done}/{self.total}: {result.template}"
-        self.bar.progress(min(1.0, done / self.total), text=text)
-        self.table.table(self.rows)
+    @property
+    def profiled(self) -> bool:
+        return any(MockupFigures.of(result) is not None for result in self.landed) or bool(
+            self.samples
+        )
+
+    def progress_text(self) -> str:
+        if self.place:
+            ahead = (
+                "you are next" if self.place == 1 else f"{self.place - 1} render(s) ahead of you"
+            )
+            return f"Waiting for a render slot: {ahead}"
+        if not self.landed:
+            return f"Rendering {self.total} mockups…"
+        return f"{len(self.landed)}/{self.total}: {self.landed[-1].template}"  # the latest
+
+    def line(self) -> list[Sample]:
+        """The memory line: the profiler's samples, else RSS after each landed mockup and now."""
+        if self.samples:
+            return list(self.samples)
+        points = landed_points(self.landed, self.started_unix)
+        now = self.now_seconds
+        later = now is not None and (not points or now > points[-1][0])
+        if later and now is not None and self.now_rss is not None:
+            points.append((now, self.now_rss, self.now_heap))
+        return points
+
+
+def landed_points(landed: Sequence[MockupResult], start: float | None = None) -> list[Sample]:
+    """(seconds since `start` or the first mockup started, RSS after, heap after) per mockup,
+    in the order they finished."""
+    if not landed:
+        return []
+    if start is None:
+        start = min(result.started_unix for result in landed)
+    return [
+        (m.finished_unix - start, m.rss_after_bytes, m.heap_after_bytes)
+        for m in sorted(landed, key=lambda m: m.finished_unix)
+    ]
+
+
+def draw_live(view: LiveView, key: str) -> None:
+    """The render's live panel: the bar, leak flags, and a box in view (never folded) with the
+    memory line, the chart and a row per landed mockup. The box is "running" until the run
+    ends (the page then shows the finished run instead). `key`: the job's, for the chart."""
+    done = len(view.landed)
+    st.progress(min(1.0, done / view.total) if view.total else 0.0, text=view.progress_text())
+    if view.place:
+        return
+    for result in sorted(view.landed, key=lambda r: r.index):
         figures = MockupFigures.of(result)
         if figures is not None and figures.leak_reason:
-            self._flag(result, figures)
-        if figures is None:  # a plain run: no samples, a point per mockup
-            seconds = time.monotonic() - self.started
-            self.sample(seconds, result.rss_after_bytes, result.heap_after_bytes)
+            _flag(result, figures, view.run_dir)
+    box = st.status(LIVE_BOX, expanded=True, state="running")  # not entered: never "complete"
+    points = view.line()
+    heap_name = HEAP_PROFILED if view.profiled else HEAP_PLAIN
+    if points:
+        seconds, rss, heap = points[-1]
+        heap_text = "" if heap is None else f"{heap_name} {heap / MIB:.1f} MB · "
+        box.caption(f"{seconds:.1f} s · {heap_text}RSS {rss / MIB:.1f} MB")
+        box.plotly_chart(live_heap_and_rss(points, heap_name=heap_name), key=f"live-{key}")
+    else:
+        box.caption("The memory line starts with the first sample.")
+    if view.landed:
+        box.table([mockup_row(result) for result in sorted(view.landed, key=lambda r: r.index)])
 
-    def sample(self, seconds: float, rss_bytes: int, heap_bytes: int | None) -> None:
-        self.samples.append((seconds, rss_bytes, heap_bytes))
-        heap = "" if heap_bytes is None else f"heap in use {heap_bytes / MIB:.1f} MB · "
-        self.memory_line.caption(f"{seconds:.1f} s · {heap}RSS {rss_bytes / MIB:.1f} MB")
-        if self.charted_at is None or seconds - self.charted_at >= CHART_EVERY_SECONDS:
-            self._draw_chart()
 
-    def finish(self) -> None:
-        self.bar.empty()
-        self.details.update(state="complete")
-        if self.samples:
-            self._draw_chart()
-
-    def _draw_chart(self) -> None:
-        self.charts += 1
-        self.charted_at = self.samples[-1][0]
-        self.chart.plotly_chart(live_heap_and_rss(self.samples), key=f"live-{self.charts}")
-
-    def _flag(self, result: MockupResult, figures: MockupFigures) -> None:
-        with self.flags:
-            st.warning(
-                f"Mockup {result.index:02d} ({result.template}) leaked "
-                f"{readable_size(figures.leaked_bytes or 0)}: {figures.leak_reason}.",
-                icon=":material/warning:",
-            )
-            if self.run_dir is not None:
-                link = memory_page_link(self.run_dir, result.index)
-                # the link text avoids the word the sidebar's "Memory" link is found by
-                st.markdown(f"[Open mockup {result.index:02d}'s leak in its profile]({link})")
+def _flag(result: MockupResult, figures: MockupFigures, run_dir: Path | None) -> None:
+    st.warning(
+        f"Mockup {result.index:02d} ({result.template}) leaked "
+        f"{readable_size(figures.leaked_bytes or 0)}: {figures.leak_reason}.",
+        icon=":material/warning:",
+    )
+    if run_dir is not None:
+        link = memory_page_link(run_dir, result.index)
+        # the link text avoids the word the sidebar's "Memory" link is found by
+        st.markdown(f"[Open mockup {result.index:02d}'s leak in its profile]({link})")

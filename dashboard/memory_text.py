@@ -57,6 +57,16 @@ def mockup_choice(index: int, template: str, names: Mapping[str, str]) -> str:
     return f"{index:02d} · {names.get(template, template)}"
 
 
+def named_mockup(profiled: ProfiledRun, suspects: list[LeakSuspect]) -> int | None:
+    """The mockup `next_step` sends the reader to: the worst standout leak, else the highest
+    heap peak; None for a run without mockups."""
+    if suspects:
+        return suspects[0].index
+    if not profiled.mockups:
+        return None
+    return max(profiled.mockups, key=lambda m: m.heap_peak_bytes).index
+
+
 def next_step(
     profiled: ProfiledRun,
     budget_bytes: int | None,
@@ -74,27 +84,28 @@ def next_step(
             f"still held {_mb(worst.leaked_bytes)} at its end ({worst.reason}): choose it under "
             "*Where the memory was*, *still held at the end*, to see the line that keeps it."
         )
+    if not profiled.mockups:
+        return "**Next:** nothing to look at: the run has no mockups."
+    biggest = max(profiled.mockups, key=lambda m: m.heap_peak_bytes)
+    heaviest = (
+        f"mockup {biggest.index:02d} ({_name(biggest.template, names)}, heap peak "
+        f"{_mb(biggest.heap_peak_bytes)})"
+    )
     if budget_bytes is not None and peak > budget_bytes:
         return (
             f"**Next:** the peak RSS, {_mb(peak)}, is over the {_mb(budget_bytes)} budget: render "
-            "sequentially, or with fewer threads, and look at the mockup with the highest heap "
-            "peak below."
+            f"sequentially, or with fewer threads, and look at {heaviest} below."
         )
     if budget_bytes is not None and peak > NEAR_BUDGET * budget_bytes:
         return (
             f"**Next:** the peak RSS, {_mb(peak)}, is within {_mb(budget_bytes - peak)} of the "
             f"{_mb(budget_bytes)} budget: a larger artwork or more threads would not fit; render "
-            "sequentially to keep room."
+            f"sequentially to keep room, and look at {heaviest} below."
         )
-    if not profiled.mockups:
-        return "**Next:** nothing to look at: the run has no mockups."
-    biggest = max(profiled.mockups, key=lambda m: m.heap_peak_bytes)
     room = "" if budget_bytes is None else f" of the {_mb(budget_bytes)} budget"
     return (
         f"**Next:** nothing needs fixing (peak RSS {_mb(peak)}{room}, no leak stands out). To "
-        f"save memory, start with mockup {biggest.index:02d} "
-        f"({_name(biggest.template, names)}, heap peak "
-        f"{_mb(biggest.heap_peak_bytes)}) and its allocation sites below."
+        f"save memory, start with {heaviest} and its allocation sites below."
     )
 
 

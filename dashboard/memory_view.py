@@ -10,6 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import cached, flamegraphs, widgets
+from dashboard.live import finished_chart, mockup_row
 from dashboard.memory_tables import (
     ALLOCATED_COLUMN,
     STILL_HELD_COLUMN,
@@ -26,11 +27,13 @@ from dashboard.memory_text import (
     not_profiled,
     own_process,
 )
+from dashboard.memory_text import named_mockup as named_mockup
 from dashboard.text import as_text
 from mockups.errors import MockupLabError
 from mockups.memory import MIB
 from mockups.render.budget import budget_bytes
 from mockups.runs.catalogue import RunSummary
+from mockups.runs.folder import RunResult
 from profiling.charts import mockup_bars, timeline
 from profiling.leaks import LeakSuspect
 from profiling.leaks import standout_leaks as standout_leaks
@@ -50,6 +53,7 @@ def chosen_run(opened: Path | None) -> Path | None:
     if unprofiled is not None:
         run = cached.run_result(unprofiled.path)
         st.warning(not_profiled(run, unprofiled.artwork), icon=":material/info:")
+        rss_per_mockup(unprofiled.path, run)
     if not profiled:
         if unprofiled is None:
             st.info("No profiled run yet: tick 'Profile memory' on the Render page and render.")
@@ -65,6 +69,17 @@ def chosen_run(opened: Path | None) -> Path | None:
         key="memory-run",
     )
     return Path(chosen) if chosen else None
+
+
+def rss_per_mockup(run_dir: Path, run: RunResult) -> None:
+    """What an unprofiled run has on disk: the process's RSS (and glibc's heap) after each
+    mockup, charted and tabled."""
+    chart = finished_chart(run)
+    if chart is None:
+        return
+    st.subheader("RSS after each mockup")
+    st.plotly_chart(chart, key=f"rss-{run_dir.name}")
+    st.table([mockup_row(result) for result in run.mockups])
 
 
 def explanation(

@@ -99,3 +99,14 @@ def keep_setting(name: str) -> None:
     key = setting_key(name)
     if key in st.session_state:
         set_setting(name, st.session_state[key])
+
+
+def kept(name: str, default: Any) -> dict[str, Any]:
+    """A setting widget's value, key and callback: drawn with what the user left it at, kept
+    for the session whatever page is shown (`setting_key`, `entering_page`)."""
+    return {
+        "value": setting(name, default),
+        "key": setting_key(name),
+        "on_change": keep_setting,
+        "args": (name,),
+    }

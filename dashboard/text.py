@@ -17,8 +17,9 @@ from mockups.templates.model import Template
 _PUNCTUATION = re.compile(f"([{re.escape(string.punctuation)}])")
 _WORD_JOINER = "\u2060"
 _JOINED = frozenset(":.@")
-# An absolute path (two or more parts); only its last two parts are shown.
-_ABSOLUTE_PATH = re.compile(r"(?<![\w.~])/(?:[^\s/:'\"`,;()]+/)+([^\s/:'\"`,;()]+)")
+# An absolute path (two or more parts); only its last two parts are shown. The `//host/...`
+# of a URL (`s3://bucket/prefix`, the runs store) is no server path: shown whole.
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.~])(?<!:/)/(?:[^\s/:'\"`,;()]+/)+([^\s/:'\"`,;()]+)")
 
 
 def megabytes(size_bytes: float) -> str:
@@ -33,7 +34,8 @@ def as_text(text: str) -> str:
 
 def without_paths(message: str) -> str:
     """`message` with each absolute path cut to its folder and name: the server's layout stays
-    on the server (`/srv/data/templates/shelf/template.json` -> `shelf/template.json`)."""
+    on the server (`/srv/data/templates/shelf/template.json` -> `shelf/template.json`); a
+    URL's (`s3://team-bucket/team/runs`) stays whole."""
     return _ABSOLUTE_PATH.sub(_last_two_parts, message)
 
 

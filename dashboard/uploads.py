@@ -22,8 +22,10 @@ from mockups.runs.folder import atomic_file
 
 LOG = logging.getLogger("mockuplab.dashboard")
 CHUNK_BYTES = 1024 * 1024
-# A staged artwork no session rendered (its session ended first) is swept after this long.
+# A staged upload no session used (its session ended first) is swept after this long: the
+# Render page's artwork, the Templates page's PSD, scene photo and mask.
 STALE_SECONDS = 24 * 3600
+STAGED_KINDS = ("artwork", "psd", "scene", "mask")
 
 
 def limit_mb() -> int:
@@ -88,9 +90,11 @@ def stage_file(upload: UploadedFile, kind: str) -> Path:
     """A template's upload (a PSD, a scene photo, a mask) on disk under its own name, in a
     folder of its own per upload (`<kind>-<file id>`), written in chunks, once however often
     the page reruns; the uploader keeps it while the page works on it."""
+    assert kind in STAGED_KINDS, f"{kind} uploads are never swept"
     folder = staging_dir() / f"{kind}-{upload.file_id}"
     path = folder / original_name(upload.name)
     if not path.is_file():
+        sweep_stale(staging_dir())
         folder.mkdir(parents=True, exist_ok=True)
         with atomic_file(path) as partial:
             _write_in_chunks(upload, partial)
@@ -116,11 +120,11 @@ def staging_dir() -> Path:
 
 
 def sweep_stale(root: Path, max_age: float = STALE_SECONDS, now: float | None = None) -> None:
-    """Remove staged artworks older than `max_age` seconds: their sessions are long gone."""
+    """Remove staged uploads older than `max_age` seconds: their sessions are long gone."""
     now = time.time() if now is None else now
     if not root.is_dir():
         return
-    for folder in root.glob("artwork-*"):
+    for folder in (found for kind in STAGED_KINDS for found in root.glob(f"{kind}-*")):
         try:
             stale = now - folder.stat().st_mtime > max_age
         except OSError:

@@ -5,6 +5,7 @@ Names users gave (templates, artworks) are shown as text, never as markdown."""
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -43,7 +44,7 @@ def template_picker(library: dict[str, Template], key: str = "templates") -> lis
                 st.image(boxed_image(str(template.thumbnail)), width="stretch")
             ticked = st.checkbox(
                 as_text(template.name),
-                value=state.setting(name, template_id in listing),
+                value=_ticked(name, template_id in listing),
                 key=state.setting_key(name),
                 wrap=True,
                 on_change=state.keep_setting,
@@ -53,6 +54,20 @@ def template_picker(library: dict[str, Template], key: str = "templates") -> lis
             if ticked:
                 chosen.append(template_id)
     return chosen
+
+
+def ticked_templates(library: dict[str, Template], key: str = "templates") -> list[str]:
+    """The templates ticked in `template_picker` (the Render page's), without drawing it."""
+    listing = set(listing_ids(library))
+    return [
+        template_id
+        for template_id in library
+        if _ticked(f"{key}-{template_id}", template_id in listing)
+    ]
+
+
+def _ticked(name: str, in_listing: bool) -> bool:
+    return bool(state.setting(name, in_listing))
 
 
 def ticked_count(ticked: int, total: int) -> str:
@@ -121,15 +136,24 @@ def run_summary(run_dir: Path, run: RunResult) -> None:
     )
 
 
-def summary_line(run: RunResult) -> str:
-    """ "**10 mockups** of art.png in 3.9 s, peak 200 MB" (the name as text, not markdown)."""
+def summary_line(run: RunResult, server_pid: int | None = None) -> str:
+    """ "**10 mockups** of art.png in 3.9 s, peak 200 MB ..." (the name as text, not markdown),
+    and whose peak that is: a run rendered in this server (`server_pid`, this process's when
+    None) peaked with everything the server holds, which is no measure of the render alone."""
     count = len(run.mockups)
     plural = "s" if count != 1 else ""
     peak = run.peak_rss_bytes / MIB
-    return (
+    line = (
         f"**{count} mockup{plural}** of {as_text(run.artwork_name)} in "
         f"{run.wall_seconds:.1f} s, peak {peak:.0f} MB"
     )
+    pid = os.getpid() if server_pid is None else server_pid
+    if run.mockups and all(m.worker.split("/")[0] == str(pid) for m in run.mockups):
+        return line + (
+            " (the whole dashboard server's RSS, with every session's pages and caches, not "
+            "this render's alone: its Memory view says what the render added)"
+        )
+    return line + " (the RSS of the process that rendered it)"
 
 
 def gallery(run_dir: Path, run: RunResult, names: dict[str, str] | None = None) -> None:

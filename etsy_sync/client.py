@@ -137,6 +137,14 @@ class EtsyApi:
             if not results or len(found) >= int(page.get("count") or 0):
                 return found
 
+    def listing(self, listing_id: int) -> Listing:
+        """getListing: the listing as Etsy shows it now (its state, its page's address)."""
+        return _listing(
+            self._call(
+                f"read listing {listing_id}", lambda c: ListingResource(c).get_listing(listing_id)
+            )
+        )
+
     def listing_images(self, listing_id: int) -> list[EtsyImage]:
         page = self._call(
             f"read the images of listing {listing_id}",

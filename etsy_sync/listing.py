@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,11 +47,19 @@ from etsy_sync.video_push import VideoFile, VideoPushResult, push_video
 
 # Calls per step, as the push makes them (reads included): an upload is sent and read back,
 # and may be reordered; a draft is created or updated once; colours read the taxonomy, the
-# inventory and the photos, and set both; the video is read, maybe deleted, sent, read.
+# inventory and the photos, and set both; the video is read, maybe deleted, sent, read; the
+# listing is read at the end, as Etsy shows it.
 CALLS_PER_UPLOAD = 3
-CALLS_AROUND_IMAGES = 4
+CALLS_AROUND_IMAGES = 5
 CALLS_FOR_COLOURS = 5
 CALLS_FOR_VIDEO = 4
+
+# The steps of a push, in order, as `on_stage` hears them begin.
+STAGE_DRAFT = "draft"
+STAGE_PHOTOS = "photos"
+STAGE_COLOURS = "colours"
+STAGE_VIDEO = "video"
+Stage = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -103,6 +111,8 @@ class ListingResult:
     variations: VariationResult | None
     video: VideoPushResult | None
     calls_made: int = 0
+    listing: Listing | None = None
+    """The draft as Etsy shows it after the push: its state and its page's address."""
 
 
 def plan_listing(
@@ -184,7 +194,9 @@ def push_listing(
     plan: ListingPlan,
     progress: Progress | None = None,
     options: PushOptions | None = None,
+    on_stage: Stage | None = None,
 ) -> ListingResult:
+    """Do what `plan` says; `progress` hears each photo, `on_stage` each step as it begins."""
     check_today(plan, api)
     calls: list[CallRecord] = []
     recorder = api.transport.on_call
@@ -196,7 +208,7 @@ def push_listing(
 
     api.transport.on_call = count
     try:
-        result = _push(api, manifest, plan, progress, options)
+        result = _push(api, manifest, plan, progress, options, on_stage or _no_stage)
     finally:
         api.transport.on_call = recorder
     result.calls_made = len(calls)
@@ -209,8 +221,10 @@ def _push(
     plan: ListingPlan,
     progress: Progress | None,
     options: PushOptions | None,
+    on_stage: Stage,
 ) -> ListingResult:
     key = run_key(plan.run_dir)
+    on_stage(STAGE_DRAFT)
     listing, created = _draft(api, manifest, plan, key)
     updated = False
     if not created and plan.fields_changed:
@@ -218,6 +232,7 @@ def _push(
         manifest.record_draft(key, listing.listing_id, plan.fields.digest())
         updated = True
     push_id = f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
+    on_stage(STAGE_PHOTOS)
     images = push_images(
         api,
         manifest,
@@ -228,9 +243,20 @@ def _push(
         progress,
         options or PushOptions(),
     )
+    on_stage(STAGE_COLOURS)
     colours = _colours(api, plan, listing.listing_id, images)
-    video = push_video(api, manifest, listing.listing_id, plan.video) if plan.video else None
-    return ListingResult(listing.listing_id, created, updated, images, colours, video)
+    video = None
+    if plan.video is not None:
+        on_stage(STAGE_VIDEO)
+        video = push_video(api, manifest, listing.listing_id, plan.video)
+    shown = api.listing(listing.listing_id)
+    return ListingResult(
+        listing.listing_id, created, updated, images, colours, video, listing=shown
+    )
+
+
+def _no_stage(stage: str) -> None:
+    pass
 
 
 def run_key(run_dir: Path) -> str:

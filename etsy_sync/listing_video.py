@@ -12,16 +12,18 @@ each frame in slices, about 210 MB (`bench/listing_video.py`).
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from PIL import Image, ImageOps
 
 from etsy_sync.errors import PlanError
-from mockups.runs.folder import atomic_file
+from etsy_sync.run_images import plan_images
+from mockups.runs.folder import atomic_file, write_atomically
 
 MIN_SECONDS = 5.0
 MAX_SECONDS = 15.0
@@ -72,6 +74,9 @@ class VideoResult:
     sha256: str
     encode_seconds: float
 
+    def to_json(self) -> str:
+        return json.dumps({**asdict(self), "path": self.path.name})
+
 
 Progress = Callable[[int, int], None]
 
@@ -98,6 +103,24 @@ def video_size(source: tuple[int, int], max_height: int) -> tuple[int, int]:
     return _even(width * scale), _even(height * scale)
 
 
+def run_video(
+    run_dir: Path | str,
+    out: Path | str | None = None,
+    order: Sequence[int] | None = None,
+    options: VideoOptions | None = None,
+    progress: Progress | None = None,
+) -> VideoResult:
+    """The listing video of the run's mockups (its first ten, or `order`), written to `out`
+    (default RUN/listing-video.mp4); no call to Etsy, no Etsy settings needed."""
+    images = [image.file for image in plan_images(run_dir, order, template_names={})]
+    return make_listing_video(images, video_path(run_dir, out), options, progress)
+
+
+def video_path(run_dir: Path | str, out: Path | str | None = None) -> Path:
+    """Where `run_video` writes: `out`, else RUN/listing-video.mp4."""
+    return Path(out) if out is not None else Path(run_dir) / VIDEO_FILE_NAME
+
+
 def make_listing_video(
     images: Sequence[Path],
     out: Path,
@@ -110,7 +133,7 @@ def make_listing_video(
     started = time.perf_counter()
     with atomic_file(out) as partial:
         encode_h264(video_frames(plan, options), partial, plan, options, progress)
-    return VideoResult(
+    result = VideoResult(
         path=out,
         width=plan.width,
         height=plan.height,
@@ -120,6 +143,27 @@ def make_listing_video(
         sha256=_sha256(out),
         encode_seconds=round(time.perf_counter() - started, 3),
     )
+    write_atomically(video_info_path(out), result.to_json().encode())
+    return result
+
+
+def video_info_path(video: Path) -> Path:
+    """Where a video's `VideoResult` is kept beside it: `listing-video.json`."""
+    return video.with_suffix(".json")
+
+
+def read_video_info(video: Path) -> VideoResult | None:
+    """What `make_listing_video` recorded about `video` (its size, length, hash), or None when
+    nothing readable is recorded or the record is of another file (the video was replaced):
+    its length is known without opening it with FFmpeg."""
+    try:
+        data = json.loads(video_info_path(video).read_text(encoding="utf-8"))
+        known = {f.name for f in fields(VideoResult)}
+        result = VideoResult(**{**{k: v for k, v in data.items() if k in known}, "path": video})
+        same = result.bytes == video.stat().st_size and result.sha256 == _sha256(video)
+    except (OSError, ValueError, TypeError, AttributeError):
+        return None
+    return result if same else None
 
 
 def video_frames(plan: VideoPlan, options: VideoOptions) -> Iterator[Image.Image]:

@@ -12,6 +12,7 @@ request = listing_request(run_dir, fields, alt_texts={3: "..."}, video=run_dir /
 plan = sync.plan_draft(request)         # ListingPlan: draft fields, alt texts, colours, video,
                                         # calls needed and left today; changes nothing
 sync.draft(plan, progress=callback)     # ListingResult: the draft made or updated, never published
+sync.run_draft(run_dir)                 # RunDraft: the run's draft as the manifest holds it
 run_video(run_dir)                      # VideoResult: RUN/listing-video.mp4; no Etsy needed
 
 An EtsySync is cheap: make one per page run or command, not one shared between threads.
@@ -27,18 +28,22 @@ from pathlib import Path
 
 from etsy_sync.client import LISTING_STATES, EtsyApi, EtsyImage, Listing
 from etsy_sync.config import EtsyConfig, load_config
-from etsy_sync.listing import ListingPlan, ListingRequest, ListingResult, plan_listing, push_listing
-from etsy_sync.listing_video import (
-    VIDEO_FILE_NAME,
-    VideoOptions,
-    VideoResult,
-    make_listing_video,
+from etsy_sync.listing import (
+    ListingPlan,
+    ListingRequest,
+    ListingResult,
+    Stage,
+    plan_listing,
+    push_listing,
+    run_key,
 )
-from etsy_sync.listing_video import Progress as VideoProgress
+from etsy_sync.listing_video import run_video as run_video  # where callers have found it
 from etsy_sync.manifest import (
     LoggedCall,
     Manifest,
+    PendingDraft,
     PendingUpload,
+    PendingVideo,
     PushedImage,
     PushedVideo,
     PushRecord,
@@ -77,6 +82,34 @@ class ListingStatus:
     pushes: list[PushRecord]
     calls: list[LoggedCall]
     video: PushedVideo | None = None
+    pending_video: PendingVideo | None = None
+
+
+@dataclass(frozen=True)
+class RunDraft:
+    """What the manifest holds about a run's draft listing."""
+
+    run_dir: str
+    listing_id: int | None
+    creating: PendingDraft | None
+    """A creation written down but never confirmed (the push stopped while Etsy made it)."""
+    status: ListingStatus | None
+
+    @property
+    def last_push(self) -> PushRecord | None:
+        return self.status.pushes[0] if self.status and self.status.pushes else None
+
+    @property
+    def unfinished(self) -> bool:
+        """Whether the run's last draft push stopped before its end, as far as the manifest
+        knows: a creation, an upload or a video never confirmed, or photos never finished."""
+        if self.creating is not None:
+            return True
+        if self.status is None:
+            return False
+        if self.status.pending or self.status.pending_video is not None:
+            return True
+        return self.last_push is None or self.last_push.outcome != "done"
 
 
 class EtsySync:
@@ -172,10 +205,23 @@ class EtsySync:
         plan: ListingPlan,
         progress: Progress | None = None,
         options: PushOptions | None = None,
+        on_stage: Stage | None = None,
     ) -> ListingResult:
-        """Make (or update) the run's draft listing as `plan` says; it stays a draft."""
+        """Make (or update) the run's draft listing as `plan` says; it stays a draft.
+        `on_stage(name)` hears each step begin: draft, photos, colours, video."""
         with Manifest(self.config.manifest_file) as manifest:
-            return push_listing(self.api, manifest, plan, progress, options)
+            return push_listing(self.api, manifest, plan, progress, options, on_stage)
+
+    def run_draft(self, run_dir: Path | str) -> RunDraft:
+        """What the manifest holds about the run's draft (none, made, or a push that stopped
+        midway, and where); no call to Etsy."""
+        key = run_key(Path(run_dir))
+        with Manifest(self.config.manifest_file) as manifest:
+            record = manifest.draft(key)
+            creating = manifest.pending_draft(key)
+        listing_id = record.listing_id if record is not None else None
+        status = self.status(listing_id) if listing_id is not None else None
+        return RunDraft(key, listing_id, creating, status)
 
     def status(self, listing_id: int, calls: int = 100) -> ListingStatus:
         """What the manifest holds for the listing; no call to Etsy."""
@@ -187,18 +233,5 @@ class EtsySync:
                 pushes=manifest.pushes(listing_id),
                 calls=manifest.calls(listing_id, calls),
                 video=manifest.video(listing_id),
+                pending_video=manifest.pending_video(listing_id),
             )
-
-
-def run_video(
-    run_dir: Path | str,
-    out: Path | str | None = None,
-    order: Sequence[int] | None = None,
-    options: VideoOptions | None = None,
-    progress: VideoProgress | None = None,
-) -> VideoResult:
-    """The listing video of the run's mockups (its first ten, or `order`), written to `out`
-    (default RUN/listing-video.mp4); no call to Etsy, no Etsy settings needed."""
-    images = [image.file for image in plan_images(run_dir, order, template_names={})]
-    target = Path(out) if out is not None else Path(run_dir) / VIDEO_FILE_NAME
-    return make_listing_video(images, target, options, progress)

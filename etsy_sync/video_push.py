@@ -43,7 +43,7 @@ class VideoFile:
             raise PlanError(
                 f"{path}: no listing video; make it with `python -m etsy_sync video RUN`"
             )
-        if run_dir is not None and _older_than_run(path, run_dir):
+        if run_dir is not None and older_than_run(path, run_dir):
             raise PlanError(
                 f"{path} is older than the run's mockups; make it again with "
                 f"`python -m etsy_sync video {run_dir}`"
@@ -140,7 +140,7 @@ def _settle_interrupted(
     return None
 
 
-def _older_than_run(path: Path, run_dir: Path) -> bool:
+def older_than_run(path: Path, run_dir: Path) -> bool:
     run_file = run_dir / RUN_FILE
     return run_file.is_file() and run_file.stat().st_mtime > path.stat().st_mtime
 

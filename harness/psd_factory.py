@@ -4,17 +4,31 @@ psd-tools writes pixel layers and groups but not smart objects, so `add_smart_ob
 adds the two blocks Photoshop writes for one (`PlLd` with the placed quad, `SoLd` with its
 id and warp) and the document's `lnk2` block with the embedded file (or a `liFE` link
 without it, as a PSD whose linked file was not packaged).
+
+Hostile documents too: `declare_rect` gives a layer a rect far past the document with
+channels that decompress to it (a zip or RLE bomb), `nest_groups` nests groups,
+`SmartObjectSpec.embedded_bytes` embeds a large file, and `move_layers_into_block` lays a
+16-bit document out as Photoshop does (its layers inside an `Lr16` block).
 """
 
 from __future__ import annotations
 
 import io
+import struct
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image
 from psd_tools import PSDImage
-from psd_tools.constants import BlendMode, LinkedLayerType, PlacedLayerType, Tag
+from psd_tools.compression import rle_impl
+from psd_tools.constants import (
+    BlendMode,
+    Compression,
+    LinkedLayerType,
+    PlacedLayerType,
+    Tag,
+)
 from psd_tools.psd.descriptor import (
     Descriptor,
     DescriptorBlock,
@@ -27,6 +41,7 @@ from psd_tools.psd.descriptor import (
     UnitFloat,
     UnitFloats,
 )
+from psd_tools.psd.layer_and_mask import ChannelData
 from psd_tools.psd.linked_layer import LinkedLayer, LinkedLayers
 from psd_tools.psd.tagged_blocks import TaggedBlock
 from psd_tools.terminology import Unit
@@ -47,6 +62,8 @@ class SmartObjectSpec:
     opacity: int = 255
     mesh: Mesh | None = None
     content: tuple[float, float] = (600.0, 400.0)
+    embedded_bytes: int = 0  # the embedded file's size; 0 for a small PNG
+    filename: str = "design.png"
 
 
 def even_mesh(width: float, height: float) -> list[list[float]]:
@@ -148,7 +165,7 @@ class PsdBuilder:
         config[b"Idnt"] = String(uuid)
         config[b"warp"] = warp_descriptor(spec)
         blocks.set_data(Tag.SMART_OBJECT_LAYER_DATA1, b"soLD", 4, config)
-        self.links.append(_link(uuid, spec.linked))
+        self.links.append(_link(uuid, spec))
         return layer
 
     def save(self, path: Path, preview: bool = True) -> Path:
@@ -166,15 +183,15 @@ class PsdBuilder:
         return path
 
 
-def _link(uuid: str, linked: bool) -> LinkedLayer:
-    if linked:
+def _link(uuid: str, spec: SmartObjectSpec) -> LinkedLayer:
+    if spec.linked:
         where = DescriptorBlock()
         where[b"relPath"] = String("missing/design.png")
         return LinkedLayer(
             kind=LinkedLayerType.EXTERNAL,
             version=7,
             uuid=uuid,
-            filename="design.png",
+            filename=spec.filename,
             filetype=b"png ",
             creator=b"8BIM",
             linked_file=where,
@@ -187,15 +204,77 @@ def _link(uuid: str, linked: bool) -> LinkedLayer:
         )
     buffer = io.BytesIO()
     Image.new("RGB", (64, 48), "red").save(buffer, "PNG")
+    png = buffer.getvalue()
+    # a large file is a zero-filled bytearray: its pages cost nothing until written out
+    data = bytearray(max(spec.embedded_bytes, len(png)))
+    data[: len(png)] = png
     return LinkedLayer(
         kind=LinkedLayerType.DATA,
         version=7,
         uuid=uuid,
-        filename="design.png",
+        filename=spec.filename,
         filetype=b"png ",
         creator=b"8BIM",
-        data=buffer.getvalue(),
+        data=data,
         child_id="",
         mod_time=0.0,
         lock_state=0,
     )
+
+
+def nest_groups(builder: PsdBuilder, depth: int, parent=None):
+    """`depth` groups, each inside the one before; the innermost."""
+    group = parent if parent is not None else builder.document
+    for level in range(depth):
+        group = group.create_group(name=f"group {level + 1}")
+    return group
+
+
+def declare_rect(
+    layer,
+    rect: tuple[int, int, int, int],
+    compression: Compression = Compression.ZIP,
+    value: int = 128,
+) -> None:
+    """Give `layer` the rect (left, top, right, bottom) and channels of that size holding
+    `value` everywhere, compressed without ever holding a whole channel (a decompression
+    bomb when the rect is large)."""
+    left, top, right, bottom = rect
+    width, height = right - left, bottom - top
+    if compression == Compression.RLE:
+        row = rle_impl.encode(bytes([value]) * width)
+        data = struct.pack(f">{height}H", *[len(row)] * height) + row * height
+    else:
+        deflate = zlib.compressobj(9)
+        rows_at_once = max(1, 2**22 // width)
+        chunk = bytes([value]) * (width * rows_at_once)
+        parts = []
+        for first in range(0, height, rows_at_once):
+            rows = min(rows_at_once, height - first)
+            parts.append(deflate.compress(chunk[: rows * width]))
+        data = b"".join([*parts, deflate.flush()])
+    record = layer._record
+    record.left, record.top, record.right, record.bottom = rect
+    for index in range(len(layer._channels)):
+        layer._channels[index] = ChannelData(compression=compression, data=data)
+
+
+def move_layers_into_block(path: Path) -> Path:
+    """Rewrite a saved PSD (8 or 16 bits) as Photoshop lays out 16-bit documents: an empty
+    layer info, and the layers in an `Lr16` block among the global blocks."""
+    raw = path.read_bytes()
+    position = 26
+    for _ in range(2):  # colour mode data, image resources
+        position += 4 + struct.unpack_from(">I", raw, position)[0]
+    (section_length,) = struct.unpack_from(">I", raw, position)
+    section_start, section_end = position + 4, position + 4 + section_length
+    (info_length,) = struct.unpack_from(">I", raw, section_start)
+    info = raw[section_start + 4 : section_start + 4 + info_length]
+    rest = raw[section_start + 4 + info_length : section_end]
+    mask_length = 0 if rest[:4] in (b"8BIM", b"8B64") else 4 + struct.unpack(">I", rest[:4])[0]
+    global_mask, blocks = rest[:mask_length], rest[mask_length:]
+    padded = info + bytes(-len(info) % 4)
+    block = b"8BIMLr16" + struct.pack(">I", len(padded)) + padded
+    section = struct.pack(">I", 0) + global_mask + block + blocks
+    path.write_bytes(raw[:position] + struct.pack(">I", len(section)) + section + raw[section_end:])
+    return path

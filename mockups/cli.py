@@ -13,7 +13,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from mockups.commandline import OneLineErrorParser, quiet_when_the_reader_leaves, run_command
-from mockups.errors import MockupLabError
+from mockups.errors import MockupLabError, printable
 from mockups.options import FITS, MAX_WORKERS, MODES, RenderOptions
 from mockups.render.plan import check_budget
 from mockups.render.renderers import PLAIN, PROFILED, find_renderer
@@ -100,15 +100,17 @@ def list_templates(args: argparse.Namespace) -> int:
 
 
 def _template_line(row: dict) -> str:
-    """One template as a line of the table: id, whose, product, size, name, colours."""
+    """One template as a line of the table: id, whose, product, size, name, colours. Ids,
+    names and reasons come from folder names and manifests: shown printable, one line each."""
+    shown = printable(row["id"])
     if row["problem"]:
-        return f"{row['id']:<20} {row['source']:<9} broken: {row['problem']}"
+        return f"{shown:<20} {row['source']:<9} broken: {printable(row['problem'], 400)}"
     line = (
-        f"{row['id']:<20} {row['source']:<9} {row['product']:<16} "
-        f"{row['width']}x{row['height']}  {row['name']}"
+        f"{shown:<20} {row['source']:<9} {printable(row['product']):<16} "
+        f"{row['width']}x{row['height']}  {printable(row['name'])}"
     )
     if row["colours"]:
-        line += f"  (colours: {', '.join(row['colours'])})"
+        line += f"  (colours: {', '.join(printable(colour) for colour in row['colours'])})"
     return line
 
 

@@ -1,5 +1,7 @@
 """Errors the engine raises for bad input: each carries one line meant for a person."""
 
+import unicodedata
+
 
 class MockupLabError(Exception):
     """Base of every error whose message can be shown to a user as it is."""
@@ -34,3 +36,19 @@ def scrub(text: str, secrets: list[str]) -> str:
         if secret:
             text = text.replace(secret, HIDDEN)
     return text
+
+
+MAX_NAME_CHARACTERS = 120
+
+
+def printable(name: str, limit: int = MAX_NAME_CHARACTERS) -> str:
+    """A name read from a file (a layer's, a linked file's, a template's), safe to show in a
+    one-line message: control, format and separator characters (newlines, ANSI and OSC
+    escapes, bidirectional overrides) are written as escapes, and a long name is cut."""
+    shown = "".join(
+        character
+        if unicodedata.category(character)[0] not in "CZ" or character == " "
+        else character.encode("unicode_escape").decode("ascii")
+        for character in name[: limit + 1]
+    )
+    return shown if len(name) <= limit else f"{shown[:limit]}..."

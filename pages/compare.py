@@ -1,11 +1,13 @@
-"""Compare: the same artwork rendered in several modes, time against memory, and which to use."""
+"""Compare: the same artwork rendered in several modes, time against memory, and which to use.
+
+The runs are of the templates ticked on the Render page; the modes the memory budget would
+refuse cannot be chosen, and say why. The choices outlive a visit to another page."""
 
 import streamlit as st
 
 from dashboard import cached, guard, run_actions, state, widgets
-from dashboard.compare_view import MODE_NAMES, comparison_table, time_memory_chart, verdict
+from dashboard.compare_view import comparison_table, time_memory_chart, verdict
 from dashboard.comparing import (
-    CONCRETE_MODES,
     MAX_WORKERS,
     budget_bytes,
     compare_within_budget,
@@ -14,7 +16,62 @@ from dashboard.comparing import (
 from dashboard.resources import render_slots, template_library
 from dashboard.text import megabytes
 
+WORKERS = "compare-workers"
+RELEASE = "compare-release"
+
+
+def mode_setting(mode: str) -> str:
+    return f"compare-{mode}"
+
+
+def choose_runs(planned) -> list[str]:
+    """A tick per mode with its estimated peak; a mode over the budget cannot be ticked and
+    says why. Ticked by default: every mode that fits."""
+    chosen = []
+    for run in planned:
+        name = mode_setting(run.mode)
+        label = f"{run.label} · about {megabytes(run.peak_bytes)}"
+        if not run.fits:  # a box of its own: never shown ticked, whatever was ticked before
+            st.checkbox(label, value=False, disabled=True, key=f"{state.setting_key(name)}-over")
+            st.caption(f":red[{run.why_not()}: it would be refused.]")
+            continue
+        ticked = st.checkbox(label, **state.kept(name, True))
+        state.set_setting(name, ticked)
+        if ticked:
+            chosen.append(run.mode)
+    return chosen
+
+
+def run_comparison(artwork, run_dir, runs, workers, templates, release) -> None:
+    """The `runs` one after another, each with a bar of its own counting its mockups."""
+    labels = [run.label for run in runs]
+    if release:
+        labels = [f"{label}{suffix}" for label in labels for suffix in ("", ", memory released")]
+    bars = {label: st.progress(0.0, text=f"{label}: waiting") for label in labels}
+
+    def started(label: str) -> None:
+        bars[label].progress(0.0, text=f"{label}: starting…")
+
+    def progress(label: str, done: int, total: int) -> None:
+        bars[label].progress(done / total, text=f"{label}: {done}/{total} mockups")
+
+    compare_within_budget(
+        artwork,
+        run_actions.comparison_dir(run_dir),
+        modes=[run.mode for run in runs],
+        workers=workers,
+        templates=templates,
+        release=release,
+        started=started,
+        progress=progress,
+        slots=render_slots(),
+        library=library,
+    )
+    run_actions.keep_comparison(run_dir)
+
+
 st.header("Compare modes")
+state.entering_page(WORKERS)
 run_dir = widgets.run_picker("Artwork of run", state.current_run(), "compare-run")
 if run_dir is None:
     st.info("Render an artwork first; its run gives the artwork to compare with.")
@@ -22,56 +79,39 @@ if run_dir is None:
 compare_dir = run_actions.comparison_dir(run_dir)
 budget = budget_bytes()
 library = template_library()
+templates = widgets.ticked_templates(library)
+if not templates:
+    st.info("Tick at least one template on the Render page: Compare renders those.")
+    st.stop()
 
-modes_column, workers_column = st.columns([3, 1])
-modes = modes_column.multiselect(
-    "Modes",
-    CONCRETE_MODES,
-    default=["sequential", "threads"],
-    format_func=MODE_NAMES.get,
-    key="compare-modes",
-)
-workers = int(
-    workers_column.number_input(
-        "Workers (threads, processes)", 1, MAX_WORKERS, 2, key="compare-workers"
-    )
-)
-release = st.checkbox(
-    "Also measure each with memory released after every mockup", key="compare-release"
-)
+planned, modes = [], []
 with guard.shown_errors("Estimating memory"):
     artwork = run_actions.artwork_of(run_dir)
-    planned = planned_runs(artwork, modes, workers, budget, library)
-    estimates = " · ".join(
-        f"{p.label} about {megabytes(p.peak_bytes)}" + ("" if p.fits else " (over)")
-        for p in planned
-    )
-    st.caption(
-        f"Every run must fit the {megabytes(budget)} memory budget, as any render. "
-        + (f"Estimated peaks: {estimates}." if planned else "")
-    )
-    if any(not p.fits for p in planned):
-        over = ", ".join(p.label for p in planned if not p.fits)
-        st.warning(f"Over the budget, so the comparison would be refused: {over}.")
-
-if st.button("Compare", type="primary", key="compare-button"):
-    with guard.shown_errors("Comparing"):
-        if not modes:
-            st.error("Choose at least one mode.")
-            st.stop()
-        line = st.empty()
-        compare_within_budget(
-            artwork,
-            compare_dir,
-            modes=modes,
-            workers=workers,
-            release=release,
-            started=lambda label: line.info(f"Rendering {label}…", icon=":material/timer:"),
-            slots=render_slots(),
-            library=library,
+    settings_column, modes_column = st.columns([3, 7])
+    workers = int(
+        settings_column.number_input(
+            "Workers (threads, processes)", 1, MAX_WORKERS, **state.kept(WORKERS, 2)
         )
-        line.empty()
-        run_actions.keep_comparison(run_dir)
+    )
+    release = settings_column.checkbox(
+        "Also each with memory released after every mockup", **state.kept(RELEASE, False)
+    )
+    state.set_setting(WORKERS, workers)
+    state.set_setting(RELEASE, release)
+    with modes_column:
+        st.caption(
+            f"The {len(templates)} templates ticked on the Render page, in each mode; every "
+            f"run must fit the {megabytes(budget)} memory budget for one render, as any render."
+        )
+        planned = planned_runs(artwork, workers, templates, budget, library)
+        modes = choose_runs(planned)
+
+if st.button("Compare", type="primary", key="compare-button", disabled=not modes):
+    with guard.shown_errors("Comparing"):
+        chosen_runs = [run for run in planned if run.mode in modes]
+        run_comparison(artwork, run_dir, chosen_runs, workers, templates, release)
+if not modes and planned:
+    st.caption("Compare is off: tick at least one mode.")
 
 rows = cached.comparison(compare_dir)
 if rows:

@@ -1,7 +1,9 @@
-"""Etsy sync: connect, pick a run and a listing, plan, confirm, push.
+"""Etsy sync: connect, then make a draft listing from a run (its fields, photos with alt
+text, colours, video: `dashboard.etsy_draft`), or push a run's photos onto a listing the shop
+has: pick it, plan, confirm, push.
 
 Etsy is called only when asked: listings come from a cache kept per Etsy connection (a few
-minutes, or until "Refresh listings"), and the plan and the push run when their form is
+minutes, or until "Refresh listings"), and the plans and the pushes run when their form is
 sent, never on a plain rerun. Text from Etsy or from disk is shown as text, never as
 markdown, so a link or an image in it does not render.
 """
@@ -14,13 +16,14 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import guard, state, widgets
+from dashboard.etsy_draft import draft_section
+from dashboard.etsy_form import parse_order
 from dashboard.etsy_page import (
     DEFAULT_PLAN_IMAGES,
     MAX_LISTING_IMAGES,
     EtsySync,
     EtsySyncError,
     Listing,
-    PlanError,
     PushOptions,
     PushPlan,
     PushResult,
@@ -30,6 +33,8 @@ from dashboard.etsy_setup import etsy_setup, show_checklist
 
 LISTINGS_TTL_SECONDS = 300
 PLAN_KEY = "etsy-plan"
+DRAFT = "A draft listing from a run"
+PHOTOS = "A run's photos onto a listing you have"
 
 
 @contextmanager
@@ -51,15 +56,6 @@ def shop_listings(_sync: EtsySync, api_base: str, token_file: str, user_id: int)
     """The shop's listings, cached per Etsy, saved connection and Etsy user: one seller's
     listings are never shown to another."""
     return _sync.listings()
-
-
-def parse_order(text: str) -> list[int] | None:
-    if not text.strip():
-        return None
-    try:
-        return [int(part) for part in text.split(",") if part.strip()]
-    except ValueError:
-        raise PlanError("give mockup numbers separated by commas, e.g. 3,1,2") from None
 
 
 def show_plan(plan: PushPlan, run_dir: Path) -> None:
@@ -140,13 +136,20 @@ if not connection.connected:
         st.link_button("Connect to Etsy", service.connect_link().url, type="primary")
         st.caption("Etsy asks you to allow Mockup Lab, then sends you back to this page.")
     st.stop()
-left, right = st.columns(2)
-if left.button("Disconnect from Etsy"):
+if st.button("Disconnect from Etsy"):
     with shown_as_text("Disconnecting"):
         service.disconnect()
     st.session_state.pop(PLAN_KEY, None)
     st.rerun()
-if right.button("Refresh listings"):
+
+mode = st.radio(
+    "What to make", [DRAFT, PHOTOS], horizontal=True, key="etsy-mode", persist_state="session"
+)
+if mode == DRAFT:
+    draft_section(service)
+    st.stop()
+
+if st.button("Refresh listings"):
     shop_listings.clear()
 
 listings: list[Listing] = []

@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import cached, guard, run_actions, state, widgets
 from dashboard.history_view import (
+    compared_columns,
     compared_figures,
     default_pair,
     row_of,
@@ -19,6 +20,7 @@ from dashboard.resources import template_library
 from dashboard.text import as_text, template_names
 
 TABLE_KEY = "history-runs"
+TABLE_GENERATION = "history-runs-generation"
 CONFIRM_KEY = "confirm-delete"
 DELETED_KEY = "history-deleted"
 THUMBNAILS_PER_ROW = 6
@@ -36,7 +38,8 @@ def confirm_delete(folder: Path) -> None:
         with guard.shown_errors("Deleting"):
             run_actions.delete(folder)
             forget_confirm()
-            st.session_state.pop(TABLE_KEY, None)
+            # a new table: the browser's selection of the deleted row goes with the old one
+            st.session_state[TABLE_GENERATION] = st.session_state.get(TABLE_GENERATION, 0) + 1
             # said after the rerun: a toast sent just before it may never reach the browser
             st.session_state[DELETED_KEY] = folder.name
             st.rerun()
@@ -72,9 +75,10 @@ event = st.dataframe(
     runs_table(runs),
     hide_index=True,
     on_select="rerun",
-    selection_mode="single-row",
+    # a row is always ticked, and the run shown is the ticked one
+    selection_mode="single-row-required",
     selection_default={"selection": {"rows": [row_of(runs, current)]}},
-    key=TABLE_KEY,
+    key=f"{TABLE_KEY}-{st.session_state.get(TABLE_GENERATION, 0)}",
     column_config={
         "Time (s)": st.column_config.NumberColumn(format="%.1f"),
         "Profiled": st.column_config.CheckboxColumn(),
@@ -115,13 +119,20 @@ if before == after:
     st.info("Before and After are the same run: choose two different runs.")
 elif before and after:
     with guard.shown_errors("Comparing runs"):
-        shown = compared_figures(cached.runs_compared(before, after))
+        table = cached.runs_compared(before, after)
+        shown = compared_figures(table, template_names(set(table["template"]), template_library()))
         worse = worse_summary(shown)
         if worse:
             st.warning("Worse in After: " + "; ".join(worse) + ".", icon=":material/trending_up:")
         else:
             st.success("Nothing got worse by more than 5 % in After.")
-        st.dataframe(styled(shown), hide_index=True, key="history-compared")
+        st.dataframe(
+            styled(shown),
+            hide_index=True,
+            key="history-compared",
+            placeholder="",  # a mockup in one run only: empty cells on the other side
+            column_config=compared_columns(shown),
+        )
         st.caption(
             "Red: worse in After by more than 5 %; green: better by more than 5 %. "
             "Held at end: memory a mockup still held when it ended."

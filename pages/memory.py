@@ -25,6 +25,9 @@ with guard.shown_errors("Reading the profile"):
     memory_view.explanation(profiled, budget, suspects, names)
     memory_view.per_mockup(profiled, names, standout)
     memory_view.over_time(profiled, names, budget)
-    asked = int(linked_mockup) if linked_mockup.isdigit() and run_dir == linked_run else None
-    index = memory_view.where_the_memory_was(profiled, names, asked, leak_asked=asked is not None)
+    linked = int(linked_mockup) if linked_mockup.isdigit() and run_dir == linked_run else None
+    # opened on the mockup the link asks for, else the one "Next:" names
+    asked = linked if linked is not None else memory_view.named_mockup(profiled, suspects)
+    leak = linked is not None or bool(suspects)
+    index = memory_view.where_the_memory_was(profiled, names, asked, leak_asked=leak)
     memory_view.flame_graph(run_dir, profiled, index, names)

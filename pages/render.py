@@ -23,6 +23,9 @@ MODE_NOTES = {
     "threads": "threads: several mockups at once in this process",
     "processes": "processes: several mockups at once, each worker a process of its own",
 }
+UPLOAD_FAILED = "upload_failed"
+TEMPLATES_BOX = "templates-box"
+OVER_BUDGET = "over budget"
 PROFILE_NOTE = "memray records every allocation: the run takes longer, the Memory page explains it"
 DEFAULTS = {"workers": 2, "mode": MODES[0], "fit": next(iter(FITS)), "profile": False}
 
@@ -36,15 +39,33 @@ def artwork_choice(current: Path | None) -> state.StagedArtwork | None:
     return state.StagedArtwork(run_actions.artwork_of(current), name)
 
 
+def take_upload(key: str) -> None:
+    """The uploader's `on_change`: the upload goes to disk before the page is drawn, so the
+    page draws a fresh, empty uploader at once and the next upload lands in that one (staged
+    during the page's run instead, the browser kept showing the full uploader, and the upload
+    after it went to a widget the page no longer drew)."""
+    upload = st.session_state.get(key)
+    if upload is None:
+        return
+    try:
+        uploads.stage(upload)
+    except Exception as error:
+        st.session_state[UPLOAD_FAILED] = shown_message(
+            guard.one_line(error, "Reading the artwork")
+        )
+
+
 def artwork_section(current: Path | None) -> state.StagedArtwork | None:
-    upload = st.file_uploader(
+    key = state.upload_key()
+    st.file_uploader(
         f"Artwork (JPEG, PNG, WebP, TIFF or GIF, up to {uploads.limit_mb()} MB)",
         type=UPLOAD_TYPES,
-        key=state.upload_key(),
+        key=key,
+        on_change=take_upload,
+        args=(key,),
     )
-    if upload is not None:
-        with guard.shown_errors("Reading the artwork"):
-            uploads.stage(upload)
+    if failed := st.session_state.pop(UPLOAD_FAILED, None):
+        st.error(failed)
     artwork = artwork_choice(current)
     if artwork is not None:
         from_run = " (the current run's: upload another to replace it)"
@@ -70,7 +91,12 @@ def settings_row(artwork, chosen: list[str], library) -> tuple[RenderRequest, bo
     )
     advice = None
     if artwork is not None and chosen:
-        advice = budget_advice.advise(artwork.path, tuple(chosen), int(workers), library)
+        # the fit as chosen (kept by its radio's on_change before this run): contain needs
+        # the artwork smaller, so it changes what fits
+        chosen_fit = FITS.get(state.setting("fit", DEFAULTS["fit"]))
+        advice = budget_advice.advise(
+            artwork.path, tuple(chosen), int(workers), library, fit=chosen_fit
+        )
     mode = mode_column.radio(
         "Mode",
         MODES,
@@ -79,7 +105,9 @@ def settings_row(artwork, chosen: list[str], library) -> tuple[RenderRequest, bo
         key=state.setting_key("mode"),
         on_change=state.keep_setting,
         args=("mode",),
-        format_func=lambda m: f"{m} (over budget)" if advice and advice.refused(m) else m,
+        # the options keep their names (the browser matches its choice by them); the modes the
+        # budget refuses say so under their name
+        captions=[OVER_BUDGET if advice and advice.refused(m) else "" for m in MODES],
         help="auto renders two or more mockups at once when the memory budget allows it, "
         "else one after another",
     )
@@ -114,12 +142,12 @@ def settings_row(artwork, chosen: list[str], library) -> tuple[RenderRequest, bo
 
 def kept(name: str) -> dict:
     """A setting widget's value, key and callback: drawn with what the user left it at."""
-    return {
-        "value": state.setting(name, DEFAULTS[name]),
-        "key": state.setting_key(name),
-        "on_change": state.keep_setting,
-        "args": (name,),
-    }
+    return state.kept(name, DEFAULTS[name])
+
+
+def fold_templates() -> None:
+    """Render's `on_click`: the Templates box folds, so the render's progress is in view."""
+    st.session_state[TEMPLATES_BOX] = False
 
 
 def why_not(artwork, request: RenderRequest, refused: bool) -> list[str]:
@@ -165,17 +193,26 @@ def finished_run(current: Path, library) -> None:
 
 st.header("Render")
 state.entering_page("mode")
+follow.restore_from_url(widgets.run_named)
 library = template_library()
 current = state.current_run()
 
 artwork = artwork_section(current)
-with st.expander("Templates", expanded=current is None, icon=":material/dashboard:"):
+with st.expander(
+    "Templates",
+    expanded=current is None and not follow.pending(),
+    icon=":material/dashboard:",
+    key=TEMPLATES_BOX,
+    on_change="rerun",  # stateful, so Render can fold it (`fold_templates`)
+):
     chosen = widgets.template_picker(library)
 st.markdown(widgets.ticked_count(len(chosen), len(library)))
 request, refused = settings_row(artwork, chosen, library)
 reasons = why_not(artwork, request, refused)
 button_column, reason_column = st.columns([1, 6], vertical_alignment="center")
-pressed = button_column.button("Render", type="primary", disabled=bool(reasons))
+pressed = button_column.button(
+    "Render", type="primary", disabled=bool(reasons), on_click=fold_templates
+)
 if reasons:
     reason_column.caption("Render is off: " + "; ".join(reasons) + ".")
 widgets.broken_templates(broken_templates())
@@ -184,6 +221,7 @@ if pressed and artwork is not None and not reasons:
     render(artwork, request)
 
 follow.follow()
+follow.keep_in_url()
 
 current = state.current_run()
 if current is not None and not follow.pending() and follow.failure() is None:

@@ -7,7 +7,15 @@ import sys
 
 from mockups.commandline import OneLineErrorParser, quiet_when_the_reader_leaves, run_command
 from mockups.options import CONCRETE_MODES, MAX_WORKERS
-from profiling.compare import compare_modes, format_comparison
+from mockups.render.budget import JobRefused, budget_bytes
+from mockups.templates.library import LISTING, LISTING_IMAGES
+from profiling.compare import (
+    check_comparison,
+    compare_modes,
+    format_comparison,
+    plan_comparison,
+    verdict,
+)
 from profiling.profile_folder import load_run
 from profiling.report import format_profile, write_flamegraphs
 
@@ -29,16 +37,31 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def compare_command(args: argparse.Namespace) -> int:
+    """The dashboard's Compare from the command line: the same memory budget (runs over it
+    refused, or left out of the default modes), the same verdict sentence after the table."""
+    budget = budget_bytes()
+    chosen = args.modes or list(CONCRETE_MODES)
+    planned = plan_comparison(args.artwork, chosen, args.workers, args.templates, budget)
+    if args.modes is None:  # by default, the modes whose every run fits
+        for run in planned:
+            if not run.fits:
+                print(f"left out: {run.why_not()}", file=sys.stderr)
+        chosen = [m for m in chosen if all(r.fits for r in planned if r.mode == m)]
+        planned = [run for run in planned if run.mode in chosen]
+    check_comparison(planned)
+    if not planned:
+        raise JobRefused("refused before rendering: no mode fits the memory budget")
     rows = compare_modes(
         args.artwork,
         args.out,
-        modes=args.modes,
+        modes=chosen,
         workers=args.workers,
         templates=args.templates,
         release_memory=(False, True) if args.release else (False,),
         started=lambda label: print(f"profiling {label}...", file=sys.stderr, flush=True),
     )
     print(format_comparison(rows))
+    print(verdict(rows, budget).sentence())
     return 0
 
 
@@ -56,11 +79,21 @@ def _parser() -> argparse.ArgumentParser:
     compare = commands.add_parser("compare", help="render one artwork in several modes")
     compare.add_argument("artwork", help="the artwork file")
     compare.add_argument("--out", required=True, help="folder for the runs and compare.json")
-    compare.add_argument("--modes", type=_modes, default=list(CONCRETE_MODES), help="MODE,MODE,...")
+    compare.add_argument(
+        "--modes",
+        type=_modes,
+        default=None,
+        help="MODE,MODE,... (default: every mode whose runs fit the memory budget)",
+    )
     compare.add_argument(
         "--workers", type=_worker_counts, default=[2], help=f"N or N,N,... (1 to {MAX_WORKERS})"
     )
-    compare.add_argument("--templates", default="all", help="'all' or template ids: ID,ID,...")
+    compare.add_argument(
+        "--templates",
+        default=LISTING,
+        help=f"'{LISTING}' (the default: the {LISTING_IMAGES} the dashboard ticks, as Compare "
+        "renders), 'all', or template ids: ID,ID,...",
+    )
     compare.add_argument(
         "--release", action="store_true", help="also run each mode with release_memory on"
     )

@@ -10,6 +10,7 @@ from plotly.subplots import make_subplots
 
 from mockups.memory import MIB
 from profiling.compare import ModeComparison, run_label
+from profiling.leaks import readable_size
 from profiling.results import MockupProfile, ProfiledRun
 
 HEAP_COLOUR = "#2f6db5"
@@ -18,7 +19,9 @@ BUDGET_COLOUR = "#7a1f1f"
 STANDOUT_COLOUR = "#d62728"
 HELD_COLOUR = "#9e9e9e"
 LANE_COLOUR = "#6f8fb5"
-KIB = 1024
+HELD_AXIS_FLOOR_MB = 1.0
+FEW_POINTS = 40
+BUDGET_HEADROOM = 1.12  # the timeline's MB axis reaches this far above the budget line
 
 
 def mockup_bars(
@@ -28,12 +31,12 @@ def mockup_bars(
     names: Mapping[int, str] | None = None,
 ) -> go.Figure:
     """Per mockup: its peak heap (top) and what it still held at its end (bottom, on a scale of
-    its own: a few kB beside tens of MB would not show). Mockups in `standout` (their index;
-    `profiling.leaks.standout_leaks`) are red, the others grey. `names` label mockups by index,
-    else by template id."""
+    its own, in MB from 0 to at least HELD_AXIS_FLOOR_MB: a few kB beside tens of MB would not
+    show, and the normal few kB must not fill the chart as a leak would). Mockups in
+    `standout` (their index; `profiling.leaks.standout_leaks`) are red, the others grey.
+    `names` label mockups by index, else by template id."""
     labels = [_label(m, names) for m in profiled.mockups]
-    held = [m.leaked_bytes for m in profiled.mockups]
-    unit, unit_bytes = ("MB", MIB) if max(held, default=0) >= MIB else ("kB", KIB)
+    held = [m.leaked_bytes / MIB for m in profiled.mockups]
     figure = make_subplots(
         rows=2,
         cols=1,
@@ -46,13 +49,16 @@ def mockup_bars(
         marker_color=HEAP_COLOUR, row=1, col=1,
     )  # fmt: skip
     figure.add_bar(
-        name="still held at the end", x=labels, y=[size / unit_bytes for size in held],
+        name="still held at the end", x=labels, y=held,
+        hovertext=[readable_size(m.leaked_bytes) for m in profiled.mockups],
+        hovertemplate="%{x}: %{hovertext}<extra></extra>",
         marker_color=[STANDOUT_COLOUR if m.index in standout else HELD_COLOUR
                       for m in profiled.mockups],
         row=2, col=1,
     )  # fmt: skip
     figure.update_yaxes(title_text="MB", row=1, col=1)
-    figure.update_yaxes(title_text=unit, row=2, col=1)
+    top = max([*held, HELD_AXIS_FLOOR_MB]) * 1.1
+    figure.update_yaxes(title_text="MB", range=[0, top], row=2, col=1)
     figure.update_layout(showlegend=False, margin={"t": 30}, height=460)
     return figure
 
@@ -63,7 +69,8 @@ def timeline(
     budget_bytes: int | None = None,
     names: Mapping[int, str] | None = None,
 ) -> go.Figure:
-    """Heap and RSS over the run, with the memory budget as a line when given.
+    """Heap and RSS over the run, with the memory budget as a line when given (its label under
+    the line at the right, clear of the first mockup's number).
 
     Mockups rendered one after another are shaded spans; when their spans overlap (threads
     mode, processes mode) each mockup gets a lane of its own under the chart instead."""
@@ -94,8 +101,13 @@ def timeline(
             y=budget_bytes / MIB,
             line={"color": BUDGET_COLOUR, "dash": "dash", "width": 1.5},
             annotation_text=f"budget {budget_bytes / MIB:.0f} MB",
-            annotation_position="top left",
+            # under the line at the right, and room above it for the mockups' numbers, which
+            # sit along the top from the left
+            annotation_position="bottom right",
             **where,
+        )
+        figure.update_yaxes(
+            autorangeoptions={"include": [BUDGET_HEADROOM * budget_bytes / MIB]}, **where
         )
     if lanes:
         _add_lanes(figure, profiled.mockups, names)
@@ -179,20 +191,24 @@ def live_memory(points: Sequence[tuple[int, int, int | None]]) -> go.Figure:
     return figure
 
 
-def live_heap_and_rss(samples: Sequence[tuple[float, int, int | None]]) -> go.Figure:
-    """RSS and memray's heap in use while a profiled run renders.
+def live_heap_and_rss(
+    samples: Sequence[tuple[float, int, int | None]], *, heap_name: str = "heap in use (memray)"
+) -> go.Figure:
+    """RSS and the heap in use while a run renders: memray's for a profiled run, else what
+    `heap_name` says it is (glibc's, after each mockup).
 
     `samples` are (seconds since the run started, RSS bytes, heap bytes or None).
     """
     seconds = [s[0] for s in samples]
+    mode = "lines" if len(samples) > FEW_POINTS else "lines+markers"  # a point per mockup shows
     figure = go.Figure()
     figure.add_scatter(
-        x=seconds, y=[s[1] / MIB for s in samples], mode="lines",
+        x=seconds, y=[s[1] / MIB for s in samples], mode=mode,
         name="RSS", line={"color": RSS_COLOUR},
     )  # fmt: skip
     figure.add_scatter(
-        x=seconds, y=[None if s[2] is None else s[2] / MIB for s in samples], mode="lines",
-        name="heap in use (memray)", line={"color": HEAP_COLOUR},
+        x=seconds, y=[None if s[2] is None else s[2] / MIB for s in samples], mode=mode,
+        name=heap_name, line={"color": HEAP_COLOUR},
     )  # fmt: skip
     figure.update_layout(
         xaxis_title="seconds", yaxis_title="MB", margin={"t": 10}, height=260,

@@ -14,6 +14,10 @@ from pathlib import Path
 
 from mockups.memory import MIB
 from mockups.options import CONCRETE_MODES, RenderOptions
+from mockups.render.budget import JobRefused
+from mockups.render.plan import plan_render
+from mockups.render.run import Progress
+from mockups.templates.model import Template
 from profiling.child import profile_run
 from profiling.results import RunProfile
 
@@ -62,6 +66,66 @@ def plain_label(mode: str, workers: int, release_memory: bool) -> str:
 
 def row_label(row: ModeComparison) -> str:
     return plain_label(row.mode, row.workers, row.release_memory)
+
+
+@dataclass(frozen=True)
+class PlannedRun:
+    """One run a comparison would make (with memory released or not, estimated alike), and its
+    estimated peak against the memory budget, before anything renders."""
+
+    mode: str
+    workers: int
+    peak_bytes: int
+    budget_bytes: int
+
+    @property
+    def fits(self) -> bool:
+        return self.peak_bytes <= self.budget_bytes
+
+    @property
+    def label(self) -> str:
+        return plain_label(self.mode, self.workers, False)
+
+    def why_not(self) -> str:
+        """Why the budget refuses this run, in words (empty when it fits)."""
+        if self.fits:
+            return ""
+        return (
+            f"{self.label} needs about {self.peak_bytes / MIB:.0f} MB, over the "
+            f"{self.budget_bytes / MIB:.0f} MB memory budget for one render"
+        )
+
+
+def plan_comparison(
+    artwork: Path | str,
+    modes: Iterable[str],
+    workers: Iterable[int],
+    templates: str | Sequence[str],
+    budget_bytes: int,
+    library: dict[str, Template] | None = None,
+) -> list[PlannedRun]:
+    """Each run of the comparison (sequential once, the others once per worker count) with
+    its estimate: the artwork's header read and the templates resolved once, for every run."""
+    runs = _plan(modes, workers, [False])
+    if not runs:
+        return []
+    first = plan_render(artwork, RenderOptions(templates=templates), library)
+    return [
+        PlannedRun(
+            mode,
+            count,
+            first.replanned(mode=mode, workers=count).estimate.peak_bytes,
+            budget_bytes,
+        )
+        for mode, count, _ in runs
+    ]
+
+
+def check_comparison(planned: Sequence[PlannedRun]) -> None:
+    """`JobRefused`, one line naming each run over the budget, when any is."""
+    over = [run.why_not() for run in planned if not run.fits]
+    if over:
+        raise JobRefused(f"refused before rendering: {'; '.join(over)}")
 
 
 @dataclass(frozen=True)
@@ -132,11 +196,15 @@ def compare_modes(
     out_dir: Path | str,
     modes: Iterable[str] = CONCRETE_MODES,
     workers: Iterable[int] = (2,),
-    templates: str | list[str] = "all",
+    templates: str | Sequence[str] = "all",
     release_memory: Iterable[bool] = (False,),
     started: Callable[[str], None] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> list[ModeComparison]:
-    """Profile each mode (sequential once, the others once per worker count) and compare."""
+    """Profile each mode (sequential once, the others once per worker count) and compare.
+
+    `started(label)` as each run starts, `progress(label, done, total)` as each of its
+    mockups lands (in the caller's thread), `label` being the run's folder name."""
     out = Path(out_dir)
     runs = []
     for mode, count, release in _plan(modes, workers, release_memory):
@@ -146,12 +214,19 @@ def compare_modes(
         options = RenderOptions(
             templates=templates, mode=mode, workers=count, release_memory=release
         )
-        runs.append(profile_run(artwork, out / label, options=options))
+        landed = None
+        if progress is not None:
+            landed = _reporting(progress, label)
+        runs.append(profile_run(artwork, out / label, options=options, progress=landed))
     digests = [_image_digests(Path(run.summary.out_dir)) for run in runs]
     identical = all(d == digests[0] for d in digests)
     rows = [ModeComparison.from_profile(run.summary, identical) for run in runs]
     (out / COMPARE_FILE).write_text(json.dumps([asdict(row) for row in rows], indent=2))
     return rows
+
+
+def _reporting(progress: Callable[[str, int, int], None], label: str) -> Progress:
+    return lambda done, total, _result: progress(label, done, total)
 
 
 def format_comparison(rows: list[ModeComparison]) -> str:

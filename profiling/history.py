@@ -14,18 +14,32 @@ COMPARED = ("heap_peak_bytes", "leaked_bytes", "allocated_bytes", "seconds")
 
 
 def compare_runs(before: Path | str, after: Path | str) -> pandas.DataFrame:
-    """Per mockup (matched by index and template): each figure before, after and the change.
-
-    A mockup present in one run only has empty cells on the other side.
+    """Per mockup, matched by template (a template's second mockup with its second, and so
+    on), not by position: a run with one template more or less pairs the rest all the same.
+    Each figure before, after and the change; `index` is the mockup's number in After, or in
+    Before for one After lacks. A mockup present in one run only has empty cells (NaN) on the
+    other side, and no change.
     """
-    key = ["index", "template"]
-    left = load_run(before).frame[[*key, *COMPARED]]
-    right = load_run(after).frame[[*key, *COMPARED]]
-    joined = left.merge(right, on=key, how="outer", suffixes=(" before", " after"))
+    joined = _numbered(load_run(before).frame).merge(
+        _numbered(load_run(after).frame),
+        on=["template", "repeat"],
+        how="outer",
+        suffixes=(" before", " after"),
+    )
     for column in COMPARED:
         joined[f"{column} change"] = joined[f"{column} after"] - joined[f"{column} before"]
+    joined["index"] = joined["index after"].fillna(joined["index before"]).astype(int)
+    joined["only before"] = joined["index after"].isna()
     ordered = [f"{c} {side}" for c in COMPARED for side in ("before", "after", "change")]
-    return joined[[*key, *ordered]].sort_values(key).reset_index(drop=True)
+    joined = joined.sort_values(["index", "only before"], kind="stable")
+    return joined[["index", "template", *ordered]].reset_index(drop=True)
+
+
+def _numbered(frame: pandas.DataFrame) -> pandas.DataFrame:
+    """The run's mockups with `repeat`: 0 for a template's first mockup, 1 for its second..."""
+    mockups = frame[["index", "template", *COMPARED]].copy()
+    mockups["repeat"] = mockups.groupby("template").cumcount()
+    return mockups
 
 
 def load_comparison(out_dir: Path | str) -> list[ModeComparison] | None:

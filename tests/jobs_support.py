@@ -59,6 +59,17 @@ def start_worker(redis_url):
         process.communicate(timeout=WAIT_SECONDS)
 
 
+def runs_in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Set `MOCKUPLAB_HOME` to a home of this test's own whose runs folder is `tmp_path` (a
+    symlink, as an operator keeps runs on a bigger disk); returns the home."""
+    home = tmp_path.parent / f"{tmp_path.name}-home"
+    home.mkdir(exist_ok=True)
+    if not (home / "runs").exists():
+        (home / "runs").symlink_to(tmp_path, target_is_directory=True)
+    monkeypatch.setenv("MOCKUPLAB_HOME", str(home))
+    return home
+
+
 def run_burst_worker(start_worker, url: str | None = None) -> str:
     """Runs a worker until the queue is empty; returns its stderr."""
     worker = start_worker("--burst", url=url)

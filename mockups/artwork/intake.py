@@ -1,8 +1,10 @@
 """Artwork intake: check a file, decode it once at the size the run needs, as 8-bit sRGB.
 
 JPEGs decode with `draft()` at the smallest DCT scale that still covers the largest print
-area. PNGs and TIFFs above PILLOW_DECODE_MEGAPIXELS are shrunk while streaming by libvips,
-so a large PNG never sits decoded at full size in memory.
+area, unless that is still a large image far above the size needed (a 24 MP camera photo
+whose prints need 8 MP: the draft cannot halve it): then libvips shrinks it a strip at a time
+while reading, as it does PNGs and TIFFs above PILLOW_DECODE_MEGAPIXELS, so a large photo
+never sits decoded at full size in memory.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
+from PIL.JpegImagePlugin import JpegImageFile, get_sampling
 
 from mockups.artwork.colour import to_srgb
 from mockups.artwork.imagefile import ImageLimits, ImageRefused, open_image, unreadable
@@ -23,6 +26,16 @@ from mockups.geometry import Size
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "TIFF", "GIF", "MPO"}
 DRAFT_FORMATS = {"JPEG", "MPO"}
+JPEG_DRAFT_SCALES = (8, 4, 2)
+COEFFICIENT_BYTES = 2
+CHROMA_SHARE = {0: 1.0, 1: 0.5, 2: 0.25}  # Pillow's get_sampling: 4:4:4, 4:2:2, 4:2:0
+# libvips reading a baseline JPEG a strip at a time and shrinking it: 1.7-2.0 KB a column per
+# band of the file's width (photos 3024 to 8000 px wide shrunk to 2000-4000 px, one thread)
+JPEG_STREAM_BYTES_PER_COLUMN_BAND = 2048
+# A JPEG whose draft is above PILLOW_DECODE_MEGAPIXELS and this many times the pixels needed is
+# shrunk by libvips while read: a 6000 x 4000 photo for 3527 x 2351 prints peaked 235 MB
+# decoded whole by Pillow and copied, under 110 MB read by libvips (a strip of rows at a time).
+DRAFT_SLACK = 1.5
 MAX_MEGAPIXELS = 150
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_WORKING_SIDE = 4000
@@ -92,6 +105,9 @@ class ArtworkHeader:
     # a 16-bit RGB PNG with a tRNS colour key: Pillow reduces it to 8 bits before matching
     # the key, so only libvips keeps its transparency
     keyed_16_bit_rgb: bool = False
+    # a progressive JPEG: libjpeg holds every DCT coefficient of the file while decoding it,
+    # at any draft scale and in libvips alike (0 for a baseline JPEG and other formats)
+    coefficient_bytes: int = 0
 
     @property
     def size(self) -> Size:
@@ -122,9 +138,22 @@ def read_header(path: Path) -> ArtworkHeader:
             orientation=orientation,
             interlaced=chunks is not None and chunks.interlaced,
             keyed_16_bit_rgb=keyed and "transparency" in image.info,
+            coefficient_bytes=_coefficient_bytes(image),
         )
     _check_decodable(header)
     return header
+
+
+def _coefficient_bytes(image: Image.Image) -> int:
+    """What libjpeg holds of a progressive JPEG's coefficients: two bytes a sample, the
+    colour planes subsampled as the file says (4:2:0 is 1.5 samples a pixel, 4:4:4 three)."""
+    if image.format not in DRAFT_FORMATS or not image.info.get("progressive"):
+        return 0
+    assert isinstance(image, JpegImageFile), "a JPEG or MPO opens as a JpegImageFile"
+    chroma_share = CHROMA_SHARE.get(get_sampling(image), 1.0)
+    bands = len(image.getbands())
+    samples = 1 + (bands - 1) * chroma_share if bands == 3 else bands
+    return math.ceil(COEFFICIENT_BYTES * samples * image.size[0] * image.size[1])
 
 
 def load_artwork(path: Path, min_size: Size | None = None) -> Artwork:
@@ -161,11 +190,31 @@ def decoded_by_vips(header: ArtworkHeader, target: Size | None = None) -> bool:
     Any PNG or TIFF that can stream and is to be shrunk to `target` (the working size) is:
     Pillow would hold it decoded whole, premultiplied and resized at once (a 2500 x 2500
     RGBA PNG peaked 94 MB of heap in its intake, libvips 30 MB)."""
+    if header.format in DRAFT_FORMATS:
+        return target is not None and _draft_far_too_large(header, target)
     if header.keyed_16_bit_rgb or header.format in VIPS_WHOLE_FORMATS:
         return True
     if target is not None and target != header.size and _can_stream(header):
         return True
     return header.format in VIPS_FORMATS and header.megapixels > PILLOW_DECODE_MEGAPIXELS
+
+
+def draft_size(header: ArtworkHeader, target: Size) -> Size:
+    """The size Pillow's JPEG draft decodes at for `target` (as seen): the largest DCT scale
+    that still covers it."""
+    size = header.size
+    fits = min(size[0] // target[0], size[1] // target[1])
+    scale = next((s for s in JPEG_DRAFT_SCALES if fits >= s), 1)
+    return (math.ceil(size[0] / scale), math.ceil(size[1] / scale))
+
+
+def _draft_far_too_large(header: ArtworkHeader, target: Size) -> bool:
+    width, height = draft_size(header, target)
+    pixels = width * height
+    return (
+        pixels > PILLOW_DECODE_MEGAPIXELS * 1_000_000
+        and pixels > DRAFT_SLACK * target[0] * target[1]
+    )
 
 
 def streams_through_vips(header: ArtworkHeader, target: Size | None = None) -> bool:
@@ -185,9 +234,13 @@ def vips_bytes(header: ArtworkHeader, target: Size | None = None) -> int:
     500 px, 11-12 KB shrunk to 4000 px (fewer rows are merged at once, so more are held);
     RGB about three quarters of that. Counted for the largest working size, 4000 px.
     Decoded whole (a WebP, an interlaced PNG, a GIF): the file and the whole image.
+    A JPEG: a strip of rows, and a progressive one's coefficients.
     """
     if not decoded_by_vips(header, target):
         return 0
+    if header.format in DRAFT_FORMATS:
+        rows = header.stored_size[0] * _vips_bands(header.mode) * JPEG_STREAM_BYTES_PER_COLUMN_BAND
+        return rows + header.coefficient_bytes
     if streams_through_vips(header, target):
         return header.stored_size[0] * _vips_bands(header.mode) * STREAM_BYTES_PER_COLUMN_BAND
     width, height = header.stored_size

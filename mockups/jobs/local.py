@@ -22,7 +22,7 @@ from mockups.jobs.backend import JobNotFound, RenderStatus
 from mockups.jobs.budget import plan_job
 from mockups.jobs.heap_line import Point
 from mockups.jobs.slots import RenderSlots
-from mockups.jobs.spec import RenderJob, run_in_process
+from mockups.jobs.spec import RenderJob, confined, run_in_process
 from mockups.render.child import render_in_child
 from mockups.render.plan import RenderPlan
 from mockups.render.renderers import PLAIN
@@ -50,7 +50,9 @@ class LocalRenders:
         self._renders: dict[str, _Render] = {}
 
     def submit(self, job: RenderJob, plan: RenderPlan | None = None) -> str:
-        """Start `job` in the background and return its id; `JobRefused` first if over budget."""
+        """Start `job` in the background and return its id; `BadJob` first if its paths lead out
+        of this machine's homes, `JobRefused` if it is over budget."""
+        confined(job)
         (plan or plan_job(job)).check()
         status = RenderStatus(
             job_id=job.id,

@@ -40,10 +40,10 @@ from mockups.jobs.backend import JobNotFound, RenderStatus, State
 from mockups.jobs.budget import check_budget
 from mockups.jobs.heap_line import Point, heap_points
 from mockups.jobs.redaction import redacted_url
-from mockups.jobs.spec import BadJob, RenderJob, check_run_dir
+from mockups.jobs.spec import BadJob, RenderJob, confined
 from mockups.render.plan import RenderPlan
 from mockups.render.run import RUN_FILE, MockupResult
-from mockups.runs.catalogue import run_arrived
+from mockups.runs.catalogue import run_arrived, runs
 from mockups.runs.folder import profile_block
 
 REDIS_URL_ENV = "REDIS_URL"
@@ -51,6 +51,10 @@ QUEUE_NAME = "mockups"
 RENDER_FUNCTION = "mockups.jobs.render_job"
 JOB_TIMEOUT_SECONDS = 15 * 60
 KEEP_SECONDS = 7 * 24 * 3600
+# A job record holds its fields, a hundred landed mockups' figures and a bounded heap line: far
+# under a megabyte. Larger, it is planted, and is refused unread.
+MAX_RECORD_BYTES = 1024 * 1024
+MAX_RECORD_FIELDS = 64
 SERIALIZER = JSONSerializer
 DEAD_WORKER_REASON = (
     "the worker rendering this job stopped before it finished (killed or crashed); "
@@ -78,12 +82,41 @@ class QueueUnavailable(MockupLabError):
     """Redis cannot be reached (or its URL is malformed); the message hides its password."""
 
 
+class MeasuredJob(Job):
+    """RQ's job, whose record is measured in Redis before it is read (`HLEN`, `HSTRLEN`): a
+    record planted at any size is refused (`DamagedRecord`) and costs no memory."""
+
+    def refresh(self) -> None:
+        record_size(self.connection, self.key)
+        super().refresh()
+
+
+def record_size(connection: Redis, key: str) -> int:
+    """The bytes of the job record `key`; `DamagedRecord` when it is larger than any job's."""
+    fields = connection.hlen(key)
+    if fields > MAX_RECORD_FIELDS:
+        raise DamagedRecord(f"not a render job: its record in Redis has {fields} fields")
+    names = connection.hkeys(key)
+    with connection.pipeline(transaction=False) as pipeline:
+        for name in names:
+            pipeline.hstrlen(key, name)
+        size = sum(pipeline.execute()) + sum(len(name) for name in names)
+    if size > MAX_RECORD_BYTES:
+        raise DamagedRecord(
+            f"not a render job: its record in Redis is {size / 2**20:.1f} MB, "
+            "larger than any render job's"
+        )
+    return size
+
+
 class RenderQueue:
     """Render jobs on one Redis: share one per process (connections are thread-safe)."""
 
     def __init__(self, connection: Redis, name: str = QUEUE_NAME) -> None:
         self.connection = connection
-        self.queue = Queue(name, connection=connection, serializer=SERIALIZER)
+        self.queue = Queue(
+            name, connection=connection, serializer=SERIALIZER, job_class=MeasuredJob
+        )
 
     @classmethod
     def from_url(cls, url: str, name: str = QUEUE_NAME) -> RenderQueue:
@@ -98,7 +131,7 @@ class RenderQueue:
 
     def submit(self, job: RenderJob, plan: RenderPlan | None = None) -> str:
         """`enqueue`, checking the budget against `plan` when the caller made one."""
-        check_run_dir(job)
+        confined(job)
         estimate = plan.check().estimate if plan is not None else check_budget(job)
         with self._reaching_redis():
             self._enqueue(job, estimate.mockups)
@@ -228,9 +261,11 @@ class RenderQueue:
 
     def _fetch(self, job_id: str) -> Job:
         try:
-            job = Job.fetch(job_id, connection=self.connection, serializer=SERIALIZER)
+            job = MeasuredJob.fetch(job_id, connection=self.connection, serializer=SERIALIZER)
             job.get_status(refresh=False)
             return job
+        except DamagedRecord:
+            raise
         except NoSuchJobError:
             raise JobNotFound(
                 f"no render job {job_id} (jobs are kept {KEEP_SECONDS // 86400} days)"
@@ -243,9 +278,9 @@ class RenderQueue:
     def _status_of(self, job: Job) -> RenderStatus:
         state = _STATES.get(job.get_status(refresh=False), "failed")
         meta = _meta_of(job)
-        run_dir = _run_dir_of(job)
         error = _text(meta.get("error"))
         damage = damage_of(job)
+        run_dir = "" if damage is not None else _run_dir_of(job)
         if damage is not None:
             # a worker refuses such a job; until one has, it is already known to be no job
             state, error = "failed", error or f"not a render job: {damage}"
@@ -296,7 +331,7 @@ def damage_of(job: Job) -> str | None:
     if not isinstance(args, list | tuple) or len(args) != 1:
         return "its arguments are not one render job"
     try:
-        fields_ = RenderJob.from_dict(args[0])
+        fields_ = confined(RenderJob.from_dict(args[0]))
     except BadJob as error:
         return str(error)
     if fields_.id != job.id:
@@ -305,6 +340,8 @@ def damage_of(job: Job) -> str | None:
 
 
 def damaged_record_reason(error: BaseException) -> str:
+    if isinstance(error, DamagedRecord):
+        return str(error)
     detail = type(error).__name__
     if str(error).strip():
         detail = f"{detail}: {first_line(error, 120)}"
@@ -357,11 +394,12 @@ def _meta_of(job: Job) -> dict[str, Any]:
 
 
 def _run_dir_of(job: Job) -> str:
-    try:
-        run_dir = job.args[0]["run_dir"]
-    except (DeserializationError, LookupError, TypeError, ValueError):
-        return ""
-    return run_dir if isinstance(run_dir, str) and Path(run_dir).is_absolute() else ""
+    """The run folder of a job `damage_of` passed, on this machine: the one it names, or for
+    a stored job this machine's copy of its run (`catalogue.Runs.copy_of`)."""
+    run_dir = job.args[0]["run_dir"]
+    if _store_of(job) is None:
+        return run_dir
+    return str(runs().copy_of(Path(run_dir).name))
 
 
 def _store_of(job: Job) -> str | None:

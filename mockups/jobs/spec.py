@@ -11,6 +11,7 @@ file of that name in it; a worker renders in a scratch folder of its own (`worke
 from __future__ import annotations
 
 import functools
+import logging
 import re
 import uuid
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from mockups.errors import MockupLabError
+from mockups.home import RUNS, TEMPLATES, OutsideHome, child, home, inside, within
 from mockups.options import RenderOptions
 from mockups.render.renderers import PLAIN, Sample, find_renderer, renderer_names, takes_samples
 from mockups.render.run import Progress, RunResult
@@ -26,6 +28,7 @@ from mockups.runs.base import RUN_NAME, StoreError
 from mockups.runs.store import parse_location
 from mockups.templates.library import load_library
 
+LOG = logging.getLogger("mockuplab.jobs")
 JOB_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 FIELDS = ("artwork", "run_dir", "options", "renderer", "id", "store")
 ARTWORK_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9]{1,8}")
@@ -136,15 +139,38 @@ def run_in_process(
     return render(job.artwork, job.run_dir, options=options, progress=progress)
 
 
-def check_run_dir(job: RenderJob) -> None:
-    """`BadJob` when the job's run folder cannot be one: a file, or under one. A stored job's
-    folder is the web's, not this machine's: its worker renders in a scratch folder."""
+def confined(job: RenderJob) -> RenderJob:
+    """`job` as this machine may run it, every path it names checked against this machine's
+    homes (`mockups.home`), symlinks resolved: its run folder directly in the runs folder
+    (not a file, nor under one), its artwork inside the runs folder; `BadJob` (one line)
+    if not. Its template folders outside the templates folder are left out, one line each.
+    A stored job's paths are the web's and name only its run and artwork (`_stored_paths`):
+    its worker renders in a scratch folder of its own."""
+    options = job.options.with_changes(template_dirs=_templates_at_home(job.options.template_dirs))
     if job.store is not None:
-        return
-    run_dir = Path(job.run_dir)
+        return replace(job, options=options)
+    run_dir, runs = Path(job.run_dir), home(RUNS)
     for folder in (run_dir, *run_dir.parents):
         if folder.exists() and not folder.is_dir():
             raise BadJob(f"the job's run folder {run_dir} cannot be made: {folder} is a file")
+    try:
+        folder = child(runs, run_dir, "the job's run folder")
+        artwork = inside(runs, job.artwork, "the job's artwork")
+    except OutsideHome as error:
+        raise BadJob(str(error)) from None
+    if not RUN_NAME.fullmatch(folder.name):
+        raise BadJob(f"the job's run folder {_shown(folder.name)} is not named as a run")
+    return replace(job, run_dir=str(folder), artwork=str(artwork), options=options)
+
+
+def _templates_at_home(folders: tuple[str, ...]) -> tuple[str, ...]:
+    kept = []
+    for folder in folders:
+        try:
+            kept.append(str(within(home(TEMPLATES), folder, "the job's template folder")))
+        except OutsideHome as error:
+            LOG.warning("%s: left out", error)
+    return tuple(kept)
 
 
 def _store(value: Any) -> str | None:

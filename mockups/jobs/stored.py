@@ -15,13 +15,12 @@ from pathlib import Path
 
 import psutil
 
-from mockups.home import data_dir
+from mockups.home import SCRATCH, home
 from mockups.jobs.budget import check_budget
 from mockups.jobs.spec import RenderJob, Sample, run_in_process
 from mockups.render.run import Progress, RunResult
 from mockups.runs.catalogue import store_named
 
-SCRATCH_DIR = "scratch"
 SCRATCH_PREFIX = "job-"
 
 
@@ -44,7 +43,7 @@ def render_stored(
 
 def scratch_root() -> Path:
     """Where jobs render on this machine: `$MOCKUPLAB_HOME/scratch`."""
-    return data_dir() / SCRATCH_DIR
+    return home(SCRATCH)
 
 
 @contextmanager

@@ -41,13 +41,15 @@ from mockups.jobs.redis_queue import (
     KEEP_SECONDS,
     QUEUE_NAME,
     SERIALIZER,
+    MeasuredJob,
     RenderQueue,
     damage_of,
     damaged_record_reason,
 )
-from mockups.jobs.spec import BadJob, RenderJob, check_run_dir, run_in_process
+from mockups.jobs.spec import RenderJob, confined, run_in_process
 from mockups.jobs.stored import render_stored
 from mockups.render.run import MockupResult
+from mockups.runs.base import RunStore, StoreUnavailable
 from mockups.runs.catalogue import runs
 
 PR_SET_PDEATHSIG = 1
@@ -55,6 +57,8 @@ MAINTENANCE_SECONDS = 60
 LOG_FORMAT = "%(asctime)s %(message)s"
 LOG_DATE_FORMAT = "%H:%M:%S"
 SAMPLE_WRITE_SECONDS = 0.25  # the heap line reaches Redis at most four times a second
+STORE_BACKOFF_FIRST_SECONDS = 0.5
+STORE_BACKOFF_CAP_SECONDS = 5.0
 
 
 def render_job(fields: dict) -> dict:
@@ -62,8 +66,8 @@ def render_job(fields: dict) -> dict:
     current = get_current_job()
     assert current is not None, "render_job runs inside an RQ worker"
     try:
-        job = RenderJob.from_dict(fields)  # checked by the worker too; never trust one side
-        check_run_dir(job)
+        # checked by the worker before it forked too: never trust one side
+        job = confined(RenderJob.from_dict(fields))
         current.meta.update(done=0, pid=os.getpid(), landed=[], samples=[])
         current.save_meta()
         progress = MetaProgress(current)
@@ -169,7 +173,7 @@ class RenderWorker(Worker):
             pipeline.execute()
 
     def execute_job(self, job: Job, queue: Queue) -> None:
-        reason = damage_of(job) or _run_dir_problem(job)
+        reason = damage_of(job)
         if reason is None:
             super().execute_job(job, queue)
         else:
@@ -200,6 +204,15 @@ class RenderWorker(Worker):
             job.save_meta()
         super().handle_job_failure(job, queue, started_job_registry, exc_string)
 
+    def handle_exception(self, job: Job, *exc_info: Any) -> None:
+        """A job failed for bad input or the store out of reach: one line, its reason (RQ's
+        own handler logs a whole traceback, which stays for a real bug)."""
+        error = exc_info[1] if len(exc_info) > 1 else None
+        if isinstance(error, MockupLabError):
+            self.log.warning("Worker %s: job %s failed: %s", self.name, job.id, first_line(error))
+            return
+        super().handle_exception(job, *exc_info)
+
     def main_work_horse(self, job: Job, queue: Queue) -> None:
         _die_with_parent(self.pid)
         super().main_work_horse(job, queue)
@@ -208,20 +221,43 @@ class RenderWorker(Worker):
 def run_worker(url: str, burst: bool = False) -> bool:
     """Render queued jobs until stopped (or, with `burst`, until the queue is empty)."""
     where = redacted_url(url)
-    runs()  # a wrong MOCKUPLAB_STORAGE is one line now, not a failure per job
+    store = runs().store  # a wrong MOCKUPLAB_STORAGE is one line now, not a failure per job
     _check_reachable(url, where)
     connection = patient_connection(url, where, report=_to_stderr)
     _log_without_secrets(secrets_of(url))
+    _wait_for_store(store, burst)
     render_queue = RenderQueue(connection)
     render_queue.fail_abandoned()  # a restarted worker's predecessor may have left some
     worker = RenderWorker(
-        [Queue(QUEUE_NAME, connection=connection, serializer=SERIALIZER)],
+        [Queue(QUEUE_NAME, connection=connection, serializer=SERIALIZER, job_class=MeasuredJob)],
         connection=connection,
         serializer=SERIALIZER,
+        job_class=MeasuredJob,
         maintenance_interval=MAINTENANCE_SECONDS,
         log_job_description=False,  # written by whoever queued the job
     )
     return worker.work(burst=burst)
+
+
+def _wait_for_store(store: RunStore, burst: bool, sleep=time.sleep) -> None:
+    """Take no job while the runs store cannot be reached: one line, then tries with backoff
+    until it answers (as for Redis). A burst worker says so and goes on: its jobs fail with
+    the reason."""
+    pause = STORE_BACKOFF_FIRST_SECONDS
+    reported = False
+    while True:
+        try:
+            store.check()
+            return
+        except StoreUnavailable as error:
+            if not reported:
+                then = "its jobs fail until it is back" if burst else "waiting for it"
+                _to_stderr(f"{error}; {then}")
+                reported = True
+            if burst:
+                return
+        sleep(pause)
+        pause = min(pause * 2, STORE_BACKOFF_CAP_SECONDS)
 
 
 def _check_reachable(url: str, where: str) -> None:
@@ -240,19 +276,21 @@ def _check_reachable(url: str, where: str) -> None:
 
 
 def _log_without_secrets(secrets: list[str]) -> None:
-    """RQ's log lines (stdout, errors to stderr), each with `secrets` hidden."""
-    logger = logging.getLogger("rq")
-    logger.setLevel(logging.INFO)
+    """RQ's and the project's log lines (stdout, errors to stderr), each with `secrets`
+    hidden."""
     formatter = logging.Formatter(LOG_FORMAT, LOG_DATE_FORMAT)
-    for stream, wanted in ((sys.stdout, _below_error), (sys.stderr, None)):
-        handler = logging.StreamHandler(stream)
-        handler.setFormatter(formatter)
-        handler.addFilter(SecretScrubber(secrets))
-        if wanted is not None:
-            handler.addFilter(wanted)
-        else:
-            handler.setLevel(logging.ERROR)
-        logger.addHandler(handler)
+    for name in ("rq", "mockuplab"):
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.INFO)
+        for stream, wanted in ((sys.stdout, _below_error), (sys.stderr, None)):
+            handler = logging.StreamHandler(stream)
+            handler.setFormatter(formatter)
+            handler.addFilter(SecretScrubber(secrets))
+            if wanted is not None:
+                handler.addFilter(wanted)
+            else:
+                handler.setLevel(logging.ERROR)
+            logger.addHandler(handler)
 
 
 def _below_error(record: logging.LogRecord) -> bool:
@@ -261,14 +299,6 @@ def _below_error(record: logging.LogRecord) -> bool:
 
 def _to_stderr(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
-
-
-def _run_dir_problem(job: Job) -> str | None:
-    try:
-        check_run_dir(RenderJob.from_dict(job.args[0]))
-    except BadJob as error:
-        return str(error)
-    return None
 
 
 def _disarm(job: Job) -> None:

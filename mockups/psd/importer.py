@@ -9,6 +9,7 @@ templates folder and validated like any other.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,7 +18,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from mockups.authoring.folder import publish, slug, staged_template, write_manifest
-from mockups.errors import TemplateError
+from mockups.errors import TemplateError, printable
 from mockups.geometry import (
     Box,
     Quad,
@@ -26,18 +27,19 @@ from mockups.geometry import (
     quad_problem,
     scaled_to_long_side,
 )
+from mockups.memory import return_large_blocks_at_once
 from mockups.psd.blend import Canvas, flatten_on_white
 from mockups.psd.layers import LayerWalk
 from mockups.psd.light import PrintLight, fold_overlay
-from mockups.psd.read import (
-    Decoder,
-    Scale,
-    check_budget,
-    layer_section_end,
-    open_document,
-    read_header,
+from mockups.psd.outline import LinkedFile, read_outline
+from mockups.psd.read import Decoder, Scale, open_document
+from mockups.psd.warp import (
+    WarpedPrint,
+    WarpOutOfReach,
+    read_warp,
+    warped_print,
+    write_print_map,
 )
-from mockups.psd.warp import WarpedPrint, read_warp, warped_print, write_print_map
 from mockups.templates.library import user_templates_dir
 from mockups.templates.model import MIN_LONG_SIDE, MIN_SHORT_SIDE, Template
 
@@ -50,7 +52,6 @@ PREVIEW_SIDE = 900
 SCENE_QUALITY = 92
 # A quad may overshoot the document by a pixel or two (Photoshop's own rounding).
 EDGE_TOLERANCE = 2.0
-ICC_PROFILE_RESOURCE = 1039
 
 
 @dataclass
@@ -78,36 +79,39 @@ def import_psd(
     path = Path(path)
     root = Path(root) if root is not None else user_templates_dir()
     template_id = template_id or slug(path.stem)
+    name = printable(path.name)
     if not path.is_file():
-        raise TemplateError(f"{path.name}: no such file")
-    header = read_header(path)
-    end = layer_section_end(path, header)
-    check_budget(path, header, end)
+        raise TemplateError(f"{name}: no such file")
+    outline = read_outline(path)
+    header = outline.header
     size = scaled_to_long_side((header.width, header.height), MIN_LONG_SIDE)
     if min(size) < MIN_SHORT_SIDE:
         raise TemplateError(
-            f"{path.name} is {header.width} x {header.height}: a template needs at least "
+            f"{name} is {header.width} x {header.height}: a template needs at least "
             f"{MIN_SHORT_SIDE / MIN_LONG_SIDE:.2f} of the long side on the short side; "
             "crop it nearer to 3:2"
         )
+    # the layers' scene-sized arrays come and go: served by mmap, each goes back when freed,
+    # where glibc's arenas would keep them (the 8000 px worst case: 269 -> 236 MB)
+    return_large_blocks_at_once()
     warnings = []
     if header.mode != "RGB" or header.depth != 8:
         warnings.append(f"{header.mode} {header.depth}-bit document converted to 8-bit sRGB")
     with staged_template(root, template_id) as folder:
-        with open_document(path, end) as (document, source):
+        with open_document(path, outline) as (document, source):
             chosen = choose_smart_object(document, layer_name, path.name)
             scale = Scale(size[0] / header.width, size)
             quad = scaled_quad(chosen.quad, scale.factor, size, path.name)
-            warped = placed_warp(chosen, scale.factor, size)
+            warped = placed_warp(chosen, scale.factor, size, path.name)
             print_box = warped.box if warped else bounding_box(quad, size)
-            decoder = Decoder(header, scale, _icc_profile(document), source.release)
+            decoder = Decoder(header, scale, path.name, outline.icc_profile, source.release)
             warnings += [chosen.note] if chosen.note else []
-            warnings += smart_object_warnings(chosen.layer)
+            warnings += smart_object_warnings(chosen.layer, outline.linked_files)
             try:
                 walk = compose(document, chosen.layer, decoder, print_box, size)
             except (ValueError, OSError, NotImplementedError, EOFError) as error:
                 raise TemplateError(
-                    f"{path.name}: a layer could not be decoded ({type(error).__name__}); "
+                    f"{name}: a layer could not be decoded ({type(error).__name__}); "
                     "re-save it from Photoshop"
                 ) from None
             chosen_name = chosen.layer.name
@@ -117,7 +121,7 @@ def import_psd(
         manifest = write_images(folder, walk, warped.edge if warped else list(quad), size)
         del walk
         manifest.update(
-            {"format": 1, "name": path.stem[:80], "product": "mockup", "size": list(size)}
+            {"format": 1, "name": printable(path.stem, 80), "product": "mockup", "size": list(size)}
         )
         manifest["placement"] = placement(folder, quad, warped)
         write_manifest(folder, manifest)
@@ -125,12 +129,21 @@ def import_psd(
     return ImportResult(template, chosen_name, one_line_per_layer(warnings))
 
 
-def placed_warp(chosen: SmartObjectChoice, factor: float, size) -> WarpedPrint | None:
+def placed_warp(
+    chosen: SmartObjectChoice, factor: float, size, file_name: str
+) -> WarpedPrint | None:
     """The smart object's custom warp in output pixels, or None (no warp, or a preset one)."""
     warp = read_warp(chosen.layer.smart_object)
     if warp is None or not warp.is_mapped:
         return None
-    return warped_print(warp, chosen.quad, factor, size)
+    try:
+        return warped_print(warp, chosen.quad, factor, size)
+    except WarpOutOfReach:
+        raise TemplateError(
+            f"{printable(file_name)}: the warp of the smart object "
+            f"'{printable(chosen.layer.name)}' reaches far outside the document; "
+            "a template's print must lie inside the scene"
+        ) from None
 
 
 def placement(folder: Path, quad: Quad, warped: WarpedPrint | None) -> dict:
@@ -169,31 +182,34 @@ def smart_objects(document) -> list:
 def choose_smart_object(document, layer_name: str | None, file_name: str) -> SmartObjectChoice:
     """The smart object named `layer_name`, else the largest visible one (saying which others
     there were); a one-line refusal when there is none, or none of that name."""
+    file_name = printable(file_name)
     found = smart_objects(document)
     if not found:
         raise TemplateError(
             f"{file_name} has no smart object: a mockup PSD holds the design in one"
         )
-    names = ", ".join(f"'{layer.name}'" for layer in found)
+    names = ", ".join(f"'{printable(layer.name)}'" for layer in found)
     if layer_name is not None:
         named = [layer for layer in found if layer.name == layer_name]
         if not named:
-            raise TemplateError(f"{file_name} has no smart object '{layer_name}'; it has {names}")
+            raise TemplateError(
+                f"{file_name} has no smart object '{printable(layer_name)}'; it has {names}"
+            )
         candidates = named
     else:
         candidates = [layer for layer in found if layer.is_visible()] or found
     placed = [(layer, quad) for layer in candidates if (quad := smart_object_quad(layer))]
     if not placed:
         raise TemplateError(
-            f"{file_name}: the smart object '{candidates[0].name}' has no placement"
+            f"{file_name}: the smart object '{printable(candidates[0].name)}' has no placement"
         )
     layer, quad = max(placed, key=lambda item: quad_area(item[1]))
     note = None
     if len(placed) > 1:
-        listed = ", ".join(f"'{other.name}'" for other, _ in placed)
+        listed = ", ".join(f"'{printable(other.name)}'" for other, _ in placed)
         note = (
-            f"layer '{layer.name}': the largest of {len(placed)} smart objects ({listed}) "
-            "holds the design; choose another with --layer"
+            f"layer '{printable(layer.name)}': the largest of {len(placed)} smart objects "
+            f"({listed}) holds the design; choose another with --layer"
         )
     return SmartObjectChoice(layer, quad, note)
 
@@ -235,9 +251,10 @@ def _descriptor_quad(layer) -> tuple[float, ...] | None:
 
 def scaled_quad(quad: Quad, factor: float, size: tuple[int, int], file_name: str) -> Quad:
     width, height = size
+    file_name = printable(file_name)
     scaled = as_quad((x * factor, y * factor) for x, y in quad)
     tolerance = EDGE_TOLERANCE * max(1.0, factor)
-    if any(
+    if not all(math.isfinite(value) for point in scaled for value in point) or any(
         x < -tolerance or y < -tolerance or x > width + tolerance or y > height + tolerance
         for x, y in scaled
     ):
@@ -252,21 +269,22 @@ def scaled_quad(quad: Quad, factor: float, size: tuple[int, int], file_name: str
     return clamped
 
 
-def smart_object_warnings(layer) -> list[str]:
+def smart_object_warnings(layer, linked_files: dict[str, LinkedFile]) -> list[str]:
     """What the smart object itself has that the template keeps only approximately."""
     warnings = []
+    name = printable(layer.name)
     smart = layer.smart_object
     warp = read_warp(smart)
     if warp is not None and not warp.is_mapped:
-        warnings.append(f"layer '{layer.name}': {warp.approximation}")
+        warnings.append(f"layer '{name}': {warp.approximation}")
     try:
-        kind = smart.kind
+        linked = linked_files.get(smart.unique_id)
     except ValueError:
-        kind = None
-    if kind == "external":
+        linked = None
+    if linked is not None and linked.kind == "external":
         warnings.append(
-            f"layer '{layer.name}': links to '{smart.filename}', not embedded; its placement "
-            "is all the template needs"
+            f"layer '{name}': links to '{printable(linked.filename)}', not embedded; its "
+            "placement is all the template needs"
         )
     return warnings
 
@@ -325,14 +343,6 @@ def _print_coverage(edge: list[tuple[float, float]], box: tuple[int, int, int, i
     return np.asarray(image)
 
 
-def _icc_profile(document) -> bytes | None:
-    try:
-        resource = document.image_resources.get_data(ICC_PROFILE_RESOURCE)
-    except (AttributeError, KeyError):
-        return None
-    return resource if isinstance(resource, bytes) else None
-
-
 def preview_import(result: ImportResult, artwork: Path, side: int = PREVIEW_SIDE) -> Image.Image:
     """`artwork` rendered on the imported template, at most `side` px, to judge the import."""
     from mockups.artwork.intake import load_artwork
@@ -349,4 +359,4 @@ def preview_import(result: ImportResult, artwork: Path, side: int = PREVIEW_SIDE
 def describe_result(result: ImportResult) -> str:
     template = result.template
     width, height = template.size
-    return f"{template.id}: {width} x {height}, print from '{result.smart_object}'"
+    return f"{template.id}: {width} x {height}, print from '{printable(result.smart_object)}'"

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from mockups.errors import printable
 from mockups.psd.blend import BLENDS, Canvas, Pixels, blend_onto, multiply_alpha
 from mockups.psd.light import PrintLight
 from mockups.psd.read import Decoder
@@ -45,6 +46,9 @@ ADJUSTMENT_KINDS = {
     "gradientmap",
 }
 FILL_KINDS = {"solidcolorfill", "patternfill", "gradientfill"}
+# A blended (not pass-through) group is composed on a canvas of its own, as large as the
+# scene: one such canvas at a time keeps the import within its budget.
+MAX_ISOLATED_DEPTH = 1
 
 
 def mode_name(blend_mode) -> str:
@@ -66,7 +70,7 @@ class LayerWalk:
     isolated_depth: int = 0
 
     def warn(self, layer, message: str) -> None:
-        self.warnings.append(f"layer '{layer.name}': {message}")
+        self.warnings.append(f"layer '{printable(layer.name)}': {message}")
 
     def walk(self, layers, canvas: Canvas, opacity: float) -> None:
         """Draw `layers` (bottom to top) onto `canvas`, clipping groups included."""
@@ -111,6 +115,9 @@ class LayerWalk:
         group_opacity = opacity * group.opacity / 255
         holds_print = any(child is self.smart_object for child in group.descendants())
         isolated = mode_name(group.blend_mode) != "pass through"
+        if isolated and not holds_print and self.isolated_depth >= MAX_ISOLATED_DEPTH:
+            self.warn(group, "a blended group inside another is drawn as pass through")
+            isolated = False
         if holds_print or not isolated:
             if holds_print and isolated and mode_name(group.blend_mode) != "normal":
                 self.warn(group, "the blend mode of the group holding the print is not kept")
@@ -226,12 +233,11 @@ def _alpha_over(pixels: Pixels, box: tuple[int, int, int, int]) -> np.ndarray:
 
 
 def _used_part(canvas: Canvas) -> Pixels | None:
-    """The part of a group's canvas that holds anything, as pixels to place."""
+    """The part of a group's canvas that holds anything, as pixels to place (views of the
+    canvas: a copy would hold a second scene-sized canvas while it is made)."""
     rows = np.flatnonzero(canvas.alpha.any(axis=1))
     if rows.size == 0:
         return None
     columns = np.flatnonzero(canvas.alpha.any(axis=0))
     y0, y1, x0, x1 = rows[0], rows[-1] + 1, columns[0], columns[-1] + 1
-    return Pixels(
-        int(x0), int(y0), canvas.colour[y0:y1, x0:x1].copy(), canvas.alpha[y0:y1, x0:x1].copy()
-    )
+    return Pixels(int(x0), int(y0), canvas.colour[y0:y1, x0:x1], canvas.alpha[y0:y1, x0:x1])

@@ -1,16 +1,18 @@
-"""Reading a PSD or PSB within the memory budget: the header first, then one channel at a time.
+"""Reading a PSD or PSB within the memory budget: its outline first, then a channel at a time.
 
-psd-tools parses the document over a memory map of the file: the layers' compressed channels
-stay views of the file, read from disk when a layer is drawn and handed back after it, and
-the flattened preview Photoshop stores at the end is never read. Each channel is
-decompressed on its own and shrunk to the output scale at once, so the biggest buffer a
-layer costs is one full-size channel, not a float copy of the whole layer.
+psd-tools parses the document over a memory map of the file, shown only the header and the
+layer section (see `outline`): the layers' compressed channels stay views of the file, read
+from disk when a layer is drawn and handed back after each band of rows. Each channel is
+decompressed on its own over the part of the layer inside the document (`channels`), and
+shrunk to the output scale at once, so the biggest buffer a layer costs is one 8-bit
+document-sized channel, not a float copy of the whole layer.
 """
 
 from __future__ import annotations
 
 import gc
 import io
+import logging
 import mmap
 import struct
 from collections.abc import Callable, Iterator
@@ -21,109 +23,44 @@ from typing import BinaryIO, cast
 
 import numpy as np
 from PIL import Image, ImageCms
-from psd_tools.compression import decompress
 
-from mockups.errors import TemplateError
+from mockups.errors import TemplateError, printable
 from mockups.psd.blend import Pixels
+from mockups.psd.channels import DamagedChannel, Window, decode_window
+from mockups.psd.outline import HEADER, Outline, PsdHeader, Span, check_rect
 
-SIGNATURE = b"8BPS"
-HEADER = struct.Struct(">4sH6xHIIHH")
-COLOUR_MODES = {1: "grayscale", 3: "RGB", 4: "CMYK"}
-UNSUPPORTED_MODES = {0: "bitmap", 2: "indexed", 7: "multichannel", 8: "duotone", 9: "Lab"}
-# The file is read through a memory map, a layer at a time, so its size costs little memory;
-# the limits are a PSB's sanity (parsing time) and the biggest single channel decompressed at
-# full size, which with the output canvases keeps a 6000 x 8000 PSD's import under 512 MB.
-MAX_LAYER_SECTION_BYTES = 2 * 2**30
-MAX_CHANNEL_BYTES = 128 * 2**20
+# psd-tools logs what it skips in a file (unknown blocks, odd dividers) as warnings, which
+# with no handler configured reach stderr as bare lines: they go wherever the application
+# sends its logs, and nowhere otherwise. What matters to the user is said by the import.
+logging.getLogger("psd_tools").addHandler(logging.NullHandler())
+
 RESAMPLE = Image.Resampling.LANCZOS
 TRANSPARENCY, USER_MASK, REAL_USER_MASK = -1, -2, -3
-
-
-@dataclass(frozen=True)
-class PsdHeader:
-    version: int
-    channels: int
-    width: int
-    height: int
-    depth: int
-    mode: str
-
-    @property
-    def kind(self) -> str:
-        return "PSB" if self.version == 2 else "PSD"
-
-
-def read_header(path: Path) -> PsdHeader:
-    """The document's header, refusing what cannot be imported before anything is parsed."""
-    with open(path, "rb") as file:
-        raw = file.read(HEADER.size)
-    if len(raw) < HEADER.size or raw[:4] != SIGNATURE:
-        raise TemplateError(f"{path.name} is not a Photoshop file (PSD or PSB)")
-    _, version, channels, height, width, depth, mode = HEADER.unpack(raw)
-    if version not in (1, 2):
-        raise TemplateError(f"{path.name}: unknown Photoshop file version {version}")
-    if mode in UNSUPPORTED_MODES:
-        raise TemplateError(
-            f"{path.name} is in {UNSUPPORTED_MODES[mode]} mode; "
-            "convert it to RGB in Photoshop (Image > Mode > RGB Color)"
-        )
-    if mode not in COLOUR_MODES:
-        raise TemplateError(f"{path.name}: unknown colour mode {mode}")
-    if depth not in (8, 16):
-        raise TemplateError(
-            f"{path.name} has {depth} bits a channel; save it at 8 or 16 bits "
-            "(Image > Mode > 8 Bits/Channel)"
-        )
-    return PsdHeader(version, channels, width, height, depth, COLOUR_MODES[mode])
-
-
-def layer_section_end(path: Path, header: PsdHeader) -> int:
-    """Offset where the flattened preview starts: everything before it is the document."""
-    with open(path, "rb") as file:
-        file.seek(HEADER.size)
-        for size_format in (">I", ">I", ">Q" if header.version == 2 else ">I"):
-            size = struct.calcsize(size_format)
-            raw = file.read(size)
-            if len(raw) < size:
-                raise TemplateError(f"{path.name} is truncated")
-            file.seek(struct.unpack(size_format, raw)[0], io.SEEK_CUR)
-        end = file.tell()
-        if end > file.seek(0, io.SEEK_END):
-            raise TemplateError(f"{path.name} is truncated")
-    return end
-
-
-def check_budget(path: Path, header: PsdHeader, section_end: int) -> None:
-    """Refuse a document whose parsing or whose largest channel would exceed the budget."""
-    if section_end > MAX_LAYER_SECTION_BYTES:
-        raise TemplateError(
-            f"{path.name}: the {header.kind}'s layers take {section_end / 2**30:.1f} GB, over "
-            f"the import's budget of {MAX_LAYER_SECTION_BYTES / 2**30:.0f} GB; delete the layers "
-            "the mockup does not need, or save a smaller copy"
-        )
-    channel = header.width * header.height * header.depth // 8
-    if channel > MAX_CHANNEL_BYTES:
-        raise TemplateError(
-            f"{path.name}: {header.width} x {header.height} at {header.depth} bits is over the "
-            "import's budget; save a copy at most 8000 px wide (Image > Image Size)"
-        )
+# What psd-tools parses of a document, besides its header and layer section: no colour mode
+# data, no image resources, no global blocks, and a raw flattened preview of no bytes.
+NOTHING = b"\x00\x00\x00\x00"
+EMPTY_PREVIEW = b"\x00\x00"
 
 
 class MappedDocument(io.RawIOBase):
-    """A PSD file seen through a memory map, up to `end`, then an empty raw preview section.
+    """A document assembled from literal bytes and runs of a memory-mapped file.
 
-    Large reads (a layer's compressed channel) come back as views of the map, not copies:
-    psd-tools keeps them, but they cost memory only while their pages are read, and
-    `release` hands those pages back after each layer. The flattened preview is never read.
+    Large reads within one run of the file (a layer's compressed channel) come back as
+    views of the map, not copies: psd-tools keeps them, but they cost memory only while
+    their pages are read, and `release` hands those pages back. Anything the import does not
+    need is simply left out of the parts.
     """
 
-    EMPTY_PREVIEW = b"\x00\x00"
     VIEW_FROM_BYTES = 64 * 1024
 
-    def __init__(self, mapping: mmap.mmap, end: int) -> None:
+    def __init__(self, mapping: mmap.mmap, parts: list[bytes | Span]) -> None:
         self._map = mapping
-        self._end = end
-        self._length = end + len(self.EMPTY_PREVIEW)
+        self._parts: list[tuple[int, bytes | Span]] = []
+        offset = 0
+        for part in parts:
+            self._parts.append((offset, part))
+            offset += len(part) if isinstance(part, bytes) else part.length
+        self._length = offset
         self._position = 0
 
     def readable(self) -> bool:
@@ -140,18 +77,24 @@ class MappedDocument(io.RawIOBase):
         self._position = max(0, base + offset)
         return self._position
 
-    def read(self, size: int = -1):
-        start = self._position
+    def read(self, size: int | None = -1):
+        start = min(self._position, self._length)
         stop = self._length if size is None or size < 0 else min(self._length, start + size)
-        if stop <= self._end and stop - start >= self.VIEW_FROM_BYTES:
-            self._position = stop
-            return memoryview(self._map)[start:stop]
-        data = self._map[start : min(stop, self._end)] if start < self._end else b""
-        if stop > self._end:
-            tail = max(start, self._end) - self._end
-            data += self.EMPTY_PREVIEW[tail : stop - self._end]
-        self._position = start + len(data)
-        return data
+        self._position = stop
+        pieces = []
+        for offset, part in self._parts:
+            length = len(part) if isinstance(part, bytes) else part.length
+            low, high = max(start, offset), min(stop, offset + length)
+            if low >= high:
+                continue
+            if isinstance(part, bytes):
+                pieces.append(part[low - offset : high - offset])
+                continue
+            at = part.start + low - offset
+            if high - low == stop - start and high - low >= self.VIEW_FROM_BYTES:
+                return memoryview(self._map)[at : at + high - low]
+            pieces.append(self._map[at : at + high - low])
+        return b"".join(pieces)
 
     def release(self) -> None:
         """Give back the file pages read so far (they are read again from disk if needed)."""
@@ -159,21 +102,33 @@ class MappedDocument(io.RawIOBase):
             self._map.madvise(mmap.MADV_DONTNEED)
 
 
+def document_parts(outline: Outline, mapping: mmap.mmap) -> list[bytes | Span]:
+    """The header and the layer section, with empty sections for everything else."""
+    wide = ">Q" if outline.header.version == 2 else ">I"
+    layer_info = outline.layer_info
+    counted = struct.pack(wide, layer_info.length)
+    section = struct.pack(wide, len(counted) + layer_info.length) + counted
+    return [bytes(mapping[: HEADER.size]), NOTHING, NOTHING, section, layer_info, EMPTY_PREVIEW]
+
+
 @contextmanager
-def open_document(path: Path, end: int) -> Iterator[tuple[object, MappedDocument]]:
-    """The parsed document (psd_tools.PSDImage) over a map of the file, without its preview."""
+def open_document(path: Path, outline: Outline) -> Iterator[tuple[object, MappedDocument]]:
+    """The parsed document (psd_tools.PSDImage) over a map of the file: its header and its
+    layers, nothing else."""
     from psd_tools import PSDImage
 
     with open(path, "rb") as file:
         mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
-    source = MappedDocument(mapped, end)
+    source = MappedDocument(mapped, document_parts(outline, mapped))
     try:
         # psd-tools only reads, seeks and tells; its annotation asks for typing.IO, which no
         # io.RawIOBase subclass is
         document = PSDImage.open(cast(BinaryIO, source))
     except (OSError, ValueError, struct.error, EOFError):
         _close(mapped)
-        raise TemplateError(f"{path.name} could not be read as a {path.suffix} file") from None
+        raise TemplateError(
+            f"{printable(path.name)} could not be read as a {printable(path.suffix)} file"
+        ) from None
     try:
         yield document, source
     finally:
@@ -202,24 +157,29 @@ class Scale:
 
 @dataclass(frozen=True)
 class Decoder:
-    """Turns a layer's channels into output-scale `Pixels`, one channel at a time."""
+    """Turns a layer's channels into output-scale `Pixels`, one channel at a time, each over
+    the part of the layer inside the document only."""
 
     header: PsdHeader
     scale: Scale
+    file_name: str = ""
     icc_profile: bytes | None = None
     release: Callable[[], None] = lambda: None
 
     def layer_pixels(self, layer) -> Pixels | None:
         """The layer's colour and alpha on the output canvas, or None if it has no pixels."""
-        box = self.scale.box(layer.left, layer.top, layer.right, layer.bottom)
-        if box[2] <= box[0] or box[3] <= box[1] or layer.width <= 0 or layer.height <= 0:
+        rect = (layer.left, layer.top, layer.right, layer.bottom)
+        inside = self._inside(rect)
+        if inside is None:
+            return None
+        box = self.scale.box(*inside)
+        if box[2] <= box[0] or box[3] <= box[1]:
             return None
         size = (box[2] - box[0], box[3] - box[1])
-        channels = self._channels(layer, layer.width, layer.height, size)
+        channels = self._channels(layer, rect, inside, size)
         colour_ids = [i for i in sorted(channels) if i >= 0]
         if not colour_ids:
             return None
-        self.release()
         colour = self._to_rgb([channels.pop(i) for i in colour_ids])
         alpha_image = channels.pop(TRANSPARENCY, None)
         if alpha_image is None:
@@ -236,15 +196,39 @@ class Decoder:
         channel_id = REAL_USER_MASK if mask.has_real() else USER_MASK
         left, top, right, bottom = box
         canvas = Image.new("L", (right - left, bottom - top), mask.background_color)
-        mask_box = self.scale.box(mask.left, mask.top, mask.right, mask.bottom)
-        size = (mask_box[2] - mask_box[0], mask_box[3] - mask_box[1])
-        if mask.width > 0 and mask.height > 0 and size[0] > 0 and size[1] > 0:
-            found = self._channels(layer, mask.width, mask.height, size, {channel_id})
-            if channel_id in found:
-                canvas.paste(found[channel_id], (mask_box[0] - left, mask_box[1] - top))
+        rect = (mask.left, mask.top, mask.right, mask.bottom)
+        inside = self._inside(rect)
+        if inside is not None:
+            check_rect(self.file_name, layer.name, rect, self.header)
+            mask_box = self.scale.box(*inside)
+            size = (mask_box[2] - mask_box[0], mask_box[3] - mask_box[1])
+            if size[0] > 0 and size[1] > 0:
+                found = self._channels(layer, rect, inside, size, {channel_id})
+                if channel_id in found:
+                    canvas.paste(found[channel_id], (mask_box[0] - left, mask_box[1] - top))
         return np.asarray(canvas)
 
-    def _channels(self, layer, width, height, size, wanted=None) -> dict[int, Image.Image]:
+    def _inside(self, rect: tuple[int, int, int, int]) -> tuple[int, int, int, int] | None:
+        """The part of `rect` (document pixels) inside the document, or None if none is."""
+        left, top, right, bottom = rect
+        inside = (
+            max(left, 0),
+            max(top, 0),
+            min(right, self.header.width),
+            min(bottom, self.header.height),
+        )
+        return inside if inside[0] < inside[2] and inside[1] < inside[3] else None
+
+    def _channels(self, layer, rect, inside, size, wanted=None) -> dict[int, Image.Image]:
+        left, top, right, bottom = rect
+        window = Window(
+            right - left,
+            bottom - top,
+            inside[0] - left,
+            inside[1] - top,
+            inside[2] - left,
+            inside[3] - top,
+        )
         found = {}
         for info, data in zip(layer._record.channel_info, layer._channels, strict=False):
             is_mask = info.id in (USER_MASK, REAL_USER_MASK)
@@ -252,20 +236,24 @@ class Decoder:
                 continue
             if info.id < REAL_USER_MASK or not data.data:
                 continue
-            found[info.id] = self._channel(data, width, height).resize(
-                size, RESAMPLE, reducing_gap=2.0
-            )
+            try:
+                across = decode_window(
+                    data.data,
+                    int(data.compression),
+                    window,
+                    *self._depth_version,
+                    width=size[0],
+                    release=self.release,
+                )
+            except DamagedChannel as damage:
+                raise TemplateError(
+                    f"{printable(self.file_name)}: the pixels of layer "
+                    f"'{printable(layer.name)}' are damaged ({damage}); save it again "
+                    "from Photoshop"
+                ) from None
+            found[info.id] = across.resize(size, RESAMPLE)
+            del across
         return found
-
-    def _channel(self, data, width: int, height: int) -> Image.Image:
-        compressed = bytes(data.data)  # one channel copied out of the map at a time
-        raw = decompress(compressed, data.compression, width, height, *self._depth_version)
-        del compressed
-        if self.header.depth == 16:
-            high_bytes = np.frombuffer(raw, np.uint8)[0::2]
-            del raw
-            return Image.fromarray(np.ascontiguousarray(high_bytes).reshape(height, width), "L")
-        return Image.frombuffer("L", (width, height), raw, "raw", "L", 0, 1)
 
     @property
     def _depth_version(self) -> tuple[int, int]:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from mockups.errors import printable
 from mockups.geometry import Box, Quad, Size
 from mockups.templates.printmap import extrapolate, save_map, stored_map
 
@@ -35,6 +36,7 @@ OUTLINE_SAMPLES = 64  # points along each edge of the print's outline
 STRIP_ROWS = 16  # sampled rows rasterised at a time: memory stays a few MB
 MAX_CANDIDATES = 1 << 18  # map pixels tested against triangles at once
 MAX_PRINT_SIDE = 3000
+MAX_COORDINATE = 1e6  # a mesh point or bound, in the smart object's pixels (a PSB's are 3e5)
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ class Warp:
         if self.style == CUSTOM:
             return "its custom warp's mesh could not be read; approximated by the perspective quad"
         return (
-            f"its {self.style} warp is approximated by the perspective quad "
+            f"its {printable(self.style)} warp is approximated by the perspective quad "
             "(only custom warps are mapped)"
         )
 
@@ -99,7 +101,16 @@ def read_warp(smart) -> Warp | None:
     style = _style(descriptor)
     if style is None or style == NONE:
         return None
-    return Warp(style=style, bounds=_bounds(descriptor), points=_mesh_points(descriptor))
+    bounds, points = _bounds(descriptor), _mesh_points(descriptor)
+    if points is not None and not _within_reason(points, bounds):
+        points = None  # said as a mesh that could not be read
+    return Warp(style=style, bounds=bounds, points=points)
+
+
+def _within_reason(points: np.ndarray, bounds: tuple[float, ...] | None) -> bool:
+    """Whether the mesh and its bounds are finite numbers a smart object's pixels can be."""
+    values = np.concatenate([points.ravel(), np.asarray(bounds or (), float)])
+    return bool(np.isfinite(values).all() and (np.abs(values) <= MAX_COORDINATE).all())
 
 
 def _style(descriptor) -> str | None:
@@ -133,8 +144,7 @@ def _mesh_points(descriptor) -> np.ndarray | None:
     ys = [float(value) for value in mesh[b"Vrtc"]]
     if len(xs) != GRID * GRID or len(ys) != GRID * GRID:
         return None
-    points = np.stack([xs, ys], axis=-1).reshape(GRID, GRID, 2)
-    return points if np.isfinite(points).all() else None
+    return np.stack([xs, ys], axis=-1).reshape(GRID, GRID, 2)
 
 
 # --- geometry (pure) ---
@@ -243,16 +253,26 @@ def rasterised_uv(control: np.ndarray, box: Box, factor: int) -> tuple[np.ndarra
         grid = (patch_points(control, us, rows_v) - [box.left, box.top]) / factor - 0.5
         params = np.stack(np.meshgrid(us, rows_v), axis=-1)
         for corners, uv in _triangles(grid, params):
-            for part in _by_size(corners):
+            for part in _by_size(corners, u_map.shape):
                 _fill(u_map, v_map, corners[part], uv[part])
     return u_map, v_map
 
 
-def _by_size(corners: np.ndarray):
+def _pixel_range(corners: np.ndarray, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Each triangle's first and last map pixel (x, y) it may cover, kept inside the map: a
+    triangle reaching past the map costs only the pixels it can fill."""
+    limit = np.array([shape[1] - 1, shape[0] - 1])
+    low = np.clip(np.ceil(corners.min(axis=1)), 0, limit).astype(int)
+    high = np.clip(np.floor(corners.max(axis=1)), -1, limit).astype(int)
+    return low, high
+
+
+def _by_size(corners: np.ndarray, shape: tuple[int, ...]):
     """Index arrays over the triangles, grouped by the square of map pixels each spans and
     cut so that a group tests at most MAX_CANDIDATES pixels: a few stretched triangles (a
     strong warp) cost their own pixels, not every triangle's."""
-    extent = (np.floor(corners.max(axis=1)) - np.ceil(corners.min(axis=1))).max(axis=1) + 1
+    low, high = _pixel_range(corners, shape)
+    extent = (high - low).max(axis=1) + 1
     side = 2 ** np.ceil(np.log2(np.maximum(extent, 1))).astype(int)
     for size in np.unique(side):
         chosen = np.flatnonzero(side == size)
@@ -275,8 +295,7 @@ def _triangles(grid: np.ndarray, params: np.ndarray):
 
 def _fill(u_map: np.ndarray, v_map: np.ndarray, corners: np.ndarray, uv: np.ndarray) -> None:
     rows, columns = u_map.shape
-    low = np.ceil(corners.min(axis=1)).astype(int)
-    high = np.floor(corners.max(axis=1)).astype(int)
+    low, high = _pixel_range(corners, u_map.shape)
     span = int(max(1, (high - low).max() + 1))
     offsets = np.arange(span)
     xs = low[:, 0, None, None] + offsets[None, None, :]  # (n, 1, span)
@@ -321,9 +340,24 @@ class WarpedPrint:
         return print_pixels(self.control)
 
 
+class WarpOutOfReach(ValueError):
+    """A warp whose control points land far outside the scene (or nowhere)."""
+
+
 def warped_print(warp: Warp, quad: Quad, factor: float, size: Size) -> WarpedPrint:
-    """`warp` on the smart object placed on `quad` (document pixels), in output pixels."""
+    """`warp` on the smart object placed on `quad` (document pixels), in output pixels;
+    `WarpOutOfReach` if its handles reach beyond the scene grown by its own size."""
     control = placed_control_points(warp, quad, factor)
+    width, height = size
+    xs, ys = control[..., 0], control[..., 1]
+    if not (
+        np.isfinite(control).all()
+        and xs.min() >= -width
+        and ys.min() >= -height
+        and xs.max() <= 2 * width
+        and ys.max() <= 2 * height
+    ):
+        raise WarpOutOfReach("the warp's handles reach far outside the scene")
     edge = outline(control)
     return WarpedPrint(control, edge, map_box(control, size))
 

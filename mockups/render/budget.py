@@ -1,13 +1,20 @@
 """A render's peak memory, estimated from the artwork's header and the templates' sizes before
 anything is decoded (pure: `mockups.render.plan` reads the header and resolves the templates).
 
-Calibrated on the ten built-in templates with a 4000 x 5000 JPEG, one template at a time, all
-ten, and two threads, rendered in a worker's work horse: the estimate lay 10-30 % above the
-measured peak RSS, so it errs towards refusing. Since a mockup decodes its scene after placing
-its print, it errs further for parallel modes (studio-10 from the command line, 2026-11-30:
-sequential 143 MB measured against 167 estimated; two, three and four threads 165-178,
-194-196 and 221-238 MB against 250, 333 and 416): each thread counts a whole mockup's peak,
-where on two cores the threads' peaks mostly do not coincide.
+The peak of a process rendering a run is the larger of two moments:
+- reading the artwork: the interpreter and the engine, what the decoder holds (libvips's rows,
+  a progressive JPEG's coefficients, Pillow's decoded image and its copy) and the working
+  pixels;
+- rendering: the interpreter, the working pixels (held once, as bytes: 3 a pixel, 4 with
+  alpha) and the mockups rendering at once, each by its scene's and its print's pixels.
+
+Calibrated with `python -m bench.budget_estimates` (whole `python -m mockups render`
+processes, 2026-12-06, the ten templates the dashboard ticks, a 2-core machine): one
+template at a time with a tiny artwork gave 41 MB + 6.8 bytes a scene pixel + 7.7 bytes a
+print pixel (within 3 MB on all twelve built-ins); whole runs added 49-59 MB over the working
+pixels and the largest mockup, and a second thread 26-60 % of another mockup (the threads'
+peaks mostly do not coincide on two cores). The estimates lie from -1 % to +10 % of the
+measured peaks: see the README's figures.
 """
 
 from __future__ import annotations
@@ -19,8 +26,10 @@ from dataclasses import dataclass
 
 from mockups.artwork.intake import (
     DRAFT_FORMATS,
+    DRAFT_SLACK,
     ArtworkHeader,
     decoded_by_vips,
+    draft_size,
     vips_bytes,
     working_size,
 )
@@ -33,18 +42,33 @@ from mockups.templates.model import Template
 
 BUDGET_ENV = "MOCKUPLAB_JOB_BUDGET_MB"
 # A 512 MB server holds the web process, the worker and one job: sequential jobs on any
-# built-in template fit (at most about 170 MB), as do two threads; three threads do not.
+# built-in template fit (at most about 150 MB), as do two threads.
 DEFAULT_BUDGET_MB = 256
 PIXEL_BYTES = 4  # Pillow stores RGB with a padding byte, like RGBA
-PROCESS_BYTES = 56 * MIB  # an idle worker is 43 MB: Python, Pillow, the engine, RQ and redis
-WORKING_FACTOR = 1.5  # the decoded artwork, and the decoder's and working copy's buffers
-SCENE_FACTOR = 1.5  # the scene, its cropped layers, the encoder and the thumbnail
-PRINT_FACTOR = 4.0  # the fitted, framed, warped and lit copies of the print
-JPEG_DRAFT_SCALES = (8, 4, 2)
+# The rendering process beyond the images it holds: the interpreter, Pillow, libvips and
+# the engine (41 MB), and what a run keeps besides (the working copy's PNG writer beside the
+# first mockups, glibc's and libvips's caches): 49-59 MB measured, 58 counted
+PROCESS_BYTES = 58 * MIB
+# processes mode: each worker is an interpreter with the engine, and the forkserver that
+# starts them is one more
+WORKER_PROCESS_BYTES = 36 * MIB
+FORKSERVER_BYTES = 18 * MIB
+SCENE_FACTOR = 1.7  # the scene, its layers cropped to the print's box, the encoder, the thumb
+PRINT_FACTOR = 2.0  # the fitted, framed, mapped and lit copies of the print
+# a thread besides the first adds this share of its mockup: their peaks mostly do not
+# coincide (0.26-0.6 measured with two and three threads on two cores)
+THREAD_OVERLAP = 0.5
+WORKING_BYTES = {False: 3, True: 4}  # the working pixels, without and with alpha
 # Pillow's whole decode, its premultiplied copy for the resize and the resize's own passes:
 # a 16 MP RGBA PNG peaks 167 MB above the interpreter
 WHOLE_DECODE_FACTOR = 2.75
-READING_RETAINED = 0.25
+# A print placed through a print map is the size of the map's box, which the print's own size
+# does not count when the box is larger: a 3000 x 3000 box and a 500 x 500 print measured
+# 161-175 MB (map at a quarter of the box or whole): 113 estimated without it, 199 with. The map
+# itself adds nothing measurable to the peak: a full-size map streams, a reduced one is a few
+# MB while the scene is not yet decoded.
+PLACED_BOX_FACTOR = 2.5
+ALPHA_MODES = {"RGBA", "LA", "PA", "P", "RGBa", "La"}  # P: a transparent index keeps alpha
 
 
 class JobRefused(MockupLabError):
@@ -85,18 +109,24 @@ def estimate_peak(
     `options`' mode (a concrete one: see `choose_mode`); decodes nothing, reads no file."""
     concurrency = options.concurrency(len(templates))
     decoded = decoded_size(header, templates)
-    decoded_bytes = decoded[0] * decoded[1] * PIXEL_BYTES
-    working = WORKING_FACTOR * decoded_bytes
-    per_mockup = max(mockup_bytes(template) for template in templates)
+    kept = working_pixels_size(header, templates)
+    working = kept[0] * kept[1] * WORKING_BYTES[header.mode in ALPHA_MODES]
+    reading = PROCESS_BYTES + reading_bytes(header, decoded, working) + working
+    rendering = PROCESS_BYTES + working + mockups_at_once(templates, options.mode, concurrency)
     if options.mode == "processes":
-        # each worker process loads its own copy of the working image
-        per_mockup += PROCESS_BYTES + decoded_bytes
-    # the decoder's buffers are freed and handed back before the first mockup starts, though
-    # not all of them: glibc keeps some of what libvips's threads used
-    decoder = reading_bytes(header, decoded)
-    rendering = working + concurrency * per_mockup + READING_RETAINED * decoder
-    peak = PROCESS_BYTES + max(decoder + decoded_bytes, rendering)
+        # each worker loads its own copy of the working pixels
+        rendering += FORKSERVER_BYTES + concurrency * (WORKER_PROCESS_BYTES + working)
+    peak = max(reading, rendering)
     return MemoryEstimate(header.size, decoded, len(templates), concurrency, math.ceil(peak))
+
+
+def mockups_at_once(templates: Sequence[Template], mode: str, concurrency: int) -> float:
+    """What the largest `concurrency` mockups hold at once: all of each in worker processes
+    (each keeps its own high-water mark), the first and a share of the others in threads."""
+    largest = sorted((mockup_bytes(t) for t in templates), reverse=True)[:concurrency]
+    if mode == "processes" or not largest:
+        return sum(largest)
+    return largest[0] + THREAD_OVERLAP * sum(largest[1:])
 
 
 def choose_mode(
@@ -115,43 +145,71 @@ def choose_mode(
     return options.with_changes(mode="sequential", workers=None)
 
 
-def refusal(estimate: MemoryEstimate, mode: str, budget: int) -> JobRefused | None:
-    """Why a run of `estimate` in `mode` is refused (one line), or None when it fits `budget`."""
+def refusal(
+    estimate: MemoryEstimate, mode: str, budget: int, ways: Sequence[str] = ()
+) -> JobRefused | None:
+    """Why a run of `estimate` in `mode` is refused (one line, ending with the `ways` it would
+    fit: `RenderPlan.ways_to_fit`), or None when it fits `budget`."""
     if estimate.peak_bytes <= budget:
         return None
     width, height = estimate.artwork_size
     parallel = f", {mode} x {estimate.concurrency}" if estimate.concurrency > 1 else ""
+    fits = f": {'; or '.join(ways)}" if ways else ""
     return JobRefused(
         f"refused before rendering: a {width}x{height} artwork on {estimate.mockups} "
         f"templates{parallel} needs about {estimate.peak_mb:.0f} MB; "
-        f"the budget is {budget / MIB:.0f} MB ({BUDGET_ENV})"
+        f"the budget is {budget / MIB:.0f} MB ({BUDGET_ENV}){fits}"
     )
 
 
 def mockup_bytes(template: Template) -> float:
     scene = template.size[0] * template.size[1] * PIXEL_BYTES
     print_area = template.print_size[0] * template.print_size[1] * PIXEL_BYTES
-    return SCENE_FACTOR * scene + PRINT_FACTOR * print_area
+    return SCENE_FACTOR * scene + PRINT_FACTOR * print_area + print_map_bytes(template)
+
+
+def print_map_bytes(template: Template) -> float:
+    """What placing the print through the template's print map holds beyond the print: the
+    placed print over the part of the map's box the print's own size leaves out."""
+    if template.uvmap is None:
+        return 0.0
+    box_width, box_height = template.uvmap.box[2:]
+    print_width, print_height = template.print_size
+    beyond_print = max(0, box_width * box_height - print_width * print_height)
+    return PLACED_BOX_FACTOR * beyond_print * PIXEL_BYTES
 
 
 def decoded_size(header: ArtworkHeader, templates: Sequence[Template]) -> Size:
-    """The size intake decodes the artwork at, as `intake.load_artwork` chooses it."""
-    size = header.size
-    target = working_size(size, required_artwork_size(size, templates))
-    if header.format in DRAFT_FORMATS:
-        # Pillow's JPEG draft: the largest DCT scale that still covers the target
-        fits = min(size[0] // target[0], size[1] // target[1])
-        scale = next((s for s in JPEG_DRAFT_SCALES if fits >= s), 1)
-        return (math.ceil(size[0] / scale), math.ceil(size[1] / scale))
-    return target  # libvips shrinks while reading; Pillow's whole decode is resized to it
+    """The size intake decodes the artwork at, as `intake.load_artwork` chooses it: the working
+    size, or for a JPEG Pillow drafts, the draft's."""
+    target = working_size(header.size, required_artwork_size(header.size, templates))
+    if header.format in DRAFT_FORMATS and not decoded_by_vips(header, target):
+        return draft_size(header, target)
+    return target
 
 
-def reading_bytes(header: ArtworkHeader, decoded: Size) -> int:
-    """What the decoder holds beyond the working image while it reads the artwork."""
+def working_pixels_size(header: ArtworkHeader, templates: Sequence[Template]) -> Size:
+    """The size the run renders from: the decoded size, shrunk to the working size when it
+    is more than DRAFT_SLACK times larger (`render_run`)."""
+    target = working_size(header.size, required_artwork_size(header.size, templates))
+    decoded = decoded_size(header, templates)
+    if decoded[0] * decoded[1] > DRAFT_SLACK * target[0] * target[1]:
+        return target
+    return decoded
+
+
+def reading_bytes(header: ArtworkHeader, decoded: Size, working: int) -> int:
+    """What the decoder holds beyond the `working` pixels' bytes while the artwork is read
+    and decoded at `decoded` (`decoded_size`)."""
+    width, height = decoded
     if decoded_by_vips(header, decoded):
-        return vips_bytes(header, decoded)
+        # libvips's rows (or whole image) go before its result is copied into an image and
+        # that into the working pixels: the larger of the two moments
+        return max(vips_bytes(header, decoded), width * height * PIXEL_BYTES)
     if header.format in DRAFT_FORMATS:
-        return 0  # the JPEG draft decodes at the working size
+        # the JPEG draft, copied into pixels while held, then shrunk to the working pixels
+        copies = width * height * (PIXEL_BYTES + WORKING_BYTES[header.mode in ALPHA_MODES])
+        return max(0, copies - working) + header.coefficient_bytes
     width, height = header.stored_size
     # decoded whole, then resized to the working size through a premultiplied copy
     return math.ceil(WHOLE_DECODE_FACTOR * width * height * PIXEL_BYTES)

@@ -8,7 +8,7 @@ again; `replanned` tries another mode or number of workers without reading any f
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from mockups.artwork.intake import ArtworkHeader, read_header
@@ -53,16 +53,64 @@ class RenderPlan:
         return required_artwork_size(self.header.size, self.templates)
 
     def replanned(self, **changes: object) -> RenderPlan:
-        """The same artwork and templates with other options (`mode`, `workers`): no file is
-        read again, an "auto" mode is chosen afresh."""
-        return _planned(self.header, self.templates, self.options.with_changes(**changes))
+        """The same artwork and templates with other options (`mode`, `workers`, `fit`): no
+        file is read again, an "auto" mode is chosen afresh."""
+        options = self.options.with_changes(**changes)
+        templates = self.templates
+        if "fit" in changes and options.fit is not None:
+            templates = tuple(replace(t, fit=options.fit) for t in templates)
+        return _planned(self.header, templates, options)
+
+    def without(self, template: Template) -> RenderPlan:
+        """This plan with every mockup of `template` left out."""
+        kept = tuple(t for t in self.templates if t.key != template.key)
+        return _planned(self.header, kept, self.options)
+
+    def heaviest(self) -> Template | None:
+        """The template whose mockups cost this run the most memory (through its own size or
+        the artwork size its print needs): leaving it out lowers the estimate most. None for
+        a run of one template."""
+        keys = {t.key: t for t in self.templates}
+        if len(keys) < 2:
+            return None
+        return min(keys.values(), key=lambda t: self.without(t).estimate.peak_bytes)
+
+    def ways_to_fit(
+        self, budget: int | None = None, leave_out: str = "leave out", other_modes: bool = True
+    ) -> list[str]:
+        """What would bring this run within the budget, each with its estimate, for a person
+        to choose from: render one mockup at a time (unless not `other_modes`), leave out the
+        template that needs the most memory (`leave_out`: the verb, "untick" on a page), or
+        fit every print with `contain` (which needs the artwork smaller)."""
+        budget = budget_bytes() if budget is None else budget
+        ways = []
+        if other_modes and self.workers > 1:
+            sequential = self.replanned(mode="sequential", workers=None).estimate
+            if sequential.peak_bytes <= budget:
+                ways.append(f"render sequentially (about {sequential.peak_mb:.0f} MB)")
+        heaviest = self.heaviest()
+        if heaviest is not None:
+            lighter = self.without(heaviest).estimate
+            if lighter.peak_bytes <= budget:
+                ways.append(
+                    f"{leave_out} {heaviest.name} ({heaviest.key}), which needs the most "
+                    f"(about {lighter.peak_mb:.0f} MB without it)"
+                )
+        if any(t.fit != "contain" for t in self.templates):
+            contained = self.replanned(fit="contain").estimate
+            if contained.peak_bytes <= budget:
+                ways.append(f"use fit contain (about {contained.peak_mb:.0f} MB)")
+        return ways
 
     def check(self, budget: int | None = None) -> RenderPlan:
-        """This plan, or `JobRefused` with one line when its estimate is over the budget."""
-        refused = refusal(self.estimate, self.mode, budget_bytes() if budget is None else budget)
-        if refused is not None:
-            raise refused
-        return self
+        """This plan, or `JobRefused` with one line (saying what would fit) when its estimate
+        is over the budget."""
+        budget = budget_bytes() if budget is None else budget
+        if self.estimate.peak_bytes <= budget:
+            return self
+        refused = refusal(self.estimate, self.mode, budget, self.ways_to_fit(budget))
+        assert refused is not None, "over the budget, so refused"
+        raise refused
 
 
 def plan_render(

@@ -21,7 +21,7 @@ from pathlib import Path
 from PIL import Image
 
 from mockups.artwork.colour import srgb_icc_bytes
-from mockups.artwork.intake import ArtworkInfo, decode_artwork, working_size
+from mockups.artwork.intake import DRAFT_SLACK, ArtworkInfo, decode_artwork, working_size
 from mockups.artwork.pixels import Pixels, shrunk, write_png
 from mockups.errors import MockupLabError, RenderError, first_line
 from mockups.geometry import Size
@@ -60,7 +60,7 @@ __all__ = [
 ]
 
 JPEG_QUALITY = 90
-SHRINK_ABOVE = 1.5  # working pixels over this many times the prints' need are shrunk first
+SHRINK_ABOVE = DRAFT_SLACK  # working pixels over this many times the prints' need are shrunk
 # a mockup rendered alone maps its print on two threads: studio-10 sequential 12 % faster for
 # about 5 MB; rendered side by side, each mockup maps on one
 ALONE_MAPPING_THREADS = 2

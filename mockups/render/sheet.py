@@ -1,4 +1,8 @@
-"""A contact sheet: one artwork on every template, as a grid of the run's thumbnails."""
+"""A contact sheet: one artwork on every template, as a grid of the run's thumbnails.
+
+The run behind it is a render like any other: refused before it starts, in one line, when
+its estimated memory is over the budget (`render.plan`).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from PIL import Image, ImageDraw
 
 from mockups.errors import RenderError
 from mockups.options import RenderOptions, TemplateChoice
+from mockups.render.plan import plan_render
 from mockups.render.run import THUMBNAIL_SIDE, render_run
 from mockups.runs.folder import atomic_file
 
@@ -24,8 +29,9 @@ def contact_sheet(artwork: Path | str, out: Path | str, templates: TemplateChoic
     out = Path(out)
     if out.is_dir():
         raise RenderError(f"--out {out.name}: is a folder; give the sheet's file name")
+    plan = plan_render(artwork, RenderOptions(templates=templates)).check()
     with tempfile.TemporaryDirectory(prefix="mockup-sheet-") as folder:
-        run = render_run(artwork, folder, options=RenderOptions(templates=templates))
+        run = render_run(artwork, folder, plan=plan)
         tiles = [(m.template, Path(folder) / m.thumbnail) for m in run.mockups]
         sheet = tile(tiles)
     try:

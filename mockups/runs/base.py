@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 from mockups.errors import MockupLabError
+from mockups.home import OutsideHome, relative_path
 from mockups.runs.folder import PART_SUFFIX, RUN_FILE, THUMBS_DIR
 
 # A run's name: its folder's, as `catalogue.new_run_dir` makes it.
@@ -34,8 +35,17 @@ class StoreUnavailable(StoreError):
     """The runs store cannot be reached, or refuses this process's credentials."""
 
 
+class StoreTimedOut(StoreUnavailable):
+    """An exchange with the runs store did not end within its deadline (a store that
+    trickles)."""
+
+
 class MissingInStore(StoreError):
     """A key the job or page needs is not in the runs store."""
+
+
+class DamagedInStore(StoreError):
+    """A stored file that no run has: larger than any, or not what its name says."""
 
 
 class RunStore(Protocol):
@@ -48,6 +58,10 @@ class RunStore(Protocol):
     def job_location(self) -> str | None:
         """What a render job names as its store: None when the runs are this machine's
         folders (a job names paths), else `location`."""
+        ...
+
+    def check(self) -> None:
+        """`StoreUnavailable` (one line) when the store cannot be reached."""
         ...
 
     def put_artwork(self, artwork: Path, run: str) -> str:
@@ -66,9 +80,10 @@ class RunStore(Protocol):
         """Bring the run's small files into `folder`; False when the run is not finished."""
         ...
 
-    def refresh_copies(self, runs_folder: Path) -> None:
-        """Bring `runs_folder` up to the store: each finished run's small files copied in,
-        copies of runs gone from the store removed (nothing to do where they are one)."""
+    def refresh_copies(self, runs_folder: Path) -> int:
+        """Bring `runs_folder` toward the store: copies of runs gone from the store removed,
+        finished runs' small files copied in, newest first, for a bounded time; returns how
+        many runs are left for the next refresh (nothing to do where they are one)."""
         ...
 
     def fetch(self, folder: Path, names: Iterable[str]) -> None:
@@ -133,10 +148,8 @@ def run_name(run: str) -> str:
 
 
 def relative_name(name: str) -> str:
-    """`name` if it is a path inside a run (no `..`, not absolute); else `StoreError`."""
-    parts = name.split("/")
-    if not name or name.startswith("/") or "\\" in name or "\0" in name:
-        raise StoreError(f"{name[:80]!r} is not a file of a run")
-    if any(part in ("", ".", "..") for part in parts):
-        raise StoreError(f"{name[:80]!r} is not a file of a run")
-    return name
+    """`name` if it is a path inside a run (`home.relative_path`); else `StoreError`."""
+    try:
+        return relative_path(name)
+    except OutsideHome:
+        raise StoreError(f"{name[:80]!r} is not a file of a run") from None

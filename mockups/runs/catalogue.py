@@ -22,8 +22,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from mockups.errors import MockupLabError
-from mockups.home import data_dir
-from mockups.runs.base import RunStore, StoreError
+from mockups.home import RUNS, home
+from mockups.runs.base import RunStore, StoreError, run_name
 from mockups.runs.folder import RUN_FILE, RunResult, artwork_path, mockup_path, read_run
 from mockups.runs.store import open_store, settings_stamp
 
@@ -98,19 +98,21 @@ class Runs:
         path = Path(named)
         if len(path.parts) != 1 or path.is_dir():
             return path
-        folder = self.folder / path.name
+        folder = self.folder / run_name(path.name)
         self.store.sync_run(path.name, folder)
         return folder
 
-    def refresh(self, force: bool = False) -> None:
-        """The runs folder brought up to the store (at most every REFRESH_SECONDS unless
-        `force`): finished runs copied in, copies of runs gone from the store removed."""
+    def refresh(self, force: bool = False) -> int:
+        """The runs folder brought toward the store (at most every REFRESH_SECONDS unless
+        `force`): copies of runs gone from the store removed, finished runs copied in, newest
+        first, for a bounded time; returns how many are left for the next refresh."""
         last = self._refreshed[-1] if self._refreshed else -REFRESH_SECONDS
         if not force and time.monotonic() - last < REFRESH_SECONDS:
-            return
+            return 0
         self._refreshed[:] = [time.monotonic()]  # a store out of reach is not asked again at once
-        self.store.refresh_copies(self.folder)
+        left = self.store.refresh_copies(self.folder)
         self._refreshed[:] = [time.monotonic()]
+        return left
 
     def fetch_files(self, folder: Path | str, names: list[str]) -> None:
         """The run's files `names` present in its local folder (fetched from the store if not)."""
@@ -155,11 +157,16 @@ class Runs:
 
     def arrived(self, run_dir: Path | str, store_location: str | None) -> bool:
         """Whether a job's run is finished where its job put it: run.json in the run folder, or
-        in the store (then its small files are copied into `run_dir`, this machine's copy)."""
+        in the store (then its small files are copied into this machine's own copy of the run,
+        in the runs folder, whatever folder the job names)."""
         folder = Path(run_dir)
         if store_location is None:
             return (folder / RUN_FILE).is_file()
-        return self.store_named(store_location).sync_run(folder.name, folder)
+        return self.store_named(store_location).sync_run(folder.name, self.copy_of(folder.name))
+
+    def copy_of(self, run: str) -> Path:
+        """This machine's folder for the run called `run` (`StoreError` if it is no run's name)."""
+        return self.folder / run_name(run)
 
     def store_named(self, location: str) -> RunStore:
         """This process's store, which must be the one a job names (`StoreError` if not)."""
@@ -183,7 +190,7 @@ def _runs(folder: Path, stamp: tuple) -> Runs:
 
 
 def runs_dir(root: Path | None = None) -> Path:
-    return root or data_dir() / "runs"
+    return root or home(RUNS)
 
 
 def read_summary(path: Path) -> RunSummary | None:
@@ -229,8 +236,8 @@ def run_store(root: Path | None = None) -> RunStore:
     return runs(root).store
 
 
-def refresh_runs(root: Path | None = None, force: bool = False) -> None:
-    runs(root).refresh(force)
+def refresh_runs(root: Path | None = None, force: bool = False) -> int:
+    return runs(root).refresh(force)
 
 
 def fetch_run_files(folder: Path | str, names: list[str]) -> None:

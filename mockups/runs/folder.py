@@ -25,8 +25,12 @@ from typing import Any
 
 from mockups.artwork.intake import ArtworkInfo
 from mockups.errors import MockupLabError, first_line
+from mockups.home import OutsideHome, child
 
 RUN_FILE = "run.json"
+MIB = 1024 * 1024
+# A run.json of 100 profiled mockups is about 100 KB: anything near this is no run record.
+MAX_RUN_FILE_BYTES = 4 * MIB
 WORKING_COPY = "artwork.png"
 THUMBS_DIR = "thumbs"
 PART_SUFFIX = ".part"
@@ -97,11 +101,13 @@ def read_run(folder: Path | str) -> RunResult:
     """The run.json of `folder`, checked; `RunFolderError` with one line when it is not usable."""
     path = Path(folder) / RUN_FILE
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(_read_bounded(path, MAX_RUN_FILE_BYTES).decode("utf-8"))
     except FileNotFoundError:
         raise RunFolderError(f"{_shown(path)}: not a finished run (no {RUN_FILE})") from None
     except IsADirectoryError:
         raise RunFolderError(f"{_shown(path)}: is a folder, not a file") from None
+    except _TooLarge as error:
+        raise RunFolderError(f"{_shown(path)}: {error}") from None
     except (OSError, ValueError, RecursionError) as error:
         raise RunFolderError(f"{_shown(path)}: cannot be read ({first_line(error)})") from None
     try:
@@ -137,9 +143,15 @@ def mockup_path(folder: Path | str, name: str) -> Path:
 
 
 def artwork_path(folder: Path | str, run: RunResult) -> Path:
-    """The run's own artwork while it is still on disk, else the run's working copy."""
-    original = Path(run.artwork.path)
-    return original if original.is_file() else Path(folder) / run.working_copy
+    """The run's own artwork while it is still in the run folder (an upload kept there), else
+    the run's working copy: never a file elsewhere, whatever run.json names."""
+    try:
+        original = child(folder, run.artwork.path, "the run's artwork")
+    except OutsideHome:
+        original = None
+    if original is not None and original.is_file():
+        return original
+    return Path(folder) / run.working_copy
 
 
 def clear_for_new_run(folder: Path, keep: Path | None = None) -> None:
@@ -176,6 +188,22 @@ def atomic_file(path: Path) -> Iterator[Path]:
 def write_atomically(path: Path, data: bytes) -> None:
     with atomic_file(path) as partial:
         partial.write_bytes(data)
+
+
+class _TooLarge(ValueError):
+    pass
+
+
+def _read_bounded(path: Path, limit: int) -> bytes:
+    """The file's bytes, refused before reading when it holds more than `limit` (a run.json
+    planted or damaged to any size costs no memory)."""
+    with path.open("rb") as file:
+        if os.fstat(file.fileno()).st_size > limit:
+            raise _TooLarge(f"is larger than {limit // MIB} MB, not a run record")
+        data = file.read(limit + 1)
+    if len(data) > limit:  # grew while read
+        raise _TooLarge(f"is larger than {limit // MIB} MB, not a run record")
+    return data
 
 
 def profile_block(entry: dict[str, Any]) -> dict[str, Any] | None:

@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from mockups.runs.base import MissingInStore, files_of, run_name
+from mockups.home import OutsideHome, child
+from mockups.runs.base import RUN_NAME, MissingInStore, files_of, run_name
 from mockups.runs.folder import RUN_FILE, atomic_file
 
 
@@ -20,13 +21,19 @@ class LocalRunStore:
     location: str = "local"
     job_location: str | None = None  # a job names the run's folder itself
 
+    def check(self) -> None:
+        return None
+
     def put_artwork(self, artwork: Path, run: str) -> str:
-        return f"{run}/{artwork.name}"
+        return f"{run_name(run)}/{artwork.name}"
 
     def fetch_artwork(self, key: str, into: Path) -> Path:
         run, _, name = key.partition("/")
-        path = self.root / run_name(run) / name
-        if "/" in name or not path.is_file():
+        try:
+            path = child(self.root / run_name(run), name, "the artwork")
+        except OutsideHome:
+            raise MissingInStore(f"the runs folder has no {key}") from None
+        if not path.is_file():
             raise MissingInStore(f"the runs folder has no {key}")
         return path
 
@@ -35,6 +42,8 @@ class LocalRunStore:
             return {}
         found = {}
         for entry in os.scandir(self.root):
+            if not RUN_NAME.fullmatch(entry.name):
+                continue
             try:
                 found[entry.name] = str(os.stat(Path(entry.path) / RUN_FILE).st_mtime_ns)
             except OSError:
@@ -44,8 +53,8 @@ class LocalRunStore:
     def sync_run(self, run: str, folder: Path, stamp: str | None = None) -> bool:
         return (folder / RUN_FILE).is_file()
 
-    def refresh_copies(self, runs_folder: Path) -> None:
-        return None
+    def refresh_copies(self, runs_folder: Path) -> int:
+        return 0
 
     def fetch(self, folder: Path, names: Iterable[str]) -> None:
         return None
@@ -60,7 +69,7 @@ class LocalRunStore:
         return None
 
     def publish(self, folder: Path, run: str, keep: Iterable[str] = ()) -> None:
-        target = self.root / run
+        target = self.root / run_name(run)
         if folder.resolve() == target.resolve():
             return
         target.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,6 @@
 """Which runs store this process uses: `MOCKUPLAB_STORAGE` (`s3://bucket/prefix`) and the
 usual AWS settings from the environment, then `.streamlit/secrets.toml`; unset, runs stay in
-the local runs folder (`data_dir()/runs`).
+the local runs folder (`$MOCKUPLAB_HOME/runs`).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
-from mockups.home import data_dir
+from mockups.home import RUNS, home
 from mockups.runs.base import RunStore, StoreError
 from mockups.runs.local import LocalRunStore
 from mockups.runs.s3 import S3RunStore, S3Settings
@@ -39,7 +39,7 @@ def open_store(
     """The store the settings name: S3 when `MOCKUPLAB_STORAGE` is set, else the runs folder."""
     settings = store_settings(environ, secrets_file)
     if settings is None:
-        return LocalRunStore(root or data_dir() / "runs")
+        return LocalRunStore(root or home(RUNS))
     return _s3_store(settings)
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from mockups.errors import TemplateError
+from mockups.errors import TemplateError, printable
 from mockups.home import data_dir
 from mockups.templates.model import BUILTIN_DIR, MANIFEST, Template, load_template
 
@@ -134,8 +134,10 @@ def select_templates(library: dict[str, Template], selection: str | list[str]) -
         raise TemplateError("no templates selected")
     unknown = [k for k in keys if k.partition("@")[0] not in library]
     if unknown:
+        # ids typed by the user, and ids that are folder names: one line whatever they hold
         raise TemplateError(
-            f"unknown template {', '.join(unknown)}; known: {', '.join(sorted(library))}"
+            f"unknown template {', '.join(printable(key) for key in unknown)}; known: "
+            f"{', '.join(printable(key) for key in sorted(library))}"
         )
     return [_with_key(library, key) for key in keys]
 

@@ -27,7 +27,7 @@ from mockups.geometry import (
     quad_problem,
     rect_quad,
 )
-from mockups.templates.uvmap import UVMap, reduction
+from mockups.templates.uvmap import UVMap, check_print_size, reduction
 
 MANIFEST = "template.json"
 BUILTIN_DIR = Path(__file__).parents[1] / "library"
@@ -301,6 +301,7 @@ def _check_uvmap(uvmap: UVMap, manifest: Path) -> None:
         )
     if bands < 2:
         raise TemplateError(f"{manifest}: field '{field}': {uvmap.path.name} needs u and v bands")
+    check_print_size(uvmap.print_size, f"{manifest}: field 'placement.print'")
 
 
 def _check_quad(quad: Quad, size: Size, manifest: Path, field: str) -> None:

@@ -7,9 +7,11 @@ a map may run past the print's edges (the region round the print) and the edges 
 are then antialiased by the resampler, like a perspective warp's.
 
 libvips renders it: the map is scaled to print pixels and upsampled bilinearly in tiles as
-`mapim` pulls them (no float map of the whole box is ever held), and `mapim` resamples the
-premultiplied print with a bicubic kernel. Its result is straight RGBA (`compose.composite`
-takes it as it takes the other warps' premultiplied RGBa).
+`mapim` pulls them (no float map of the whole box is ever held: a full-size map is read and
+scaled a strip at a time), and `mapim` resamples the premultiplied print with a bicubic
+kernel. Its result is straight RGBA (`compose.composite` takes it as it takes the other
+warps' premultiplied RGBa). A map cut short is refused, never rendered with what libvips
+would fill in.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import numpy as np
 from PIL import Image
 
 from mockups.artwork.pixels import Pixels
+from mockups.errors import RenderError, TemplateError, first_line, printable
 from mockups.geometry import Box, Size
 from mockups.memory import return_large_blocks_at_once
 
@@ -29,6 +32,11 @@ ENCODED_LOW = -0.5
 SPAN = 2.0
 MAX_VALUE = 65535
 MAX_REDUCTION = 8
+# The print the artwork is fitted to: a few pixels wide at least, never a sliver, and no
+# larger than a few times the 3000 px scene it is seen in.
+MIN_PRINT_SIDE = 16
+MAX_PRINT_SIDE = 12000
+MAX_PRINT_ASPECT = 20
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,21 @@ def reduction(box_size: Size, map_size: Size) -> int | None:
     return None
 
 
+def check_print_size(print_size: Size, label: str) -> None:
+    """Refuse, in one line starting with `label`, a print no artwork can be fitted to well."""
+    width, height = print_size
+    if min(width, height) < MIN_PRINT_SIDE or max(width, height) > MAX_PRINT_SIDE:
+        raise TemplateError(
+            f"{label}: {width} x {height}; each side of a print must be {MIN_PRINT_SIDE} to "
+            f"{MAX_PRINT_SIDE} px"
+        )
+    if max(width, height) > MAX_PRINT_ASPECT * min(width, height):
+        raise TemplateError(
+            f"{label}: {width} x {height} is longer than {MAX_PRINT_ASPECT}:1; no artwork fits "
+            "such a sliver"
+        )
+
+
 def encode(value: float) -> int:
     """A print coordinate (0 at the print's top or left edge, 1 at the other) as stored."""
     return round((value - ENCODED_LOW) / SPAN * MAX_VALUE)
@@ -65,7 +88,22 @@ def place_print(framed_print: Image.Image, uvmap: UVMap, box: Box, threads: int 
 
 
 def _mapped_bytes(framed_print: Image.Image, uvmap: UVMap, box: Box, threads: int) -> bytes:
-    """The placed print's straight RGBA bytes; every libvips image is freed on return."""
+    """The placed print's straight RGBA bytes; every libvips image is freed on return. A map
+    libvips cannot read whole (cut short, damaged) is a `RenderError` in one line."""
+    import pyvips
+
+    try:
+        return _mapped_through(framed_print, uvmap, box, threads)
+    except pyvips.Error as error:
+        template = printable(uvmap.path.parent.name)
+        reason = printable(first_line(error.detail or error.message, 160))
+        raise RenderError(
+            f"template '{template}': its print map {printable(uvmap.path.name)} is cut short "
+            f"or damaged ({reason}); restore the template's files"
+        ) from None
+
+
+def _mapped_through(framed_print: Image.Image, uvmap: UVMap, box: Box, threads: int) -> bytes:
     import pyvips
 
     # libvips' worker allocates in its own glibc arena, which would keep the blocks it frees
@@ -79,7 +117,7 @@ def _mapped_bytes(framed_print: Image.Image, uvmap: UVMap, box: Box, threads: in
     framed_size = framed_print.size
     source = _vips_rgba(framed_print)
     del framed_print
-    bands = _upsampled(_print_coordinates(_stored_bands(uvmap.path), framed_size), box.size)
+    bands = _coordinates(uvmap.path, framed_size, box.size)
     placed = source.mapim(
         bands.extract_band(0, n=2),
         interpolate=pyvips.Interpolate.new("bicubic"),
@@ -98,39 +136,44 @@ def _vips_rgba(image: Image.Image):
     return Pixels.of(image).vips()
 
 
-def _stored_bands(path: Path) -> np.ndarray:
-    """The stored map's bands as they are in the file (u, v, and coverage if any), as floats.
+def _coordinates(path: Path, framed_size: Size, box_size: Size):
+    """Per pixel of the box, the framed print's (x, y) to sample, then the coverage when the
+    map has it, as a libvips image.
 
-    A map is at most a box's size reduced by a whole factor, a few MB as floats: small enough
-    to work on whole, and one array replaces the dozens of libvips operations (each a few
-    hundred small allocations in a memray capture) its border and scaling would take.
+    A map stored at the box's size is scaled lazily, a strip at a time as `mapim` pulls it
+    (as floats, a whole 3000 x 3000 map would take 108 MB). A reduced map is a few MB as
+    floats: small enough to work on whole, and one array replaces the dozens of libvips
+    operations (each a few hundred small allocations in a memray capture) its border and
+    upsampling would take.
     """
     import pyvips
 
-    stored = pyvips.Image.new_from_file(str(path), access="sequential")
-    pixels = np.ndarray(
+    stored = pyvips.Image.new_from_file(str(path), access="sequential", fail_on="truncated")
+    scales, offsets = _coordinate_transform(framed_size, stored.bands)
+    if reduction(box_size, (stored.width, stored.height)) == 1:
+        return stored.linear(scales, offsets)
+    bands = np.ndarray(
         (stored.height, stored.width, stored.bands),
         dtype=np.uint16,
         buffer=stored.cast("ushort").write_to_memory(),
-    )
-    return pixels.astype(np.float32)
+    ).astype(np.float32)
+    bands *= np.asarray(scales, np.float32)
+    bands += np.asarray(offsets, np.float32)
+    return _upsampled(bands, box_size)
 
 
-def _print_coordinates(stored: np.ndarray, framed_size: Size) -> np.ndarray:
-    """Per map pixel, the framed print's (x, y) to sample, in libvips' pixel-centre convention,
-    then the coverage (0 to 1) when the map has it.
+def _coordinate_transform(framed_size: Size, bands: int) -> tuple[list[float], list[float]]:
+    """Per stored band, the scale and offset that turn it into the framed print's (x, y) to
+    sample, in libvips' pixel-centre convention, or into a coverage of 0 to 1.
 
     Print coordinate u spans the inner print, x in [1, width + 1) of the framed image; a pixel
     centre sits at +0.5 there and at 0 for libvips, hence the -0.5.
     """
     inner = (framed_size[0] - 2, framed_size[1] - 2)
-    bands = stored.copy()
-    for band in (0, 1):
-        bands[..., band] *= SPAN * inner[band] / MAX_VALUE
-        bands[..., band] += ENCODED_LOW * inner[band] + 0.5
-    if bands.shape[2] > 2:
-        bands[..., 2] /= MAX_VALUE
-    return bands
+    scales = [SPAN * side / MAX_VALUE for side in inner]
+    offsets = [ENCODED_LOW * side + 0.5 for side in inner]
+    extra = bands - 2
+    return scales + [1 / MAX_VALUE] * extra, offsets + [0.0] * extra
 
 
 def _upsampled(bands: np.ndarray, box_size: Size):

@@ -124,6 +124,28 @@ def test_jpeg_is_decoded_at_a_reduced_scale_that_still_covers_the_print(tmp_path
     assert artwork.image.size == (2000, 2500)
 
 
+def test_a_camera_jpeg_its_draft_cannot_halve_is_shrunk_by_libvips_while_read(tmp_path):
+    path = save(gradient_artwork((6000, 4000)), tmp_path / "camera.jpg", quality=85)
+    artwork = load_artwork(path, min_size=(3527, 2351))
+    assert artwork.info.decoder == "libvips", "Pillow would hold all 24 MP decoded"
+    assert artwork.image.size == (3527, 2352)
+    assert artwork.image.getpixel((3000, 100)) == pytest.approx((10, 217, 90), abs=3)
+
+
+def test_a_draft_close_to_the_size_needed_stays_with_pillow(tmp_path):
+    path = save(gradient_artwork((3000, 2000)), tmp_path / "small.jpg", quality=85)
+    assert load_artwork(path, min_size=(1800, 1200)).info.decoder == "pillow"
+
+
+def test_a_progressive_jpegs_coefficients_are_counted_in_its_header(tmp_path):
+    image = gradient_artwork((1000, 800))
+    baseline = save(image, tmp_path / "baseline.jpg", quality=85)
+    progressive = save(image, tmp_path / "progressive.jpg", quality=85, progressive=True)
+    assert read_header(baseline).coefficient_bytes == 0
+    # 4:2:0: a luma sample a pixel and a quarter of one for each chroma plane, two bytes each
+    assert read_header(progressive).coefficient_bytes == 2 * 1.5 * 1000 * 800
+
+
 def test_a_large_artwork_is_reduced_to_the_working_cap(tmp_path):
     path = save(gradient_artwork((4200, 1000)), tmp_path / "wide.png")
     artwork = load_artwork(path)

@@ -69,7 +69,11 @@ def test_the_sessions_unprofiled_run_is_said_to_be_one_and_no_other_run_shown(me
     picker = selectbox(at, "Profiled run")
     assert picker.value is None, "nothing chosen in its place"
     assert len(picker.options) == 1, "the profiled run is there to choose"
-    assert not at.get("plotly_chart") and not at.metric
+    assert not at.metric, "no profiled run's figures in its place"
+    (chart,) = at.get("plotly_chart")  # its own RSS after each mockup, from run.json
+    rss, heap = json.loads(chart.proto.spec)["data"]
+    assert rss["name"] == "RSS" and heap["name"] == "heap in use (glibc)"
+    assert len(rss["y"]) == 4 and at.table[0].value.shape[0] == 4
 
 
 def test_a_linked_unprofiled_run_is_said_to_be_one_too(memory_page, runs):
@@ -132,8 +136,18 @@ def test_threads_mockups_get_lanes_of_their_own_under_a_budget_line(memory_page,
     assert len(budget) == 1
 
 
+def test_the_detail_opens_on_the_mockup_the_next_line_names(memory_page, runs):
+    at = memory_page(run=runs.profiled)
+    next_line = next(m.value for m in at.markdown if m.value.startswith("**Next:**"))
+    assert next_line.startswith(f"**Next:** mockup {PLANTED_INDEX:02d} ")
+    assert selectbox(at, "Mockup").value == PLANTED_INDEX
+    assert next(r for r in at.radio if r.label == "At").value == "leaked"
+
+
 def test_sites_show_project_paths_and_hide_those_under_a_tenth_of_a_megabyte(memory_page, runs):
     at = memory_page(run=runs.profiled)
+    selectbox(at, "Mockup").set_value(1)
+    next(r for r in at.radio if r.label == "At").set_value("peak").run()
     sites = [_unescaped(e.label) for e in at.expander if " · " in e.label]
     root = str(Path(APP).parent)
     assert sites and all(root not in label and "site-packages" not in label for label in sites)

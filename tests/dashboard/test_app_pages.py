@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -28,23 +29,57 @@ def rendered(tmp_path, monkeypatch) -> AppTest:
     return at
 
 
-def test_compare_refuses_a_comparison_over_the_budget_before_rendering_any(rendered):
+def mode_box(at: AppTest, label: str):
+    """Compare's tick for the run labelled `label` ("Sequential", "Threads x2")."""
+    return next(box for box in at.checkbox if box.label.startswith(f"{label} · about "))
+
+
+def test_compare_ticks_the_modes_that_fit_and_a_refused_one_cannot_be_ticked_and_says_why(
+    rendered,
+):
     at = rendered
     at.switch_page("pages/compare.py").run()
-    at.multiselect[0].set_value(["sequential", "processes"])
-    at.number_input[0].set_value(8)
-    button(at, "Compare").click().run()
     assert not at.exception
-    assert len(at.error) == 1 and "refused before rendering" in at.error[0].value
-    assert "processes x 8" in at.error[0].value
-    run_dir = Path(at.session_state["current_run"])
+    assert mode_box(at, "Sequential").value and mode_box(at, "Threads x2").value
+    at.number_input[0].set_value(8).run()
+    processes = mode_box(at, "Processes x8")
+    assert processes.disabled and not processes.value
+    (why,) = [c.value for c in at.caption if "Processes x8 needs about" in c.value]
+    assert "over the 256 MB memory budget for one render: it would be refused" in why
+    assert "MOCKUPLAB" not in " ".join(c.value for c in at.caption)
+    assert "The 1 templates ticked on the Render page" in " ".join(c.value for c in at.caption)
+
+
+def test_compare_refuses_a_run_over_the_budget_before_rendering_any(rendered, monkeypatch):
+    from dashboard.comparing import compare_within_budget
+    from dashboard.resources import render_slots
+    from mockups.render.budget import JobRefused
+
+    run_dir = Path(rendered.session_state["current_run"])
+    monkeypatch.setenv("MOCKUPLAB_JOB_BUDGET_MB", "100")
+    with pytest.raises(JobRefused, match="Sequential needs about .* MB, over the 100 MB"):
+        compare_within_budget(
+            next(run_dir.glob("upload.*")),
+            run_dir / "compare",
+            modes=["sequential"],
+            workers=2,
+            templates=["poster"],
+            release=False,
+            started=print,
+            progress=print,
+            slots=render_slots(),
+        )
     assert not (run_dir / "compare").exists(), "not even the sequential run started"
 
 
-def test_compare_within_the_budget_runs_and_shows_the_table(rendered):
+def test_compare_within_the_budget_runs_the_ticked_templates_and_shows_the_table(rendered):
     at = rendered
     at.switch_page("pages/compare.py").run()
-    at.multiselect[0].set_value(["sequential"])
+    mode_box(at, "Threads x2").uncheck()
+    mode_box(at, "Processes x2").uncheck().run()
+    at.switch_page("pages/history.py").run()
+    at.switch_page("pages/compare.py").run()
+    assert not mode_box(at, "Threads x2").value, "the choice outlived a page change"
     button(at, "Compare").click().run()
     assert not at.exception and not at.error
     table = at.dataframe[0].value
@@ -53,6 +88,10 @@ def test_compare_within_the_budget_runs_and_shows_the_table(rendered):
     assert at.success[0].value.startswith("Fastest within the 256 MB budget: Sequential, ")
     assert "the only run measured" in at.success[0].value
     assert any("byte-identical in every mode" in c.value for c in at.caption)
+    assert [p.proto.text for p in at.get("progress")] == ["Sequential: 1/1 mockups"]
+    run_dir = Path(at.session_state["current_run"])
+    (compared,) = (run_dir / "compare").glob("*/run.json")
+    assert [m["template"] for m in json.loads(compared.read_text())["mockups"]] == ["poster"]
 
 
 def test_history_reads_each_run_once_until_its_run_json_changes(rendered, monkeypatch):
@@ -106,7 +145,7 @@ def test_history_shows_the_clicked_run_with_its_thumbnails(three_runs):
     assert shown_run(at).endswith(third.name), "the newest run before any click"
     assert len(at.get("image")) == 1
 
-    at.session_state["history-runs"] = {"selection": {"rows": [2], "columns": [], "cells": []}}
+    at.session_state["history-runs-0"] = {"selection": {"rows": [2], "columns": [], "cells": []}}
     at.run()
     assert shown_run(at).endswith(first.name)
     assert shown_run(at).startswith("2 mockups in ")
@@ -122,7 +161,7 @@ def test_history_compares_two_different_runs_by_default_rounded(three_runs):
     after = next(s for s in at.selectbox if s.label == "After")
     assert (before.value, after.value) == (first, second)
     table = at.dataframe[1].value
-    assert list(table["Template"]) == ["poster", "mug"]
+    assert list(table["Template"]) == ["Poster taped to a wall", "Ceramic mug on a table"]
     heap = table["heap peak MB before"]
     assert (heap == heap.round(1)).all()
     verdicts = [w.value for w in at.warning] + [s.value for s in at.success]

@@ -17,6 +17,7 @@ from dashboard.text import as_text, shown_message
 from harness.redis_server import redis_server
 from mockups.errors import ArtworkError
 from mockups.jobs import JobRefused, RenderQueue
+from mockups.options import RenderOptions
 from mockups.runs.folder import read_run, write_run
 from tests.app_helpers import (
     APP,
@@ -173,21 +174,53 @@ def test_a_refused_artwork_is_named_as_the_user_named_it_not_as_stored(home):
 def test_modes_the_budget_would_refuse_are_marked_with_what_fits_before_the_click(
     home, monkeypatch
 ):
-    # a small artwork on one template: sequential about 128 MB, threads x2 about 200 MB
-    monkeypatch.setenv("MOCKUPLAB_JOB_BUDGET_MB", "150")
+    from mockups.render.plan import plan_render
+
     at = started_app()
     at.file_uploader[0].set_value(("art.png", small_png(), "image/png")).run()
-    choose_only(at, ["poster"])
+    choose_only(at, ["poster", "pillow"])
+    staged = Path(at.session_state["staged_artwork"]["path"])
+    plan = plan_render(staged, RenderOptions(templates=["poster", "pillow"]))
+    threads = plan.replanned(mode="threads", workers=2).estimate.peak_mb
+    budget = round((plan.estimate.peak_mb + threads) / 2)
+    monkeypatch.setenv("MOCKUPLAB_JOB_BUDGET_MB", str(budget))
     setting(at, "mode").set_value("threads").run()
     mode = setting(at, "mode")
-    assert "threads (over budget)" in mode.options and "sequential" in mode.options
+    assert mode.options == ["auto", "sequential", "threads", "processes"], "names kept"
+    assert list(mode.proto.captions) == ["", "", "over budget", "over budget"]
+    assert mode.value == "threads"
     (advice,) = [w.value for w in at.warning if "over the" in w.value]
-    assert "threads needs about 200 MB, over the 150 MB budget" in advice
+    assert f"threads needs about {threads:.0f} MB, over the {budget} MB budget" in advice
     assert "choose sequential, or threads with 1 worker" in advice
     assert button(at, "Render").disabled
     assert "threads is over the memory budget" in " ".join(c.value for c in at.caption)
     setting(at, "workers").set_value(1).run()
     assert not button(at, "Render").disabled, "one worker fits"
+
+
+def test_the_budget_advice_follows_the_fit_chosen(home, monkeypatch):
+    from mockups.render.plan import plan_render
+
+    at = started_app()
+    wide = png_bytes(gradient_artwork((3000, 1000)))
+    at.file_uploader[0].set_value(("wide.png", wide, "image/png")).run()
+    choose_only(at, ["poster"])
+    staged = Path(at.session_state["staged_artwork"]["path"])
+
+    def estimate(fit: str) -> float:
+        options = RenderOptions(templates=["poster"], mode="sequential", fit=fit)
+        return plan_render(staged, options).estimate.peak_mb
+
+    cover, contain = estimate("cover"), estimate("contain")
+    assert contain < cover - 2, "contain needs the wide artwork smaller"
+    monkeypatch.setenv("MOCKUPLAB_JOB_BUDGET_MB", f"{(cover + contain) / 2:.1f}")
+    setting(at, "mode").set_value("sequential").run()
+    setting(at, "fit").set_value("cover").run()
+    assert button(at, "Render").disabled
+    assert any("use fit contain" in w.value for w in at.warning)
+    setting(at, "fit").set_value("contain").run()
+    assert not button(at, "Render").disabled, "contain fits the budget"
+    assert not [w for w in at.warning if "over the" in w.value]
 
 
 def test_render_says_why_it_is_off_until_there_is_an_artwork_and_a_template(home):
@@ -238,7 +271,8 @@ def test_after_a_run_a_summary_line_links_its_memory_view_above_a_captioned_gall
     assert not at.exception and not at.error
     (summary,) = [m.value for m in at.markdown if "mockups**" in m.value]
     assert summary.startswith(f"**2 mockups** of {as_text('Sunset [big].png')} in ")
-    assert " s, peak " in summary and summary.endswith(" MB")
+    assert " s, peak " in summary
+    assert summary.endswith("not this render's alone: its Memory view says what the render added)")
     (link,) = at.get("page_link")
     run_dir = Path(at.session_state["current_run"])
     assert link.proto.page.endswith("memory") or "memory" in link.proto.page

@@ -35,6 +35,13 @@ def test_absolute_paths_are_cut_to_their_folder_and_name():
     assert without_paths("shelf/template.json and 3/4 stay") == "shelf/template.json and 3/4 stay"
 
 
+def test_the_runs_store_is_named_whole_with_its_bucket_and_a_server_path_beside_it_is_cut():
+    message = "the runs store s3://team-bucket/team/runs cannot be reached; /srv/x/runs/r1/a.png"
+    assert without_paths(message) == (
+        "the runs store s3://team-bucket/team/runs cannot be reached; r1/a.png"
+    )
+
+
 def test_a_shown_message_is_its_first_line_without_paths_as_text():
     shown = shown_message("/home/u/runs/r1/run.json: damaged\nTraceback (most recent call last)")
     assert unescaped(shown) == "r1/run.json: damaged"

@@ -32,6 +32,11 @@ def page(etsy, tmp_path, monkeypatch):
     return at, config
 
 
+def photos_onto_a_listing(at: AppTest) -> AppTest:
+    """The page's second choice: a run's photos onto a listing the shop has."""
+    return at.radio(key="etsy-mode").set_value("A run's photos onto a listing you have").run()
+
+
 def test_without_a_connection_the_page_offers_the_etsy_link(page):
     at, _ = page
     at.switch_page("pages/etsy.py").run()
@@ -44,6 +49,8 @@ def test_a_connected_seller_plans_confirms_and_pushes_the_run_to_a_listing(page,
     connect(etsy, config)
     listing = etsy.add_listing("Sunset print", images=1)
     at.switch_page("pages/etsy.py").run()
+    assert etsy.calls("getListingsByShop") == [], "the draft form needs no listings"
+    photos_onto_a_listing(at)
     assert not at.exception and not at.error
     assert at.selectbox(key="etsy-listing").value.listing_id == listing.listing_id
     assert not [c for c in at.caption if c.value.startswith("rank ")]
@@ -68,7 +75,7 @@ def test_a_plain_rerun_calls_etsy_no_more(page, etsy):
     at, config = page
     connect(etsy, config)
     etsy.add_listing("Sunset print")
-    at.switch_page("pages/etsy.py").run()
+    photos_onto_a_listing(at.switch_page("pages/etsy.py").run())
     at.button(key="etsy-plan-button").click().run()
     seen = len(etsy.seen)
 
@@ -84,7 +91,7 @@ def test_cached_listings_are_kept_per_etsy_user(page, etsy):
     at, config = page
     connect(etsy, config)
     etsy.add_listing("First seller's print")
-    at.switch_page("pages/etsy.py").run()
+    photos_onto_a_listing(at.switch_page("pages/etsy.py").run())
     assert at.selectbox(key="etsy-listing").value.title == "First seller's print"
 
     etsy.state.user_id, etsy.state.shop_id = 40999999, 30999999

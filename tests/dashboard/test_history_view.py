@@ -3,6 +3,7 @@ and which per-mockup figures it marks as worse."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pandas
@@ -139,3 +140,56 @@ def test_timing_noise_of_a_few_hundredths_of_a_second_is_not_worse():
 
 def test_a_change_shows_its_sign_and_no_change_shows_none():
     assert [signed(1)(value) for value in (1.5, -0.2, 0.0)] == ["+1.5", "-0.2", "0.0"]
+
+
+def profiled(*templates: str, heap_mb: dict[str, float] | None = None):
+    from profiling import ProfiledRun
+    from tests.profiling.test_profiling_leaks import MOCKUP, SUMMARY
+
+    heap_mb = heap_mb or {}
+    mockups = [
+        replace(
+            MOCKUP,
+            index=index,
+            template=template,
+            heap_peak_bytes=int(heap_mb.get(template, 40) * MIB),
+        )
+        for index, template in enumerate(templates, start=1)
+    ]
+    return ProfiledRun(summary=SUMMARY, mockups=mockups, points=[], site_rows=[])
+
+
+def test_two_runs_are_paired_by_template_not_by_position(monkeypatch):
+    from profiling import history
+
+    runs = {
+        "before": profiled("poster", "tote", "mug", "pillow", heap_mb={"pillow": 50}),
+        "after": profiled("poster", "mug", "pillow", heap_mb={"pillow": 55}),
+    }
+    monkeypatch.setattr(history, "load_run", lambda folder: runs[str(folder)])
+    table = history.compare_runs("before", "after")
+    assert list(table["template"]) == ["poster", "mug", "tote", "pillow"]
+    pillow = table.set_index("template").loc["pillow"]
+    assert pillow["heap_peak_bytes before"] == 50 * MIB
+    assert pillow["heap_peak_bytes change"] == 5 * MIB and pillow["index"] == 3
+    tote = table.set_index("template").loc["tote"]
+    assert pandas.isna(tote["heap_peak_bytes after"]) and pandas.isna(
+        tote["heap_peak_bytes change"]
+    )
+    shown = compared_figures(table, {"pillow": "Throw pillow on a sofa"})
+    assert list(shown["Template"]) == ["poster", "mug", "tote", "Throw pillow on a sofa"]
+    assert list(shown["#"]) == [1, 2, 2, 3]
+
+
+def test_a_template_twice_in_a_run_pairs_its_first_with_the_first_and_second_with_the_second(
+    monkeypatch,
+):
+    from profiling import history
+
+    runs = {
+        "before": profiled("mug", "poster", "mug", heap_mb={"mug": 30}),
+        "after": profiled("poster", "mug", "mug", heap_mb={"mug": 30}),
+    }
+    monkeypatch.setattr(history, "load_run", lambda folder: runs[str(folder)])
+    table = history.compare_runs("before", "after")
+    assert len(table) == 3 and not table["heap_peak_bytes change"].isna().any()

@@ -108,6 +108,25 @@ def test_the_peak_chart_has_no_running_total_and_reds_only_the_standout():
     assert colours.count("#d62728") == 1 and colours.index("#d62728") == 1
 
 
+def test_a_normal_few_kilobytes_still_held_sit_low_on_an_axis_of_at_least_a_megabyte():
+    figure = mockup_bars(run_leaking([28 * KB, 30 * KB]), standout=set())
+    held = figure.data[1]
+    assert list(held.y) == [28 * KB / MIB, 30 * KB / MIB]
+    assert figure.layout.yaxis2.title.text == "MB" and figure.layout.yaxis2.range[1] >= 1.0
+    assert list(held.hovertext) == ["28.0 kB", "30.0 kB"]
+
+
+def test_the_budget_label_sits_under_its_line_at_the_right_clear_of_the_mockups_numbers():
+    figure = timeline(one_after_another(3), budget_bytes=256 * MIB)
+    (label,) = [a for a in figure.layout.annotations if a.text == "budget 256 MB"]
+    numbers = [a for a in figure.layout.annotations if a.text in ("1", "2", "3")]
+    assert (label.x, label.xref, label.xanchor) == (1, "x domain", "right")
+    assert (label.y, label.yanchor) == (256, "top"), "under the line"
+    assert all(n.yref == "y domain" and n.y == 1 for n in numbers), "the numbers along the top"
+    # the axis reaches well above the line, so the numbers' row is clear of it and its label
+    assert figure.layout.yaxis.autorangeoptions.include[0] >= 1.1 * 256
+
+
 def test_mockups_one_after_another_are_shaded_spans_and_overlapping_ones_get_lanes():
     sequential = one_after_another(3)
     assert not spans_overlap(sequential.mockups)

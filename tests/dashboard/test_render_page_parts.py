@@ -27,19 +27,53 @@ def small_artwork(tmp_path) -> Path:
     return path
 
 
+def estimate_mb(artwork: Path, templates: tuple[str, ...], **options) -> float:
+    from mockups.render.plan import plan_render
+
+    chosen = RenderOptions(templates=templates, **options)
+    return plan_render(artwork, chosen, load_library()).estimate.peak_mb
+
+
 def test_a_mode_over_the_budget_is_refused_with_the_modes_and_workers_that_fit(
     small_artwork, monkeypatch
 ):
-    monkeypatch.setenv("MOCKUPLAB_JOB_BUDGET_MB", "150")  # sequential 128 MB, threads x2 200
-    advice = advise(small_artwork, ("poster",), 2, load_library())
+    pair = ("poster", "pillow")
+    sequential = estimate_mb(small_artwork, pair, mode="sequential")
+    threads = estimate_mb(small_artwork, pair, mode="threads", workers=2)
+    budget = round((sequential + threads) / 2)
+    monkeypatch.setenv("MOCKUPLAB_JOB_BUDGET_MB", str(budget))
+    advice = advise(small_artwork, pair, 2, load_library())
     assert advice is not None
     assert not advice.refused("sequential") and not advice.refused("auto")
     assert advice.refused("threads") and advice.refused("processes")
     assert advice.fits["threads"].fitting_workers == 1
     assert advice.suggestion("sequential") is None
-    assert advice.suggestion("threads") == (
-        "threads needs about 200 MB, over the 150 MB budget: choose sequential, "
-        "or threads with 1 worker."
+    suggestion = advice.suggestion("threads") or ""
+    assert suggestion.startswith(
+        f"threads needs about {threads:.0f} MB, over the {budget} MB budget: choose "
+        "sequential, or threads with 1 worker; or untick "
+    ), suggestion
+
+
+def test_the_advice_names_the_template_that_needs_the_most_and_says_contain_fits(
+    tmp_path, monkeypatch
+):
+    camera = tmp_path / "camera.jpg"
+    gradient_artwork((6000, 4000)).save(camera, quality=80)
+    ten = tuple(load_library())[:10]
+    cover = estimate_mb(camera, ten, mode="sequential")
+    contain = estimate_mb(camera, ten, mode="sequential", fit="contain")
+    without = estimate_mb(camera, tuple(t for t in ten if t != "phone-case"), mode="sequential")
+    assert contain < without < cover, "its cover print needs the camera photo largest"
+    monkeypatch.setenv("MOCKUPLAB_JOB_BUDGET_MB", str(round((without + cover) / 2)))
+    advice = advise(camera, ten, 2, load_library())
+    assert advice is not None and advice.refused("sequential")
+    suggestion = advice.suggestion("sequential") or ""
+    assert "untick Phone case" in suggestion
+    assert f"(phone-case), which needs the most (about {without:.0f} MB without it)" in suggestion
+    assert f"use fit contain (about {contain:.0f} MB)" in suggestion
+    assert advise(camera, ten, 2, load_library(), fit="contain").fits["sequential"].fits, (
+        "the advice follows the fit chosen"
     )
 
 
@@ -71,7 +105,7 @@ def test_the_advice_reads_the_header_once_and_resolves_the_templates_once(
 
     counted("read_header")
     counted("resolve_templates")
-    monkeypatch.setenv("MOCKUPLAB_JOB_BUDGET_MB", "150")  # threads refused: fewer tried too
+    monkeypatch.setenv("MOCKUPLAB_JOB_BUDGET_MB", "140")  # threads refused: fewer tried too
     advice = advise(small_artwork, ("poster", "mug", "tote"), workers, load_library())
     assert advice is not None and advice.refused("threads")
     assert calls == {"read_header": 1, "resolve_templates": 1}

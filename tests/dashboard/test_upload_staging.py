@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import io
 import os
+import time
 
 from dashboard.uploads import CHUNK_BYTES, STALE_SECONDS, stage_file, sweep_stale
+
+KINDS = ("artwork", "psd", "scene", "mask")
 
 
 def staged(root, name: str, age: float, now: float):
@@ -24,6 +27,18 @@ def test_a_staged_artwork_older_than_a_day_is_swept_and_a_fresh_one_kept(tmp_pat
     sweep_stale(tmp_path, now=now)
     assert not old.exists()
     assert fresh.is_dir() and other.is_dir()
+
+
+def test_the_templates_pages_staged_psd_photo_and_mask_are_swept_by_age_too(tmp_path, monkeypatch):
+    monkeypatch.setenv("MOCKUPLAB_HOME", str(tmp_path))
+    now = time.time()
+    uploads = tmp_path / "uploads"
+    old = [staged(uploads, f"{kind}-old", STALE_SECONDS + 60, now) for kind in KINDS]
+    fresh = [staged(uploads, f"{kind}-fresh", 60, now) for kind in KINDS]
+
+    stage_file(ChunkedUpload("Scene.jpg", b"jpeg bytes"), "scene")  # stages sweep first
+    assert not any(folder.exists() for folder in old)
+    assert all(folder.is_dir() for folder in fresh)
 
 
 def test_sweeping_a_missing_staging_folder_does_nothing(tmp_path):

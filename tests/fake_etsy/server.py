@@ -414,6 +414,12 @@ class FakeEtsy:
         page = [item.to_api() for item in found[offset : offset + limit]]
         return Reply(200, {"count": len(found), "results": page}, {})
 
+    def _op_getListing(self, operation: Operation, user_id: int) -> Reply:
+        listing = self.state.listings.get(operation.path_params["listing_id"])
+        if listing is None:
+            raise EtsyRefusal(404, "Listing not found")
+        return Reply(200, listing.to_api(), {})
+
     def _op_getListingImages(self, operation: Operation, user_id: int) -> Reply:
         listing = self.state.listings.get(operation.path_params["listing_id"])
         if listing is None:

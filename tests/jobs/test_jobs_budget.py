@@ -202,3 +202,54 @@ def plan_render_again(artwork, **options):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("mockups.render.plan.read_header", intake.read_header)
         return plan_render(artwork, RenderOptions(templates=BUILT_IN_TEN, **options))
+
+
+@pytest.fixture(scope="module")
+def camera_jpeg(tmp_path_factory):
+    """A 24 MP camera photo: the phone case's cover print needs it at 3527 x 2351, which no
+    JPEG draft scale gives without decoding all of it."""
+    path = tmp_path_factory.mktemp("camera") / "camera.jpg"
+    gradient_artwork((6000, 4000)).save(path, quality=85)
+    return path
+
+
+def test_a_camera_photo_renders_on_the_ten_templates_within_the_default_budget(
+    camera_jpeg, tmp_path, monkeypatch
+):
+    monkeypatch.delenv("MOCKUPLAB_JOB_BUDGET_MB", raising=False)
+    plan = plan_render(camera_jpeg, RenderOptions(templates=BUILT_IN_TEN, mode="auto"))
+    assert plan.check() is plan and plan.decoded_size == (3527, 2352)
+    command = [sys.executable, "-m", "mockups", "render", str(camera_jpeg), "--mode"]
+    rendered = measured(
+        [*command, "sequential", "--out", str(tmp_path / "out"), "--templates", "all"], tmp_path
+    )
+    assert rendered.returncode == 0, rendered.stderr_lines
+    sequential = plan_render(camera_jpeg, RenderOptions(templates="all")).estimate
+    assert rendered.peak_rss_mb < 190, "decoded whole by Pillow and copied, it peaked at 235 MB"
+    assert rendered.peak_rss_mb <= sequential.peak_mb <= 1.15 * rendered.peak_rss_mb
+
+
+def test_a_refusal_names_the_template_that_needs_the_most_and_what_fits_instead(
+    camera_jpeg, monkeypatch
+):
+    plan = plan_render(camera_jpeg, RenderOptions(templates=BUILT_IN_TEN))
+    without = plan.without(plan.templates[BUILT_IN_TEN.index("phone-case")])
+    contained = plan.replanned(fit="contain")
+    heaviest = plan.heaviest()
+    assert heaviest is not None and heaviest.key == "phone-case"
+    assert contained.estimate.peak_bytes < without.estimate.peak_bytes < plan.estimate.peak_bytes
+    monkeypatch.setenv("MOCKUPLAB_JOB_BUDGET_MB", str(plan.estimate.peak_mb - 1))
+    with pytest.raises(JobRefused) as refused:
+        plan.check()
+    message = str(refused.value)
+    assert "\n" not in message and "render sequentially" not in message
+    assert (
+        f"leave out Phone case on linen (phone-case), which needs the most (about "
+        f"{without.estimate.peak_mb:.0f} MB without it); or use fit contain (about "
+        f"{contained.estimate.peak_mb:.0f} MB)"
+    ) in message
+    threads = plan.replanned(mode="threads", workers=2)
+    assert threads.estimate.peak_bytes > plan.estimate.peak_bytes
+    monkeypatch.setenv("MOCKUPLAB_JOB_BUDGET_MB", str(plan.estimate.peak_mb + 1))
+    with pytest.raises(JobRefused, match=r"needs about \d+ MB; .*: render sequentially \(about"):
+        threads.check()

@@ -7,18 +7,23 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import uuid
+from pathlib import Path
 
 import pytest
 from rq import Callback, Queue
 from rq.serializers import JSONSerializer
 
-from mockups.jobs import RenderJob
+from mockups.jobs import BadJob, RenderJob
 from mockups.jobs.redis_queue import QUEUE_NAME, RENDER_FUNCTION
 from mockups.options import RenderOptions
 from mockups.render.run import RUN_FILE
+from tests.conftest import gradient_artwork
 from tests.jobs_support import ROOT, WAIT_SECONDS, run_burst_worker
+from tests.peak_rss import measured
 
 pytestmark = pytest.mark.slow
 
@@ -203,3 +208,164 @@ def test_a_job_record_rq_cannot_read_is_failed_and_the_jobs_behind_it_still_rend
     status = render_queue.status(damaged.id)
     assert status.state == "failed" and status.error
     assert not (tmp_path / "damaged" / RUN_FILE).exists()
+
+
+# Paths: a job writes, deletes and reads only inside the worker's runs folder -----------------
+
+
+LEFT_BEFORE = {
+    "01-poster.jpg": b"a mockup someone keeps here",
+    "artwork.png": b"an image someone keeps here",
+    "run.json": b"a record someone keeps here",
+}
+
+
+@pytest.fixture
+def outside(tmp_path) -> Path:
+    """A folder beside the runs folder (`tmp_path`) holding what a run would overwrite."""
+    folder = tmp_path.parent / f"{tmp_path.name}-outside"
+    folder.mkdir()
+    for name, data in LEFT_BEFORE.items():
+        (folder / name).write_bytes(data)
+    gradient_artwork((300, 400)).save(folder / "private.png")
+    return folder
+
+
+def hostile_paths(case: str, tmp_path: Path, outside: Path, artwork: Path) -> tuple[Path, Path]:
+    """(run folder, artwork) a hand-written job names, for each way out of the runs folder."""
+    if case == "run folder elsewhere":
+        return outside, artwork
+    if case == "run folder under /etc":
+        return Path("/etc") / f"mockuplab-{uuid.uuid4().hex}", artwork
+    if case == "run folder through a symlink":
+        (tmp_path / "linked").symlink_to(outside)
+        return tmp_path / "linked", artwork
+    return tmp_path / "run", outside / "private.png"  # an artwork elsewhere, to publish
+
+
+CASES = [
+    "run folder elsewhere",
+    "run folder under /etc",
+    "run folder through a symlink",
+    "artwork elsewhere",
+]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_a_job_naming_a_path_outside_the_runs_folder_is_refused_and_touches_nothing(
+    render_queue, start_worker, artwork_jpeg, tmp_path, outside, case
+):
+    run_dir, artwork = hostile_paths(case, tmp_path, outside, artwork_jpeg)
+    fields = RenderJob(
+        artwork=artwork, run_dir=run_dir, options=RenderOptions(templates=["poster"])
+    ).to_dict()
+    job = raw_queue(render_queue).enqueue(RENDER_FUNCTION, fields, job_id=fields["id"])
+    assert render_queue.status(job.id).state == "failed", "status knows before a worker"
+    try:
+        errors = run_burst_worker(start_worker)
+        status = render_queue.status(job.id)
+        assert status.state == "failed"
+        assert status.error.startswith("refused: the job's ")
+        assert "is not inside the runs folder" in status.error
+        assert "Traceback" not in errors
+        kept = {name: (outside / name).read_bytes() for name in LEFT_BEFORE}
+        assert kept == LEFT_BEFORE
+        assert sorted(p.name for p in outside.iterdir()) == sorted([*LEFT_BEFORE, "private.png"])
+        assert not run_dir.exists() or run_dir == outside or run_dir.is_symlink()
+        assert not (tmp_path / "run").exists(), "nothing published"
+    finally:
+        if run_dir.parent == Path("/etc"):
+            shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def test_the_web_refuses_to_queue_a_job_whose_run_folder_is_outside_its_runs_folder(
+    render_queue, artwork_jpeg, outside
+):
+    job = RenderJob(artwork=artwork_jpeg, run_dir=outside, options=RenderOptions(templates="mug"))
+    with pytest.raises(BadJob, match="is not inside the runs folder"):
+        render_queue.enqueue(job)
+    assert render_queue.queue.count == 0
+
+
+# Sizes: a record is measured before it is read -----------------------------------------------
+
+
+def test_a_job_record_planted_at_30_mb_is_refused_unread_and_the_worker_stays_small(
+    render_queue, redis_url, artwork_jpeg, tmp_path
+):
+    fields = RenderJob(
+        artwork=artwork_jpeg, run_dir=tmp_path / "run", options=RenderOptions(templates="mug")
+    ).to_dict()
+    job = raw_queue(render_queue).enqueue(RENDER_FUNCTION, fields, job_id=fields["id"])
+    padding = json.dumps({"pad": ["x" * 1000] * 30_000})  # 30 MB of valid JSON
+    render_queue.connection.hset(job.key, "meta", padding)
+
+    worker = measured(
+        [sys.executable, "-m", "mockups", "worker", "--url", redis_url, "--burst"], tmp_path
+    )
+    assert worker.returncode == 0, worker.stderr_lines
+    reason = "not a render job: its record in Redis is 28.7 MB, larger than any render job's"
+    assert render_queue.status(job.id).error == reason
+    assert worker.stderr_lines == []
+    (line,) = [line for line in worker.stdout.splitlines() if "refused" in line]
+    assert line.endswith(f"job {job.id} refused: {reason}")
+    assert worker.peak_rss_mb < 120, f"{worker.peak_rss_mb:.0f} MB"
+    assert not (tmp_path / "run").exists()
+
+
+# One line, never a traceback, for bad input; a bug keeps its traceback -----------------------
+
+BUG = (
+    "import mockups.render.run as run\n"
+    "def broken(*args, **kwargs):\n"
+    "    raise ZeroDivisionError('a bug in the engine')\n"
+    "run.render_mockup = broken\n"
+)
+
+
+def test_a_job_failing_on_bad_input_is_one_line_in_the_worker_log(
+    render_queue, redis_url, tmp_path
+):
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / "upload.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+    fields = RenderJob(
+        artwork=tmp_path / "run" / "upload.png",
+        run_dir=tmp_path / "run",
+        options=RenderOptions(templates="mug"),
+    ).to_dict()
+    job = raw_queue(render_queue).enqueue(RENDER_FUNCTION, fields, job_id=fields["id"])
+    worker = subprocess.run(
+        [sys.executable, "-m", "mockups", "worker", "--url", redis_url, "--burst"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=WAIT_SECONDS,
+    )
+    status = render_queue.status(job.id)
+    assert status.state == "failed" and status.error
+    log = worker.stdout + worker.stderr
+    assert "Traceback" not in log, log
+    (line,) = [line for line in log.splitlines() if job.id in line and "failed" in line]
+    assert line.endswith(f"job {job.id} failed: {status.error}")
+
+
+def test_a_bug_in_a_job_keeps_its_traceback_in_the_worker_log(
+    render_queue, redis_url, artwork_jpeg, tmp_path
+):
+    (tmp_path / "bug").mkdir()
+    (tmp_path / "bug" / "sitecustomize.py").write_text(BUG)
+    fields = RenderJob(
+        artwork=artwork_jpeg, run_dir=tmp_path / "run", options=RenderOptions(templates="mug")
+    ).to_dict()
+    job = raw_queue(render_queue).enqueue(RENDER_FUNCTION, fields, job_id=fields["id"])
+    worker = subprocess.run(
+        [sys.executable, "-m", "mockups", "worker", "--url", redis_url, "--burst"],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": f"{tmp_path / 'bug'}:{ROOT}"},
+        capture_output=True,
+        text=True,
+        timeout=WAIT_SECONDS,
+    )
+    assert render_queue.status(job.id).state == "failed"
+    assert "Traceback" in worker.stderr
+    assert "ZeroDivisionError: a bug in the engine" in worker.stderr

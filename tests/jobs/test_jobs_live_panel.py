@@ -16,6 +16,7 @@ import pytest
 from rq.job import JobStatus
 from streamlit.testing.v1 import AppTest
 
+from dashboard.live import HEAP_PROFILED
 from harness.redis_server import redis_server
 from mockups.jobs import RenderQueue
 from mockups.jobs.worker import MetaProgress
@@ -98,7 +99,8 @@ def test_a_queued_jobs_heap_line_is_memrays_heap_beside_rss(following):
     progress(1, 3, POSTER)  # a landing writes the samples kept so far with it
     at.run()
     assert not at.exception
-    assert any("0.7 s · heap in use 52.0 MB · RSS 110.0 MB" in c.value for c in at.caption)
+    line = f"0.7 s · {HEAP_PROFILED} 52.0 MB · RSS 110.0 MB"
+    assert any(line in c.value for c in at.caption), [c.value for c in at.caption]
     (chart,) = at.get("plotly_chart")
     rss, heap = json.loads(chart.proto.spec)["data"]
     assert heap["name"] == "heap in use (memray)"

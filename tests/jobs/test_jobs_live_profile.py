@@ -26,7 +26,7 @@ from profiling.capture import RUN_CAPTURE
 from profiling.figures import MockupFigures
 from profiling.profile_folder import profile_dir
 from tests.conftest import gradient_artwork
-from tests.jobs_support import ROOT, WAIT_SECONDS
+from tests.jobs_support import ROOT, WAIT_SECONDS, runs_in_tmp_path
 
 pytestmark = pytest.mark.slow
 
@@ -92,42 +92,44 @@ def watched(redis_url, tmp_path_factory) -> WatchedJob:
     gradient_artwork((1200, 1500)).save(artwork, quality=90)
     (folder / "planting").mkdir()
     (folder / "planting" / "sitecustomize.py").write_text(PLANTING)
-    queue = RenderQueue.from_url(redis_url)
-    queue.connection.flushall()
-    job = RenderJob(
-        artwork=artwork,
-        run_dir=folder / "run",
-        options=RenderOptions(templates=TEMPLATES, mode="sequential"),
-        renderer=PROFILED,
-    )
-    queue.enqueue(job)
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "mockups", "worker", "--url", redis_url, "--burst"],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": f"{folder / 'planting'}:{ROOT}"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    polls = []
-    try:
-        deadline = time.monotonic() + 4 * WAIT_SECONDS
-        while True:
-            status = queue.status(job.id)
-            polls.append(Poll(time.time(), status))
-            if status.state in ("finished", "failed"):
-                break
-            assert time.monotonic() < deadline, f"the job did not end; last seen {status}"
-            time.sleep(0.02)
-        _, errors = worker.communicate(timeout=WAIT_SECONDS)
-    finally:
-        if worker.poll() is None:
-            worker.kill()
-            worker.communicate()
-        queue.connection.close()
-    final = polls[-1].status
-    assert final.state == "finished", (final.error, errors)
-    return WatchedJob(polls=polls, final=final, run=read_run(folder / "run"))
+    with pytest.MonkeyPatch.context() as patch:  # the job's runs folder is `folder`
+        runs_in_tmp_path(folder, patch)
+        queue = RenderQueue.from_url(redis_url)
+        queue.connection.flushall()
+        job = RenderJob(
+            artwork=artwork,
+            run_dir=folder / "run",
+            options=RenderOptions(templates=TEMPLATES, mode="sequential"),
+            renderer=PROFILED,
+        )
+        queue.enqueue(job)
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "mockups", "worker", "--url", redis_url, "--burst"],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": f"{folder / 'planting'}:{ROOT}"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        polls = []
+        try:
+            deadline = time.monotonic() + 4 * WAIT_SECONDS
+            while True:
+                status = queue.status(job.id)
+                polls.append(Poll(time.time(), status))
+                if status.state in ("finished", "failed"):
+                    break
+                assert time.monotonic() < deadline, f"the job did not end; last seen {status}"
+                time.sleep(0.02)
+            _, errors = worker.communicate(timeout=WAIT_SECONDS)
+        finally:
+            if worker.poll() is None:
+                worker.kill()
+                worker.communicate()
+            queue.connection.close()
+        final = polls[-1].status
+        assert final.state == "finished", (final.error, errors)
+        return WatchedJob(polls=polls, final=final, run=read_run(folder / "run"))
 
 
 def memray_figures(result: MockupResult) -> dict[str, object]:

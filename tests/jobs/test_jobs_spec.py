@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mockups.jobs import BadJob, RenderJob
-from mockups.jobs.spec import MAX_MOCKUPS, check_run_dir
+from mockups.jobs.spec import MAX_MOCKUPS, confined
 from mockups.options import RenderOptions
 from mockups.render.renderers import PROFILED
 
@@ -82,5 +82,66 @@ def test_a_run_folder_that_is_a_file_or_under_one_is_refused(tmp_path):
     for run_dir in (tmp_path / "taken", tmp_path / "taken" / "run"):
         job = RenderJob(artwork=tmp_path / "a.png", run_dir=run_dir)
         with pytest.raises(BadJob, match="taken is a file"):
-            check_run_dir(job)
-    check_run_dir(RenderJob(artwork=tmp_path / "a.png", run_dir=tmp_path / "new" / "run"))
+            confined(job)
+    confined(RenderJob(artwork=tmp_path / "a.png", run_dir=tmp_path / "new"))
+
+
+@pytest.mark.parametrize(
+    ("run_dir", "artwork", "expected"),
+    [
+        ("{outside}/run", "{runs}/a.png", "run folder '{outside}/run' is not inside the"),
+        ("/etc/cron.d", "{runs}/a.png", "run folder '/etc/cron.d' is not inside the"),
+        ("{runs}/deeper/run", "{runs}/a.png", "is not directly in the runs folder"),
+        ("{runs}/a-link/run", "{runs}/a.png", "is not inside the"),
+        ("{runs}/..", "{runs}/a.png", "is not inside the"),
+        ("{runs}/run", "{outside}/private.png", "artwork '{outside}/private.png' is not inside"),
+        ("{runs}/run", "{runs}/a-link/private.png", "artwork"),
+        ("{runs}/run", "/etc/passwd", "artwork '/etc/passwd' is not inside"),
+        ("{runs}/.hidden", "{runs}/a.png", "is not named as a run"),
+    ],
+)
+def test_a_job_whose_paths_lead_out_of_the_runs_folder_is_refused(
+    tmp_path, run_dir, artwork, expected
+):
+    runs, outside = tmp_path, tmp_path.parent / f"{tmp_path.name}-outside"
+    outside.mkdir()
+    (runs / "a-link").symlink_to(outside)  # planted: a way out that looks inside
+    names = {"runs": runs, "outside": outside}
+    job = RenderJob(artwork=artwork.format(**names), run_dir=run_dir.format(**names))
+    with pytest.raises(BadJob) as refused:
+        confined(job)
+    assert expected.format(**names) in str(refused.value)
+    assert "\n" not in str(refused.value)
+
+
+def test_a_job_inside_the_runs_folder_runs_with_its_paths_resolved(tmp_path):
+    job = confined(RenderJob(artwork=tmp_path / "run" / "upload.png", run_dir=tmp_path / "run"))
+    assert job.run_dir == str((tmp_path / "run").resolve())
+    assert job.artwork == str((tmp_path / "run" / "upload.png").resolve())
+
+
+def test_template_folders_outside_the_templates_folder_are_left_out_with_one_line(
+    tmp_path, home, caplog
+):
+    own = home / "templates"
+    job = RenderJob(
+        artwork=tmp_path / "run" / "a.png",
+        run_dir=tmp_path / "run",
+        options=RenderOptions(template_dirs=(str(own), str(own / "mine"), "/etc", str(tmp_path))),
+    )
+    kept = confined(job).options.template_dirs
+    assert kept == (str(own.resolve()), str((own / "mine").resolve()))
+    lines = [r.getMessage() for r in caplog.records if r.name == "mockuplab.jobs"]
+    assert len(lines) == 2 and all(line.endswith(": left out") for line in lines)
+    assert "'/etc' is not inside the templates folder" in lines[0]
+
+
+def test_a_stored_job_keeps_only_names_and_its_template_folders_are_checked_too(tmp_path):
+    job = RenderJob(
+        artwork="/anywhere/20261130-x-ab/upload.png",
+        run_dir="/anywhere/20261130-x-ab",
+        options=RenderOptions(template_dirs=("/etc",)),
+        store="s3://bucket/team",
+    )
+    assert confined(job).options.template_dirs == ()
+    assert confined(job).run_dir == job.run_dir, "a worker renders a stored job in its scratch"

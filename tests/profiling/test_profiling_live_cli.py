@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 from mockups.memory import MIB
+from profiling.sites import display_location
 from tests.conftest import gradient_artwork
 
 
@@ -28,4 +29,6 @@ def test_render_profile_prints_a_line_per_mockup_with_its_heap_peak_and_leak(tmp
         figures = mockup["profile"]
         assert f"heap peak {figures['heap_peak_bytes'] / MIB:.1f} MB" in line
         assert f"leaked {figures['leaked_bytes'] / MIB:.2f} MB" in line
-        assert f"top site {figures['top_site']} ({figures['top_site_function']})" in line
+        shown = display_location(figures["top_site"])
+        assert not shown.startswith("/"), shown
+        assert f"top site {shown} ({figures['top_site_function']})" in line

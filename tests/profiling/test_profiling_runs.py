@@ -10,6 +10,7 @@ import pytest
 import profiling.__main__ as profiling_cli
 from mockups.cli import main as mockups_main
 from mockups.options import RenderOptions
+from mockups.templates.library import listing_ids, load_library, select_templates
 from profiling import load_run, profile_run
 from profiling.profile_folder import RUN_JSON_FIELDS
 from tests.conftest import gradient_artwork
@@ -156,7 +157,41 @@ def test_compare_renders_each_mode_and_measures_the_release_step(artwork, tmp_pa
     # Every run now hands large freed blocks straight back (render_run's mmap threshold), so
     # the release step has little left to return; it must never leave more behind.
     assert released <= kept + 4 * 2**20
-    assert "byte-identical across runs: yes" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "byte-identical across runs: yes" in out
+    assert out.splitlines()[-1].startswith("Fastest within the 256 MB budget: ")
+
+
+def test_compare_applies_the_render_budget_and_leaves_out_what_it_refuses_by_default(
+    artwork, tmp_path, capsys, monkeypatch
+):
+    from profiling.compare import plan_comparison
+
+    sequential, threads = plan_comparison(artwork, ["sequential", "threads"], [2], "poster,mug", 0)
+    between = (sequential.peak_bytes + threads.peak_bytes) / 2 / 2**20
+    monkeypatch.setenv("MOCKUPLAB_JOB_BUDGET_MB", f"{between:.1f}")
+    asked = ["compare", str(artwork), "--templates", "poster,mug", "--modes", "sequential,threads"]
+    assert profiling_cli.main([*asked, "--out", str(tmp_path / "asked")]) == 2
+    refused = capsys.readouterr().err
+    assert "refused before rendering: Threads x2 needs about" in refused
+    assert not (tmp_path / "asked").exists()
+
+    assert profiling_cli.main([*asked[:4], "--out", str(tmp_path / "fitting")]) == 0
+    printed = capsys.readouterr()
+    assert "left out: Threads x2 needs about" in printed.err
+    assert "left out: Processes x2 needs about" in printed.err
+    rows = json.loads((tmp_path / "fitting" / "compare.json").read_text())
+    assert [row["mode"] for row in rows] == ["sequential"]
+    assert printed.out.splitlines()[-1].startswith(
+        f"Fastest within the {between:.0f} MB budget: Sequential, "
+    )
+
+
+def test_compare_renders_the_templates_the_dashboard_ticks_by_default():
+    args = profiling_cli._parser().parse_args(["compare", "art.jpg", "--out", "out"])
+    library = load_library()
+    chosen = [template.key for template in select_templates(library, args.templates)]
+    assert chosen == listing_ids(library) and len(chosen) == 10
 
 
 def test_compare_refuses_an_unknown_mode(artwork, tmp_path, capsys):

@@ -16,7 +16,7 @@ from harness.psd_factory import PsdBuilder, SmartObjectSpec
 from mockups import cli
 from mockups.jobs import RenderJob
 from mockups.options import RenderOptions
-from mockups.psd import read as psd_read
+from mockups.psd import outline as psd_outline
 from mockups.psd.importer import import_psd
 from mockups.render.compose import load_scene_images, render_mockup
 from tests.cli_helpers import run_cli
@@ -277,7 +277,7 @@ def test_documents_that_cannot_be_imported_are_refused_in_one_line(
 
 def test_a_document_over_the_budget_is_refused_before_it_is_parsed(tmp_path, monkeypatch, capsys):
     path = wall_and_print().save(tmp_path / "big.psb")
-    monkeypatch.setattr(psd_read, "MAX_LAYER_SECTION_BYTES", 1000)
+    monkeypatch.setattr(psd_outline, "MAX_LAYER_SECTION_BYTES", 1000)
     assert cli.main(["import-psd", str(path)]) == 2
     error = capsys.readouterr().err
     assert "over the import's budget" in error and error.count("\n") == 1
@@ -352,12 +352,13 @@ def test_a_redis_worker_renders_an_imported_template(
     builder = wall_and_print()
     builder.add_pixels(shade((580, 0, 640, 1000), (10, 120, 10)), "plant")
     import_psd(builder.save(tmp_path / "Queued Wall.psd"))
-    artwork = tmp_path / "art.png"
-    Image.new("RGB", (800, 1000), ARTWORK_COLOUR).save(artwork)
+    run_dir = home / "runs" / "queued"  # a worker renders only inside its home's runs folder
+    run_dir.mkdir(parents=True)
+    Image.new("RGB", (800, 1000), ARTWORK_COLOUR).save(run_dir / "art.png")
     job_id = render_queue.enqueue(
         RenderJob(
-            artwork=artwork,
-            run_dir=tmp_path / "queued",
+            artwork=run_dir / "art.png",
+            run_dir=run_dir,
             options=RenderOptions(templates=("queued-wall",)),
         )
     )

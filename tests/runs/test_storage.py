@@ -99,17 +99,20 @@ def test_a_custom_template_with_bad_corners_is_refused_and_nothing_is_left(tmp_p
     )
     with pytest.raises(TemplateError, match="clockwise"):
         save_custom_template(spec, tmp_path / "mine")
-    assert list((tmp_path / "mine").iterdir()) == []
+    assert list((tmp_path / "mine").glob("*")) == []  # refused before a folder is made
+
+
+SOUND_CORNERS = ((100, 100), (400, 100), (400, 400), (100, 400))
 
 
 def test_a_too_narrow_or_corrupt_scene_photo_is_refused(tmp_path):
-    narrow = CustomTemplate("Strip", "poster", scene_photo(tmp_path, (3000, 500)), ((0, 0),) * 4)
+    narrow = CustomTemplate("Strip", "poster", scene_photo(tmp_path, (3000, 500)), SOUND_CORNERS)
     with pytest.raises(TemplateError, match="too narrow"):
         save_custom_template(narrow, tmp_path / "mine")
     broken = tmp_path / "broken.jpg"
     broken.write_bytes(b"not a photo")
     with pytest.raises(ArtworkError):
-        save_custom_template(CustomTemplate("B", "poster", broken, ((0, 0),) * 4), tmp_path)
+        save_custom_template(CustomTemplate("B", "poster", broken, SOUND_CORNERS), tmp_path)
 
 
 def test_the_store_settings_are_read_once_until_they_change(runs, tmp_path, monkeypatch):

@@ -3,17 +3,19 @@ rendering stored jobs (scratch folders, failures with their reason, retries)."""
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from rq import Queue
+from rq.serializers import JSONSerializer
 
-from harness.s3_server import SECRET_ACCESS_KEY
+from harness.s3_server import SECRET_ACCESS_KEY, free_port, trickling_proxy
 from mockups.jobs import RenderJob
+from mockups.jobs.redis_queue import QUEUE_NAME, RENDER_FUNCTION
 from mockups.jobs.spec import BadJob
 from mockups.options import RenderOptions
 from mockups.runs.base import MissingInStore, StoreError, StoreUnavailable
@@ -22,20 +24,10 @@ from mockups.runs.folder import RUN_FILE
 from mockups.runs.store import open_store, store_settings
 from tests.conftest import gradient_artwork
 from tests.jobs_support import wait_for
+from tests.store_support import run_folder
 
 ROOT = Path(__file__).resolve().parents[2]
 NO_SECRETS_FILE = Path("/nonexistent/secrets.toml")
-
-
-def run_folder(folder: Path, mockups: int = 2) -> Path:
-    """A finished run as a worker leaves it: mockups, thumbnails, run.json."""
-    (folder / "thumbs").mkdir(parents=True)
-    for index in range(1, mockups + 1):
-        image = Image.new("RGB", (64, 48), (index * 40, 90, 120))
-        image.save(folder / f"{index:02d}-poster.jpg")
-        image.save(folder / "thumbs" / f"{index:02d}-poster.jpg")
-    (folder / RUN_FILE).write_text(json.dumps({"stand-in": True}))
-    return folder
 
 
 def on_the_store(monkeypatch, s3_env: dict[str, str], home: Path) -> None:
@@ -291,6 +283,48 @@ def test_an_unreachable_store_fails_the_job_with_one_line_and_no_secret(
     assert status.error.startswith(f"the runs store {job.store} cannot be reached: ")
     assert SECRET_ACCESS_KEY not in status.error + worker.stdout + worker.stderr
     assert not any((backend.worker_home / "scratch").iterdir())
+    assert "Traceback" not in worker.stdout + worker.stderr
+    (said,) = worker.stderr.splitlines()
+    assert said.startswith(f"the runs store {job.store} cannot be reached: ")
+    assert said.endswith("; its jobs fail until it is back")
+    (failed,) = [line for line in worker.stdout.splitlines() if "failed" in line]
+    assert failed.endswith(f"job {job.id} failed: {status.error}")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["s3"], indirect=True)
+def test_a_worker_started_with_the_store_down_says_so_once_and_renders_when_it_is_back(
+    backend, redis_url, render_queue, monkeypatch
+):
+    job = stored_job(backend.web_home, monkeypatch)
+    render_queue.enqueue(job)
+    port = free_port()  # where the store will be: nothing answers there yet
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "mockups", "worker", "--url", redis_url],
+        cwd=ROOT,
+        env=backend.worker_environment(AWS_ENDPOINT_URL=f"http://127.0.0.1:{port}"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert worker.stderr is not None
+        said = worker.stderr.readline().rstrip("\n")
+        assert said.startswith(f"the runs store {job.store} cannot be reached: ")
+        assert said.endswith("; waiting for it")
+        time.sleep(2)
+        assert render_queue.status(job.id).state == "queued", "no job failed for the outage"
+        store = backend.store_env["AWS_ENDPOINT_URL"]
+        with trickling_proxy(store, lambda method, path: False, port=port):
+            final = wait_for(
+                lambda: render_queue.status(job.id), lambda s: s.state in ("finished", "failed")
+            )
+        assert (final.state, final.error) == ("finished", None)
+    finally:
+        worker.terminate()
+        _, rest = worker.communicate(timeout=60)
+    assert "Traceback" not in rest
+    assert "cannot be reached" not in rest, "one line for the outage"
 
 
 def test_history_with_the_store_out_of_reach_is_one_warning_not_a_traceback(
@@ -421,3 +455,26 @@ def test_a_publish_cut_short_leaves_no_listed_run_even_over_an_earlier_one(
         store.publish(run, run.name)
     assert not any(key.endswith(RUN_FILE) for key in sent)
     assert store.finished_runs() == {}, "the run being replaced is not listed as finished"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["s3"], indirect=True)
+def test_a_stored_job_naming_a_folder_elsewhere_lands_in_the_webs_own_runs_folder(
+    backend, redis_url, render_queue, monkeypatch, tmp_path
+):
+    job = stored_job(backend.web_home, monkeypatch)
+    elsewhere = tmp_path / "elsewhere" / job.run_name
+    fields = {
+        **job.to_dict(),
+        "run_dir": str(elsewhere),
+        "artwork": str(elsewhere / Path(job.artwork).name),
+    }
+    queue = Queue(QUEUE_NAME, connection=render_queue.connection, serializer=JSONSerializer)
+    queue.enqueue(RENDER_FUNCTION, fields, job_id=job.id)  # written by hand, not by the web
+
+    backend.run_worker(redis_url)
+    status = render_queue.status(job.id)
+    assert (status.state, status.error) == ("finished", None)
+    assert status.run_dir == str(backend.web_home / "runs" / job.run_name)
+    assert (Path(status.run_dir) / RUN_FILE).is_file()
+    assert not (tmp_path / "elsewhere").exists(), "the web wrote nothing where the job said"

