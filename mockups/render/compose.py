@@ -31,8 +31,9 @@ from mockups.geometry import (
     perspective_coefficients,
     rect_quad,
 )
+from mockups.render.grain import with_grain_under_ink
 from mockups.render.inklight import ink_curve, lit_with_reflection
-from mockups.templates.model import Colour, Edge, SafeArea, Template
+from mockups.templates.model import Colour, Edge, Grain, SafeArea, Template
 
 WARP_RESAMPLE = Image.Resampling.BICUBIC
 FOLD_DETAIL_BLUR = 3
@@ -177,9 +178,9 @@ def render_mockup(
     if scene is None:
         scene = load_scene(template, images)
     if edge is not None and images.edge is not None:
-        composite(scene, edge, images.edge, ink_black=template.ink_black)
+        composite(scene, edge, images.edge, ink_black=template.ink_black, grain=template.grain)
         del edge
-    composite(scene, handed.pop(), images.front, images.mask, template.ink_black)
+    composite(scene, handed.pop(), images.front, images.mask, template.ink_black, template.grain)
     return scene
 
 
@@ -380,14 +381,16 @@ def composite(
     light: Lighting,
     mask: Image.Image | None = None,
     ink_black: float = 0.0,
+    grain: Grain | None = None,
 ) -> None:
     """Light the placed print with the region's layers, then lay it in place.
 
     Band by band: a print band takes its ink (see `inklight`), is multiplied by the
-    shading's band or, with a reflection, lit by both in linear light, and gets the
-    highlight screened over it. A greyscale layer acts on every band; a colour one (a
-    scene's light) band for band, each split off and let go as it is used (an RGB image is
-    four bytes a pixel in Pillow, a band one).
+    shading's band or, with a reflection, lit by both in linear light, gets the highlight
+    screened over it and, with a camera's `grain`, the grain its ink took from the scene's.
+    A greyscale layer acts on every band; a colour one (a scene's light) band for band, each
+    split off and let go as it is used (an RGB image is four bytes a pixel in Pillow, a band
+    one).
     """
     colour, alpha = _split_bands(placed)
     del placed
@@ -404,6 +407,9 @@ def composite(
             lit = ImageChops.multiply(lit, shade) if shade is not None else lit
         if light.highlight is not None:
             lit = ImageChops.screen(lit, light.highlight)
+        if grain is not None:
+            inked = band.point(ink) if ink is not None else band
+            lit = with_grain_under_ink(lit, inked, grain, light.box.origin, index % 3)
         colour[index] = lit
         del band, lit, shade
     if mask is not None:

@@ -42,6 +42,15 @@ SafeArea = tuple[float, float, float, float]  # left, top, right, bottom, fracti
 
 
 @dataclass(frozen=True)
+class Grain:
+    """A camera's sensor grain over the whole frame: `levels` of spread in 8-bit levels,
+    `seed` the template's own (see mockups/render/grain.py)."""
+
+    levels: float
+    seed: int
+
+
+@dataclass(frozen=True)
 class Displacement:
     """Fabric folds move the print: by a height map's slope, or the scene's light if no map."""
 
@@ -82,6 +91,7 @@ class Template:
     highlight: Path | None = None
     reflection: Path | None = None
     ink_black: float = 0.0
+    grain: Grain | None = None
     safe: SafeArea | None = None
     thumbnail: Path | None = None
     cylinder: Cylinder | None = None
@@ -209,6 +219,8 @@ def _build(folder: Path, data: dict) -> Template:
         optional["edge"] = Edge(_quad(edge["corners"]), edge["side"], edge["depth"])
     if "safe" in data:
         optional["safe"] = tuple(data["safe"])
+    if "grain" in data:
+        optional["grain"] = Grain(float(data["grain"]["levels"]), int(data["grain"]["seed"]))
     if "variants" in data:
         colours = {name: _hex_colour(hex_) for name, hex_ in data["variants"]["colours"].items()}
         optional["variants"] = Variants(folder / data["variants"]["mask"], colours)

@@ -31,6 +31,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from mockups.render.grain import grain_over
+from mockups.templates.model import Grain
 from mockups.templates.printmap import extrapolate, save_map, stored_map
 from scenes.weave import Weave, plane_coordinates, plane_through, weave_light
 
@@ -46,8 +48,6 @@ SCENE_QUALITY = 90
 GRAIN_LEVELS = 2.2  # sensor grain's spread in 8-bit levels, before JPEG takes some away
 SHARPEN_RADIUS = 1.0  # px, and amount: the unsharp mask a camera gives its JPEGs
 SHARPEN_AMOUNT = 0.6
-GRAIN_COLOUR = 0.3  # the share of the grain that differs from band to band
-GRAIN_SOFTNESS = (0.17, 0.66, 0.17)  # demosaicing spreads a photosite's noise to its neighbours
 REFLECTION_FLOOR = 0.01  # of the print's light: smaller differences are the matte's noise
 # A glaze's coat or a frame's pane (IOR 1.5) passes 0.96 of the light each way seen square on:
 # a white card under either renders at 0.92 of its bare self (measured in the studio's light)
@@ -179,28 +179,6 @@ def lens_falloff(size: tuple[int, int], lens: dict) -> np.ndarray:
 
 def grain_seed(template_id: str) -> int:
     return zlib.crc32(template_id.encode())
-
-
-def sensor_grain(size: tuple[int, int], seed: int) -> np.ndarray:
-    """Grain in 8-bit levels (GRAIN_LEVELS spread in each band): mostly shared by the three
-    bands, as a sensor's is after its noise reduction, and softened over neighbouring pixels."""
-    width, height = size
-    generator = np.random.default_rng(seed)
-    shared = _softened(generator.standard_normal((height, width), dtype=np.float32))
-    own = _softened(generator.standard_normal((height, width, 3), dtype=np.float32))
-    mix = math.sqrt(1 - GRAIN_COLOUR**2) * shared[..., None] + GRAIN_COLOUR * own
-    return (mix * GRAIN_LEVELS).astype(np.float32)
-
-
-def _softened(noise: np.ndarray) -> np.ndarray:
-    """Noise blurred by GRAIN_SOFTNESS along both axes, scaled back to a spread of 1."""
-    weights = np.asarray(GRAIN_SOFTNESS, dtype=np.float32)
-    for axis in (0, 1):
-        noise = sum(
-            weight * np.roll(noise, shift, axis=axis)
-            for weight, shift in zip(weights, (-1, 0, 1), strict=True)
-        )
-    return noise / float((weights**2).sum())
 
 
 def develop(linear: np.ndarray, camera: Camera) -> np.ndarray:
@@ -403,13 +381,15 @@ class Darkroom:
 
     camera: Camera
     threads: np.ndarray | None
-    grain: np.ndarray
+    grain: Grain
 
     def photograph(self, linear: np.ndarray) -> np.ndarray:
         """An 8-bit RGB photograph of a linear render at the template's size."""
         if self.threads is not None:
             linear = linear * self.threads[..., None]
-        return to_8bit(sharpened(develop(linear, self.camera)) + self.grain / 255)
+        height, width = linear.shape[:2]
+        grain = grain_over(self.grain, 0, 0, width, height)
+        return to_8bit(sharpened(develop(linear, self.camera)) + grain / 255)
 
 
 def darkroom_for(raw: Raw, layout: Layout, u: np.ndarray, v: np.ndarray) -> Darkroom:
@@ -417,7 +397,7 @@ def darkroom_for(raw: Raw, layout: Layout, u: np.ndarray, v: np.ndarray) -> Dark
     facts = raw.facts
     light = raw.matte if raw.matte is not None else raw.beauty
     camera = camera_for(raw, resized(light, layout.size), layout.solid, layout.size)
-    grain = sensor_grain(layout.size, camera.grain_seed)
+    grain = Grain(GRAIN_LEVELS, camera.grain_seed)
     spec = facts["template"]
     if "weave" not in spec:
         return Darkroom(camera, None, grain)
@@ -490,6 +470,7 @@ def build(raw_folder: Path, out_root: Path) -> Path:
         "mask": "mask.png",
         "shading": "scene.jpg",
         "ink_black": round(ink_black(carrier_white(facts)), 4),
+        "grain": {"levels": darkroom.grain.levels, "seed": darkroom.grain.seed},
     }
     # a close-up shows a corner of the print as the hero places it: no safe area to fit to
     safe = None if spec.get("close_up") else safe_area(layout.u, layout.v)
