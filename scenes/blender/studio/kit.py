@@ -239,7 +239,7 @@ def plaster(colour="#e9e4dc", sheen=0.35):
     nodes.link(nodes.in_contact(colour, 0.04), nodes.bsdf.inputs[0])
     stipple = nodes.noise(vector, 650.0, detail=2, roughness=0.5)
     trowel = nodes.noise(vector, 9.0, detail=3)
-    nodes.bump(nodes.add_values(stipple, nodes.multiply(trowel, constant(nodes, 3.0))), 0.1,
+    nodes.bump(nodes.add_values(stipple, nodes.multiply(trowel, constant(nodes, 3.0))), 0.25,
                0.0004)  # fmt: skip
     return nodes.set(Roughness=0.62, Specular_IOR_Level=sheen).material
 
