@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"|{'|'.join(['---'] + ['---:'] * (len(HEADERS) - 1))}|")
     for key in keys:
         row = astuple(figures(library[key], artwork))
-        print(f"| {key} | " + " | ".join(f"{value:.2f}" for value in row) + " |", flush=True)
+        print(f"| {key} | " + " | ".join(f"{value:.3f}" for value in row) + " |", flush=True)
     return 0
 
 

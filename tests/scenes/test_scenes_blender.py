@@ -31,9 +31,9 @@ from scenes.measure import band_means, print_region
 
 TINY_SCALE = 64 / 3000  # the canvas scene is 3000 x 2250: 64 x 48
 # shots whose print is a few pixels at 64 px (a room's width, a corner behind a mat): larger
-CLOSER = {"wall_scale": 3, "zoom_frame_corner": 3}
+CLOSER = {"wall_scale": 3, "zoom_frame_corner": 3, "framed_sofa": 2, "wall_ledge": 2}
 GREY_LEVEL = 118  # sRGB level of 18 % linear grey
-GREY_TOLERANCE = 6  # levels: a 64 px render at 4 samples is noisy (the library's tests hold 3)
+GREY_TOLERANCE = 6  # levels: a 64 px render at 8 samples is noisy (the library's tests hold 3)
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +71,7 @@ def tiny_scene(request, tmp_path_factory):
     """A scene rendered tiny with a grey card for its print too, built into a template."""
     root = tmp_path_factory.mktemp(request.param)
     scale = TINY_SCALE * CLOSER.get(request.param, 1)
-    render_raw(request.param, root / "raw", DEFAULT_PYTHON, scale, samples=4, grey_card=True)
+    render_raw(request.param, root / "raw", DEFAULT_PYTHON, scale, samples=8, grey_card=True)
     return root / "raw", build(root / "raw", root / "library")
 
 

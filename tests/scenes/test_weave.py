@@ -16,7 +16,9 @@ from scenes.blender.build import threads_on_print, woven
 from scenes.weave import Weave, plane_coordinates, plane_through, weave_light
 
 PLAIN = Weave("plain", threads_per_cm=10, depth=0.3)
-THREAD_DETAIL = 4.0  # levels finer than a 2 px blur: woven 6.6-8.9, grain alone 2.1
+THREAD_DETAIL = (
+    2.5  # levels finer than a 2 px blur: woven 2.9-7.1 (lens-softened), grain alone 1.7-2.0
+)
 FABRIC_DETAIL = 2.5  # the same in a scene's JPEG, on the product round the print: < 1.5 smooth
 
 

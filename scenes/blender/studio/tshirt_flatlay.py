@@ -16,7 +16,7 @@ TEMPLATE = {
     "size": [2400, 3000],
     "fit": "contain",
     "substrate": None,
-    "weave": {"kind": "jersey", "threads_per_cm": 8, "depth": 0.04},  # cotton jersey
+    "weave": {"kind": "jersey", "threads_per_cm": 8, "depth": 0.08},  # cotton jersey
     "colours": {
         "white": "#ffffff",
         "heather": "#a7aaad",
