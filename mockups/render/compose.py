@@ -2,13 +2,16 @@
 
 Order: fit the artwork to the print's pixel size (one high-quality resample), lay it on its
 substrate, place it (moved, warped in perspective, wrapped round a cylinder, moved along
-fabric folds, mapped through a print map); then decode the scene, tint the product (colour
-variant), and for each placed part multiply the shading, screen the highlight, clip by the
-mask, composite. A wrapped edge goes on before the front.
+fabric folds, mapped through a print map); then decode the scene, take the print's light
+from it when the scene is the shading, tint the product (colour variant), and for each
+placed part print its ink, multiply the shading (or, with a reflection, light the print by
+both in linear light), screen the highlight, clip by the mask, composite. A wrapped edge goes
+on before the front.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,29 +27,39 @@ from mockups.geometry import (
     bounding_box,
     contain_box,
     cover_crop,
+    fit_scale,
     perspective_coefficients,
     rect_quad,
 )
-from mockups.templates.model import Colour, Edge, Template
+from mockups.render.grain import with_grain_under_ink
+from mockups.render.inklight import ink_curve, lit_with_reflection
+from mockups.templates.model import Colour, Edge, Grain, SafeArea, Template
 
 WARP_RESAMPLE = Image.Resampling.BICUBIC
 FOLD_DETAIL_BLUR = 3
 FOLD_LIGHTING_BLUR = 40
+BLEED = 0.05  # of each side: the artwork's border a template's safe area may crop
+EDGE_SLACK = 0.02  # a safe area's side this near the print's edge is the print's edge
+GREY_MODES = ("1", "L", "LA", "I", "I;16", "F")
 
 
 @dataclass
 class Lighting:
-    """Shading and highlight cropped to one region of the scene (the print's box, an edge)."""
+    """Shading, reflection and highlight cropped to one region of the scene (the print's box,
+    an edge). Shading and reflection are "L" or "RGB"; a template lit by its scene gets its
+    shading when the scene is decoded."""
 
     box: Box
     shading: Image.Image | None = None
     highlight: Image.Image | None = None
+    reflection: Image.Image | None = None
 
 
 @dataclass
 class SceneImages:
     """A template's layers that act on the print, each cropped to the part of the scene it
-    acts on. The scene itself is decoded once the print is placed (see `render_mockup`)."""
+    acts on, for one render: the scene itself is decoded once the print is placed (see
+    `render_mockup`), and `composite` lets go of each shading as it splits it into bands."""
 
     box: Box
     front: Lighting
@@ -68,16 +81,46 @@ def load_scene_images(template: Template) -> SceneImages:
     )
 
 
-def load_scene(template: Template) -> Image.Image:
-    """The decoded scene, RGB, its product tinted to the template's colour variant."""
+def load_scene(template: Template, images: SceneImages | None = None) -> Image.Image:
+    """The decoded scene, RGB, its product tinted to the template's colour variant.
+
+    For a template lit by its scene, `images` take their shading from it first: the light of
+    the blank product, before any tint (a navy shirt's print is not printed navy)."""
     scene = _load_rgb(template.scene)
+    if images is not None and template.lit_by_scene:
+        for light in (images.front, images.edge):
+            if light is not None:
+                light.shading = scene.crop(light.box.as_tuple())
     if template.tint is not None and template.variants is not None:
         tint_product(scene, _load_layer(template.variants.mask, "L"), template.tint)
     return scene
 
 
 def _lighting(template: Template, box: Box) -> Lighting:
-    return Lighting(box, _load(template.shading, "L", box), _load(template.highlight, "L", box))
+    shading = None if template.lit_by_scene else _load_light(template.shading, box)
+    return Lighting(
+        box,
+        shading=shading,
+        highlight=_load(template.highlight, "L", box),
+        reflection=_load_light(template.reflection, box),
+    )
+
+
+def _load_light(path: Path | None, box: Box) -> Image.Image | None:
+    """A shading or reflection layer: greyscale kept as one band, anything else as RGB."""
+    if path is None:
+        return None
+    layer = _load_layer(path, None, box)
+    return (
+        layer
+        if layer.mode in ("L", "RGB")
+        else _converted(layer, "L" if layer.mode in GREY_MODES else "RGB")
+    )
+
+
+def _converted(image: Image.Image, mode: str) -> Image.Image:
+    with image:
+        return image.convert(mode)
 
 
 def _load_rgb(path: Path) -> Image.Image:
@@ -93,12 +136,13 @@ def _load(path: Path | None, mode: str, box: Box | None = None) -> Image.Image |
     return None if path is None else _load_layer(path, mode, box)
 
 
-def _load_layer(path: Path, mode: str, box: Box | None = None) -> Image.Image:
+def _load_layer(path: Path, mode: str | None, box: Box | None = None) -> Image.Image:
+    """A layer cropped to `box`, in `mode` (None: as stored)."""
     image = decode_image(path, TEMPLATE_LAYER_LIMITS, f"{path.parent.name}/{path.name}")
     if box is not None and image.size != box.size:  # else stored cropped to the box already
         with image:
             image = image.crop(box.as_tuple())
-    return image if image.mode == mode else image.convert(mode)
+    return image if mode is None or image.mode == mode else _converted(image, mode)
 
 
 def render_mockup(
@@ -114,8 +158,10 @@ def render_mockup(
     map the print through a print map.
     """
     # folds found in the scene's own light need it before the print is placed
-    scene = load_scene(template) if _relief_from_scene(template, images) else None
-    fitted = fit_print(artwork, template.print_size, template.fit, template.substrate)
+    scene = load_scene(template, images) if _relief_from_scene(template, images) else None
+    fitted = fit_print(
+        artwork, template.print_size, template.fit, template.substrate, template.safe
+    )
     if not (template.is_flat and fitted.size == images.box.size):
         handed = [fitted]  # handed over, so the print is not held a third time while framed
         del fitted
@@ -130,11 +176,11 @@ def render_mockup(
     del fitted
     handed = [place_print(handed.pop(), template, images.box, offsets, mapping_threads)]
     if scene is None:
-        scene = load_scene(template)
+        scene = load_scene(template, images)
     if edge is not None and images.edge is not None:
-        composite(scene, edge, images.edge)
+        composite(scene, edge, images.edge, ink_black=template.ink_black, grain=template.grain)
         del edge
-    composite(scene, handed.pop(), images.front, images.mask)
+    composite(scene, handed.pop(), images.front, images.mask, template.ink_black, template.grain)
     return scene
 
 
@@ -149,11 +195,19 @@ def tint_product(scene: Image.Image, mask: Image.Image, colour: Colour) -> None:
 
 
 def fit_print(
-    artwork: Image.Image | Pixels, size: Size, fit: str, substrate: Colour | None
+    artwork: Image.Image | Pixels,
+    size: Size,
+    fit: str,
+    substrate: Colour | None,
+    safe: SafeArea | None = None,
 ) -> Image.Image:
-    """The artwork at the print's size on its substrate: RGBA only where it stays see-through."""
+    """The artwork at the print's size on its substrate: RGBA only where it stays see-through.
+
+    With a `safe` area, placed by `artwork_placement`; without, centred, cover or contain."""
     pixels = artwork if isinstance(artwork, Pixels) else Pixels.of(artwork)
-    if fit == "cover":
+    if safe is not None:
+        fitted = _placed_on_print(pixels, size, artwork_placement(pixels.size, size, fit, safe))
+    elif fit == "cover":
         left, top, right, bottom = (round(side) for side in cover_crop(pixels.size, size))
         fitted = resized(pixels, size, (left, top, right, bottom))
     else:
@@ -165,6 +219,77 @@ def fit_print(
     paper = Image.new("RGB", size, substrate)
     paper.paste(fitted, (0, 0), fitted)
     return paper
+
+
+def artwork_placement(
+    artwork: Size, print_: Size, fit: str, safe: SafeArea
+) -> tuple[float, float, float, float]:
+    """Left, top, width and height of the whole artwork on a print of `print_` pixels (it may
+    run past the print's edges, which crop it).
+
+    The `safe` area's sides that lie inside the print (a camera hole, a mug's turn, a frame's
+    mat; not within EDGE_SLACK of the print's own edge) bound the artwork less its BLEED
+    border: the fit's scale is reduced until it fits between them, and along each side the
+    artwork is centred on the print while it covers it, else on the safe area, then moved as
+    little as keeps it inside. At the print's own edges a cover crops as it always did."""
+    width, height = print_
+    spans = [
+        _inner_span(safe[0] * width, safe[2] * width, width),
+        _inner_span(safe[1] * height, safe[3] * height, height),
+    ]
+    content = 1 - 2 * BLEED
+    scale = min(
+        fit_scale(artwork, print_, fit),
+        *(
+            (high - low) / (content * side)
+            for (low, high), side in zip(spans, artwork, strict=True)
+        ),
+    )
+    sizes = [side * scale for side in artwork]
+    x, y = (
+        _offset_along(length, side, safe_low * side, safe_high * side, span)
+        for length, side, safe_low, safe_high, span in zip(
+            sizes, print_, safe[:2], safe[2:], spans, strict=True
+        )
+    )
+    return x, y, sizes[0], sizes[1]
+
+
+def _inner_span(low: float, high: float, side: float) -> tuple[float, float]:
+    """The safe span's bounds along a side, unbounded where it reaches the print's edge."""
+    slack = EDGE_SLACK * side
+    return (low if low > slack else -math.inf, high if high < side - slack else math.inf)
+
+
+def _offset_along(
+    length: float, side: float, low: float, high: float, bounds: tuple[float, float]
+) -> float:
+    """Where an artwork `length` long starts on a print `side` long whose safe span is
+    `low`..`high`, keeping all but its BLEED border within `bounds`."""
+    bleed = BLEED * length
+    wanted = (side - length) / 2 if length >= side else (low + high - length) / 2
+    return min(max(wanted, bounds[0] - bleed), bounds[1] + bleed - length)
+
+
+def _placed_on_print(pixels: Pixels, size: Size, placement: tuple[float, ...]) -> Image.Image:
+    """The artwork resampled once into its place on the print: the part of it on the print,
+    over transparency where it does not reach (the substrate is laid under it later)."""
+    x, y, width, height = placement
+    shown = Box(max(0, round(x)), max(0, round(y)), min(size[0], round(x + width)),
+                min(size[1], round(y + height)))  # fmt: skip
+    scale_x, scale_y = width / pixels.width, height / pixels.height
+    crop = (
+        max(0, round((shown.left - x) / scale_x)),
+        max(0, round((shown.top - y) / scale_y)),
+        min(pixels.width, round((shown.right - x) / scale_x)),
+        min(pixels.height, round((shown.bottom - y) / scale_y)),
+    )
+    part = resized(pixels, shown.size, crop)
+    if shown.size == size:
+        return part
+    fitted = Image.new("RGBA", size, (0, 0, 0, 0))
+    fitted.paste(part, shown.origin)
+    return fitted
 
 
 def _relief_from_scene(template: Template, images: SceneImages) -> bool:
@@ -251,23 +376,42 @@ def warp_quad(padded: Image.Image, quad: Quad, box: Box) -> Image.Image:
 
 
 def composite(
-    scene: Image.Image, placed: Image.Image, light: Lighting, mask: Image.Image | None = None
+    scene: Image.Image,
+    placed: Image.Image,
+    light: Lighting,
+    mask: Image.Image | None = None,
+    ink_black: float = 0.0,
+    grain: Grain | None = None,
 ) -> None:
-    """Light the placed print with the region's shading and highlight, then lay it in place.
+    """Light the placed print with the region's layers, then lay it in place.
 
-    Lit band by band: the shading and highlight stay single-band, and one band at a time is
-    added beside the print (an RGB image is four bytes a pixel in Pillow, a band one).
+    Band by band: a print band takes its ink (see `inklight`), is multiplied by the
+    shading's band or, with a reflection, lit by both in linear light, gets the highlight
+    screened over it and, with a camera's `grain`, the grain its ink took from the scene's.
+    A greyscale layer acts on every band; a colour one (a scene's light) band for band, each
+    split off and let go as it is used (an RGB image is four bytes a pixel in Pillow, a band
+    one).
     """
     colour, alpha = _split_bands(placed)
     del placed
-    for light_layer, blend in (
-        (light.shading, ImageChops.multiply),
-        (light.highlight, ImageChops.screen),
-    ):
-        if light_layer is not None:
-            for index, band in enumerate(colour):
-                colour[index] = blend(band, light_layer)
-                del band
+    shading = _light_bands(light.shading, len(colour))
+    light.shading = None
+    reflection = _light_bands(light.reflection, len(colour))
+    ink = ink_curve(ink_black)
+    for index, band in enumerate(colour):
+        shade = shading.pop(0) if shading else None
+        if reflection:
+            lit = lit_with_reflection(band, shade, reflection.pop(0), ink_black)
+        else:
+            lit = band.point(ink) if ink is not None else band
+            lit = ImageChops.multiply(lit, shade) if shade is not None else lit
+        if light.highlight is not None:
+            lit = ImageChops.screen(lit, light.highlight)
+        if grain is not None:
+            inked = band.point(ink) if ink is not None else band
+            lit = with_grain_under_ink(lit, inked, grain, light.box.origin, index % 3)
+        colour[index] = lit
+        del band, lit, shade
     if mask is not None:
         alpha = mask if alpha is None else ImageChops.multiply(alpha, mask)
     merged = Image.merge("RGB", colour)
@@ -290,6 +434,13 @@ def framed(image: Image.Image) -> Image.Image:
     padded = Image.new("RGBa", size, (0, 0, 0, 0))
     padded.paste(premultiplied, (1, 1))
     return padded
+
+
+def _light_bands(layer: Image.Image | None, count: int) -> list[Image.Image]:
+    """One band of `layer` per print band: a greyscale layer's own, or a colour layer's."""
+    if layer is None:
+        return []
+    return [layer] * count if layer.mode == "L" else list(layer.split())
 
 
 def _split_bands(image: Image.Image) -> tuple[list[Image.Image], Image.Image | None]:
