@@ -74,6 +74,20 @@ def test_each_studio_template_renders_within_a_level_of_the_reference_route(artw
     assert (difference <= MAX_MEAN_LEVELS).all(), f"{template_id}: {difference.round(3)}"
 
 
+SEE_THROUGH = [t for t in STUDIO_10 if load_library()[t].substrate is None]
+
+
+@pytest.mark.parametrize("template_id", SEE_THROUGH)
+def test_a_see_through_artwork_renders_within_a_level_of_the_reference_route(artwork, template_id):
+    """An RGBA artwork with a soft edge, on the templates whose print has no substrate."""
+    template = load_library()[template_id]
+    see_through = artwork.convert("RGBA")
+    see_through.putalpha(Image.radial_gradient("L").resize(artwork.size).point(lambda v: 255 - v))
+    rendered = render_mockup(see_through, template, load_scene_images(template))
+    difference = mean_levels(rendered, reference_mockup(see_through, template), template)
+    assert (difference <= MAX_MEAN_LEVELS).all(), f"{template_id}: {difference.round(3)}"
+
+
 def test_the_guard_sees_a_print_moved_by_one_pixel(artwork):
     """The measure is sharp enough: the same print one pixel over is more than a level off."""
     template = load_library()[STUDIO_10[0]]
