@@ -232,3 +232,10 @@ def test_render_reads_and_checks_the_templates_once(tmp_path, monkeypatch):
     assert cli.main(args) == 0
     assert (tmp_path / "out" / "01-poster.jpg").is_file()
     assert len(loads) == 1
+
+
+def test_the_command_line_loads_multiprocessing_only_for_a_processes_run():
+    """Imported lazily: a sequential or threads render never pays for it."""
+    script = "import sys, mockups.cli; print('multiprocessing' in sys.modules)"
+    loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert loaded.stdout.strip() == "False", loaded.stderr
