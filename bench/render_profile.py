@@ -55,6 +55,8 @@ PASS_THROUGH = ("<frozen", "<string>", "mockups/cli.py", "builtins.exec", "built
 STEPS = {
     "plan (templates loaded, checked)": ("mockups/render/plan.py", "plan_render"),
     "artwork decode": ("mockups/artwork/intake.py", "decode_artwork"),
+    "print fitted, framed, mapped (libvips)": ("mockups/render/compose.py", "place_mapped"),
+    # the Pillow route (a template with a wrapped edge or a substrate showing through)
     "fit print (resize)": ("mockups/render/compose.py", "fit_print"),
     "frame print": ("mockups/render/compose.py", "framed"),
     "print map (libvips mapim)": ("mockups/templates/uvmap.py", "place_print"),
@@ -139,6 +141,7 @@ def report(args, stats: pstats.Stats, plain_cpu: float, child: dict, load: float
     rows = [
         [label, str(calls), f"{seconds:.2f}", f"{seconds / profiled_cpu:.0%}"]
         for label, (calls, seconds) in sorted(steps.items(), key=lambda item: -item[1][1])
+        if calls
     ]
     print_table(["step", "calls", "CPU s", "share"], rows)
     print(
