@@ -15,7 +15,7 @@ import pstats
 import sys
 from pathlib import Path
 
-from bench.common import PYTHON, print_json, print_table, run_once, temp_folder
+from bench.common import PYTHON, ROOT, print_json, print_table, run_once, temp_folder
 from bench.machine import load_average, load_note
 from bench.studio10 import MOCKUPS, render_command, ten_template_ids
 from profiling.artworks import ARTWORK_SIZE, photo_like_artwork
@@ -97,7 +97,7 @@ def top_functions(stats: pstats.Stats, count: int) -> list[tuple[str, int, float
 
 
 def _short(file: str) -> str:
-    for marker in ("site-packages/", str(Path(__file__).resolve().parents[1]) + "/"):
+    for marker in ("site-packages/", f"{ROOT}/"):
         if marker in file:
             return file.split(marker, 1)[1]
     return file
