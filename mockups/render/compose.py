@@ -18,7 +18,7 @@ from pathlib import Path
 from PIL import Image, ImageChops, ImageFilter
 
 from mockups.artwork.imagefile import TEMPLATE_LAYER_LIMITS, decode_image
-from mockups.artwork.pixels import Pixels, resized
+from mockups.artwork.pixels import Pixels, resized, resized_premultiplied
 from mockups.geometry import (
     Box,
     Quad,
@@ -157,6 +157,12 @@ def render_mockup(
     and the print's working copies are not held at once. `mapping_threads`: how many threads
     map the print through a print map.
     """
+    if _mapped_from_artwork(template, artwork):
+        # handed over (list.pop), so composite frees the placed print once it is split
+        placed = [place_mapped(artwork, template, images.box, mapping_threads)]
+        mockup = load_scene(template)
+        composite(mockup, placed.pop(), images.front, images.mask)
+        return mockup
     # folds found in the scene's own light need it before the print is placed
     scene = load_scene(template, images) if _relief_from_scene(template, images) else None
     fitted = fit_print(
@@ -182,6 +188,49 @@ def render_mockup(
         del edge
     composite(scene, handed.pop(), images.front, images.mask, template.ink_black, template.grain)
     return scene
+
+
+def _mapped_from_artwork(template: Template, artwork: Image.Image | Pixels) -> bool:
+    """Whether the print is fitted, framed and mapped in libvips alone (`place_mapped`):
+    a print map with no wrapped edge, and no substrate that would show through the print."""
+    if template.uvmap is None or template.edge is not None:
+        return False
+    see_through = template.fit != "cover" or artwork.mode != "RGB"
+    return template.substrate is None or not see_through
+
+
+def place_mapped(
+    artwork: Image.Image | Pixels, template: Template, box: Box, threads: int = 1
+) -> Image.Image:
+    """The artwork fitted to the print and mapped into `box` through the template's print
+    map, as straight RGBA: the same print as `fit_print`, `framed` and `uvmap.place_print`,
+    made in one libvips pipeline without Pillow's three copies of it."""
+    from mockups.templates import uvmap
+
+    assert template.uvmap is not None, "only print-map templates come this far"
+    pixels = artwork if isinstance(artwork, Pixels) else Pixels.of(artwork)
+    return uvmap.place_framed(
+        lambda: framed_premultiplied(pixels, template.print_size, template.fit),
+        template.uvmap,
+        box,
+        threads,
+    )
+
+
+def framed_premultiplied(pixels: Pixels, size: Size, fit: str):
+    """A libvips image (not yet computed) of the print fitted as `fit_print` fits it, in
+    premultiplied RGBA, in a one-pixel transparent frame (see `framed`)."""
+    if fit == "cover":
+        left, top, right, bottom = (round(side) for side in cover_crop(pixels.size, size))
+        image = resized_premultiplied(pixels, size, (left, top, right, bottom))
+        origin = (0, 0)
+    else:
+        inner = contain_box(pixels.size, size)
+        image, origin = resized_premultiplied(pixels, inner.size), inner.origin
+    left, top = origin
+    return image.embed(
+        left + 1, top + 1, size[0] + 2, size[1] + 2, extend="background", background=[0] * 4
+    )
 
 
 def tint_product(scene: Image.Image, mask: Image.Image, colour: Colour) -> None:

@@ -11,11 +11,10 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures import Executor, ThreadPoolExecutor, as_completed
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from multiprocessing import get_context
 from pathlib import Path
 
 from PIL import Image
@@ -182,6 +181,10 @@ def _results(
 def _executor(mode: str, workers: int, out: Path) -> Executor:
     if mode == "threads":
         return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="mockup")
+    # imported here: a run in the other modes never loads multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
     # forkserver: a fresh, small parent for workers, safe beside the dashboard's threads
     context = get_context("forkserver")
     context.set_forkserver_preload(["mockups.render.run"])
