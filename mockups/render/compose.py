@@ -160,8 +160,10 @@ def render_mockup(
     if _mapped_from_artwork(template, artwork):
         # handed over (list.pop), so composite frees the placed print once it is split
         placed = [place_mapped(artwork, template, images.box, mapping_threads)]
-        mockup = load_scene(template)
-        composite(mockup, placed.pop(), images.front, images.mask)
+        mockup = load_scene(template, images)
+        composite(
+            mockup, placed.pop(), images.front, images.mask, template.ink_black, template.grain
+        )
         return mockup
     # folds found in the scene's own light need it before the print is placed
     scene = load_scene(template, images) if _relief_from_scene(template, images) else None
@@ -192,8 +194,11 @@ def render_mockup(
 
 def _mapped_from_artwork(template: Template, artwork: Image.Image | Pixels) -> bool:
     """Whether the print is fitted, framed and mapped in libvips alone (`place_mapped`):
-    a print map with no wrapped edge, and no substrate that would show through the print."""
+    a print map with no wrapped edge, no folds, no safe area to fit the artwork into (that
+    fit is `fit_print`'s alone), and no substrate that would show through the print."""
     if template.uvmap is None or template.edge is not None:
+        return False
+    if template.safe is not None or template.displacement is not None:
         return False
     see_through = template.fit != "cover" or artwork.mode != "RGB"
     return template.substrate is None or not see_through

@@ -45,10 +45,12 @@ def reference_mockup(artwork: Image.Image, template: Template) -> Image.Image:
     """The mockup by the reference route: Pillow fits and frames, libvips maps."""
     assert template.uvmap is not None and template.edge is None, "the guard covers print maps"
     images = load_scene_images(template)
-    fitted = fit_print(artwork, template.print_size, template.fit, template.substrate)
+    fitted = fit_print(
+        artwork, template.print_size, template.fit, template.substrate, template.safe
+    )
     placed = uvmap.place_print(framed(fitted), template.uvmap, images.box)
-    scene = load_scene(template)
-    composite(scene, placed, images.front, images.mask)
+    scene = load_scene(template, images)
+    composite(scene, placed, images.front, images.mask, template.ink_black, template.grain)
     return scene
 
 
