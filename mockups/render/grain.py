@@ -19,10 +19,10 @@ from mockups.templates.model import Grain
 TILE = 509  # px: a prime side, so the repeat lines up with no power-of-two structure
 COLOUR_SHARE = 0.3  # the share of the grain that differs from band to band
 SOFTNESS = (0.17, 0.66, 0.17)  # demosaicing spreads a photosite's noise to its neighbours
-STRIP_ROWS = 256  # rows grained at a time, so the float copies stay a few MB
+STRIP_ROWS = 64  # rows grained at a time, so the float copies stay under a MB
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=1)  # one template at a time: a tile is 3 MB
 def _tile(levels: float, seed: int) -> np.ndarray:
     """(TILE, TILE, 3) float32 levels, mostly shared by the three bands (a sensor's noise
     after its noise reduction) and softened over neighbouring pixels, wrapping seamlessly."""
@@ -55,6 +55,16 @@ def grain_over(grain: Grain, left: int, top: int, width: int, height: int) -> np
     return tile[rows[:, None], columns[None, :]]
 
 
+def band_grain_over(
+    grain: Grain, band: int, left: int, top: int, width: int, height: int
+) -> np.ndarray:
+    """One band of `grain_over`: (height, width) float32 levels, a new array."""
+    tile = _tile(grain.levels, grain.seed)[..., band]
+    rows = np.arange(top, top + height) % TILE
+    columns = np.arange(left, left + width) % TILE
+    return tile[rows[:, None], columns[None, :]]
+
+
 def with_grain_under_ink(
     lit: Image.Image, ink: Image.Image, grain: Grain, origin: tuple[int, int], band: int
 ) -> Image.Image:
@@ -67,7 +77,8 @@ def with_grain_under_ink(
     for top in range(0, height, STRIP_ROWS):
         rows = slice(top, min(height, top + STRIP_ROWS))
         strip_height = rows.stop - rows.start
-        noise = grain_over(grain, origin[0], origin[1] + top, width, strip_height)[..., band]
-        taken = noise * (1.0 - inked[rows] / np.float32(255))
-        out[rows] = np.clip(np.rint(out[rows] + taken), 0, 255).astype(np.uint8)
+        noise = band_grain_over(grain, band, origin[0], origin[1] + top, width, strip_height)
+        noise *= 1.0 - inked[rows] / np.float32(255)
+        noise += out[rows]
+        out[rows] = np.clip(np.rint(noise, out=noise), 0, 255)
     return Image.fromarray(out, "L")
