@@ -15,6 +15,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from PIL import Image, ImageChops, ImageFilter
 
 from mockups.artwork.imagefile import TEMPLATE_LAYER_LIMITS, decode_image
@@ -31,9 +32,9 @@ from mockups.geometry import (
     perspective_coefficients,
     rect_quad,
 )
-from mockups.render.grain import with_grain_under_ink
+from mockups.render.grain import grain_tile, with_grain_under_ink
 from mockups.render.inklight import ink_curve, lit_with_reflection
-from mockups.templates.model import Colour, Edge, Grain, SafeArea, Template
+from mockups.templates.model import Colour, Edge, SafeArea, Template
 
 WARP_RESAMPLE = Image.Resampling.BICUBIC
 FOLD_DETAIL_BLUR = 3
@@ -41,6 +42,7 @@ FOLD_LIGHTING_BLUR = 40
 BLEED = 0.05  # of each side: the artwork's border a template's safe area may crop
 EDGE_SLACK = 0.02  # a safe area's side this near the print's edge is the print's edge
 GREY_MODES = ("1", "L", "LA", "I", "I;16", "F")
+COMPOSITE_ROWS = 256
 
 
 @dataclass
@@ -53,13 +55,14 @@ class Lighting:
     shading: Image.Image | None = None
     highlight: Image.Image | None = None
     reflection: Image.Image | None = None
+    shading_origin: tuple[int, int] = (0, 0)  # where `box` lies in `shading`
 
 
 @dataclass
 class SceneImages:
     """A template's layers that act on the print, each cropped to the part of the scene it
     acts on, for one render: the scene itself is decoded once the print is placed (see
-    `render_mockup`), and `composite` lets go of each shading as it splits it into bands."""
+    `render_mockup`), and `composite` lets go of the shading once it has lit the print."""
 
     box: Box
     front: Lighting
@@ -87,11 +90,15 @@ def load_scene(template: Template, images: SceneImages | None = None) -> Image.I
     For a template lit by its scene, `images` take their shading from it first: the light of
     the blank product, before any tint (a navy shirt's print is not printed navy)."""
     scene = _load_rgb(template.scene)
+    tinted = template.tint is not None and template.variants is not None
     if images is not None and template.lit_by_scene:
-        for light in (images.front, images.edge):
-            if light is not None:
+        lights = [light for light in (images.front, images.edge) if light is not None]
+        for light in lights:
+            if tinted or len(lights) > 1:  # the scene changes before this light is used
                 light.shading = scene.crop(light.box.as_tuple())
-    if template.tint is not None and template.variants is not None:
+            else:  # read a strip at a time as the print is composited into the scene
+                light.shading, light.shading_origin = scene, light.box.origin
+    if tinted:
         tint_product(scene, _load_layer(template.variants.mask, "L"), template.tint)
     return scene
 
@@ -157,13 +164,13 @@ def render_mockup(
     and the print's working copies are not held at once. `mapping_threads`: how many threads
     map the print through a print map.
     """
+    # made first, so the copies that make it come and go before the largest images are held
+    grain = grain_tile(template.grain) if template.grain is not None else None
     if _mapped_from_artwork(template, artwork):
-        # handed over (list.pop), so composite frees the placed print once it is split
+        # handed over (list.pop), so the placed print is freed as soon as it is composited
         placed = [place_mapped(artwork, template, images.box, mapping_threads)]
         mockup = load_scene(template, images)
-        composite(
-            mockup, placed.pop(), images.front, images.mask, template.ink_black, template.grain
-        )
+        composite(mockup, placed.pop(), images.front, images.mask, template.ink_black, grain)
         return mockup
     # folds found in the scene's own light need it before the print is placed
     scene = load_scene(template, images) if _relief_from_scene(template, images) else None
@@ -186,9 +193,9 @@ def render_mockup(
     if scene is None:
         scene = load_scene(template, images)
     if edge is not None and images.edge is not None:
-        composite(scene, edge, images.edge, ink_black=template.ink_black, grain=template.grain)
+        composite(scene, edge, images.edge, ink_black=template.ink_black, grain=grain)
         del edge
-    composite(scene, handed.pop(), images.front, images.mask, template.ink_black, template.grain)
+    composite(scene, handed.pop(), images.front, images.mask, template.ink_black, grain)
     return scene
 
 
@@ -435,27 +442,60 @@ def composite(
     light: Lighting,
     mask: Image.Image | None = None,
     ink_black: float = 0.0,
-    grain: Grain | None = None,
+    grain: np.ndarray | None = None,
 ) -> None:
-    """Light the placed print with the region's layers, then lay it in place.
+    """Light the placed print with the region's layers, then lay it in place, a strip of
+    COMPOSITE_ROWS rows at a time (each pixel's light is its own, so the strips join
+    seamlessly, and the working copies stay a few MB whatever the print's size).
 
     Band by band: a print band takes its ink (see `inklight`), is multiplied by the
     shading's band or, with a reflection, lit by both in linear light, gets the highlight
-    screened over it and, with a camera's `grain`, the grain its ink took from the scene's.
-    A greyscale layer acts on every band; a colour one (a scene's light) band for band, each
-    split off and let go as it is used (an RGB image is four bytes a pixel in Pillow, a band
-    one).
+    screened over it and, with a camera's `grain` (`grain_tile`'s), the grain its ink took
+    from the scene's.
+    A greyscale layer acts on every band; a colour one (a scene's light) band for band.
     """
-    colour, alpha = _split_bands(placed)
-    del placed
-    shading = _light_bands(light.shading, len(colour))
-    light.shading = None
-    reflection = _light_bands(light.reflection, len(colour))
     ink = ink_curve(ink_black)
+    left, top = light.box.origin
+    width, height = placed.size
+    for strip_top in range(0, height, COMPOSITE_ROWS):
+        rows = (0, strip_top, width, min(height, strip_top + COMPOSITE_ROWS))
+        strip_light = Lighting(
+            Box(left, top + strip_top, left + width, top + rows[3]),
+            shading=_cropped(light.shading, _moved(rows, light.shading_origin)),
+            highlight=_cropped(light.highlight, rows),
+            reflection=_cropped(light.reflection, rows),
+        )
+        lit, alpha = _lit_strip(placed.crop(rows), strip_light, ink, ink_black, grain)
+        strip_mask = _cropped(mask, rows)
+        if strip_mask is not None:
+            alpha = strip_mask if alpha is None else ImageChops.multiply(alpha, strip_mask)
+        scene.paste(lit, strip_light.box.origin, alpha)
+    light.shading = None
+
+
+def _moved(box: tuple[int, int, int, int], by: tuple[int, int]) -> tuple[int, int, int, int]:
+    return (box[0] + by[0], box[1] + by[1], box[2] + by[0], box[3] + by[1])
+
+
+def _cropped(layer: Image.Image | None, rows: tuple[int, int, int, int]) -> Image.Image | None:
+    return None if layer is None else layer.crop(rows)
+
+
+def _lit_strip(
+    placed: Image.Image,
+    light: Lighting,
+    ink: list[int] | None,
+    ink_black: float,
+    grain: np.ndarray | None,
+) -> tuple[Image.Image, Image.Image | None]:
+    """A strip of the print lit by its strip of the layers: RGB, and its coverage."""
+    colour, alpha = _split_bands(placed)
+    shading = _light_bands(light.shading, len(colour))
+    reflection = _light_bands(light.reflection, len(colour))
     for index, band in enumerate(colour):
-        shade = shading.pop(0) if shading else None
+        shade = shading[index] if shading else None
         if reflection:
-            lit = lit_with_reflection(band, shade, reflection.pop(0), ink_black)
+            lit = lit_with_reflection(band, shade, reflection[index], ink_black)
         else:
             lit = band.point(ink) if ink is not None else band
             lit = ImageChops.multiply(lit, shade) if shade is not None else lit
@@ -465,12 +505,7 @@ def composite(
             inked = band.point(ink) if ink is not None else band
             lit = with_grain_under_ink(lit, inked, grain, light.box.origin, index % 3)
         colour[index] = lit
-        del band, lit, shade
-    if mask is not None:
-        alpha = mask if alpha is None else ImageChops.multiply(alpha, mask)
-    merged = Image.merge("RGB", colour)
-    colour.clear()
-    scene.paste(merged, light.box.origin, alpha)
+    return Image.merge("RGB", colour), alpha
 
 
 def framed(image: Image.Image) -> Image.Image:

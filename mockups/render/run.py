@@ -30,6 +30,7 @@ from mockups.memory import (
     release_freed_memory,
     return_large_blocks_at_once,
     rss_bytes,
+    share_one_arena,
 )
 from mockups.options import MAX_WORKERS, MODES, RenderOptions
 from mockups.render.compose import load_scene_images, render_mockup
@@ -110,6 +111,7 @@ def render_run(
     plan = plan or plan_render(artwork, options, library)
     options, chosen, workers = plan.options, plan.templates, plan.workers
     return_large_blocks_at_once()  # a freed image goes back to the system, not into an arena
+    share_one_arena()
     out = Path(out_dir)
     _prepare_folder(out, keep=Path(artwork))
     started = time.perf_counter()
@@ -202,6 +204,7 @@ _worker_artwork: Pixels | None = None
 def _load_working_copy(path: str) -> None:
     global _worker_artwork
     return_large_blocks_at_once()
+    share_one_arena()
     with Image.open(path) as image:
         _worker_artwork = Pixels.of(image)
 

@@ -20,6 +20,7 @@ from mockups.render.compose import (
     load_scene_images,
     render_mockup,
 )
+from mockups.render.grain import grain_tile
 from mockups.templates import uvmap
 from mockups.templates.library import listing_ids, load_library
 from mockups.templates.model import Template
@@ -50,7 +51,8 @@ def reference_mockup(artwork: Image.Image, template: Template) -> Image.Image:
     )
     placed = uvmap.place_print(framed(fitted), template.uvmap, images.box)
     scene = load_scene(template, images)
-    composite(scene, placed, images.front, images.mask, template.ink_black, template.grain)
+    grain = grain_tile(template.grain) if template.grain is not None else None
+    composite(scene, placed, images.front, images.mask, template.ink_black, grain)
     return scene
 
 
