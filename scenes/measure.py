@@ -164,6 +164,19 @@ def print_region(template, inset: float = 0.0) -> np.ndarray:
     return region
 
 
+def reflecting_region(template) -> np.ndarray:
+    """Scene pixels where the template's reflection (glass, glaze) shows more than a trace:
+    a grey card's gloss is not a print's, so a card's grey is compared off it."""
+    left, top, width, height = _box(template)
+    reflecting = np.zeros(template.size[::-1], dtype=bool)
+    with Image.open(template.reflection) as reflection:
+        layer = reflection.convert("L")
+        if layer.size != (width, height):
+            layer = layer.crop((left, top, left + width, top + height))
+        reflecting[top : top + height, left : left + width] = np.asarray(layer) > 4
+    return reflecting
+
+
 def print_coordinates(template) -> tuple[np.ndarray, np.ndarray]:
     """u and v (0 to 1 across and down the print) of every pixel of a print map's box, each
     reduced map pixel standing for the block it covers."""

@@ -28,6 +28,7 @@ from scenes.measure import (
     grey_card,
     print_coordinates,
     print_region,
+    reflecting_region,
     visible_cells,
 )
 
@@ -94,7 +95,7 @@ def test_an_18_percent_grey_artwork_shows_a_grey_cards_grey_in_the_scenes_light(
     with Image.open(template.scene) as scene:
         levels = np.asarray(scene.convert("RGB"), dtype=np.float64)
     if template.reflection is not None:  # a card's gloss is not a print's: compare off it
-        region &= ~_reflecting(template)
+        region &= ~reflecting_region(template)
     expected = grey_card(levels[region], carrier_albedo(template.ink_black)).mean(axis=0)
     found = band_means(render(template, (GREY_LEVEL,) * 3), region)
     assert np.abs(found - expected).max() <= TOLERANCE, (found, expected)
@@ -151,7 +152,7 @@ def test_a_mockup_has_a_cameras_grain_and_detail_at_its_full_size(key):
 @pytest.mark.parametrize("key", [key for key in RENDERED if LIBRARY[key].reflection])
 def test_reflections_cross_a_black_print(key):
     template = covering(LIBRARY[key])
-    reflecting = _reflecting(template) & print_region(template)
+    reflecting = reflecting_region(template) & print_region(template)
     assert reflecting.sum() > 20
     found = band_means(render(template, (0, 0, 0)), reflecting)
     dark = band_means(render(replace(template, reflection=None), (0, 0, 0)), reflecting)
@@ -275,17 +276,3 @@ def _quadrants(height: int, width: int):
     for rows in (slice(0, middle_row), slice(middle_row, height)):
         for columns in (slice(0, middle_column), slice(middle_column, width)):
             yield rows, columns
-
-
-def _reflecting(template) -> np.ndarray:
-    """Scene pixels where the template's reflection shows more than a trace."""
-    from mockups.geometry import bounding_box
-
-    box = bounding_box(template.quad, template.size)
-    reflecting = np.zeros(template.size[::-1], dtype=bool)
-    with Image.open(template.reflection) as reflection:
-        layer = reflection.convert("L")
-        if layer.size != box.size:
-            layer = layer.crop(box.as_tuple())
-        reflecting[box.top : box.bottom, box.left : box.right] = np.asarray(layer) > 4
-    return reflecting
