@@ -33,6 +33,14 @@ def limit_mb() -> int:
     return int(st.get_option("server.maxUploadSize"))
 
 
+def still_held(upload: object) -> bool:
+    """Whether an uploader's value is a file the server still holds. Once `release` has let
+    go of one, a browser that has not yet drawn the emptied uploader (a busy machine) sends
+    its id once more, and Streamlit answers with a deleted-file marker: no name, no bytes,
+    nothing to stage and nothing wrong."""
+    return isinstance(upload, UploadedFile)
+
+
 def release(upload: UploadedFile) -> None:
     """Drop the server's copy of an upload that now lives on disk, and empty the uploader.
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard import collection_actions as actions
 from dashboard import collection_view as view
-from dashboard import guard
+from dashboard import guard, uploads
 from dashboard.collection_start import start_collection
 from dashboard.resources import template_library
 from dashboard.text import as_text, shown_message, template_names
@@ -34,6 +34,8 @@ def new_collection_form() -> None:
         type=["csv"],
         key=f"collection-csv-{generation}",
     )
+    files = [upload for upload in files or [] if uploads.still_held(upload)]
+    csv = csv if uploads.still_held(csv) else None
     library = template_library()
     names = template_names(library, library)
     templates = st.multiselect(

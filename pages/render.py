@@ -45,7 +45,7 @@ def take_upload(key: str) -> None:
     during the page's run instead, the browser kept showing the full uploader, and the upload
     after it went to a widget the page no longer drew)."""
     upload = st.session_state.get(key)
-    if upload is None:
+    if not uploads.still_held(upload):  # none, or one already staged and let go of
         return
     try:
         uploads.stage(upload)

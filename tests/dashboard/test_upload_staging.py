@@ -6,7 +6,7 @@ import io
 import os
 import time
 
-from dashboard.uploads import CHUNK_BYTES, STALE_SECONDS, stage_file, sweep_stale
+from dashboard.uploads import CHUNK_BYTES, STALE_SECONDS, stage_file, still_held, sweep_stale
 
 KINDS = ("artwork", "psd", "scene", "mask")
 
@@ -72,3 +72,18 @@ def test_a_template_upload_is_streamed_to_disk_under_its_own_name_once(tmp_path,
     assert not list(path.parent.glob("*.part"))
     reads = len(upload.reads)
     assert stage_file(upload, "psd") == path and len(upload.reads) == reads, "a rerun writes none"
+
+
+def test_an_upload_already_let_go_of_is_nothing_to_stage_rather_than_an_error():
+    """A busy browser may send the emptied uploader's old file id once more: Streamlit hands
+    the page a deleted-file marker, which the Render page must pass over (it raised an
+    AttributeError the page showed as "Reading the artwork failed unexpectedly")."""
+    from streamlit.runtime.uploaded_file_manager import (
+        DeletedFile,
+        UploadedFile,
+        UploadedFileRec,
+    )
+
+    held = UploadedFile(UploadedFileRec("f1", "art.png", "image/png", b"png"), None)
+    assert still_held(held)
+    assert not still_held(DeletedFile("f1")) and not still_held(None)
