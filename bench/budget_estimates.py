@@ -14,7 +14,6 @@ measured peak (the median of the runs), and none below it by more than 5 %.
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import statistics
 from collections.abc import Callable
@@ -22,12 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.common import (
-    MIB,
     PYTHON,
     ROOT,
     inherited_floor_mb,
     print_json,
     print_table,
+    recorded_peak_mb,
     run_once,
     temp_folder,
     verdict,
@@ -139,7 +138,7 @@ def measure(case: Case, artwork: Path, work: Path, templates: list[str], runs: i
     for number in range(runs):
         out = work / f"run-{number}"
         process = run_once(command(case, artwork, out, templates))
-        sampled = json.loads((out / "run.json").read_text())["peak_rss_bytes"] / MIB
+        sampled = recorded_peak_mb(out)
         peaks.append(sampled if case.mode == "processes" else max(sampled, process.peak_rss_mb))
         shutil.rmtree(out)
     return peaks

@@ -80,6 +80,50 @@ def run_once(command: list[str]) -> Run:
     )
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """A `python -m mockups` process that may refuse its input: exit status, wall seconds,
+    wait4's peak RSS and its stderr as one line."""
+
+    name: str
+    returncode: int
+    wall_seconds: float
+    peak_rss_mb: float
+    line: str
+
+    @property
+    def accepted(self) -> bool:
+        return self.returncode == 0
+
+
+OUTCOME_LINE_CHARS = 120
+
+
+def run_outcome(name: str, command: list[str], env: dict[str, str] | None = None) -> Outcome:
+    """Run `command` to its end whatever its exit status (unlike `run_once`)."""
+    with tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err, env=env
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        err.seek(0)
+        lines = err.read().decode().splitlines()
+    return Outcome(
+        name=name,
+        returncode=os.waitstatus_to_exitcode(status),
+        wall_seconds=wall,
+        peak_rss_mb=usage.ru_maxrss * 1024 / MIB,
+        line=" | ".join(lines)[:OUTCOME_LINE_CHARS],
+    )
+
+
+def recorded_peak_mb(out: Path) -> float:
+    """The peak RSS a render recorded in its run.json (its own 10 ms sampler), in MB."""
+    return json.loads((out / "run.json").read_text())["peak_rss_bytes"] / MIB
+
+
 def measure(command: list[str], runs: int = 5) -> Measurement:
     results = [run_once(command) for _ in range(runs)]
     return summarise(results)

@@ -10,41 +10,24 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import struct
 import subprocess
-import tempfile
-import time
 import zlib
-from dataclasses import dataclass
 from pathlib import Path
 
 from bench.common import (
-    MIB,
     PYTHON,
-    ROOT,
+    Outcome,
     inherited_floor_mb,
     print_json,
     print_table,
+    run_outcome,
     temp_folder,
     verdict,
 )
 
 CEILING_MB = 256
 GOAL_MB = 150
-
-
-@dataclass(frozen=True)
-class Outcome:
-    name: str
-    returncode: int
-    wall_seconds: float
-    peak_rss_mb: float
-    message: str
-
-    @property
-    def accepted(self) -> bool:
-        return self.returncode == 0
 
 
 def write_inputs(folder: Path) -> None:
@@ -112,20 +95,7 @@ def _header_only_png(width: int, height: int) -> bytes:
 def render(artwork: Path, out: Path) -> Outcome:
     """One `render --templates all` process: exit status, wall seconds, wait4's peak RSS."""
     command = [PYTHON, "-m", "mockups", "render", str(artwork), "--out", str(out)]
-    with tempfile.TemporaryFile() as err:
-        started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err)
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - started
-        err.seek(0)
-        lines = err.read().decode().splitlines()
-    return Outcome(
-        name=artwork.name,
-        returncode=os.waitstatus_to_exitcode(status),
-        wall_seconds=wall,
-        peak_rss_mb=usage.ru_maxrss * 1024 / MIB,
-        message=" | ".join(lines)[:110],
-    )
+    return run_outcome(artwork.name, command)
 
 
 def main() -> None:
@@ -153,7 +123,7 @@ def report(outcomes: list[Outcome]) -> None:
             f"{o.wall_seconds:.2f}",
             f"{o.peak_rss_mb:.1f}",
             _against(o.peak_rss_mb, o.accepted),
-            o.message if not o.accepted else "",
+            o.line if not o.accepted else "",
         ]
         for o in outcomes
     ]

@@ -22,11 +22,19 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.common import MIB, PYTHON, ROOT, inherited_floor_mb, print_json, print_table, verdict
+from bench.common import (
+    PYTHON,
+    ROOT,
+    Outcome,
+    inherited_floor_mb,
+    print_json,
+    print_table,
+    run_outcome,
+    verdict,
+)
 
 CEILING_MB = 256
 
@@ -35,19 +43,6 @@ CEILING_MB = 256
 class Case:
     name: str
     command: list[str]  # after `python -m mockups`
-
-
-@dataclass(frozen=True)
-class Outcome:
-    name: str
-    returncode: int
-    wall_seconds: float
-    peak_rss_mb: float
-    line: str
-
-    @property
-    def accepted(self) -> bool:
-        return self.returncode == 0
 
 
 def write_inputs(folder: Path) -> None:
@@ -195,26 +190,7 @@ def cases(folder: Path) -> list[Case]:
 def run(case: Case, home: Path) -> Outcome:
     """One whole `python -m mockups` process: exit status, wall seconds, wait4's peak RSS."""
     environment = {**os.environ, "MOCKUPLAB_HOME": str(home), "MOCKUPLAB_JOB_BUDGET_MB": "256"}
-    with tempfile.TemporaryFile() as err:
-        started = time.perf_counter()
-        process = subprocess.Popen(
-            [PYTHON, "-m", "mockups", *case.command],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=err,
-            env=environment,
-        )
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - started
-        err.seek(0)
-        lines = err.read().decode().splitlines()
-    return Outcome(
-        name=case.name,
-        returncode=os.waitstatus_to_exitcode(status),
-        wall_seconds=wall,
-        peak_rss_mb=usage.ru_maxrss * 1024 / MIB,
-        line=" | ".join(lines)[:120],
-    )
+    return run_outcome(case.name, [PYTHON, "-m", "mockups", *case.command], environment)
 
 
 def main(argv: list[str] | None = None) -> int:

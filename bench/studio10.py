@@ -13,7 +13,6 @@ from itertools import cycle, islice
 from pathlib import Path
 
 from bench.common import (
-    MIB,
     PYTHON,
     Measurement,
     inherited_floor_mb,
@@ -21,6 +20,7 @@ from bench.common import (
     measurement_json,
     print_json,
     print_table,
+    recorded_peak_mb,
     run_once,
     summarise,
     temp_folder,
@@ -72,7 +72,7 @@ def measure_mode(
         run = json.loads((out / RUN_FILE).read_text())
         if len(run["mockups"]) != MOCKUPS:
             raise RuntimeError(f"{mode}: {len(run['mockups'])} mockups, not {MOCKUPS}")
-        reported.append(run["peak_rss_bytes"] / MIB)
+        reported.append(recorded_peak_mb(out))
         shutil.rmtree(out)
     return summarise(results), statistics.median(reported)
 

@@ -8,6 +8,7 @@ import shutil
 import sys
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
+from functools import partial
 from pathlib import Path
 
 from tqdm import tqdm
@@ -15,8 +16,8 @@ from tqdm import tqdm
 from mockups.commandline import OneLineErrorParser, quiet_when_the_reader_leaves, run_command
 from mockups.errors import MockupLabError, printable
 from mockups.options import FITS, MAX_WORKERS, MODES, RenderOptions
-from mockups.render.plan import check_budget
-from mockups.render.renderers import PLAIN, PROFILED, find_renderer
+from mockups.render.plan import plan_render
+from mockups.render.renderers import PROFILED, find_renderer
 from mockups.runs.folder import MockupResult
 from mockups.templates.library import LISTING, LISTING_IMAGES
 
@@ -138,9 +139,13 @@ def render_command(args: argparse.Namespace) -> int:
     options = RenderOptions(
         templates=args.templates, mode=args.mode, workers=args.workers, fit=args.fit
     )
-    renderer = PROFILED if args.profile else PLAIN
-    check_budget(args.artwork, options)
-    render = find_renderer(renderer)
+    plan = plan_render(args.artwork, options).check()
+    if args.profile:
+        render = find_renderer(PROFILED)
+    else:  # the engine's own, given the plan made here: the templates are read and checked once
+        from mockups.render.run import render_run
+
+        render = partial(render_run, plan=plan)
     bar = tqdm(total=None, unit="mockup", disable=None, file=sys.stderr)
 
     def progress(done: int, total: int, result: MockupResult) -> None:

@@ -44,6 +44,20 @@ def return_large_blocks_at_once(threshold: int = LARGE_BLOCK_BYTES) -> bool:
     return bool(mallopt is not None and mallopt(M_MMAP_THRESHOLD, threshold) == 1)
 
 
+M_ARENA_MAX = -8
+
+
+def share_one_arena(arenas: int = 1) -> bool:
+    """Have every thread allocate from at most `arenas` glibc arenas (the main one).
+
+    Each libvips worker thread otherwise gets an arena of its own, where the small blocks it
+    frees stay: ten mockups from a 4000 x 5000 JPEG peaked 158 MB with them, 142 without, in
+    the same time. Arenas made before the call stay. False where the C library has no
+    mallopt."""
+    mallopt = _libc_function("mallopt")
+    return bool(mallopt is not None and mallopt(M_ARENA_MAX, arenas) == 1)
+
+
 class _MallInfo2(ctypes.Structure):
     _fields_ = [
         (name, ctypes.c_size_t)

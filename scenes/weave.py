@@ -3,8 +3,10 @@
 Evaluated once, when a scene is built, into its template's shading, so a print on a fabric
 product takes the fabric's threads wherever the print map puts them (along folds, round a
 pillow's bulge) at no cost to a render. Each pixel averages the pattern over its own area,
-sampled along the map's local slope, so threads at or below a pixel's size blend into an
-even tone instead of beating into moire.
+sampled along the map's local slope, and the threads lose contrast as they near the pixel
+pitch, as a lens and a sensor's demosaicing take it from them: threads a few pixels wide read
+as a soft texture, not a screen, and finer ones blend into an even tone instead of beating
+into moire.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ import numpy as np
 
 KINDS = ("plain", "jersey")
 SUBSAMPLES = 4  # per pixel side
-FULL_BELOW = 0.5  # threads per pixel under which the pattern shows whole
-GONE_ABOVE = 1.0  # threads per pixel over which only its average tone is left
+FULL_BELOW = 0.1  # threads per pixel under which the pattern shows whole
+GONE_ABOVE = 0.5  # threads per pixel (the sampling limit) from which only its average is left
 THREAD_VARIATION = 0.08  # how much one thread's tone differs from the next
 VARIED_THREADS = 251  # threads with a tone of their own before the tones repeat
 
@@ -78,8 +80,8 @@ def _threads_per_pixel(across: np.ndarray, down: np.ndarray) -> np.ndarray:
 
 
 def _detail_kept(threads_per_pixel: np.ndarray) -> np.ndarray:
-    """1 where threads are wide enough to show, fading to 0 where they are finer than a pixel
-    (sampling them there would alias)."""
+    """1 where threads are wide enough to show whole, fading to 0 at two pixels a thread (the
+    sampling limit: finer would alias), as a camera's contrast falls towards its pixel pitch."""
     return np.clip((GONE_ABOVE - threads_per_pixel) / (GONE_ABOVE - FULL_BELOW), 0.0, 1.0)
 
 

@@ -212,3 +212,30 @@ def test_help_says_what_a_command_and_its_options_do(command, said):
     assert helped.stdout.startswith(f"usage: python -m {command[0]}")
     assert said in " ".join(helped.stdout.split())
     assert "parse the arguments" not in helped.stdout, "not the module's docstring"
+
+
+def test_render_reads_and_checks_the_templates_once(tmp_path, monkeypatch):
+    """The budget's plan is the render's plan: the library is not loaded a second time."""
+    from mockups import cli
+    from mockups.render import selection
+
+    loads = []
+
+    def counted_load_library(*folders):
+        loads.append(folders)
+        return load_library(*folders)
+
+    monkeypatch.setattr(selection, "load_library", counted_load_library)
+    artwork = tmp_path / "art.png"
+    gradient_artwork((300, 400)).save(artwork)
+    args = ["render", str(artwork), "--out", str(tmp_path / "out"), "--templates", "poster"]
+    assert cli.main(args) == 0
+    assert (tmp_path / "out" / "01-poster.jpg").is_file()
+    assert len(loads) == 1
+
+
+def test_the_command_line_loads_multiprocessing_only_for_a_processes_run():
+    """Imported lazily: a sequential or threads render never pays for it."""
+    script = "import sys, mockups.cli; print('multiprocessing' in sys.modules)"
+    loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert loaded.stdout.strip() == "False", loaded.stderr

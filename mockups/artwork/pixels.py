@@ -67,15 +67,31 @@ def resized(
 
     Alpha is premultiplied while resampled, so transparent pixels lend no colour to edges.
     """
+    image = _resize(_cropped(pixels, crop), pixels.mode == "RGBA", size)
+    return Image.frombuffer(pixels.mode, size, image.write_to_memory(), "raw", pixels.mode, 0, 1)
+
+
+def resized_premultiplied(
+    pixels: Pixels, size: Size, crop: tuple[int, int, int, int] | None = None
+) -> Any:
+    """As `resized`, but a libvips image (not yet computed) of premultiplied RGBA bytes."""
+    image = _cropped(pixels, crop)
+    if pixels.mode == "RGB":
+        return _resize(image, False, size).bandjoin_const([255])
+    return _resize(image, pixels.mode == "RGBA", size, straight=False)
+
+
+def _cropped(pixels: Pixels, crop: tuple[int, int, int, int] | None) -> Any:
     image = pixels.vips()
     if crop is not None and crop != (0, 0, *pixels.size):
         left, top, right, bottom = crop
         image = image.crop(left, top, right - left, bottom - top)
-    image = _resize(image, pixels.mode == "RGBA", size)
-    return Image.frombuffer(pixels.mode, size, image.write_to_memory(), "raw", pixels.mode, 0, 1)
+    return image
 
 
-def _resize(image: Any, alpha: bool, size: Size) -> Any:
+def _resize(image: Any, alpha: bool, size: Size, straight: bool = True) -> Any:
+    """Resized with lanczos3, alpha premultiplied while resampled, and then straight again
+    unless `straight` is False."""
     import pyvips
 
     pyvips.cache_set_max(0)
@@ -83,7 +99,7 @@ def _resize(image: Any, alpha: bool, size: Size) -> Any:
     if alpha:
         image = image.premultiply()
     image = image.resize(size[0] / image.width, vscale=size[1] / image.height, kernel="lanczos3")
-    if alpha:
+    if alpha and straight:
         image = image.unpremultiply()
     return image.cast("uchar").gravity("centre", *size, extend="copy")
 

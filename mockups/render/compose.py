@@ -2,20 +2,24 @@
 
 Order: fit the artwork to the print's pixel size (one high-quality resample), lay it on its
 substrate, place it (moved, warped in perspective, wrapped round a cylinder, moved along
-fabric folds, mapped through a print map); then decode the scene, tint the product (colour
-variant), and for each placed part multiply the shading, screen the highlight, clip by the
-mask, composite. A wrapped edge goes on before the front.
+fabric folds, mapped through a print map); then decode the scene, take the print's light
+from it when the scene is the shading, tint the product (colour variant), and for each
+placed part print its ink, multiply the shading (or, with a reflection, light the print by
+both in linear light), screen the highlight, clip by the mask, composite. A wrapped edge goes
+on before the front.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from PIL import Image, ImageChops, ImageFilter
 
 from mockups.artwork.imagefile import TEMPLATE_LAYER_LIMITS, decode_image
-from mockups.artwork.pixels import Pixels, resized
+from mockups.artwork.pixels import Pixels, resized, resized_premultiplied
 from mockups.geometry import (
     Box,
     Quad,
@@ -24,29 +28,41 @@ from mockups.geometry import (
     bounding_box,
     contain_box,
     cover_crop,
+    fit_scale,
     perspective_coefficients,
     rect_quad,
 )
-from mockups.templates.model import Colour, Edge, Template
+from mockups.render.grain import grain_tile, with_grain_under_ink
+from mockups.render.inklight import ink_curve, lit_with_reflection
+from mockups.templates.model import Colour, Edge, SafeArea, Template
 
 WARP_RESAMPLE = Image.Resampling.BICUBIC
 FOLD_DETAIL_BLUR = 3
 FOLD_LIGHTING_BLUR = 40
+BLEED = 0.05  # of each side: the artwork's border a template's safe area may crop
+EDGE_SLACK = 0.02  # a safe area's side this near the print's edge is the print's edge
+GREY_MODES = ("1", "L", "LA", "I", "I;16", "F")
+COMPOSITE_ROWS = 256
 
 
 @dataclass
 class Lighting:
-    """Shading and highlight cropped to one region of the scene (the print's box, an edge)."""
+    """Shading, reflection and highlight cropped to one region of the scene (the print's box,
+    an edge). Shading and reflection are "L" or "RGB"; a template lit by its scene gets its
+    shading when the scene is decoded."""
 
     box: Box
     shading: Image.Image | None = None
     highlight: Image.Image | None = None
+    reflection: Image.Image | None = None
+    shading_origin: tuple[int, int] = (0, 0)  # where `box` lies in `shading`
 
 
 @dataclass
 class SceneImages:
     """A template's layers that act on the print, each cropped to the part of the scene it
-    acts on. The scene itself is decoded once the print is placed (see `render_mockup`)."""
+    acts on, for one render: the scene itself is decoded once the print is placed (see
+    `render_mockup`), and `composite` lets go of the shading once it has lit the print."""
 
     box: Box
     front: Lighting
@@ -68,16 +84,50 @@ def load_scene_images(template: Template) -> SceneImages:
     )
 
 
-def load_scene(template: Template) -> Image.Image:
-    """The decoded scene, RGB, its product tinted to the template's colour variant."""
+def load_scene(template: Template, images: SceneImages | None = None) -> Image.Image:
+    """The decoded scene, RGB, its product tinted to the template's colour variant.
+
+    For a template lit by its scene, `images` take their shading from it first: the light of
+    the blank product, before any tint (a navy shirt's print is not printed navy)."""
     scene = _load_rgb(template.scene)
-    if template.tint is not None and template.variants is not None:
+    tinted = template.tint is not None and template.variants is not None
+    if images is not None and template.lit_by_scene:
+        lights = [light for light in (images.front, images.edge) if light is not None]
+        for light in lights:
+            if tinted or len(lights) > 1:  # the scene changes before this light is used
+                light.shading = scene.crop(light.box.as_tuple())
+            else:  # read a strip at a time as the print is composited into the scene
+                light.shading, light.shading_origin = scene, light.box.origin
+    if tinted:
         tint_product(scene, _load_layer(template.variants.mask, "L"), template.tint)
     return scene
 
 
 def _lighting(template: Template, box: Box) -> Lighting:
-    return Lighting(box, _load(template.shading, "L", box), _load(template.highlight, "L", box))
+    shading = None if template.lit_by_scene else _load_light(template.shading, box)
+    return Lighting(
+        box,
+        shading=shading,
+        highlight=_load(template.highlight, "L", box),
+        reflection=_load_light(template.reflection, box),
+    )
+
+
+def _load_light(path: Path | None, box: Box) -> Image.Image | None:
+    """A shading or reflection layer: greyscale kept as one band, anything else as RGB."""
+    if path is None:
+        return None
+    layer = _load_layer(path, None, box)
+    return (
+        layer
+        if layer.mode in ("L", "RGB")
+        else _converted(layer, "L" if layer.mode in GREY_MODES else "RGB")
+    )
+
+
+def _converted(image: Image.Image, mode: str) -> Image.Image:
+    with image:
+        return image.convert(mode)
 
 
 def _load_rgb(path: Path) -> Image.Image:
@@ -93,12 +143,13 @@ def _load(path: Path | None, mode: str, box: Box | None = None) -> Image.Image |
     return None if path is None else _load_layer(path, mode, box)
 
 
-def _load_layer(path: Path, mode: str, box: Box | None = None) -> Image.Image:
+def _load_layer(path: Path, mode: str | None, box: Box | None = None) -> Image.Image:
+    """A layer cropped to `box`, in `mode` (None: as stored)."""
     image = decode_image(path, TEMPLATE_LAYER_LIMITS, f"{path.parent.name}/{path.name}")
     if box is not None and image.size != box.size:  # else stored cropped to the box already
         with image:
             image = image.crop(box.as_tuple())
-    return image if image.mode == mode else image.convert(mode)
+    return image if mode is None or image.mode == mode else _converted(image, mode)
 
 
 def render_mockup(
@@ -113,9 +164,19 @@ def render_mockup(
     and the print's working copies are not held at once. `mapping_threads`: how many threads
     map the print through a print map.
     """
+    # made first, so the copies that make it come and go before the largest images are held
+    grain = grain_tile(template.grain) if template.grain is not None else None
+    if _mapped_from_artwork(template, artwork):
+        # handed over (list.pop), so the placed print is freed as soon as it is composited
+        placed = [place_mapped(artwork, template, images.box, mapping_threads)]
+        mockup = load_scene(template, images)
+        composite(mockup, placed.pop(), images.front, images.mask, template.ink_black, grain)
+        return mockup
     # folds found in the scene's own light need it before the print is placed
-    scene = load_scene(template) if _relief_from_scene(template, images) else None
-    fitted = fit_print(artwork, template.print_size, template.fit, template.substrate)
+    scene = load_scene(template, images) if _relief_from_scene(template, images) else None
+    fitted = fit_print(
+        artwork, template.print_size, template.fit, template.substrate, template.safe
+    )
     if not (template.is_flat and fitted.size == images.box.size):
         handed = [fitted]  # handed over, so the print is not held a third time while framed
         del fitted
@@ -130,12 +191,58 @@ def render_mockup(
     del fitted
     handed = [place_print(handed.pop(), template, images.box, offsets, mapping_threads)]
     if scene is None:
-        scene = load_scene(template)
+        scene = load_scene(template, images)
     if edge is not None and images.edge is not None:
-        composite(scene, edge, images.edge)
+        composite(scene, edge, images.edge, ink_black=template.ink_black, grain=grain)
         del edge
-    composite(scene, handed.pop(), images.front, images.mask)
+    composite(scene, handed.pop(), images.front, images.mask, template.ink_black, grain)
     return scene
+
+
+def _mapped_from_artwork(template: Template, artwork: Image.Image | Pixels) -> bool:
+    """Whether the print is fitted, framed and mapped in libvips alone (`place_mapped`):
+    a print map with no wrapped edge, no folds, no safe area to fit the artwork into (that
+    fit is `fit_print`'s alone), and no substrate that would show through the print."""
+    if template.uvmap is None or template.edge is not None:
+        return False
+    if template.safe is not None or template.displacement is not None:
+        return False
+    see_through = template.fit != "cover" or artwork.mode != "RGB"
+    return template.substrate is None or not see_through
+
+
+def place_mapped(
+    artwork: Image.Image | Pixels, template: Template, box: Box, threads: int = 1
+) -> Image.Image:
+    """The artwork fitted to the print and mapped into `box` through the template's print
+    map, as straight RGBA: the same print as `fit_print`, `framed` and `uvmap.place_print`,
+    made in one libvips pipeline without Pillow's three copies of it."""
+    from mockups.templates import uvmap
+
+    assert template.uvmap is not None, "only print-map templates come this far"
+    pixels = artwork if isinstance(artwork, Pixels) else Pixels.of(artwork)
+    return uvmap.place_framed(
+        lambda: framed_premultiplied(pixels, template.print_size, template.fit),
+        template.uvmap,
+        box,
+        threads,
+    )
+
+
+def framed_premultiplied(pixels: Pixels, size: Size, fit: str):
+    """A libvips image (not yet computed) of the print fitted as `fit_print` fits it, in
+    premultiplied RGBA, in a one-pixel transparent frame (see `framed`)."""
+    if fit == "cover":
+        left, top, right, bottom = (round(side) for side in cover_crop(pixels.size, size))
+        image = resized_premultiplied(pixels, size, (left, top, right, bottom))
+        origin = (0, 0)
+    else:
+        inner = contain_box(pixels.size, size)
+        image, origin = resized_premultiplied(pixels, inner.size), inner.origin
+    left, top = origin
+    return image.embed(
+        left + 1, top + 1, size[0] + 2, size[1] + 2, extend="background", background=[0] * 4
+    )
 
 
 def tint_product(scene: Image.Image, mask: Image.Image, colour: Colour) -> None:
@@ -149,11 +256,19 @@ def tint_product(scene: Image.Image, mask: Image.Image, colour: Colour) -> None:
 
 
 def fit_print(
-    artwork: Image.Image | Pixels, size: Size, fit: str, substrate: Colour | None
+    artwork: Image.Image | Pixels,
+    size: Size,
+    fit: str,
+    substrate: Colour | None,
+    safe: SafeArea | None = None,
 ) -> Image.Image:
-    """The artwork at the print's size on its substrate: RGBA only where it stays see-through."""
+    """The artwork at the print's size on its substrate: RGBA only where it stays see-through.
+
+    With a `safe` area, placed by `artwork_placement`; without, centred, cover or contain."""
     pixels = artwork if isinstance(artwork, Pixels) else Pixels.of(artwork)
-    if fit == "cover":
+    if safe is not None:
+        fitted = _placed_on_print(pixels, size, artwork_placement(pixels.size, size, fit, safe))
+    elif fit == "cover":
         left, top, right, bottom = (round(side) for side in cover_crop(pixels.size, size))
         fitted = resized(pixels, size, (left, top, right, bottom))
     else:
@@ -165,6 +280,77 @@ def fit_print(
     paper = Image.new("RGB", size, substrate)
     paper.paste(fitted, (0, 0), fitted)
     return paper
+
+
+def artwork_placement(
+    artwork: Size, print_: Size, fit: str, safe: SafeArea
+) -> tuple[float, float, float, float]:
+    """Left, top, width and height of the whole artwork on a print of `print_` pixels (it may
+    run past the print's edges, which crop it).
+
+    The `safe` area's sides that lie inside the print (a camera hole, a mug's turn, a frame's
+    mat; not within EDGE_SLACK of the print's own edge) bound the artwork less its BLEED
+    border: the fit's scale is reduced until it fits between them, and along each side the
+    artwork is centred on the print while it covers it, else on the safe area, then moved as
+    little as keeps it inside. At the print's own edges a cover crops as it always did."""
+    width, height = print_
+    spans = [
+        _inner_span(safe[0] * width, safe[2] * width, width),
+        _inner_span(safe[1] * height, safe[3] * height, height),
+    ]
+    content = 1 - 2 * BLEED
+    scale = min(
+        fit_scale(artwork, print_, fit),
+        *(
+            (high - low) / (content * side)
+            for (low, high), side in zip(spans, artwork, strict=True)
+        ),
+    )
+    sizes = [side * scale for side in artwork]
+    x, y = (
+        _offset_along(length, side, safe_low * side, safe_high * side, span)
+        for length, side, safe_low, safe_high, span in zip(
+            sizes, print_, safe[:2], safe[2:], spans, strict=True
+        )
+    )
+    return x, y, sizes[0], sizes[1]
+
+
+def _inner_span(low: float, high: float, side: float) -> tuple[float, float]:
+    """The safe span's bounds along a side, unbounded where it reaches the print's edge."""
+    slack = EDGE_SLACK * side
+    return (low if low > slack else -math.inf, high if high < side - slack else math.inf)
+
+
+def _offset_along(
+    length: float, side: float, low: float, high: float, bounds: tuple[float, float]
+) -> float:
+    """Where an artwork `length` long starts on a print `side` long whose safe span is
+    `low`..`high`, keeping all but its BLEED border within `bounds`."""
+    bleed = BLEED * length
+    wanted = (side - length) / 2 if length >= side else (low + high - length) / 2
+    return min(max(wanted, bounds[0] - bleed), bounds[1] + bleed - length)
+
+
+def _placed_on_print(pixels: Pixels, size: Size, placement: tuple[float, ...]) -> Image.Image:
+    """The artwork resampled once into its place on the print: the part of it on the print,
+    over transparency where it does not reach (the substrate is laid under it later)."""
+    x, y, width, height = placement
+    shown = Box(max(0, round(x)), max(0, round(y)), min(size[0], round(x + width)),
+                min(size[1], round(y + height)))  # fmt: skip
+    scale_x, scale_y = width / pixels.width, height / pixels.height
+    crop = (
+        max(0, round((shown.left - x) / scale_x)),
+        max(0, round((shown.top - y) / scale_y)),
+        min(pixels.width, round((shown.right - x) / scale_x)),
+        min(pixels.height, round((shown.bottom - y) / scale_y)),
+    )
+    part = resized(pixels, shown.size, crop)
+    if shown.size == size:
+        return part
+    fitted = Image.new("RGBA", size, (0, 0, 0, 0))
+    fitted.paste(part, shown.origin)
+    return fitted
 
 
 def _relief_from_scene(template: Template, images: SceneImages) -> bool:
@@ -251,28 +437,75 @@ def warp_quad(padded: Image.Image, quad: Quad, box: Box) -> Image.Image:
 
 
 def composite(
-    scene: Image.Image, placed: Image.Image, light: Lighting, mask: Image.Image | None = None
+    scene: Image.Image,
+    placed: Image.Image,
+    light: Lighting,
+    mask: Image.Image | None = None,
+    ink_black: float = 0.0,
+    grain: np.ndarray | None = None,
 ) -> None:
-    """Light the placed print with the region's shading and highlight, then lay it in place.
+    """Light the placed print with the region's layers, then lay it in place, a strip of
+    COMPOSITE_ROWS rows at a time (each pixel's light is its own, so the strips join
+    seamlessly, and the working copies stay a few MB whatever the print's size).
 
-    Lit band by band: the shading and highlight stay single-band, and one band at a time is
-    added beside the print (an RGB image is four bytes a pixel in Pillow, a band one).
+    Band by band: a print band takes its ink (see `inklight`), is multiplied by the
+    shading's band or, with a reflection, lit by both in linear light, gets the highlight
+    screened over it and, with a camera's `grain` (`grain_tile`'s), the grain its ink took
+    from the scene's.
+    A greyscale layer acts on every band; a colour one (a scene's light) band for band.
     """
+    ink = ink_curve(ink_black)
+    left, top = light.box.origin
+    width, height = placed.size
+    for strip_top in range(0, height, COMPOSITE_ROWS):
+        rows = (0, strip_top, width, min(height, strip_top + COMPOSITE_ROWS))
+        strip_light = Lighting(
+            Box(left, top + strip_top, left + width, top + rows[3]),
+            shading=_cropped(light.shading, _moved(rows, light.shading_origin)),
+            highlight=_cropped(light.highlight, rows),
+            reflection=_cropped(light.reflection, rows),
+        )
+        lit, alpha = _lit_strip(placed.crop(rows), strip_light, ink, ink_black, grain)
+        strip_mask = _cropped(mask, rows)
+        if strip_mask is not None:
+            alpha = strip_mask if alpha is None else ImageChops.multiply(alpha, strip_mask)
+        scene.paste(lit, strip_light.box.origin, alpha)
+    light.shading = None
+
+
+def _moved(box: tuple[int, int, int, int], by: tuple[int, int]) -> tuple[int, int, int, int]:
+    return (box[0] + by[0], box[1] + by[1], box[2] + by[0], box[3] + by[1])
+
+
+def _cropped(layer: Image.Image | None, rows: tuple[int, int, int, int]) -> Image.Image | None:
+    return None if layer is None else layer.crop(rows)
+
+
+def _lit_strip(
+    placed: Image.Image,
+    light: Lighting,
+    ink: list[int] | None,
+    ink_black: float,
+    grain: np.ndarray | None,
+) -> tuple[Image.Image, Image.Image | None]:
+    """A strip of the print lit by its strip of the layers: RGB, and its coverage."""
     colour, alpha = _split_bands(placed)
-    del placed
-    for light_layer, blend in (
-        (light.shading, ImageChops.multiply),
-        (light.highlight, ImageChops.screen),
-    ):
-        if light_layer is not None:
-            for index, band in enumerate(colour):
-                colour[index] = blend(band, light_layer)
-                del band
-    if mask is not None:
-        alpha = mask if alpha is None else ImageChops.multiply(alpha, mask)
-    merged = Image.merge("RGB", colour)
-    colour.clear()
-    scene.paste(merged, light.box.origin, alpha)
+    shading = _light_bands(light.shading, len(colour))
+    reflection = _light_bands(light.reflection, len(colour))
+    for index, band in enumerate(colour):
+        shade = shading[index] if shading else None
+        if reflection:
+            lit = lit_with_reflection(band, shade, reflection[index], ink_black)
+        else:
+            lit = band.point(ink) if ink is not None else band
+            lit = ImageChops.multiply(lit, shade) if shade is not None else lit
+        if light.highlight is not None:
+            lit = ImageChops.screen(lit, light.highlight)
+        if grain is not None:
+            inked = band.point(ink) if ink is not None else band
+            lit = with_grain_under_ink(lit, inked, grain, light.box.origin, index % 3)
+        colour[index] = lit
+    return Image.merge("RGB", colour), alpha
 
 
 def framed(image: Image.Image) -> Image.Image:
@@ -290,6 +523,13 @@ def framed(image: Image.Image) -> Image.Image:
     padded = Image.new("RGBa", size, (0, 0, 0, 0))
     padded.paste(premultiplied, (1, 1))
     return padded
+
+
+def _light_bands(layer: Image.Image | None, count: int) -> list[Image.Image]:
+    """One band of `layer` per print band: a greyscale layer's own, or a colour layer's."""
+    if layer is None:
+        return []
+    return [layer] * count if layer.mode == "L" else list(layer.split())
 
 
 def _split_bands(image: Image.Image) -> tuple[list[Image.Image], Image.Image | None]:

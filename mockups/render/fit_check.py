@@ -36,16 +36,33 @@ def fit_warnings(
 
 def enlargement(artwork_size: Size, template: Template, fit: str | None = None) -> float:
     """How many times the artwork is enlarged to fill the template's print (below 1: reduced)."""
+    if template.safe is not None:
+        return _placement(artwork_size, template, fit)[2] / artwork_size[0]
     return fit_scale(artwork_size, template.print_size, fit or template.fit)
 
 
 def visible_share(artwork_size: Size, template: Template, fit: str | None = None) -> float:
     """The share of the artwork's width or height that stays on the print (1 for `contain`)."""
+    if template.safe is not None:
+        x, y, width, height = _placement(artwork_size, template, fit)
+        shown = [
+            (min(start + length, side) - max(start, 0.0)) / length
+            for start, length, side in ((x, width, template.print_size[0]),
+                                        (y, height, template.print_size[1]))
+        ]  # fmt: skip
+        return min(shown)
     if (fit or template.fit) != "cover":
         return 1.0
     artwork_aspect = artwork_size[0] / artwork_size[1]
     print_aspect = template.print_size[0] / template.print_size[1]
     return min(artwork_aspect / print_aspect, print_aspect / artwork_aspect)
+
+
+def _placement(artwork_size: Size, template: Template, fit: str | None):
+    from mockups.render.compose import artwork_placement
+
+    assert template.safe is not None
+    return artwork_placement(artwork_size, template.print_size, fit or template.fit, template.safe)
 
 
 def _enlargement_warning(

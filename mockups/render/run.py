@@ -11,11 +11,10 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures import Executor, ThreadPoolExecutor, as_completed
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from multiprocessing import get_context
 from pathlib import Path
 
 from PIL import Image
@@ -31,6 +30,7 @@ from mockups.memory import (
     release_freed_memory,
     return_large_blocks_at_once,
     rss_bytes,
+    share_one_arena,
 )
 from mockups.options import MAX_WORKERS, MODES, RenderOptions
 from mockups.render.compose import load_scene_images, render_mockup
@@ -111,6 +111,7 @@ def render_run(
     plan = plan or plan_render(artwork, options, library)
     options, chosen, workers = plan.options, plan.templates, plan.workers
     return_large_blocks_at_once()  # a freed image goes back to the system, not into an arena
+    share_one_arena()
     out = Path(out_dir)
     _prepare_folder(out, keep=Path(artwork))
     started = time.perf_counter()
@@ -182,6 +183,10 @@ def _results(
 def _executor(mode: str, workers: int, out: Path) -> Executor:
     if mode == "threads":
         return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="mockup")
+    # imported here: a run in the other modes never loads multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
     # forkserver: a fresh, small parent for workers, safe beside the dashboard's threads
     context = get_context("forkserver")
     context.set_forkserver_preload(["mockups.render.run"])
@@ -199,6 +204,7 @@ _worker_artwork: Pixels | None = None
 def _load_working_copy(path: str) -> None:
     global _worker_artwork
     return_large_blocks_at_once()
+    share_one_arena()
     with Image.open(path) as image:
         _worker_artwork = Pixels.of(image)
 

@@ -38,6 +38,16 @@ MAX_MANIFEST_BYTES = 256 * 1024
 
 
 Colour = tuple[int, int, int]
+SafeArea = tuple[float, float, float, float]  # left, top, right, bottom, fractions of the print
+
+
+@dataclass(frozen=True)
+class Grain:
+    """A camera's sensor grain over the whole frame: `levels` of spread in 8-bit levels,
+    `seed` the template's own (see mockups/render/grain.py)."""
+
+    levels: float
+    seed: int
 
 
 @dataclass(frozen=True)
@@ -79,6 +89,10 @@ class Template:
     mask: Path | None = None
     shading: Path | None = None
     highlight: Path | None = None
+    reflection: Path | None = None
+    ink_black: float = 0.0
+    grain: Grain | None = None
+    safe: SafeArea | None = None
     thumbnail: Path | None = None
     cylinder: Cylinder | None = None
     displacement: Displacement | None = None
@@ -106,6 +120,12 @@ class Template:
         if self.uvmap:
             return self.uvmap.print_size
         return self.cylinder.print_size() if self.cylinder else print_size(self.quad)
+
+    @property
+    def lit_by_scene(self) -> bool:
+        """True when the shading is the scene itself: the print takes the light the blank
+        product was rendered in, colour and grain included."""
+        return self.shading is not None and self.shading == self.scene
 
     @property
     def is_flat(self) -> bool:
@@ -188,7 +208,7 @@ def _build(folder: Path, data: dict) -> Template:
     else:
         quad = _quad(placement["corners"])
     substrate = data.get("substrate", "#ffffff")
-    files = ("mask", "shading", "highlight", "thumbnail")
+    files = ("mask", "shading", "highlight", "reflection", "thumbnail")
     optional = {key: folder / data[key] for key in files if key in data}
     if "displacement" in data:
         found = data["displacement"]
@@ -197,6 +217,10 @@ def _build(folder: Path, data: dict) -> Template:
     if "edge" in data:
         edge = data["edge"]
         optional["edge"] = Edge(_quad(edge["corners"]), edge["side"], edge["depth"])
+    if "safe" in data:
+        optional["safe"] = tuple(data["safe"])
+    if "grain" in data:
+        optional["grain"] = Grain(float(data["grain"]["levels"]), int(data["grain"]["seed"]))
     if "variants" in data:
         colours = {name: _hex_colour(hex_) for name, hex_ in data["variants"]["colours"].items()}
         optional["variants"] = Variants(folder / data["variants"]["mask"], colours)
@@ -212,6 +236,7 @@ def _build(folder: Path, data: dict) -> Template:
         quad=quad,
         fit=data.get("fit", "cover"),
         substrate=None if substrate is None else _hex_colour(substrate),
+        ink_black=data.get("ink_black", 0.0),
         **optional,
     )
 
@@ -238,6 +263,10 @@ def _check_files(template: Template, manifest: Path) -> None:
         )
     if template.cylinder is not None and template.cylinder.bottom <= template.cylinder.top:
         raise TemplateError(f"{manifest}: field 'placement.bottom': must be below 'top'")
+    if template.safe is not None:
+        left, top, right, bottom = template.safe
+        if not (left < right and top < bottom):
+            raise TemplateError(f"{manifest}: field 'safe': right must exceed left, bottom top")
     _check_quad(template.quad, template.size, manifest, "placement")
     if template.edge is not None:
         _check_quad(template.edge.quad, template.size, manifest, "edge.corners")
@@ -251,7 +280,11 @@ def _check_files(template: Template, manifest: Path) -> None:
         "mask": template.mask,
         "displacement.map": template.displacement.map if template.displacement else None,
     }
-    lighting = {"shading": template.shading, "highlight": template.highlight}
+    lighting = {
+        "shading": template.shading,
+        "highlight": template.highlight,
+        "reflection": template.reflection,
+    }
     (box_or_full if template.edge is None else full_size).update(lighting)
     box = bounding_box(template.quad, template.size).size
     for field, path in full_size.items():

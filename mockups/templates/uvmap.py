@@ -17,8 +17,10 @@ would fill in.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PIL import Image
@@ -81,19 +83,27 @@ def place_print(framed_print: Image.Image, uvmap: UVMap, box: Box, threads: int 
     as straight RGBA, by `threads` libvips workers."""
     handed = [framed_print]
     del framed_print  # the caller handed over its only reference: libvips holds a copy now
-    pixels = _mapped_bytes(handed.pop(), uvmap, box, threads)
+    return place_framed(lambda: _vips_rgba(handed.pop()), uvmap, box, threads)
+
+
+def place_framed(
+    source: Callable[[], Any], uvmap: UVMap, box: Box, threads: int = 1
+) -> Image.Image:
+    """As `place_print`, from `source()`: a libvips image of the framed print's premultiplied
+    RGBA bytes, called once libvips is set up (a lazy one is computed into memory first)."""
+    pixels = _mapped_bytes(source, uvmap, box, threads)
     # RGBA wraps the bytes in place (premultiplied RGBa would be copied): the libvips images
     # are gone by now, so the placed print is held once
     return Image.frombuffer("RGBA", box.size, pixels, "raw", "RGBA", 0, 1)
 
 
-def _mapped_bytes(framed_print: Image.Image, uvmap: UVMap, box: Box, threads: int) -> bytes:
+def _mapped_bytes(source: Callable[[], Any], uvmap: UVMap, box: Box, threads: int) -> bytes:
     """The placed print's straight RGBA bytes; every libvips image is freed on return. A map
     libvips cannot read whole (cut short, damaged) is a `RenderError` in one line."""
     import pyvips
 
     try:
-        return _mapped_through(framed_print, uvmap, box, threads)
+        return _mapped_through(source, uvmap, box, threads)
     except pyvips.Error as error:
         template = printable(uvmap.path.parent.name)
         reason = printable(first_line(error.detail or error.message, 160))
@@ -103,7 +113,7 @@ def _mapped_bytes(framed_print: Image.Image, uvmap: UVMap, box: Box, threads: in
         ) from None
 
 
-def _mapped_through(framed_print: Image.Image, uvmap: UVMap, box: Box, threads: int) -> bytes:
+def _mapped_through(source: Callable[[], Any], uvmap: UVMap, box: Box, threads: int) -> bytes:
     import pyvips
 
     # libvips' worker allocates in its own glibc arena, which would keep the blocks it frees
@@ -113,12 +123,13 @@ def _mapped_through(framed_print: Image.Image, uvmap: UVMap, box: Box, threads: 
     pyvips.cache_set_max(0)
     # each libvips worker holds its own copy of the print region it maps (a few MB): one
     # where the engine already renders mockups side by side, two when it renders one at a time
+    # mapim reads the print at random: a lazy one is computed into memory once, here; an
+    # image over memory stays as it is, and `image` keeps the bytes under it alive
+    image = source()
+    framed = image.copy_memory()
     pyvips.concurrency_set(threads)
-    framed_size = framed_print.size
-    source = _vips_rgba(framed_print)
-    del framed_print
-    bands = _coordinates(uvmap.path, framed_size, box.size)
-    placed = source.mapim(
+    bands = _coordinates(uvmap.path, (framed.width, framed.height), box.size)
+    placed = framed.mapim(
         bands.extract_band(0, n=2),
         interpolate=pyvips.Interpolate.new("bicubic"),
         premultiplied=True,

@@ -146,17 +146,23 @@ def test_the_detail_opens_on_the_mockup_the_next_line_names(memory_page, runs):
 
 def test_sites_show_project_paths_and_hide_those_under_a_tenth_of_a_megabyte(memory_page, runs):
     at = memory_page(run=runs.profiled)
-    selectbox(at, "Mockup").set_value(1)
     next(r for r in at.radio if r.label == "At").set_value("peak").run()
-    sites = [_unescaped(e.label) for e in at.expander if " · " in e.label]
     root = str(Path(APP).parent)
-    assert sites and all(root not in label and "site-packages" not in label for label in sites)
-    assert any("mockups/" in label for label in sites), "our files, relative to the project"
-    assert all(_megabytes(label) >= 0.1 for label in sites)
-    show_all = next(t for t in at.toggle if t.label.startswith("Show all"))
-    show_all.set_value(True).run()
-    every = [_unescaped(e.label) for e in at.expander if " · " in e.label]
-    assert len(every) > len(sites) and any(_megabytes(label) < 0.1 for label in every)
+    hiding = None  # a mockup whose peak has sites under 0.1 MB (strips and tables come and go)
+    for index in range(1, len(NAMES) + 1):
+        selectbox(at, "Mockup").set_value(index).run()
+        sites = [_unescaped(e.label) for e in at.expander if " · " in e.label]
+        assert sites and all(root not in label and "site-packages" not in label for label in sites)
+        assert any("mockups/" in label for label in sites), "our files, relative to the project"
+        assert all(_megabytes(label) >= 0.1 for label in sites)
+        toggles = [t for t in at.toggle if t.label.startswith("Show all")]
+        if toggles and hiding is None:
+            hiding = (index, len(sites))
+            toggles[0].set_value(True).run()
+            every = [_unescaped(e.label) for e in at.expander if " · " in e.label]
+            assert len(every) > len(sites) and any(_megabytes(label) < 0.1 for label in every)
+            toggles[0].set_value(False).run()
+    assert hiding is not None, "some mockup's peak has sites under 0.1 MB, hidden at first"
 
 
 def test_a_flame_graph_is_written_once_on_demand_and_shown_in_the_page(memory_page, runs):

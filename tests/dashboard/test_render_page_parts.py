@@ -58,19 +58,25 @@ def test_a_mode_over_the_budget_is_refused_with_the_modes_and_workers_that_fit(
 def test_the_advice_names_the_template_that_needs_the_most_and_says_contain_fits(
     tmp_path, monkeypatch
 ):
+    from mockups.render.plan import plan_render
+
     camera = tmp_path / "camera.jpg"
     gradient_artwork((6000, 4000)).save(camera, quality=80)
     ten = tuple(load_library())[:10]
+    heaviest = plan_render(camera, RenderOptions(templates=ten), load_library()).heaviest()
+    assert heaviest is not None
     cover = estimate_mb(camera, ten, mode="sequential")
     contain = estimate_mb(camera, ten, mode="sequential", fit="contain")
-    without = estimate_mb(camera, tuple(t for t in ten if t != "phone-case"), mode="sequential")
-    assert contain < without < cover, "its cover print needs the camera photo largest"
-    monkeypatch.setenv("MOCKUPLAB_JOB_BUDGET_MB", str(round((without + cover) / 2)))
+    without = estimate_mb(camera, tuple(t for t in ten if t != heaviest.key), mode="sequential")
+    assert contain < without < cover
+    monkeypatch.setenv("MOCKUPLAB_JOB_BUDGET_MB", f"{(without + cover) / 2:.1f}")
     advice = advise(camera, ten, 2, load_library())
     assert advice is not None and advice.refused("sequential")
     suggestion = advice.suggestion("sequential") or ""
-    assert "untick Phone case" in suggestion
-    assert f"(phone-case), which needs the most (about {without:.0f} MB without it)" in suggestion
+    assert f"untick {heaviest.name}" in suggestion
+    assert f"({heaviest.key}), which needs the most (about {without:.0f} MB without it)" in (
+        suggestion
+    )
     assert f"use fit contain (about {contain:.0f} MB)" in suggestion
     assert advise(camera, ten, 2, load_library(), fit="contain").fits["sequential"].fits, (
         "the advice follows the fit chosen"

@@ -27,20 +27,23 @@ from tests.conftest import gradient_artwork
 ARTWORK_SIZE = (1200, 1500)
 MARGIN = 1.20
 
-CEILINGS_MIB = {  # measured 2026-11-30 after one warm render: peak MiB x 1.2, up
-    # the scene is decoded after the print is placed and lit band by band (peaks fell 20-30 %)
-    "canvas": 46,
-    "desk-frame": 41,
-    "framed-wall": 33,
-    "greeting-card": 55,
-    "mug": 42,
-    "phone-case": 56,
+CEILINGS_MIB = {  # measured 2026-12-06 after one warm render: peak MiB x 1.2, up
+    # the scene-lit library, composited in strips of rows with the shading read from the scene
+    "canvas": 50,
+    "desk-frame": 55,
+    "framed-wall": 50,
+    "greeting-card": 57,
+    "mug": 60,
+    "phone-case": 73,
     "pillow": 60,
-    "poster": 53,
-    "tote": 41,
-    "tshirt": 42,
-    "wall-ledge": 39,
-    "workspace-mug": 40,
+    "poster": 55,
+    "tote": 47,
+    "tshirt": 49,
+    "wall-ledge": 53,
+    "wall-scale": 37,
+    "workspace-mug": 58,
+    "zoom-canvas-corner": 80,
+    "zoom-frame-corner": 50,
 }
 LIBRARY = load_library()
 

@@ -12,11 +12,13 @@ from PIL import Image, ImageFilter
 
 from mockups.templates.model import BUILTIN_DIR
 from scenes.blender.__main__ import SCENES, STUDIO
-from scenes.blender.build import woven
+from scenes.blender.build import threads_on_print, woven
 from scenes.weave import Weave, plane_coordinates, plane_through, weave_light
 
 PLAIN = Weave("plain", threads_per_cm=10, depth=0.3)
-THREAD_DETAIL = 2.0  # shading levels of detail finer than a 2 px blur: a smooth surface's is < 1
+THREAD_DETAIL = (
+    2.5  # levels finer than a 2 px blur: woven 2.9-7.1 (lens-softened), grain alone 1.7-2.0
+)
 FABRIC_DETAIL = 2.5  # the same in a scene's JPEG, on the product round the print: < 1.5 smooth
 
 
@@ -29,12 +31,21 @@ def flat_map(width: int, height: int, print_cm: float, pixels_per_thread: float)
 
 
 @pytest.mark.parametrize("kind", ["plain", "jersey"])
-def test_threads_several_pixels_wide_show_as_light_and_shadow(kind):
-    u, v = flat_map(120, 120, print_cm=10, pixels_per_thread=6)
+def test_threads_many_pixels_wide_show_as_light_and_shadow(kind):
+    u, v = flat_map(120, 120, print_cm=10, pixels_per_thread=12)
     light = weave_light(u, v, Weave(kind, PLAIN.threads_per_cm, PLAIN.depth), (10, 10))
     assert light.max() > 0.97
     assert light.min() < 1 - PLAIN.depth * 0.6
     assert light.std() > 0.03
+
+
+def test_threads_nearing_the_pixel_pitch_soften_as_a_lens_softens_them():
+    def contrast(pixels_per_thread: float) -> float:
+        return float(weave_light(*flat_map(120, 120, 10, pixels_per_thread), PLAIN, (10, 10)).std())
+
+    wide, three, two = contrast(12), contrast(3), contrast(2)
+    assert 0.2 * wide < three < 0.6 * wide
+    assert two < 0.05 * wide
 
 
 def test_threads_finer_than_a_pixel_leave_an_even_tone_not_moire():
@@ -92,6 +103,19 @@ def test_the_product_round_the_print_takes_the_threads_and_nothing_else_does():
     assert fabric.std() > 0.02 and fabric.min() < 0.7 * (1 - PLAIN.depth * 0.6)
 
 
+def test_the_print_and_the_fabric_round_it_take_the_same_threads_light():
+    """A print's box must not show on a blank product: the threads darken the carrier under
+    the print as much as the product's own fabric beside it."""
+    threads = 10 * PLAIN.threads_per_cm  # a 10 cm print, six pixels a thread
+    plane = np.array([[1 / (6 * threads), 0, 0], [0, 1 / (6 * threads), 0]])
+    u, v = plane_coordinates(plane, (0, 0, 120, 60))
+    product = np.ones((60, 120))
+    fabric = woven(np.ones((60, 120, 3)), product, plane, PLAIN, (10, 10))
+    carrier = threads_on_print(np.ones((60, 120, 3)), product, weave_light(u, v, PLAIN, (10, 10)))
+    assert carrier.mean() < 1 - PLAIN.depth * 0.3
+    assert fabric.mean() == pytest.approx(carrier.mean(), abs=0.002)
+
+
 def scene_specs() -> dict[str, dict]:
     """Each scene script's TEMPLATE, its constant entries, read from its source (the scripts
     run only in Blender)."""
@@ -116,6 +140,9 @@ def thread_detail(template_id: str) -> float:
     manifest = json.loads((folder / "template.json").read_text())
     with Image.open(folder / manifest["shading"]) as shading, Image.open(folder / "mask.png") as m:
         shading = shading.convert("L")
+        if shading.size != m.size:  # the scene itself, lighting the print: its print's box
+            left, top, width, height = manifest["placement"]["box"]
+            shading = shading.crop((left, top, left + width, top + height))
         smooth = shading.filter(ImageFilter.GaussianBlur(2))
         covered = np.asarray(m.convert("L")) > 250
     detail = np.asarray(shading, dtype=float) - np.asarray(smooth, dtype=float)

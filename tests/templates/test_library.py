@@ -34,7 +34,7 @@ def test_the_rendered_scenes_place_the_print_through_print_maps_with_their_light
     rendered = [t for t in LIBRARY.values() if t.placement == "uvmap"]
     assert len(rendered) >= 4
     assert all(t.mask and t.shading for t in rendered), "each lit, and clipped by its coverage"
-    assert any(t.highlight for t in rendered), "gloss or glass over a print"
+    assert any(t.highlight or t.reflection for t in rendered), "gloss or glass over a print"
     assert any(t.variants for t in rendered), "product colours"
 
 

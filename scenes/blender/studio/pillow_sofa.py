@@ -1,10 +1,10 @@
-"""A printed throw pillow leaning into the corner of a linen sofa, a knit throw beside it."""
+"""A printed throw pillow leaning into a linen sofa beside a plain one, window light."""
 
 from __future__ import annotations
 
+import cloth
 import kit
 import rooms
-import shapes
 
 TEMPLATE = {
     "id": "pillow",
@@ -19,23 +19,17 @@ TEMPLATE = {
 
 def build() -> kit.Shot:
     rooms.wall_and_floor(wall_colour="#d9d4ca")
-    rooms.sofa(colour="#8e9488")
-    # a smooth carrier: a cotton weave is finer than the beauty pass's pixels on this pillow,
-    # and came out of the denoiser as fingerprint-like moire in the print's shading; the
-    # template's "weave" puts threads into the shading when the scene is built instead
-    front, back = shapes.pillow(
-        "pillow", 0.45, 0.45, 0.17,
-        kit.carrier_white(roughness=0.9), kit.linen("#e8e2d6", weave=500),
-        seed=11,
-    )  # fmt: skip
-    for part in (front, back):
-        part.location = (0.5, -0.6, 0.73)
-        part.rotation_euler = kit.radians(-14, -4, -8)
-    throw = kit.linen("#c9a27e", weave=180)
-    kit.box("throw", (0.5, 0.5, 0.05), (-0.15, -0.55, 0.53), throw, 0.02, 4, subdivide=2,
-            rotation=kit.radians(0, 0, 8))  # fmt: skip
-    kit.world("#dde3ea", 0.14)
-    kit.area_light("window", (-2.6, -2.0, 2.0), (0.5, -0.6, 0.7), 2.2, 700, "#fff1df", 1.6)
-    kit.area_light("fill", (2.6, -2.8, 1.4), (0.5, -0.6, 0.7), 2.5, 70, "#e8eefc", reflected=False)
-    kit.camera((0.3, -1.95, 0.98), (0.48, -0.6, 0.72), lens=55, focus=front, fstop=3.5)
+    sofa = rooms.sofa(colour="#8e9488")
+    # a smooth carrier: the template's "weave" puts the cotton's threads into the shading
+    cotton = kit.linen("#e8e2d6", threads=500.0)
+    front, back, piping = cloth.pillow("pillow", 0.45, 0.45, kit.carrier_white(roughness=0.9),
+                                       cotton, seed=11)  # fmt: skip
+    rooms.lean_on_sofa([front, back, piping], sofa, 0.18, lean=16, turn=-7, roll=-2)
+    plain = kit.linen("#c9a27e", threads=420.0)
+    rooms.lean_on_sofa(cloth.pillow("cushion", 0.5, 0.5, plain, plain, seed=4, puff=0.9), sofa,
+                       -0.42, lean=18, turn=9, roll=3)  # fmt: skip
+    kit.hdri("interior", 0.9, key_from=215)
+    kit.area_light("window", (-2.6, -2.0, 2.0), (0.2, -0.6, 0.7), 2.0, 450, "#fff3e6", 1.6,
+                   reflected=False)  # fmt: skip
+    kit.camera((0.05, -1.95, 0.95), (0.14, -0.6, 0.7), lens=55, focus=front, fstop=3.5)
     return kit.Shot(carrier=front, print_size=(45, 45), product=[], map_reduction=2)

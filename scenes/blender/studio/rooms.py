@@ -3,6 +3,7 @@ potted plant."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -12,128 +13,179 @@ import shapes
 
 
 def wall_and_floor(wall_colour="#e6e1d8", floor=("#b58a5e", "#7a5534"), width=9.0):
+    """A painted wall at y = 0 facing -Y, a skirting board, oak boards running into the room."""
     wall = kit.box("wall", (width, 0.1, 4.0), (0, 0.05, 2.0), kit.plaster(wall_colour), bevel=0)
-    kit.box("skirting", (width, 0.02, 0.09), (0, -0.01, 0.045), kit.matte("#f1eee8", 0.45), 0.003)
-    planks = kit.wood(light=floor[0], dark=floor[1], roughness=0.38, grain=(0.6, 10.0, 1.0))
-    floor_obj = kit.box("floor", (width, 7.0, 0.1), (0, -3.45, -0.05), planks, bevel=0)
+    kit.box("skirting", (width, 0.018, 0.09), (0, -0.0095, 0.045), kit.matte("#f1eee8", 0.45),
+            0.003)  # fmt: skip
+    planks = kit.wood(light=floor[0], dark=floor[1], roughness=0.38, board=(1.5, 0.16), turn=90)
+    floor_obj = kit.box("floor", (width, 7.0, 0.1), (0, -3.5, -0.05), planks, bevel=0)
     return wall, floor_obj
 
 
-def sofa(centre_x=0.0, width=2.3, colour="#b9b2a6", front=-0.05):
-    """A three-seat sofa against the wall at y = 0; its seat is about 0.45 m high."""
-    fabric = kit.linen(colour)
-    depth = 0.92
-    back_y = front - 0.02
-    middle_y = back_y - depth / 2
-    kit.box("sofa-base", (width, depth, 0.24), (centre_x, middle_y, 0.22), fabric, 0.035, 4)
-    arm = (0.2, depth, 0.64)
+def lean_on_sofa(parts, sofa: Sofa, x, lean=16.0, turn=0.0, roll=0.0):
+    """Stand a pillow's `parts` (built upright in the XZ plane) at `x` on the sofa: leaning
+    `lean` degrees back, its lowest point on the seat, its back against the back cushions."""
+    import bpy
+    from mathutils import Euler, Vector
+
+    rotation = Euler(kit.radians(-lean, roll, turn))
+    points = []
+    for part in parts:
+        part.rotation_euler = rotation
+        part.location = (0.0, 0.0, 0.0)
+    bpy.context.view_layer.update()
+    depsgraph = bpy.context.evaluated_depsgraph_get()
+    for part in parts:
+        mesh = part.evaluated_get(depsgraph).to_mesh()
+        points += [part.matrix_world @ v.co for v in mesh.vertices]
+        part.evaluated_get(depsgraph).to_mesh_clear()
+    tilt = math.radians(sofa.back_tilt)
+    normal = Vector((0.0, -math.cos(tilt), math.sin(tilt)))  # the back cushions' face
+    lowest = min(p.z for p in points)
+    shift_z = sofa.seat_top + 0.004 - lowest
+    anchor = Vector((0.0, sofa.back_front, sofa.seat_top))
+    clearance = min((p + Vector((0, 0, shift_z)) - anchor).dot(normal) for p in points)
+    shift_y = (clearance - 0.004) / math.cos(tilt)
+    for part in parts:
+        part.location = (x, shift_y, shift_z)
+
+
+@dataclass
+class Sofa:
+    """Where a sofa's cushions are, for what is placed on it (metres)."""
+
+    seat_top: float  # z of the seat cushions' top
+    seat_front: float  # y of their front
+    back_front: float  # y where the back cushions' face meets the seat
+    back_tilt: float  # degrees the back cushions lean back
+    cushions: list
+
+
+def sofa(centre_x=0.0, width=2.2, colour="#b9b2a6", back=-0.04, depth=0.92, seats=3):
+    """A sofa against the wall at y = 0 (its back at y = `back`), of a real one's measures:
+    seat 46 cm high, arms 62, back 84; a deck between the arms, seat cushions on it and back
+    cushions leaning on the back frame, on short wooden legs. No two pieces pass into another."""
+    fabric = kit.linen(colour, threads=220.0, sheen=0.6)
+    leg, arm_width, frame_depth = 0.14, 0.2, 0.2
+    inner = width - 2 * arm_width
+    front = back - depth
+    frame_front = back - frame_depth
+    kit.box("sofa-deck", (inner, frame_front - front, 0.36 - leg),
+            (centre_x, (front + frame_front) / 2, (leg + 0.36) / 2), fabric, 0.02, 3)  # fmt: skip
+    kit.box("sofa-back", (inner, frame_depth, 0.84 - leg),
+            (centre_x, back - frame_depth / 2, (leg + 0.84) / 2), fabric, 0.05, 4)  # fmt: skip
     for side in (-1, 1):
-        x = centre_x + side * (width / 2 - arm[0] / 2)
-        kit.box(f"sofa-arm{side}", arm, (x, middle_y, 0.32 + 0.0), fabric, 0.07, 5)
-    kit.box("sofa-back", (width, 0.2, 0.82), (centre_x, back_y - 0.1, 0.41), fabric, 0.06, 4)
-    inner = width - 2 * arm[0]
-    seat_width = inner / 2 - 0.01
-    cushions = []
-    for index, side in enumerate((-1, 1)):
-        x = centre_x + side * (seat_width / 2 + 0.005)
-        seat = kit.box(
-            f"sofa-seat{index}",
-            (seat_width, depth - 0.26, 0.17),
-            (x, middle_y - 0.1, 0.42),
-            fabric,
-            0.07,
-            6,
-            subdivide=2,
-        )
-        back = kit.box(
-            f"sofa-cushion{index}",
-            (seat_width, 0.22, 0.5),
-            (x, back_y - 0.28, 0.72),
-            fabric,
-            0.09,
-            6,
-            subdivide=2,
-            rotation=kit.radians(-12, 0, 0),
-        )
-        cushions += [seat, back]
-    legs = kit.wood(light="#4a3424", dark="#2e2017", roughness=0.35)
+        x = centre_x + side * (width - arm_width) / 2
+        kit.box(f"sofa-arm{'LR'[side > 0]}", (arm_width, depth, 0.62 - leg),
+                (x, back - depth / 2, (leg + 0.62) / 2), fabric, 0.06, 5)  # fmt: skip
+    seat_top, cushions = 0.5, []
+    seat_width = inner / seats
+    for index in range(seats):
+        x = centre_x - inner / 2 + seat_width * (index + 0.5)
+        seat = kit.box(f"sofa-seat{index}", (seat_width - 0.004, frame_front - front + 0.015,
+                       seat_top - 0.361), (x, (front - 0.015 + frame_front) / 2 - 0.001,
+                       (0.361 + seat_top) / 2), fabric, 0.05, 5, subdivide=2)  # fmt: skip
+        cushions.append(seat)
+    tilt = math.radians(14)
+    height, thickness = 0.46, 0.19
+    # the back cushion's lower back edge on the seat, its top leaning on the frame
+    lean_y = frame_front - 0.002 - height * math.sin(tilt) - thickness * math.cos(tilt) / 2
+    centre_y = lean_y + (height / 2) * math.sin(tilt)
+    centre_z = seat_top + 0.002 + thickness * math.sin(tilt) / 2 + height * math.cos(tilt) / 2
+    for index in range(seats):
+        x = centre_x - inner / 2 + seat_width * (index + 0.5)
+        cushion = kit.box(f"sofa-cushion{index}", (seat_width - 0.006, thickness, height),
+                          (x, centre_y, centre_z), fabric, 0.07, 5, subdivide=2,
+                          rotation=(-tilt, 0, 0))  # fmt: skip
+        cushions.append(cushion)
+    legs = kit.wood(light="#5a4130", dark="#34241a", roughness=0.35, board=(0.2, 0.05))
     for lx in (-1, 1):
-        for ly in (back_y - 0.06, back_y - depth + 0.06):
-            kit.cylinder(
-                "sofa-leg", 0.022, 0.12, (centre_x + lx * (width / 2 - 0.08), ly, 0.05), legs
-            )
-    return cushions
+        for ly in (back - 0.05, front + 0.05):
+            tapered_leg((centre_x + lx * (width / 2 - 0.07), ly), leg, legs)
+    face = centre_y - thickness * math.cos(tilt) / 2 - (height / 2) * math.sin(tilt)
+    face_low = centre_z - (height / 2) * math.cos(tilt) + thickness * math.sin(tilt) / 2
+    back_front = face - (face_low - seat_top) * math.tan(tilt)
+    return Sofa(seat_top, front - 0.015, back_front, math.degrees(tilt), cushions)
 
 
-def frame(
-    centre,
-    print_size,
-    mat=0.06,
-    moulding=0.028,
-    depth=0.028,
-    finish="#1d1b1a",
-    overlap=0.008,
-    mitred=False,
-    oak=None,
-):
-    """A picture frame hanging on the wall (y = 0): the print, its mat, glass, moulding.
+def tapered_leg(xy, height, material):
+    """A turned leg standing on the floor (z = 0) up to `height`, narrowing to its foot."""
+    profile = [(0.0, 0.0), (0.014, 0.0), (0.015, 0.002), (0.02, height - 0.004),
+               (0.021, height), (0.0, height)]  # fmt: skip
+    leg = shapes.lathe("sofa-leg", profile[::-1], 32, material)
+    leg.location = (*xy, 0.0)
+    return leg
 
-    Returns (carrier, glass): the carrier is the print itself, `overlap` larger than the mat's
-    window on each side, its UVs 0..1 over the print. `mitred` cuts the mat from one board
-    with a bevelled window and joins the moulding at 45 degrees, its edges rounded; `oak`
-    (light, dark) gives that moulding oak grain along each piece instead of the `finish`.
-    """
+
+@dataclass
+class Frame:
+    """A framed print's parts: the print (carrier), the glass, everything, its outer size."""
+
+    carrier: object
+    glass: object
+    parts: list
+    outer: tuple[float, float]
+
+
+def frame(centre, print_size, mat=0.06, moulding=0.028, depth=0.028, finish="#1d1b1a",
+          overlap=0.006, oak=None, lip=0.006, rabbet=0.006, mat_colour="#f4f2ec"):  # fmt: skip
+    """A picture frame hanging on the wall (y = 0), built as a framer builds one: mitred
+    moulding with a rabbet behind its lip, and in the rabbet, front to back, the glass, a mat
+    cut from one board with a bevelled window, the print and the backing board.
+
+    The print (the carrier, UVs 0..1 over it) is `overlap` larger than the mat's window on
+    each side. `oak` (light, dark) gives the moulding oak grain instead of the `finish`."""
+    import bpy
+
+    before = set(bpy.data.objects)
     x, z = centre
     print_w, print_h = print_size
-    window_w, window_h = print_w - 2 * overlap, print_h - 2 * overlap
-    outer_w, outer_h = window_w + 2 * (mat + moulding), window_h + 2 * (mat + moulding)
-    carrier = kit.plane(
-        "print",
-        print_w,
-        print_h,
-        (x, -0.006, z),
-        kit.radians(90, 0, 0),
-        kit.carrier_white(),
-    )
-    board = kit.matte("#f4f2ec", 0.85, name="mat-board")
-    inner_w, inner_h = window_w + 2 * mat, window_h + 2 * mat
-    thickness = 0.003
-    y = -0.006 - thickness / 2 - 0.0005
-    strips = [
-        ((inner_w, thickness, mat), (x, y, z + window_h / 2 + mat / 2)),
-        ((inner_w, thickness, mat), (x, y, z - window_h / 2 - mat / 2)),
-        ((mat, thickness, window_h), (x - window_w / 2 - mat / 2, y, z)),
-        ((mat, thickness, window_h), (x + window_w / 2 + mat / 2, y, z)),
-    ]
-    if mitred:
-        back, window = -0.006 - 0.0005, mat - 0.0012  # the strips' bevel opened their window
-        section = [(0.0, back), (0.0, back - thickness), (window - thickness, back - thickness),
-                   (window, back)]  # fmt: skip
-        mitred_ring("mat", (x, z), (inner_w, inner_h), section, board)
-    else:
-        for index, (size, location) in enumerate(strips):
-            kit.box(f"mat{index}", size, location, board, bevel=0.0012, segments=1)
-    kit.box("backing", (inner_w, 0.004, inner_h), (x, -0.003, z), board, bevel=0)
+    window = (print_w - 2 * overlap, print_h - 2 * overlap)
+    sight = (window[0] + 2 * mat, window[1] + 2 * mat)
+    outer = (sight[0] + 2 * moulding, sight[1] + 2 * moulding)
+    inside = (sight[0] + 2 * rabbet - 0.001, sight[1] + 2 * rabbet - 0.001)  # in the rabbet
+    glass_front = -depth + lip + 0.0002
+    glass = kit.box("glass", (inside[0], 0.002, inside[1]), (x, glass_front + 0.001, z),
+                    kit.glass(), bevel=0)  # fmt: skip
+    mat_front = glass_front + 0.0021
+    board = shapes.mat_board("mat", inside, window, 0.0015, kit.paper(mat_colour, 1800.0),
+                             kit.paper("#fbfaf6", 1800.0))  # fmt: skip
+    board.location = (x, mat_front, z)
+    print_y = mat_front + 0.0015 + 0.0001
+    carrier = kit.plane("print", print_w, print_h, (x, print_y, z), kit.radians(90, 0, 0),
+                        kit.carrier_white())  # fmt: skip
+    backing = kit.matte("#b9a888", 0.9, name="backing")
+    back_depth = min(0.003, -print_y - 0.0003)
+    kit.box("backing", (inside[0], back_depth, inside[1]),
+            (x, print_y + 0.0002 + back_depth / 2, z), backing, bevel=0)  # fmt: skip
     wood = kit.oak(*oak) if oak else kit.matte(finish, 0.35, name="frame-finish")
-    if mitred:
-        radius = min(0.004, moulding / 4)
-        section = shapes.rounded_profile(moulding, depth, radius, 0.001, min(0.002, depth / 8))
-        mitred_ring("moulding", (x, z), (outer_w, outer_h), section, wood, gap=0.00015)
-        return carrier, glass_pane(x, z, inner_w, inner_h)
-    y = -depth / 2
-    sides = [
-        ((outer_w, depth, moulding), (x, y, z + outer_h / 2 - moulding / 2)),
-        ((outer_w, depth, moulding), (x, y, z - outer_h / 2 + moulding / 2)),
-        ((moulding, depth, outer_h - 2 * moulding), (x - outer_w / 2 + moulding / 2, y, z)),
-        ((moulding, depth, outer_h - 2 * moulding), (x + outer_w / 2 - moulding / 2, y, z)),
-    ]
-    for index, (size, location) in enumerate(sides):
-        kit.box(f"moulding{index}", size, location, wood, bevel=0.004, segments=3)
-    return carrier, glass_pane(x, z, inner_w, inner_h)
+    radius = min(0.004, moulding / 4)
+    section = shapes.moulding_profile(moulding, depth, radius, slope=min(0.002, depth / 8),
+                                      lip=lip, rabbet=rabbet)  # fmt: skip
+    mitred_ring("moulding", (x, z), outer, section, wood, gap=0.00015)
+    parts = [obj for obj in bpy.data.objects if obj not in before]
+    return Frame(carrier, glass, parts, outer)
 
 
-def glass_pane(x, z, width, height):
-    return kit.box("glass", (width, 0.002, height), (x, -0.0125, z), kit.glass(), bevel=0)
+def standing(framed: Frame, location, tilt_degrees, turn_degrees=0.0):
+    """Stand a frame (built hanging at the origin) on its bottom-back edge at `location`,
+    leaning back `tilt_degrees`, turned `turn_degrees` about Z."""
+    import bpy
+
+    pivot = bpy.data.objects.new("frame-pivot", None)
+    bpy.context.collection.objects.link(pivot)
+    for obj in framed.parts:
+        obj.location.z += framed.outer[1] / 2
+        obj.parent = pivot
+    pivot.location = location
+    pivot.rotation_euler = kit.radians(-tilt_degrees, 0, turn_degrees)
+    return pivot
+
+
+def lean_angle(framed: Frame, depth: float, room: float) -> float:
+    """The lean (degrees) at which a frame standing `room` metres out from a wall touches it
+    with its top: its bottom-back edge `room` from the wall."""
+    return math.degrees(math.asin(min(1.0, (room - 0.001) / framed.outer[1])))
 
 
 def mitred_ring(name, centre, outer_size, section, material, gap=0.0):
@@ -168,6 +220,8 @@ class Plant:
 def potted_plant(location, plant: Plant | None = None):
     """A glazed pot with a rolled rim and soil, leaves of varied size and angle on curved
     stems rising from the soil (seeded: the same plant every run)."""
+    import bpy
+
     plant = plant or Plant()
     x, y, z = location
     soil_level = plant_pot(location, plant.pot_radius, plant.pot_height)
@@ -185,11 +239,19 @@ def potted_plant(location, plant: Plant | None = None):
         leaf_parts.append(grown[0])
         stem_parts.append(grown[1])
         tints.append(rng.uniform(0, 1))
-    leaves = merged("leaves", leaf_parts, kit.leaf())
+    leaves = merged("plant", leaf_parts, kit.leaf())
     colours = np.repeat(np.array(tints), [len(points) for points, *_ in leaf_parts])
     attribute = leaves.data.color_attributes.new("tint", "FLOAT_COLOR", "POINT")
     attribute.data.foreach_set("color", np.repeat(colours, 4).astype(np.float32))
-    merged("stems", stem_parts, kit.matte("#4d6b32", 0.5, name="stem"))
+    stems = merged("stems", stem_parts, kit.matte("#4d6b32", 0.5, name="stem"))
+    soil = bpy.data.objects["soil"]
+    soil.name = "plant-soil"
+    # one plant: its stems grow out of the soil and into its leaves
+    with bpy.context.temp_override(active_object=leaves, object=leaves,
+                                   selected_objects=[leaves, stems, soil],
+                                   selected_editable_objects=[leaves, stems, soil]):  # fmt: skip
+        bpy.ops.object.join()
+    return leaves
 
 
 def plant_pot(location, radius, height) -> float:
@@ -204,7 +266,7 @@ def plant_pot(location, radius, height) -> float:
              (radius - 0.0045, height - 0.004), (radius - 0.006, height - 0.018)]  # fmt: skip
     pot = shapes.lathe("pot", wall, 96, kit.ceramic("#b4573d", 0.45))
     soil_level = height - 0.016
-    mound = [(radius - 0.0055 - (radius - 0.006) * k / 6, soil_level + 0.006 * (k / 6) ** 0.5)
+    mound = [(radius - 0.0064 - (radius - 0.0064) * k / 6, soil_level + 0.006 * (k / 6) ** 0.5)
              for k in range(7)]  # fmt: skip
     soil = shapes.lathe("soil", mound, 64, kit.soil())
     for obj in (pot, soil):

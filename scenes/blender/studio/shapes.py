@@ -3,6 +3,7 @@ pieces, leaves and stems. UVs, where a print has them, are the print's."""
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import bpy
@@ -25,6 +26,14 @@ def mesh_object(name, vertices, faces, uvs=None, material=None, location=(0, 0, 
     kit.smooth(obj)
     kit.assign(obj, material)
     return obj
+
+
+def add_uv_layer(obj, name, uvs) -> None:
+    """A second UV layer (per vertex), left inactive for rendering: the print's stays active."""
+    layer = obj.data.uv_layers.new(name=name, do_init=False)
+    corners = np.empty(len(obj.data.loops), dtype=np.int64)
+    obj.data.loops.foreach_get("vertex_index", corners)
+    layer.data.foreach_set("uv", np.asarray(uvs, dtype=np.float32)[corners].ravel())
 
 
 def grid_faces(rows: int, columns: int, flip: bool = False) -> list[tuple[int, int, int, int]]:
@@ -64,8 +73,7 @@ def pillow(name, width, height, thickness, front_material, back_material, seed=3
             mesh_object(f"{name}-{'front' if side < 0 else 'back'}", vertices, faces, uvs, material)
         )
     for obj in surfaces:
-        modifier = obj.modifiers.new("subdivide", "SUBSURF")
-        modifier.levels = modifier.render_levels = 1
+        kit.subsurf(obj, 1)
     return surfaces[0], surfaces[1]
 
 
@@ -126,46 +134,80 @@ def mug(location, radius=0.042, height=0.098, facing=-math.pi / 2, arc_degrees=2
     rim = lathe("mug-rim", rim_profile, 160, inside or glaze, start=facing + math.pi)
     foot_profile = [(radius - 0.002, 0.0), (radius - 0.008, 0.0005), (0.0, 0.0008)]
     foot = lathe("mug-foot", foot_profile[::-1], 96, glaze)
-    bpy.ops.mesh.primitive_torus_add(
-        major_radius=0.029, minor_radius=0.0068, major_segments=64, minor_segments=20
-    )
-    handle = bpy.context.active_object
-    handle.name = "mug-handle"
-    handle.scale = (0.85, 1.0, 1.18)
-    handle_angle = facing + math.radians(handle_degrees)
-    handle.rotation_euler = (math.pi / 2, 0, handle_angle)
-    distance = radius + 0.016
-    handle.location = (
-        math.cos(handle_angle) * distance,
-        math.sin(handle_angle) * distance,
-        height / 2 + 0.002,
-    )
-    kit.smooth(handle)
-    kit.assign(handle, glaze)
+    handle = mug_handle(radius, height, facing + math.radians(handle_degrees), glaze)
     parts = [rim, foot, handle]
     for obj in (wall, *parts):
         obj.location = tuple(a + b for a, b in zip(obj.location, location, strict=True))
     return wall, parts
 
 
-def card(name, width, height, opening_degrees, front, back):
-    """A folded card standing open, its spine on the Z axis: the front cover runs along +X
-    facing -Y (the print's carrier, UVs 0..1, u from the spine), the back panel swings
-    `opening_degrees` behind it. Returns (front, back)."""
-    panels = []
-    for label, angle, material in (
-        ("front", 0.0, front),
-        ("back", math.radians(opening_degrees), back),
-    ):
-        reach = np.array([math.cos(angle), math.sin(angle), 0.0]) * width
-        up = np.array([0.0, 0.0, height])
-        corners = [np.zeros(3), reach, reach + up, up]
-        uvs = np.array([(0, 0), (1, 0), (1, 1), (0, 1)], dtype=float)
-        panels.append(mesh_object(f"{name}-{label}", corners, [(0, 1, 2, 3)], uvs, material))
-    for panel in panels:
-        modifier = panel.modifiers.new("board", "SOLIDIFY")
-        modifier.thickness = 0.0006
-    return panels[0], panels[1]
+def mug_handle(radius, height, angle, material, reach=0.032, thickness=(0.0125, 0.0085)):
+    """A mug's D handle pulled from the wall: a flattened section swept from the upper to the
+    lower join, each end's ring lying on the wall's surface (the handle joins the wall,
+    neither floats off it nor passes into it). In the plane at `angle` round the mug."""
+    top, bottom = height * 0.82, height * 0.2
+    t = np.linspace(0.0, 1.0, 40)
+    # a D: out from the top join, round, and back in to the bottom one
+    out = reach * np.sin(np.pi * t) ** 0.7
+    z = top + (bottom - top) * (t - 0.12 * np.sin(2 * np.pi * t))
+    r = radius + out
+    direction = np.array([math.cos(angle), math.sin(angle), 0.0])
+    side = np.array([-math.sin(angle), math.cos(angle), 0.0])
+    path = r[:, None] * direction + z[:, None] * np.array([0.0, 0.0, 1.0])
+    tangents = np.gradient(path, axis=0)
+    tangents /= np.linalg.norm(tangents, axis=1, keepdims=True)
+    normals = np.cross(side, tangents)
+    angles = np.linspace(0, 2 * np.pi, 16, endpoint=False)
+    width, depth = thickness
+    swell = 1.0 + 0.25 * (1 - np.sin(np.pi * t)) ** 4  # the handle widens into its joins
+    sideways = np.cos(angles)[None, :, None] * side * width / 2
+    through = np.sin(angles)[None, :, None] * normals[:, None] * depth / 2
+    rings = path[:, None] + (sideways + through) * swell[:, None, None]
+    across = rings[..., :2]
+    distance = np.linalg.norm(across, axis=-1, keepdims=True)
+    # each end's ring onto the wall's cylinder, and nothing inside it: the joins spread on it
+    reach_out = np.maximum(distance, radius)
+    reach_out[[0, -1]] = radius
+    rings[..., :2] = across / distance * reach_out
+    count = len(angles)
+    faces = []
+    for k in range(len(t) - 1):
+        for a in range(count):
+            b = (a + 1) % count
+            faces.append((k * count + a, k * count + b, (k + 1) * count + b, (k + 1) * count + a))
+    handle = mesh_object("mug-handle", rings.reshape(-1, 3), faces, material=material)
+    return handle
+
+
+def folded_card(name, width, height, opening_degrees, thickness, front, board, fold=0.0008):
+    """A folded card standing open, its spine along Z at the origin: the front cover runs
+    along +X facing -Y, the back panel swings `opening_degrees` behind it, the card stock
+    `thickness` thick and bent round the spine. Returns (carrier, body): the carrier is the
+    front cover's printed face (UVs 0..1, u from the spine), the body the card stock behind
+    it, edges and fold included."""
+    turn = math.pi - math.radians(opening_degrees)
+    back = np.array([math.cos(math.pi - turn), math.sin(math.pi - turn)])
+    middle = [np.array([width, 0.0])] + [np.array([-fold * math.sin(a), fold * (1 - math.cos(a))])
+                                         for a in np.linspace(0, turn, 8)]  # fmt: skip
+    middle.append(middle[-1] + back * width)
+    middle = np.array(middle) + np.array([0.0, thickness / 2])
+    tangent = np.gradient(middle, axis=0)
+    tangent /= np.linalg.norm(tangent, axis=1, keepdims=True)
+    normal = np.column_stack([-tangent[:, 1], tangent[:, 0]])  # toward -Y on the front cover
+    outer, inner = middle + normal * thickness / 2, middle - normal * thickness / 2
+    section = np.vstack([outer, inner[::-1]])
+    vertices = [(x, y, z) for z in (0.0, height) for x, y in section]
+    count = len(section)
+    faces = [(i, (i + 1) % count, count + (i + 1) % count, count + i) for i in range(count)]
+    faces += [tuple(range(count)), tuple(range(2 * count - 1, count - 1, -1))]
+    stock = mesh_object(f"{name}-stock", vertices, faces, material=board)
+    outward_normals(stock)
+    stock.data.set_sharp_from_angle(angle=math.radians(35))
+    carrier = mesh_object(f"{name}-front", [(0.0, -0.00003, 0.0), (width, -0.00003, 0.0),
+                                            (width, -0.00003, height), (0.0, -0.00003, height)],
+                          [(0, 1, 2, 3)], np.array([(0, 0), (1, 0), (1, 1), (0, 1)], float),
+                          front)  # fmt: skip
+    return carrier, stock
 
 
 def inside(points: np.ndarray, polygon: np.ndarray) -> np.ndarray:
@@ -220,7 +262,7 @@ def outline_sheet(name, polygon, cell, height, print_uv, material):
     return mesh_object(name, vertices, faces, uvs, material)
 
 
-def filled_outline(name, polygon, cell, height, print_uv, material, clearance=0.6):
+def filled_outline(name, polygon, cell, height, print_uv, material, clearance=0.6, holes=()):
     """A sheet filling a closed outline (XY, metres) whose border is the outline itself: a
     grid `cell` apart fills the inside, kept `clearance` cells clear of the border, and the two
     are joined by a constrained Delaunay triangulation. Unlike `outline_sheet` no grid vertex
@@ -234,13 +276,21 @@ def filled_outline(name, polygon, cell, height, print_uv, material, clearance=0.
     grid = np.stack([gx.ravel(), gy.ravel()], axis=1)
     grid = grid[inside(grid, polygon)]
     grid = grid[distance_to(grid, polygon) > clearance * cell]
+    for hole in holes:
+        grid = grid[~inside(grid, hole) & (distance_to(grid, hole) > clearance * cell)]
     border = polygon if signed_area(polygon) > 0 else polygon[::-1]
-    coordinates = [Vector(tuple(map(float, p))) for p in np.concatenate([border, grid])]
+    rings = [border, *holes]
+    starts = np.cumsum([0] + [len(ring) for ring in rings])
+    coordinates = [Vector(tuple(map(float, p))) for p in np.concatenate([*rings, grid])]
     inside_only = 1
     points, _, faces, *_ = delaunay_2d_cdt(
-        coordinates, [], [list(range(len(border)))], inside_only, 1e-7
-    )
+        coordinates, [], [list(range(a, b)) for a, b in itertools.pairwise(starts)],
+        inside_only, 1e-7,
+    )  # fmt: skip
     kept = np.array([tuple(p) for p in points])
+    for hole in holes:  # the triangles that fill a hole go
+        centres = np.array([kept[list(face)].mean(axis=0) for face in faces])
+        faces = [face for face, out in zip(faces, inside(centres, hole), strict=True) if not out]
     vertices = np.column_stack([kept, height(kept[:, 0], kept[:, 1])])
     uvs = np.column_stack(print_uv(kept[:, 0], kept[:, 1]))
     return mesh_object(name, vertices, faces, uvs, material)
@@ -280,6 +330,36 @@ def rounded_rectangle(width, height, radius, step=0.001):
     return np.array(dense)
 
 
+def prism(name, section, length, material):
+    """A straight extrusion along X (from -length/2 to length/2) of a closed `section` of
+    (y, z) points, its ends capped; edges sharper than 40 degrees stay sharp."""
+    section = np.asarray(section, dtype=float)
+    count = len(section)
+    vertices = [(x, y, z) for x in (-length / 2, length / 2) for y, z in section]
+    faces = [(i, (i + 1) % count, count + (i + 1) % count, count + i) for i in range(count)]
+    faces += [tuple(range(count)), tuple(range(2 * count - 1, count - 1, -1))]
+    obj = mesh_object(name, vertices, faces, material=material)
+    outward_normals(obj)
+    obj.data.set_sharp_from_angle(angle=math.radians(40))
+    modifier = obj.modifiers.new("bevel", "BEVEL")
+    modifier.width, modifier.segments, modifier.limit_method = 0.0006, 2, "ANGLE"
+    return obj
+
+
+def extruded(name, outline, bottom, top, material=None):
+    """A closed outline (x, y) extruded straight up from z = `bottom` to `top`, capped."""
+    outline = np.asarray(outline, dtype=float)
+    if signed_area(outline) < 0:
+        outline = outline[::-1]
+    count = len(outline)
+    vertices = [(x, y, z) for z in (bottom, top) for x, y in outline]
+    faces = [(i, (i + 1) % count, count + (i + 1) % count, count + i) for i in range(count)]
+    faces += [tuple(range(count - 1, -1, -1)), tuple(range(count, 2 * count))]
+    obj = mesh_object(name, vertices, faces, material=material)
+    obj.data.set_sharp_from_angle(angle=math.radians(40))
+    return obj
+
+
 def mitred_piece(name, length, profile, material, gap=0.0, sharp_degrees=40.0):
     """One side of a frame, both ends cut at 45 degrees: `profile` is a closed outline of
     (d, y) points, d inward from the outer edge, y the depth; the outer edge runs `length`
@@ -309,9 +389,11 @@ def outward_normals(obj) -> None:
     mesh.free()
 
 
-def rounded_profile(width, depth, radius, chamfer, slope, arc_steps=6):
-    """A moulding's section as (d, y) from the back outer corner: its outer front edge rounded
-    by `radius`, its face sloping `slope` toward the inside, its inner edge chamfered."""
+def moulding_profile(width, depth, radius, slope, lip, rabbet, chamfer=0.001, arc_steps=6):
+    """A picture-frame moulding's section as (d, y) from the back outer corner, d inward and
+    y toward the front (negative): its outer front edge rounded by `radius`, its face sloping
+    `slope` down to the sight edge, which is chamfered, and behind a `lip` that thick a
+    rabbet reaching `rabbet` outward under the face, for the glass, mat, print and backing."""
     points = [(0.0, 0.0), (0.0, -depth + radius)]
     for step in range(1, arc_steps):
         angle = math.pi / 2 * step / arc_steps
@@ -320,8 +402,39 @@ def rounded_profile(width, depth, radius, chamfer, slope, arc_steps=6):
     points.append((radius, -depth))
     points.append((face, -depth + slope * (face - radius) / (width - radius)))
     points.append((width, -depth + slope + chamfer))
-    points.append((width, 0.0))
+    points.append((width, -depth + lip))
+    points.append((width - rabbet, -depth + lip))
+    points.append((width - rabbet, 0.0))
     return points
+
+
+def mat_board(name, size, window, thickness, surface, core):
+    """A mat cut from one board: `size` outside, a `window` (at its back face) with the
+    45-degree bevel a mat cutter leaves, its white core showing. In the XZ plane, its front
+    face at y = 0 toward -Y, its back at y = thickness."""
+    w, h = size[0] / 2, size[1] / 2
+    ww, wh = window[0] / 2, window[1] / 2
+    bevel = thickness  # 45 degrees: the window is wider at the front by the board's thickness
+
+    def ring(half_w, half_h, y):
+        return [(-half_w, y, -half_h), (half_w, y, -half_h), (half_w, y, half_h),
+                (-half_w, y, half_h)]  # fmt: skip
+
+    vertices = (ring(w, h, 0.0) + ring(ww + bevel, wh + bevel, 0.0) + ring(ww, wh, thickness)
+                + ring(w, h, thickness))  # fmt: skip
+    faces, slots = [], []
+    for a in range(4):
+        b = (a + 1) % 4
+        faces += [(a, b, 4 + b, 4 + a), (4 + a, 4 + b, 8 + b, 8 + a),
+                  (8 + a, 8 + b, 12 + b, 12 + a), (12 + a, 12 + b, b, a)]  # fmt: skip
+        slots += [0, 1, 0, 0]
+    obj = mesh_object(name, vertices, faces, material=surface)
+    obj.data.materials.append(core)
+    for polygon, slot in zip(obj.data.polygons, slots, strict=True):
+        polygon.material_index = slot
+        polygon.use_smooth = False
+    outward_normals(obj)
+    return obj
 
 
 def leaf_outline(t: np.ndarray) -> np.ndarray:
@@ -364,3 +477,30 @@ def tube(points: np.ndarray, radii: np.ndarray, sides: int = 6):
             b = (a + 1) % sides
             faces.append((k * sides + a, k * sides + b, (k + 1) * sides + b, (k + 1) * sides + a))
     return vertices, faces
+
+
+def ribbon(points: np.ndarray, across: np.ndarray, width: float, thickness: float):
+    """A flat strip (a strap, a tape) swept along a polyline: `across` gives, per point, the
+    direction its width lies in (made square to the path). Returns (vertices, faces, uvs):
+    u runs along the strip in metres, v across it 0..1 on both faces."""
+    tangents = np.gradient(points, axis=0)
+    tangents /= np.linalg.norm(tangents, axis=1, keepdims=True)
+    side = across - (across * tangents).sum(axis=1, keepdims=True) * tangents
+    side /= np.linalg.norm(side, axis=1, keepdims=True)
+    normal = np.cross(tangents, side)
+    half_w, half_t = side * width / 2, normal * thickness / 2
+    corners = [-half_w + half_t, half_w + half_t, half_w - half_t, -half_w - half_t]
+    section = np.stack([points + c for c in corners], axis=1)  # n x 4 x 3
+    count = len(points)
+    along = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(points, axis=0), axis=1))])
+    vertices = section.reshape(-1, 3)
+    uvs = np.column_stack([np.repeat(along, 4), np.tile([0.0, 1.0, 1.0, 0.0], count)])
+    faces = []
+    for k in range(count - 1):
+        for a in range(4):
+            b = (a + 1) % 4
+            faces.append((k * 4 + a, (k + 1) * 4 + a, (k + 1) * 4 + b, k * 4 + b))
+    faces.append((3, 2, 1, 0))
+    last = (count - 1) * 4
+    faces.append((last, last + 1, last + 2, last + 3))
+    return vertices, faces, uvs

@@ -1,7 +1,10 @@
-"""A cotton t-shirt laid flat on oak boards, soft folds the print follows, seen from above."""
+"""A cotton t-shirt laid flat on oak boards, seen from above: soft folds from the cloth
+simulation that the print follows, hemmed sleeves and bottom, set-in sleeve seams, a ribbed
+collar and, through the neck, the inside of the back."""
 
 from __future__ import annotations
 
+import cloth
 import kit
 import numpy as np
 import shapes
@@ -13,7 +16,7 @@ TEMPLATE = {
     "size": [2400, 3000],
     "fit": "contain",
     "substrate": None,
-    "weave": {"kind": "jersey", "threads_per_cm": 8, "depth": 0.15},  # cotton jersey
+    "weave": {"kind": "jersey", "threads_per_cm": 8, "depth": 0.08},  # cotton jersey
     "colours": {
         "white": "#ffffff",
         "heather": "#a7aaad",
@@ -22,16 +25,31 @@ TEMPLATE = {
         "sand": "#d9c9a8",
     },
 }
-HALF_OUTLINE = [  # x >= 0 half of the shirt, metres, from the neck's centre clockwise
-    (0.0, 0.3), (0.045, 0.31), (0.08, 0.335), (0.19, 0.305), (0.255, 0.268),
-    (0.345, 0.14), (0.372, 0.09), (0.29, 0.045), (0.232, 0.09), (0.226, 0.02),
-    (0.232, -0.2), (0.245, -0.39), (0.12, -0.402), (0.0, -0.406),
+# A men's M laid flat (metres, x >= 0 half, clockwise from the back neck's centre): chest 49
+# cm across, 71 cm from the shoulder to the hem, sleeves 20 cm long and 15 cm wide at the hem.
+HALF_OUTLINE = [
+    (0.0, 0.336), (0.05, 0.342), (0.09, 0.356), (0.225, 0.326), (0.37, 0.19),
+    (0.287, 0.072), (0.246, 0.106), (0.243, -0.1), (0.254, -0.362), (0.13, -0.37),
+    (0.0, -0.372),
 ]  # fmt: skip
-CORNERS = {2, 6, 7, 8, 11}  # kept sharp: the neck seam, sleeve hems, armpit, hem corner
-PRINT = (0.27, 0.34)  # width, height of the chest print
-PRINT_TOP = 0.24
-EDGE_ROLL = 0.02  # how far in from its edge the cloth rounds down to the boards
-EDGE_STEP = 0.002  # the outline's points, evenly spaced: the cloth's border runs through them
+CORNERS = {2, 3, 4, 5, 6, 8}  # the neck's and shoulder's seams, sleeve hems, armpit, hem
+FRONT_NECK = [(0.09, 0.356), (0.075, 0.318), (0.045, 0.295), (0.0, 0.287)]
+ARMHOLE = [(0.225, 0.326), (0.229, 0.24), (0.236, 0.16), (0.246, 0.106)]
+SLEEVE_HEM = [(0.37, 0.19), (0.287, 0.072)]
+BOTTOM_HEM = [(0.254, -0.362), (0.13, -0.37), (0.0, -0.372)]
+HEM = 0.022  # how far a hem's double stitching runs inside the edge
+SEAM = 0.008  # either side of a sleeve seam
+COLLAR = 0.018
+PRINT = (0.3, 0.36)  # width, height of the chest print
+PRINT_TOP = 0.235
+CELL = 0.012
+EDGE_STEP = 0.004
+LAYERS = 0.0026  # front and back of the shirt, one on the other
+
+
+def mirrored(half) -> np.ndarray:
+    right = np.array(half, dtype=float)
+    return np.concatenate([right[::-1] * [-1, 1], right[1:]])
 
 
 def outline(step: float = EDGE_STEP) -> np.ndarray:
@@ -72,86 +90,195 @@ def hermite(start, end, out_tangent, in_tangent, t):
     )
 
 
-def folds(x: np.ndarray, y: np.ndarray, seed: int = 21) -> np.ndarray:
-    """Height of soft cloth folds: curved ridges of varying width, fewer on the chest."""
+def smooth_polyline(points, samples=80) -> np.ndarray:
+    """A Catmull-Rom curve through `points`, densely sampled."""
+    points = np.asarray(points, dtype=float)
+    padded = np.vstack([2 * points[0] - points[1], points, 2 * points[-1] - points[-2]])
+    curve = []
+    for k in range(1, len(padded) - 2):
+        p0, p1, p2, p3 = padded[k - 1 : k + 3]
+        for t in np.linspace(0, 1, samples // (len(points) - 1), endpoint=False):
+            curve.append(hermite(p1, p2, (p2 - p0) / 2, (p3 - p1) / 2, t))
+    curve.append(points[-1])
+    return np.array(curve)
+
+
+def along_and_across(points, line) -> tuple[np.ndarray, np.ndarray]:
+    """Each point's distance along a polyline (to its nearest point) and from it."""
+    lengths = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(line, axis=0), axis=1))])
+    starts, edges = line[:-1], np.diff(line, axis=0)
+    squared = np.maximum((edges**2).sum(axis=1), 1e-18)
+    t = np.clip(((points[:, None] - starts[None]) * edges[None]).sum(axis=2) / squared, 0, 1)
+    feet = starts[None] + t[..., None] * edges[None]
+    distance = np.linalg.norm(points[:, None] - feet, axis=2)
+    nearest = distance.argmin(axis=1)
+    rows = np.arange(len(points))
+    along = lengths[nearest] + t[rows, nearest] * np.sqrt(squared[nearest])
+    return along, distance[rows, nearest]
+
+
+def seam_lines():
+    """Every line of stitching, both sides: (polyline, band half-width, stitch rows in v)."""
+    lines = []
+    for half, width, rows in ((SLEEVE_HEM, HEM, (0.62, 0.78)), (ARMHOLE, SEAM, (0.25,)),
+                              (BOTTOM_HEM, HEM, (0.62, 0.78))):  # fmt: skip
+        curve = smooth_polyline(half) if len(half) > 2 else np.array(half, dtype=float)
+        for side in (1, -1):
+            lines.append((curve * [side, 1], width, rows))
+    return lines
+
+
+def regions(points: np.ndarray):
+    """Per vertex: the "seams" UVs (u metres along the nearest stitched line, v 0 on it and 1
+    at its band's edge) and which band it lies in (-1 none). The UVs run on past the band by
+    two cells, so a face with a corner in the band has them at all its corners: the stitched
+    cloth then ends where its stitching does (v > 1 is plain cloth), not along a staircase
+    of faces."""
+    uv = np.full((len(points), 2), [0.0, 9.0])
+    band = -np.ones(len(points), dtype=int)
+    best = np.full(len(points), np.inf)
+    for index, (line, width, _rows) in enumerate(seam_lines()):
+        along, across = along_and_across(points, line)
+        closer = (across < width + 2 * CELL) & (across < best)
+        uv[closer] = np.column_stack([along, across / width])[closer]
+        best[closer] = across[closer]
+        band[closer] = np.where(across[closer] < width, index, -1)
+    return uv, band
+
+
+def inside_back(points: np.ndarray) -> np.ndarray:
+    """Whether each point lies above the front neckline: the inside of the back, seen through
+    the neck."""
+    neck = front_neckline()
+    height = np.interp(points[:, 0], neck[:, 0], neck[:, 1])
+    return (np.abs(points[:, 0]) < FRONT_NECK[0][0]) & (points[:, 1] > height)
+
+
+def front_neckline() -> np.ndarray:
+    """The front's neck seam, left to right."""
+    return smooth_polyline(mirrored(FRONT_NECK[::-1]))
+
+
+def print_uv(x, y):
+    return (x + PRINT[0] / 2) / PRINT[0], (y - (PRINT_TOP - PRINT[1])) / PRINT[1]
+
+
+def rumple(x: np.ndarray, y: np.ndarray, seed: int = 21) -> np.ndarray:
+    """The cloth's height as it is dropped: soft curved ridges of spare cloth, fewer on the
+    chest (hands smooth it first). The simulation lets them slump into folds."""
     rng = np.random.default_rng(seed)
     height = np.zeros_like(x)
-    for _ in range(11):
+    chest = 1 - 0.7 * np.exp(-((x / 0.17) ** 2 + ((y - 0.06) / 0.21) ** 2))
+    for _ in range(12):
         angle = rng.uniform(0, np.pi)
-        centre = rng.uniform([-0.26, -0.4], [0.26, 0.28])
+        centre = rng.uniform([-0.3, -0.36], [0.3, 0.28])
         bend = rng.uniform(-6.0, 6.0)  # the ridge follows a gentle arc, not a ruled line
         across = (x - centre[0]) * np.sin(angle) - (y - centre[1]) * np.cos(angle)
         along = (x - centre[0]) * np.cos(angle) + (y - centre[1]) * np.sin(angle)
         distance = across - bend * along**2
-        length = rng.uniform(0.07, 0.18)
-        width = rng.uniform(0.015, 0.035) * (1 + 0.6 * np.abs(along) / length)
-        chest = 1 - 0.6 * np.exp(-((x / 0.16) ** 2 + ((y - 0.08) / 0.2) ** 2))
-        height += (
-            rng.uniform(0.007, 0.014)
-            * chest
-            * np.exp(-((distance / width) ** 2))
-            * np.exp(-((along / length) ** 2))
-        )
-    hem = np.exp(-(((y + 0.39) / 0.025) ** 2)) * 0.003
-    return height + hem + 0.0015 * np.sin(x * 19 + y * 7) * np.cos(y * 13)
+        length = rng.uniform(0.06, 0.16)
+        width = rng.uniform(0.012, 0.03) * (1 + 0.6 * np.abs(along) / length)
+        ridge = np.exp(-((distance / width) ** 2)) * np.exp(-((along / length) ** 2))
+        height += rng.uniform(0.008, 0.016) * chest * ridge
+    return height
 
 
-def edge_falloff(points: np.ndarray, polygon: np.ndarray) -> np.ndarray:
-    """0 on the shirt's edge rising smoothly to 1 EDGE_ROLL inside: cloth rounds over there.
-    Measured to the outline's edges, not its points, so the roll does not scallop between them."""
-    ramp = np.clip(shapes.distance_to(points, polygon) / EDGE_ROLL, 0, 1)
-    return np.sin(ramp * np.pi / 2) ** 0.7
-
-
-def shirt(material):
+def shirt(materials, floor):
+    """The shirt as one sheet (front over back, LAYERS thick), laid by the cloth simulation;
+    material slots: 0 the front (the print's carrier), 1 the inside of the back, 2 hems and
+    seams (stitched, on the "seams" UVs)."""
     edge = outline()
 
-    def height(x, y):
-        points = np.column_stack([x, y])
-        return (folds(x, y) + 0.004) * (0.25 + 0.75 * edge_falloff(points, edge))
+    def resting(x, y):
+        return 0.0036 + rumple(x, y)
 
-    def print_uv(x, y):
-        return (x + PRINT[0] / 2) / PRINT[0], (y - (PRINT_TOP - PRINT[1])) / PRINT[1]
-
-    obj = shapes.filled_outline("tshirt", edge, 0.005, height, print_uv, material)
+    obj = shapes.filled_outline("tshirt", edge, CELL, resting, print_uv, None)
+    points = np.array([v.co[:2] for v in obj.data.vertices])
+    seams_uv, band = regions(points)
+    shapes.add_uv_layer(obj, "seams", seams_uv)
+    back = inside_back(points)
+    for material in materials:
+        obj.data.materials.append(material)
+    corners = np.empty(len(obj.data.loops), dtype=np.int64)
+    obj.data.loops.foreach_get("vertex_index", corners)
+    for polygon in obj.data.polygons:
+        ids = corners[polygon.loop_start : polygon.loop_start + polygon.loop_total]
+        polygon.material_index = 1 if back[ids].all() else 2 if (band[ids] >= 0).any() else 0
+    cloth.flat_lay(obj, floor)
     solid = obj.modifiers.new("layers", "SOLIDIFY")
-    solid.thickness = 0.004
+    solid.thickness = LAYERS
     solid.offset = -1.0
+    solid.use_rim = True
+    solid.material_offset_rim = 0
+    kit.subsurf(obj, 1)
     return obj
 
 
-def collar(name, centre_y, side_y, material, radius=0.005):
-    """A rib along the neckline: a tube through the neck's curve, lying on the shirt."""
+def laid_on(surface, points, lift) -> np.ndarray:
+    """`points` dropped straight down onto `surface` (as evaluated), `lift` off it along its
+    normal there."""
     import bpy
+    import intersections
+    from mathutils import Vector
 
-    curve = bpy.data.curves.new(name, "CURVE")
-    curve.dimensions = "3D"
-    curve.bevel_depth = radius
-    curve.bevel_resolution = 4
-    spline = curve.splines.new("POLY")
-    xs = np.linspace(-0.088, 0.088, 40)
-    ys = side_y - (side_y - centre_y) * (1 - (xs / 0.088) ** 2) ** 0.8
-    spline.points.add(len(xs) - 1)
-    for point, x, y in zip(spline.points, xs, ys, strict=True):
-        point.co = (x, y, 0.012 + folds(np.array([x]), np.array([y]))[0], 1.0)
-    obj = bpy.data.objects.new(name, curve)
-    bpy.context.collection.objects.link(obj)
-    curve.materials.append(material)
-    return obj
+    # (BVHTree.FromObject takes seconds on the subdivided shirt; from its triangles, none)
+    tree = intersections.world_solid(surface, bpy.context.evaluated_depsgraph_get()).tree
+    laid = []
+    for point in points:
+        hit, normal, _index, _distance = tree.ray_cast(Vector(point), Vector((0.0, 0.0, -1.0)))
+        if hit is None:  # just past the cloth's edge: onto its nearest point
+            hit, normal, _index, _distance = tree.find_nearest(Vector(point))
+        normal = normal if normal.z > 0 else -normal
+        laid.append(tuple(hit + normal * lift))
+    return np.array(laid)
+
+
+def collar(name, shirt_obj, line, toward, lift, material, width=COLLAR, solid=0.0):
+    """A ribbed band lying on the shirt along `line` (its sewn edge), reaching `width` into
+    the neck's opening (`toward` +1: up the shirt, -1: down), `lift` above the cloth; its
+    ribs run across it."""
+    tangent = np.gradient(line, axis=0)
+    tangent /= np.linalg.norm(tangent, axis=1, keepdims=True)
+    inward = np.column_stack([-tangent[:, 1], tangent[:, 0]])
+    inward *= toward * np.sign(inward[len(line) // 2, 1])
+    rows = 4
+    grid = np.stack([line + inward * width * k / (rows - 1) for k in range(rows)])
+    along = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(line, axis=0), axis=1))])
+    count = rows * len(line)
+    vertices = np.column_stack([grid.reshape(-1, 2), np.full(count, 0.02)])
+    uvs = np.column_stack([np.tile(along, rows), np.repeat(np.linspace(0, 1, rows), len(line))])
+    band = shapes.mesh_object(name, laid_on(shirt_obj, vertices, lift),
+                              shapes.grid_faces(rows, len(line)), uvs, material)  # fmt: skip
+    if solid:
+        thick = band.modifiers.new("rib", "SOLIDIFY")
+        thick.thickness = solid
+        thick.offset = -1.0
+    kit.subsurf(band, 1)
+    return band
 
 
 def build() -> kit.Shot:
-    boards = kit.wood(light="#cfae86", dark="#9c7853", roughness=0.45, grain=(3.0, 40.0, 3.0))
-    kit.box("boards", (2.0, 2.0, 0.04), (0, 0, -0.02), boards, bevel=0)
-    cloth = shirt(kit.carrier_white(roughness=0.95, texture="cotton"))
-    ribs = [collar("collar-front", 0.305, 0.335, cloth.data.materials[0])]
-    inside = kit.matte("#d9d6d0", 0.95, name="shirt-inside")
-    ribs.append(collar("collar-back", 0.325, 0.338, inside, radius=0.0035))
-    for part in (cloth, *ribs):
+    boards = kit.wood(light="#cfae86", dark="#9c7853", roughness=0.45, board=(1.2, 0.15))
+    floor = kit.box("boards", (2.0, 2.0, 0.04), (0, 0, -0.02), boards, bevel=0)
+    cotton = "#dbd8d2"
+    materials = [
+        kit.carrier_white(roughness=0.95),
+        kit.matte(cotton, 0.95, name="shirt-inside"),
+        kit.stitched_fabric(kit.CARRIER_ALBEDO, uv_map="seams"),
+    ]
+    body = shirt(materials, floor)
+    rib = kit.rib_knit(kit.CARRIER_ALBEDO)
+    # the back's neck seam, just inside the shirt's edge (the band must land on the cloth)
+    back_neck = smooth_polyline([(-0.088, 0.351), (-0.05, 0.338), (0.0, 0.332), (0.05, 0.338),
+                                 (0.088, 0.351)])  # fmt: skip
+    ribs = [
+        collar("collar-front", body, front_neckline(), 1, 0.0028, rib, solid=0.0012),
+        collar("collar-back", body, back_neck, -1, 0.0003, rib, width=COLLAR * 0.8),
+    ]
+    parts = [body, *ribs]
+    for part in parts:
         part.rotation_euler = kit.radians(0, 0, 3)
-    kit.world("#e8ecf2", 0.3)
-    kit.area_light("softbox", (-1.3, 0.6, 0.9), (0, 0, 0), 1.4, 380, "#fff4e8", 1.0)
-    kit.area_light("fill", (0.9, -0.8, 1.2), (0, 0, 0), 1.8, 80, "#eef2ff", reflected=False)
-    kit.camera((0.0, -0.02, 1.32), (0.0, 0.0, 0.0), lens=42, focus=cloth, fstop=8.0)
-    product = [cloth, *ribs]
-    return kit.Shot(carrier=cloth, print_size=(27, 34), product=product, map_reduction=2)
+    kit.hdri("interior", 0.6, key_from=150)
+    kit.area_light("window", (-1.6, 0.5, 0.55), (0, 0, 0), 1.2, 260, "#fff6ec", 1.6)
+    kit.camera((0.0, -0.02, 1.32), (0.0, 0.0, 0.0), lens=42, focus=body, fstop=8.0)
+    return kit.Shot(carrier=body, print_size=(30, 36), product=parts, map_reduction=2)

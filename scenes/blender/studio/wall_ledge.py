@@ -1,11 +1,11 @@
-"""A framed print leaning on a picture ledge, a plant and books beside it, window light."""
+"""A framed print leaning on a picture ledge against the wall, a plant and books beside it,
+window light."""
 
 from __future__ import annotations
 
-import bpy
 import kit
+import props
 import rooms
-from desk_frame import standing
 
 TEMPLATE = {
     "id": "wall-ledge",
@@ -16,38 +16,39 @@ TEMPLATE = {
     "substrate": "#ffffff",
 }
 LEDGE_TOP = 1.0
+WALL_Y = 0.1  # the wall's face
+LIP = (0.01, 0.022)  # the ledge's lip, front to back (y)
+MOULDING_DEPTH = 0.022
 
 
 def build() -> kit.Shot:
-    kit.box("wall", (4.0, 0.05, 2.4), (0, 0.125, 1.2), kit.plaster("#d9dfd8"), bevel=0)
-    oak = kit.wood(light="#caa57a", dark="#94704c", roughness=0.4)
-    kit.box("ledge", (1.4, 0.09, 0.025), (0, 0.055, LEDGE_TOP - 0.0125), oak, bevel=0.003)
-    kit.box("lip", (1.4, 0.012, 0.03), (0, 0.016, LEDGE_TOP), oak, bevel=0.002)
-    before = set(bpy.data.objects)
-    carrier, pane = rooms.frame((0.0, 0.276), (0.3, 0.4), mat=0.05, moulding=0.022,
-                                depth=0.022, finish="#efece6", overlap=0.005,
-                                mitred=True)  # fmt: skip
-    parts = [obj for obj in bpy.data.objects if obj not in before]
-    standing(parts, (-0.08, 0.03, LEDGE_TOP), 7, 3)
-    frame_right = 0.14  # the frame's outer edge, standing
+    kit.box("wall", (4.0, 0.05, 2.4), (0, WALL_Y + 0.025, 1.2), kit.plaster("#d9dfd8"), bevel=0)
+    oak = kit.wood(light="#caa57a", dark="#94704c", roughness=0.4, board=(1.4, 0.09))
+    kit.box("ledge", (1.4, WALL_Y - LIP[0], 0.025), (0, (WALL_Y + LIP[0]) / 2, LEDGE_TOP - 0.0125),
+            oak, bevel=0.003)  # fmt: skip
+    kit.box("lip", (1.4, LIP[1] - LIP[0], 0.02), (0, sum(LIP) / 2, LEDGE_TOP + 0.01), oak,
+            bevel=0.002)  # fmt: skip
+    framed = rooms.frame((0.0, 0.0), (0.3, 0.4), mat=0.05, moulding=0.022,
+                         depth=MOULDING_DEPTH, finish="#efece6", overlap=0.005)  # fmt: skip
+    # the frame's foot 4 mm behind the lip, its top against the wall
+    foot_y = LIP[1] + 0.004 + MOULDING_DEPTH
+    tilt = rooms.lean_angle(framed, MOULDING_DEPTH, WALL_Y - foot_y)
+    rooms.standing(framed, (-0.08, foot_y, LEDGE_TOP), tilt)
+    frame_right = -0.08 + framed.outer[0] / 2
 
     def keep_clear(points):
         return bool(
             (points[:, 0] > frame_right + 0.03).all()
-            and (points[:, 1] < 0.097).all()  # the wall
+            and (points[:, 1] < WALL_Y - 0.003).all()
             and (points[:, 2] > LEDGE_TOP + 0.015).all()
         )
 
     rooms.potted_plant((0.33, 0.058, LEDGE_TOP), rooms.Plant(keep_clear=keep_clear))
-    for index, (height, colour) in enumerate(((0.028, "#2e3d52"), (0.02, "#e3d9c6"))):
-        place = (-0.42, 0.055, LEDGE_TOP + 0.014 + index * 0.025)
-        turn = kit.radians(0, 0, 4 - index * 7)
-        kit.box(f"book{index}", (0.16, 0.08, height), place, kit.matte(colour, 0.7), 0.003,
-                rotation=turn)  # fmt: skip
-    kit.world("#e3e9ef", 0.22)
-    kit.area_light(
-        "window", (-2.0, -1.6, 1.9), (0, 0, 1.2), 1.8, 420, "#fff1df", 1.2, reflected=False
-    )
-    kit.area_light("fill", (1.6, -2.0, 1.4), (0, 0, 1.2), 2.0, 60, "#e8eefc", reflected=False)
-    kit.camera((0.22, -1.75, 1.2), (-0.04, 0.05, 1.24), lens=50, focus=carrier, fstop=4.0)
-    return kit.Shot(carrier=carrier, print_size=(30, 40), glossy=[pane], map_reduction=2)
+    props.stack("book", [((0.16, 0.062, 0.028), "#2e3d52"), ((0.15, 0.058, 0.02), "#e3d9c6")],
+                (-0.42, 0.061, LEDGE_TOP), turns=(2, -2))  # fmt: skip
+    kit.hdri("interior", 0.9, key_from=220)
+    kit.area_light("window", (-2.0, -1.6, 1.9), (0, 0, 1.2), 1.8, 300, "#fff1df", 1.2,
+                   reflected=False)  # fmt: skip
+    kit.camera((0.22, -1.75, 1.2), (-0.04, 0.05, 1.24), lens=50, focus=framed.carrier, fstop=4.0)
+    return kit.Shot(carrier=framed.carrier, print_size=(30, 40), glossy=[framed.glass],
+                    map_reduction=2)  # fmt: skip

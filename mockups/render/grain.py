@@ -1,0 +1,80 @@
+"""A camera's sensor grain, seeded per template: the scene build bakes it into a scene, and a
+render adds it again over the print, where the ink would otherwise scale it down (a dark
+print multiplied by a grainy white would show almost none, as no photograph does).
+
+The grain is a seamless tile repeated over the frame, so any part of it (a print's box) is
+made without making the rest; at a level or two of spread its period cannot be seen.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PIL import Image
+
+from mockups.templates.model import Grain
+
+TILE = 509  # px: a prime side, so the repeat lines up with no power-of-two structure
+COLOUR_SHARE = 0.3  # the share of the grain that differs from band to band
+SOFTNESS = (0.17, 0.66, 0.17)  # demosaicing spreads a photosite's noise to its neighbours
+STRIP_ROWS = 64  # rows grained at a time, so the float copies stay under a MB
+
+
+def grain_tile(grain: Grain) -> np.ndarray:
+    """(TILE, TILE, 3) float32 levels, mostly shared by the three bands (a sensor's noise
+    after its noise reduction) and softened over neighbouring pixels, wrapping seamlessly.
+
+    3 MB: a render makes it for its mockup and lets it go with it (a cache would show as
+    memory a finished mockup still holds)."""
+    generator = np.random.default_rng(grain.seed)
+    shared = _softened(generator.standard_normal((TILE, TILE), dtype=np.float32))
+    own = _softened(generator.standard_normal((TILE, TILE, 3), dtype=np.float32))
+    mix = math.sqrt(1 - COLOUR_SHARE**2) * shared[..., None] + COLOUR_SHARE * own
+    tile = (mix * grain.levels).astype(np.float32)
+    tile.setflags(write=False)
+    return tile
+
+
+def _softened(noise: np.ndarray) -> np.ndarray:
+    """Noise blurred by SOFTNESS along both axes (wrapping round), scaled back to a spread
+    of 1."""
+    weights = np.asarray(SOFTNESS, dtype=np.float32)
+    for axis in (0, 1):
+        noise = sum(
+            weight * np.roll(noise, shift, axis=axis)
+            for weight, shift in zip(weights, (-1, 0, 1), strict=True)
+        )
+    return noise / float((weights**2).sum())
+
+
+def grain_over(grain: Grain, left: int, top: int, width: int, height: int) -> np.ndarray:
+    """The grain of the frame's pixels in a box: (height, width, 3) float32 levels."""
+    return _tiled(grain_tile(grain), left, top, width, height)
+
+
+def _tiled(tile: np.ndarray, left: int, top: int, width: int, height: int) -> np.ndarray:
+    """The part of the frame a box covers, from a tile repeated over it: a new array."""
+    rows = np.arange(top, top + height) % TILE
+    columns = np.arange(left, left + width) % TILE
+    return tile[rows[:, None], columns[None, :]]
+
+
+def with_grain_under_ink(
+    lit: Image.Image, ink: Image.Image, tile: np.ndarray, origin: tuple[int, int], band: int
+) -> Image.Image:
+    """`lit` (an "L" band of a print, lit) plus the share of the frame's grain its ink took
+    away: grain x (1 - ink / 255). A white print keeps the grain it had from the scene; a
+    black one gets it whole. `tile`: `grain_tile`'s; `origin`: where the band's top-left
+    pixel lies in the frame."""
+    width, height = lit.size
+    out = np.array(lit, dtype=np.uint8)
+    inked = np.asarray(ink, dtype=np.uint8)
+    for top in range(0, height, STRIP_ROWS):
+        rows = slice(top, min(height, top + STRIP_ROWS))
+        strip_height = rows.stop - rows.start
+        noise = _tiled(tile[..., band], origin[0], origin[1] + top, width, strip_height)
+        noise *= 1.0 - inked[rows] / np.float32(255)
+        noise += out[rows]
+        out[rows] = np.clip(np.rint(noise, out=noise), 0, 255)
+    return Image.fromarray(out, "L")

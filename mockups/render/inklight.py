@@ -1,0 +1,84 @@
+"""The print's ink and the light it takes: pure functions of 8-bit bands.
+
+A print reflects light as its ink lets it: an artwork's linear light `a` prints as
+`black + (1 - black) * a` of the product's white (ink on paper never reflects nothing). Lit by
+a shading alone, the encoded print is multiplied by the encoded shading: the sRGB curve is
+close to a power law, so that multiplies light. A reflection (glass, glaze) adds light that
+the print does not filter, and a weak one over a whole pane would be far too strong added in
+encoded terms, so a band with a reflection is lit in linear light: the print's reflectance
+times the light below the reflection, plus the reflection.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image, ImageChops
+
+ENCODE_STEPS = 1 << 14  # linear values the encoding table tells apart
+STRIP_ROWS = 256  # rows lit at a time, so the float copies stay a few MB
+
+
+def decode_srgb(encoded: np.ndarray) -> np.ndarray:
+    return np.where(encoded <= 0.04045, encoded / 12.92, ((encoded + 0.055) / 1.055) ** 2.4)
+
+
+def encode_srgb(linear: np.ndarray) -> np.ndarray:
+    linear = np.clip(linear, 0.0, 1.0)
+    return np.where(linear <= 0.0031308, linear * 12.92, 1.055 * linear ** (1 / 2.4) - 0.055)
+
+
+LINEAR = decode_srgb(np.arange(256) / 255).astype(np.float32)
+ENCODED = np.round(255 * encode_srgb(np.arange(ENCODE_STEPS) / (ENCODE_STEPS - 1)))
+ENCODED = ENCODED.astype(np.uint8)
+
+
+def printed_light(black: float) -> np.ndarray:
+    """Per 8-bit artwork level, the linear share of the product's white the print reflects."""
+    return (black + (1 - black) * LINEAR).astype(np.float32)
+
+
+def ink_curve(black: float) -> list[int] | None:
+    """The 8-bit lookup (for `Image.point`) that prints an artwork level with an ink whose
+    black reflects `black` of the product's white; None when the ink is black."""
+    if black <= 0:
+        return None
+    steps = np.round(printed_light(black) * (ENCODE_STEPS - 1)).astype(np.intp)
+    return [int(level) for level in ENCODED[steps]]
+
+
+def lit_with_reflection(
+    band: Image.Image, light: Image.Image | None, reflection: Image.Image, black: float
+) -> Image.Image:
+    """One band of the print ("L"), lit by `light` (255 where None) and `reflection`: its
+    reflectance times the light less the reflection, plus the reflection, in linear light
+    where the reflection shows (its bounding box), the encoded product elsewhere. A white
+    print shows `light`, a black ink `reflection` over the ink's own black."""
+    curve = ink_curve(black)
+    printed = band.point(curve) if curve is not None else band
+    lit = ImageChops.multiply(printed, light) if light is not None else printed.copy()
+    reaches = reflection.getbbox()
+    if reaches is None:
+        return lit
+    part_light = light.crop(reaches) if light is not None else None
+    linear = _linear_lit(band.crop(reaches), part_light, reflection.crop(reaches), black)
+    lit.paste(linear, reaches[:2])
+    return lit
+
+
+def _linear_lit(
+    band: Image.Image, light: Image.Image | None, reflection: Image.Image, black: float
+) -> Image.Image:
+    reflectance = printed_light(black) * (ENCODE_STEPS - 1)
+    printed, reflected = np.asarray(band), np.asarray(reflection)
+    lights = np.asarray(light) if light is not None else None
+    lit = np.empty_like(printed)
+    for top in range(0, printed.shape[0], STRIP_ROWS):
+        rows = slice(top, top + STRIP_ROWS)
+        above = LINEAR[reflected[rows]]
+        below = LINEAR[lights[rows]] if lights is not None else np.ones_like(above)
+        below -= above
+        value = reflectance[printed[rows]]
+        value *= below
+        value += above * (ENCODE_STEPS - 1) + 0.5  # between light and reflection: 0 to 1
+        lit[rows] = ENCODED[value.astype(np.uint16)]
+    return Image.fromarray(lit, "L")
