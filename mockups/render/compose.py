@@ -90,16 +90,17 @@ def load_scene(template: Template, images: SceneImages | None = None) -> Image.I
     For a template lit by its scene, `images` take their shading from it first: the light of
     the blank product, before any tint (a navy shirt's print is not printed navy)."""
     scene = _load_rgb(template.scene)
-    tinted = template.tint is not None and template.variants is not None
+    tint, variants = template.tint, template.variants
     if images is not None and template.lit_by_scene:
         lights = [light for light in (images.front, images.edge) if light is not None]
+        changes = (tint is not None and variants is not None) or len(lights) > 1
         for light in lights:
-            if tinted or len(lights) > 1:  # the scene changes before this light is used
+            if changes:  # the scene changes before this light is used
                 light.shading = scene.crop(light.box.as_tuple())
             else:  # read a strip at a time as the print is composited into the scene
                 light.shading, light.shading_origin = scene, light.box.origin
-    if tinted:
-        tint_product(scene, _load_layer(template.variants.mask, "L"), template.tint)
+    if tint is not None and variants is not None:
+        tint_product(scene, _load_layer(variants.mask, "L"), tint)
     return scene
 
 
