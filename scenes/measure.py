@@ -43,7 +43,13 @@ def figures(template, artwork: Image.Image) -> Figures:
     white_mockup = as_written(render_mockup(white, template, load_scene_images(template)))
     with Image.open(template.scene) as scene:
         difference = white_difference(white_mockup, scene, print_region(template))
-    return Figures(difference, flat_noise(mockup), halving_loss(mockup))
+    return Figures(difference, *grain_and_detail(mockup))
+
+
+def grain_and_detail(mockup: Image.Image) -> tuple[float, float]:
+    """`flat_noise` and `halving_loss` of a mockup, its grain taken out once for both."""
+    clean = without_grain(mockup)
+    return flat_noise(mockup, clean), halving_loss(mockup, clean)
 
 
 def as_written(image: Image.Image) -> Image.Image:
@@ -64,30 +70,32 @@ def band_means(image: Image.Image, region: np.ndarray) -> np.ndarray:
     return _levels(image)[region].mean(axis=0)
 
 
-def flat_noise(image: Image.Image) -> float:
+def flat_noise(image: Image.Image, clean_image: Image.Image | None = None) -> float:
     """Median spread (standard deviation about a fitted plane) of a band in the flattest
     blocks, averaged over the bands. The blocks are chosen by their structure once the grain
     is taken out by a 3x3 median (as `halving_loss` takes it out), so the grain itself does
     not decide which blocks count as flat, while a texture of threads or pores, which the
-    median keeps, does not count as grain."""
+    median keeps, does not count as grain. `clean_image`: `without_grain(image)`, when made
+    already."""
     sharp = _levels(image)
-    clean = _levels(without_grain(image))
-    structure = _plane_residual(clean).std(axis=(1, 3)).mean(axis=-1)
+    clean = _levels(clean_image if clean_image is not None else without_grain(image))
+    structure = _plane_residual_spread(clean).mean(axis=-1)
     means = _blocks(sharp).mean(axis=(1, 3)).mean(axis=-1)
     usable = (means > UNCLIPPED[0]) & (means < UNCLIPPED[1])
     if not usable.any():
         return 0.0
     order = np.argsort(np.where(usable, structure, np.inf), axis=None)
     flattest = order[: max(1, int(usable.sum() * FLATTEST))]
-    spread = _plane_residual(sharp).std(axis=(1, 3))  # (rows, columns, bands)
+    spread = _plane_residual_spread(sharp)  # (rows, columns, bands)
     per_block = spread.reshape(-1, spread.shape[-1])[flattest]
     return float(np.median(per_block, axis=0).mean())
 
 
-def halving_loss(image: Image.Image) -> float:
+def halving_loss(image: Image.Image, clean: Image.Image | None = None) -> float:
     """Mean absolute difference, in levels, between the image with its grain taken out
-    (3x3 median) and that image halved and enlarged back with Lanczos."""
-    clean = without_grain(image)
+    (3x3 median; `clean`, when made already) and that image halved and enlarged back with
+    Lanczos."""
+    clean = clean if clean is not None else without_grain(image)
     half = clean.resize((clean.width // 2, clean.height // 2), Image.Resampling.LANCZOS)
     back = half.resize(clean.size, Image.Resampling.LANCZOS)
     return float(np.mean(np.abs(_levels(back) - _levels(clean))))
@@ -109,17 +117,21 @@ def _blocks(levels: np.ndarray) -> np.ndarray:
     return cropped.reshape(rows, BLOCK, columns, BLOCK, levels.shape[2])
 
 
-def _plane_residual(levels: np.ndarray) -> np.ndarray:
-    """Each block less its mean and its best-fitting slope across and down."""
-    blocks = _blocks(levels)
-    centred = blocks - blocks.mean(axis=(1, 3), keepdims=True)
-    ramp = np.arange(BLOCK, dtype=np.float32) - (BLOCK - 1) / 2
-    down = ramp[None, :, None, None, None]
-    across = ramp[None, None, None, :, None]
+def _plane_residual_spread(levels: np.ndarray) -> np.ndarray:
+    """(rows, columns, bands): each block's standard deviation about its best-fitting plane
+    (its mean and its slopes across and down). The mean and the two ramps are orthogonal
+    over a block, so the residual's sum of squares is the centred one less each ramp's
+    share, without making the residual itself."""
+    blocks = _blocks(levels).astype(np.float64)
+    count = BLOCK * BLOCK
+    total = blocks.sum(axis=(1, 3))
+    squares = np.einsum("rbcdk,rbcdk->rck", blocks, blocks)
+    ramp = np.arange(BLOCK, dtype=np.float64) - (BLOCK - 1) / 2
     norm = float((ramp**2).sum() * BLOCK)
-    slope_down = (centred * down).sum(axis=(1, 3), keepdims=True) / norm
-    slope_across = (centred * across).sum(axis=(1, 3), keepdims=True) / norm
-    return centred - slope_down * down - slope_across * across
+    down = np.einsum("rbcdk,b->rck", blocks, ramp)
+    across = np.einsum("rbcdk,d->rck", blocks, ramp)
+    residual = squares - total**2 / count - down**2 / norm - across**2 / norm
+    return np.sqrt(np.maximum(residual, 0.0) / count)
 
 
 # --- what of the print a template shows -----------------------------------------------------

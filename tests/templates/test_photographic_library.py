@@ -20,11 +20,12 @@ from mockups.render.compose import BLEED, artwork_placement, fit_print, load_sce
 from mockups.render.compose import render_mockup as compose_mockup
 from mockups.templates.library import builtin_ids, load_library
 from scenes.measure import (
+    as_written,
     band_means,
     carrier_albedo,
     cells_under,
-    figures,
     flat_noise,
+    grain_and_detail,
     grey_card,
     print_coordinates,
     print_region,
@@ -143,10 +144,12 @@ def test_a_dark_print_shows_a_photographs_grain(key):
 def test_a_mockup_has_a_cameras_grain_and_detail_at_its_full_size(key):
     """As the README's table reads them: 1-2 levels of grain on flat areas, and at least
     half a level lost by halving and enlarging a mockup once its grain is taken out."""
+    template = LIBRARY[key]
     with Image.open(EXAMPLE) as example:
-        found = figures(LIBRARY[key], example.convert("RGB"))
-    assert GRAIN[0] <= found.flat_noise <= GRAIN[1], found
-    assert found.halving_loss >= DETAIL, found
+        mockup = compose_mockup(example.convert("RGB"), template, load_scene_images(template))
+    noise, loss = grain_and_detail(as_written(mockup))
+    assert GRAIN[0] <= noise <= GRAIN[1], (noise, loss)
+    assert loss >= DETAIL, (noise, loss)
 
 
 @pytest.mark.parametrize("key", [key for key in RENDERED if LIBRARY[key].reflection])
