@@ -55,7 +55,7 @@ def temp_folder(prefix: str) -> tempfile.TemporaryDirectory[str]:
     return tempfile.TemporaryDirectory(prefix=f"bench-{prefix}-")
 
 
-def run_once(command: list[str]) -> Run:
+def run_once(command: list[str], cwd: Path = ROOT) -> Run:
     """Wall seconds and the kernel's peak RSS (ru_maxrss from wait4) of one child process.
 
     On Linux wait4's ru_maxrss is the largest of the child and of any descendants it reaped,
@@ -63,7 +63,7 @@ def run_once(command: list[str]) -> Run:
     """
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=err)
+        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err)
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)

@@ -202,14 +202,13 @@ def render_mockup(
 
 def _mapped_from_artwork(template: Template, artwork: Image.Image | Pixels) -> bool:
     """Whether the print is fitted, framed and mapped in libvips alone (`place_mapped`):
-    a print map with no wrapped edge, no folds, no safe area to fit the artwork into (that
-    fit is `fit_print`'s alone), and no substrate that would show through the print."""
+    a print map with no wrapped edge and no folds, and no substrate that would show through
+    the artwork (an opaque artwork on a substrate lies on it where it leaves the print bare)."""
     if template.uvmap is None or template.edge is not None:
         return False
-    if template.safe is not None or template.displacement is not None:
+    if template.displacement is not None:
         return False
-    see_through = template.fit != "cover" or artwork.mode != "RGB"
-    return template.substrate is None or not see_through
+    return template.substrate is None or artwork.mode == "RGB"
 
 
 def place_mapped(
@@ -223,17 +222,30 @@ def place_mapped(
     assert template.uvmap is not None, "only print-map templates come this far"
     pixels = artwork if isinstance(artwork, Pixels) else Pixels.of(artwork)
     return uvmap.place_framed(
-        lambda: framed_premultiplied(pixels, template.print_size, template.fit),
+        lambda: framed_premultiplied(
+            pixels, template.print_size, template.fit, template.safe, template.substrate
+        ),
         template.uvmap,
         box,
         threads,
     )
 
 
-def framed_premultiplied(pixels: Pixels, size: Size, fit: str):
+def framed_premultiplied(
+    pixels: Pixels,
+    size: Size,
+    fit: str,
+    safe: SafeArea | None = None,
+    substrate: Colour | None = None,
+):
     """A libvips image (not yet computed) of the print fitted as `fit_print` fits it, in
-    premultiplied RGBA, in a one-pixel transparent frame (see `framed`)."""
-    if fit == "cover":
+    premultiplied RGBA, in a one-pixel transparent frame (see `framed`). `substrate`: the
+    colour of the print where the artwork (opaque) leaves it bare."""
+    if safe is not None:
+        placement = artwork_placement(pixels.size, size, fit, safe)
+        shown, crop = shown_part(pixels.size, size, placement)
+        image, origin = resized_premultiplied(pixels, shown.size, crop), shown.origin
+    elif fit == "cover":
         left, top, right, bottom = (round(side) for side in cover_crop(pixels.size, size))
         image = resized_premultiplied(pixels, size, (left, top, right, bottom))
         origin = (0, 0)
@@ -241,6 +253,9 @@ def framed_premultiplied(pixels: Pixels, size: Size, fit: str):
         inner = contain_box(pixels.size, size)
         image, origin = resized_premultiplied(pixels, inner.size), inner.origin
     left, top = origin
+    if substrate is not None and (image.width, image.height) != size:
+        image = image.embed(left, top, *size, extend="background", background=[*substrate, 255])
+        left, top = 0, 0
     return image.embed(
         left + 1, top + 1, size[0] + 2, size[1] + 2, extend="background", background=[0] * 4
     )
@@ -336,22 +351,31 @@ def _offset_along(
 def _placed_on_print(pixels: Pixels, size: Size, placement: tuple[float, ...]) -> Image.Image:
     """The artwork resampled once into its place on the print: the part of it on the print,
     over transparency where it does not reach (the substrate is laid under it later)."""
-    x, y, width, height = placement
-    shown = Box(max(0, round(x)), max(0, round(y)), min(size[0], round(x + width)),
-                min(size[1], round(y + height)))  # fmt: skip
-    scale_x, scale_y = width / pixels.width, height / pixels.height
-    crop = (
-        max(0, round((shown.left - x) / scale_x)),
-        max(0, round((shown.top - y) / scale_y)),
-        min(pixels.width, round((shown.right - x) / scale_x)),
-        min(pixels.height, round((shown.bottom - y) / scale_y)),
-    )
+    shown, crop = shown_part(pixels.size, size, placement)
     part = resized(pixels, shown.size, crop)
     if shown.size == size:
         return part
     fitted = Image.new("RGBA", size, (0, 0, 0, 0))
     fitted.paste(part, shown.origin)
     return fitted
+
+
+def shown_part(
+    artwork: Size, print_: Size, placement: tuple[float, ...]
+) -> tuple[Box, tuple[int, int, int, int]]:
+    """Where an artwork placed at `placement` (left, top, width, height on the print) shows
+    on a print of `print_` pixels, and the part of the artwork (a crop box) shown there."""
+    x, y, width, height = placement
+    shown = Box(max(0, round(x)), max(0, round(y)), min(print_[0], round(x + width)),
+                min(print_[1], round(y + height)))  # fmt: skip
+    scale_x, scale_y = width / artwork[0], height / artwork[1]
+    crop = (
+        max(0, round((shown.left - x) / scale_x)),
+        max(0, round((shown.top - y) / scale_y)),
+        min(artwork[0], round((shown.right - x) / scale_x)),
+        min(artwork[1], round((shown.bottom - y) / scale_y)),
+    )
+    return shown, crop
 
 
 def _relief_from_scene(template: Template, images: SceneImages) -> bool:
@@ -491,20 +515,19 @@ def _lit_strip(
 ) -> tuple[Image.Image, Image.Image | None]:
     """A strip of the print lit by its strip of the layers: RGB, and its coverage."""
     colour, alpha = _split_bands(placed)
+    inked = [band.point(ink) for band in colour] if ink is not None else colour
     shading = _light_bands(light.shading, len(colour))
     reflection = _light_bands(light.reflection, len(colour))
     for index, band in enumerate(colour):
         shade = shading[index] if shading else None
         if reflection:
-            lit = lit_with_reflection(band, shade, reflection[index], ink_black)
+            lit = lit_with_reflection(band, shade, reflection[index], ink_black, inked[index])
         else:
-            lit = band.point(ink) if ink is not None else band
-            lit = ImageChops.multiply(lit, shade) if shade is not None else lit
+            lit = ImageChops.multiply(inked[index], shade) if shade is not None else inked[index]
         if light.highlight is not None:
             lit = ImageChops.screen(lit, light.highlight)
         if grain is not None:
-            inked = band.point(ink) if ink is not None else band
-            lit = with_grain_under_ink(lit, inked, grain, light.box.origin, index % 3)
+            lit = with_grain_under_ink(lit, inked[index], grain, light.box.origin, index % 3)
         colour[index] = lit
     return Image.merge("RGB", colour), alpha
 

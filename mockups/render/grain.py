@@ -30,10 +30,11 @@ def grain_tile(grain: Grain) -> np.ndarray:
     generator = np.random.default_rng(grain.seed)
     shared = _softened(generator.standard_normal((TILE, TILE), dtype=np.float32))
     own = _softened(generator.standard_normal((TILE, TILE, 3), dtype=np.float32))
-    mix = math.sqrt(1 - COLOUR_SHARE**2) * shared[..., None] + COLOUR_SHARE * own
-    tile = (mix * grain.levels).astype(np.float32)
-    tile.setflags(write=False)
-    return tile
+    own *= COLOUR_SHARE  # in place: the same sums as a new array, without its copies
+    own += math.sqrt(1 - COLOUR_SHARE**2) * shared[..., None]
+    own *= np.float32(grain.levels)
+    own.setflags(write=False)
+    return own
 
 
 def _softened(noise: np.ndarray) -> np.ndarray:
@@ -58,7 +59,12 @@ def _tiled(tile: np.ndarray, left: int, top: int, width: int, height: int) -> np
     """The part of the frame a box covers, from a tile repeated over it: a new array."""
     rows = np.arange(top, top + height) % TILE
     columns = np.arange(left, left + width) % TILE
-    return tile[rows[:, None], columns[None, :]]
+    # two takes along one axis each: a quarter of the time of one two-axis fancy index
+    return tile.take(rows, axis=0).take(columns, axis=1)
+
+
+# per ink level, the share of the scene's grain the ink took away and the render gives back
+GRAIN_TAKEN = (1 - np.arange(256) / 255).astype(np.float32)
 
 
 def with_grain_under_ink(
@@ -73,9 +79,9 @@ def with_grain_under_ink(
     inked = np.asarray(ink, dtype=np.uint8)
     for top in range(0, height, STRIP_ROWS):
         rows = slice(top, min(height, top + STRIP_ROWS))
-        strip_height = rows.stop - rows.start
-        noise = _tiled(tile[..., band], origin[0], origin[1] + top, width, strip_height)
-        noise *= 1.0 - inked[rows] / np.float32(255)
+        noise = _tiled(tile[..., band], origin[0], origin[1] + top, width, rows.stop - rows.start)
+        noise *= GRAIN_TAKEN[inked[rows]]
         noise += out[rows]
-        out[rows] = np.clip(np.rint(noise, out=noise), 0, 255)
+        np.rint(noise, out=noise)
+        out[rows] = np.clip(noise, 0, 255, out=noise)
     return Image.fromarray(out, "L")

@@ -47,14 +47,20 @@ def ink_curve(black: float) -> list[int] | None:
 
 
 def lit_with_reflection(
-    band: Image.Image, light: Image.Image | None, reflection: Image.Image, black: float
+    band: Image.Image,
+    light: Image.Image | None,
+    reflection: Image.Image,
+    black: float,
+    printed: Image.Image | None = None,
 ) -> Image.Image:
     """One band of the print ("L"), lit by `light` (255 where None) and `reflection`: its
     reflectance times the light less the reflection, plus the reflection, in linear light
     where the reflection shows (its bounding box), the encoded product elsewhere. A white
-    print shows `light`, a black ink `reflection` over the ink's own black."""
-    curve = ink_curve(black)
-    printed = band.point(curve) if curve is not None else band
+    print shows `light`, a black ink `reflection` over the ink's own black. `printed`: the
+    band through `ink_curve(black)`, when the caller has it already."""
+    if printed is None:
+        curve = ink_curve(black)
+        printed = band.point(curve) if curve is not None else band
     lit = ImageChops.multiply(printed, light) if light is not None else printed.copy()
     reaches = reflection.getbbox()
     if reaches is None:

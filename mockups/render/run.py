@@ -27,6 +27,7 @@ from mockups.geometry import Size
 from mockups.memory import (
     PeakRssSampler,
     heap_in_use_bytes,
+    keep_freed_heap_top,
     release_freed_memory,
     return_large_blocks_at_once,
     rss_bytes,
@@ -112,6 +113,7 @@ def render_run(
     options, chosen, workers = plan.options, plan.templates, plan.workers
     return_large_blocks_at_once()  # a freed image goes back to the system, not into an arena
     share_one_arena()
+    keep_freed_heap_top()
     out = Path(out_dir)
     _prepare_folder(out, keep=Path(artwork))
     started = time.perf_counter()
@@ -205,6 +207,7 @@ def _load_working_copy(path: str) -> None:
     global _worker_artwork
     return_large_blocks_at_once()
     share_one_arena()
+    keep_freed_heap_top()
     with Image.open(path) as image:
         _worker_artwork = Pixels.of(image)
 

@@ -8,6 +8,8 @@ same photo-like artwork, so nothing is stored and the built-in library may chang
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -100,3 +102,18 @@ def test_the_guard_sees_a_print_moved_by_one_pixel(artwork):
         artwork.transform(artwork.size, Image.AFFINE, (1, 0, 1, 0, 1, 0)), template
     )
     assert (mean_levels(moved, reference, template) > MAX_MEAN_LEVELS).all()
+
+
+ON_SUBSTRATE = [t for t in STUDIO_10 if load_library()[t].substrate is not None][:2]
+
+
+@pytest.mark.parametrize("template_id", ON_SUBSTRATE)
+def test_a_contained_artwork_lies_on_the_substrate_as_by_the_reference_route(template_id):
+    """A wide artwork contained in a tall print leaves bands of bare print: the substrate
+    (red here, so it cannot pass for the blank product's white), laid by libvips where the
+    artwork does not reach."""
+    template = replace(load_library()[template_id], fit="contain", substrate=(200, 40, 40))
+    wide = photo_like((2400, 700), seed=7)
+    rendered = render_mockup(wide, template, load_scene_images(template), mapping_threads=2)
+    difference = mean_levels(rendered, reference_mockup(wide, template), template)
+    assert (difference <= MAX_MEAN_LEVELS).all(), f"{template_id}: {difference.round(3)}"
