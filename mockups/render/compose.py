@@ -32,7 +32,7 @@ from mockups.geometry import (
     perspective_coefficients,
     rect_quad,
 )
-from mockups.render.grain import grain_tile, with_grain_under_ink
+from mockups.render.grain import grain_planes, with_grain_under_ink
 from mockups.render.inklight import ink_curve, lit_with_reflection
 from mockups.templates.model import Colour, Edge, SafeArea, Template
 
@@ -166,7 +166,7 @@ def render_mockup(
     map the print through a print map.
     """
     # made first, so the copies that make it come and go before the largest images are held
-    grain = grain_tile(template.grain) if template.grain is not None else None
+    grain = grain_planes(template.grain) if template.grain is not None else None
     if _mapped_from_artwork(template, artwork):
         # handed over (list.pop), so the placed print is freed as soon as it is composited
         placed = [place_mapped(artwork, template, images.box, mapping_threads)]
@@ -475,7 +475,7 @@ def composite(
 
     Band by band: a print band takes its ink (see `inklight`), is multiplied by the
     shading's band or, with a reflection, lit by both in linear light, gets the highlight
-    screened over it and, with a camera's `grain` (`grain_tile`'s), the grain its ink took
+    screened over it and, with a camera's `grain` (`grain_planes`'), the grain its ink took
     from the scene's.
     A greyscale layer acts on every band; a colour one (a scene's light) band for band.
     """

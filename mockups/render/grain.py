@@ -50,6 +50,13 @@ def _softened(noise: np.ndarray) -> np.ndarray:
     return noise / np.float32((np.asarray(SOFTNESS, dtype=np.float32) ** 2).sum())
 
 
+def grain_planes(grain: Grain) -> np.ndarray:
+    """`grain_tile`'s as (3, TILE, TILE): one contiguous plane a band, which a strip of one
+    band is gathered from without copying the tile first (a gather copies a strided source
+    whole: a MB for every strip of every band)."""
+    return np.ascontiguousarray(np.moveaxis(grain_tile(grain), -1, 0))
+
+
 def grain_over(grain: Grain, left: int, top: int, width: int, height: int) -> np.ndarray:
     """The grain of the frame's pixels in a box: (height, width, 3) float32 levels."""
     return _tiled(grain_tile(grain), left, top, width, height)
@@ -68,18 +75,18 @@ GRAIN_TAKEN = (1 - np.arange(256) / 255).astype(np.float32)
 
 
 def with_grain_under_ink(
-    lit: Image.Image, ink: Image.Image, tile: np.ndarray, origin: tuple[int, int], band: int
+    lit: Image.Image, ink: Image.Image, planes: np.ndarray, origin: tuple[int, int], band: int
 ) -> Image.Image:
     """`lit` (an "L" band of a print, lit) plus the share of the frame's grain its ink took
     away: grain x (1 - ink / 255). A white print keeps the grain it had from the scene; a
-    black one gets it whole. `tile`: `grain_tile`'s; `origin`: where the band's top-left
+    black one gets it whole. `planes`: `grain_planes`'; `origin`: where the band's top-left
     pixel lies in the frame."""
     width, height = lit.size
     out = np.array(lit, dtype=np.uint8)
     inked = np.asarray(ink, dtype=np.uint8)
     for top in range(0, height, STRIP_ROWS):
         rows = slice(top, min(height, top + STRIP_ROWS))
-        noise = _tiled(tile[..., band], origin[0], origin[1] + top, width, rows.stop - rows.start)
+        noise = _tiled(planes[band], origin[0], origin[1] + top, width, rows.stop - rows.start)
         noise *= GRAIN_TAKEN[inked[rows]]
         noise += out[rows]
         np.rint(noise, out=noise)

@@ -22,7 +22,7 @@ from mockups.render.compose import (
     load_scene_images,
     render_mockup,
 )
-from mockups.render.grain import grain_tile
+from mockups.render.grain import grain_planes
 from mockups.templates import uvmap
 from mockups.templates.library import listing_ids, load_library
 from mockups.templates.model import Template
@@ -53,7 +53,7 @@ def reference_mockup(artwork: Image.Image, template: Template) -> Image.Image:
     )
     placed = uvmap.place_print(framed(fitted), template.uvmap, images.box)
     scene = load_scene(template, images)
-    grain = grain_tile(template.grain) if template.grain is not None else None
+    grain = grain_planes(template.grain) if template.grain is not None else None
     composite(scene, placed, images.front, images.mask, template.ink_black, grain)
     return scene
 
