@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from mockups.collections.colours import Offered, colour_problem, offered_colours
 from mockups.collections.intake import Intake, from_folder, from_zip, stored_name
 from mockups.collections.record import (
     RUNS_DIR,
@@ -74,12 +75,13 @@ def create_collection(
             raise CollectionError("a collection needs a folder or a zip of artworks")
         intakes = _take(source, folder)
     rows = read_rows(csv) if csv is not None else []
+    offered = offered_colours(load_library(), templates)
     collection = Collection(
         folder=folder,
         name=name or (source.stem if source is not None else folder.name),
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         templates=list(templates),
-        artworks=_entries(intakes, rows),
+        artworks=_entries(intakes, rows, offered),
     )
     write_collection(collection)
     return collection
@@ -108,7 +110,7 @@ def _take(source: Path, folder: Path) -> list[Intake]:
     raise CollectionError(f"{source.name} is neither a folder nor a .zip of artworks")
 
 
-def _entries(intakes: list[Intake], rows: list[CsvRow]) -> list[ArtworkEntry]:
+def _entries(intakes: list[Intake], rows: list[CsvRow], offered: Offered) -> list[ArtworkEntry]:
     by_file: dict[str, CsvRow] = {}
     strays: list[CsvRow] = []
     names = {intake.name for intake in intakes}
@@ -120,7 +122,10 @@ def _entries(intakes: list[Intake], rows: list[CsvRow]) -> list[ArtworkEntry]:
     entries = []
     for index, intake in enumerate(intakes, start=1):
         matched = by_file.get(intake.name)
-        problem = matched.problem if matched is not None else None
+        problem = None
+        if matched is not None:
+            colours = matched.listing.colours
+            problem = matched.problem or colour_problem(matched.line, colours, offered)
         entries.append(
             ArtworkEntry(
                 index=index,

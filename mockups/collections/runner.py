@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from mockups.artwork.imagefile import ImageRefused
+from mockups.collections.colours import offered_colours, with_colours
 from mockups.collections.fairness import fair_share
 from mockups.collections.record import (
     ArtworkEntry,
@@ -31,6 +32,7 @@ from mockups.render.budget import JobRefused
 from mockups.render.plan import check_budget
 from mockups.render.run import render_run
 from mockups.runs.folder import RunFolderError, is_run, read_run
+from mockups.templates.library import load_library
 
 Ended = Callable[[ArtworkEntry], None]
 # What fails one artwork at hand-over; anything else (Redis away) stops the whole pass.
@@ -39,7 +41,17 @@ POLL_SECONDS = 0.5
 
 
 def options_for(collection: Collection, base: RenderOptions, entry: ArtworkEntry) -> RenderOptions:
-    return base.with_changes(templates=tuple(collection.templates), artwork_name=entry.name)
+    """The artwork's render: the collection's templates, in the colours its CSV row names."""
+    colours = entry.listing.colours if entry.listing is not None else ()
+    templates = collection.templates
+    if colours:
+        templates = with_colours(templates, colours, offered_colours(load_library(), templates))
+    return base.with_changes(templates=tuple(templates), artwork_name=entry.name)
+
+
+def _mockups(options: RenderOptions) -> int:
+    assert not isinstance(options.templates, str), "options_for names every template"
+    return len(options.templates)
 
 
 def take_stock(collection: Collection) -> list[ArtworkEntry]:
@@ -67,10 +79,10 @@ def render_here(collection: Collection, base: RenderOptions, ended: Ended | None
     for entry in collection.artworks:
         if entry.state != ArtworkState.WAITING or entry.file is None or entry.run is None:
             continue
-        entry.state, entry.total = ArtworkState.RENDERING, len(collection.templates)
+        options = options_for(collection, base, entry)
+        entry.state, entry.total = ArtworkState.RENDERING, _mockups(options)
         write_collection(collection)
         artwork, run_dir = collection.path_of(entry.file), collection.path_of(entry.run)
-        options = options_for(collection, base, entry)
         try:
             check_budget(artwork, options)
             render_run(artwork, run_dir, options=options)
@@ -107,7 +119,7 @@ def submit_waiting(
                 run_dir=str(collection.path_of(entry.run)),
                 options=options_for(collection, base, entry),
             )
-            entry.job_id, entry.total = job.id, len(collection.templates)
+            entry.job_id, entry.total = job.id, _mockups(job.options)
             write_collection(collection)  # before it is handed over: a kill cannot lose it
             try:
                 backend.submit(job)
