@@ -15,6 +15,7 @@ from tqdm import tqdm
 
 from mockups.commandline import OneLineErrorParser, quiet_when_the_reader_leaves, run_command
 from mockups.errors import MockupLabError, printable
+from mockups.memory import set_up_for_rendering
 from mockups.options import FITS, MAX_WORKERS, MODES, RenderOptions
 from mockups.render.plan import plan_render
 from mockups.render.renderers import PROFILED, find_renderer
@@ -23,6 +24,7 @@ from mockups.templates.library import LISTING, LISTING_IMAGES
 
 
 def main(argv: list[str] | None = None) -> int:
+    set_up_for_rendering()  # before the progress bar's thread allocates
     with quiet_when_the_reader_leaves():
         args = _parser().parse_args(argv)
         return run_command(args.command, args)

@@ -73,6 +73,16 @@ def keep_freed_heap_top(limit: int = KEPT_HEAP_TOP_BYTES) -> bool:
     return bool(mallopt is not None and mallopt(M_TRIM_THRESHOLD, limit) == 1)
 
 
+def set_up_for_rendering() -> None:
+    """glibc tuned for a process that renders (see the three calls). First thing in a command
+    line or worker, before any thread starts: a thread that allocates before `share_one_arena`
+    gets an arena of its own, which libvips' threads then share with it (the command line's
+    progress bar starts one: the RGBA PNG's ten mockups peaked 160 MB, 139 without it)."""
+    return_large_blocks_at_once()
+    share_one_arena()
+    keep_freed_heap_top()
+
+
 class _MallInfo2(ctypes.Structure):
     _fields_ = [
         (name, ctypes.c_size_t)

@@ -48,6 +48,7 @@ from mockups.jobs.redis_queue import (
 )
 from mockups.jobs.spec import RenderJob, confined, run_in_process
 from mockups.jobs.stored import render_stored
+from mockups.memory import set_up_for_rendering
 from mockups.render.run import MockupResult
 from mockups.runs.base import RunStore, StoreUnavailable
 from mockups.runs.catalogue import runs
@@ -220,6 +221,7 @@ class RenderWorker(Worker):
 
 def run_worker(url: str, burst: bool = False) -> bool:
     """Render queued jobs until stopped (or, with `burst`, until the queue is empty)."""
+    set_up_for_rendering()  # before any thread allocates; the work horses inherit it
     where = redacted_url(url)
     store = runs().store  # a wrong MOCKUPLAB_STORAGE is one line now, not a failure per job
     _check_reachable(url, where)

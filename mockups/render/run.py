@@ -27,11 +27,9 @@ from mockups.geometry import Size
 from mockups.memory import (
     PeakRssSampler,
     heap_in_use_bytes,
-    keep_freed_heap_top,
     release_freed_memory,
-    return_large_blocks_at_once,
     rss_bytes,
-    share_one_arena,
+    set_up_for_rendering,
 )
 from mockups.options import MAX_WORKERS, MODES, RenderOptions
 from mockups.render.compose import load_scene_images, render_mockup
@@ -111,9 +109,7 @@ def render_run(
     """
     plan = plan or plan_render(artwork, options, library)
     options, chosen, workers = plan.options, plan.templates, plan.workers
-    return_large_blocks_at_once()  # a freed image goes back to the system, not into an arena
-    share_one_arena()
-    keep_freed_heap_top()
+    set_up_for_rendering()  # a library caller's process too (the command line did it first)
     out = Path(out_dir)
     _prepare_folder(out, keep=Path(artwork))
     started = time.perf_counter()
@@ -205,9 +201,7 @@ _worker_artwork: Pixels | None = None
 
 def _load_working_copy(path: str) -> None:
     global _worker_artwork
-    return_large_blocks_at_once()
-    share_one_arena()
-    keep_freed_heap_top()
+    set_up_for_rendering()
     with Image.open(path) as image:
         _worker_artwork = Pixels.of(image)
 
