@@ -14,7 +14,7 @@ with the twelve built-ins (one template at a time with a tiny artwork: 41 MB + 6
 scene pixel + 7.7 bytes a print pixel), then again for the scene-lit library of fifteen
 (two runs of every case, the larger peak taken, the constants below chosen so that no
 sequential estimate is under its measured peak and none at all is more than 5 % under). The
-estimates lie from -3 % to +10 % of the measured peaks: see the README's figures.
+estimates lie from -1 % to +13 % of the measured peaks: see the README's figures.
 """
 
 from __future__ import annotations
@@ -48,8 +48,8 @@ PIXEL_BYTES = 4  # Pillow stores RGB with a padding byte, like RGBA
 # The rendering process beyond the images it holds: the interpreter, numpy, Pillow, libvips
 # and the engine (48 MB), and what a run keeps besides (the working copy's PNG writer beside
 # the first mockups, glibc's and libvips's caches, the freed heap top glibc keeps for the next
-# block: up to 8 MB, `keep_freed_heap_top`, 0-4 MB more at the peak as measured)
-PROCESS_BYTES = 68 * MIB
+# block: up to 8 MB, `keep_freed_heap_top`)
+PROCESS_BYTES = 64 * MIB
 # processes mode: each worker is an interpreter with the engine, and the forkserver that
 # starts them is one more
 WORKER_PROCESS_BYTES = 44 * MIB
