@@ -188,7 +188,13 @@ def ticked_line(page: Page, count: int, total: int):
 
 
 def tile_boxes(page: Page) -> list[dict]:
-    return [tile.locator("img").bounding_box() for tile in gallery_tiles(page).all()]
+    """Each thumbnail's box once its image has loaded: a tile still loading its image is 0 px
+    high (a busy machine measured one so)."""
+    images = [tile.locator("img") for tile in gallery_tiles(page).all()]
+    for image in images:
+        expect(image).to_have_js_property("complete", True, timeout=SLOW)
+        expect(image).not_to_have_js_property("naturalHeight", 0, timeout=SLOW)
+    return [image.bounding_box() for image in images]
 
 
 def test_a_user_templates_name_is_shown_as_typed_and_loads_nothing_remote(data_dir):
