@@ -66,8 +66,9 @@ def keep_freed_heap_top(limit: int = KEPT_HEAP_TOP_BYTES) -> bool:
     Setting the mmap threshold (`return_large_blocks_at_once`) also pins the trim threshold
     at glibc's 128 KB, so a mockup's working copies went back to the kernel as each was freed
     and were faulted in again by the next: studio-10 sequential took 520,000 page faults and
-    1.1 s of system time of its 3.2 s; with 16 MB kept, 210,000, 0.55 s and 2.5 s, at the same
-    peak RSS (what is kept is what the next working copy reuses). False where the C library
+    1.1 s of system time of its 3.2 s; with 8 MB kept, about 200,000, 0.55 s and 2.6 s, at the
+    same peak RSS (what is kept is what the next working copy reuses). 16 MB was a little
+    faster but took a 6000 x 4000 photo's peak from 168 to 186 MB. False where the C library
     has no mallopt."""
     mallopt = _libc_function("mallopt")
     return bool(mallopt is not None and mallopt(M_TRIM_THRESHOLD, limit) == 1)

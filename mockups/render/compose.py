@@ -515,7 +515,7 @@ def _lit_strip(
 ) -> tuple[Image.Image, Image.Image | None]:
     """A strip of the print lit by its strip of the layers: RGB, and its coverage."""
     colour, alpha = _split_bands(placed)
-    inked = [band.point(ink) for band in colour] if ink is not None else colour
+    inked = [band.point(ink) for band in colour] if ink is not None else list(colour)
     shading = _light_bands(light.shading, len(colour))
     reflection = _light_bands(light.reflection, len(colour))
     for index, band in enumerate(colour):
