@@ -70,16 +70,16 @@ def band_means(image: Image.Image, region: np.ndarray) -> np.ndarray:
     return _levels(image)[region].mean(axis=0)
 
 
-def flat_noise(image: Image.Image, clean_image: Image.Image | None = None) -> float:
+def flat_noise(image: Image.Image, clean: Image.Image | None = None) -> float:
     """Median spread (standard deviation about a fitted plane) of a band in the flattest
     blocks, averaged over the bands. The blocks are chosen by their structure once the grain
     is taken out by a 3x3 median (as `halving_loss` takes it out), so the grain itself does
     not decide which blocks count as flat, while a texture of threads or pores, which the
-    median keeps, does not count as grain. `clean_image`: `without_grain(image)`, when made
+    median keeps, does not count as grain. `clean`: `without_grain(image)`, when made
     already."""
     sharp = _levels(image)
-    clean = _levels(clean_image if clean_image is not None else without_grain(image))
-    structure = _plane_residual_spread(clean).mean(axis=-1)
+    smoothed = _levels(clean if clean is not None else without_grain(image))
+    structure = _plane_residual_spread(smoothed).mean(axis=-1)
     means = _blocks(sharp).mean(axis=(1, 3)).mean(axis=-1)
     usable = (means > UNCLIPPED[0]) & (means < UNCLIPPED[1])
     if not usable.any():

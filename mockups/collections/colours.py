@@ -35,7 +35,10 @@ def with_colours(keys: Sequence[str], colours: Sequence[str], offered: Offered) 
     for key in keys:
         names = {name.lower(): name for name in offered.get(key, ())}
         chosen = dict.fromkeys(names[c.lower()] for c in colours if c.lower() in names)
-        result.extend(f"{key}@{name}" for name in chosen) if chosen else result.append(key)
+        if chosen:
+            result.extend(f"{key}@{name}" for name in chosen)
+        else:
+            result.append(key)
     return result
 
 

@@ -241,18 +241,9 @@ def framed_premultiplied(
     """A libvips image (not yet computed) of the print fitted as `fit_print` fits it, in
     premultiplied RGBA, in a one-pixel transparent frame (see `framed`). `substrate`: the
     colour of the print where the artwork (opaque) leaves it bare."""
-    if safe is not None:
-        placement = artwork_placement(pixels.size, size, fit, safe)
-        shown, crop = shown_part(pixels.size, size, placement)
-        image, origin = resized_premultiplied(pixels, shown.size, crop), shown.origin
-    elif fit == "cover":
-        left, top, right, bottom = (round(side) for side in cover_crop(pixels.size, size))
-        image = resized_premultiplied(pixels, size, (left, top, right, bottom))
-        origin = (0, 0)
-    else:
-        inner = contain_box(pixels.size, size)
-        image, origin = resized_premultiplied(pixels, inner.size), inner.origin
-    left, top = origin
+    shown, crop = print_layout(pixels.size, size, fit, safe)
+    image = resized_premultiplied(pixels, shown.size, crop)
+    left, top = shown.origin
     if substrate is not None and (image.width, image.height) != size:
         image = image.embed(left, top, *size, extend="background", background=[*substrate, 255])
         left, top = 0, 0
@@ -282,15 +273,12 @@ def fit_print(
 
     With a `safe` area, placed by `artwork_placement`; without, centred, cover or contain."""
     pixels = artwork if isinstance(artwork, Pixels) else Pixels.of(artwork)
-    if safe is not None:
-        fitted = _placed_on_print(pixels, size, artwork_placement(pixels.size, size, fit, safe))
-    elif fit == "cover":
-        left, top, right, bottom = (round(side) for side in cover_crop(pixels.size, size))
-        fitted = resized(pixels, size, (left, top, right, bottom))
-    else:
-        inner = contain_box(pixels.size, size)
+    shown, crop = print_layout(pixels.size, size, fit, safe)
+    fitted = resized(pixels, shown.size, crop)  # resampled once, into its place
+    if shown.size != size:  # over transparency where it does not reach
+        part = fitted
         fitted = Image.new("RGBA", size, (0, 0, 0, 0))
-        fitted.paste(resized(pixels, inner.size), inner.origin)
+        fitted.paste(part, shown.origin)
     if substrate is None or fitted.mode != "RGBA":
         return fitted
     paper = Image.new("RGB", size, substrate)
@@ -348,16 +336,18 @@ def _offset_along(
     return min(max(wanted, bounds[0] - bleed), bounds[1] + bleed - length)
 
 
-def _placed_on_print(pixels: Pixels, size: Size, placement: tuple[float, ...]) -> Image.Image:
-    """The artwork resampled once into its place on the print: the part of it on the print,
-    over transparency where it does not reach (the substrate is laid under it later)."""
-    shown, crop = shown_part(pixels.size, size, placement)
-    part = resized(pixels, shown.size, crop)
-    if shown.size == size:
-        return part
-    fitted = Image.new("RGBA", size, (0, 0, 0, 0))
-    fitted.paste(part, shown.origin)
-    return fitted
+def print_layout(
+    artwork: Size, print_: Size, fit: str, safe: SafeArea | None
+) -> tuple[Box, tuple[int, int, int, int] | None]:
+    """Where the artwork shows on the print and the part of it shown there (None: all of it),
+    as `fit_print` and `framed_premultiplied` both fit it: into the `safe` area by
+    `artwork_placement`, else centred, cover or contain."""
+    if safe is not None:
+        return shown_part(artwork, print_, artwork_placement(artwork, print_, fit, safe))
+    if fit == "cover":
+        left, top, right, bottom = (round(side) for side in cover_crop(artwork, print_))
+        return Box(0, 0, *print_), (left, top, right, bottom)
+    return contain_box(artwork, print_), None
 
 
 def shown_part(
