@@ -21,37 +21,46 @@ POLL_SECONDS = 2
 
 
 def new_collection_form() -> None:
+    """One form: the artworks, rows, templates and name reach the script together with the
+    click (a click that blurred the name field could be lost in the name's own rerun), and
+    the button waits while files are still uploading."""
     generation = st.session_state.get(GENERATION, 0)
-    files = st.file_uploader(
-        "Artworks (JPEG, PNG, WebP, TIFF or GIF), or a zip of them",
-        type=UPLOAD_TYPES,
-        accept_multiple_files=True,
-        key=f"collection-files-{generation}",
-    )
-    csv = st.file_uploader(
-        "Listing rows, optional: a CSV with a row per artwork "
-        "(file, title, price, tags, description, colours)",
-        type=["csv"],
-        key=f"collection-csv-{generation}",
-    )
+    with st.form(f"new-collection-{generation}", border=False):
+        files = st.file_uploader(
+            "Artworks (JPEG, PNG, WebP, TIFF or GIF), or a zip of them",
+            type=UPLOAD_TYPES,
+            accept_multiple_files=True,
+            key=f"collection-files-{generation}",
+        )
+        csv = st.file_uploader(
+            "Listing rows, optional: a CSV with a row per artwork "
+            "(file, title, price, tags, description, colours)",
+            type=["csv"],
+            key=f"collection-csv-{generation}",
+        )
+        library = template_library()
+        names = template_names(library, library)
+        templates = st.multiselect(
+            "Templates (each artwork is rendered on all of them)",
+            list(library),
+            default=view.default_templates(library),
+            format_func=lambda key: names.get(key, key),
+            key="collection-templates",
+        )
+        name = st.text_input("Collection name", placeholder="Autumn 2026", key="collection-name")
+        submitted = st.form_submit_button("Render the collection", type="primary")
+    if not submitted:
+        return
     files = [upload for upload in files or [] if uploads.still_held(upload)]
     csv = csv if uploads.still_held(csv) else None
-    library = template_library()
-    names = template_names(library, library)
-    templates = st.multiselect(
-        "Templates (each artwork is rendered on all of them)",
-        list(library),
-        default=view.default_templates(library),
-        format_func=lambda key: names.get(key, key),
-        key="collection-templates",
-    )
-    name = st.text_input("Collection name", placeholder="Autumn 2026", key="collection-name")
-    if st.button("Render the collection", type="primary", disabled=not files or not templates):
-        with guard.shown_errors("Starting the collection"):
-            folder = start_collection(name, files or [], csv, templates)
-            st.session_state[CHOSEN] = str(folder)
-            st.session_state[GENERATION] = generation + 1
-            st.rerun()
+    if not files or not templates:
+        st.warning("Drop at least one artwork and choose at least one template.")
+        return
+    with guard.shown_errors("Starting the collection"):
+        folder = start_collection(name, files, csv, templates)
+        st.session_state[CHOSEN] = str(folder)
+        st.session_state[GENERATION] = generation + 1
+        st.rerun()
 
 
 def pick_collection() -> Path | None:
