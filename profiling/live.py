@@ -172,6 +172,7 @@ class LiveFigures:
                 elif "reader_rss_peak_bytes" in message:
                     self.reader_rss_peak_bytes = message["reader_rss_peak_bytes"]
                     self.reader_cpu_seconds = message["reader_cpu_seconds"]
+                    return  # its last message: no need to wait while it frees its heap
             except BaseException as failure:  # the caller's callback: raised again on exit
                 self._failure = self._failure or failure
 

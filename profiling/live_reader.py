@@ -51,6 +51,10 @@ from profiling.replay import (
 
 SAMPLE_SECONDS = 0.2
 RETRY_SECONDS = 0.1  # a landed mockup whose end marker was not read yet
+# Each read parses the capture from its start, so it takes longer as the capture grows: after
+# one, the reader rests READ_REST times as long before the next (landings wait and are read
+# together), so it keeps up with the run instead of falling ever further behind.
+READ_REST = 1.0
 IDLE_SECONDS = 1.0
 
 
@@ -89,7 +93,7 @@ class FollowedCapture:
             self.account.close()
             self.closed = True
         for heap in finished:
-            finish_mockup(heap, self.window, self.account.owners)
+            finish_mockup(heap, self.window, self.account)
         starts = [heap.start_event for heap in self.account.rendering.values()]
         self.window.forget_before(min(starts, default=self.account.fed))
         return finished
@@ -159,15 +163,19 @@ class Reader:
         self.sent: set[int] = set()
         self.requests = b""
         self.complete = False
+        self.ended = threading.Event()  # wakes the sampler at once when the capture is complete
 
     def follow(self) -> None:
         sampler = threading.Thread(target=self._sample_until_complete, daemon=True)
         sampler.start()
+        next_read = 0.0
         while not self.complete:
             waiting = self.landed - self.sent
             self._wait(RETRY_SECONDS if waiting else IDLE_SECONDS)  # a landing wakes it
-            if self.landed - self.sent or self.complete:
+            started = time.monotonic()
+            if self.complete or (self.landed - self.sent and started >= next_read):
                 self._read_captures()
+                next_read = started + (time.monotonic() - started) * (1 + READ_REST)
         sampler.join()
         if self.run is not None and self.run.closed:
             _send({"run_capture": account_totals(self.run.account)})
@@ -187,7 +195,7 @@ class Reader:
         while not self.complete:
             self._send_sample()
             next_sample = max(next_sample + SAMPLE_SECONDS, time.monotonic())
-            time.sleep(max(0.0, next_sample - time.monotonic()))  # a slow read eats the wait
+            self.ended.wait(max(0.0, next_sample - time.monotonic()))  # a slow read eats it
 
     def _wait(self, seconds: float) -> None:
         """Take the profiled process's messages that arrive within `seconds`."""
@@ -196,7 +204,7 @@ class Reader:
             return
         chunk = os.read(sys.stdin.fileno(), 65536)
         if not chunk:
-            self.complete = True
+            self._end()
             return
         self.requests += chunk
         *lines, self.requests = self.requests.split(b"\n")
@@ -208,6 +216,10 @@ class Reader:
                 self.landed.add(message["landed"])
             if message.get("capture"):
                 self.own_captures[message["landed"]] = message["capture"]
+
+    def _end(self) -> None:
+        self.complete = True
+        self.ended.set()
 
     def _read_captures(self) -> None:
         if self.run is not None:
@@ -235,7 +247,7 @@ class Reader:
             if self.processes:
                 rss += sum(_rss(child) for child in self.process.children(recursive=True))
         except psutil.Error:
-            self.complete = True  # the profiled process is gone
+            self._end()  # the profiled process is gone
             return
         if self.run is not None:
             heap = last_snapshot_heap(self.run.path)

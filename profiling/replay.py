@@ -11,6 +11,9 @@ Frees count whichever thread makes them. The replay's whole-capture peak equals 
 
 from __future__ import annotations
 
+import sys
+from array import array
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -25,10 +28,13 @@ from profiling.capture import decode_marker_bytes, is_marker_frame
 from profiling.sites import AllocationSite, top_sites
 
 FREES = {AllocatorType.FREE, AllocatorType.PYMALLOC_FREE}
+MAPPINGS = {AllocatorType.MMAP, AllocatorType.MUNMAP}
 SITES_PER_MOCKUP = 10
 NO_OWNER = 0
 MARKER_EVENT = -1
-Block = tuple[int, int, AllocationRecord]  # size, owner, record
+NOT_FREED = sys.maxsize  # `CaptureAccount.freed_at` of a block still alive
+MAPPED = -1  # `CaptureAccount.freed_at` of a mapped region: part of it may outlive an unmap
+Block = tuple[int, int, AllocationRecord, int]  # size, owner, record, its event's number
 
 
 @dataclass
@@ -71,38 +77,39 @@ class LiveHeap:
         self.blocks: dict[int, Block] = {}
         self.regions: dict[int, Block] = {}
 
-    def allocate(self, record: AllocationRecord, owner: int) -> None:
+    def allocate(self, record: AllocationRecord, owner: int, position: int = -1) -> None:
         table = self.regions if record.allocator == AllocatorType.MMAP else self.blocks
-        table[record.address] = (record.size, owner, record)
+        table[record.address] = (record.size, owner, record, position)
 
-    def release(self, record: AllocationRecord) -> list[tuple[int, int]]:
-        """(owner, bytes) of what `record` frees; nothing for blocks from before the capture."""
+    def release(self, record: AllocationRecord) -> list[tuple[int, int, int]]:
+        """(owner, bytes, allocating event) of what `record` frees; nothing for blocks from
+        before the capture."""
         if record.allocator in FREES:
             block = self.blocks.pop(record.address, None)
-            return [] if block is None else [(block[1], block[0])]
+            return [] if block is None else [(block[1], block[0], block[3])]
         return self._unmap(record.address, record.address + record.size)
 
     def owned_by(self, owner: int) -> list[tuple[AllocationRecord, int]]:
         return [
             (record, size)
             for table in (self.blocks, self.regions)
-            for size, block_owner, record in table.values()
+            for size, block_owner, record, _ in table.values()
             if block_owner == owner
         ]
 
-    def _unmap(self, start: int, end: int) -> list[tuple[int, int]]:
+    def _unmap(self, start: int, end: int) -> list[tuple[int, int, int]]:
         freed = []
-        for base, (size, owner, record) in list(self.regions.items()):
+        for base, (size, owner, record, position) in list(self.regions.items()):
             top = base + size
             if top <= start or base >= end:
                 continue
             del self.regions[base]
             low, high = max(base, start), min(top, end)
-            freed.append((owner, high - low))
+            freed.append((owner, high - low, position))
             if base < low:
-                self.regions[base] = (low - base, owner, record)
+                self.regions[base] = (low - base, owner, record, position)
             if high < top:
-                self.regions[high] = (top - high, owner, record)
+                self.regions[high] = (top - high, owner, record, position)
         return freed
 
 
@@ -124,7 +131,7 @@ def replay_capture(path: Path | str, sites_per_mockup: int = SITES_PER_MOCKUP) -
         events = list(reader.get_allocation_records())
         account = account_for(events)
         for heap in account.mockups.values():
-            finish_mockup(heap, events, account.owners, sites_per_mockup)
+            finish_mockup(heap, events, account, sites_per_mockup)
         metadata, snapshots = reader.metadata, list(reader.get_memory_snapshots())
     return CaptureReplay(
         path=Path(path),
@@ -214,7 +221,7 @@ def mockup_peak_records(
         events = list(reader.get_allocation_records())
         account = account_for(events)
         blocks = {
-            h.index: mockup_blocks(events, account.owners, h.index, h.start_event, h.peak_event)
+            h.index: account.blocks_at(events, h.index, h.start_event, h.peak_event)
             for h in account.mockups.values()
         }
         metadata, snapshots = reader.metadata, list(reader.get_memory_snapshots())
@@ -235,6 +242,10 @@ class CaptureAccount:
         self.mockups: dict[int, MockupHeap] = {}
         self.rendering: dict[int, MockupHeap] = {}  # by thread id
         self.owners: list[int] = []
+        # per event: the event that freed the block it allocated, so a mockup's blocks at any
+        # moment are read off without replaying its events (MAPPED: see `mappings`)
+        self.freed_at = array("q")
+        self.mappings: list[int] = []  # the numbers of the mmap and munmap events
         self.live = self.peak = self.allocated = self.allocations = 0
 
     @property
@@ -244,9 +255,15 @@ class CaptureAccount:
     def feed(self, record: AllocationRecord) -> MockupHeap | None:
         """Account one event; the mockup whose end marker it is, if it is one."""
         position = len(self.owners)
+        mapping = record.allocator in MAPPINGS
+        self.freed_at.append(MAPPED if mapping else NOT_FREED)
+        if mapping:
+            self.mappings.append(position)
         if is_release(record):
             self.owners.append(NO_OWNER)
-            for owner, size in self.heap.release(record):
+            for owner, size, allocated in self.heap.release(record):
+                if not mapping:
+                    self.freed_at[allocated] = position
                 self.live -= size
                 if owner != NO_OWNER:
                     self.mockups[owner].live_bytes -= size
@@ -265,7 +282,7 @@ class CaptureAccount:
         mockup = self.rendering.get(record.tid)
         owner = mockup.index if mockup else NO_OWNER
         self.owners.append(owner)
-        self.heap.allocate(record, owner)
+        self.heap.allocate(record, owner, position)
         self.live += record.size
         self.allocated += record.size
         self.allocations += 1
@@ -285,11 +302,34 @@ class CaptureAccount:
             unfinished.end_event = len(self.owners) - 1
         self.rendering.clear()
 
+    def blocks_at(
+        self, events: Sequence[AllocationRecord], index: int, start: int, moment: int
+    ) -> list[tuple[AllocationRecord, int]]:
+        """Mockup `index`'s blocks alive right after event number `moment` (it started at
+        `start`), with their sizes: its own allocations since then not yet freed, and what
+        is left of its mapped regions (replayed, as an unmap may take part of one)."""
+        owners, freed_at = self.owners, self.freed_at
+        alive = [
+            position
+            for position in range(start, moment + 1)
+            if owners[position] == index and freed_at[position] > moment
+        ]
+        regions = LiveHeap()
+        first, last = bisect_left(self.mappings, start), bisect_right(self.mappings, moment)
+        for position in self.mappings[first:last]:
+            record = events[position]
+            if record.allocator == AllocatorType.MUNMAP:
+                regions.release(record)
+            elif owners[position] == index:
+                regions.allocate(record, index, position)
+        found = [(record, record.size) for record in map(events.__getitem__, alive)]
+        return found + regions.owned_by(index)
+
 
 def finish_mockup(
     heap: MockupHeap,
     events: Sequence[AllocationRecord],
-    owners: Sequence[int],
+    account: CaptureAccount,
     sites_per_mockup: int = SITES_PER_MOCKUP,
 ) -> None:
     """A mockup's sites at its peak and at its end, and its leak less what imports left.
@@ -297,31 +337,14 @@ def finish_mockup(
     Reads only the events from its start marker to its end marker: the same answer whether
     the capture is finished or still being written.
     """
-    peak = mockup_blocks(events, owners, heap.index, heap.start_event, heap.peak_event)
+    peak = account.blocks_at(events, heap.index, heap.start_event, heap.peak_event)
     heap.sites += top_sites(heap.index, "peak", peak, sites_per_mockup)
     if not heap.leaked_bytes:
         return
-    held = mockup_blocks(events, owners, heap.index, heap.start_event, heap.end_event)
+    held = account.blocks_at(events, heap.index, heap.start_event, heap.end_event)
     one_time = [(r, size) for r, size in held if allocated_while_importing(r)]
     kept = [(r, size) for r, size in held if not allocated_while_importing(r)]
     heap.one_time_bytes = sum(size for _, size in one_time)
     heap.leaked_bytes -= heap.one_time_bytes
     heap.sites += top_sites(heap.index, "leaked", kept, sites_per_mockup)
     heap.sites += top_sites(heap.index, "one-time", one_time, sites_per_mockup)
-
-
-def mockup_blocks(
-    events: Sequence[AllocationRecord], owners: Sequence[int], index: int, start: int, moment: int
-) -> list[tuple[AllocationRecord, int]]:
-    """Mockup `index`'s blocks alive right after event number `moment` (it started at `start`).
-
-    Its blocks are all allocated after its start marker; frees count whoever makes them.
-    """
-    heap = LiveHeap()
-    for position in range(start, moment + 1):
-        record = events[position]
-        if is_release(record):
-            heap.release(record)
-        elif owners[position] == index:
-            heap.allocate(record, index)
-    return heap.owned_by(index)

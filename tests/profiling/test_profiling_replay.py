@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from memray import AllocatorType
 
 from profiling.capture import MARKER_FILE, MARKER_FUNCTION, marker_bytes
-from profiling.replay import MARKER_EVENT, NO_OWNER, LiveHeap, account_for, mockup_blocks
+from profiling.replay import MARKER_EVENT, NO_OWNER, LiveHeap, account_for
 
 CODE = ("render_mockup", "/src/mockups/render/compose.py", 10)
 MARK = (MARKER_FUNCTION, MARKER_FILE, 1)
@@ -105,12 +105,30 @@ def test_an_unmapped_part_of_a_region_leaves_the_rest_owned():
     heap = LiveHeap()
     heap.allocate(Record(AllocatorType.MMAP, 1000, 400), owner=1)
     freed = heap.release(Record(AllocatorType.MUNMAP, 1100, 100))
-    assert freed == [(1, 100)]
+    assert freed == [(1, 100, -1)]
     assert sorted(size for _, size in heap.owned_by(1)) == [100, 200]
 
 
 def test_a_mockups_blocks_are_taken_right_after_the_asked_event():
     events = [mark(1, False), malloc(1, 10), malloc(2, 20), free(1), mark(1, True)]
-    owners = account_for(events).owners
-    assert sorted(size for _, size in mockup_blocks(events, owners, 1, 0, 2)) == [10, 20]
-    assert [size for _, size in mockup_blocks(events, owners, 1, 0, 4)] == [20]
+    account = account_for(events)
+    assert sorted(size for _, size in account.blocks_at(events, 1, 0, 2)) == [10, 20]
+    assert [size for _, size in account.blocks_at(events, 1, 0, 4)] == [20]
+
+
+def test_a_reused_address_and_a_partly_unmapped_region_are_told_apart_at_each_moment():
+    events = [
+        mark(1, False),
+        malloc(1, 10),
+        free(1),
+        malloc(1, 30),  # the same address again
+        Record(AllocatorType.MMAP, 5000, 400),
+        Record(AllocatorType.MUNMAP, 5100, 100),
+        mark(1, True),
+    ]
+    account = account_for(events)
+    assert [size for _, size in account.blocks_at(events, 1, 0, 1)] == [10]
+    assert [size for _, size in account.blocks_at(events, 1, 0, 2)] == []
+    assert sorted(size for _, size in account.blocks_at(events, 1, 0, 4)) == [30, 400]
+    assert sorted(size for _, size in account.blocks_at(events, 1, 0, 6)) == [30, 100, 200]
+    assert account.mockups[1].leaked_bytes == 330
