@@ -46,6 +46,7 @@ THUMB_SIDE = 400
 MAX_PRINT_SIDE = 2400
 SCENE_QUALITY = 90
 GRAIN_LEVELS = 2.2  # sensor grain's spread in 8-bit levels, before JPEG takes some away
+# (a scene's `TEMPLATE` may name its own `grain`: a brighter shot is taken at a lower ISO)
 SHARPEN_RADIUS = 1.0  # px, and amount: the unsharp mask a camera gives its JPEGs
 SHARPEN_AMOUNT = 0.6
 REFLECTION_FLOOR = 0.01  # of the print's light: smaller differences are the matte's noise
@@ -397,8 +398,8 @@ def darkroom_for(raw: Raw, layout: Layout, u: np.ndarray, v: np.ndarray) -> Dark
     facts = raw.facts
     light = raw.matte if raw.matte is not None else raw.beauty
     camera = camera_for(raw, resized(light, layout.size), layout.solid, layout.size)
-    grain = Grain(GRAIN_LEVELS, camera.grain_seed)
     spec = facts["template"]
+    grain = Grain(spec.get("grain", GRAIN_LEVELS), camera.grain_seed)
     if "weave" not in spec:
         return Darkroom(camera, None, grain)
     weave = Weave(**spec["weave"])

@@ -18,6 +18,7 @@ from mockups.templates.model import SCHEMA_PATH
 from mockups.templates.uvmap import ENCODED_LOW, MAX_VALUE, SPAN
 from scenes.blender.__main__ import DEFAULT_PYTHON, SCENES, render_raw
 from scenes.blender.build import (
+    GRAIN_LEVELS,
     MARGIN,
     build,
     darkroom_for,
@@ -77,10 +78,12 @@ def tiny_scene(request, tmp_path_factory):
 
 
 def test_every_scene_script_renders_tiny_into_a_template_its_print_shows_in(tiny_scene):
-    folder = tiny_scene[1]
+    raw_folder, folder = tiny_scene
     manifest = json.loads((folder / "template.json").read_text())
     jsonschema.validate(manifest, json.loads(SCHEMA_PATH.read_text()))
     assert folder.name in load_library(), "the scene builds the built-in template of its id"
+    script = load_raw(raw_folder).facts["template"]
+    assert manifest["grain"]["levels"] == script.get("grain", GRAIN_LEVELS), "its own grain"
     left, top, width, height = manifest["placement"]["box"]
     assert left + width <= manifest["size"][0] and top + height <= manifest["size"][1]
     with Image.open(folder / "mask.png") as mask:

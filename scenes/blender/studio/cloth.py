@@ -395,5 +395,5 @@ def flat_lay(obj, floor, frames=30):
     def laid(_settings, collision):
         collision.distance_min = 0.0015
 
-    fabric = Fabric(mass=0.15, tension=15.0, shear=5.0, bending=0.05, friction=20.0, quality=5)
+    fabric = Fabric(mass=0.15, tension=15.0, shear=5.0, bending=0.5, friction=20.0, quality=5)
     return simulate(obj, frames, fabric, laid, colliders=[floor])

@@ -23,5 +23,7 @@ def build() -> kit.Shot:
     props.candle("candle", (0.17, 0.36, 0.0), radius=0.04, height=0.11)
     kit.hdri("interior", 0.9, key_from=200)
     kit.area_light("window", (-0.9, 0.6, 0.7), (0, 0, 0.05), 1.2, 40, "#fff2e2", 0.9)
-    kit.camera((0.02, -0.58, 0.17), (0.0, 0.0, 0.048), lens=85, focus=wall, fstop=5.6)
+    eye = (0.02, -0.58, 0.17)
+    focus = kit.marker("focus", shapes.mug_front(eye, 0.048))
+    kit.camera(eye, (0.0, 0.0, 0.048), lens=85, focus=focus, fstop=11.0)
     return shapes.mug_shot(wall, parts)

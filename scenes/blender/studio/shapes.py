@@ -100,6 +100,16 @@ MUG_PRODUCT = {
 }
 
 
+def mug_front(eye, height, radius=0.042):
+    """The point of a mug's wall (its axis on the origin) nearest a camera at `eye`, at
+    `height`: the print's front, where a photographer focuses (focused on the wall's origin,
+    a radius behind, the print fell outside the depth of field). The mug shots stop down to
+    f/11 so that the print's visible arc, running about 2 cm behind its front, stays as sharp
+    as the print the render lays on it."""
+    across = math.hypot(eye[0], eye[1])
+    return (radius * eye[0] / across, radius * eye[1] / across, height)
+
+
 def mug_shot(wall, parts) -> kit.Shot:
     """A scene's shot of a `mug`: its wall carries the print, glazed; the whole mug is tinted."""
     return kit.Shot(

@@ -56,5 +56,7 @@ def build() -> kit.Shot:
     wall, parts = shapes.mug((0.0, 0.0, 0.0), facing=-math.pi / 2 - 0.25, handle_degrees=55.0)
     kit.hdri("interior", 0.9, key_from=215)
     kit.area_light("window", (-0.75, -0.45, 0.7), (0, 0, 0.05), 1.4, 22, "#fff1dc", 1.0)
-    kit.camera((0.1, -0.5, 0.3), (0.0, 0.02, 0.045), lens=75, focus=wall, fstop=5.6)
+    eye = (0.1, -0.5, 0.3)
+    focus = kit.marker("focus", shapes.mug_front(eye, 0.045))
+    kit.camera(eye, (0.0, 0.02, 0.045), lens=75, focus=focus, fstop=11.0)
     return shapes.mug_shot(wall, parts)
