@@ -26,7 +26,7 @@ $(STAMP): pyproject.toml requirements-dev.lock
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/streamlit run app.py
+	$(BIN)/streamlit run server.py
 
 debian-packages:
 	@missing=""; for package in $(DEBIAN_PACKAGES); do \

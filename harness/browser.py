@@ -1,4 +1,4 @@
-"""A real dashboard for browser tests: `streamlit run app.py` on a free loopback port."""
+"""A real dashboard for browser tests: `streamlit run server.py` on a free loopback port."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def streamlit_server(data_dir: Path, log: Path) -> Iterator[str]:
     """The dashboard served from this checkout; yields its URL once /_stcore/health says ok."""
     port = free_port()
     command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "server.py"),
         "--server.port", str(port), "--server.address", "127.0.0.1",
         "--server.headless", "true", "--server.fileWatcherType", "none",
         "--browser.gatherUsageStats", "false",

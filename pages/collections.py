@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard import collection_actions as actions
 from dashboard import collection_view as view
-from dashboard import guard, uploads
+from dashboard import downloads, guard, uploads
 from dashboard.collection_start import start_collection
 from dashboard.resources import template_library
 from dashboard.text import as_text, shown_message, template_names
@@ -118,14 +118,11 @@ def actions_section(folder: Path) -> None:
         with guard.shown_errors("Retrying"):
             actions.retry(folder)
             st.rerun()
-    if done:
-        zip_column.download_button(
+    if done:  # a link, not a download button: Streamlit would hold the zip in memory
+        zip_column.link_button(
             f"Download the {done} done as one zip",
-            data=lambda: actions.zip_file(folder).open("rb"),
-            file_name=f"{collection.name or 'collection'}.zip",
-            mime="application/zip",
+            downloads.collection_zip_url(folder),
             icon=":material/download:",
-            on_click="ignore",
         )
         etsy_section(folder, done)
 
