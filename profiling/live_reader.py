@@ -162,8 +162,7 @@ class Reader:
         self.landed: set[int] = set()
         self.sent: set[int] = set()
         self.requests = b""
-        self.complete = False
-        self.ended = threading.Event()  # wakes the sampler at once when the capture is complete
+        self.ended = threading.Event()  # set, the capture is complete: wakes the sampler at once
 
     def follow(self) -> None:
         sampler = threading.Thread(target=self._sample_until_complete, daemon=True)
@@ -204,7 +203,7 @@ class Reader:
             return
         chunk = os.read(sys.stdin.fileno(), 65536)
         if not chunk:
-            self._end()
+            self.ended.set()
             return
         self.requests += chunk
         *lines, self.requests = self.requests.split(b"\n")
@@ -217,9 +216,9 @@ class Reader:
             if message.get("capture"):
                 self.own_captures[message["landed"]] = message["capture"]
 
-    def _end(self) -> None:
-        self.complete = True
-        self.ended.set()
+    @property
+    def complete(self) -> bool:
+        return self.ended.is_set()
 
     def _read_captures(self) -> None:
         if self.run is not None:
@@ -247,7 +246,7 @@ class Reader:
             if self.processes:
                 rss += sum(_rss(child) for child in self.process.children(recursive=True))
         except psutil.Error:
-            self._end()  # the profiled process is gone
+            self.ended.set()  # the profiled process is gone
             return
         if self.run is not None:
             heap = last_snapshot_heap(self.run.path)
