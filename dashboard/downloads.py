@@ -36,7 +36,6 @@ class Offer:
 
 
 _offers: dict[str, Offer] = {}
-_tokens: dict[Path, str] = {}
 _lock = threading.Lock()
 
 
@@ -49,10 +48,9 @@ def collection_zip_url(folder: Path) -> str:
         for token, offer in list(_offers.items()):
             if offer.expires <= now:
                 del _offers[token]
-                _tokens.pop(offer.folder, None)
-        token = _tokens.get(folder) or secrets.token_urlsafe(24)
+        same = (token for token, offer in _offers.items() if offer.folder == folder)
+        token = next(same, None) or secrets.token_urlsafe(24)
         _offers[token] = Offer(folder, now + TOKEN_SECONDS)
-        _tokens[folder] = token
     return f"{PREFIX}/{token}"
 
 
