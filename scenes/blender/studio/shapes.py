@@ -90,6 +90,8 @@ def lathe(name, profile, segments, material, start=0.0, uv=None):
     return mesh_object(name, vertices, faces, np.array(uvs), material)
 
 
+MUG_RADIUS = 0.042  # m, an 11 oz mug's
+
 # What every mug template says of its product: a 200 x 74 mm print wrapped on a white mug
 MUG_PRODUCT = {
     "product": "mug",
@@ -100,7 +102,7 @@ MUG_PRODUCT = {
 }
 
 
-def mug_front(eye, height, radius=0.042):
+def mug_front(eye, height, radius=MUG_RADIUS):
     """The point of a mug's wall (its axis on the origin) nearest a camera at `eye`, at
     `height`: the print's front, where a photographer focuses (focused on the wall's origin,
     a radius behind, the print fell outside the depth of field). The mug shots stop down to
@@ -118,7 +120,7 @@ def mug_shot(wall, parts) -> kit.Shot:
     )  # fmt: skip
 
 
-def mug(location, radius=0.042, height=0.098, facing=-math.pi / 2, arc_degrees=200.0,
+def mug(location, radius=MUG_RADIUS, height=0.098, facing=-math.pi / 2, arc_degrees=200.0,
         band=(0.012, 0.086), glaze=None, inside=None, handle_degrees=70.0):  # fmt: skip
     """A straight mug: the outer wall (the print's carrier), rim, inside and a D handle.
 
