@@ -3,6 +3,7 @@ CSV's rows matched to them, and its collection.json, written before anything ren
 
 from __future__ import annotations
 
+import re
 import secrets
 import shutil
 from collections.abc import Sequence
@@ -23,6 +24,7 @@ from mockups.collections.record import (
 from mockups.collections.rows import CsvRow, read_rows
 from mockups.home import COLLECTIONS, OutsideHome, child, home
 from mockups.runs.base import RUN_NAME
+from mockups.runs.catalogue import collection_location
 from mockups.templates.library import load_library, select_templates
 
 
@@ -69,6 +71,7 @@ def create_collection(
     uploads). The CSV's rows are matched by file name; a bad row fails alone."""
     if (folder / "collection.json").exists():
         raise CollectionError(f"{folder} holds a collection already")
+    store = collection_location(folder.name)  # a remote store's place for its runs, or None
     folder.mkdir(parents=True, exist_ok=True)
     if intakes is None:
         if source is None:
@@ -82,6 +85,7 @@ def create_collection(
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         templates=list(templates),
         artworks=_entries(intakes, rows, offered),
+        store=store,
     )
     write_collection(collection)
     return collection
@@ -89,7 +93,7 @@ def create_collection(
 
 def new_collection_dir(root: Path, name: str) -> Path:
     """A fresh folder under `root` named after the time and the collection: they sort by age."""
-    stem = "".join(c if c.isalnum() or c in "-_" else "-" for c in Path(name).stem).strip("-")
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", Path(name).stem).strip("-")
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     folder = root / f"{stamp}-{stem[:40] or 'collection'}-{secrets.token_hex(3)}"
     folder.mkdir(parents=True)

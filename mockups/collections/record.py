@@ -2,7 +2,8 @@
 
     collection.json     Collection (written through a .part file and renamed: never half written)
     artworks/NNN-<name> the artworks, as the user gave them
-    runs/NNN-<name>/    one run folder per artwork (run.json last: done when it is there)
+    runs/NNN-<name>/    one run folder per artwork (run.json last: done when it is there); with
+                        a remote runs store (`Collection.store`), the copy of the stored run
 
 Every path the record names is checked to lie inside the collection's folder.
 """
@@ -95,6 +96,7 @@ class Collection:
     templates: list[str]
     artworks: list[ArtworkEntry] = field(default_factory=list)
     format: int = FORMAT
+    store: str | None = None  # the runs store its jobs' runs go to; None: its own folder
 
     def path_of(self, relative: str) -> Path:
         """`folder/relative` for a path the record names; never outside the folder."""
@@ -166,6 +168,7 @@ def _collection(folder: Path, data: Any) -> Collection:
         name=_text(data["name"], "name"),
         created_at=_text(data["created_at"], "created_at"),
         templates=templates,
+        store=_optional_text(data.get("store"), "store"),
     )
     collection.artworks = [_entry(folder, item) for item in data["artworks"]]
     return collection

@@ -9,8 +9,11 @@ jobs again instead of queueing them twice; a job the back-end no longer knows is
 
 from __future__ import annotations
 
+import os
+import shutil
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from mockups.artwork.imagefile import ImageRefused
@@ -26,11 +29,13 @@ from mockups.collections.record import (
 )
 from mockups.errors import ArtworkError, MockupLabError, RenderError, TemplateError, first_line
 from mockups.jobs.backend import JobNotFound, RenderBackend, RenderStatus
+from mockups.jobs.budget import plan_job
 from mockups.jobs.spec import BadJob, RenderJob
 from mockups.options import RenderOptions
 from mockups.render.budget import JobRefused
 from mockups.render.plan import check_budget
 from mockups.render.run import render_run
+from mockups.runs.catalogue import store_named
 from mockups.runs.folder import RunFolderError, is_run, read_run
 from mockups.templates.library import load_library
 
@@ -113,22 +118,47 @@ def submit_waiting(
                 break
             if entry.state != ArtworkState.WAITING or entry.job_id or entry.file is None:
                 continue
-            assert entry.run is not None
-            job = RenderJob(
-                artwork=str(collection.path_of(entry.file)),
-                run_dir=str(collection.path_of(entry.run)),
-                options=options_for(collection, base, entry),
-            )
+            job = _job(collection, entry, options_for(collection, base, entry))
             entry.job_id, entry.total = job.id, _mockups(job.options)
             write_collection(collection)  # before it is handed over: a kill cannot lose it
             try:
-                backend.submit(job)
+                plan = plan_job(job).check()  # a refused artwork is never put in the store
+                backend.submit(_shared(collection, job), plan)
                 handed += 1
                 in_hand += 1
             except ARTWORK_FAULTS as error:
                 entry.state, entry.error = ArtworkState.FAILED, _reason(error, entry)
             write_collection(collection)
     return handed
+
+
+def _job(collection: Collection, entry: ArtworkEntry, options: RenderOptions) -> RenderJob:
+    assert entry.file is not None and entry.run is not None
+    artwork, run_dir = collection.path_of(entry.file), collection.path_of(entry.run)
+    return RenderJob(artwork=str(artwork), run_dir=str(run_dir), options=options)
+
+
+def _shared(collection: Collection, job: RenderJob) -> RenderJob:
+    """`job` as its worker takes it: unchanged when the collection's folders are the workers'
+    too; else naming its run and artwork by name, its store, and the artwork put there (linked
+    into the run's folder first, as a single render's upload is, so a render here finds it
+    there too)."""
+    if collection.store is None:
+        return job
+    run_dir = Path(job.run_dir)
+    shared = run_dir / Path(job.artwork).name
+    if not shared.is_file():
+        run_dir.mkdir(parents=True, exist_ok=True)
+        _link_or_copy(Path(job.artwork), shared)
+    store_named(collection.store).put_artwork(shared, run_dir.name)
+    return replace(job, artwork=str(shared), store=collection.store)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # a file system without hard links
+        shutil.copyfile(source, target)
 
 
 def refresh(collection: Collection, backend: RenderBackend) -> list[ArtworkEntry]:
@@ -202,7 +232,16 @@ def _follow(collection: Collection, entry: ArtworkEntry, status: RenderStatus | 
 
 
 def _finished(collection: Collection, entry: ArtworkEntry) -> bool:
-    return entry.run is not None and is_run(collection.path_of(entry.run))
+    """run.json in the run's folder, or in the store its job rendered into (then the run's
+    small files are copied into its folder)."""
+    if entry.run is None:
+        return False
+    folder = collection.path_of(entry.run)
+    if is_run(folder):
+        return True
+    return collection.store is not None and store_named(collection.store).sync_run(
+        folder.name, folder
+    )
 
 
 def _mark_done(collection: Collection, entry: ArtworkEntry) -> None:

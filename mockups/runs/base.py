@@ -25,6 +25,9 @@ RUN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")
 PROFILE_DIR = "profile"
 SMALL_SUFFIXES = (".json", ".csv")
 CACHE_MARK = ".stored.json"
+# Where a store keeps each collection's runs (`<store>/_collections/<collection>/<run>`): not a
+# run's name, so the run list never shows them, nor sweeps them as unfinished runs.
+COLLECTIONS_KEY = "_collections"
 
 
 class StoreError(MockupLabError):
@@ -109,6 +112,11 @@ class RunStore(Protocol):
 
     def delete(self, run: str) -> None: ...
 
+    def for_collection(self, name: str) -> RunStore:
+        """The store of the collection `name`'s runs, inside this one, apart from its run
+        list; `StoreError` where a collection's runs stay in its own folder (the local store)."""
+        ...
+
 
 def files_of(folder: Path) -> list[str]:
     """Every file under `folder` but run.json, partial files and the cache's mark, relative."""
@@ -130,10 +138,21 @@ def is_small(name: str) -> bool:
 
 
 def cache_stamp(folder: Path) -> str | None:
+    return _mark(folder, "stamp")
+
+
+def cached_from(folder: Path) -> str | None:
+    """The location of the store `folder` is a copy from (None: not a copy, or one made
+    before copies named their store, which was then this process's)."""
+    return _mark(folder, "store")
+
+
+def _mark(folder: Path, key: str) -> str | None:
     try:
-        return str(json.loads((folder / CACHE_MARK).read_text())["stamp"])
+        value = json.loads((folder / CACHE_MARK).read_text())[key]
     except (OSError, ValueError, KeyError, TypeError):
         return None
+    return value if isinstance(value, str) else None
 
 
 def is_cached_copy(folder: Path) -> bool:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from mockups.errors import MockupLabError
 from mockups.home import RUNS, home
-from mockups.runs.base import RunStore, StoreError, run_name
+from mockups.runs.base import COLLECTIONS_KEY, RunStore, StoreError, cached_from, run_name
 from mockups.runs.folder import RUN_FILE, RunResult, artwork_path, mockup_path, read_run
 from mockups.runs.store import open_store, settings_stamp
 
@@ -116,28 +116,41 @@ class Runs:
 
     def fetch_files(self, folder: Path | str, names: list[str]) -> None:
         """The run's files `names` present in its local folder (fetched from the store if not)."""
-        self.store.fetch(Path(folder), names)
+        self.store_of(folder).fetch(Path(folder), names)
 
     def fetch_folder(self, folder: Path | str, sub: str) -> None:
         """Every file of the run's sub-folder `sub` (a profile's memray captures) present in its
         local folder: fetched from the store when asked for, never copied with the run."""
-        self.store.fetch_folder(Path(folder), sub)
+        self.store_of(folder).fetch_folder(Path(folder), sub)
 
     def keep_files(self, folder: Path | str, names: list[str]) -> None:
         """Store files a finished run gained on this machine (a mode comparison's table)."""
-        self.store.put(Path(folder), names)
+        self.store_of(folder).put(Path(folder), names)
 
     def full_size_url(self, folder: Path | str, name: str) -> str | None:
         """A URL the browser fetches a full-size image from, when the store has one (S3)."""
-        return self.store.image_url(Path(folder), name)
+        return self.store_of(folder).image_url(Path(folder), name)
 
     def artwork(self, folder: Path | str, run: RunResult) -> Path:
         """The run's artwork as a local file (`artwork_path`), fetched from the store if need
         be."""
         path = artwork_path(folder, run)
         if not path.is_file():
-            self.store.fetch(Path(folder), [run.working_copy])
+            self.store_of(folder).fetch(Path(folder), [run.working_copy])
         return path
+
+    def store_of(self, folder: Path | str) -> RunStore:
+        """The store the run in `folder` was copied from (a collection's runs are in a store of
+        their own), which must be this process's or inside it; else this process's."""
+        location = cached_from(Path(folder))
+        return self.store if location is None else self.store_named(location)
+
+    def collection_location(self, collection: str) -> str | None:
+        """What the jobs of the collection named `collection` name as their store: None when
+        they name the collection's folders (the local store)."""
+        if self.store.job_location is None:
+            return None
+        return self.store.for_collection(collection).location
 
     def share_artwork(self, artwork: Path) -> str | None:
         """Put the uploaded artwork (in its run folder) into the store; what a job names as its
@@ -169,13 +182,21 @@ class Runs:
         return self.folder / run_name(run)
 
     def store_named(self, location: str) -> RunStore:
-        """This process's store, which must be the one a job names (`StoreError` if not)."""
-        if self.store.location != location:
-            raise StoreError(
-                f"the job's run is in {location}, but this process's runs store is "
-                f"{self.store.location}"
-            )
-        return self.store
+        """This process's store, or a collection's inside it, as a job names it (`StoreError`
+        for any other)."""
+        if self.store.location == location:
+            return self.store
+        head, _, collection = location.rpartition("/")
+        if self.store.job_location is not None and head == self.collection_root:
+            return self.store.for_collection(collection)
+        raise StoreError(
+            f"the job's run is in {location}, but this process's runs store is "
+            f"{self.store.location}"
+        )
+
+    @property
+    def collection_root(self) -> str:
+        return f"{self.store.location}/{COLLECTIONS_KEY}"
 
 
 def runs(root: Path | None = None) -> Runs:
@@ -258,6 +279,10 @@ def full_size_url(folder: Path | str, name: str) -> str | None:
 
 def run_artwork(folder: Path | str, run: RunResult) -> Path:
     return runs().artwork(folder, run)
+
+
+def collection_location(collection: str) -> str | None:
+    return runs().collection_location(collection)
 
 
 def share_artwork(artwork: Path) -> str | None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mockups.home import OutsideHome, child
-from mockups.runs.base import RUN_NAME, MissingInStore, files_of, run_name
+from mockups.runs.base import RUN_NAME, MissingInStore, StoreError, files_of, run_name
 from mockups.runs.folder import RUN_FILE, atomic_file
 
 
@@ -84,3 +84,6 @@ class LocalRunStore:
 
     def delete(self, run: str) -> None:
         shutil.rmtree(self.root / run_name(run), ignore_errors=True)
+
+    def for_collection(self, name: str) -> LocalRunStore:
+        raise StoreError("the local runs folder keeps no collection's runs: they stay with it")

@@ -12,7 +12,7 @@ import shutil
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from mockups.errors import first_line, scrub
 from mockups.home import file_inside
 from mockups.runs.base import (
     CACHE_MARK,
+    COLLECTIONS_KEY,
     RUN_NAME,
     DamagedInStore,
     MissingInStore,
@@ -96,11 +97,11 @@ class S3RunStore:
     plain relative name is skipped with one line. Every exchange is bounded in time as a
     whole (`deadline`), every file in size."""
 
-    def __init__(self, settings: S3Settings) -> None:
+    def __init__(self, settings: S3Settings, client: Any = None) -> None:
         self.settings = settings
         self.location = settings.location
         self.job_location: str | None = settings.location  # a job names the store
-        self._client = _s3_client(settings)
+        self._client = client if client is not None else _s3_client(settings)
         self._resting: dict[str, float] = {}  # run -> when a refresh may try it again
 
     def __repr__(self) -> str:
@@ -177,7 +178,8 @@ class S3RunStore:
                 continue
             self._download(item.object_name, file_inside(folder, name), MAX_SMALL_FILE_BYTES)
         self._download(record.object_name, folder / RUN_FILE, MAX_RUN_FILE_BYTES)
-        (folder / CACHE_MARK).write_text(json.dumps({"run": run, "stamp": record.etag}))
+        mark = {"run": run, "stamp": record.etag, "store": self.location}
+        (folder / CACHE_MARK).write_text(json.dumps(mark))
         return True
 
     def refresh_copies(
@@ -266,6 +268,16 @@ class S3RunStore:
         first = self._key(run, RUN_FILE)
         self._remove([key for key in keys if key == first])
         self._remove([key for key in keys if key != first])
+
+    def for_collection(self, name: str) -> S3RunStore:
+        """`<prefix>/_collections/<name>` in the same bucket, through the same client."""
+        if not RUN_NAME.fullmatch(name):
+            raise StoreError(
+                f"{name[:80]!r}: a collection whose runs go to {self.location} needs a plain "
+                "name (letters, digits, - and _)"
+            )
+        prefix = "/".join(p for p in (self.settings.prefix, COLLECTIONS_KEY, name) if p)
+        return S3RunStore(replace(self.settings, prefix=prefix), self._client)
 
     @property
     def _prefix(self) -> str:
