@@ -193,13 +193,14 @@ def clear_queue(url: str) -> None:
     connection.close()
 
 
-def start_worker(url: str, log: Path) -> subprocess.Popen:
+def start_worker(url: str, log: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
     with log.open("w") as output:
         return subprocess.Popen(
             [PYTHON, "-m", "mockups", "worker", "--url", url],
             cwd=ROOT,
             stdout=output,
             stderr=subprocess.STDOUT,
+            env=env,
         )
 
 

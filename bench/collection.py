@@ -9,9 +9,12 @@ collections' queue and polls their states into collection.json, as the Collectio
 artwork goes on the single renders' queue, as another user's Render would: its wait is RQ's
 started_at - enqueued_at. The batch, the workers and the single render share one throwaway
 `MOCKUPLAB_HOME`: a worker runs only jobs inside its home (the collection's in its
-collections folder, the single's in its runs folder).
+collections folder, the single's in its runs folder). With `--store s3` the runs go to a
+bucket on a local S3 server (moto) instead, and each worker has a home of its own, as on a
+machine of its own: the artworks go up and the runs come back through the bucket.
 
 Usage: python -m bench.collection [--artworks 50] [--workers 1,2] [--extrapolate 500]
+                                  [--store local|s3]
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,19 +66,31 @@ class Round:
     done: int
     load_start: float
     load_end: float
+    store: str = "local"
 
     @property
     def per_minute_per_worker(self) -> float:
         return 60 * self.done / self.makespan / self.workers
 
 
-def play_round(url: str, source: Path, artwork: Path, work: Path, workers: int) -> Round:
+def play_round(
+    url: str, source: Path, artwork: Path, work: Path, workers: int, store: str
+) -> Round:
+    from dataclasses import replace
+
     from bench.capacity import clear_queue, start_worker, wait_for_stop, wait_for_workers
     from bench.load_users import Sampler, _tree_memory
     from bench.studio10 import ten_template_ids
-    from mockups.home import COLLECTIONS, RUNS, data_dir
+    from mockups.home import COLLECTIONS, DATA_ENV, RUNS, data_dir
     from mockups.jobs import RenderJob, RenderQueue
     from mockups.options import RenderOptions
+    from mockups.runs.catalogue import share_artwork
+
+    def worker_env(number: int) -> dict[str, str] | None:
+        """A worker of its own machine (S3): a home of its own; else the batch's home."""
+        if store == "local":
+            return None
+        return {**os.environ, DATA_ENV: str(work / f"worker-home-{workers}-{number}")}
 
     clear_queue(url)
     home = data_dir()
@@ -83,7 +100,9 @@ def play_round(url: str, source: Path, artwork: Path, work: Path, workers: int) 
     single_artwork = shutil.copyfile(artwork, single_run / artwork.name)
     load_start = os.getloadavg()[0]
     sampler = Sampler().start()
-    processes = [start_worker(url, work / f"worker-{workers}-{n}.log") for n in range(workers)]
+    processes = [
+        start_worker(url, work / f"worker-{workers}-{n}.log", worker_env(n)) for n in range(workers)
+    ]
     wait_for_workers(url, workers, processes)
     for number, process in enumerate(processes):
         sampler.watch(f"worker-{number}", process.pid)
@@ -98,6 +117,7 @@ def play_round(url: str, source: Path, artwork: Path, work: Path, workers: int) 
         run_dir=str(single_run),
         options=RenderOptions(templates=ten_template_ids(), mode="auto"),
     )
+    single = replace(single, store=share_artwork(single_artwork))  # put in the bucket (S3)
     render_queue = RenderQueue.from_url(url)
     assert batch.stdout is not None
     for line in batch.stdout:
@@ -146,19 +166,20 @@ def play_round(url: str, source: Path, artwork: Path, work: Path, workers: int) 
         done=len(runs),
         load_start=load_start,
         load_end=os.getloadavg()[0],
+        store=store,
     )
 
 
 def report(rounds: list[Round], extrapolate: int) -> None:
     print(
-        "| workers | artworks | done | min | artworks/min/worker | first done s | "
+        "| store | workers | artworks | done | min | artworks/min/worker | first done s | "
         "single waits s | web MB (growth) | worker MB | run MB | load avg |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for r in rounds:
         wait = f"{r.single_wait:.1f}" if r.single_wait is not None else "-"
         print(
-            f"| {r.workers} | {r.artworks} | {r.done} | {r.makespan / 60:.1f} | "
+            f"| {r.store} | {r.workers} | {r.artworks} | {r.done} | {r.makespan / 60:.1f} | "
             f"{r.per_minute_per_worker:.2f} | {r.first_done:.1f} | {wait} | "
             f"{r.web_mb:.0f} (+{r.web_growth_mb:.1f}) | {r.worker_mb:.0f} | {r.run_mb:.0f} | "
             f"{r.load_start:.1f}-{r.load_end:.1f} |"
@@ -177,11 +198,26 @@ def report(rounds: list[Round], extrapolate: int) -> None:
     print(json.dumps([r.__dict__ for r in rounds]))
 
 
+@contextmanager
+def bucket(store: str) -> Iterator[None]:
+    """For `s3`, a bucket on a local S3 server named in this process's environment (which the
+    batch and the workers inherit) while it lasts."""
+    if store == "local":
+        yield
+        return
+    from harness.s3_server import make_bucket, s3_server, store_environment
+
+    with s3_server() as endpoint:
+        os.environ.update(store_environment(endpoint, make_bucket(endpoint)))
+        yield
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.collection")
     parser.add_argument("--artworks", type=int, default=50)
     parser.add_argument("--workers", default="1,2")
     parser.add_argument("--extrapolate", type=int, default=500)
+    parser.add_argument("--store", choices=("local", "s3"), default="local")
     args = parser.parse_args(argv)
 
     from bench.common import make_artwork, temp_folder
@@ -197,9 +233,9 @@ def main(argv: list[str] | None = None) -> int:
         for n in range(args.artworks):
             shutil.copyfile(artwork, source / f"design-{n:03d}.jpg")
         (work / "redis").mkdir()
-        with redis_server(work / "redis") as url:
+        with redis_server(work / "redis") as url, bucket(args.store):
             rounds = [
-                play_round(url, source, artwork, work, int(workers))
+                play_round(url, source, artwork, work, int(workers), args.store)
                 for workers in args.workers.split(",")
             ]
     report(rounds, args.extrapolate)
