@@ -10,6 +10,9 @@ PIP_COMPILE := $(BIN)/pip-compile --quiet --no-emit-find-links --no-emit-index-u
 # Blender's bpy wheel in its own venv: it pins numpy 1.26, the app runs numpy 2.
 SCENES_VENV := .venv-scenes
 SCENES_STAMP := $(SCENES_VENV)/.installed
+# The set-up steps (the two venvs, Debian's packages) wait on each other for nothing: a fresh
+# machine gets them side by side. A recipe's own lines still run one after another.
+MAKEFLAGS += --jobs=3
 
 .PHONY: run test check lint render bench debian-packages lock lab scenes
 
