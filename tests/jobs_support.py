@@ -38,13 +38,17 @@ def render_queue(redis_url):
 def start_worker(redis_url):
     """Starts `python -m mockups worker` processes; any still running at the end are killed.
 
-    `start(*options, url=None)`: the worker of `url` (default: the session's Redis)."""
+    `start(*options, url=None, env=None)`: the worker of `url` (default: the session's Redis),
+    in the environment `env` (default: this process's)."""
     started: list[subprocess.Popen] = []
 
-    def start(*options: str, url: str | None = None) -> subprocess.Popen:
+    def start(
+        *options: str, url: str | None = None, env: dict[str, str] | None = None
+    ) -> subprocess.Popen:
         process = subprocess.Popen(
             [sys.executable, "-m", "mockups", "worker", "--url", url or redis_url, *options],
             cwd=ROOT,
+            env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,

@@ -1,6 +1,7 @@
 """A collection in Debian's chromium, as a seller team makes one: five artworks (one corrupt)
 with a CSV, rendered by a real worker on Redis; the corrupt one fails with its line, the zip
-holds the other four's ten mockups each, and the fake Etsy gets four draft listings."""
+holds the other four's ten mockups each, and the fake Etsy gets four draft listings. On each
+runs store: the local folder the worker shares, and S3, the worker on a home of its own."""
 
 from __future__ import annotations
 
@@ -44,13 +45,14 @@ def files(tmp_path):
 
 
 @pytest.fixture
-def page(tmp_path, monkeypatch, redis_url, render_queue, start_worker, etsy, config):
-    data = tmp_path / "data"  # the web's and the worker's home: the worker runs its jobs there
-    monkeypatch.setenv("MOCKUPLAB_HOME", str(data))
+def page(backend, monkeypatch, redis_url, render_queue, start_worker, etsy, config):
+    """The page on each runs store: the local folder (the worker shares the web's home and
+    runs its jobs there), or S3 (the worker has a home of its own and shares only the bucket)."""
+    data = backend.web_home
     monkeypatch.setenv("REDIS_URL", redis_url)
     for name, value in environment_for(config).items():
         monkeypatch.setenv(name, value)
-    start_worker()
+    start_worker(env=backend.worker_environment() if backend.name == "s3" else None)
     ARTIFACTS.mkdir(exist_ok=True)
     log = ARTIFACTS / "streamlit-collections.log"
     with streamlit_server(data, log) as url, sync_playwright() as playwright:
@@ -68,7 +70,7 @@ def metric(page, label: str):
 
 
 @pytest.mark.timeout(1500)  # fifty mockups on one worker, on a machine shared with others
-def test_a_collection_renders_on_a_worker_zips_and_becomes_etsy_drafts(page, files, etsy):
+def test_a_collection_renders_on_a_worker_zips_and_becomes_etsy_drafts(page, files, etsy, backend):
     artworks, rows = files
     uploaders = page.get_by_test_id("stFileUploaderDropzoneInput")
     uploaders.nth(0).set_input_files([str(path) for path in artworks])
@@ -101,7 +103,11 @@ def test_a_collection_renders_on_a_worker_zips_and_becomes_etsy_drafts(page, fil
     assert all(len(d.images) == 10 for d in drafts)
 
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=SLOW)
-    page.get_by_test_id("stMainBlockContainer").screenshot(path=ARTIFACTS / "collections.png")
+    page.get_by_test_id("stMainBlockContainer").screenshot(
+        path=ARTIFACTS / f"collections-{backend.name}.png"
+    )
+    if backend.name == "s3":
+        assert not (backend.worker_home / "collections").exists(), "the worker shares no folder"
 
     page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="History").click()
     page.get_by_text("Collections (1): each with its runs").click()
@@ -109,5 +115,5 @@ def test_a_collection_renders_on_a_worker_zips_and_becomes_etsy_drafts(page, fil
         re.compile(r"^Autumn · "), timeout=SLOW
     )
     page.get_by_test_id("stMainBlockContainer").screenshot(
-        path=ARTIFACTS / "collections-history.png"
+        path=ARTIFACTS / f"collections-history-{backend.name}.png"
     )
