@@ -23,7 +23,7 @@ from pathlib import Path
 
 from mockups.errors import MockupLabError
 from mockups.home import RUNS, home
-from mockups.runs.base import COLLECTIONS_KEY, RunStore, StoreError, cached_from, run_name
+from mockups.runs.base import RUN_NAME, RunStore, StoreError, cached_from, run_name
 from mockups.runs.folder import RUN_FILE, RunResult, artwork_path, mockup_path, read_run
 from mockups.runs.store import open_store, settings_stamp
 
@@ -186,17 +186,15 @@ class Runs:
         for any other)."""
         if self.store.location == location:
             return self.store
-        head, _, collection = location.rpartition("/")
-        if self.store.job_location is not None and head == self.collection_root:
-            return self.store.for_collection(collection)
+        collection = location.rpartition("/")[2]
+        if self.store.job_location is not None and RUN_NAME.fullmatch(collection):
+            inside = self.store.for_collection(collection)
+            if inside.location == location:
+                return inside
         raise StoreError(
             f"the job's run is in {location}, but this process's runs store is "
             f"{self.store.location}"
         )
-
-    @property
-    def collection_root(self) -> str:
-        return f"{self.store.location}/{COLLECTIONS_KEY}"
 
 
 def runs(root: Path | None = None) -> Runs:

@@ -99,3 +99,12 @@ def test_a_copy_naming_a_store_outside_this_ones_is_refused(backend, tmp_path):
     (run_dir / CACHE_MARK).write_text(json.dumps({"store": "s3://elsewhere/runs", "stamp": "1"}))
     with pytest.raises(StoreError, match="s3://elsewhere/runs"):
         fetch_run_files(run_dir, ["poster.jpg"])
+
+
+@pytest.mark.parametrize("backend", ["s3"], indirect=True)
+@pytest.mark.parametrize("suffix", ["/_collections/a/b", "/other/autumn", "x/_collections/autumn"])
+def test_a_job_naming_a_store_beside_a_collections_is_refused(backend, suffix):
+    here = open_store().location
+    assert store_named(f"{here}/_collections/autumn").location == f"{here}/_collections/autumn"
+    with pytest.raises(StoreError, match="this process's runs store is"):
+        store_named(here + suffix)
