@@ -1,11 +1,15 @@
 """The collection as one zip, written as it is read: each finished artwork's mockups under a
 folder named after it, and collection.json. Nothing is held whole in memory: zipfile copies
-each file in chunks and writes to a stream that needs no seeking (a download, a pipe)."""
+each file in chunks and writes to a stream that needs no seeking (a download, a pipe).
+
+A run kept in a remote store has only its small files here: its full-size mockups are fetched
+one run at a time, and those fetched for the zip are removed once they are in it, so the
+zip never costs the disk a second copy of the collection."""
 
 from __future__ import annotations
 
 import zipfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import BinaryIO
 
 from mockups.collections.record import COLLECTION_FILE, ArtworkState, Collection
@@ -13,27 +17,26 @@ from mockups.runs.catalogue import fetch_run_files
 from mockups.runs.folder import mockup_path, read_run
 
 
-def zip_members(collection: Collection) -> list[tuple[Path, str]]:
-    """(file on disk, name in the zip) for every mockup of every finished artwork; a run kept
-    in a remote store has its full-size files fetched into its folder first."""
-    members = []
-    for entry in collection.artworks:
-        if entry.state != ArtworkState.DONE or entry.run is None:
-            continue
-        run_dir = collection.path_of(entry.run)
-        run = read_run(run_dir)
-        fetch_run_files(run_dir, [mockup.file for mockup in run.mockups])
-        folder = PurePosixPath(entry.run).name
-        for mockup in run.mockups:
-            members.append((mockup_path(run_dir, mockup.file), f"{folder}/{mockup.file}"))
-    return members
-
-
 def write_zip(collection: Collection, out: BinaryIO) -> int:
     """Write the collection's zip to `out`; returns how many mockups it holds."""
-    members = zip_members(collection)
+    written = 0
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
-        for path, name in members:
-            archive.write(path, name)
+        for entry in collection.artworks:
+            if entry.state == ArtworkState.DONE and entry.run is not None:
+                written += _add_run(archive, collection.path_of(entry.run))
         archive.write(collection.folder / COLLECTION_FILE, COLLECTION_FILE)
-    return len(members)
+    return written
+
+
+def _add_run(archive: zipfile.ZipFile, run_dir: Path) -> int:
+    """The run's mockups into `archive` under the run's name; those fetched for it removed."""
+    names = [mockup.file for mockup in read_run(run_dir).mockups]
+    missing = [name for name in names if not mockup_path(run_dir, name).is_file()]
+    fetch_run_files(run_dir, missing)
+    try:
+        for name in names:
+            archive.write(mockup_path(run_dir, name), f"{run_dir.name}/{name}")
+    finally:
+        for name in missing:
+            mockup_path(run_dir, name).unlink(missing_ok=True)
+    return len(names)

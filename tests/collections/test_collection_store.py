@@ -77,6 +77,9 @@ def test_a_collection_in_the_bucket_renders_on_a_worker_that_shares_no_folder(
             for mockup in read_run(run_dir).mockups:
                 member = archive.read(f"{run_dir.name}/{mockup.file}")
                 assert member == stored(collection, run_dir, mockup.file)
+    for run_dir in runs:
+        mockups = read_run(run_dir).mockups
+        assert not any((run_dir / m.file).exists() for m in mockups), "no copy beside the zip"
 
     defaults = CollectionDefaults(taxonomy_id=2078, shipping_profile_id=77, price="20")
     results = push_collection(sync, folder, defaults)
