@@ -1,4 +1,5 @@
-"""The Collections page's form: nothing starts without artworks, and the page says why."""
+"""The Collections page: nothing starts without artworks, and the page says why; a poll of
+the table that cannot reach the store or the queue says so in one line."""
 
 from __future__ import annotations
 
