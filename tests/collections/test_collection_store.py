@@ -17,6 +17,9 @@ from etsy_sync.collection import CollectionDefaults, push_collection
 from mockups.collections import ArtworkState, create_collection, refresh, submit_waiting, write_zip
 from mockups.collections.build import collections_root
 from mockups.collections.record import read_collection
+from mockups.collections.runner import render_through
+from mockups.jobs.local import LocalRenders
+from mockups.jobs.slots import RenderSlots
 from mockups.options import RenderOptions
 from mockups.runs.base import CACHE_MARK, StoreError
 from mockups.runs.catalogue import fetch_run_files, list_runs, refresh_runs, store_named
@@ -111,3 +114,19 @@ def test_a_job_naming_a_store_beside_a_collections_is_refused(backend, suffix):
     assert store_named(f"{here}/_collections/autumn").location == f"{here}/_collections/autumn"
     with pytest.raises(StoreError, match="this process's runs store is"):
         store_named(here + suffix)
+
+
+@pytest.mark.parametrize("backend", ["s3"], indirect=True)
+def test_without_redis_the_web_renders_a_stored_collection_itself_into_the_bucket(
+    backend, tmp_path
+):
+    folder = collections_root() / "winter"
+    collection = create_collection(folder, designs(tmp_path / "designs"), ["poster"])
+    renders = LocalRenders(RenderSlots(1))
+
+    render_through(collection, renders, RenderOptions(mode="sequential"), poll_seconds=0.05)
+
+    assert [e.state for e in collection.artworks] == [ArtworkState.DONE] * 3 + [ArtworkState.FAILED]
+    stored_runs = store_named(collection.store or "").finished_runs()
+    assert sorted(stored_runs) == [f"00{n}-design-{n - 1}" for n in (1, 2, 3)]
+    assert open_store().finished_runs() == {}, "none of them among the runs"
