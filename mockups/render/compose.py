@@ -32,7 +32,8 @@ from mockups.geometry import (
     perspective_coefficients,
     rect_quad,
 )
-from mockups.render.grain import grain_planes, with_grain_under_ink
+from mockups.render.grain import with_grain_under_ink
+from mockups.render.grain_cache import cached_grain_planes
 from mockups.render.inklight import ink_curve, lit_with_reflection
 from mockups.templates.model import Colour, Edge, SafeArea, Template
 
@@ -166,7 +167,7 @@ def render_mockup(
     map the print through a print map.
     """
     # made first, so the copies that make it come and go before the largest images are held
-    grain = grain_planes(template.grain) if template.grain is not None else None
+    grain = cached_grain_planes(template.grain) if template.grain is not None else None
     if _mapped_from_artwork(template, artwork):
         # handed over (list.pop), so the placed print is freed as soon as it is composited
         placed = [place_mapped(artwork, template, images.box, mapping_threads)]
