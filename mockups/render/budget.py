@@ -48,8 +48,9 @@ PIXEL_BYTES = 4  # Pillow stores RGB with a padding byte, like RGBA
 # The rendering process beyond the images it holds: the interpreter, numpy, Pillow, libvips
 # and the engine (48 MB), and what a run keeps besides (the working copy's PNG writer beside
 # the first mockups, glibc's and libvips's caches, the freed heap top glibc keeps for the next
-# block: up to 8 MB, `keep_freed_heap_top`)
-PROCESS_BYTES = 64 * MIB
+# block: up to 8 MB, `keep_freed_heap_top`). 4 MB less since the grain tiles are cached: a
+# sequential run's peak fell 6 MB with them.
+PROCESS_BYTES = 60 * MIB
 # processes mode: each worker is an interpreter with the engine, and the forkserver that
 # starts them is one more
 WORKER_PROCESS_BYTES = 44 * MIB
