@@ -41,11 +41,14 @@ def grain_path(grain: Grain) -> Path:
 
 
 def _read(path: Path) -> np.ndarray | None:
+    """The planes, checked by the file's header before a byte of them is copied: a header
+    declaring anything else (a planted shape of gigabytes) is refused without reading it."""
     try:
-        planes = np.load(path, allow_pickle=False)
+        mapped = np.load(path, mmap_mode="r", allow_pickle=False)
+        if mapped.dtype != np.float32 or mapped.shape != SHAPE:
+            return None
+        planes = np.array(mapped, order="C")  # a copy: the file may change under a map
     except (OSError, ValueError, EOFError):
-        return None
-    if planes.dtype != np.float32 or planes.shape != SHAPE or not planes.flags.c_contiguous:
         return None
     planes.setflags(write=False)
     return planes

@@ -56,6 +56,17 @@ def test_a_damaged_or_planted_file_is_made_again(planted):
     assert np.array_equal(np.load(path, allow_pickle=False), grain_planes(GRAIN))
 
 
+@pytest.mark.limit_memory("40 MB")
+def test_a_header_declaring_gigabytes_is_refused_before_anything_is_read():
+    path = grain_path(GRAIN)
+    path.parent.mkdir(parents=True)
+    with path.open("wb") as out:
+        header = {"descr": "<f4", "fortran_order": False, "shape": (3, 100_000, 100_000)}
+        np.lib.format.write_array_header_1_0(out, header)
+        out.write(b"\0" * 1024)
+    assert np.array_equal(cached_grain_planes(GRAIN), grain_planes(GRAIN))
+
+
 def test_a_cache_that_cannot_be_written_is_done_without(home):
     (home / "cache").write_text("a file where the folder would be")
     assert np.array_equal(cached_grain_planes(GRAIN), grain_planes(GRAIN))
