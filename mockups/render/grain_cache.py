@@ -8,15 +8,13 @@ again, and a cache that cannot be written is done without (the planes are made e
 
 from __future__ import annotations
 
-import contextlib
-import os
-import threading
 from pathlib import Path
 
 import numpy as np
 
 from mockups.home import CACHE, home
 from mockups.render.grain import TILE, grain_planes
+from mockups.runs.folder import atomic_file
 from mockups.templates.model import Grain
 
 GRAIN_DIR = "grain"
@@ -55,13 +53,12 @@ def _read(path: Path) -> np.ndarray | None:
 
 
 def _keep(planes: np.ndarray, path: Path) -> None:
-    """Written whole under a name of this thread's own, then renamed: never half read."""
-    part = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.part")
+    """Written through a partial file and renamed (`atomic_file`). Two processes keeping the
+    same planes at once write the same bytes; a file cut short by their race fails `_read`'s
+    check and is made again."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with part.open("wb") as out:
+        with atomic_file(path) as partial, partial.open("wb") as out:
             np.save(out, planes, allow_pickle=False)
-        os.replace(part, path)
     except OSError:
-        with contextlib.suppress(OSError):
-            part.unlink(missing_ok=True)
+        pass  # a cache that cannot be written is done without
