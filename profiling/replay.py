@@ -1,12 +1,13 @@
 """Reading a capture back: replay its events, split them at the markers, per thread.
 
 Every allocation made by a thread between mockup N's start and end markers belongs to
-mockup N. Replaying the capture's events in order (memray's own `get_allocation_records()`
-on an ALL_ALLOCATIONS capture) gives, for each mockup, the bytes it had alive at every
-moment: its peak, what it allocated, and what was still alive at its end marker: leaked,
-unless a module import allocated it (one-time: a lazy import pays once per process).
-Frees count whichever thread makes them. The replay's whole-capture peak equals memray's
-`metadata.peak_memory` less the markers' few hundred kB.
+mockup N, and so does one made by the engine's helper thread (`mockups.render.helpers`)
+while mockup N alone is being rendered. Replaying the capture's events in order (memray's
+own `get_allocation_records()` on an ALL_ALLOCATIONS capture) gives, for each mockup, the
+bytes it had alive at every moment: its peak, what it allocated, and what was still alive
+at its end marker: leaked, unless a module import allocated it (one-time: a lazy import pays
+once per process). Frees count whichever thread makes them. The replay's whole-capture peak
+equals memray's `metadata.peak_memory` less the markers' few hundred kB.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from memray import AllocationRecord, AllocatorType, MemorySnapshot, Metadata
 from memray._memray import compute_statistics
 from memray.reporters.frame_tools import is_frame_from_import_system
 
+from mockups.render.helpers import HELPER_THREAD_PREFIX
 from profiling.capture import decode_marker_bytes, is_marker_frame
 from profiling.sites import AllocationSite, top_sites
 
@@ -279,7 +281,7 @@ class CaptureAccount:
             heap = MockupHeap(index, record.thread_name, start_event=position)
             self.rendering[record.tid] = self.mockups[index] = heap
             return None
-        mockup = self.rendering.get(record.tid)
+        mockup = self.rendering.get(record.tid) or self._helped(record)
         owner = mockup.index if mockup else NO_OWNER
         self.owners.append(owner)
         self.heap.allocate(record, owner, position)
@@ -294,6 +296,12 @@ class CaptureAccount:
             if mockup.live_bytes > mockup.heap_peak_bytes:
                 mockup.heap_peak_bytes, mockup.peak_event = mockup.live_bytes, position
         return None
+
+    def _helped(self, record: AllocationRecord) -> MockupHeap | None:
+        """The mockup an engine helper thread works for: the one being rendered, if alone."""
+        if len(self.rendering) != 1 or not record.thread_name.startswith(HELPER_THREAD_PREFIX):
+            return None
+        return next(iter(self.rendering.values()))
 
     def close(self) -> None:
         """The capture ended: a mockup without an end marker ends with it."""

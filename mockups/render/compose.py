@@ -34,6 +34,7 @@ from mockups.geometry import (
 )
 from mockups.render.grain import with_grain_under_ink
 from mockups.render.grain_cache import cached_grain_planes
+from mockups.render.helpers import helper_thread
 from mockups.render.inklight import ink_curve, lit_with_reflection
 from mockups.templates.model import Colour, Edge, SafeArea, Template
 
@@ -162,16 +163,16 @@ def render_mockup(
 ) -> Image.Image:
     """The finished mockup, RGB at the template's size.
 
-    The scene is decoded after the print is placed, so the scene (the run's largest image)
-    and the print's working copies are not held at once. `mapping_threads`: how many threads
-    map the print through a print map.
+    The scene (the run's largest image) is decoded after the print is placed, so that it
+    and the print's working copies are not held at once; except for a mockup rendered alone
+    (`mapping_threads` > 1: how many threads map the print through a print map), whose
+    scene is decoded beside the mapping (see `_mapped_and_scene`).
     """
     # made first, so the copies that make it come and go before the largest images are held
     grain = cached_grain_planes(template.grain) if template.grain is not None else None
     if _mapped_from_artwork(template, artwork):
         # handed over (list.pop), so the placed print is freed as soon as it is composited
-        placed = [place_mapped(artwork, template, images.box, mapping_threads)]
-        mockup = load_scene(template, images)
+        placed, mockup = _mapped_and_scene(artwork, template, images, mapping_threads)
         composite(mockup, placed.pop(), images.front, images.mask, template.ink_black, grain)
         return mockup
     # folds found in the scene's own light need it before the print is placed
@@ -199,6 +200,24 @@ def render_mockup(
         del edge
     composite(scene, handed.pop(), images.front, images.mask, template.ink_black, grain)
     return scene
+
+
+def _mapped_and_scene(
+    artwork: Image.Image | Pixels, template: Template, images: SceneImages, threads: int
+) -> tuple[list[Image.Image], Image.Image]:
+    """The print placed by `place_mapped` (in a list, to be handed over) and the scene.
+
+    With more than one mapping thread, the mockup has the machine to itself: the scene is
+    decoded on the mockup's helper thread while libvips maps the print (both let go of the
+    GIL): with the thumbnail's encode beside the mockup's, studio-10 sequential took 0.84x
+    the wall time for 3.5 MB more peak RSS."""
+    if threads <= 1:
+        placed = [place_mapped(artwork, template, images.box, threads)]
+        return placed, load_scene(template, images)
+    with helper_thread() as beside:
+        decoding = beside.submit(load_scene, template, images)
+        placed = [place_mapped(artwork, template, images.box, threads)]
+        return placed, decoding.result()
 
 
 def _mapped_from_artwork(template: Template, artwork: Image.Image | Pixels) -> bool:

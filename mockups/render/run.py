@@ -34,6 +34,7 @@ from mockups.memory import (
 from mockups.options import MAX_WORKERS, MODES, RenderOptions
 from mockups.render.compose import load_scene_images, render_mockup
 from mockups.render.fit_check import fit_warnings
+from mockups.render.helpers import helper_thread
 from mockups.render.plan import RenderPlan, plan_render
 from mockups.runs.folder import (
     RUN_FILE,
@@ -64,6 +65,7 @@ SHRINK_ABOVE = DRAFT_SLACK  # working pixels over this many times the prints' ne
 # about 5 MB; rendered side by side, each mockup maps on one
 ALONE_MAPPING_THREADS = 2
 THUMBNAIL_SIDE = 600
+THUMBNAIL_QUALITY = 85
 
 Progress = Callable[[int, int, MockupResult], None]
 Instrument = Callable[[int, str], AbstractContextManager[object]]
@@ -242,8 +244,7 @@ def _render_and_write(artwork: Pixels, job: MockupJob) -> tuple[int, int, int]:
     template, out, name = job.template, job.out, job.file_name
     try:
         mockup = render_mockup(artwork, template, load_scene_images(template), job.mapping_threads)
-        size = _write_jpeg(mockup, out / name, JPEG_QUALITY)
-        _write_jpeg(_thumbnail(mockup), out / THUMBS_DIR / name, 85)
+        size = _written_with_thumbnail(mockup, out, name, beside=job.mapping_threads > 1)
     except MockupLabError:
         raise
     except OSError as error:
@@ -251,9 +252,29 @@ def _render_and_write(artwork: Pixels, job: MockupJob) -> tuple[int, int, int]:
     return (*mockup.size, size)
 
 
+def _written_with_thumbnail(mockup: Image.Image, out: Path, name: str, beside: bool) -> int:
+    """The mockup's file size, written with its thumbnail; `beside`: the thumbnail is made
+    and encoded on the mockup's helper thread while the mockup is encoded (a mockup rendered
+    alone has a second core; both encoders let go of the GIL)."""
+
+    def thumbnail() -> None:
+        _write_jpeg(_thumbnail(mockup), out / THUMBS_DIR / name, THUMBNAIL_QUALITY)
+
+    if not beside:
+        size = _write_jpeg(mockup, out / name, JPEG_QUALITY)
+        thumbnail()
+        return size
+    with helper_thread() as helper:
+        thumbnail_written = helper.submit(thumbnail)
+        size = _write_jpeg(mockup, out / name, JPEG_QUALITY)
+        thumbnail_written.result()
+    return size
+
+
 def _thumbnail(image: Image.Image) -> Image.Image:
+    """A new image (never `image` itself, which may be saved on another thread meanwhile)."""
     factor = math.ceil(max(image.size) / THUMBNAIL_SIDE)
-    return image.reduce(factor) if factor > 1 else image
+    return image.reduce(factor) if factor > 1 else image.copy()
 
 
 def _write_jpeg(image: Image.Image, path: Path, quality: int) -> int:

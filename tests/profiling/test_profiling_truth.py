@@ -15,6 +15,7 @@ from PIL import Image
 import mockups.render.run
 from mockups.memory import MIB
 from mockups.options import RenderOptions
+from mockups.render.helpers import helper_thread
 from mockups.templates.library import load_library
 from profiling import load_run, profile_in_process
 from profiling.demo import leak_on, planting_location
@@ -99,6 +100,27 @@ def test_heap_peaks_agree_with_the_known_sizes_of_the_buffers_within_ten_percent
         assert mockup.rss_exact == (mode == "sequential")
     peak_sites = profiled.sites.query("kind == 'peak'")
     assert set(peak_sites["function"]) >= {"blank_canvas", "known_buffers_render"}
+
+
+def render_with_a_helper_buffer(artwork, template, canvas, *_):
+    """The known canvas, and a known buffer (2 bytes a pixel) made and dropped on the engine's
+    helper thread while the canvas is alive."""
+    with helper_thread() as beside:
+        beside.submit(lambda: len(bytearray(template.size[0] * template.size[1] * 2))).result()
+    return canvas
+
+
+def test_what_the_engines_helper_thread_allocates_counts_to_the_mockup_it_helps(
+    artwork, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(mockups.render.run, "load_scene_images", blank_canvas)
+    monkeypatch.setattr(mockups.render.run, "render_mockup", render_with_a_helper_buffer)
+    profiled = profile_in_process(artwork, tmp_path, options=RenderOptions(templates=TEMPLATES))
+    for mockup in profiled.mockups:
+        width, height = load_library()[mockup.template].size
+        known = width * height * 4 + width * height * 2
+        assert mockup.heap_peak_bytes == pytest.approx(known, rel=0.10), mockup.template
+        assert mockup.leaked_bytes < CLEAN_LEAK_BYTES
 
 
 @cache
