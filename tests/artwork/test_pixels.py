@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mockups.artwork.pixels import Pixels, resized
+from mockups.artwork.pixels import Pixels, resized, write_png
 
 
 def noise(size: tuple[int, int], mode: str) -> Image.Image:
@@ -60,3 +60,20 @@ def test_a_crop_box_is_resized_alone():
     image.paste((0, 0, 0), (200, 0, 400, 200))
     right = resized(Pixels.of(image), (50, 50), crop=(200, 0, 400, 200))
     assert right.getextrema() == ((0, 0), (0, 0), (0, 0))
+
+
+@pytest.mark.parametrize("mode", ["RGB", "RGBA"])
+def test_a_png_is_deflated_when_that_pays_and_stored_when_not(tmp_path, mode):
+    flat = Image.new(mode, (1500, 1200), (240, 200, 160, 255)[: len(mode)])
+    for name, image in [("flat", flat), ("noise", noise((1500, 1200), mode))]:
+        pixels = Pixels.of(image)
+        path = tmp_path / f"{name}-{mode}.png"
+        with path.open("wb") as file:
+            write_png(pixels, file)
+        with Image.open(path) as written:
+            assert written.mode == mode and written.tobytes() == image.tobytes()
+        raw = len(pixels.data)
+        if name == "flat":
+            assert path.stat().st_size < raw / 20
+        else:  # stored: the rows' filter bytes and the blocks' headers, no deflate expansion
+            assert path.stat().st_size < raw * 1.005
