@@ -14,7 +14,7 @@ with the twelve built-ins (one template at a time with a tiny artwork: 41 MB + 6
 scene pixel + 7.7 bytes a print pixel), then again for the scene-lit library of fifteen
 (two runs of every case, the larger peak taken, the constants below chosen so that no
 sequential estimate is under its measured peak and none at all is more than 5 % under). The
-estimates lie from -1 % to +13 % of the measured peaks: see the README's figures.
+estimates lie from -2 % to +14 % of the measured peaks: see the README's figures.
 """
 
 from __future__ import annotations
@@ -49,8 +49,12 @@ PIXEL_BYTES = 4  # Pillow stores RGB with a padding byte, like RGBA
 # and the engine (48 MB), and what a run keeps besides (the working copy's PNG writer beside
 # the first mockups, glibc's and libvips's caches, the freed heap top glibc keeps for the next
 # block: up to 8 MB, `keep_freed_heap_top`). 4 MB less since the grain tiles are cached: a
-# sequential run's peak fell 6 MB with them.
-PROCESS_BYTES = 60 * MIB
+# sequential run's peak fell 6 MB with them; 2 MB less since a photo's working copy is
+# stored, not deflated (the 1200 x 1500 PNG in two threads peaked 8 MB lower).
+PROCESS_BYTES = 58 * MIB
+# A mockup rendered alone decodes its scene on a helper thread while its print is mapped
+# (`render_mockup`): sequential peaks rose 2-10 MB with it.
+ALONE_BYTES = 6 * MIB
 # processes mode: each worker is an interpreter with the engine, and the forkserver that
 # starts them is one more
 WORKER_PROCESS_BYTES = 44 * MIB
@@ -125,8 +129,11 @@ def estimate_peak(
 
 def mockups_at_once(templates: Sequence[Template], mode: str, concurrency: int) -> float:
     """What the largest `concurrency` mockups hold at once: all of each in worker processes
-    (each keeps its own high-water mark), the first and a share of the others in threads."""
+    (each keeps its own high-water mark), the first and a share of the others in threads;
+    one rendered alone, with what it holds beside its mapping (`ALONE_BYTES`)."""
     largest = sorted((mockup_bytes(t) for t in templates), reverse=True)[:concurrency]
+    if concurrency == 1 and largest:
+        return largest[0] + ALONE_BYTES
     if mode == "processes" or not largest:
         return sum(largest)
     return largest[0] + THREAD_OVERLAP * sum(largest[1:])
