@@ -150,8 +150,9 @@ def report(args, stats: pstats.Stats, plain_cpu: float, child: dict, load: float
     )
     print(
         "  steps overlap: a lazy import counts in its step too. The clock is the process's, so a\n"
-        "    step's figure includes the working copy's PNG, written on a thread beside the first\n"
-        "    mockups (cProfile follows only the main thread)."
+        "    step's figure includes the work of other threads meanwhile (cProfile follows only\n"
+        "    the main thread): the working copy's PNG beside the first mockups, and the helper\n"
+        "    thread's scene decode (in the print's step) and thumbnail (in the JPEG encode's)."
     )
     top = [
         [name, str(calls), f"{own:.2f}", f"{cumulative:.2f}"]

@@ -13,7 +13,7 @@ from PIL import Image
 
 from dashboard.text import without_paths
 from mockups.collections import ArtworkEntry, ArtworkState, Collection
-from mockups.runs.folder import RunFolderError, read_run
+from mockups.runs.folder import RunFolderError, read_run, write_atomically
 from mockups.templates.library import listing_ids
 from mockups.templates.model import Template
 
@@ -103,6 +103,4 @@ def _make_preview(run_dir: Path, target: Path) -> None:
         buffer = io.BytesIO()
         image.convert("RGB").save(buffer, "JPEG", quality=80)
     target.parent.mkdir(exist_ok=True)
-    partial = target.with_name(target.name + ".part")
-    partial.write_bytes(buffer.getvalue())
-    partial.replace(target)
+    write_atomically(target, buffer.getvalue())
