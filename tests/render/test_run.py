@@ -115,6 +115,34 @@ def test_progress_is_reported_once_per_mockup_in_the_callers_thread(sequential_r
     assert all(in_caller for *_, in_caller in calls)
 
 
+@pytest.mark.parametrize("mode, alone", [("sequential", True), ("threads", False)])
+def test_a_mockup_rendered_alone_decodes_its_scene_and_writes_its_thumbnail_beside_its_own_work(
+    sequential_run, tmp_path, monkeypatch, mode, alone
+):
+    import mockups.render.compose
+    import mockups.render.run
+    from mockups.render.helpers import HELPER_THREAD_PREFIX
+
+    artwork, first, _ = sequential_run
+    threads = {"scene": set(), "thumbnail": set()}
+
+    def recorded(step, real):
+        def call(*args, **kwargs):
+            threads[step].add(threading.current_thread().name)
+            return real(*args, **kwargs)
+
+        return call
+
+    compose, run = mockups.render.compose, mockups.render.run
+    monkeypatch.setattr(compose, "load_scene", recorded("scene", compose.load_scene))
+    monkeypatch.setattr(run, "_thumbnail", recorded("thumbnail", run._thumbnail))
+    render_run(artwork, tmp_path, options=RenderOptions(templates=BUILT_IN, mode=mode, workers=2))
+    for step, names in threads.items():
+        on_helper = {name.startswith(HELPER_THREAD_PREFIX) for name in names}
+        assert on_helper == {alone}, (step, names)
+    assert digests(tmp_path) == digests(first)
+
+
 def test_worker_counts_are_bounded_the_same_in_every_mode():
     assert RenderOptions(mode="sequential", workers=4).concurrency(10) == 1
     assert 1 <= RenderOptions(mode="threads").concurrency(10) <= 8
