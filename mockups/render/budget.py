@@ -53,7 +53,9 @@ PIXEL_BYTES = 4  # Pillow stores RGB with a padding byte, like RGBA
 # stored, not deflated (the 1200 x 1500 PNG in two threads peaked 8 MB lower).
 PROCESS_BYTES = 58 * MIB
 # A mockup rendered alone decodes its scene on a helper thread while its print is mapped
-# (`render_mockup`): sequential peaks rose 2-10 MB with it.
+# (`render_mockup`): a product template's peak rose up to 6 MB with it (greeting-card from a
+# 6000 x 4000 photo). A zoom template's print is too large for it (13-18 MB more): its scene
+# is decoded after the mapping, as before.
 ALONE_BYTES = 6 * MIB
 # processes mode: each worker is an interpreter with the engine, and the forkserver that
 # starts them is one more

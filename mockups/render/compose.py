@@ -45,6 +45,9 @@ BLEED = 0.05  # of each side: the artwork's border a template's safe area may cr
 EDGE_SLACK = 0.02  # a safe area's side this near the print's edge is the print's edge
 GREY_MODES = ("1", "L", "LA", "I", "I;16", "F")
 COMPOSITE_ROWS = 256
+# the largest print whose scene is decoded beside its mapping (`_mapped_and_scene`): every
+# product template's (pillow's 2.9 MP the largest, its scene beside it 5 MB more), no zoom's
+SCENE_BESIDE_PRINT_PIXELS = 3_000_000
 
 
 @dataclass
@@ -210,8 +213,10 @@ def _mapped_and_scene(
     With more than one mapping thread, the mockup has the machine to itself: the scene is
     decoded on the mockup's helper thread while libvips maps the print (both let go of the
     GIL): with the thumbnail's encode beside the mockup's, studio-10 sequential took 0.84x
-    the wall time for 3.5 MB more peak RSS."""
-    if threads <= 1:
+    the wall time for 3.5 MB more peak RSS. Not for a print over SCENE_BESIDE_PRINT_PIXELS
+    (the zoom templates): the scene beside its copies held 13-18 MB more."""
+    width, height = template.print_size
+    if threads <= 1 or width * height > SCENE_BESIDE_PRINT_PIXELS:
         placed = [place_mapped(artwork, template, images.box, threads)]
         return placed, load_scene(template, images)
     with helper_thread() as beside:

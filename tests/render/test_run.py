@@ -124,11 +124,13 @@ def test_a_mockup_rendered_alone_decodes_its_scene_and_writes_its_thumbnail_besi
     from mockups.render.helpers import HELPER_THREAD_PREFIX
 
     artwork, first, _ = sequential_run
-    threads = {"scene": set(), "thumbnail": set()}
+    zoom = "zoom-canvas-corner"  # a print over SCENE_BESIDE_PRINT_PIXELS
+    on_helper: dict[tuple[str, str], bool] = {}
 
     def recorded(step, real):
         def call(*args, **kwargs):
-            threads[step].add(threading.current_thread().name)
+            key = args[0].key if step == "scene" else str(args[0].size)
+            on_helper[step, key] = threading.current_thread().name.startswith(HELPER_THREAD_PREFIX)
             return real(*args, **kwargs)
 
         return call
@@ -136,11 +138,14 @@ def test_a_mockup_rendered_alone_decodes_its_scene_and_writes_its_thumbnail_besi
     compose, run = mockups.render.compose, mockups.render.run
     monkeypatch.setattr(compose, "load_scene", recorded("scene", compose.load_scene))
     monkeypatch.setattr(run, "_thumbnail", recorded("thumbnail", run._thumbnail))
-    render_run(artwork, tmp_path, options=RenderOptions(templates=BUILT_IN, mode=mode, workers=2))
-    for step, names in threads.items():
-        on_helper = {name.startswith(HELPER_THREAD_PREFIX) for name in names}
-        assert on_helper == {alone}, (step, names)
-    assert digests(tmp_path) == digests(first)
+    options = RenderOptions(templates=[*BUILT_IN, zoom], mode=mode, workers=2)
+    render_run(artwork, tmp_path, options=options)
+    scenes = {key: helper for (step, key), helper in on_helper.items() if step == "scene"}
+    assert scenes == {**dict.fromkeys(BUILT_IN, alone), zoom: False}
+    thumbnails = {helper for (step, _), helper in on_helper.items() if step == "thumbnail"}
+    assert thumbnails == {alone}
+    written = digests(tmp_path)
+    assert {name: written[name] for name in digests(first)} == digests(first)
 
 
 def test_worker_counts_are_bounded_the_same_in_every_mode():
