@@ -67,3 +67,27 @@ def _wait_healthy(url: str, server: subprocess.Popen, seconds: float = 60) -> No
         except OSError:
             time.sleep(0.3)
     raise TimeoutError("the dashboard did not become healthy")
+
+
+# A click on the sidebar's link can be lost when it lands while the app is still connecting
+# or re-running (a CI run waited 8 minutes for a page that was never opened): it is given
+# this long to open the page before it is clicked again.
+PAGE_OPEN_MS = 15_000
+
+
+def open_page(page, link: str, heading: str, timeout_ms: float) -> None:
+    """Open the app's page `link` from the sidebar and wait for its `heading`, clicking the
+    link again while the page has not opened, until `timeout_ms` have passed."""
+    from playwright.sync_api import expect
+
+    shown = page.get_by_role("heading", name=heading)
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        page.get_by_test_id("stSidebarNavItems").get_by_role("link", name=link).click()
+        left_ms = (deadline - time.monotonic()) * 1000
+        try:
+            expect(shown).to_be_visible(timeout=max(1.0, min(PAGE_OPEN_MS, left_ms)))
+            return
+        except AssertionError:
+            if time.monotonic() >= deadline:
+                raise

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Page, expect, sync_playwright
 
-from harness.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, streamlit_server
+from harness.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, open_page, streamlit_server
 from mockups.templates.library import builtin_ids
 from tests.conftest import gradient_artwork, write_template
 
@@ -70,8 +70,7 @@ def gallery_tiles(page: Page):
 
 
 def go_to(page: Page, title: str) -> None:
-    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name=title).click()
-    expect(page.get_by_role("heading", name=title)).to_be_visible(timeout=SLOW)
+    open_page(page, title, title, SLOW)
 
 
 def test_upload_render_ten_see_memory_and_compare(page, tmp_path):

@@ -14,7 +14,7 @@ from urllib.parse import urljoin
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from harness.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, streamlit_server
+from harness.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, open_page, streamlit_server
 from tests.conftest import gradient_artwork
 from tests.etsy.conftest import config
 from tests.fake_etsy.helpers import environment_for
@@ -59,8 +59,7 @@ def page(backend, monkeypatch, redis_url, render_queue, start_worker, etsy, conf
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         tab = browser.new_page(viewport={"width": 1500, "height": 2400}, accept_downloads=True)
         tab.goto(url)
-        tab.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Collections").click()
-        expect(tab.get_by_role("heading", name="Collections")).to_be_visible(timeout=SLOW)
+        open_page(tab, "Collections", "Collections", SLOW)
         yield tab
         browser.close()
 
@@ -109,7 +108,7 @@ def test_a_collection_renders_on_a_worker_zips_and_becomes_etsy_drafts(page, fil
     if backend.name == "s3":
         assert not (backend.worker_home / "collections").exists(), "the worker shares no folder"
 
-    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="History").click()
+    open_page(page, "History", "History", SLOW)
     page.get_by_text("Collections (1): each with its runs").click()
     expect(page.get_by_role("combobox", name="Its runs")).to_have_value(
         re.compile(r"^Autumn · "), timeout=SLOW

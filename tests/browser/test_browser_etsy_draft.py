@@ -15,7 +15,7 @@ import psutil
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from harness.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, streamlit_server
+from harness.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, open_page, streamlit_server
 from mockups.memory import MIB
 from mockups.options import RenderOptions
 from mockups.render.run import render_run
@@ -118,7 +118,7 @@ def test_a_seller_makes_a_finished_draft_from_the_etsy_page(seller, etsy):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         tab = browser.new_page(viewport={"width": 1500, "height": 5200})
         tab.goto(url)
-        tab.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Etsy sync").click()
+        open_page(tab, "Etsy sync", "Etsy sync", SLOW)
         expect(tab.get_by_role("button", name="Plan the draft")).to_be_visible(timeout=SLOW)
         memory = ServerMemory(server_pid(url))
 

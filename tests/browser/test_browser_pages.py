@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
+import harness.browser
 from harness.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, streamlit_server
 from mockups.options import RenderOptions
 from mockups.runs.catalogue import new_run_dir
@@ -71,8 +72,7 @@ def shoot(page: Page, name: str) -> None:
 
 
 def open_page(page: Page, name: str, heading: str) -> None:
-    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name=name).click()
-    expect(page.get_by_role("heading", name=heading)).to_be_visible(timeout=SLOW)
+    harness.browser.open_page(page, name, heading, SLOW)
 
 
 def click_row(page: Page, row: int) -> None:

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image, ImageDraw
 from playwright.sync_api import Page, expect, sync_playwright
 
-from harness.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, streamlit_server
+from harness.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, open_page, streamlit_server
 
 ARTIFACTS = ROOT / "test-artifacts"
 SLOW = 180_000
@@ -36,8 +36,7 @@ def page(tmp_path):
         tab = browser.new_page(viewport={"width": 1500, "height": 3800})
         tab.goto(url)
         expect(tab.get_by_role("heading", name="Render")).to_be_visible(timeout=SLOW)
-        tab.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Templates").click()
-        expect(tab.get_by_role("heading", name="Templates")).to_be_visible(timeout=SLOW)
+        open_page(tab, "Templates", "Templates", SLOW)
         yield tab
         browser.close()
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from harness.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, streamlit_server
+from harness.browser import CHROMIUM, CHROMIUM_ARGS, ROOT, open_page, streamlit_server
 from mockups.options import RenderOptions
 from mockups.runs.catalogue import new_run_dir
 from mockups.templates.library import builtin_ids
@@ -95,8 +95,7 @@ def gallery_tiles(page: Page):
 
 
 def go_to(page: Page, title: str) -> None:
-    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name=title).click()
-    expect(page.get_by_role("heading", name=title)).to_be_visible(timeout=SLOW)
+    open_page(page, title, title, SLOW)
 
 
 def test_a_camera_photo_renders_with_the_pages_defaults_and_a_reload_keeps_the_run(page, tmp_path):
