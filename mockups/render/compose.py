@@ -34,7 +34,7 @@ from mockups.geometry import (
 )
 from mockups.render.grain import with_grain_under_ink
 from mockups.render.grain_cache import cached_grain_planes
-from mockups.render.helpers import helper_thread
+from mockups.render.helpers import first_and_then
 from mockups.render.inklight import ink_curve, lit_with_reflection
 from mockups.templates.model import Colour, Edge, SafeArea, Template
 
@@ -216,13 +216,12 @@ def _mapped_and_scene(
     the wall time for 3.5 MB more peak RSS. Not for a print over SCENE_BESIDE_PRINT_PIXELS
     (the zoom templates): the scene beside its copies held 13-18 MB more."""
     width, height = template.print_size
-    if threads <= 1 or width * height > SCENE_BESIDE_PRINT_PIXELS:
-        placed = [place_mapped(artwork, template, images.box, threads)]
-        return placed, load_scene(template, images)
-    with helper_thread() as beside:
-        decoding = beside.submit(load_scene, template, images)
-        placed = [place_mapped(artwork, template, images.box, threads)]
-        return placed, decoding.result()
+    placed, scene = first_and_then(
+        lambda: place_mapped(artwork, template, images.box, threads),
+        lambda: load_scene(template, images),
+        beside=threads > 1 and width * height <= SCENE_BESIDE_PRINT_PIXELS,
+    )
+    return [placed], scene
 
 
 def _mapped_from_artwork(template: Template, artwork: Image.Image | Pixels) -> bool:

@@ -34,7 +34,7 @@ from mockups.memory import (
 from mockups.options import MAX_WORKERS, MODES, RenderOptions
 from mockups.render.compose import load_scene_images, render_mockup
 from mockups.render.fit_check import fit_warnings
-from mockups.render.helpers import helper_thread
+from mockups.render.helpers import first_and_then
 from mockups.render.plan import RenderPlan, plan_render
 from mockups.runs.folder import (
     RUN_FILE,
@@ -257,17 +257,11 @@ def _written_with_thumbnail(mockup: Image.Image, out: Path, name: str, beside: b
     and encoded on the mockup's helper thread while the mockup is encoded (a mockup rendered
     alone has a second core; both encoders let go of the GIL)."""
 
-    def thumbnail() -> None:
-        _write_jpeg(_thumbnail(mockup), out / THUMBS_DIR / name, THUMBNAIL_QUALITY)
-
-    if not beside:
-        size = _write_jpeg(mockup, out / name, JPEG_QUALITY)
-        thumbnail()
-        return size
-    with helper_thread() as helper:
-        thumbnail_written = helper.submit(thumbnail)
-        size = _write_jpeg(mockup, out / name, JPEG_QUALITY)
-        thumbnail_written.result()
+    size, _ = first_and_then(
+        lambda: _write_jpeg(mockup, out / name, JPEG_QUALITY),
+        lambda: _write_jpeg(_thumbnail(mockup), out / THUMBS_DIR / name, THUMBNAIL_QUALITY),
+        beside,
+    )
     return size
 
 
