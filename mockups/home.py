@@ -6,7 +6,7 @@ process derives from something it did not write itself (a bucket key, a run.json
     scratch/     a worker's folders for jobs whose run lives in a remote store
     templates/   the user's templates
     uploads/     the dashboard's staged uploads
-    cache/       what a render may make again at any time (each camera's grain planes)
+    cache/       what a render may make again at any time (grain planes, manifests checked)
 
 Such a path must lie inside the home it belongs to once symlinks are resolved; anything else
 is `OutsideHome` (one line), raised before any file is read, written or removed.

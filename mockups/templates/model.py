@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
-from functools import cache
 from pathlib import Path
-
-import jsonschema
 
 from mockups.artwork.imagefile import TEMPLATE_LAYER_LIMITS, ImageRefused, open_image
 from mockups.errors import TemplateError, first_line
@@ -27,11 +24,11 @@ from mockups.geometry import (
     quad_problem,
     rect_quad,
 )
+from mockups.templates.manifest_schema import schema_problem
 from mockups.templates.uvmap import UVMap, check_print_size, reduction
 
 MANIFEST = "template.json"
 BUILTIN_DIR = Path(__file__).parents[1] / "library"
-SCHEMA_PATH = Path(__file__).parent / "template.schema.json"
 MIN_LONG_SIDE = 3000
 MIN_SHORT_SIDE = 2000
 MAX_MANIFEST_BYTES = 256 * 1024
@@ -150,23 +147,20 @@ class Template:
         return replace(self, variant=variant)
 
 
-@cache
-def _validator() -> jsonschema.Draft202012Validator:
-    schema = json.loads(SCHEMA_PATH.read_text())
-    return jsonschema.Draft202012Validator(schema)
-
-
 def load_template(folder: Path) -> Template:
     folder = Path(folder)
     manifest_path = folder / MANIFEST
-    data = _read_manifest(manifest_path)
-    _check_schema(data, manifest_path)
+    data, text = _read_manifest(manifest_path)
+    problem = schema_problem(data, text)
+    if problem is not None:
+        raise TemplateError(f"{manifest_path}: {problem}")
     template = _build(folder, data)
     _check_files(template, manifest_path)
     return template
 
 
-def _read_manifest(path: Path) -> dict:
+def _read_manifest(path: Path) -> tuple[dict, bytes]:
+    """The manifest's JSON object and the bytes it was parsed from."""
     if not path.exists():
         raise TemplateError(f"{path}: file not found")
     if not path.is_file():  # a folder, a FIFO that would block the reader, a device
@@ -174,7 +168,8 @@ def _read_manifest(path: Path) -> dict:
     if path.stat().st_size > MAX_MANIFEST_BYTES:
         raise TemplateError(f"{path}: over {MAX_MANIFEST_BYTES // 1024} KB; not a manifest")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_bytes()
+        data = json.loads(text.decode("utf-8"))
     except (ValueError, RecursionError) as error:
         # ValueError covers JSON syntax, bad UTF-8 and numbers too long to convert
         raise TemplateError(f"{path}: not valid JSON ({first_line(error, 200)})") from None
@@ -182,14 +177,7 @@ def _read_manifest(path: Path) -> dict:
         raise TemplateError(f"{path}: cannot be read ({error.strerror})") from None
     if not isinstance(data, dict):
         raise TemplateError(f"{path}: the manifest must be a JSON object")
-    return data
-
-
-def _check_schema(data: dict, path: Path) -> None:
-    error = jsonschema.exceptions.best_match(_validator().iter_errors(data))
-    if error is not None:
-        field = ".".join(str(p) for p in error.absolute_path) or "(top level)"
-        raise TemplateError(f"{path}: field '{field}': {error.message}")
+    return data, text
 
 
 def _build(folder: Path, data: dict) -> Template:

@@ -14,7 +14,7 @@ from PIL import Image
 from mockups.render.compose import load_scene_images, render_mockup
 from mockups.templates import model
 from mockups.templates.library import load_library
-from mockups.templates.model import SCHEMA_PATH
+from mockups.templates.manifest_schema import SCHEMA_PATH
 from mockups.templates.uvmap import ENCODED_LOW, MAX_VALUE, SPAN
 from scenes.blender.__main__ import DEFAULT_PYTHON, SCENES, render_raw
 from scenes.blender.build import (
