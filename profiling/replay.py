@@ -26,11 +26,17 @@ from memray._memray import compute_statistics
 from memray.reporters.frame_tools import is_frame_from_import_system
 
 from mockups.render.helpers import HELPER_THREAD_PREFIX
-from profiling.capture import decode_marker_bytes, is_marker_frame
+from profiling.capture import (
+    MAX_MARKED_INDEX,
+    decode_marker_bytes,
+    is_marker_frame,
+    marker_bytes,
+)
 from profiling.sites import AllocationSite, top_sites
 
-FREES = {AllocatorType.FREE, AllocatorType.PYMALLOC_FREE}
-MAPPINGS = {AllocatorType.MMAP, AllocatorType.MUNMAP}
+FREES = frozenset({AllocatorType.FREE, AllocatorType.PYMALLOC_FREE})
+MAPPINGS = frozenset({AllocatorType.MMAP, AllocatorType.MUNMAP})
+MARKER_SIZES = (marker_bytes(1, end=False), marker_bytes(MAX_MARKED_INDEX, end=True))
 SITES_PER_MOCKUP = 10
 NO_OWNER = 0
 MARKER_EVENT = -1
@@ -113,10 +119,6 @@ class LiveHeap:
             if high < top:
                 self.regions[high] = (top - high, owner, record, position)
         return freed
-
-
-def is_release(record: AllocationRecord) -> bool:
-    return record.allocator in FREES or record.allocator == AllocatorType.MUNMAP
 
 
 def marker_of(record: AllocationRecord) -> tuple[int, bool] | None:
@@ -255,46 +257,70 @@ class CaptureAccount:
         return len(self.owners)
 
     def feed(self, record: AllocationRecord) -> MockupHeap | None:
-        """Account one event; the mockup whose end marker it is, if it is one."""
+        """Account one event; the mockup whose end marker it is, if it is one.
+
+        Called for every event of a capture (hundreds of thousands a run, while the live
+        reader keeps up with the render): each of the record's fields is read once."""
         position = len(self.owners)
-        mapping = record.allocator in MAPPINGS
-        self.freed_at.append(MAPPED if mapping else NOT_FREED)
-        if mapping:
+        allocator = record.allocator
+        if allocator in MAPPINGS:
+            self.freed_at.append(MAPPED)
             self.mappings.append(position)
-        if is_release(record):
+        else:
+            self.freed_at.append(NOT_FREED)
+        if allocator in FREES:
             self.owners.append(NO_OWNER)
-            for owner, size, allocated in self.heap.release(record):
-                if not mapping:
-                    self.freed_at[allocated] = position
-                self.live -= size
-                if owner != NO_OWNER:
-                    self.mockups[owner].live_bytes -= size
+            block = self.heap.blocks.pop(record.address, None)
+            if block is not None:  # None: allocated before the capture began
+                self._released(block[1], block[0])
+                self.freed_at[block[3]] = position
             return None
-        marker = marker_of(record)
-        if marker is not None:
-            self.owners.append(MARKER_EVENT)
-            index, end = marker
-            if end:
-                finished = self.rendering.pop(record.tid)
-                finished.leaked_bytes, finished.end_event = finished.live_bytes, position
-                return finished
-            heap = MockupHeap(index, record.thread_name, start_event=position)
-            self.rendering[record.tid] = self.mockups[index] = heap
+        if allocator == AllocatorType.MUNMAP:
+            self.owners.append(NO_OWNER)
+            for owner, size, _ in self.heap.release(record):
+                self._released(owner, size)
             return None
-        mockup = self.rendering.get(record.tid) or self._helped(record)
-        owner = mockup.index if mockup else NO_OWNER
+        size = record.size
+        if MARKER_SIZES[0] <= size <= MARKER_SIZES[1]:
+            marker = marker_of(record)
+            if marker is not None:
+                return self._marked(record, marker, position)
+        mockup = self.rendering.get(record.tid)
+        if mockup is None and self.rendering:
+            mockup = self._helped(record)
+        owner = NO_OWNER if mockup is None else mockup.index
         self.owners.append(owner)
-        self.heap.allocate(record, owner, position)
-        self.live += record.size
-        self.allocated += record.size
+        blocks = self.heap.regions if allocator == AllocatorType.MMAP else self.heap.blocks
+        blocks[record.address] = (size, owner, record, position)
+        self.live += size
+        self.allocated += size
         self.allocations += 1
-        self.peak = max(self.peak, self.live)
+        if self.live > self.peak:
+            self.peak = self.live
         if mockup is not None:
-            mockup.allocated_bytes += record.size
+            mockup.allocated_bytes += size
             mockup.allocations += 1
-            mockup.live_bytes += record.size
+            mockup.live_bytes += size
             if mockup.live_bytes > mockup.heap_peak_bytes:
                 mockup.heap_peak_bytes, mockup.peak_event = mockup.live_bytes, position
+        return None
+
+    def _released(self, owner: int, size: int) -> None:
+        self.live -= size
+        if owner != NO_OWNER:
+            self.mockups[owner].live_bytes -= size
+
+    def _marked(
+        self, record: AllocationRecord, marker: tuple[int, bool], position: int
+    ) -> MockupHeap | None:
+        self.owners.append(MARKER_EVENT)
+        index, end = marker
+        if end:
+            finished = self.rendering.pop(record.tid)
+            finished.leaked_bytes, finished.end_event = finished.live_bytes, position
+            return finished
+        heap = MockupHeap(index, record.thread_name, start_event=position)
+        self.rendering[record.tid] = self.mockups[index] = heap
         return None
 
     def _helped(self, record: AllocationRecord) -> MockupHeap | None:
