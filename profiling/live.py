@@ -101,8 +101,10 @@ class LiveFigures:
         return self
 
     def started(self, started_unix: float) -> None:
-        """The run starts now: samples count their seconds from here."""
-        self._tell({"started_unix": started_unix})
+        """The run starts now: samples count their seconds from here. Without a `sample`
+        callback the reader is not told, so it takes none (each reads the whole capture)."""
+        if self.sample is not None:
+            self._tell({"started_unix": started_unix})
 
     def __call__(self, done: int, total: int, result: MockupResult) -> None:
         """A mockup landed: ask the reader for its figures (it wakes up at once)."""

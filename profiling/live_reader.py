@@ -11,10 +11,10 @@ heap in use every SAMPLE_SECONDS.
 
     python -m profiling.live_reader CAPTURE_DIR PID MODE
 
-stdin, JSON lines from the profiled process: {"started_unix": t} when the run starts (samples
-are sent from then on, their seconds counted from t); {"landed": N, "capture": "NN-<id>.bin"
-or null} as each mockup lands (processes mode names the mockup's own capture); end of file
-once the capture is complete.
+stdin, JSON lines from the profiled process: {"started_unix": t} when the run starts, if it
+wants samples (they are sent from then on, their seconds counted from t); {"landed": N,
+"capture": "NN-<id>.bin" or null} as each mockup lands (processes mode names the mockup's own
+capture); end of file once the capture is complete.
 stdout, JSON lines: {"sample": [seconds, rss_bytes, heap_bytes or null]},
 {"mockup": N, "figures": {MockupResult field: value}}, last {"reader_rss_peak_bytes": n,
 "reader_cpu_seconds": s}.
@@ -50,6 +50,10 @@ from profiling.replay import (
 )
 
 SAMPLE_SECONDS = 0.2
+# A sample's heap is memray's, from a pass over the whole capture, which grows as it is
+# written: the sampler waits long enough after each that it takes at most this share of a
+# core from the render (late in a studio-10 run, 0.1 CPU s a sample).
+SAMPLER_CPU_SHARE = 0.2
 RETRY_SECONDS = 0.1  # a landed mockup whose end marker was not read yet
 # Each read parses the capture from its start, so it takes longer as the capture grows: after
 # one, the reader rests READ_REST times as long before the next (landings wait and are read
@@ -188,12 +192,15 @@ class Reader:
 
     def _sample_until_complete(self) -> None:
         """RSS now and memray's heap in use at its latest memory snapshot (every 5 ms of the
-        capture), every SAMPLE_SECONDS. Memray computes the snapshots' heap in C++: reading
-        them is several times cheaper than reading the events."""
+        capture), every SAMPLE_SECONDS or, once a sample costs more, `sample_interval`.
+        Memray computes the snapshots' heap in C++: reading them is several times cheaper
+        than reading the events."""
         next_sample = time.monotonic()
         while not self.complete:
+            cpu_before = time.thread_time()
             self._send_sample()
-            next_sample = max(next_sample + SAMPLE_SECONDS, time.monotonic())
+            interval = sample_interval(time.thread_time() - cpu_before)
+            next_sample = max(next_sample + interval, time.monotonic())
             self.ended.wait(max(0.0, next_sample - time.monotonic()))  # a slow read eats it
 
     def _wait(self, seconds: float) -> None:
@@ -260,6 +267,11 @@ class Reader:
         """Processes mode: the captures of the mockups rendering now."""
         paths = self.capture_dir.glob("[0-9][0-9]-*.bin")
         return [path for path in paths if int(path.name[:2]) not in self.landed]
+
+
+def sample_interval(sample_cpu_seconds: float) -> float:
+    """Seconds from one sample's start to the next's, for a sample that took this CPU."""
+    return max(SAMPLE_SECONDS, sample_cpu_seconds / SAMPLER_CPU_SHARE)
 
 
 def last_snapshot_heap(path: Path) -> int | None:

@@ -18,6 +18,7 @@ from mockups.runs.folder import MockupResult
 from profiling import analysis, profile_in_process
 from profiling.demo import leak_on
 from profiling.figures import MockupFigures
+from profiling.live import LiveFigures
 from profiling.profile_folder import profile_dir
 from tests.conftest import gradient_artwork
 
@@ -228,3 +229,19 @@ def test_a_live_profile_takes_the_readers_replay_and_reports_what_a_replay_repor
     assert profiled.sites.equals(replayed.sites)
     assert profiled.summary.heap_peak_bytes == replayed.summary.heap_peak_bytes
     assert profiled.summary.allocations == replayed.summary.allocations
+
+
+@pytest.mark.parametrize("sampled", [True, False])
+def test_the_reader_takes_samples_only_for_a_run_that_listens_to_them(tmp_path, sampled):
+    """Each sample reads the whole capture so far: a run without a `sample` callback (the
+    command line's) must not have the reader take them beside the render."""
+    told: list[dict] = []
+    live = LiveFigures(
+        tmp_path,
+        mode="sequential",
+        progress=lambda *landed: None,
+        sample=(lambda *point: None) if sampled else None,
+    )
+    live._tell = told.append
+    live.started(1234.5)
+    assert told == ([{"started_unix": 1234.5}] if sampled else [])

@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 
 from profiling.capture import marked, new_tracker
-from profiling.live_reader import EventWindow, FollowedCapture
+from profiling.live_reader import (
+    SAMPLE_SECONDS,
+    SAMPLER_CPU_SHARE,
+    EventWindow,
+    FollowedCapture,
+    sample_interval,
+)
 from profiling.replay import replay_capture
 
 KEPT: list[bytearray] = []
@@ -50,3 +56,12 @@ def test_the_window_indexes_events_by_their_number_in_the_capture():
     assert (window[2], window[3], len(window)) == ("c", "d", 4)
     with pytest.raises(IndexError, match="forgotten"):
         window[1]
+
+
+@pytest.mark.parametrize("cpu_seconds", [0.0, 0.01, 0.04, 0.1, 0.5])
+def test_the_sampler_waits_long_enough_to_keep_its_share_of_a_core(cpu_seconds):
+    interval = sample_interval(cpu_seconds)
+    assert interval >= SAMPLE_SECONDS
+    assert cpu_seconds / interval <= SAMPLER_CPU_SHARE + 1e-9
+    if cpu_seconds <= SAMPLE_SECONDS * SAMPLER_CPU_SHARE:
+        assert interval == SAMPLE_SECONDS, "a cheap sample keeps the line's cadence"
