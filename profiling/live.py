@@ -111,7 +111,7 @@ class LiveFigures:
         with self._lock:
             self._waiting.append(Landed(done, total, result))
         own = capture_name(result.index, result.template) if self.mode == "processes" else None
-        self._tell({"landed": result.index, "capture": own})
+        self._tell({"landed": result.index, "capture": own, "last": done == total})
 
     def __exit__(
         self,

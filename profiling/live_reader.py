@@ -13,8 +13,9 @@ heap in use every SAMPLE_SECONDS.
 
 stdin, JSON lines from the profiled process: {"started_unix": t} when the run starts, if it
 wants samples (they are sent from then on, their seconds counted from t); {"landed": N,
-"capture": "NN-<id>.bin" or null} as each mockup lands (processes mode names the mockup's own
-capture); end of file once the capture is complete.
+"capture": "NN-<id>.bin" or null, "last": bool} as each mockup lands (processes mode names the
+mockup's own capture; "last": the run has no more to render); end of file once the capture is
+complete.
 stdout, JSON lines: {"sample": [seconds, rss_bytes, heap_bytes or null]},
 {"mockup": N, "figures": {MockupResult field: value}}, last {"reader_rss_peak_bytes": n,
 "reader_cpu_seconds": s}.
@@ -164,6 +165,7 @@ class Reader:
         self.started_unix: float | None = None
         self.own_captures: dict[int, str] = {}  # processes mode: landed mockups' captures
         self.landed: set[int] = set()
+        self.last_landed = False
         self.sent: set[int] = set()
         self.requests = b""
         self.ended = threading.Event()  # set, the capture is complete: wakes the sampler at once
@@ -176,7 +178,7 @@ class Reader:
             waiting = self.landed - self.sent
             self._wait(RETRY_SECONDS if waiting else IDLE_SECONDS)  # a landing wakes it
             started = time.monotonic()
-            if self.complete or (self.landed - self.sent and started >= next_read):
+            if self.complete or (self._worth_reading_now() and started >= next_read):
                 self._read_captures()
                 next_read = started + (time.monotonic() - started) * (1 + READ_REST)
         sampler.join()
@@ -220,8 +222,17 @@ class Reader:
                 self.started_unix = message["started_unix"]
             if "landed" in message:
                 self.landed.add(message["landed"])
+                self.last_landed = self.last_landed or bool(message.get("last"))
             if message.get("capture"):
                 self.own_captures[message["landed"]] = message["capture"]
+
+    def _worth_reading_now(self) -> bool:
+        """Whether a landed mockup waits for figures that a read now would give sooner. Once
+        the last has landed, the run capture is read once more, whole, when it is complete
+        (a read begun just before would only delay that one)."""
+        if not self.landed - self.sent:
+            return False
+        return self.run is None or not self.last_landed
 
     @property
     def complete(self) -> bool:

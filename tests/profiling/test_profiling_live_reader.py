@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from profiling.live_reader import (
     SAMPLER_CPU_SHARE,
     EventWindow,
     FollowedCapture,
+    Reader,
     sample_interval,
 )
 from profiling.replay import replay_capture
@@ -65,3 +67,16 @@ def test_the_sampler_waits_long_enough_to_keep_its_share_of_a_core(cpu_seconds):
     assert cpu_seconds / interval <= SAMPLER_CPU_SHARE + 1e-9
     if cpu_seconds <= SAMPLE_SECONDS * SAMPLER_CPU_SHARE:
         assert interval == SAMPLE_SECONDS, "a cheap sample keeps the line's cadence"
+
+
+@pytest.mark.parametrize("mode", ["sequential", "processes"])
+def test_once_the_last_mockup_landed_the_run_capture_waits_to_be_read_whole(tmp_path, mode):
+    """A read begun as the run ends would delay the one read that must follow, once the
+    capture is complete; a mockup's own capture (processes mode) is read as it lands."""
+    reader = Reader(tmp_path, os.getpid(), mode)
+    assert not reader._worth_reading_now(), "nothing landed"
+    reader.landed = {1, 2}
+    reader.sent = {1}
+    assert reader._worth_reading_now()
+    reader.last_landed = True
+    assert reader._worth_reading_now() == (mode == "processes")
