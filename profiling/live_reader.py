@@ -40,6 +40,7 @@ from typing import TypeVar
 import memray
 import memray._memray
 import psutil
+from memray import MemorySnapshot
 
 from profiling.capture import RUN_CAPTURE
 from profiling.replay import (
@@ -75,6 +76,8 @@ class FollowedCapture:
         self.account = CaptureAccount()
         self.window = EventWindow()
         self.closed = False
+        self.pid = 0  # the tracked process's, and memray's memory snapshots: read when closed
+        self.snapshots: list[MemorySnapshot] = []
 
     def read(self, complete: bool) -> list[MockupHeap]:
         """Feed the events written since the last read; the mockups that ended in them, with
@@ -86,6 +89,9 @@ class FollowedCapture:
             with memray.FileReader(self.path) as reader:
                 records = _readable(reader.get_allocation_records())
                 fresh = list(itertools.islice(records, self.account.fed, None))
+                if complete:
+                    self.pid = reader.metadata.pid
+                    self.snapshots = list(reader.get_memory_snapshots())
         except (OSError, RuntimeError, ValueError):
             return []  # not started yet, or being compressed as its Tracker stops
         if not complete:
@@ -183,7 +189,8 @@ class Reader:
                 next_read = started + (time.monotonic() - started) * (1 + READ_REST)
         sampler.join()
         if self.run is not None and self.run.closed:
-            _send({"run_capture": account_totals(self.run.account)})
+            run = self.run
+            _send({"run_capture": account_totals(run.account, run.pid, run.snapshots)})
         usage = resource.getrusage(resource.RUSAGE_SELF)
         _send(
             {

@@ -66,16 +66,12 @@ class MockupHeap:
 @dataclass
 class CaptureReplay:
     path: Path
-    metadata: Metadata
+    pid: int  # of the process the capture tracked
     snapshots: list[MemorySnapshot]
     heap_peak_bytes: int
     allocated_bytes: int
     allocations: int
     mockups: dict[int, MockupHeap]
-
-    @property
-    def pid(self) -> int:
-        return self.metadata.pid
 
 
 class LiveHeap:
@@ -136,10 +132,10 @@ def replay_capture(path: Path | str, sites_per_mockup: int = SITES_PER_MOCKUP) -
         account = account_for(events)
         for heap in account.mockups.values():
             finish_mockup(heap, events, account, sites_per_mockup)
-        metadata, snapshots = reader.metadata, list(reader.get_memory_snapshots())
+        pid, snapshots = reader.metadata.pid, list(reader.get_memory_snapshots())
     return CaptureReplay(
         path=Path(path),
-        metadata=metadata,
+        pid=pid,
         snapshots=snapshots,
         heap_peak_bytes=account.peak,
         allocated_bytes=account.allocated,
@@ -148,21 +144,24 @@ def replay_capture(path: Path | str, sites_per_mockup: int = SITES_PER_MOCKUP) -
     )
 
 
-def account_totals(account: CaptureAccount) -> dict[str, Any]:
-    """A closed account's figures and mockups (with their sites) as plain JSON data."""
+def account_totals(
+    account: CaptureAccount, pid: int, snapshots: Sequence[MemorySnapshot]
+) -> dict[str, Any]:
+    """A closed account's figures and mockups (with their sites), and the capture's process and
+    memory snapshots, as plain JSON data: all `replay_from_totals` needs."""
     return {
         "heap_peak_bytes": account.peak,
         "allocated_bytes": account.allocated,
         "allocations": account.allocations,
         "mockups": {str(index): asdict(heap) for index, heap in account.mockups.items()},
+        "pid": pid,
+        "snapshots": [[snapshot.time, snapshot.rss, snapshot.heap] for snapshot in snapshots],
     }
 
 
 def replay_from_totals(path: Path | str, totals: dict[str, Any]) -> CaptureReplay:
     """The capture's replay from `account_totals` of an account fed all its events (the live
-    reader's): the same figures as `replay_capture`, reading only memray's snapshots."""
-    with memray.FileReader(path) as reader:
-        metadata, snapshots = reader.metadata, list(reader.get_memory_snapshots())
+    reader's): the same figures as `replay_capture`, without opening the capture again."""
     mockups = {
         int(index): MockupHeap(
             **{**heap, "sites": [_site(site) for site in heap["sites"]]},
@@ -171,8 +170,8 @@ def replay_from_totals(path: Path | str, totals: dict[str, Any]) -> CaptureRepla
     }
     return CaptureReplay(
         path=Path(path),
-        metadata=metadata,
-        snapshots=snapshots,
+        pid=totals["pid"],
+        snapshots=[MemorySnapshot(*snapshot) for snapshot in totals["snapshots"]],
         heap_peak_bytes=totals["heap_peak_bytes"],
         allocated_bytes=totals["allocated_bytes"],
         allocations=totals["allocations"],
@@ -208,7 +207,7 @@ def capture_totals(path: Path | str) -> CaptureReplay:
         snapshots = list(reader.get_memory_snapshots())
     return CaptureReplay(
         path=Path(path),
-        metadata=stats.metadata,
+        pid=stats.metadata.pid,
         snapshots=snapshots,
         heap_peak_bytes=stats.peak_memory_allocated,
         allocated_bytes=stats.total_memory_allocated,

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import memray
 import pytest
 
 import mockups.render.run
@@ -213,6 +214,11 @@ def test_a_live_profile_takes_the_readers_replay_and_reports_what_a_replay_repor
     monkeypatch.setattr(
         analysis, "replay_capture", lambda path: replays.append(path) or real_replay(path)
     )
+    opened: list[Path] = []
+    real_reader = memray.FileReader
+    monkeypatch.setattr(
+        memray, "FileReader", lambda path, **kw: opened.append(path) or real_reader(path, **kw)
+    )
     profiled = profile_in_process(
         artwork,
         tmp_path,
@@ -220,12 +226,14 @@ def test_a_live_profile_takes_the_readers_replay_and_reports_what_a_replay_repor
         progress=Landings(),
     )
     assert replays == [], "the reader's account was used, the capture not replayed again"
+    assert opened == [], "nor opened again: the reader sent its memory snapshots too"
     assert profiled.run is not None
     replayed = analysis.analyse_run(
         profiled.run, profile_dir(tmp_path), profiled.summary.started_unix, False
     )
     assert replays == [profile_dir(tmp_path) / "run.bin"]
     assert profiled.frame.equals(replayed.frame)
+    assert profiled.timeline.equals(replayed.timeline)
     assert profiled.sites.equals(replayed.sites)
     assert profiled.summary.heap_peak_bytes == replayed.summary.heap_peak_bytes
     assert profiled.summary.allocations == replayed.summary.allocations
