@@ -43,6 +43,7 @@ def render_in_child(
         "artwork": str(Path(artwork).resolve()),
         "out_dir": str(Path(out_dir).resolve()),
         "options": (options or RenderOptions()).to_dict(),
+        "samples": sample is not None,  # a renderer's heap line may cost it: only if wanted
     }
     command = [sys.executable, "-m", "mockups.render.child", json.dumps(request)]
     with tempfile.TemporaryFile() as stderr:
@@ -94,7 +95,8 @@ def main(argv: list[str]) -> int:
 
     try:
         render = find_renderer(request["renderer"])
-        extra: dict[str, Any] = {"sample": report_sample} if takes_samples(render) else {}
+        wanted = takes_samples(render) and request.get("samples", True)
+        extra: dict[str, Any] = {"sample": report_sample} if wanted else {}
         render(
             request["artwork"],
             request["out_dir"],
