@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from mockups.errors import RenderError
@@ -19,19 +19,18 @@ def analyse_run(
     profile_dir: Path,
     started_unix: float,
     release_memory: bool,
-    followed: dict | None = None,
+    replayed: Mapping[str, dict] | None = None,
 ) -> ProfiledRun:
-    """The run's profile from its captures; `followed`: the live reader's account of the whole
-    run capture (`replay.account_totals`), which saves replaying it here."""
+    """The run's profile from its captures; `replayed`: the live reader's account of the
+    captures it replayed whole (`replay.account_totals`, by file name), not replayed again."""
+    replayed = replayed or {}
     own: dict[int, CaptureReplay] = {}
-    if run.mode != "processes" and followed is not None:
-        whole = replay_from_totals(profile_dir / RUN_CAPTURE, followed)
-    elif run.mode != "processes":
-        whole = replay_capture(profile_dir / RUN_CAPTURE)
+    if run.mode != "processes":
+        whole = _replayed(profile_dir / RUN_CAPTURE, replayed)
     else:
         whole = capture_totals(profile_dir / RUN_CAPTURE)
         own = {
-            m.index: replay_capture(profile_dir / capture_name(m.index, m.template))
+            m.index: _replayed(profile_dir / capture_name(m.index, m.template), replayed)
             for m in run.mockups
         }
     mockups = [
@@ -72,6 +71,11 @@ def rss_after_last_mockups(results: Iterable[MockupResult]) -> int:
         if pid not in last or result.finished_unix > last[pid].finished_unix:
             last[pid] = result
     return sum(result.rss_after_bytes for result in last.values())
+
+
+def _replayed(path: Path, replayed: Mapping[str, dict]) -> CaptureReplay:
+    totals = replayed.get(path.name)
+    return replay_capture(path) if totals is None else replay_from_totals(path, totals)
 
 
 def _mockup_profile(

@@ -68,8 +68,8 @@ class LiveFigures:
         self.sample = sample
         self.reader_rss_peak_bytes: int | None = None
         self.reader_cpu_seconds: float | None = None
-        # the reader's account of the whole run capture (`replay.account_totals`), once read
-        self.run_capture: dict | None = None
+        # the captures the reader replayed whole, by file name: `replay.account_totals`
+        self.replayed: dict[str, dict] = {}
         self._launcher: subprocess.Popen | None = None
         self._waiting: list[Landed] = []
         self._figures: dict[int, dict] = {}
@@ -134,14 +134,15 @@ class LiveFigures:
         if self._failure is not None:
             raise self._failure
 
-    def run_capture_read(self) -> dict | None:
-        """The reader's account of the whole run capture once it has read it (waiting for the
-        reader to finish): None without a reader, in processes mode, or if it died."""
+    def captures_replayed(self) -> dict[str, dict]:
+        """The reader's account of each capture it replayed whole (the run's, or in processes
+        mode each mockup's own), by file name, once it is done (waiting for it to finish):
+        none without a reader, and what it had if it died."""
         if self._to_reader is None:
-            return None
+            return {}
         self.capture_complete()
         self._thread.join(WAIT_FOR_READER_SECONDS)
-        return self.run_capture
+        return dict(self.replayed)
 
     def capture_complete(self) -> None:
         """The capture has stopped: the reader reads it whole and sends what is left."""
@@ -169,8 +170,8 @@ class LiveFigures:
                     with self._lock:
                         self._figures[message["mockup"]] = message["figures"]
                         self._deliver()
-                elif "run_capture" in message:
-                    self.run_capture = message["run_capture"]
+                elif "replayed" in message:
+                    self.replayed[message["replayed"]] = message["totals"]
                 elif "reader_rss_peak_bytes" in message:
                     self.reader_rss_peak_bytes = message["reader_rss_peak_bytes"]
                     self.reader_cpu_seconds = message["reader_cpu_seconds"]

@@ -17,8 +17,9 @@ wants samples (they are sent from then on, their seconds counted from t); {"land
 mockup's own capture; "last": the run has no more to render); end of file once the capture is
 complete.
 stdout, JSON lines: {"sample": [seconds, rss_bytes, heap_bytes or null]},
-{"mockup": N, "figures": {MockupResult field: value}}, last {"reader_rss_peak_bytes": n,
-"reader_cpu_seconds": s}.
+{"mockup": N, "figures": {MockupResult field: value}}, {"replayed": "<capture>.bin",
+"totals": `replay.account_totals`} for each capture read whole, last
+{"reader_rss_peak_bytes": n, "reader_cpu_seconds": s}.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from profiling.replay import (
     account_totals,
     finish_mockup,
     replay_capture,
+    replay_totals,
 )
 
 SAMPLE_SECONDS = 0.2
@@ -193,7 +195,8 @@ class Reader:
         sampler.join()
         if self.run is not None and self.run.closed:
             run = self.run
-            _send({"run_capture": account_totals(run.account, run.pid, run.snapshots)})
+            totals = account_totals(run.account, run.pid, run.snapshots)
+            _send({"replayed": run.path.name, "totals": totals})
         usage = resource.getrusage(resource.RUSAGE_SELF)
         _send(
             {
@@ -254,11 +257,13 @@ class Reader:
                 self._send_figures(heap)
         for index, name in list(self.own_captures.items()):
             try:
-                own = replay_capture(self.capture_dir / name).mockups.get(index)
+                replayed = replay_capture(self.capture_dir / name)
             except (OSError, RuntimeError, ValueError):
                 continue  # not readable yet: the next round tries again
+            own = replayed.mockups.get(index)
             if own is not None:
                 self._send_figures(own)
+            _send({"replayed": name, "totals": replay_totals(replayed)})
             del self.own_captures[index]
 
     def _send_figures(self, heap: MockupHeap) -> None:

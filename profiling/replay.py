@@ -159,6 +159,14 @@ def account_totals(
     }
 
 
+def replay_totals(replay: CaptureReplay) -> dict[str, Any]:
+    """`account_totals` of a finished replay."""
+    account = CaptureAccount()
+    account.peak, account.allocated = replay.heap_peak_bytes, replay.allocated_bytes
+    account.allocations, account.mockups = replay.allocations, replay.mockups
+    return account_totals(account, replay.pid, replay.snapshots)
+
+
 def replay_from_totals(path: Path | str, totals: dict[str, Any]) -> CaptureReplay:
     """The capture's replay from `account_totals` of an account fed all its events (the live
     reader's): the same figures as `replay_capture`, without opening the capture again."""

@@ -65,8 +65,8 @@ def profile_in_process(
                 instrument=instrument,
             )
         live.capture_complete()
-        followed = live.run_capture_read()  # what the reader replayed need not be again
-        profiled = analyse_run(run, folder, started_unix, options.release_memory, followed)
+        replayed = live.captures_replayed()  # what the reader replayed need not be again
+        profiled = analyse_run(run, folder, started_unix, options.release_memory, replayed)
     profiled.summary = replace(
         profiled.summary,
         live_reader_rss_peak_bytes=live.reader_rss_peak_bytes,

@@ -209,9 +209,12 @@ def test_a_profiled_auto_run_renders_one_mockup_after_another(artwork, tmp_path)
     assert (profiled.run.mode, profiled.run.workers) == ("sequential", 1)
 
 
-def test_a_live_profile_takes_the_readers_replay_and_reports_what_a_replay_reports(
-    artwork, tmp_path, monkeypatch
+@pytest.mark.parametrize("mode", ["sequential", pytest.param("processes", marks=pytest.mark.slow)])
+def test_a_live_profile_takes_the_readers_replays_and_reports_what_a_replay_reports(
+    artwork, tmp_path, monkeypatch, mode
 ):
+    """The reader's account of each capture it replayed (the run's; in processes mode each
+    mockup's own) is the profile's: the profiled process neither replays nor opens them."""
     replays: list[Path] = []
     real_replay = analysis.replay_capture
     monkeypatch.setattr(
@@ -222,19 +225,22 @@ def test_a_live_profile_takes_the_readers_replay_and_reports_what_a_replay_repor
     monkeypatch.setattr(
         memray, "FileReader", lambda path, **kw: opened.append(path) or real_reader(path, **kw)
     )
+    workers = 2 if mode == "processes" else None
     profiled = profile_in_process(
         artwork,
         tmp_path,
-        options=RenderOptions(templates=TEMPLATES, mode="sequential"),
+        options=RenderOptions(templates=TEMPLATES, mode=mode, workers=workers),
         progress=Landings(),
     )
-    assert replays == [], "the reader's account was used, the capture not replayed again"
-    assert opened == [], "nor opened again: the reader sent its memory snapshots too"
+    assert replays == [], "the reader's accounts were used, no capture replayed again"
+    # processes mode: the parent's own capture has no markers, only memray's totals
+    parent = [profile_dir(tmp_path) / "run.bin"] if mode == "processes" else []
+    assert opened == parent, "nor opened again: the reader sent its memory snapshots too"
     assert profiled.run is not None
     replayed = analysis.analyse_run(
         profiled.run, profile_dir(tmp_path), profiled.summary.started_unix, False
     )
-    assert replays == [profile_dir(tmp_path) / "run.bin"]
+    assert len(replays) == (len(TEMPLATES) if mode == "processes" else 1)
     assert profiled.frame.equals(replayed.frame)
     assert profiled.timeline.equals(replayed.timeline)
     assert profiled.sites.equals(replayed.sites)
