@@ -64,9 +64,6 @@ RETRY_SECONDS = 0.1  # a landed mockup whose end marker was not read yet
 # together), so it keeps up with the run instead of falling ever further behind.
 READ_REST = 1.0
 IDLE_SECONDS = 1.0
-# The reader yields the cores to the render it follows (and to other work): it reads in what
-# CPU the render leaves, and its last read, once the render is done, has the machine.
-READER_NICENESS = 10
 
 
 class FollowedCapture:
@@ -333,7 +330,6 @@ def main(argv: list[str]) -> int:
     # collecting: without the collector a read of the capture costs half the CPU
     gc.disable()
     capture_dir, pid, mode = argv
-    os.nice(READER_NICENESS)
     Reader(Path(capture_dir), int(pid), mode).follow()
     return 0
 

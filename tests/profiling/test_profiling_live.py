@@ -4,14 +4,12 @@ These profile in this process (the live reader is a process of its own) with the
 render step wrapped by the test where a known behaviour is planted.
 """
 
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import memray
-import psutil
 import pytest
 
 import mockups.render.run
@@ -22,7 +20,6 @@ from profiling import analysis, profile_in_process
 from profiling.demo import leak_on
 from profiling.figures import MockupFigures
 from profiling.live import LiveFigures
-from profiling.live_reader import READER_NICENESS
 from profiling.profile_folder import profile_dir
 from tests.conftest import gradient_artwork
 
@@ -262,21 +259,3 @@ def test_the_reader_takes_samples_only_for_a_run_that_listens_to_them(tmp_path, 
     live._tell = told.append
     live.started(1234.5)
     assert told == ([{"started_unix": 1234.5}] if sampled else [])
-
-
-def test_the_reader_yields_the_cores_to_the_render(tmp_path):
-    """The reader reads in the CPU the render leaves it: at READER_NICENESS below the
-    profiled process's priority."""
-    expected = min(19, os.getpriority(os.PRIO_PROCESS, 0) + READER_NICENESS)
-    with LiveFigures(tmp_path, mode="sequential", progress=lambda *landed: None, sample=None):
-        deadline = time.monotonic() + 30
-        niceness = None
-        while niceness != expected and time.monotonic() < deadline:
-            readers = [
-                process
-                for process in psutil.process_iter(["cmdline"])
-                if str(tmp_path) in (process.info["cmdline"] or [])
-            ]
-            niceness = readers[0].nice() if readers else None
-            time.sleep(0.05)
-    assert niceness == expected
