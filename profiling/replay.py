@@ -38,6 +38,7 @@ FREES = frozenset({AllocatorType.FREE, AllocatorType.PYMALLOC_FREE})
 MAPPINGS = frozenset({AllocatorType.MMAP, AllocatorType.MUNMAP})
 MARKER_SIZES = (marker_bytes(1, end=False), marker_bytes(MAX_MARKED_INDEX, end=True))
 SITES_PER_MOCKUP = 10
+PYTHON_ARENA_BYTES = 1 << 20  # CPython 3.10+ on 64-bit: obmalloc's ARENA_BITS is 20
 NO_OWNER = 0
 MARKER_EVENT = -1
 NOT_FREED = sys.maxsize  # `CaptureAccount.freed_at` of a block still alive
@@ -149,22 +150,29 @@ def account_totals(
 ) -> dict[str, Any]:
     """A closed account's figures and mockups (with their sites), and the capture's process and
     memory snapshots, as plain JSON data: all `replay_from_totals` needs."""
-    return {
-        "heap_peak_bytes": account.peak,
-        "allocated_bytes": account.allocated,
-        "allocations": account.allocations,
-        "mockups": {str(index): asdict(heap) for index, heap in account.mockups.items()},
-        "pid": pid,
-        "snapshots": [[snapshot.time, snapshot.rss, snapshot.heap] for snapshot in snapshots],
-    }
+    replay = CaptureReplay(
+        path=Path(),
+        pid=pid,
+        snapshots=list(snapshots),
+        heap_peak_bytes=account.peak,
+        allocated_bytes=account.allocated,
+        allocations=account.allocations,
+        mockups=account.mockups,
+    )
+    return replay_totals(replay)
 
 
 def replay_totals(replay: CaptureReplay) -> dict[str, Any]:
-    """`account_totals` of a finished replay."""
-    account = CaptureAccount()
-    account.peak, account.allocated = replay.heap_peak_bytes, replay.allocated_bytes
-    account.allocations, account.mockups = replay.allocations, replay.mockups
-    return account_totals(account, replay.pid, replay.snapshots)
+    """A replay's figures, mockups, process and snapshots as plain JSON data (its path aside):
+    `replay_from_totals` makes the same replay of them."""
+    return {
+        "heap_peak_bytes": replay.heap_peak_bytes,
+        "allocated_bytes": replay.allocated_bytes,
+        "allocations": replay.allocations,
+        "mockups": {str(index): asdict(heap) for index, heap in replay.mockups.items()},
+        "pid": replay.pid,
+        "snapshots": [[moment.time, moment.rss, moment.heap] for moment in replay.snapshots],
+    }
 
 
 def replay_from_totals(path: Path | str, totals: dict[str, Any]) -> CaptureReplay:
@@ -202,6 +210,20 @@ def account_for(events: Sequence[AllocationRecord]) -> CaptureAccount:
 def allocated_while_importing(record: AllocationRecord) -> bool:
     """Blocks a module's import left behind: once per process, so not a mockup's leak."""
     return any(is_frame_from_import_system(frame) for frame in record.stack_trace())
+
+
+def interpreter_arena(record: AllocationRecord) -> bool:
+    """A region CPython's object allocator mapped to grow its pool: one arena, 1 MiB. It
+    is kept for reuse however many of its objects are freed, and its objects are not in the
+    capture (memray runs without `trace_python_allocators`); so the mockup during which the
+    pool crossed an arena's boundary (wherever the objects made before it had left it) is
+    not the one that leaked it. A Python-object leak shows across mockups in their RSS."""
+    return record.allocator == AllocatorType.MMAP and record.size == PYTHON_ARENA_BYTES
+
+
+def one_time(record: AllocationRecord) -> bool:
+    """Memory a process takes once, whichever mockup it happens in: not a mockup's leak."""
+    return interpreter_arena(record) or allocated_while_importing(record)
 
 
 def capture_totals(path: Path | str) -> CaptureReplay:
@@ -373,7 +395,8 @@ def finish_mockup(
     account: CaptureAccount,
     sites_per_mockup: int = SITES_PER_MOCKUP,
 ) -> None:
-    """A mockup's sites at its peak and at its end, and its leak less what imports left.
+    """A mockup's sites at its peak and at its end, and its leak less what a process takes
+    once (`one_time`: what imports left, the interpreter's object pool grown by an arena).
 
     Reads only the events from its start marker to its end marker: the same answer whether
     the capture is finished or still being written.
@@ -383,9 +406,9 @@ def finish_mockup(
     if not heap.leaked_bytes:
         return
     held = account.blocks_at(events, heap.index, heap.start_event, heap.end_event)
-    one_time = [(r, size) for r, size in held if allocated_while_importing(r)]
-    kept = [(r, size) for r, size in held if not allocated_while_importing(r)]
-    heap.one_time_bytes = sum(size for _, size in one_time)
+    once = [(r, size) for r, size in held if one_time(r)]
+    kept = [(r, size) for r, size in held if not one_time(r)]
+    heap.one_time_bytes = sum(size for _, size in once)
     heap.leaked_bytes -= heap.one_time_bytes
     heap.sites += top_sites(heap.index, "leaked", kept, sites_per_mockup)
-    heap.sites += top_sites(heap.index, "one-time", one_time, sites_per_mockup)
+    heap.sites += top_sites(heap.index, "one-time", once, sites_per_mockup)

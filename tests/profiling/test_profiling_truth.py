@@ -5,6 +5,7 @@ planted behaviour is ours and its size is known.
 """
 
 import importlib
+import mmap
 import sys
 from functools import cache
 from pathlib import Path
@@ -19,6 +20,7 @@ from mockups.render.helpers import helper_thread
 from mockups.templates.library import load_library
 from profiling import load_run, profile_in_process
 from profiling.demo import leak_on, planting_location
+from profiling.replay import PYTHON_ARENA_BYTES
 from tests.conftest import gradient_artwork
 
 PLANTED_ON = "framed-wall"
@@ -170,3 +172,30 @@ def test_what_a_lazy_import_leaves_behind_is_one_time_not_a_leak(artwork, tmp_pa
     one_time = profiled.sites.query("kind == 'one-time'").iloc[0]
     assert one_time["location"] == f"{tmp_path / module}.py:1"
     sys.modules.pop(module)
+
+
+def test_an_arena_by_which_python_grew_its_object_pool_is_one_time_not_a_leak(
+    artwork, tmp_path, monkeypatch
+):
+    """CPython maps its object pool 1 MiB at a time and keeps the arenas: the mockup during
+    which the pool grew did not leak them. A region of any other size is still a leak."""
+    kept: list[mmap.mmap] = []
+    real_render = mockups.render.run.render_mockup
+
+    def render_mapping(artwork, template, images, *rest):
+        if template.key == "poster":  # not the warm-up's tiny templates
+            size = PYTHON_ARENA_BYTES if not kept else 2 * PYTHON_ARENA_BYTES
+            kept.append(mmap.mmap(-1, size))  # anonymous, as obmalloc maps its arenas
+            kept[-1].write(b"\1" * size)
+        return real_render(artwork, template, images, *rest)
+
+    monkeypatch.setattr(mockups.render.run, "render_mockup", render_mapping)
+    profiled = profile_in_process(
+        artwork, tmp_path, options=RenderOptions(templates=["poster", "poster"])
+    )
+    arena, other = profiled.mockups
+    assert arena.one_time_bytes >= PYTHON_ARENA_BYTES
+    assert arena.leaked_bytes < CLEAN_LEAK_BYTES
+    assert other.leaked_bytes >= 2 * PYTHON_ARENA_BYTES
+    for region in kept:
+        region.close()
