@@ -177,6 +177,7 @@ class Reader:
         self.sent: set[int] = set()
         self.requests = b""
         self.ended = threading.Event()  # set, the capture is complete: wakes the sampler at once
+        self.sampling = threading.Event()  # set when the run starts (or the capture completes)
 
     def follow(self) -> None:
         sampler = threading.Thread(target=self._sample_until_complete, daemon=True)
@@ -204,13 +205,17 @@ class Reader:
 
     def _sample_until_complete(self) -> None:
         """RSS now and memray's heap in use at its latest memory snapshot (every 5 ms of the
-        capture), every SAMPLE_SECONDS or, once a sample costs more, `sample_interval`.
-        Memray computes the snapshots' heap in C++: reading them is several times cheaper
-        than reading the events."""
+        capture), the first as soon as the run starts (a run shorter than SAMPLE_SECONDS
+        gets one too), then every SAMPLE_SECONDS or, once a sample costs more,
+        `sample_interval`. Memray computes the snapshots' heap in C++: reading them is
+        several times cheaper than reading the events."""
+        self.sampling.wait()
         next_sample = time.monotonic()
-        while not self.complete:
+        while self.started_unix is not None:
             cpu_before = time.thread_time()
             self._send_sample()
+            if self.complete:
+                return
             interval = sample_interval(time.thread_time() - cpu_before)
             next_sample = max(next_sample + interval, time.monotonic())
             self.ended.wait(max(0.0, next_sample - time.monotonic()))  # a slow read eats it
@@ -223,6 +228,7 @@ class Reader:
         chunk = os.read(sys.stdin.fileno(), 65536)
         if not chunk:
             self.ended.set()
+            self.sampling.set()
             return
         self.requests += chunk
         *lines, self.requests = self.requests.split(b"\n")
@@ -230,6 +236,7 @@ class Reader:
             message = json.loads(line)
             if "started_unix" in message:
                 self.started_unix = message["started_unix"]
+                self.sampling.set()
             if "landed" in message:
                 self.landed.add(message["landed"])
                 self.last_landed = self.last_landed or bool(message.get("last"))

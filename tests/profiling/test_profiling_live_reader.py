@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
 
+from profiling import live_reader
 from profiling.capture import marked, new_tracker
 from profiling.live_reader import (
     SAMPLE_SECONDS,
@@ -80,3 +82,20 @@ def test_once_the_last_mockup_landed_the_run_capture_waits_to_be_read_whole(tmp_
     assert reader._worth_reading_now()
     reader.last_landed = True
     assert reader._worth_reading_now() == (mode == "processes")
+
+
+@pytest.mark.parametrize("sampled", [True, False])
+def test_a_run_over_before_the_samplers_first_turn_still_gets_one_sample(
+    tmp_path, monkeypatch, sampled
+):
+    """The first sample is taken as the run starts: a run shorter than SAMPLE_SECONDS has a
+    heap line too. A run that asked for none (no start time) gets none."""
+    sent: list[dict] = []
+    monkeypatch.setattr(live_reader, "_send", sent.append)
+    reader = Reader(tmp_path, os.getpid(), "sequential")
+    if sampled:
+        reader.started_unix = time.time()
+    reader.sampling.set()
+    reader.ended.set()  # the run was over when the reader took the start
+    reader._sample_until_complete()
+    assert [next(iter(message)) for message in sent] == (["sample"] if sampled else [])
