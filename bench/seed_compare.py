@@ -165,14 +165,7 @@ def run_floor(artwork: Path, out: Path, mockups: list[Path]) -> Run:
     profile = encoded / "srgb.icc"
     profile.write_bytes(srgb_icc_bytes())
     command = [PYTHON, "-c", FLOOR, str(artwork), str(encoded), str(profile)]
-    process = run_once([*command, *map(str, mockups)])
-    figures = json.loads(process.stdout)
-    return Run(
-        wall_seconds=figures["wall_seconds"],
-        peak_rss_mb=process.peak_rss_mb,
-        stdout=process.stdout,
-        cpu_seconds=figures["cpu_seconds"],
-    )
+    return timed_inside(run_once([*command, *map(str, mockups)]))
 
 
 def run_warm(artwork: Path, out: Path, ids: list[str], mode: str) -> Run:
@@ -180,6 +173,11 @@ def run_warm(artwork: Path, out: Path, ids: list[str], mode: str) -> Run:
     recorded = json.loads((out / RUN_FILE).read_text())
     check_outputs([out / mockup["file"] for mockup in recorded["mockups"]], ids)
     shutil.rmtree(out)
+    return timed_inside(process)
+
+
+def timed_inside(process: Run) -> Run:
+    """A process that timed its own work: the wall and CPU seconds it printed, its peak RSS."""
     figures = json.loads(process.stdout)
     return Run(
         wall_seconds=figures["wall_seconds"],
