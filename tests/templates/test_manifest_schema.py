@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -78,6 +79,21 @@ def test_a_cache_that_cannot_be_written_is_done_without(tmp_path, monkeypatch, h
     load_template(folder)
     load_template(folder)
     assert len(checked) == 2
+
+
+class UnreadablePath(type(Path())):
+    def is_file(self) -> bool:
+        raise PermissionError(13, "Permission denied", str(self))
+
+
+def test_a_cache_that_cannot_be_read_is_done_without(tmp_path, monkeypatch):
+    folder = write_template(tmp_path / "templates")
+    monkeypatch.setattr(
+        manifest_schema, "passed_path", lambda text: UnreadablePath(tmp_path / "unreadable")
+    )
+    checked = checks_counted(monkeypatch)
+    load_template(folder)
+    assert len(checked) == 1
 
 
 def test_a_render_process_with_every_built_in_checked_before_does_not_import_jsonschema(home):
