@@ -83,16 +83,28 @@ class LiveHeap:
         self.regions: dict[int, Block] = {}
 
     def allocate(self, record: AllocationRecord, owner: int, position: int = -1) -> None:
+        # `CaptureAccount.feed` does this in line (every event of a capture): keep them alike
         table = self.regions if record.allocator == AllocatorType.MMAP else self.blocks
         table[record.address] = (record.size, owner, record, position)
 
-    def release(self, record: AllocationRecord) -> list[tuple[int, int, int]]:
-        """(owner, bytes, allocating event) of what `record` frees; nothing for blocks from
-        before the capture."""
-        if record.allocator in FREES:
-            block = self.blocks.pop(record.address, None)
-            return [] if block is None else [(block[1], block[0], block[3])]
-        return self._unmap(record.address, record.address + record.size)
+    def unmap(self, record: AllocationRecord) -> list[tuple[int, int, int]]:
+        """(owner, bytes, allocating event) of each part of the regions the munmap `record`
+        unmaps; the rest of a region stays its owner's. (A free is `blocks.pop` of its
+        address: `CaptureAccount.feed` does it in line.)"""
+        start, end = record.address, record.address + record.size
+        freed = []
+        for base, (size, owner, mapped, position) in list(self.regions.items()):
+            top = base + size
+            if top <= start or base >= end:
+                continue
+            del self.regions[base]
+            low, high = max(base, start), min(top, end)
+            freed.append((owner, high - low, position))
+            if base < low:
+                self.regions[base] = (low - base, owner, mapped, position)
+            if high < top:
+                self.regions[high] = (top - high, owner, mapped, position)
+        return freed
 
     def owned_by(self, owner: int) -> list[tuple[AllocationRecord, int]]:
         return [
@@ -101,21 +113,6 @@ class LiveHeap:
             for size, block_owner, record, _ in table.values()
             if block_owner == owner
         ]
-
-    def _unmap(self, start: int, end: int) -> list[tuple[int, int, int]]:
-        freed = []
-        for base, (size, owner, record, position) in list(self.regions.items()):
-            top = base + size
-            if top <= start or base >= end:
-                continue
-            del self.regions[base]
-            low, high = max(base, start), min(top, end)
-            freed.append((owner, high - low, position))
-            if base < low:
-                self.regions[base] = (low - base, owner, record, position)
-            if high < top:
-                self.regions[high] = (top - high, owner, record, position)
-        return freed
 
 
 def marker_of(record: AllocationRecord) -> tuple[int, bool] | None:
@@ -306,7 +303,7 @@ class CaptureAccount:
             return None
         if allocator == AllocatorType.MUNMAP:
             self.owners.append(NO_OWNER)
-            for owner, size, _ in self.heap.release(record):
+            for owner, size, _ in self.heap.unmap(record):
                 self._released(owner, size)
             return None
         size = record.size
@@ -319,6 +316,7 @@ class CaptureAccount:
             mockup = self._helped(record)
         owner = NO_OWNER if mockup is None else mockup.index
         self.owners.append(owner)
+        # `LiveHeap.allocate`, in line
         blocks = self.heap.regions if allocator == AllocatorType.MMAP else self.heap.blocks
         blocks[record.address] = (size, owner, record, position)
         self.live += size
@@ -382,7 +380,7 @@ class CaptureAccount:
         for position in self.mappings[first:last]:
             record = events[position]
             if record.allocator == AllocatorType.MUNMAP:
-                regions.release(record)
+                regions.unmap(record)
             elif owners[position] == index:
                 regions.allocate(record, index, position)
         found = [(record, record.size) for record in map(events.__getitem__, alive)]
@@ -406,8 +404,10 @@ def finish_mockup(
     if not heap.leaked_bytes:
         return
     held = account.blocks_at(events, heap.index, heap.start_event, heap.end_event)
-    once = [(r, size) for r, size in held if one_time(r)]
-    kept = [(r, size) for r, size in held if not one_time(r)]
+    once: list[tuple[AllocationRecord, int]] = []
+    kept: list[tuple[AllocationRecord, int]] = []
+    for block in held:  # one look at each block's stack
+        (once if one_time(block[0]) else kept).append(block)
     heap.one_time_bytes = sum(size for _, size in once)
     heap.leaked_bytes -= heap.one_time_bytes
     heap.sites += top_sites(heap.index, "leaked", kept, sites_per_mockup)

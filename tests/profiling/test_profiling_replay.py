@@ -104,7 +104,7 @@ def test_a_marker_sized_block_from_other_code_is_an_ordinary_allocation():
 def test_an_unmapped_part_of_a_region_leaves_the_rest_owned():
     heap = LiveHeap()
     heap.allocate(Record(AllocatorType.MMAP, 1000, 400), owner=1)
-    freed = heap.release(Record(AllocatorType.MUNMAP, 1100, 100))
+    freed = heap.unmap(Record(AllocatorType.MUNMAP, 1100, 100))
     assert freed == [(1, 100, -1)]
     assert sorted(size for _, size in heap.owned_by(1)) == [100, 200]
 
