@@ -210,8 +210,10 @@ class Reader:
         `sample_interval`. Memray computes the snapshots' heap in C++: reading them is
         several times cheaper than reading the events."""
         self.sampling.wait()
+        if self.started_unix is None:
+            return  # the run asked for no samples, and its capture is complete
         next_sample = time.monotonic()
-        while self.started_unix is not None:
+        while True:
             cpu_before = time.thread_time()
             self._send_sample()
             if self.complete:
