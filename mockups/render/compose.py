@@ -61,6 +61,8 @@ class Lighting:
     highlight: Image.Image | None = None
     reflection: Image.Image | None = None
     shading_origin: tuple[int, int] = (0, 0)  # where `box` lies in `shading`
+    # a strip's: where in it the print is lit in linear light (see `lit_with_reflection`)
+    reflection_reach: tuple[int, int, int, int] | None = None
 
 
 @dataclass
@@ -173,10 +175,13 @@ def render_mockup(
     """
     # made first, so the copies that make it come and go before the largest images are held
     grain = cached_grain_planes(template.grain) if template.grain is not None else None
+    beside = mapping_threads > 1  # the mockup has the machine to itself: a helper thread
     if _mapped_from_artwork(template, artwork):
         # handed over (list.pop), so the placed print is freed as soon as it is composited
         placed, mockup = _mapped_and_scene(artwork, template, images, mapping_threads)
-        composite(mockup, placed.pop(), images.front, images.mask, template.ink_black, grain)
+        composite(
+            mockup, placed.pop(), images.front, images.mask, template.ink_black, grain, beside
+        )
         return mockup
     # folds found in the scene's own light need it before the print is placed
     scene = load_scene(template, images) if _relief_from_scene(template, images) else None
@@ -199,9 +204,9 @@ def render_mockup(
     if scene is None:
         scene = load_scene(template, images)
     if edge is not None and images.edge is not None:
-        composite(scene, edge, images.edge, ink_black=template.ink_black, grain=grain)
+        composite(scene, edge, images.edge, None, template.ink_black, grain, beside)
         del edge
-    composite(scene, handed.pop(), images.front, images.mask, template.ink_black, grain)
+    composite(scene, handed.pop(), images.front, images.mask, template.ink_black, grain, beside)
     return scene
 
 
@@ -482,10 +487,13 @@ def composite(
     mask: Image.Image | None = None,
     ink_black: float = 0.0,
     grain: np.ndarray | None = None,
+    beside: bool = False,
 ) -> None:
     """Light the placed print with the region's layers, then lay it in place, a strip of
     COMPOSITE_ROWS rows at a time (each pixel's light is its own, so the strips join
-    seamlessly, and the working copies stay a few MB whatever the print's size).
+    seamlessly, and the working copies stay a few MB whatever the print's size). With
+    `beside` (a mockup rendered alone), every other strip is laid on the mockup's helper
+    thread meanwhile: Pillow and numpy let go of the GIL for a strip's pixels.
 
     Band by band: a print band takes its ink (see `inklight`), is multiplied by the
     shading's band or, with a reflection, lit by both in linear light, gets the highlight
@@ -494,22 +502,59 @@ def composite(
     A greyscale layer acts on every band; a colour one (a scene's light) band for band.
     """
     ink = ink_curve(ink_black)
-    left, top = light.box.origin
-    width, height = placed.size
-    for strip_top in range(0, height, COMPOSITE_ROWS):
-        rows = (0, strip_top, width, min(height, strip_top + COMPOSITE_ROWS))
-        strip_light = Lighting(
-            Box(left, top + strip_top, left + width, top + rows[3]),
-            shading=_cropped(light.shading, _moved(rows, light.shading_origin)),
-            highlight=_cropped(light.highlight, rows),
-            reflection=_cropped(light.reflection, rows),
-        )
-        lit, alpha = _lit_strip(placed.crop(rows), strip_light, ink, ink_black, grain)
-        strip_mask = _cropped(mask, rows)
-        if strip_mask is not None:
-            alpha = strip_mask if alpha is None else ImageChops.multiply(alpha, strip_mask)
-        scene.paste(lit, strip_light.box.origin, alpha)
+    reach = light.reflection.getbbox() if light.reflection is not None else None
+    rows = COMPOSITE_ROWS // 2 if beside else COMPOSITE_ROWS  # two strips in hand at once
+    tops = range(0, placed.height, rows)
+
+    def lay(strip_tops: range) -> None:
+        for strip_top in strip_tops:
+            strip = (strip_top, min(placed.height, strip_top + rows))
+            _composite_strip(scene, placed, light, reach, mask, ink, ink_black, grain, strip)
+
+    # each strip reads and writes only its own rows of the scene, so two threads never meet
+    first_and_then(lambda: lay(tops[0::2]), lambda: lay(tops[1::2]), beside)
     light.shading = None
+
+
+def _composite_strip(
+    scene: Image.Image,
+    placed: Image.Image,
+    light: Lighting,
+    reach: tuple[int, int, int, int] | None,
+    mask: Image.Image | None,
+    ink: list[int] | None,
+    ink_black: float,
+    grain: np.ndarray | None,
+    strip: tuple[int, int],
+) -> None:
+    """Rows `strip` (top, bottom) of the print, lit and laid into the scene; `reach`: the
+    whole reflection's bounding box."""
+    left, top = light.box.origin
+    rows = (0, strip[0], placed.width, strip[1])
+    strip_reach = _strip_reach(reach, strip)
+    strip_light = Lighting(
+        Box(left, top + strip[0], left + placed.width, top + strip[1]),
+        shading=_cropped(light.shading, _moved(rows, light.shading_origin)),
+        highlight=_cropped(light.highlight, rows),
+        reflection=_cropped(light.reflection, rows) if strip_reach else None,
+        reflection_reach=strip_reach,
+    )
+    lit, alpha = _lit_strip(placed.crop(rows), strip_light, ink, ink_black, grain)
+    strip_mask = _cropped(mask, rows)
+    if strip_mask is not None:
+        alpha = strip_mask if alpha is None else ImageChops.multiply(alpha, strip_mask)
+    scene.paste(lit, strip_light.box.origin, alpha)
+
+
+def _strip_reach(
+    reach: tuple[int, int, int, int] | None, strip: tuple[int, int]
+) -> tuple[int, int, int, int] | None:
+    """The part of `reach` in rows `strip` (top, bottom), in the strip's own rows."""
+    if reach is None:
+        return None
+    left, top, right, bottom = reach
+    top, bottom = max(top, strip[0]), min(bottom, strip[1])
+    return (left, top - strip[0], right, bottom - strip[0]) if top < bottom else None
 
 
 def _moved(box: tuple[int, int, int, int], by: tuple[int, int]) -> tuple[int, int, int, int]:
@@ -535,7 +580,9 @@ def _lit_strip(
     for index, band in enumerate(colour):
         shade = shading[index] if shading else None
         if reflection:
-            lit = lit_with_reflection(band, shade, reflection[index], ink_black, inked[index])
+            lit = lit_with_reflection(
+                band, shade, reflection[index], ink_black, inked[index], light.reflection_reach
+            )
         else:
             lit = ImageChops.multiply(inked[index], shade) if shade is not None else inked[index]
         if light.highlight is not None:

@@ -52,17 +52,20 @@ def lit_with_reflection(
     reflection: Image.Image,
     black: float,
     printed: Image.Image | None = None,
+    reaches: tuple[int, int, int, int] | None = None,
 ) -> Image.Image:
     """One band of the print ("L"), lit by `light` (255 where None) and `reflection`: its
     reflectance times the light less the reflection, plus the reflection, in linear light
-    where the reflection shows (its bounding box), the encoded product elsewhere. A white
+    where the reflection shows (`reaches`, by default its bounding box: a caller lighting a
+    strip at a time passes the whole reflection's box, cut to the strip, so that no pixel
+    depends on the strips' height), the encoded product elsewhere. A white
     print shows `light`, a black ink `reflection` over the ink's own black. `printed`: the
     band through `ink_curve(black)`, when the caller has it already."""
     if printed is None:
         curve = ink_curve(black)
         printed = band.point(curve) if curve is not None else band
     lit = ImageChops.multiply(printed, light) if light is not None else printed.copy()
-    reaches = reflection.getbbox()
+    reaches = reaches or reflection.getbbox()
     if reaches is None:
         return lit
     part_light = light.crop(reaches) if light is not None else None

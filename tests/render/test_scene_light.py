@@ -5,9 +5,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from mockups.render import compose
 from mockups.render.compose import (
     BLEED,
+    Box,
+    Lighting,
     artwork_placement,
+    composite,
     fit_print,
     load_scene_images,
     render_mockup,
@@ -101,6 +105,41 @@ def test_a_weak_reflection_adds_little_to_a_mid_grey_print():
     light, veil = Image.new("L", (2, 2), 220), Image.new("L", (2, 2), 25)
     grey = lit_with_reflection(Image.new("L", (2, 2), 118), light, veil, 0.0)
     assert grey.getpixel((0, 0)) - round(118 * 220 / 255) <= 4
+
+
+def noise(mode: str, size: tuple[int, int], seed: int) -> Image.Image:
+    bands = len(mode)
+    pixels = np.random.default_rng(seed).integers(0, 256, (size[1], size[0], bands), np.uint8)
+    return Image.fromarray(pixels.squeeze(), mode)
+
+
+def composited(rows: int, beside: bool, monkeypatch) -> bytes:
+    """A scene-lit print with a glass reflection whose outline steps across the strips,
+    composited `rows` rows a strip (halved `beside`, on two threads)."""
+    monkeypatch.setattr(compose, "COMPOSITE_ROWS", rows)
+    scene = noise("RGB", (700, 900), 1)
+    reflection = Image.new("L", (500, 700), 0)
+    for step in range(7):  # a pane whose right edge moves every 100 rows
+        reflection.paste(noise("L", (150 + 50 * step, 100), 2 + step), (0, 100 * step))
+    light = Lighting(
+        Box(100, 120, 600, 820),
+        shading=scene,
+        shading_origin=(100, 120),
+        highlight=noise("L", (500, 700), 10),
+        reflection=reflection,
+    )
+    placed = noise("RGBA", (500, 700), 11)
+    composite(scene, placed, light, noise("L", (500, 700), 12), 0.04, None, beside)
+    return scene.tobytes()
+
+
+def test_a_print_is_lit_the_same_whatever_its_strips_and_threads(monkeypatch):
+    """The strips read the scene's light from rows the other thread never writes, and a
+    reflection is lit in linear light over its whole box, not a box per strip."""
+    laid = composited(256, False, monkeypatch)
+    assert composited(64, False, monkeypatch) == laid
+    assert composited(256, True, monkeypatch) == laid
+    assert composited(100, True, monkeypatch) == laid
 
 
 @pytest.mark.parametrize("fit", ["cover", "contain"])
