@@ -152,7 +152,9 @@ def report(args, stats: pstats.Stats, plain_cpu: float, child: dict, load: float
         "  steps overlap: a lazy import counts in its step too. The clock is the process's, so a\n"
         "    step's figure includes the work of other threads meanwhile (cProfile follows only\n"
         "    the main thread): the working copy's PNG beside the first mockups, and the helper\n"
-        "    thread's scene decode (in the print's step) and thumbnail (in the JPEG encode's)."
+        "    thread's: template layers and scene decoded (in the print's step, so the layers'\n"
+        "    own row is for templates without a print map), every other strip composited, and\n"
+        "    the thumbnail (in the JPEG encode's)."
     )
     top = [
         [name, str(calls), f"{own:.2f}", f"{cumulative:.2f}"]

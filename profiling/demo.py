@@ -37,8 +37,8 @@ def leak_on(template_key: str) -> Iterator[list[Image.Image]]:
     `KEPT`; on leaving, the engine renders as before and the copies are let go."""
     real_render = mockups.render.run.render_mockup
 
-    def render_keeping_a_copy(artwork, template, images, *rest):
-        canvas = real_render(artwork, template, images, *rest)
+    def render_keeping_a_copy(artwork, template, *rest):
+        canvas = real_render(artwork, template, *rest)
         if template.key == template_key:
             KEPT.append(canvas.copy())
         return canvas

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageFilter
 
-from mockups.render.compose import load_scene_images, render_mockup
+from mockups.render.compose import render_mockup
 from mockups.render.run import JPEG_QUALITY
 
 BLOCK = 16  # px side of the blocks flat noise is read in
@@ -38,9 +38,9 @@ def figures(template, artwork: Image.Image) -> Figures:
     """The table's figures for `template`, read from mockups as a run writes them (JPEG):
     an all-white artwork's against the scene over the print, the grain and the detail of a
     mockup of `artwork`."""
-    mockup = as_written(render_mockup(artwork, template, load_scene_images(template)))
+    mockup = as_written(render_mockup(artwork, template))
     white = Image.new("RGB", artwork.size, (255, 255, 255))
-    white_mockup = as_written(render_mockup(white, template, load_scene_images(template)))
+    white_mockup = as_written(render_mockup(white, template))
     with Image.open(template.scene) as scene:
         difference = white_difference(white_mockup, scene, print_region(template))
     return Figures(difference, *grain_and_detail(mockup))

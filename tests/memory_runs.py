@@ -25,8 +25,8 @@ _real_render = mockups.render.run.render_mockup
 KEPT = []
 
 
-def render_keeping_the_mug(artwork, template, images, *rest):
-    canvas = _real_render(artwork, template, images, *rest)
+def render_keeping_the_mug(artwork, template, *rest):
+    canvas = _real_render(artwork, template, *rest)
     if template.key == "{PLANTED_ON}":
         KEPT.append(canvas.copy())
     return canvas

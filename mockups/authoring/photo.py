@@ -145,11 +145,11 @@ def save_custom_template(spec: CustomTemplate, root: Path | None = None) -> Temp
 
 def preview_custom_template(spec: CustomTemplate, artwork: Path, side: int = 600) -> Image.Image:
     """`artwork` on the template `spec` would make, at most `side` px: nothing is kept."""
-    from mockups.render.compose import load_scene_images, render_mockup
+    from mockups.render.compose import render_mockup
 
     with tempfile.TemporaryDirectory(prefix="mockup-preview-") as root:
         template = save_custom_template(spec, Path(root))
         art = load_artwork(artwork, template.print_size)
-        mockup = render_mockup(art.image, template, load_scene_images(template))
+        mockup = render_mockup(art.image, template)
     mockup.thumbnail((side, side), Image.Resampling.LANCZOS)
     return mockup

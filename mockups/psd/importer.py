@@ -346,11 +346,11 @@ def _print_coverage(edge: list[tuple[float, float]], box: tuple[int, int, int, i
 def preview_import(result: ImportResult, artwork: Path, side: int = PREVIEW_SIDE) -> Image.Image:
     """`artwork` rendered on the imported template, at most `side` px, to judge the import."""
     from mockups.artwork.intake import load_artwork
-    from mockups.render.compose import load_scene_images, render_mockup
+    from mockups.render.compose import render_mockup
 
     template = result.template
     art = load_artwork(artwork, template.print_size)
-    mockup = render_mockup(art.image, template, load_scene_images(template))
+    mockup = render_mockup(art.image, template)
     del art
     mockup.thumbnail((side, side), Image.Resampling.LANCZOS)
     return mockup

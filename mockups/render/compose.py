@@ -161,28 +161,26 @@ def _load_layer(path: Path, mode: str | None, box: Box | None = None) -> Image.I
 
 
 def render_mockup(
-    artwork: Image.Image | Pixels,
-    template: Template,
-    images: SceneImages,
-    mapping_threads: int = 1,
+    artwork: Image.Image | Pixels, template: Template, mapping_threads: int = 1
 ) -> Image.Image:
     """The finished mockup, RGB at the template's size.
 
     The scene (the run's largest image) is decoded after the print is placed, so that it
     and the print's working copies are not held at once; except for a mockup rendered alone
     (`mapping_threads` > 1: how many threads map the print through a print map), whose
-    scene is decoded beside the mapping (see `_mapped_and_scene`).
+    template layers and scene are decoded beside the mapping (see `_mapped_and_scene`).
     """
     # made first, so the copies that make it come and go before the largest images are held
     grain = cached_grain_planes(template.grain) if template.grain is not None else None
     beside = mapping_threads > 1  # the mockup has the machine to itself: a helper thread
     if _mapped_from_artwork(template, artwork):
         # handed over (list.pop), so the placed print is freed as soon as it is composited
-        placed, mockup = _mapped_and_scene(artwork, template, images, mapping_threads)
+        placed, (images, mockup) = _mapped_and_scene(artwork, template, mapping_threads)
         composite(
             mockup, placed.pop(), images.front, images.mask, template.ink_black, grain, beside
         )
         return mockup
+    images = load_scene_images(template)
     # folds found in the scene's own light need it before the print is placed
     scene = load_scene(template, images) if _relief_from_scene(template, images) else None
     fitted = fit_print(
@@ -211,22 +209,31 @@ def render_mockup(
 
 
 def _mapped_and_scene(
-    artwork: Image.Image | Pixels, template: Template, images: SceneImages, threads: int
-) -> tuple[list[Image.Image], Image.Image]:
-    """The print placed by `place_mapped` (in a list, to be handed over) and the scene.
+    artwork: Image.Image | Pixels, template: Template, threads: int
+) -> tuple[list[Image.Image], tuple[SceneImages, Image.Image]]:
+    """The print placed by `place_mapped` (in a list, to be handed over), and the template's
+    layers and scene.
 
-    With more than one mapping thread, the mockup has the machine to itself: the scene is
-    decoded on the mockup's helper thread while libvips maps the print (both let go of the
-    GIL): with the thumbnail's encode beside the mockup's, studio-10 sequential took 0.84x
-    the wall time for 3.5 MB more peak RSS. Not for a print over SCENE_BESIDE_PRINT_PIXELS
-    (the zoom templates): the scene beside its copies held 13-18 MB more."""
+    With more than one mapping thread, the mockup has the machine to itself: the layers and
+    the scene are decoded on the mockup's helper thread while libvips maps the print (both
+    let go of the GIL): with the thumbnail's encode beside the mockup's, studio-10
+    sequential took 0.84x the wall time for 3.5 MB more peak RSS. Not for a print over
+    SCENE_BESIDE_PRINT_PIXELS (the zoom templates): the scene beside its copies held 13-18
+    MB more."""
     width, height = template.print_size
-    placed, scene = first_and_then(
-        lambda: place_mapped(artwork, template, images.box, threads),
-        lambda: load_scene(template, images),
+    placed, layers_and_scene = first_and_then(
+        lambda: place_mapped(
+            artwork, template, bounding_box(template.quad, template.size), threads
+        ),
+        lambda: _layers_and_scene(template),
         beside=threads > 1 and width * height <= SCENE_BESIDE_PRINT_PIXELS,
     )
-    return [placed], scene
+    return [placed], layers_and_scene
+
+
+def _layers_and_scene(template: Template) -> tuple[SceneImages, Image.Image]:
+    images = load_scene_images(template)
+    return images, load_scene(template, images)
 
 
 def _mapped_from_artwork(template: Template, artwork: Image.Image | Pixels) -> bool:

@@ -32,7 +32,7 @@ from mockups.memory import (
     set_up_for_rendering,
 )
 from mockups.options import MAX_WORKERS, MODES, RenderOptions
-from mockups.render.compose import load_scene_images, render_mockup
+from mockups.render.compose import render_mockup
 from mockups.render.fit_check import fit_warnings
 from mockups.render.helpers import first_and_then
 from mockups.render.plan import RenderPlan, plan_render
@@ -243,7 +243,7 @@ def _render_and_write(artwork: Pixels, job: MockupJob) -> tuple[int, int, int]:
     """Width, height and file size of the job's mockup, written with its thumbnail."""
     template, out, name = job.template, job.out, job.file_name
     try:
-        mockup = render_mockup(artwork, template, load_scene_images(template), job.mapping_threads)
+        mockup = render_mockup(artwork, template, job.mapping_threads)
         size = _written_with_thumbnail(mockup, out, name, beside=job.mapping_threads > 1)
     except MockupLabError:
         raise

@@ -30,9 +30,9 @@ _real_render = mockups.render.run.render_mockup
 KEPT = []
 
 
-def render_slowly_keeping_the_mug(artwork, template, images, *rest):
+def render_slowly_keeping_the_mug(artwork, template, *rest):
     time.sleep(0.4)
-    canvas = _real_render(artwork, template, images, *rest)
+    canvas = _real_render(artwork, template, *rest)
     if template.key == "{PLANTED_ON}":
         KEPT.append(canvas.copy())
     return canvas

@@ -34,9 +34,9 @@ import mockups.render.run
 _real_render = mockups.render.run.render_mockup
 
 
-def render_slowly(artwork, template, images, *rest):
+def render_slowly(artwork, template, *rest):
     time.sleep(3)
-    return _real_render(artwork, template, images, *rest)
+    return _real_render(artwork, template, *rest)
 
 
 mockups.render.run.render_mockup = render_slowly

@@ -18,7 +18,7 @@ import pytest
 
 from mockups.artwork.intake import load_artwork
 from mockups.memory import MIB
-from mockups.render.compose import load_scene_images, render_mockup
+from mockups.render.compose import render_mockup
 from mockups.render.selection import required_artwork_size
 from mockups.templates.library import load_library
 from mockups.templates.model import Template
@@ -68,7 +68,7 @@ def decode_for(template: Template, artwork: Path):
 
 
 def render_and_encode(artwork, template: Template, kept: list | None = None) -> int:
-    mockup = render_mockup(artwork, template, load_scene_images(template))
+    mockup = render_mockup(artwork, template)
     if kept is not None:
         kept.append(mockup.copy())
     encoded = io.BytesIO()

@@ -110,7 +110,7 @@ def slow_last_mockup(monkeypatch) -> SlowLast:
     slow = SlowLast()
     real_render = mockups.render.run.render_mockup
 
-    def render_slowly(artwork, template, images, *rest):
+    def render_slowly(artwork, template, *rest):
         if template.key == TEMPLATES[-1]:
             slow.events.append(LAST_STARTED)
             held = bytearray(HELD_BYTES)
@@ -120,7 +120,7 @@ def slow_last_mockup(monkeypatch) -> SlowLast:
                 time.sleep(0.05)
             del held
             slow.events.append(LAST_RENDERED)
-        return real_render(artwork, template, images, *rest)
+        return real_render(artwork, template, *rest)
 
     monkeypatch.setattr(mockups.render.run, "render_mockup", render_slowly)
     return slow

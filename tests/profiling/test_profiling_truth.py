@@ -73,8 +73,9 @@ def test_a_profile_reads_back_from_disk_as_it_was_written(artwork, tmp_path, lea
     assert loaded.sites.equals(profiled.sites)
 
 
-def known_buffers_render(artwork, template, canvas, *_):
+def known_buffers_render(artwork, template, *_):
     """A render whose buffers are known: the RGB canvas (4 bytes a pixel) and an L layer (1)."""
+    canvas = blank_canvas(template)
     layer = Image.new("L", template.size, 128)
     canvas.paste((200, 30, 30), (0, 0, 64, 64), layer.crop((0, 0, 64, 64)))
     del layer
@@ -89,7 +90,6 @@ def blank_canvas(template):
 def test_heap_peaks_agree_with_the_known_sizes_of_the_buffers_within_ten_percent(
     artwork, tmp_path, monkeypatch, mode
 ):
-    monkeypatch.setattr(mockups.render.run, "load_scene_images", blank_canvas)
     monkeypatch.setattr(mockups.render.run, "render_mockup", known_buffers_render)
     profiled = profile_in_process(
         artwork, tmp_path, options=RenderOptions(templates=TEMPLATES, mode=mode, workers=3)
@@ -104,9 +104,10 @@ def test_heap_peaks_agree_with_the_known_sizes_of_the_buffers_within_ten_percent
     assert set(peak_sites["function"]) >= {"blank_canvas", "known_buffers_render"}
 
 
-def render_with_a_helper_buffer(artwork, template, canvas, *_):
+def render_with_a_helper_buffer(artwork, template, *_):
     """The known canvas, and a known buffer (2 bytes a pixel) made and dropped on the engine's
     helper thread while the canvas is alive."""
+    canvas = blank_canvas(template)
     with helper_thread() as beside:
         beside.submit(lambda: len(bytearray(template.size[0] * template.size[1] * 2))).result()
     return canvas
@@ -115,7 +116,6 @@ def render_with_a_helper_buffer(artwork, template, canvas, *_):
 def test_what_the_engines_helper_thread_allocates_counts_to_the_mockup_it_helps(
     artwork, tmp_path, monkeypatch
 ):
-    monkeypatch.setattr(mockups.render.run, "load_scene_images", blank_canvas)
     monkeypatch.setattr(mockups.render.run, "render_mockup", render_with_a_helper_buffer)
     profiled = profile_in_process(artwork, tmp_path, options=RenderOptions(templates=TEMPLATES))
     for mockup in profiled.mockups:
@@ -135,9 +135,9 @@ def test_one_time_allocations_are_not_reported_as_the_first_mockups_leak(
 ):
     real_render = mockups.render.run.render_mockup
 
-    def render_with_a_cache_filled_on_first_use(artwork, template, images, *rest):
+    def render_with_a_cache_filled_on_first_use(artwork, template, *rest):
         one_time_buffer()
-        return real_render(artwork, template, images, *rest)
+        return real_render(artwork, template, *rest)
 
     one_time_buffer.cache_clear()
     monkeypatch.setattr(
@@ -156,10 +156,10 @@ def test_what_a_lazy_import_leaves_behind_is_one_time_not_a_leak(artwork, tmp_pa
     monkeypatch.syspath_prepend(str(tmp_path))
     real_render = mockups.render.run.render_mockup
 
-    def render_importing_on_first_use(artwork, template, images, *rest):
+    def render_importing_on_first_use(artwork, template, *rest):
         if template.key == "poster":  # a real template's path, which the warm-up does not take
             importlib.import_module(module)
-        return real_render(artwork, template, images, *rest)
+        return real_render(artwork, template, *rest)
 
     monkeypatch.setattr(mockups.render.run, "render_mockup", render_importing_on_first_use)
     profiled = profile_in_process(
@@ -182,12 +182,12 @@ def test_an_arena_by_which_python_grew_its_object_pool_is_one_time_not_a_leak(
     kept: list[mmap.mmap] = []
     real_render = mockups.render.run.render_mockup
 
-    def render_mapping(artwork, template, images, *rest):
+    def render_mapping(artwork, template, *rest):
         if template.key == "poster":  # not the warm-up's tiny templates
             size = PYTHON_ARENA_BYTES if not kept else 2 * PYTHON_ARENA_BYTES
             kept.append(mmap.mmap(-1, size))  # anonymous, as obmalloc maps its arenas
             kept[-1].write(b"\1" * size)
-        return real_render(artwork, template, images, *rest)
+        return real_render(artwork, template, *rest)
 
     monkeypatch.setattr(mockups.render.run, "render_mockup", render_mapping)
     profiled = profile_in_process(

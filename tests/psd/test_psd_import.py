@@ -18,7 +18,7 @@ from mockups.jobs import RenderJob
 from mockups.options import RenderOptions
 from mockups.psd import outline as psd_outline
 from mockups.psd.importer import import_psd
-from mockups.render.compose import load_scene_images, render_mockup
+from mockups.render.compose import render_mockup
 from tests.cli_helpers import run_cli
 from tests.jobs_support import run_burst_worker
 
@@ -50,7 +50,7 @@ def shade(box: tuple[int, int, int, int], colour, size=DOC) -> Image.Image:
 
 def rendered(template) -> Image.Image:
     artwork = Image.new("RGB", (600, 600), ARTWORK_COLOUR)
-    return render_mockup(artwork, template, load_scene_images(template))
+    return render_mockup(artwork, template)
 
 
 def test_the_print_quad_is_the_smart_objects_placement_scaled_to_3000_px(tmp_path):

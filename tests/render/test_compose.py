@@ -4,14 +4,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mockups.render.compose import load_scene_images, render_mockup
+from mockups.render.compose import render_mockup
 from tests.conftest import corner_marked_artwork, gradient_artwork
 
 PERSPECTIVE = [[700.5, 300.25], [2100.0, 420.0], [2000.0, 1700.0], [800.0, 1800.75]]
 
 
 def render(artwork, template):
-    return render_mockup(artwork, template, load_scene_images(template))
+    return render_mockup(artwork, template)
 
 
 def bright_pixels(image: Image.Image) -> np.ndarray:

@@ -74,7 +74,7 @@ def artwork() -> Image.Image:
 @pytest.mark.parametrize("template_id", STUDIO_10)
 def test_each_studio_template_renders_within_a_level_of_the_reference_route(artwork, template_id):
     template = load_library()[template_id]
-    rendered = render_mockup(artwork, template, load_scene_images(template), mapping_threads=2)
+    rendered = render_mockup(artwork, template, mapping_threads=2)
     difference = mean_levels(rendered, reference_mockup(artwork, template), template)
     assert rendered.size == template.size
     assert (difference <= MAX_MEAN_LEVELS).all(), f"{template_id}: {difference.round(3)}"
@@ -89,7 +89,7 @@ def test_a_see_through_artwork_renders_within_a_level_of_the_reference_route(art
     template = load_library()[template_id]
     see_through = artwork.convert("RGBA")
     see_through.putalpha(Image.radial_gradient("L").resize(artwork.size).point(lambda v: 255 - v))
-    rendered = render_mockup(see_through, template, load_scene_images(template))
+    rendered = render_mockup(see_through, template)
     difference = mean_levels(rendered, reference_mockup(see_through, template), template)
     assert (difference <= MAX_MEAN_LEVELS).all(), f"{template_id}: {difference.round(3)}"
 
@@ -114,6 +114,6 @@ def test_a_contained_artwork_lies_on_the_substrate_as_by_the_reference_route(tem
     artwork does not reach."""
     template = replace(load_library()[template_id], fit="contain", substrate=(200, 40, 40))
     wide = photo_like((2400, 700), seed=7)
-    rendered = render_mockup(wide, template, load_scene_images(template), mapping_threads=2)
+    rendered = render_mockup(wide, template, mapping_threads=2)
     difference = mean_levels(rendered, reference_mockup(wide, template), template)
     assert (difference <= MAX_MEAN_LEVELS).all(), f"{template_id}: {difference.round(3)}"

@@ -18,7 +18,7 @@ from mockups.artwork.intake import load_artwork
 from mockups.errors import RenderError
 from mockups.geometry import fit_scale
 from mockups.options import MODES, RenderOptions
-from mockups.render.compose import load_scene_images, render_mockup
+from mockups.render.compose import render_mockup
 from mockups.render.run import render_run
 from mockups.render.selection import required_artwork_size
 from mockups.templates.library import load_library
@@ -174,7 +174,7 @@ def test_one_mockup_stays_within_its_memory_ceiling(sequential_run):
     artwork_path, _, _ = sequential_run
     template = load_library()["framed-wall"]
     artwork = load_artwork(artwork_path, template.print_size)
-    mockup = render_mockup(artwork.image, template, load_scene_images(template))
+    mockup = render_mockup(artwork.image, template)
     assert mockup.size == template.size
 
 

@@ -13,7 +13,6 @@ from mockups.render.compose import (
     artwork_placement,
     composite,
     fit_print,
-    load_scene_images,
     render_mockup,
 )
 from mockups.render.inklight import LINEAR, encode_srgb, ink_curve, lit_with_reflection
@@ -23,7 +22,7 @@ INSIDE = (1400, 1000)
 
 
 def render(artwork, template):
-    return render_mockup(artwork, template, load_scene_images(template))
+    return render_mockup(artwork, template)
 
 
 def warm_scene(size=(3000, 2000)) -> Image.Image:

@@ -3,7 +3,7 @@
 import numpy as np
 from PIL import Image, ImageDraw
 
-from mockups.render.compose import load_scene_images, render_mockup
+from mockups.render.compose import render_mockup
 from mockups.templates.library import load_library, select_templates
 from tests.conftest import gradient_artwork, write_template
 
@@ -19,7 +19,7 @@ CYLINDER = {
 
 
 def render(artwork, template):
-    return render_mockup(artwork, template, load_scene_images(template))
+    return render_mockup(artwork, template)
 
 
 def stripes(size=(1600, 800), period=100) -> Image.Image:

@@ -11,7 +11,7 @@ import pytest
 import pyvips
 from PIL import Image
 
-from mockups.render.compose import load_scene_images, render_mockup
+from mockups.render.compose import render_mockup
 from mockups.templates import model
 from mockups.templates.library import load_library
 from mockups.templates.manifest_schema import SCHEMA_PATH
@@ -116,7 +116,7 @@ def test_a_white_print_shows_the_rendered_white_and_a_grey_one_the_grey_card(
         linear = resized(render.astype(np.float32)[..., :3], layout.size)
         expected = Image.fromarray(darkroom.photograph(linear))
         artwork = Image.new("RGB", (64, 80), (level,) * 3)
-        mockup = render_mockup(artwork, template, load_scene_images(template))
+        mockup = render_mockup(artwork, template)
         found = band_means(mockup, compared) - band_means(expected, compared)
         assert np.abs(found).max() <= GREY_TOLERANCE, (folder.name, level, found)
 

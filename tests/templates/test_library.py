@@ -11,7 +11,7 @@ from PIL import Image
 from mockups.artwork.intake import load_artwork
 from mockups.errors import TemplateError
 from mockups.options import RenderOptions
-from mockups.render.compose import load_scene_images, render_mockup
+from mockups.render.compose import render_mockup
 from mockups.render.run import render_run
 from mockups.templates.library import load_library, select_templates
 from mockups.templates.model import BUILTIN_DIR, load_template
@@ -71,7 +71,7 @@ def test_every_built_in_template_renders_the_same_bytes_in_every_mode(artwork, t
 def test_each_template_renders_within_the_memory_budget(artwork, template_id):
     template = LIBRARY[template_id]
     art = load_artwork(artwork, template.print_size)
-    mockup = render_mockup(art.image, template, load_scene_images(template))
+    mockup = render_mockup(art.image, template)
     assert mockup.size == template.size
 
 

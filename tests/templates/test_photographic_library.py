@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from mockups.render.compose import BLEED, artwork_placement, fit_print, load_scene_images
+from mockups.render.compose import BLEED, artwork_placement, fit_print
 from mockups.render.compose import render_mockup as compose_mockup
 from mockups.templates.library import builtin_ids, load_library
 from scenes.measure import (
@@ -62,7 +62,7 @@ DETAIL = 0.45  # levels a mockup loses at least when halved and enlarged (grain 
 
 def render(template, colour: tuple[int, int, int]) -> Image.Image:
     artwork = Image.new("RGB", ARTWORK, colour)
-    return compose_mockup(artwork, template, load_scene_images(template))
+    return compose_mockup(artwork, template)
 
 
 def covering(template):
@@ -146,7 +146,7 @@ def test_a_mockup_has_a_cameras_grain_and_detail_at_its_full_size(key):
     half a level lost by halving and enlarging a mockup once its grain is taken out."""
     template = LIBRARY[key]
     with Image.open(EXAMPLE) as example:
-        mockup = compose_mockup(example.convert("RGB"), template, load_scene_images(template))
+        mockup = compose_mockup(example.convert("RGB"), template)
     noise, loss = grain_and_detail(as_written(mockup))
     assert GRAIN[0] <= noise <= GRAIN[1], (noise, loss)
     assert loss >= DETAIL, (noise, loss)

@@ -4,7 +4,7 @@ import pytest
 from PIL import Image
 
 from mockups.errors import TemplateError
-from mockups.render.compose import load_scene_images, render_mockup
+from mockups.render.compose import render_mockup
 from mockups.templates.library import load_library, select_templates
 from mockups.templates.model import BUILTIN_DIR, load_template
 from tests.conftest import write_template
@@ -89,10 +89,7 @@ def test_layers_stored_cropped_to_the_print_box_render_as_the_full_size_ones(tmp
         write_template(tmp_path / "cropped", mask=mask.crop(box), shading=shading.crop(box))
     )
     artwork = Image.radial_gradient("L").convert("RGB").resize((800, 1000))
-    rendered = [
-        render_mockup(artwork, template, load_scene_images(template)).tobytes()
-        for template in (full, cropped)
-    ]
+    rendered = [render_mockup(artwork, template).tobytes() for template in (full, cropped)]
     assert rendered[0] == rendered[1]
 
 

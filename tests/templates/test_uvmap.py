@@ -8,7 +8,7 @@ import pyvips
 from PIL import Image
 
 from mockups.errors import TemplateError
-from mockups.render.compose import load_scene_images, render_mockup
+from mockups.render.compose import render_mockup
 from mockups.templates.model import load_template
 from mockups.templates.uvmap import ENCODED_LOW, MAX_VALUE, SPAN
 from tests.conftest import corner_marked_artwork, gradient_artwork, write_template
@@ -46,7 +46,7 @@ def uv_template(tmp_path, stored: np.ndarray, box=BOX, print_=PRINT, **fields):
 
 
 def render(template, artwork) -> Image.Image:
-    return render_mockup(artwork, template, load_scene_images(template))
+    return render_mockup(artwork, template)
 
 
 def colour_at(image: Image.Image, x: int, y: int) -> np.ndarray:
