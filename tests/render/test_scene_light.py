@@ -5,16 +5,17 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from mockups.geometry import Box
 from mockups.render import compose
 from mockups.render.compose import (
     BLEED,
-    Box,
     Lighting,
     artwork_placement,
     composite,
     fit_print,
     render_mockup,
 )
+from mockups.render.grain import TILE
 from mockups.render.inklight import LINEAR, encode_srgb, ink_curve, lit_with_reflection
 
 BOX = [1000, 500, 800, 1000]  # the rect placement write_template gives
@@ -113,8 +114,8 @@ def noise(mode: str, size: tuple[int, int], seed: int) -> Image.Image:
 
 
 def composited(rows: int, beside: bool, monkeypatch) -> bytes:
-    """A scene-lit print with a glass reflection whose outline steps across the strips,
-    composited `rows` rows a strip (halved `beside`, on two threads)."""
+    """A scene-lit print with a glass reflection whose outline steps across the strips and a
+    camera's grain, composited `rows` rows a strip (halved `beside`, on two threads)."""
     monkeypatch.setattr(compose, "COMPOSITE_ROWS", rows)
     scene = noise("RGB", (700, 900), 1)
     reflection = Image.new("L", (500, 700), 0)
@@ -128,7 +129,8 @@ def composited(rows: int, beside: bool, monkeypatch) -> bytes:
         reflection=reflection,
     )
     placed = noise("RGBA", (500, 700), 11)
-    composite(scene, placed, light, noise("L", (500, 700), 12), 0.04, None, beside)
+    grain = np.random.default_rng(13).normal(0, 2, (3, TILE, TILE)).astype(np.float32)
+    composite(scene, placed, light, noise("L", (500, 700), 12), 0.04, grain, beside)
     return scene.tobytes()
 
 
