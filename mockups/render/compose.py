@@ -61,8 +61,6 @@ class Lighting:
     highlight: Image.Image | None = None
     reflection: Image.Image | None = None
     shading_origin: tuple[int, int] = (0, 0)  # where `box` lies in `shading`
-    # a strip's: where in it the print is lit in linear light (see `lit_with_reflection`)
-    reflection_reach: tuple[int, int, int, int] | None = None
 
 
 @dataclass
@@ -544,9 +542,8 @@ def _composite_strip(
         shading=_cropped(light.shading, _moved(rows, light.shading_origin)),
         highlight=_cropped(light.highlight, rows),
         reflection=_cropped(light.reflection, rows) if strip_reach else None,
-        reflection_reach=strip_reach,
     )
-    lit, alpha = _lit_strip(placed.crop(rows), strip_light, ink, ink_black, grain)
+    lit, alpha = _lit_strip(placed.crop(rows), strip_light, strip_reach, ink, ink_black, grain)
     strip_mask = _cropped(mask, rows)
     if strip_mask is not None:
         alpha = strip_mask if alpha is None else ImageChops.multiply(alpha, strip_mask)
@@ -575,11 +572,13 @@ def _cropped(layer: Image.Image | None, rows: tuple[int, int, int, int]) -> Imag
 def _lit_strip(
     placed: Image.Image,
     light: Lighting,
+    reach: tuple[int, int, int, int] | None,
     ink: list[int] | None,
     ink_black: float,
     grain: np.ndarray | None,
 ) -> tuple[Image.Image, Image.Image | None]:
-    """A strip of the print lit by its strip of the layers: RGB, and its coverage."""
+    """A strip of the print lit by its strip of the layers: RGB, and its coverage. `reach`:
+    where in the strip the print is lit in linear light (see `lit_with_reflection`)."""
     colour, alpha = _split_bands(placed)
     inked = [band.point(ink) for band in colour] if ink is not None else list(colour)
     shading = _light_bands(light.shading, len(colour))
@@ -588,7 +587,7 @@ def _lit_strip(
         shade = shading[index] if shading else None
         if reflection:
             lit = lit_with_reflection(
-                band, shade, reflection[index], ink_black, inked[index], light.reflection_reach
+                band, shade, reflection[index], ink_black, inked[index], reach
             )
         else:
             lit = ImageChops.multiply(inked[index], shade) if shade is not None else inked[index]
