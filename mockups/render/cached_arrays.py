@@ -1,0 +1,38 @@
+"""Arrays kept in `$MOCKUPLAB_HOME/cache` as .npy files: only ever a copy of what a render
+can make again, so a file that is not exactly the type and shape asked for is not used, and
+a cache that cannot be written is done without."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from mockups.runs.folder import atomic_file
+
+
+def read_array(path: Path, dtype: type, shape: tuple[int, ...]) -> np.ndarray | None:
+    """The array at `path`, read-only, checked by the file's header before a byte of it is
+    copied: a header declaring anything else (a planted shape of gigabytes) is refused
+    without reading it. None when it is missing or not the array asked for."""
+    try:
+        mapped = np.load(path, mmap_mode="r", allow_pickle=False)
+        if mapped.dtype != dtype or mapped.shape != shape:
+            return None
+        array = np.array(mapped, order="C")  # a copy: the file may change under a map
+    except (OSError, ValueError, EOFError):
+        return None
+    array.setflags(write=False)
+    return array
+
+
+def keep_array(path: Path, array: np.ndarray) -> None:
+    """Written through a partial file and renamed (`atomic_file`). Two processes keeping the
+    same array at once write the same bytes; a file cut short by their race fails
+    `read_array`'s check and is made again."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_file(path) as partial, partial.open("wb") as out:
+            np.save(out, array, allow_pickle=False)
+    except OSError:
+        pass  # a cache that cannot be written is done without
