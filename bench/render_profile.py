@@ -61,10 +61,11 @@ STEPS = {
     "frame print": ("mockups/render/compose.py", "framed"),
     "print map (libvips mapim)": ("mockups/templates/uvmap.py", "place_print"),
     "template layers decode": ("mockups/render/compose.py", "load_scene_images"),
-    "scene decode and tint": ("mockups/render/compose.py", "load_scene"),
+    "scene window decode and tint": ("mockups/render/compose.py", "load_scene"),
     "composite (light, mask)": ("mockups/render/compose.py", "composite"),
-    "JPEG encode (mockup + thumb)": ("mockups/render/run.py", "_write_jpeg"),
-    "thumbnail reduce": ("mockups/render/run.py", "_thumbnail"),
+    "mockup JPEG (window encoded, spliced)": ("mockups/render/run.py", "_write_mockup"),
+    "thumbnail (window reduced, pasted)": ("mockups/render/mockup.py", "thumbnail"),
+    "thumbnail JPEG encode": ("mockups/render/run.py", "_write_jpeg"),
 }
 
 
@@ -154,7 +155,7 @@ def report(args, stats: pstats.Stats, plain_cpu: float, child: dict, load: float
         "    the main thread): the working copy's PNG beside the first mockups, and the helper\n"
         "    thread's: template layers and scene decoded (in the print's step, so the layers'\n"
         "    own row is for templates without a print map), every other strip composited, and\n"
-        "    the thumbnail (in the JPEG encode's)."
+        "    the thumbnail (in the mockup JPEG's)."
     )
     top = [
         [name, str(calls), f"{own:.2f}", f"{cumulative:.2f}"]

@@ -21,7 +21,7 @@ from profiling.results import ProfiledRun
 from profiling.session import profile_in_process
 
 KEPT: list[Image.Image] = []
-PLANTING = "KEPT.append(canvas.copy())"
+PLANTING = "KEPT.append(canvas.drawn.copy())"
 
 
 def planting_location() -> str:
@@ -40,7 +40,7 @@ def leak_on(template_key: str) -> Iterator[list[Image.Image]]:
     def render_keeping_a_copy(artwork, template, *rest):
         canvas = real_render(artwork, template, *rest)
         if template.key == template_key:
-            KEPT.append(canvas.copy())
+            KEPT.append(canvas.drawn.copy())
         return canvas
 
     mockups.render.run.render_mockup = render_keeping_a_copy

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageFilter
 
+from mockups.artwork.colour import srgb_icc_bytes
 from mockups.render.compose import render_mockup
-from mockups.render.run import JPEG_QUALITY
+from mockups.render.mockup import Mockup
 
 BLOCK = 16  # px side of the blocks flat noise is read in
 FLATTEST = 0.2  # the share of blocks, least structured first, that count as flat
@@ -52,12 +53,9 @@ def grain_and_detail(mockup: Image.Image) -> tuple[float, float]:
     return flat_noise(mockup, clean), halving_loss(mockup, clean)
 
 
-def as_written(image: Image.Image) -> Image.Image:
-    """`image` through the JPEG encoding a run writes mockups with."""
-    encoded = io.BytesIO()
-    image.save(encoded, "JPEG", quality=JPEG_QUALITY)
-    encoded.seek(0)
-    return Image.open(encoded).convert("RGB")
+def as_written(mockup: Mockup) -> Image.Image:
+    """`mockup` as the JPEG a run writes it to."""
+    return Image.open(io.BytesIO(mockup.jpeg(srgb_icc_bytes()))).convert("RGB")
 
 
 def white_difference(mockup: Image.Image, scene: Image.Image, region: np.ndarray) -> float:

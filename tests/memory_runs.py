@@ -28,7 +28,7 @@ KEPT = []
 def render_keeping_the_mug(artwork, template, *rest):
     canvas = _real_render(artwork, template, *rest)
     if template.key == "{PLANTED_ON}":
-        KEPT.append(canvas.copy())
+        KEPT.append(canvas.drawn.copy())
     return canvas
 
 

@@ -21,6 +21,7 @@ from mockups.artwork.intake import load_artwork
 from mockups.authoring.folder import publish, slug, staged_template, write_manifest
 from mockups.errors import TemplateError
 from mockups.geometry import Quad, as_quad, bounding_box, quad_problem, scaled_to_long_side
+from mockups.render.backdrop import save_scene
 from mockups.templates.library import user_templates_dir
 from mockups.templates.model import MIN_LONG_SIDE, MIN_SHORT_SIDE, Template
 
@@ -117,7 +118,7 @@ def save_custom_template(spec: CustomTemplate, root: Path | None = None) -> Temp
     corners = as_quad((round(x * scale, 2), round(y * scale, 2)) for x, y in spec.corners)
     scene = scene.resize(size, Image.Resampling.LANCZOS)
     with staged_template(root, spec.template_id or slug(spec.name)) as folder:
-        scene.save(folder / "scene.jpg", quality=90)
+        save_scene(scene, folder / "scene.jpg")
         manifest = {
             "format": 1,
             "name": spec.name,
@@ -150,6 +151,6 @@ def preview_custom_template(spec: CustomTemplate, artwork: Path, side: int = 600
     with tempfile.TemporaryDirectory(prefix="mockup-preview-") as root:
         template = save_custom_template(spec, Path(root))
         art = load_artwork(artwork, template.print_size)
-        mockup = render_mockup(art.image, template)
+        mockup = render_mockup(art.image, template).image()
     mockup.thumbnail((side, side), Image.Resampling.LANCZOS)
     return mockup

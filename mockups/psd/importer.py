@@ -40,6 +40,7 @@ from mockups.psd.warp import (
     warped_print,
     write_print_map,
 )
+from mockups.render.backdrop import save_scene
 from mockups.templates.library import user_templates_dir
 from mockups.templates.model import MIN_LONG_SIDE, MIN_SHORT_SIDE, Template
 
@@ -49,7 +50,6 @@ if TYPE_CHECKING:
 PRINT_MAP = "printmap.png"
 THUMBNAIL_SIDE = 400
 PREVIEW_SIDE = 900
-SCENE_QUALITY = 92
 # A quad may overshoot the document by a pixel or two (Photoshop's own rounding).
 EDGE_TOLERANCE = 2.0
 
@@ -321,7 +321,7 @@ def write_images(folder: Path, walk: LayerWalk, edge: list[tuple[float, float]],
     fields = {"scene": "scene.jpg", "thumbnail": "thumbnail.jpg"}
     picture = Image.fromarray(scene, "RGB")
     del scene
-    picture.save(folder / "scene.jpg", quality=SCENE_QUALITY)
+    save_scene(picture, folder / "scene.jpg")
     picture.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
     picture.save(folder / "thumbnail.jpg", quality=85)
     del picture
@@ -350,7 +350,7 @@ def preview_import(result: ImportResult, artwork: Path, side: int = PREVIEW_SIDE
 
     template = result.template
     art = load_artwork(artwork, template.print_size)
-    mockup = render_mockup(art.image, template)
+    mockup = render_mockup(art.image, template).image()
     del art
     mockup.thumbnail((side, side), Image.Resampling.LANCZOS)
     return mockup

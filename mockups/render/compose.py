@@ -2,11 +2,12 @@
 
 Order: fit the artwork to the print's pixel size (one high-quality resample), lay it on its
 substrate, place it (moved, warped in perspective, wrapped round a cylinder, moved along
-fabric folds, mapped through a print map); then decode the scene, take the print's light
-from it when the scene is the shading, tint the product (colour variant), and for each
-placed part print its ink, multiply the shading (or, with a reflection, light the print by
-both in linear light), screen the highlight, clip by the mask, composite. A wrapped edge goes
-on before the front.
+fabric folds, mapped through a print map); then decode the scene (of a scene that is a
+`backdrop`, only the window round the print: beyond it the mockup is the scene's own JPEG,
+see `mockup.Mockup`), take the print's light from it when the scene is the shading, tint the
+product (colour variant), and for each placed part print its ink, multiply the shading (or,
+with a reflection, light the print by both in linear light), screen the highlight, clip by
+the mask, composite. A wrapped edge goes on before the front.
 """
 
 from __future__ import annotations
@@ -32,10 +33,14 @@ from mockups.geometry import (
     perspective_coefficients,
     rect_quad,
 )
+from mockups.render.backdrop import read_backdrop
 from mockups.render.grain import with_grain_under_ink
 from mockups.render.grain_cache import cached_grain_planes
 from mockups.render.helpers import first_and_then
 from mockups.render.inklight import ink_curve, lit_with_reflection
+from mockups.render.jpegsplice import window
+from mockups.render.mockup import Mockup
+from mockups.render.window import changed_box
 from mockups.templates.model import Colour, Edge, SafeArea, Template
 
 WARP_RESAMPLE = Image.Resampling.BICUBIC
@@ -89,24 +94,41 @@ def load_scene_images(template: Template) -> SceneImages:
     )
 
 
-def load_scene(template: Template, images: SceneImages | None = None) -> Image.Image:
-    """The decoded scene, RGB, its product tinted to the template's colour variant.
+def load_scene(template: Template, images: SceneImages | None = None) -> Mockup:
+    """The mockup to draw on: its scene decoded, RGB, the product tinted to the template's
+    colour variant. Only the part the render changes is decoded from a scene that is a
+    backdrop (see `backdrop`); any other scene, whole.
 
     For a template lit by its scene, `images` take their shading from it first: the light of
     the blank product, before any tint (a navy shirt's print is not printed navy)."""
-    scene = _load_rgb(template.scene)
     tint, variants = template.tint, template.variants
+    tint_mask = _load_layer(variants.mask, "L") if tint and variants else None
+    scene = _scene_canvas(template, tint_mask.getbbox() if tint_mask else None)
     if images is not None and template.lit_by_scene:
         lights = [light for light in (images.front, images.edge) if light is not None]
-        changes = (tint is not None and variants is not None) or len(lights) > 1
+        changes = tint_mask is not None or len(lights) > 1
         for light in lights:
             if changes:  # the scene changes before this light is used
                 light.shading = scene.crop(light.box.as_tuple())
             else:  # read a strip at a time as the print is composited into the scene
-                light.shading, light.shading_origin = scene, light.box.origin
-    if tint is not None and variants is not None:
-        tint_product(scene, _load_layer(variants.mask, "L"), tint)
+                left, top = scene.part.origin
+                light.shading = scene.drawn
+                light.shading_origin = (light.box.left - left, light.box.top - top)
+    if tint and tint_mask is not None:
+        tint_product(scene, tint_mask, tint)
     return scene
+
+
+def _scene_canvas(template: Template, tinted: tuple[int, int, int, int] | None) -> Mockup:
+    """The scene as a `Mockup` to draw on: the window of its backdrop that holds every part
+    the render changes (`tinted`: the box of the product a colour variant tints), else the
+    whole scene."""
+    path = template.scene
+    backdrop = read_backdrop(path, f"{path.parent.name}/{path.name}")
+    if backdrop is None or backdrop.scan.size != template.size:
+        return Mockup.whole(_load_rgb(path))
+    part = window(backdrop.scan, changed_box(template, tinted))
+    return Mockup(backdrop.decoded(part), part, template.size, backdrop)
 
 
 def _lighting(template: Template, box: Box) -> Lighting:
@@ -160,8 +182,8 @@ def _load_layer(path: Path, mode: str | None, box: Box | None = None) -> Image.I
 
 def render_mockup(
     artwork: Image.Image | Pixels, template: Template, mapping_threads: int = 1
-) -> Image.Image:
-    """The finished mockup, RGB at the template's size.
+) -> Mockup:
+    """The finished mockup, RGB at the template's size (`Mockup.image()` for it whole).
 
     The scene (the run's largest image) is decoded after the print is placed, so that it
     and the print's working copies are not held at once; except for a mockup rendered alone
@@ -175,7 +197,14 @@ def render_mockup(
         # handed over (list.pop), so the placed print is freed as soon as it is composited
         placed, (images, mockup) = _mapped_and_scene(artwork, template, mapping_threads)
         composite(
-            mockup, placed.pop(), images.front, images.mask, template.ink_black, grain, beside
+            mockup.drawn,
+            placed.pop(),
+            images.front,
+            images.mask,
+            template.ink_black,
+            grain,
+            beside,
+            at=mockup.part.origin,
         )
         return mockup
     images = load_scene_images(template)
@@ -199,16 +228,17 @@ def render_mockup(
     handed = [place_print(handed.pop(), template, images.box, offsets, mapping_threads)]
     if scene is None:
         scene = load_scene(template, images)
+    at, ink = scene.part.origin, template.ink_black
     if edge is not None and images.edge is not None:
-        composite(scene, edge, images.edge, None, template.ink_black, grain, beside)
+        composite(scene.drawn, edge, images.edge, None, ink, grain, beside, at=at)
         del edge
-    composite(scene, handed.pop(), images.front, images.mask, template.ink_black, grain, beside)
+    composite(scene.drawn, handed.pop(), images.front, images.mask, ink, grain, beside, at=at)
     return scene
 
 
 def _mapped_and_scene(
     artwork: Image.Image | Pixels, template: Template, threads: int
-) -> tuple[list[Image.Image], tuple[SceneImages, Image.Image]]:
+) -> tuple[list[Image.Image], tuple[SceneImages, Mockup]]:
     """The print placed by `place_mapped` (in a list, to be handed over), and the template's
     layers and scene.
 
@@ -229,7 +259,7 @@ def _mapped_and_scene(
     return [placed], layers_and_scene
 
 
-def _layers_and_scene(template: Template) -> tuple[SceneImages, Image.Image]:
+def _layers_and_scene(template: Template) -> tuple[SceneImages, Mockup]:
     images = load_scene_images(template)
     return images, load_scene(template, images)
 
@@ -286,8 +316,9 @@ def framed_premultiplied(
     )
 
 
-def tint_product(scene: Image.Image, mask: Image.Image, colour: Colour) -> None:
-    """Multiply the product (white in `mask`) by `colour`, keeping the scene's light and folds."""
+def tint_product(scene: Mockup, mask: Image.Image, colour: Colour) -> None:
+    """Multiply the product (white in `mask`, the frame's size) by `colour`, keeping the
+    scene's light and folds."""
     region = mask.getbbox()
     if region is None:
         return
@@ -406,7 +437,7 @@ def _relief_from_scene(template: Template, images: SceneImages) -> bool:
     return template.displacement is not None and images.height is None
 
 
-def fold_offsets(template: Template, images: SceneImages, scene: Image.Image | None):
+def fold_offsets(template: Template, images: SceneImages, scene: Mockup | None):
     """Per-vertex shifts along the fabric's folds, or None for a template without them.
 
     `scene`: the decoded scene, for a template whose folds are read from its light.
@@ -493,8 +524,10 @@ def composite(
     ink_black: float = 0.0,
     grain: np.ndarray | None = None,
     beside: bool = False,
+    at: tuple[int, int] = (0, 0),
 ) -> None:
-    """Light the placed print with the region's layers, then lay it in place, a strip of
+    """Light the placed print with the region's layers, then lay it in place (`scene`'s
+    top left lies `at` that point of the template's frame), a strip of
     COMPOSITE_ROWS rows at a time (each pixel's light is its own, so the strips join
     seamlessly, and the working copies stay a few MB whatever the print's size). With
     `beside` (a mockup rendered alone), every other strip is laid on the mockup's helper
@@ -514,7 +547,7 @@ def composite(
     def lay(strip_tops: range) -> None:
         for strip_top in strip_tops:
             strip = (strip_top, min(placed.height, strip_top + rows))
-            _composite_strip(scene, placed, light, reach, mask, ink, ink_black, grain, strip)
+            _composite_strip(scene, at, placed, light, reach, mask, ink, ink_black, grain, strip)
 
     # each strip reads and writes only its own rows of the scene, so two threads never meet
     first_and_then(lambda: lay(tops[0::2]), lambda: lay(tops[1::2]), beside)
@@ -523,6 +556,7 @@ def composite(
 
 def _composite_strip(
     scene: Image.Image,
+    at: tuple[int, int],
     placed: Image.Image,
     light: Lighting,
     reach: tuple[int, int, int, int] | None,
@@ -547,7 +581,7 @@ def _composite_strip(
     strip_mask = _cropped(mask, rows)
     if strip_mask is not None:
         alpha = strip_mask if alpha is None else ImageChops.multiply(alpha, strip_mask)
-    scene.paste(lit, strip_light.box.origin, alpha)
+    scene.paste(lit, (strip_light.box.left - at[0], strip_light.box.top - at[1]), alpha)
 
 
 def _strip_reach(

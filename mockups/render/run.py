@@ -6,7 +6,6 @@ template, so sequential, threads and processes write byte-identical files.
 
 from __future__ import annotations
 
-import math
 import os
 import threading
 import time
@@ -35,6 +34,7 @@ from mockups.options import MAX_WORKERS, MODES, RenderOptions
 from mockups.render.compose import render_mockup
 from mockups.render.fit_check import fit_warnings
 from mockups.render.helpers import first_and_then
+from mockups.render.mockup import Mockup
 from mockups.render.plan import RenderPlan, plan_render
 from mockups.runs.folder import (
     RUN_FILE,
@@ -44,6 +44,7 @@ from mockups.runs.folder import (
     RunResult,
     atomic_file,
     clear_for_new_run,
+    write_atomically,
     write_run,
 )
 from mockups.templates.model import Template
@@ -59,12 +60,10 @@ __all__ = [
     "render_run",
 ]
 
-JPEG_QUALITY = 90
 SHRINK_ABOVE = DRAFT_SLACK  # working pixels over this many times the prints' need are shrunk
 # a mockup rendered alone maps its print on two threads: studio-10 sequential 12 % faster for
 # about 5 MB; rendered side by side, each mockup maps on one
 ALONE_MAPPING_THREADS = 2
-THUMBNAIL_SIDE = 600
 THUMBNAIL_QUALITY = 85
 
 Progress = Callable[[int, int, MockupResult], None]
@@ -252,23 +251,24 @@ def _render_and_write(artwork: Pixels, job: MockupJob) -> tuple[int, int, int]:
     return (*mockup.size, size)
 
 
-def _written_with_thumbnail(mockup: Image.Image, out: Path, name: str, beside: bool) -> int:
+def _written_with_thumbnail(mockup: Mockup, out: Path, name: str, beside: bool) -> int:
     """The mockup's file size, written with its thumbnail; `beside`: the thumbnail is made
     and encoded on the mockup's helper thread while the mockup is encoded (a mockup rendered
     alone has a second core; both encoders let go of the GIL)."""
 
     size, _ = first_and_then(
-        lambda: _write_jpeg(mockup, out / name, JPEG_QUALITY),
-        lambda: _write_jpeg(_thumbnail(mockup), out / THUMBS_DIR / name, THUMBNAIL_QUALITY),
+        lambda: _write_mockup(mockup, out / name),
+        lambda: _write_jpeg(mockup.thumbnail(), out / THUMBS_DIR / name, THUMBNAIL_QUALITY),
         beside,
     )
     return size
 
 
-def _thumbnail(image: Image.Image) -> Image.Image:
-    """A new image (never `image` itself, which may be saved on another thread meanwhile)."""
-    factor = math.ceil(max(image.size) / THUMBNAIL_SIDE)
-    return image.reduce(factor) if factor > 1 else image.copy()
+def _write_mockup(mockup: Mockup, path: Path) -> int:
+    """Written through a temporary file, so a reader never sees half a mockup."""
+    data = mockup.jpeg(srgb_icc_bytes())
+    write_atomically(path, data)
+    return len(data)
 
 
 def _write_jpeg(image: Image.Image, path: Path, quality: int) -> int:

@@ -14,8 +14,9 @@ from PIL import Image, ImageDraw
 
 from mockups.errors import RenderError
 from mockups.options import RenderOptions, TemplateChoice
+from mockups.render.mockup import THUMBNAIL_SIDE
 from mockups.render.plan import plan_render
-from mockups.render.run import THUMBNAIL_SIDE, render_run
+from mockups.render.run import render_run
 from mockups.runs.folder import atomic_file
 
 COLUMNS = 5

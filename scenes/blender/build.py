@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from mockups.render.backdrop import save_scene
 from mockups.render.grain import grain_over
 from mockups.templates.model import Grain
 from mockups.templates.printmap import extrapolate, save_map, stored_map
@@ -44,7 +45,6 @@ SOLID = 0.985  # coverage above which a pixel's print coordinate is trusted as r
 MARGIN = 6  # px of extrapolated map round the covered pixels
 THUMB_SIDE = 400
 MAX_PRINT_SIDE = 2400
-SCENE_QUALITY = 90
 GRAIN_LEVELS = 2.2  # sensor grain's spread in 8-bit levels, before JPEG takes some away
 # (a scene's `TEMPLATE` may name its own `grain`: a brighter shot is taken at a lower ISO)
 SHARPEN_RADIUS = 1.0  # px, and amount: the unsharp mask a camera gives its JPEGs
@@ -450,7 +450,7 @@ def build(raw_folder: Path, out_root: Path) -> Path:
     darkroom = darkroom_for(raw, layout, u, v)
     beauty = resized(raw.beauty, size)
     scene = darkroom.photograph(beauty)
-    Image.fromarray(scene).save(folder / "scene.jpg", "JPEG", quality=SCENE_QUALITY)
+    save_scene(Image.fromarray(scene), folder / "scene.jpg")
 
     save_map(stored_map(u, v, factor), folder / "printmap.png")
     box_layer(layout.coverage[window]).save(folder / "mask.png", optimize=True)

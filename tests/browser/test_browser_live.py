@@ -34,7 +34,7 @@ def render_slowly_keeping_the_mug(artwork, template, *rest):
     time.sleep(0.4)
     canvas = _real_render(artwork, template, *rest)
     if template.key == "{PLANTED_ON}":
-        KEPT.append(canvas.copy())
+        KEPT.append(canvas.drawn.copy())
     return canvas
 
 

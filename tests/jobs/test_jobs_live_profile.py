@@ -55,7 +55,7 @@ def render_slowly_keeping_the_planted(artwork, template, *rest):
     time.sleep({MOCKUP_SLEEP_SECONDS})
     canvas = _real_render(artwork, template, *rest)
     if template.key == "{PLANTED_ON}":
-        KEPT.append(canvas.copy())
+        KEPT.append(canvas.drawn.copy())
     return canvas
 
 

@@ -17,6 +17,7 @@ import mockups.render.run
 from mockups.memory import MIB
 from mockups.options import RenderOptions
 from mockups.render.helpers import helper_thread
+from mockups.render.mockup import Mockup
 from mockups.templates.library import load_library
 from profiling import load_run, profile_in_process
 from profiling.demo import leak_on, planting_location
@@ -79,7 +80,7 @@ def known_buffers_render(artwork, template, *_):
     layer = Image.new("L", template.size, 128)
     canvas.paste((200, 30, 30), (0, 0, 64, 64), layer.crop((0, 0, 64, 64)))
     del layer
-    return canvas
+    return Mockup.whole(canvas)
 
 
 def blank_canvas(template):
@@ -110,7 +111,7 @@ def render_with_a_helper_buffer(artwork, template, *_):
     canvas = blank_canvas(template)
     with helper_thread() as beside:
         beside.submit(lambda: len(bytearray(template.size[0] * template.size[1] * 2))).result()
-    return canvas
+    return Mockup.whole(canvas)
 
 
 def test_what_the_engines_helper_thread_allocates_counts_to_the_mockup_it_helps(

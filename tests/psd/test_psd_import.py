@@ -50,7 +50,7 @@ def shade(box: tuple[int, int, int, int], colour, size=DOC) -> Image.Image:
 
 def rendered(template) -> Image.Image:
     artwork = Image.new("RGB", (600, 600), ARTWORK_COLOUR)
-    return render_mockup(artwork, template)
+    return render_mockup(artwork, template).image()
 
 
 def test_the_print_quad_is_the_smart_objects_placement_scaled_to_3000_px(tmp_path):

@@ -91,7 +91,7 @@ def test_a_custom_warp_bends_the_print_as_its_mesh_says(tmp_path, content, push)
     template = result.template
     assert result.warnings == [], "a warp that is mapped is not approximated"
     assert template.placement == "uvmap"
-    mockup = render_mockup(striped_artwork(), template)
+    mockup = render_mockup(striped_artwork(), template).image()
     # the placed print spans x 600..1800 and y 400..1200 in output pixels; the mesh moves
     # 80 document (160 output) pixels at the smart object's placed size
     for u in (0.05, 0.25, 0.5, 0.75, 0.95):
@@ -114,7 +114,7 @@ def test_the_print_map_reaches_where_the_warp_takes_the_print_beyond_its_quad(tm
     # quad bottom at 1200 output px; the bottom edge's middle sags 2 * 100 * 0.75 = 150 px
     assert top + height >= 1200 + 150
     artwork = Image.new("RGB", (600, 400), (40, 200, 90))
-    mockup = render_mockup(artwork, template)
+    mockup = render_mockup(artwork, template).image()
     below_quad = mockup.getpixel((1200, 1300))
     assert below_quad == pytest.approx((20, 100, 45), abs=4), "print there, shaded"
     beside = mockup.getpixel((620, 1300))

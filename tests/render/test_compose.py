@@ -11,7 +11,7 @@ PERSPECTIVE = [[700.5, 300.25], [2100.0, 420.0], [2000.0, 1700.0], [800.0, 1800.
 
 
 def render(artwork, template):
-    return render_mockup(artwork, template)
+    return render_mockup(artwork, template).image()
 
 
 def bright_pixels(image: Image.Image) -> np.ndarray:

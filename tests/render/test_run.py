@@ -120,8 +120,8 @@ def test_a_mockup_rendered_alone_decodes_its_scene_and_writes_its_thumbnail_besi
     sequential_run, tmp_path, monkeypatch, mode, alone
 ):
     import mockups.render.compose
-    import mockups.render.run
     from mockups.render.helpers import HELPER_THREAD_PREFIX
+    from mockups.render.mockup import Mockup
 
     artwork, first, _ = sequential_run
     zoom = "zoom-canvas-corner"  # a print over SCENE_BESIDE_PRINT_PIXELS
@@ -135,9 +135,9 @@ def test_a_mockup_rendered_alone_decodes_its_scene_and_writes_its_thumbnail_besi
 
         return call
 
-    compose, run = mockups.render.compose, mockups.render.run
+    compose = mockups.render.compose
     monkeypatch.setattr(compose, "load_scene", recorded("scene", compose.load_scene))
-    monkeypatch.setattr(run, "_thumbnail", recorded("thumbnail", run._thumbnail))
+    monkeypatch.setattr(Mockup, "thumbnail", recorded("thumbnail", Mockup.thumbnail))
     options = RenderOptions(templates=[*BUILT_IN, zoom], mode=mode, workers=2)
     render_run(artwork, tmp_path, options=options)
     scenes = {key: helper for (step, key), helper in on_helper.items() if step == "scene"}

@@ -23,7 +23,7 @@ INSIDE = (1400, 1000)
 
 
 def render(artwork, template):
-    return render_mockup(artwork, template)
+    return render_mockup(artwork, template).image()
 
 
 def warm_scene(size=(3000, 2000)) -> Image.Image:

@@ -19,7 +19,7 @@ CYLINDER = {
 
 
 def render(artwork, template):
-    return render_mockup(artwork, template)
+    return render_mockup(artwork, template).image()
 
 
 def stripes(size=(1600, 800), period=100) -> Image.Image:

@@ -116,7 +116,7 @@ def test_a_white_print_shows_the_rendered_white_and_a_grey_one_the_grey_card(
         linear = resized(render.astype(np.float32)[..., :3], layout.size)
         expected = Image.fromarray(darkroom.photograph(linear))
         artwork = Image.new("RGB", (64, 80), (level,) * 3)
-        mockup = render_mockup(artwork, template)
+        mockup = render_mockup(artwork, template).image()
         found = band_means(mockup, compared) - band_means(expected, compared)
         assert np.abs(found).max() <= GREY_TOLERANCE, (folder.name, level, found)
 

@@ -62,7 +62,7 @@ DETAIL = 0.45  # levels a mockup loses at least when halved and enlarged (grain 
 
 def render(template, colour: tuple[int, int, int]) -> Image.Image:
     artwork = Image.new("RGB", ARTWORK, colour)
-    return compose_mockup(artwork, template)
+    return compose_mockup(artwork, template).image()
 
 
 def covering(template):

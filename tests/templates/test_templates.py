@@ -89,7 +89,7 @@ def test_layers_stored_cropped_to_the_print_box_render_as_the_full_size_ones(tmp
         write_template(tmp_path / "cropped", mask=mask.crop(box), shading=shading.crop(box))
     )
     artwork = Image.radial_gradient("L").convert("RGB").resize((800, 1000))
-    rendered = [render_mockup(artwork, template).tobytes() for template in (full, cropped)]
+    rendered = [render_mockup(artwork, template).image().tobytes() for template in (full, cropped)]
     assert rendered[0] == rendered[1]
 
 

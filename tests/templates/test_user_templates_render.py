@@ -13,8 +13,9 @@ from PIL import Image
 from mockups.errors import MockupLabError
 from mockups.jobs import RenderJob
 from mockups.options import RenderOptions
+from mockups.render.mockup import THUMBNAIL_SIDE
 from mockups.render.renderers import PLAIN, PROFILED
-from mockups.render.run import THUMBNAIL_SIDE, render_run
+from mockups.render.run import render_run
 from mockups.render.sheet import GAP, contact_sheet
 from mockups.runs.catalogue import read_summary
 from mockups.runs.folder import RUN_FILE, read_run

@@ -46,7 +46,7 @@ def uv_template(tmp_path, stored: np.ndarray, box=BOX, print_=PRINT, **fields):
 
 
 def render(template, artwork) -> Image.Image:
-    return render_mockup(artwork, template)
+    return render_mockup(artwork, template).image()
 
 
 def colour_at(image: Image.Image, x: int, y: int) -> np.ndarray:
