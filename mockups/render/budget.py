@@ -41,6 +41,7 @@ from mockups.geometry import Size
 from mockups.memory import MIB
 from mockups.options import MAX_WORKERS, RenderOptions
 from mockups.render.selection import required_artwork_size
+from mockups.render.window import held_scene_box
 from mockups.templates.model import Template
 
 BUDGET_ENV = "MOCKUPLAB_JOB_BUDGET_MB"
@@ -67,6 +68,12 @@ ALONE_BYTES = 2 * MIB
 WORKER_PROCESS_BYTES = 44 * MIB
 FORKSERVER_BYTES = 18 * MIB
 SCENE_FACTOR = 1.9  # the scene, its layers cropped to the print's box, the encoder, the thumb
+# A scene that is a backdrop is held as its window (`window.held_scene_box`), and beside it
+# the scene's JPEG and its segments, the window's and the mockup's JPEGs and the scene
+# reduced for the thumbnail; with what the window's factor leaves out, calibrated on
+# `bench.budget_estimates` (2026-12-07: the ten templates' peaks fell 10-17 MB with the
+# window, the estimate 22-33 MB without this)
+BACKDROP_BYTES = 12 * MIB
 PRINT_FACTOR = 2.0  # the fitted, framed, mapped and lit copies of the print
 # a thread besides the first adds this share of its mockup: their peaks mostly do not
 # coincide (0.26-0.6 measured with two and three threads on two cores, the larger since the
@@ -180,9 +187,11 @@ def refusal(
 
 
 def mockup_bytes(template: Template) -> float:
-    scene = template.size[0] * template.size[1] * PIXEL_BYTES
+    held = held_scene_box(template)
+    scene = held.width * held.height * PIXEL_BYTES
     print_area = template.print_size[0] * template.print_size[1] * PIXEL_BYTES
-    return SCENE_FACTOR * scene + PRINT_FACTOR * print_area + print_map_bytes(template)
+    spliced = BACKDROP_BYTES if held.size != template.size else 0.0
+    return SCENE_FACTOR * scene + spliced + PRINT_FACTOR * print_area + print_map_bytes(template)
 
 
 def print_map_bytes(template: Template) -> float:
