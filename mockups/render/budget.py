@@ -1,5 +1,6 @@
 """A render's peak memory, estimated from the artwork's header and the templates' sizes before
-anything is decoded (pure: `mockups.render.plan` reads the header and resolves the templates).
+anything is decoded (`mockups.render.plan` reads the header and resolves the templates; the
+part of each scene a render holds is read from the scene's JPEG header, `window`).
 
 The peak of a process rendering a run is the larger of two moments:
 - reading the artwork: the interpreter and the engine, what the decoder holds (libvips's rows,
@@ -16,8 +17,10 @@ scene pixel + 7.7 bytes a print pixel), then again for the scene-lit library of 
 sequential estimate is under its measured peak and none at all is more than 5 % under). The
 estimates lay from -4 % to +14 % of the measured peaks, and from -3 % to +14 % after
 ALONE_BYTES fell to 2 MB (no plain sequential run over its estimate; a profiled one holds
-memray's buffers besides, which the estimate leaves out: camera profiled -1 %): see the
-README's figures.
+memray's buffers besides, which the estimate leaves out: camera profiled -1 %). Once only
+a backdrop's window was decoded (2026-12-07), BACKDROP_BYTES was chosen by the same rule:
+-1 % to +8 %, under zero only camera profiled and processes (whose sampler sums the
+workers). See the README's figures.
 """
 
 from __future__ import annotations
@@ -72,8 +75,8 @@ SCENE_FACTOR = 1.9  # the scene, its layers cropped to the print's box, the enco
 # the scene's JPEG and its segments, the window's and the mockup's JPEGs and the scene
 # reduced for the thumbnail; with what the window's factor leaves out, calibrated on
 # `bench.budget_estimates` (2026-12-07: the ten templates' peaks fell 10-17 MB with the
-# window, the estimate 22-33 MB without this)
-BACKDROP_BYTES = 12 * MIB
+# window, the estimate 22-33 MB without this; 12 MB left phone portrait 1 MB under a run)
+BACKDROP_BYTES = 13 * MIB
 PRINT_FACTOR = 2.0  # the fitted, framed, mapped and lit copies of the print
 # a thread besides the first adds this share of its mockup: their peaks mostly do not
 # coincide (0.26-0.6 measured with two and three threads on two cores, the larger since the
