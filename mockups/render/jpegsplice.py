@@ -14,9 +14,10 @@ segments too.
 from __future__ import annotations
 
 import math
-import re
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import numpy as np
 
 from mockups.geometry import Box, Size
 
@@ -24,9 +25,6 @@ SOI, EOI = b"\xff\xd8", b"\xff\xd9"
 BASELINE = 0xC0
 SOS, DQT, DHT, DRI = 0xDA, 0xDB, 0xC4, 0xDD
 OTHER_FRAMES = frozenset(range(0xC1, 0xD0)) - {DHT, 0xC8, 0xCC}  # progressive, lossless...
-RESTART = re.compile(rb"\xff[\xd0-\xd7]")
-# a marker in the scan other than a restart (0xFF 0x00 is a stuffed 0xFF byte)
-SCAN_END = re.compile(rb"\xff[^\x00\xd0-\xd7]")
 MARKERS = [bytes((0xFF, 0xD0 + number)) for number in range(8)]
 MAX_INTERVAL = 8  # MCUs per segment the writers choose, at most (see `restart_interval`)
 
@@ -56,11 +54,24 @@ class Layout:
         return math.ceil(self.size[1] / self.mcu[1])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Segmented(Layout):
-    """A `Layout` with its scan's segments, row by row."""
+    """A `Layout` with the file it describes and where in it each of its scan's segments
+    starts and ends (row by row, the restart markers between them left out).
 
-    segments: tuple[bytes, ...] = ()
+    Offsets, not a bytes object a segment: a memory profile records every allocation over
+    512 bytes, and a scene has thousands of segments."""
+
+    data: bytes = b""
+    starts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    ends: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+
+    def segment(self, index: int) -> memoryview:
+        return memoryview(self.data)[self.starts[index] : self.ends[index]]
+
+    def run(self, first: int, stop: int) -> memoryview:
+        """Segments `first` to `stop` (exclusive) as stored: with the markers between them."""
+        return memoryview(self.data)[self.starts[first] : self.ends[stop - 1]]
 
 
 def restart_interval(width: int, mcu_width: int = 16) -> int:
@@ -89,13 +100,20 @@ def read_segmented(data: bytes) -> Segmented | None:
     if layout is None:
         return None
     start = len(layout.header)
-    end = SCAN_END.search(data, start)
-    if end is None or data[end.start() : end.start() + 2] != EOI:
+    scan = np.frombuffer(data, np.uint8, offset=start)
+    prefixes = np.flatnonzero(scan[:-1] == 0xFF)
+    following = scan[prefixes + 1]
+    restarts = (following >= 0xD0) & (following <= 0xD7)
+    others = prefixes[(following != 0) & ~restarts]  # 0xFF 0x00 is a stuffed 0xFF byte
+    if not len(others) or data[start + others[0] : start + others[0] + 2] != EOI:
         return None
-    segments = tuple(RESTART.split(data[start : end.start()]))
-    if len(segments) != layout.rows * layout.columns:
+    markers = prefixes[restarts]
+    markers = markers[markers < others[0]] + start
+    if len(markers) + 1 != layout.rows * layout.columns:
         return None
-    return Segmented(**vars(layout), segments=segments)
+    starts = np.concatenate(([start], markers + 2))
+    ends = np.concatenate((markers, [start + others[0]]))
+    return Segmented(**vars(layout), data=data, starts=starts, ends=ends)
 
 
 def _layout(data: bytes) -> Layout | None:
@@ -145,33 +163,44 @@ def window(scan: Layout, box: Box) -> Box:
 
 def cut(scan: Segmented, part: Box) -> bytes:
     """A JPEG of `part` (a `window`) of the image: its segments under the image's header."""
-    return _file(scan.header, scan.frame_at, part.size, _segments_in(scan, part))
+    across = _segment_columns(scan, part)
+    rows = _segment_rows(scan, part)
+    parts = _head(scan.header, scan.frame_at, part.size)
+    indices = (row * scan.columns + column for row in rows for column in across)
+    for number, index in enumerate(indices):
+        parts += _marked(number, scan.segment(index))
+    parts.append(EOI)
+    return b"".join(parts)
 
 
 def spliced(scan: Segmented, part: Box, patch: Segmented) -> bytes:
     """The image with `part` (a `window`) replaced by `patch`, a JPEG of `part`'s size that
     shares its tables and interval. The header is `patch`'s, at the image's size (so the
-    patch's metadata, a colour profile, is the result's)."""
+    patch's metadata, a colour profile, is the result's). Between the window's rows the
+    image's own bytes are copied whole: segment for segment the result is numbered as the
+    image is, so the markers among them are already right."""
     if patch.tables != scan.tables or patch.size != part.size:
         raise ValueError("the patch was not encoded with the image's tables at the part's size")
     across = _segment_columns(scan, part)
-    rows = _segment_rows(scan, part)
-    segments = list(scan.segments)
-    count = across.stop - across.start
-    for index, row in enumerate(rows):
-        start = row * scan.columns
-        replaced = patch.segments[index * count : (index + 1) * count]
-        segments[start + across.start : start + across.stop] = replaced
-    return _file(patch.header, patch.frame_at, scan.size, segments)
-
-
-def _segments_in(scan: Segmented, part: Box) -> list[bytes]:
-    across = _segment_columns(scan, part)
-    segments: list[bytes] = []
+    parts = _head(patch.header, patch.frame_at, scan.size)
+    done, replaced = 0, 0
     for row in _segment_rows(scan, part):
-        start = row * scan.columns
-        segments += scan.segments[start + across.start : start + across.stop]
-    return segments
+        first = row * scan.columns + across.start
+        if first > done:
+            parts += _marked(done, scan.run(done, first))
+        for index in range(first, first + len(across)):
+            parts += _marked(index, patch.segment(replaced))
+            replaced += 1
+        done = first + len(across)
+    if done < len(scan.starts):
+        parts += _marked(done, scan.run(done, len(scan.starts)))
+    parts.append(EOI)
+    return b"".join(parts)
+
+
+def _marked(index: int, segments: memoryview) -> tuple[bytes | memoryview, ...]:
+    """`segments`, starting with segment `index`, after the marker that comes before it."""
+    return (MARKERS[(index - 1) & 7], segments) if index else (segments,)
 
 
 def _segment_columns(scan: Segmented, part: Box) -> range:
@@ -183,11 +212,7 @@ def _segment_rows(scan: Segmented, part: Box) -> range:
     return range(part.top // scan.mcu[1], math.ceil(part.bottom / scan.mcu[1]))
 
 
-def _file(header: bytes, frame_at: int, size: Size, segments: list[bytes]) -> bytes:
-    """A JPEG: `header` at `size`, then `segments` with their restart markers numbered anew."""
+def _head(header: bytes, frame_at: int, size: Size) -> list[bytes | memoryview]:
+    """`header` with the frame's size set to `size`, as the first parts of a file."""
     at = frame_at + 5  # the frame's height and width follow its marker, length and precision
-    parts = [header[:at], struct.pack(">HH", size[1], size[0]), header[at + 4 :]]
-    for number, segment in enumerate(segments):
-        parts += (MARKERS[(number - 1) & 7], segment) if number else (segment,)
-    parts.append(EOI)
-    return b"".join(parts)
+    return [header[:at], struct.pack(">HH", size[1], size[0]), header[at + 4 :]]
