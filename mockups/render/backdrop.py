@@ -75,7 +75,8 @@ class Backdrop:
 def save_scene(image: Image.Image, path: Path | BytesIO) -> None:
     """Save a template's scene as a JPEG a mockup can be spliced into (`read_backdrop`)."""
     interval = restart_interval(image.width)
-    image.convert("RGB").save(path, "JPEG", **_options(interval, subsampling=2))
+    rgb = image if image.mode == "RGB" else image.convert("RGB")
+    rgb.save(path, "JPEG", **_options(interval, subsampling=2))
 
 
 def read_backdrop(path: Path, label: str) -> Backdrop | None:

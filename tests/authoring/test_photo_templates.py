@@ -51,7 +51,9 @@ def test_a_photo_template_with_light_prints_the_fold_onto_the_artwork(tmp_path):
     template = save_custom_template(spec, tmp_path / "mine")
     assert template.shading is not None and template.highlight is not None
     artwork = Image.new("RGB", (800, 800), (40, 160, 220))
-    mockup = render_mockup(artwork, template).image()
+    rendered = render_mockup(artwork, template)
+    assert rendered.backdrop is not None, "the photo is saved as a scene to splice into"
+    mockup = rendered.image()
     fold, flat = mockup.getpixel((1500, 1000)), mockup.getpixel((1300, 1000))
     assert abs(flat[2] - 220) <= 3
     assert abs(fold[2] - 220 * 100 / 200) <= 4

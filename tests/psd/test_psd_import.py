@@ -18,6 +18,7 @@ from mockups.jobs import RenderJob
 from mockups.options import RenderOptions
 from mockups.psd import outline as psd_outline
 from mockups.psd.importer import import_psd
+from mockups.render.backdrop import read_backdrop
 from mockups.render.compose import render_mockup
 from tests.cli_helpers import run_cli
 from tests.jobs_support import run_burst_worker
@@ -71,6 +72,7 @@ def test_layers_below_the_smart_object_make_the_scene_without_the_placeholder(tm
     assert max(abs(a - b) for a, b in zip(inside_print, WALL, strict=True)) <= 3
     assert max(abs(a - b) for a, b in zip(outside, WALL, strict=True)) <= 3
     assert template.shading is None and template.highlight is None and template.mask is None
+    assert read_backdrop(template.scene, "scene.jpg") is not None, "a scene to splice into"
 
 
 def test_multiply_above_becomes_shading_and_screen_becomes_highlight(tmp_path):
