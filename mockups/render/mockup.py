@@ -55,7 +55,7 @@ class Mockup:
             return self.drawn.reduce(factor) if factor > 1 else self.drawn.copy()
         thumbnail = reduced(self.backdrop, factor)
         # the cells of `factor` x `factor` px wholly in `part`, which covers every cell the
-        # render drew in (`drawn_window`)
+        # render drew in (`window.changed_box` widens the window by a cell)
         cells = Box(
             -(-self.part.left // factor) * factor,
             -(-self.part.top // factor) * factor,
