@@ -18,9 +18,9 @@ sequential estimate is under its measured peak and none at all is more than 5 % 
 estimates lay from -4 % to +14 % of the measured peaks, and from -3 % to +14 % after
 ALONE_BYTES fell to 2 MB (no plain sequential run over its estimate; a profiled one holds
 memray's buffers besides, which the estimate leaves out: camera profiled -1 %). Once only
-a backdrop's window was decoded (2026-12-07), BACKDROP_BYTES was chosen by the same rule:
--1 % to +8 %, under zero only camera profiled and processes (whose sampler sums the
-workers). See the README's figures.
+a backdrop's window was decoded (2026-12-07), WINDOW_FACTOR and BACKDROP_BYTES were chosen
+by the same rule, for the queue's worker too: -2 % to +13 %, under zero only the profiled
+runs. See the README's figures.
 """
 
 from __future__ import annotations
@@ -73,10 +73,13 @@ FORKSERVER_BYTES = 18 * MIB
 SCENE_FACTOR = 1.9  # the scene, its layers cropped to the print's box, the encoder, the thumb
 # A scene that is a backdrop is held as its window (`window.held_scene_box`), and beside it
 # the scene's JPEG and its segments, the window's and the mockup's JPEGs and the scene
-# reduced for the thumbnail; with what the window's factor leaves out, calibrated on
-# `bench.budget_estimates` (2026-12-07: the ten templates' peaks fell 10-17 MB with the
-# window, the estimate 22-33 MB without this; 12 MB left phone portrait 1 MB under a run)
-BACKDROP_BYTES = 13 * MIB
+# reduced for the thumbnail. Calibrated on `bench.budget_estimates` and on the queue's work
+# horse, which peaks a few MB above the command line (RQ and redis loaded: a three-template
+# job from a 1600 x 2000 JPEG, 129.5 MB), 2026-12-07: studio-10's peaks fell 10-17 MB with
+# the window; a factor of 1.9 and 13 MB left that job 2 MB under, and more for every
+# window made the zoom templates' runs 15 % over
+WINDOW_FACTOR = 1.5
+BACKDROP_BYTES = 20 * MIB
 PRINT_FACTOR = 2.0  # the fitted, framed, mapped and lit copies of the print
 # a thread besides the first adds this share of its mockup: their peaks mostly do not
 # coincide (0.26-0.6 measured with two and three threads on two cores, the larger since the
@@ -193,8 +196,11 @@ def mockup_bytes(template: Template) -> float:
     held = held_scene_box(template)
     scene = held.width * held.height * PIXEL_BYTES
     print_area = template.print_size[0] * template.print_size[1] * PIXEL_BYTES
-    spliced = BACKDROP_BYTES if held.size != template.size else 0.0
-    return SCENE_FACTOR * scene + spliced + PRINT_FACTOR * print_area + print_map_bytes(template)
+    if held.size == template.size:
+        scene_bytes = SCENE_FACTOR * scene
+    else:
+        scene_bytes = WINDOW_FACTOR * scene + BACKDROP_BYTES
+    return scene_bytes + PRINT_FACTOR * print_area + print_map_bytes(template)
 
 
 def print_map_bytes(template: Template) -> float:

@@ -56,8 +56,8 @@ def test_compare_refuses_a_run_over_the_budget_before_rendering_any(rendered, mo
     from mockups.render.budget import JobRefused
 
     run_dir = Path(rendered.session_state["current_run"])
-    monkeypatch.setenv("MOCKUPLAB_JOB_BUDGET_MB", "100")
-    with pytest.raises(JobRefused, match="Sequential needs about .* MB, over the 100 MB"):
+    monkeypatch.setenv("MOCKUPLAB_JOB_BUDGET_MB", "80")
+    with pytest.raises(JobRefused, match="Sequential needs about .* MB, over the 80 MB"):
         compare_within_budget(
             next(run_dir.glob("upload.*")),
             run_dir / "compare",

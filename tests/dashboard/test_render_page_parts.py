@@ -111,7 +111,7 @@ def test_the_advice_reads_the_header_once_and_resolves_the_templates_once(
 
     counted("read_header")
     counted("resolve_templates")
-    monkeypatch.setenv("MOCKUPLAB_JOB_BUDGET_MB", "140")  # threads refused: fewer tried too
+    monkeypatch.setenv("MOCKUPLAB_JOB_BUDGET_MB", "120")  # threads refused: fewer tried too
     advice = advise(small_artwork, ("poster", "mug", "tote"), workers, load_library())
     assert advice is not None and advice.refused("threads")
     assert calls == {"read_header": 1, "resolve_templates": 1}
