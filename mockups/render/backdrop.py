@@ -81,30 +81,41 @@ def save_scene(image: Image.Image, path: Path | BytesIO) -> None:
 
 def read_backdrop(path: Path, label: str) -> Backdrop | None:
     """The scene at `path` as a backdrop, or None for a scene that is decoded whole: not a
-    JPEG, not restart-marked in whole rows of segments, or stored at another quality or
-    with tables Pillow would not write (so a window could not be encoded to match)."""
-    with open_image(path, TEMPLATE_LAYER_LIMITS, label) as image:
-        subsampling = _rgb_jpeg_subsampling(image)
+    JPEG, not restart-marked in whole rows of segments, stored at another quality or with
+    tables Pillow would not write (so a window could not be encoded to match), or cut
+    short."""
+    with open_image(path, TEMPLATE_LAYER_LIMITS, label):
+        pass  # the file and its header within a template layer's limits, or refused
+    header = _checked_header(path)
+    if header is None:
+        return None
+    layout, subsampling = header
     data = path.read_bytes()
     scan = read_segmented(data)
-    if scan is None or subsampling is None or not _encodes_alike(scan, subsampling):
+    if scan is None or scan.tables != layout.tables:
         return None
     return Backdrop(label, scan, subsampling, hashlib.blake2b(data, digest_size=16).hexdigest())
 
 
 def backdrop_layout(path: Path) -> Layout | None:
     """The layout of the scene at `path` when its header makes it a backdrop (as
-    `read_backdrop` finds it, unless its data is cut short), else None; from the file's
-    first HEADER_BYTES, remembered while the file is unchanged."""
+    `read_backdrop` finds it, unless its data is cut short), else None."""
+    header = _checked_header(path)
+    return None if header is None else header[0]
+
+
+def _checked_header(path: Path) -> tuple[Layout, int] | None:
+    """The scene's layout and subsampling when its header makes it a backdrop, from the
+    file's first HEADER_BYTES, remembered while the file is unchanged."""
     try:
         found = path.stat()
     except OSError:
         return None
-    return _header_layout(path, found.st_mtime_ns, found.st_size)
+    return _header(path, found.st_mtime_ns, found.st_size)
 
 
 @lru_cache(maxsize=64)
-def _header_layout(path: Path, mtime_ns: int, size: int) -> Layout | None:
+def _header(path: Path, mtime_ns: int, size: int) -> tuple[Layout, int] | None:
     try:
         with path.open("rb") as file:
             head = file.read(HEADER_BYTES)
@@ -117,7 +128,7 @@ def _header_layout(path: Path, mtime_ns: int, size: int) -> Layout | None:
         return None
     if subsampling is None or not _encodes_alike(layout, subsampling):
         return None
-    return layout
+    return layout, subsampling
 
 
 def reduced(backdrop: Backdrop, factor: int) -> Image.Image:
