@@ -25,7 +25,6 @@ SOI, EOI = b"\xff\xd8", b"\xff\xd9"
 BASELINE = 0xC0
 SOS, DQT, DHT, DRI = 0xDA, 0xDB, 0xC4, 0xDD
 OTHER_FRAMES = frozenset(range(0xC1, 0xD0)) - {DHT, 0xC8, 0xCC}  # progressive, lossless...
-MARKERS = [bytes((0xFF, 0xD0 + number)) for number in range(8)]
 MAX_INTERVAL = 8  # MCUs per segment the writers choose, at most (see `restart_interval`)
 
 
@@ -65,13 +64,6 @@ class Segmented(Layout):
     data: bytes = b""
     starts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     ends: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
-
-    def segment(self, index: int) -> memoryview:
-        return memoryview(self.data)[self.starts[index] : self.ends[index]]
-
-    def run(self, first: int, stop: int) -> memoryview:
-        """Segments `first` to `stop` (exclusive) as stored: with the markers between them."""
-        return memoryview(self.data)[self.starts[first] : self.ends[stop - 1]]
 
 
 def restart_interval(width: int, mcu_width: int = 16) -> int:
@@ -164,43 +156,59 @@ def window(scan: Layout, box: Box) -> Box:
 def cut(scan: Segmented, part: Box) -> bytes:
     """A JPEG of `part` (a `window`) of the image: its segments under the image's header."""
     across = _segment_columns(scan, part)
-    rows = _segment_rows(scan, part)
-    parts = _head(scan.header, scan.frame_at, part.size)
-    indices = (row * scan.columns + column for row in rows for column in across)
-    for number, index in enumerate(indices):
-        parts += _marked(number, scan.segment(index))
-    parts.append(EOI)
-    return b"".join(parts)
+    runs = [(scan, first, first + len(across)) for first in _row_firsts(scan, part)]
+    return b"".join([*_head(scan.header, scan.frame_at, part.size), _joined(runs), EOI])
 
 
 def spliced(scan: Segmented, part: Box, patch: Segmented) -> bytes:
     """The image with `part` (a `window`) replaced by `patch`, a JPEG of `part`'s size that
     shares its tables and interval. The header is `patch`'s, at the image's size (so the
     patch's metadata, a colour profile, is the result's). Between the window's rows the
-    image's own bytes are copied whole: segment for segment the result is numbered as the
-    image is, so the markers among them are already right."""
+    image's own bytes are copied whole."""
     if patch.tables != scan.tables or patch.size != part.size:
         raise ValueError("the patch was not encoded with the image's tables at the part's size")
-    across = _segment_columns(scan, part)
-    parts = _head(patch.header, patch.frame_at, scan.size)
-    done, replaced = 0, 0
-    for row in _segment_rows(scan, part):
-        first = row * scan.columns + across.start
+    across = len(_segment_columns(scan, part))
+    runs: list[Run] = []
+    done = 0
+    for row, first in enumerate(_row_firsts(scan, part)):
         if first > done:
-            parts += _marked(done, scan.run(done, first))
-        for index in range(first, first + len(across)):
-            parts += _marked(index, patch.segment(replaced))
-            replaced += 1
-        done = first + len(across)
+            runs.append((scan, done, first))
+        runs.append((patch, row * across, (row + 1) * across))
+        done = first + across
     if done < len(scan.starts):
-        parts += _marked(done, scan.run(done, len(scan.starts)))
-    parts.append(EOI)
-    return b"".join(parts)
+        runs.append((scan, done, len(scan.starts)))
+    return b"".join([*_head(patch.header, patch.frame_at, scan.size), _joined(runs), EOI])
 
 
-def _marked(index: int, segments: memoryview) -> tuple[bytes | memoryview, ...]:
-    """`segments`, starting with segment `index`, after the marker that comes before it."""
-    return (MARKERS[(index - 1) & 7], segments) if index else (segments,)
+Run = tuple[Segmented, int, int]  # segments first to stop (exclusive) of a scan
+
+
+def _joined(runs: list[Run]) -> bytearray:
+    """The runs' segments one after another, as one scan: each run copied whole (with the
+    markers between its segments), a marker between runs, and every marker numbered again
+    in a single pass, as its place in the new scan has it."""
+    lengths = [int(scan.ends[stop - 1] - scan.starts[first]) for scan, first, stop in runs]
+    joined = bytearray(sum(lengths) + 2 * (len(runs) - 1))
+    numbers: list[np.ndarray] = []  # where each marker's number byte lies in `joined`
+    at = 0
+    for index, (scan, first, stop) in enumerate(runs):
+        if index:
+            joined[at] = 0xFF
+            numbers.append(np.array([at + 1]))
+            at += 2
+        begin = int(scan.starts[first])
+        joined[at : at + lengths[index]] = memoryview(scan.data)[begin : begin + lengths[index]]
+        numbers.append(scan.ends[first : stop - 1] - begin + at + 1)
+        at += lengths[index]
+    places = np.concatenate(numbers)
+    np.frombuffer(joined, np.uint8)[places] = 0xD0 + (np.arange(len(places)) & 7)
+    return joined
+
+
+def _row_firsts(scan: Segmented, part: Box) -> list[int]:
+    """Per row of segments `part` covers, the index of its first segment in the scan."""
+    first_column = _segment_columns(scan, part).start
+    return [row * scan.columns + first_column for row in _segment_rows(scan, part)]
 
 
 def _segment_columns(scan: Segmented, part: Box) -> range:
