@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from importlib.metadata import entry_points
 from typing import Protocol
 
 from mockups.errors import RenderError
@@ -31,6 +30,8 @@ class Renderer(Protocol):
 
 
 def renderer_names() -> list[str]:
+    from importlib.metadata import entry_points  # 17 ms: a plain render never needs it
+
     return [PLAIN, *sorted(point.name for point in entry_points(group=GROUP))]
 
 
@@ -40,6 +41,8 @@ def find_renderer(name: str) -> Renderer:
         from mockups.render.run import render_run
 
         return render_run
+    from importlib.metadata import entry_points
+
     for point in entry_points(group=GROUP):
         if point.name == name:
             return point.load()
