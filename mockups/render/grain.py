@@ -63,11 +63,15 @@ def grain_over(grain: Grain, left: int, top: int, width: int, height: int) -> np
 
 
 def _tiled(tile: np.ndarray, left: int, top: int, width: int, height: int) -> np.ndarray:
-    """The part of the frame a box covers, from a tile repeated over it: a new array."""
-    rows = np.arange(top, top + height) % TILE
-    columns = np.arange(left, left + width) % TILE
-    # two takes along one axis each: a quarter of the time of one two-axis fancy index
-    return tile.take(rows, axis=0).take(columns, axis=1)
+    """The part of the frame a box covers, from a tile repeated over it: a new array.
+
+    The box's rows are taken from the tile, then laid end to end across (`np.tile` copies
+    whole runs: a third of the time of a gather of each column)."""
+    rows = tile.take(np.arange(top, top + height) % TILE, axis=0)
+    start = left % TILE
+    repeats = [1] * tile.ndim
+    repeats[1] = -(-(start + width) // TILE)
+    return np.tile(rows, repeats)[:, start : start + width]
 
 
 # per ink level, the share of the scene's grain the ink took away and the render gives back
@@ -87,7 +91,7 @@ def with_grain_under_ink(
     for top in range(0, height, STRIP_ROWS):
         rows = slice(top, min(height, top + STRIP_ROWS))
         noise = _tiled(planes[band], origin[0], origin[1] + top, width, rows.stop - rows.start)
-        noise *= GRAIN_TAKEN[inked[rows]]
+        noise *= GRAIN_TAKEN.take(inked[rows])  # `take`: a quarter of an index's time
         noise += out[rows]
         np.rint(noise, out=noise)
         out[rows] = np.clip(noise, 0, 255, out=noise)

@@ -30,6 +30,8 @@ def encode_srgb(linear: np.ndarray) -> np.ndarray:
 LINEAR = decode_srgb(np.arange(256) / 255).astype(np.float32)
 ENCODED = np.round(255 * encode_srgb(np.arange(ENCODE_STEPS) / (ENCODE_STEPS - 1)))
 ENCODED = ENCODED.astype(np.uint8)
+# per 8-bit level, its linear light in steps of the encoding table, half a step added
+STEPS_ROUNDED = (LINEAR * (ENCODE_STEPS - 1) + 0.5).astype(np.float32)
 
 
 def printed_light(black: float) -> np.ndarray:
@@ -77,17 +79,20 @@ def lit_with_reflection(
 def _linear_lit(
     band: Image.Image, light: Image.Image | None, reflection: Image.Image, black: float
 ) -> Image.Image:
-    reflectance = printed_light(black) * (ENCODE_STEPS - 1)
+    reflectance = printed_light(black)
     printed, reflected = np.asarray(band), np.asarray(reflection)
     lights = np.asarray(light) if light is not None else None
     lit = np.empty_like(printed)
+    # lookups by `take`, a quarter of the time of indexing a table with an array
     for top in range(0, printed.shape[0], STRIP_ROWS):
         rows = slice(top, top + STRIP_ROWS)
-        above = LINEAR[reflected[rows]]
-        below = LINEAR[lights[rows]] if lights is not None else np.ones_like(above)
-        below -= above
-        value = reflectance[printed[rows]]
-        value *= below
-        value += above * (ENCODE_STEPS - 1) + 0.5  # between light and reflection: 0 to 1
-        lit[rows] = ENCODED[value.astype(np.uint16)]
+        above = STEPS_ROUNDED.take(reflected[rows])
+        if lights is not None:
+            value = STEPS_ROUNDED.take(lights[rows])
+        else:
+            value = np.full_like(above, STEPS_ROUNDED[255])
+        value -= above  # the light below the reflection, in encoding steps
+        value *= reflectance.take(printed[rows])
+        value += above  # between light and reflection, and half a step to round
+        lit[rows] = ENCODED.take(value.astype(np.uint16))
     return Image.fromarray(lit, "L")
