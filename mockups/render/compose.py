@@ -225,20 +225,20 @@ def render_mockup(
     # buffer is freed as soon as it is used, not when this function returns.
     handed = [fitted]
     del fitted
-    handed = [place_print(handed.pop(), template, images.box, offsets, mapping_threads)]
+    warped = [place_print(handed.pop(), template, images.box, offsets, mapping_threads)]
     if scene is None:
         scene = load_scene(template, images)
     at, ink = scene.part.origin, template.ink_black
     if edge is not None and images.edge is not None:
         composite(scene.drawn, edge, images.edge, None, ink, grain, beside, at=at)
         del edge
-    composite(scene.drawn, handed.pop(), images.front, images.mask, ink, grain, beside, at=at)
+    composite(scene.drawn, warped.pop(), images.front, images.mask, ink, grain, beside, at=at)
     return scene
 
 
 def _mapped_and_scene(
     artwork: Image.Image | Pixels, template: Template, threads: int
-) -> tuple[list[Image.Image], tuple[SceneImages, Mockup]]:
+) -> tuple[list[Pixels], tuple[SceneImages, Mockup]]:
     """The print placed by `place_mapped` (in a list, to be handed over), and the template's
     layers and scene.
 
@@ -277,10 +277,10 @@ def _mapped_from_artwork(template: Template, artwork: Image.Image | Pixels) -> b
 
 def place_mapped(
     artwork: Image.Image | Pixels, template: Template, box: Box, threads: int = 1
-) -> Image.Image:
+) -> Pixels:
     """The artwork fitted to the print and mapped into `box` through the template's print
-    map, as straight RGBA: the same print as `fit_print`, `framed` and `uvmap.place_print`,
-    made in one libvips pipeline without Pillow's three copies of it."""
+    map, as premultiplied RGBa `Pixels`: the same print as `fit_print`, `framed` and
+    `uvmap.place_print`, made in one libvips pipeline without Pillow's three copies of it."""
     from mockups.templates import uvmap
 
     assert template.uvmap is not None, "only print-map templates come this far"
@@ -463,11 +463,11 @@ def scene_relief(scene_part: Image.Image) -> Image.Image:
 
 def place_print(
     print_: Image.Image, template: Template, box: Box, offsets=None, mapping_threads: int = 1
-) -> Image.Image:
+) -> Image.Image | Pixels:
     """The print as an image the size of `box`: moved there when flat, else warped.
 
-    A print to warp comes framed (see `framed`); the result is then premultiplied RGBa, or
-    straight RGBA from a print map.
+    A print to warp comes framed (see `framed`); the result is then premultiplied RGBa: an
+    image, or `Pixels` from a print map.
     """
     if template.is_flat and print_.size == box.size:
         return print_
@@ -518,7 +518,7 @@ def warp_quad(padded: Image.Image, quad: Quad, box: Box) -> Image.Image:
 
 def composite(
     scene: Image.Image,
-    placed: Image.Image,
+    placed: Image.Image | Pixels,
     light: Lighting,
     mask: Image.Image | None = None,
     ink_black: float = 0.0,
@@ -557,7 +557,7 @@ def composite(
 def _composite_strip(
     scene: Image.Image,
     at: tuple[int, int],
-    placed: Image.Image,
+    placed: Image.Image | Pixels,
     light: Lighting,
     reach: tuple[int, int, int, int] | None,
     mask: Image.Image | None,
@@ -577,7 +577,8 @@ def _composite_strip(
         highlight=_cropped(light.highlight, rows),
         reflection=_cropped(light.reflection, rows) if strip_reach else None,
     )
-    lit, alpha = _lit_strip(placed.crop(rows), strip_light, strip_reach, ink, ink_black, grain)
+    strip_print = placed.rows(*strip) if isinstance(placed, Pixels) else placed.crop(rows)
+    lit, alpha = _lit_strip(strip_print, strip_light, strip_reach, ink, ink_black, grain)
     strip_mask = _cropped(mask, rows)
     if strip_mask is not None:
         alpha = strip_mask if alpha is None else ImageChops.multiply(alpha, strip_mask)

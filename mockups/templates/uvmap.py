@@ -9,8 +9,9 @@ are then antialiased by the resampler, like a perspective warp's.
 libvips renders it: the map is scaled to print pixels and upsampled bilinearly in tiles as
 `mapim` pulls them (no float map of the whole box is ever held: a full-size map is read and
 scaled a strip at a time), and `mapim` resamples the premultiplied print with a bicubic
-kernel. Its result is straight RGBA (`compose.composite` takes it as it takes the other
-warps' premultiplied RGBa). A map cut short is refused, never rendered with what libvips
+kernel. Its result is premultiplied RGBa `Pixels`, as libvips wrote them
+(`compose.composite` takes them a strip at a time, as it takes the other warps'
+premultiplied RGBa images). A map cut short is refused, never rendered with what libvips
 would fill in.
 """
 
@@ -78,28 +79,29 @@ def encode(value: float) -> int:
     return round((value - ENCODED_LOW) / SPAN * MAX_VALUE)
 
 
-def place_print(framed_print: Image.Image, uvmap: UVMap, box: Box, threads: int = 1) -> Image.Image:
+def place_print(framed_print: Image.Image, uvmap: UVMap, box: Box, threads: int = 1) -> Pixels:
     """The print (premultiplied RGBa with a one-pixel transparent frame) mapped into `box`,
-    as straight RGBA, by `threads` libvips workers."""
+    premultiplied RGBa (`Pixels.rows` makes each strip straight), by `threads` libvips
+    workers."""
     handed = [framed_print]
     del framed_print  # the caller handed over its only reference: libvips holds a copy now
     return place_framed(lambda: _vips_rgba(handed.pop()), uvmap, box, threads)
 
 
-def place_framed(
-    source: Callable[[], Any], uvmap: UVMap, box: Box, threads: int = 1
-) -> Image.Image:
+def place_framed(source: Callable[[], Any], uvmap: UVMap, box: Box, threads: int = 1) -> Pixels:
     """As `place_print`, from `source()`: a libvips image of the framed print's premultiplied
-    RGBA bytes, called once libvips is set up (a lazy one is computed into memory first)."""
-    pixels = _mapped_bytes(source, uvmap, box, threads)
-    # RGBA wraps the bytes in place (premultiplied RGBa would be copied): the libvips images
-    # are gone by now, so the placed print is held once
-    return Image.frombuffer("RGBA", box.size, pixels, "raw", "RGBA", 0, 1)
+    RGBA bytes, called once libvips is set up (a lazy one is computed into memory first).
+
+    The bytes libvips wrote, as they are: the libvips images are gone by now, so the placed
+    print is held once. Left premultiplied, it is made straight a strip at a time as it is
+    composited, in C, where libvips' unpremultiply took three float passes over the box."""
+    return Pixels(_mapped_bytes(source, uvmap, box, threads), box.size, "RGBa")
 
 
-def _mapped_bytes(source: Callable[[], Any], uvmap: UVMap, box: Box, threads: int) -> bytes:
-    """The placed print's straight RGBA bytes; every libvips image is freed on return. A map
-    libvips cannot read whole (cut short, damaged) is a `RenderError` in one line."""
+def _mapped_bytes(source: Callable[[], Any], uvmap: UVMap, box: Box, threads: int) -> Any:
+    """The placed print's premultiplied RGBA bytes (a buffer libvips allocated); every
+    libvips image is freed on return. A map libvips cannot read whole (cut short, damaged)
+    is a `RenderError` in one line."""
     import pyvips
 
     try:
@@ -113,7 +115,7 @@ def _mapped_bytes(source: Callable[[], Any], uvmap: UVMap, box: Box, threads: in
         ) from None
 
 
-def _mapped_through(source: Callable[[], Any], uvmap: UVMap, box: Box, threads: int) -> bytes:
+def _mapped_through(source: Callable[[], Any], uvmap: UVMap, box: Box, threads: int) -> Any:
     import pyvips
 
     # libvips' worker allocates in its own glibc arena, which would keep the blocks it frees
@@ -136,9 +138,9 @@ def _mapped_through(source: Callable[[], Any], uvmap: UVMap, box: Box, threads: 
         extend="background",
         background=[0, 0, 0, 0],
     )
-    if bands.bands > 2:
-        placed = placed * bands[2]
-    return (placed.unpremultiply() + 0.5).cast("uchar").write_to_memory()
+    if bands.bands > 2:  # coverage scales colour and alpha alike: still premultiplied
+        placed = (placed * bands[2] + 0.5).cast("uchar")
+    return placed.write_to_memory()
 
 
 def _vips_rgba(image: Image.Image):
