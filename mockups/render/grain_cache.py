@@ -19,7 +19,7 @@ from mockups.templates.model import Grain
 
 GRAIN_DIR = "grain"
 SHAPE = (3, TILE, TILE)
-VERSION = 1  # of `grain_planes`' arithmetic: a change to it must change this
+VERSION = 2  # of `grain_planes`' arithmetic: a change to it must change this
 
 
 def cached_grain_planes(grain: Grain) -> np.ndarray:
