@@ -7,7 +7,8 @@ process derives from something it did not write itself (a bucket key, a run.json
     templates/   the user's templates
     uploads/     the dashboard's staged uploads
     cache/       what a render may make again at any time (grain planes, manifests checked,
-                 scenes reduced for thumbnails, print maps scaled and bordered)
+                 scenes reduced for thumbnails, print maps scaled and bordered, template
+                 layers decoded)
 
 Such a path must lie inside the home it belongs to once symlinks are resolved; anything else
 is `OutsideHome` (one line), raised before any file is read, written or removed.

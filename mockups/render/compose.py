@@ -39,6 +39,7 @@ from mockups.render.grain_cache import cached_grain_planes
 from mockups.render.helpers import first_and_then
 from mockups.render.inklight import ink_curve, lit_with_reflection
 from mockups.render.jpegsplice import window
+from mockups.render.layer_cache import cached_layer
 from mockups.render.mockup import Mockup
 from mockups.render.window import changed_box
 from mockups.templates.model import Colour, Edge, SafeArea, Template
@@ -145,6 +146,10 @@ def _load_light(path: Path | None, box: Box) -> Image.Image | None:
     """A shading or reflection layer: greyscale kept as one band, anything else as RGB."""
     if path is None:
         return None
+    return cached_layer(path, "light", box, lambda: _decoded_light(path, box))
+
+
+def _decoded_light(path: Path, box: Box) -> Image.Image:
     layer = _load_layer(path, None, box)
     return (
         layer
@@ -167,8 +172,11 @@ def _load_rgb(path: Path) -> Image.Image:
         return scene.convert("RGB")
 
 
-def _load(path: Path | None, mode: str, box: Box | None = None) -> Image.Image | None:
-    return None if path is None else _load_layer(path, mode, box)
+def _load(path: Path | None, mode: str, box: Box) -> Image.Image | None:
+    """A layer cropped to `box`, in `mode`, read from the cache when it holds it."""
+    if path is None:
+        return None
+    return cached_layer(path, mode, box, lambda: _load_layer(path, mode, box))
 
 
 def _load_layer(path: Path, mode: str | None, box: Box | None = None) -> Image.Image:
