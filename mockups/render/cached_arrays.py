@@ -26,6 +26,19 @@ def read_array(path: Path, dtype: type, shape: tuple[int, ...]) -> np.ndarray | 
     return array
 
 
+def keep_replacing(path: Path, array: np.ndarray, stale: str) -> None:
+    """`keep_array`, then remove the folder's other files whose names match `stale` (a glob):
+    what an earlier version of the same source left, so a cache holds one file a source
+    however often the source changes."""
+    keep_array(path, array)
+    try:
+        for old in path.parent.glob(stale):
+            if old.name != path.name:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass  # left for the next time the source changes
+
+
 def keep_array(path: Path, array: np.ndarray) -> None:
     """Written through a partial file and renamed (`atomic_file`). Two processes keeping the
     same array at once write the same bytes; a file cut short by their race fails

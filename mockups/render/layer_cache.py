@@ -2,10 +2,10 @@
 `$MOCKUPLAB_HOME/cache/layers`: a render reads their pixels instead of inflating their PNGs
 again (studio-10's ten mockups: 0.21 CPU s of PNG decodes a render).
 
-The cache is only ever a copy (`cached_arrays`): a file is named by the layer file's bytes
-and the crop and mode the render asks for, so a layer changed in any way is decoded again;
-a file that is not exactly the layer's type and shape is made again, and a cache that cannot
-be written is done without.
+The cache is only ever a copy (`cached_arrays`): a file is named by the layer's file, the
+crop and mode the render asks for, and the file's bytes, so a layer changed in any way is
+decoded again and its earlier copy removed; a file that is not exactly the layer's type and
+shape is made again, and a cache that cannot be written is done without.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from PIL import Image
 
 from mockups.geometry import Box
 from mockups.home import CACHE, home
-from mockups.render.cached_arrays import keep_array, read_array
+from mockups.render.cached_arrays import keep_replacing, read_array
 
 LAYER_DIR = "layers"
 VERSION = 1  # of how a layer is cropped and converted: a change to it must change this
@@ -29,18 +29,24 @@ KEPT_MODES = {"L": (), "RGB": (3,)}  # a layer in any other mode is decoded ever
 def cached_layer(path: Path, recipe: str, box: Box, make: Callable[[], Image.Image]) -> Image.Image:
     """`make()`'s layer: the file at `path` decoded, cropped to `box` and converted as
     `recipe` names it; read from the cache when it holds it, kept there when not."""
-    file = layer_path(path.read_bytes(), recipe, box)
+    source = source_name(path, recipe, box)
+    file = layer_path(source, path.read_bytes())
     for mode, bands in KEPT_MODES.items():
         pixels = read_array(file, np.uint8, (box.height, box.width, *bands))
         if pixels is not None:
             return Image.fromarray(pixels, mode)
     layer = make()
     if layer.mode in KEPT_MODES and layer.size == box.size:
-        keep_array(file, np.asarray(layer))
+        keep_replacing(file, np.asarray(layer), f"v*-{source}-*.npy")
     return layer
 
 
-def layer_path(data: bytes, recipe: str, box: Box) -> Path:
-    digest = hashlib.blake2b(data, digest_size=16)
-    digest.update(f"{recipe}|{box.as_tuple()}".encode())
-    return home(CACHE) / LAYER_DIR / f"v{VERSION}-{digest.hexdigest()}.npy"
+def source_name(path: Path, recipe: str, box: Box) -> str:
+    """What a layer's cache files are named by before its bytes: its file, crop and mode."""
+    source = f"{path.resolve()}|{recipe}|{box.as_tuple()}".encode()
+    return hashlib.blake2b(source, digest_size=8).hexdigest()
+
+
+def layer_path(source: str, data: bytes) -> Path:
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    return home(CACHE) / LAYER_DIR / f"v{VERSION}-{source}-{digest}.npy"

@@ -32,7 +32,7 @@ from mockups.errors import RenderError, TemplateError, first_line, printable
 from mockups.geometry import Box, Size
 from mockups.home import CACHE, home
 from mockups.memory import return_large_blocks_at_once
-from mockups.render.cached_arrays import keep_array, read_array
+from mockups.render.cached_arrays import keep_replacing, read_array
 
 ENCODED_LOW = -0.5
 SPAN = 2.0
@@ -178,10 +178,11 @@ def _bordered(path: Path, stored: Any, scales: list[float], offsets: list[float]
     with the border `_upsampled` extends it by: read from the cache when it holds it (the
     PNG's decode, the floats and the border took 0.17 CPU s of studio-10's ten mockups; the
     cache's read 0.03), made and kept there when not. The cache's file is named by the map's
-    bytes and the scales, so a map changed in any way is made again."""
-    data = path.read_bytes()
+    file and scales, then its bytes, so a map changed in any way is made again and its
+    earlier copy removed."""
+    source = _source_name(path, scales, offsets)
     shape = (stored.height + 2, stored.width + 2, stored.bands)
-    cached = _cache_path(data, scales, offsets)
+    cached = _cache_path(source, path.read_bytes())
     bordered = read_array(cached, np.float32, shape)
     if bordered is None:
         bands = np.ndarray(
@@ -192,14 +193,19 @@ def _bordered(path: Path, stored: Any, scales: list[float], offsets: list[float]
         bands *= np.asarray(scales, np.float32)
         bands += np.asarray(offsets, np.float32)
         bordered = np.ascontiguousarray(_extended(_extended(bands, axis=0), axis=1))
-        keep_array(cached, bordered)
+        keep_replacing(cached, bordered, f"v*-{source}-*.npy")
     return bordered
 
 
-def _cache_path(data: bytes, scales: list[float], offsets: list[float]) -> Path:
-    digest = hashlib.blake2b(data, digest_size=16)
-    digest.update(np.asarray(scales + offsets, np.float64).tobytes())
-    return home(CACHE) / PRINT_MAP_DIR / f"v{CACHE_VERSION}-{digest.hexdigest()}.npy"
+def _source_name(path: Path, scales: list[float], offsets: list[float]) -> str:
+    source = hashlib.blake2b(str(path.resolve()).encode(), digest_size=8)
+    source.update(np.asarray(scales + offsets, np.float64).tobytes())
+    return source.hexdigest()
+
+
+def _cache_path(source: str, data: bytes) -> Path:
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    return home(CACHE) / PRINT_MAP_DIR / f"v{CACHE_VERSION}-{source}-{digest}.npy"
 
 
 def _coordinate_transform(framed_size: Size, bands: int) -> tuple[list[float], list[float]]:

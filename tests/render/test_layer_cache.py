@@ -4,14 +4,13 @@ damaged, planted, stale or out of reach is made again or done without."""
 
 from __future__ import annotations
 
-import shutil
-from dataclasses import replace
-
 import numpy as np
 import pytest
+from PIL import Image
 
+from mockups.geometry import Box
 from mockups.render.compose import SceneImages, load_scene_images
-from mockups.render.layer_cache import LAYER_DIR
+from mockups.render.layer_cache import LAYER_DIR, cached_layer
 from mockups.templates.library import load_library
 
 TEMPLATE = load_library()["desk-frame"]  # a greyscale mask and a colour reflection
@@ -77,12 +76,13 @@ def test_a_damaged_or_planted_file_is_made_again(decoded, home, planted):
     assert all(np.load(file).shape[:2] != (4, 4) for file in kept(home))
 
 
-def test_a_layer_changed_on_disk_is_decoded_again_not_taken_from_the_cache(home, tmp_path):
-    load_scene_images(TEMPLATE)
-    assert TEMPLATE.mask is not None
-    changed = tmp_path / "mask.png"
-    shutil.copy(TEMPLATE.mask, changed)
-    with changed.open("ab") as tail:
-        tail.write(b"\0")  # the same pixels, other bytes: a new name all the same
-    load_scene_images(replace(TEMPLATE, mask=changed))
-    assert len(kept(home)) == 3
+def test_a_layer_changed_on_disk_is_decoded_again_and_its_earlier_copy_removed(home, tmp_path):
+    layer = tmp_path / "mask.png"
+    box = Box(10, 20, 50, 40)
+    Image.new("L", (64, 48), 200).save(layer)
+    first = cached_layer(layer, "L", box, lambda: Image.open(layer).crop(box.as_tuple()))
+    Image.new("L", (64, 48), 90).save(layer)
+    second = cached_layer(layer, "L", box, lambda: Image.open(layer).crop(box.as_tuple()))
+    assert first.getextrema() == (200, 200) and second.getextrema() == (90, 90)
+    assert len(kept(home)) == 1
+    assert np.asarray(cached_layer(layer, "L", box, lambda: Image.new("L", box.size))).max() == 90

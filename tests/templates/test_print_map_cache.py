@@ -81,13 +81,18 @@ def test_a_damaged_or_planted_file_is_made_again(template, uncached, home, plant
     assert np.load(kept).shape[:2] != (4, 4)
 
 
-def test_a_map_changed_on_disk_is_read_again_not_taken_from_the_cache(template, home, tmp_path):
+def test_a_map_changed_on_disk_is_read_again_and_its_earlier_copy_removed(template, home, tmp_path):
     placed(template)
     assert template.uvmap is not None
     changed = tmp_path / "uvmap.png"
     shutil.copy(template.uvmap.path, changed)
-    with changed.open("ab") as tail:
-        tail.write(b"\0")  # the same pixels, other bytes: a new name all the same
     moved = UVMap(changed, template.uvmap.box, template.uvmap.print_size)
-    placed(replace(template, uvmap=moved))
-    assert len(cached_files(home)) == 2
+    elsewhere = replace(template, uvmap=moved)
+    placed(elsewhere)
+    assert len(cached_files(home)) == 2  # a map in another file is a source of its own
+    before = set(cached_files(home))
+    with changed.open("ab") as tail:
+        tail.write(b"\0")  # the same pixels, other bytes: made again all the same
+    placed(elsewhere)
+    after = set(cached_files(home))
+    assert len(after) == 2 and len(after - before) == 1  # the stale copy is gone
