@@ -112,7 +112,12 @@ def _resize(image: Any, alpha: bool, size: Size, straight: bool = True) -> Any:
     image = image.resize(size[0] / image.width, vscale=size[1] / image.height, kernel="lanczos3")
     if alpha and straight:
         image = image.unpremultiply()
-    return image.cast("uchar").gravity("centre", *size, extend="copy")
+    # each libvips operation is a few hundred allocations in a memory profile: none for nothing
+    if image.format != "uchar":
+        image = image.cast("uchar")
+    if (image.width, image.height) != size:
+        image = image.gravity("centre", *size, extend="copy")
+    return image
 
 
 def shrunk(pixels: Pixels, size: Size) -> Pixels:

@@ -68,13 +68,16 @@ def grain_over(grain: Grain, left: int, top: int, width: int, height: int) -> np
 def _tiled(tile: np.ndarray, left: int, top: int, width: int, height: int) -> np.ndarray:
     """The part of the frame a box covers, from a tile repeated over it: a new array.
 
-    The box's rows are taken from the tile, then laid end to end across (`np.tile` copies
-    whole runs: a third of the time of a gather of each column)."""
+    The box's rows are taken from the tile, then copied across in runs as long as the tile
+    allows (a third of the time of gathering each column, in two allocations)."""
     rows = tile.take(np.arange(top, top + height) % TILE, axis=0)
-    start = left % TILE
-    repeats = [1] * tile.ndim
-    repeats[1] = -(-(start + width) // TILE)
-    return np.tile(rows, repeats)[:, start : start + width]
+    tiled = np.empty((height, width, *tile.shape[2:]), tile.dtype)
+    start, at = left % TILE, 0
+    while at < width:
+        run = min(width - at, TILE - start)
+        tiled[:, at : at + run] = rows[:, start : start + run]
+        start, at = 0, at + run
+    return tiled
 
 
 def with_grain_under_ink(

@@ -25,6 +25,7 @@ SOI, EOI = b"\xff\xd8", b"\xff\xd9"
 BASELINE = 0xC0
 SOS, DQT, DHT, DRI = 0xDA, 0xDB, 0xC4, 0xDD
 OTHER_FRAMES = frozenset(range(0xC1, 0xD0)) - {DHT, 0xC8, 0xCC}  # progressive, lossless...
+MARKER = b"\xff\xd0"  # a restart marker, numbered when its scan is joined (`_joined`)
 MAX_INTERVAL = 8  # MCUs per segment the writers choose, at most (see `restart_interval`)
 
 
@@ -186,22 +187,24 @@ Run = tuple[Segmented, int, int]  # segments first to stop (exclusive) of a scan
 def _joined(runs: list[Run]) -> bytearray:
     """The runs' segments one after another, as one scan: each run copied whole (with the
     markers between its segments), a marker between runs, and every marker numbered again
-    in a single pass, as its place in the new scan has it."""
+    in one pass over the scan: entropy-coded data stuffs each 0xFF it holds (0xFF 0x00), so
+    0xFF 0xD0-0xD7 there is always a restart marker."""
     lengths = [int(scan.ends[stop - 1] - scan.starts[first]) for scan, first, stop in runs]
     joined = bytearray(sum(lengths) + 2 * (len(runs) - 1))
-    numbers: list[np.ndarray] = []  # where each marker's number byte lies in `joined`
     at = 0
-    for index, (scan, first, stop) in enumerate(runs):
-        if index:
-            joined[at] = 0xFF
-            numbers.append(np.array([at + 1]))
-            at += 2
-        begin = int(scan.starts[first])
-        joined[at : at + lengths[index]] = memoryview(scan.data)[begin : begin + lengths[index]]
-        numbers.append(scan.ends[first : stop - 1] - begin + at + 1)
-        at += lengths[index]
-    places = np.concatenate(numbers)
-    np.frombuffer(joined, np.uint8)[places] = 0xD0 + (np.arange(len(places)) & 7)
+    # through a memoryview: a bytearray's own slice assignment copies a view's bytes first
+    with memoryview(joined) as out:
+        for index, (scan, first, _) in enumerate(runs):
+            if index:
+                out[at : at + 2] = MARKER
+                at += 2
+            begin = int(scan.starts[first])
+            out[at : at + lengths[index]] = memoryview(scan.data)[begin : begin + lengths[index]]
+            at += lengths[index]
+    scan_bytes = np.frombuffer(joined, np.uint8)
+    prefixes = np.flatnonzero(scan_bytes[:-1] == 0xFF)
+    numbers = prefixes[(scan_bytes[prefixes + 1] & 0xF8) == 0xD0] + 1
+    scan_bytes[numbers] = 0xD0 + (np.arange(len(numbers)) & 7)
     return joined
 
 

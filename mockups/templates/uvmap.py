@@ -137,7 +137,7 @@ def _mapped_through(source: Callable[[], Any], uvmap: UVMap, box: Box, threads: 
     pyvips.concurrency_set(threads)
     bands = _coordinates(uvmap.path, (framed.width, framed.height), box.size)
     placed = framed.mapim(
-        bands.extract_band(0, n=2),
+        bands if bands.bands == 2 else bands.extract_band(0, n=2),
         interpolate=pyvips.Interpolate.new("bicubic"),
         premultiplied=True,
         extend="background",
