@@ -4,6 +4,7 @@ a cache that cannot be written is done without."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +25,13 @@ def read_array(path: Path, dtype: type, shape: tuple[int, ...]) -> np.ndarray | 
         return None
     array.setflags(write=False)
     return array
+
+
+def file_digest(path: Path) -> str:
+    """The blake2b digest of a file's bytes, read a block at a time: a template's file (up to
+    64 MB) is never held whole to be recognised."""
+    with path.open("rb") as file:
+        return hashlib.file_digest(file, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
 
 
 def keep_replacing(path: Path, array: np.ndarray, stale: str) -> None:

@@ -19,7 +19,7 @@ from PIL import Image
 
 from mockups.geometry import Box
 from mockups.home import CACHE, home
-from mockups.render.cached_arrays import keep_replacing, read_array
+from mockups.render.cached_arrays import file_digest, keep_replacing, read_array
 
 LAYER_DIR = "layers"
 VERSION = 1  # of how a layer is cropped and converted: a change to it must change this
@@ -30,7 +30,7 @@ def cached_layer(path: Path, recipe: str, box: Box, make: Callable[[], Image.Ima
     """`make()`'s layer: the file at `path` decoded, cropped to `box` and converted as
     `recipe` names it; read from the cache when it holds it, kept there when not."""
     source = source_name(path, recipe, box)
-    file = layer_path(source, path.read_bytes())
+    file = layer_path(source, file_digest(path))
     for mode, bands in KEPT_MODES.items():
         pixels = read_array(file, np.uint8, (box.height, box.width, *bands))
         if pixels is not None:
@@ -47,6 +47,5 @@ def source_name(path: Path, recipe: str, box: Box) -> str:
     return hashlib.blake2b(source, digest_size=8).hexdigest()
 
 
-def layer_path(source: str, data: bytes) -> Path:
-    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+def layer_path(source: str, digest: str) -> Path:
     return home(CACHE) / LAYER_DIR / f"v{VERSION}-{source}-{digest}.npy"

@@ -32,7 +32,7 @@ from mockups.errors import RenderError, TemplateError, first_line, printable
 from mockups.geometry import Box, Size
 from mockups.home import CACHE, home
 from mockups.memory import return_large_blocks_at_once
-from mockups.render.cached_arrays import keep_replacing, read_array
+from mockups.render.cached_arrays import file_digest, keep_replacing, read_array
 
 ENCODED_LOW = -0.5
 SPAN = 2.0
@@ -182,7 +182,7 @@ def _bordered(path: Path, stored: Any, scales: list[float], offsets: list[float]
     earlier copy removed."""
     source = _source_name(path, scales, offsets)
     shape = (stored.height + 2, stored.width + 2, stored.bands)
-    cached = _cache_path(source, path.read_bytes())
+    cached = _cache_path(source, file_digest(path))
     bordered = read_array(cached, np.float32, shape)
     if bordered is None:
         bands = np.ndarray(
@@ -203,8 +203,7 @@ def _source_name(path: Path, scales: list[float], offsets: list[float]) -> str:
     return source.hexdigest()
 
 
-def _cache_path(source: str, data: bytes) -> Path:
-    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+def _cache_path(source: str, digest: str) -> Path:
     return home(CACHE) / PRINT_MAP_DIR / f"v{CACHE_VERSION}-{source}-{digest}.npy"
 
 

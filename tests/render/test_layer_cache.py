@@ -86,3 +86,14 @@ def test_a_layer_changed_on_disk_is_decoded_again_and_its_earlier_copy_removed(h
     assert first.getextrema() == (200, 200) and second.getextrema() == (90, 90)
     assert len(kept(home)) == 1
     assert np.asarray(cached_layer(layer, "L", box, lambda: Image.new("L", box.size))).max() == 90
+
+
+@pytest.mark.limit_memory("16 MB")
+def test_a_large_layer_file_is_recognised_without_being_held_whole(tmp_path):
+    layer = tmp_path / "mask.png"
+    with layer.open("wb") as out:
+        for _ in range(48):
+            out.write(bytes(2**20))  # 48 MB: under the loader's 64 MB, over the limit here
+    box = Box(0, 0, 8, 8)
+    made = cached_layer(layer, "L", box, lambda: Image.new("L", box.size, 7))
+    assert made.getextrema() == (7, 7)
