@@ -43,6 +43,7 @@ from mockups.errors import MockupLabError
 from mockups.geometry import Size
 from mockups.memory import MIB
 from mockups.options import MAX_WORKERS, RenderOptions
+from mockups.render.compose import SCENE_BESIDE_PRINT_PIXELS
 from mockups.render.selection import required_artwork_size
 from mockups.render.window import held_scene_box
 from mockups.templates.model import Template
@@ -57,8 +58,10 @@ PIXEL_BYTES = 4  # Pillow stores RGB with a padding byte, like RGBA
 # the first mockups, glibc's and libvips's caches, the freed heap top glibc keeps for the next
 # block: up to 8 MB, `keep_freed_heap_top`). 4 MB less since the grain tiles are cached: a
 # sequential run's peak fell 6 MB with them; 2 MB less since a photo's working copy is
-# stored, not deflated (the 1200 x 1500 PNG in two threads peaked 8 MB lower).
-PROCESS_BYTES = 58 * MIB
+# stored, not deflated (the 1200 x 1500 PNG in two threads peaked 8 MB lower); 2 MB less
+# since a render imports neither tqdm off a terminal nor importlib.metadata (`import
+# mockups.cli`: 40.9 -> 38.7 MB of RSS).
+PROCESS_BYTES = 56 * MIB
 # A mockup rendered alone decodes its scene on a helper thread while its print is mapped
 # (`render_mockup`): a product template's peak rose up to 6 MB with it (greeting-card from a
 # 6000 x 4000 photo). A zoom template's print is too large for it (13-18 MB more): its scene
@@ -81,6 +84,11 @@ SCENE_FACTOR = 1.9  # the scene, its layers cropped to the print's box, the enco
 WINDOW_FACTOR = 1.5
 BACKDROP_BYTES = 20 * MIB
 PRINT_FACTOR = 2.0  # the fitted, framed, mapped and lit copies of the print
+# A print over `SCENE_BESIDE_PRINT_PIXELS` (the zoom templates) is mapped before its scene is
+# decoded, so most of its copies are gone by then. Calibrated 2026-12-07 on a 6000 x 4000
+# camera photo over all fifteen templates, zoom-canvas-corner the largest: 149-154 MB with
+# the caches cold, 140-146 warm; at PRINT_FACTOR the estimate was 168 MB, 1.19x the warm peak.
+PRINT_AFTER_SCENE_FACTOR = 1.5
 # a thread besides the first adds this share of its mockup: their peaks mostly do not
 # coincide (0.26-0.6 measured with two and three threads on two cores, the larger since the
 # scene-lit library)
@@ -200,7 +208,9 @@ def mockup_bytes(template: Template) -> float:
         scene_bytes = SCENE_FACTOR * scene
     else:
         scene_bytes = WINDOW_FACTOR * scene + BACKDROP_BYTES
-    return scene_bytes + PRINT_FACTOR * print_area + print_map_bytes(template)
+    mapped_first = template.print_size[0] * template.print_size[1] > SCENE_BESIDE_PRINT_PIXELS
+    factor = PRINT_AFTER_SCENE_FACTOR if mapped_first else PRINT_FACTOR
+    return scene_bytes + factor * print_area + print_map_bytes(template)
 
 
 def print_map_bytes(template: Template) -> float:
