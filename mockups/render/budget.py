@@ -84,10 +84,11 @@ SCENE_FACTOR = 1.9  # the scene, its layers cropped to the print's box, the enco
 WINDOW_FACTOR = 1.5
 BACKDROP_BYTES = 20 * MIB
 PRINT_FACTOR = 2.0  # the fitted, framed, mapped and lit copies of the print
-# A print over `SCENE_BESIDE_PRINT_PIXELS` (the zoom templates) is mapped before its scene is
-# decoded, so most of its copies are gone by then. Calibrated 2026-12-07 on a 6000 x 4000
-# camera photo over all fifteen templates, zoom-canvas-corner the largest: 149-154 MB with
-# the caches cold, 140-146 warm; at PRINT_FACTOR the estimate was 168 MB, 1.19x the warm peak.
+# A print over `SCENE_BESIDE_PRINT_PIXELS` placed by libvips alone (the zoom templates) is
+# mapped before its scene is decoded, so most of its copies are gone by then. Calibrated
+# 2026-12-07 on a 6000 x 4000 camera photo over all fifteen templates, zoom-canvas-corner the
+# largest: 149-154 MB with the caches cold, 140-146 warm; at PRINT_FACTOR the estimate was
+# 168 MB, 1.19x the warm peak.
 PRINT_AFTER_SCENE_FACTOR = 1.5
 # a thread besides the first adds this share of its mockup: their peaks mostly do not
 # coincide (0.26-0.6 measured with two and three threads on two cores, the larger since the
@@ -208,9 +209,18 @@ def mockup_bytes(template: Template) -> float:
         scene_bytes = SCENE_FACTOR * scene
     else:
         scene_bytes = WINDOW_FACTOR * scene + BACKDROP_BYTES
-    mapped_first = template.print_size[0] * template.print_size[1] > SCENE_BESIDE_PRINT_PIXELS
-    factor = PRINT_AFTER_SCENE_FACTOR if mapped_first else PRINT_FACTOR
+    factor = PRINT_AFTER_SCENE_FACTOR if _mapped_before_scene(template) else PRINT_FACTOR
     return scene_bytes + factor * print_area + print_map_bytes(template)
+
+
+def _mapped_before_scene(template: Template) -> bool:
+    """Whether the print is fitted and mapped in libvips alone (a print map, no wrapped edge,
+    no folds) and is too large to be mapped beside its scene's decode: the Pillow route's
+    copies of a large print are counted at PRINT_FACTOR."""
+    width, height = template.print_size
+    libvips_alone = template.uvmap is not None and template.edge is None
+    libvips_alone = libvips_alone and template.displacement is None
+    return libvips_alone and width * height > SCENE_BESIDE_PRINT_PIXELS
 
 
 def print_map_bytes(template: Template) -> float:

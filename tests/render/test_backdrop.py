@@ -253,3 +253,12 @@ def test_the_budget_counts_a_backdrops_window_and_any_other_scene_whole(tmp_path
     navy = LIBRARY["tshirt"].with_variant("navy")
     assert held_scene_box(navy) == Box(0, 0, *navy.size), "tinted: its box is in its mask"
     assert mockup_bytes(on_whole) > mockup_bytes(on_backdrop)
+
+
+def test_only_a_large_print_libvips_maps_before_its_scene_is_counted_at_the_lower_factor():
+    from mockups.render.budget import _mapped_before_scene
+
+    zoom = LIBRARY["zoom-canvas-corner"]  # a 4.3 MP print through a print map
+    assert _mapped_before_scene(zoom)
+    assert not _mapped_before_scene(replace(zoom, uvmap=None))  # warped by Pillow: all copies
+    assert not _mapped_before_scene(LIBRARY["pillow"])  # under 3 MP: mapped beside its scene
