@@ -9,7 +9,18 @@ from pathlib import Path
 
 import numpy as np
 
+from mockups.home import CACHE, home
 from mockups.runs.folder import atomic_file
+
+
+def cache_file(folder: str, version: int, origin: Path, recipe: str) -> Path:
+    """Where the array made from the file `origin` as `recipe` says is kept, in the cache's
+    `folder`: named by the version of the making, the file's path and the recipe, then the
+    file's bytes. A file changed in any way gets a new name; `keep_replacing` removes the
+    old one."""
+    made = f"{origin.resolve()}|{recipe}".encode()
+    source = hashlib.blake2b(made, digest_size=8).hexdigest()
+    return home(CACHE) / folder / f"v{version}-{source}-{file_digest(origin)}.npy"
 
 
 def read_array(path: Path, dtype: type, shape: tuple[int, ...]) -> np.ndarray | None:
@@ -34,13 +45,14 @@ def file_digest(path: Path) -> str:
         return hashlib.file_digest(file, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
 
 
-def keep_replacing(path: Path, array: np.ndarray, stale: str) -> None:
-    """`keep_array`, then remove the folder's other files whose names match `stale` (a glob):
-    what an earlier version of the same source left, so a cache holds one file a source
-    however often the source changes."""
+def keep_replacing(path: Path, array: np.ndarray) -> None:
+    """`keep_array` at a `cache_file` path, then remove the other files of the same file and
+    recipe (an earlier version of either): a cache holds one file a source however often
+    the source changes."""
     keep_array(path, array)
+    _, source, _ = path.name.split("-", 2)
     try:
-        for old in path.parent.glob(stale):
+        for old in path.parent.glob(f"v*-{source}-*.npy"):
             if old.name != path.name:
                 old.unlink(missing_ok=True)
     except OSError:

@@ -10,7 +10,6 @@ shape is made again, and a cache that cannot be written is done without.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,8 +17,7 @@ import numpy as np
 from PIL import Image
 
 from mockups.geometry import Box
-from mockups.home import CACHE, home
-from mockups.render.cached_arrays import file_digest, keep_replacing, read_array
+from mockups.render.cached_arrays import cache_file, keep_replacing, read_array
 
 LAYER_DIR = "layers"
 VERSION = 1  # of how a layer is cropped and converted: a change to it must change this
@@ -29,23 +27,12 @@ KEPT_MODES = {"L": (), "RGB": (3,)}  # a layer in any other mode is decoded ever
 def cached_layer(path: Path, recipe: str, box: Box, make: Callable[[], Image.Image]) -> Image.Image:
     """`make()`'s layer: the file at `path` decoded, cropped to `box` and converted as
     `recipe` names it; read from the cache when it holds it, kept there when not."""
-    source = source_name(path, recipe, box)
-    file = layer_path(source, file_digest(path))
+    file = cache_file(LAYER_DIR, VERSION, path, f"{recipe}|{box.as_tuple()}")
     for mode, bands in KEPT_MODES.items():
         pixels = read_array(file, np.uint8, (box.height, box.width, *bands))
         if pixels is not None:
             return Image.fromarray(pixels, mode)
     layer = make()
     if layer.mode in KEPT_MODES and layer.size == box.size:
-        keep_replacing(file, np.asarray(layer), f"v*-{source}-*.npy")
+        keep_replacing(file, np.asarray(layer))
     return layer
-
-
-def source_name(path: Path, recipe: str, box: Box) -> str:
-    """What a layer's cache files are named by before its bytes: its file, crop and mode."""
-    source = f"{path.resolve()}|{recipe}|{box.as_tuple()}".encode()
-    return hashlib.blake2b(source, digest_size=8).hexdigest()
-
-
-def layer_path(source: str, digest: str) -> Path:
-    return home(CACHE) / LAYER_DIR / f"v{VERSION}-{source}-{digest}.npy"

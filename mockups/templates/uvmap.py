@@ -17,7 +17,6 @@ would fill in.
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,9 +29,8 @@ from PIL import Image
 from mockups.artwork.pixels import Pixels
 from mockups.errors import RenderError, TemplateError, first_line, printable
 from mockups.geometry import Box, Size
-from mockups.home import CACHE, home
 from mockups.memory import return_large_blocks_at_once
-from mockups.render.cached_arrays import file_digest, keep_replacing, read_array
+from mockups.render.cached_arrays import cache_file, keep_replacing, read_array
 
 ENCODED_LOW = -0.5
 SPAN = 2.0
@@ -180,9 +178,8 @@ def _bordered(path: Path, stored: Any, scales: list[float], offsets: list[float]
     cache's read 0.03), made and kept there when not. The cache's file is named by the map's
     file and scales, then its bytes, so a map changed in any way is made again and its
     earlier copy removed."""
-    source = _source_name(path, scales, offsets)
     shape = (stored.height + 2, stored.width + 2, stored.bands)
-    cached = _cache_path(source, file_digest(path))
+    cached = cache_file(PRINT_MAP_DIR, CACHE_VERSION, path, f"{scales}|{offsets}")
     bordered = read_array(cached, np.float32, shape)
     if bordered is None:
         bands = np.ndarray(
@@ -193,18 +190,8 @@ def _bordered(path: Path, stored: Any, scales: list[float], offsets: list[float]
         bands *= np.asarray(scales, np.float32)
         bands += np.asarray(offsets, np.float32)
         bordered = np.ascontiguousarray(_extended(_extended(bands, axis=0), axis=1))
-        keep_replacing(cached, bordered, f"v*-{source}-*.npy")
+        keep_replacing(cached, bordered)
     return bordered
-
-
-def _source_name(path: Path, scales: list[float], offsets: list[float]) -> str:
-    source = hashlib.blake2b(str(path.resolve()).encode(), digest_size=8)
-    source.update(np.asarray(scales + offsets, np.float64).tobytes())
-    return source.hexdigest()
-
-
-def _cache_path(source: str, digest: str) -> Path:
-    return home(CACHE) / PRINT_MAP_DIR / f"v{CACHE_VERSION}-{source}-{digest}.npy"
 
 
 def _coordinate_transform(framed_size: Size, bands: int) -> tuple[list[float], list[float]]:
