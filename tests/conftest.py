@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,15 @@ from mockups.templates.model import load_template
 pytest_plugins = ["tests.jobs_support", "tests.store_support"]
 
 SCENE_SIZE = (3000, 2000)
+
+
+@pytest.fixture(autouse=True)
+def main_module_kept():
+    """Streamlit's AppTest runs a page as `__main__` and leaves it there: a later test's
+    worker processes would run that page again, as multiprocessing imports `__main__` anew."""
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
 
 
 def gradient_artwork(size: tuple[int, int] = (800, 1000), mode: str = "RGB") -> Image.Image:

@@ -4,7 +4,8 @@ stays free and a caller that leaves does not abandon it. Followed by id, as a qu
 
 The engine's own renderer renders in that thread; any other (the profiler's, which keeps one
 memray Tracker per process) in a child process of its own (`mockups.render.child`), found by
-name as a queue's worker finds it.
+name as a queue's worker finds it. So does a render in processes mode: its workers import the
+starting process's `__main__` again, and in Streamlit's server that is the page's script.
 """
 
 from __future__ import annotations
@@ -116,17 +117,18 @@ class LocalRenders:
             with self._lock:
                 self._renders[job.id].samples.append((seconds, rss_bytes, heap_bytes))
 
-        if job.renderer == PLAIN:
+        if job.renderer == PLAIN and job.options.mode != "processes":
             run_in_process(job, progress=landed, release_memory=True)
-        else:
-            render_in_child(
-                job.renderer,
-                job.artwork,
-                job.run_dir,
-                options=job.options,
-                progress=landed,
-                sample=sampled,
-            )
+            return
+        release = job.renderer == PLAIN or job.options.release_memory  # as `run_in_process`
+        render_in_child(
+            job.renderer,
+            job.artwork,
+            job.run_dir,
+            options=job.options.with_changes(release_memory=release),
+            progress=landed,
+            sample=sampled,
+        )
 
     @staticmethod
     def _reason(error: Exception) -> str:

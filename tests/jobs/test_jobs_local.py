@@ -4,6 +4,8 @@ the same interface as the Redis queue; a plugin's renderer renders in a child pr
 from __future__ import annotations
 
 import os
+import sys
+import types
 
 import pytest
 
@@ -62,6 +64,32 @@ def test_a_profiled_render_runs_in_a_child_process_found_by_name(renders, artwor
     assert landed.worker.split("/")[0] != str(os.getpid()), "rendered in a process of its own"
     assert read_run(tmp_path / "run").profiled
     assert renders.samples(job.id), "the profiler's heap line reached this process"
+
+
+@pytest.mark.slow
+def test_a_processes_render_never_runs_the_page_script_that_started_it(
+    renders, artwork_jpeg, tmp_path, monkeypatch
+):
+    """Streamlit runs each page as a `__main__` module of the page's file; a worker process
+    started from it would run the page again (as multiprocessing re-imports `__main__`)."""
+    ran = tmp_path / "the page ran"
+    page = tmp_path / "page.py"
+    page.write_text(f"open({str(ran)!r}, 'w').close()\n")
+    as_streamlit_runs_it = types.ModuleType("__main__")
+    as_streamlit_runs_it.__file__ = str(page)
+    monkeypatch.setitem(sys.modules, "__main__", as_streamlit_runs_it)
+    monkeypatch.setenv("MOCKUPLAB_JOB_BUDGET_MB", "512")
+    job = RenderJob(
+        artwork=artwork_jpeg,
+        run_dir=tmp_path / "run",
+        options=RenderOptions(templates=TEMPLATES, mode="processes", workers=2),
+    )
+    renders.submit(job)
+    final = ended(renders, job.id)
+    assert final.state == "finished", final.error
+    assert (final.done, final.total) == (2, 2)
+    assert not ran.exists(), "a worker ran the page's script"
+    assert read_run(tmp_path / "run").mode == "processes"
 
 
 def test_a_render_over_the_budget_is_refused_before_it_starts(
