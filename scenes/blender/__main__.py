@@ -44,13 +44,16 @@ def render_raw(
     samples: int,
     grey_card: bool = False,
     beauty_percent: int | None = None,
+    world_map: int | None = None,
 ) -> None:
     """One scene's raw layers, rendered by Blender's Python at low CPU priority; with
     `grey_card`, also the scene with an 18 % grey card for the print (the tests');
-    `beauty_percent`: of the output, the beauty's size (render.py's default: all of it)."""
+    `beauty_percent`: of the output, the beauty's size (render.py's default: all of it);
+    `world_map`: px of the world light's importance map (render.py's default: Blender's)."""
     command = ["nice", "-n", "10", str(python), str(STUDIO / "render.py"), scene]
     command += ["--out", str(raw), "--scale", str(scale), "--samples", str(samples)]
     command += ["--beauty-percent", str(beauty_percent)] if beauty_percent else []
+    command += ["--world-map", str(world_map)] if world_map else []
     command += ["--grey-card"] if grey_card else []
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:

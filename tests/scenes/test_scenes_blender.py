@@ -36,12 +36,15 @@ CLOSER = {"wall_scale": 3, "zoom_frame_corner": 3, "framed_sofa": 2, "wall_ledge
 GREY_LEVEL = 118  # sRGB level of 18 % linear grey
 GREY_TOLERANCE = 6  # levels: a 64 px render at 8 samples is noisy (the library's tests hold 3)
 MIN_GREY_PIXELS = 16
+TINY_MAP = 256  # px of the world light's importance map: a render 64 px wide needs no more
 
 
 @pytest.fixture(scope="module")
 def canvas_template(tmp_path_factory):
     root = tmp_path_factory.mktemp("scene")
-    render_raw("canvas_wrapped", root / "raw", DEFAULT_PYTHON, TINY_SCALE, samples=2)
+    render_raw(
+        "canvas_wrapped", root / "raw", DEFAULT_PYTHON, TINY_SCALE, samples=2, world_map=TINY_MAP
+    )
     return build(root / "raw", root / "library")
 
 
@@ -73,7 +76,15 @@ def tiny_scene(request, tmp_path_factory):
     """A scene rendered tiny with a grey card for its print too, built into a template."""
     root = tmp_path_factory.mktemp(request.param)
     scale = TINY_SCALE * CLOSER.get(request.param, 1)
-    render_raw(request.param, root / "raw", DEFAULT_PYTHON, scale, samples=8, grey_card=True)
+    render_raw(
+        request.param,
+        root / "raw",
+        DEFAULT_PYTHON,
+        scale,
+        samples=8,
+        grey_card=True,
+        world_map=TINY_MAP,
+    )
     return root / "raw", build(root / "raw", root / "library")
 
 

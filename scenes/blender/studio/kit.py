@@ -675,6 +675,17 @@ def hdri(name="interior", strength=1.0, key_from=225.0, neutral=0.8):
     nodes.links.new(balance.outputs[2], nodes.nodes["Background"].inputs["Color"])
 
 
+def world_map(resolution: int) -> None:
+    """The world light sampled by an importance map `resolution` px wide: Blender computes
+    it from the HDRI (1024 x 512) for every render, 1.7 s of a tiny test render's 2.1."""
+    world = bpy.context.scene.world
+    if world is None:
+        return  # no world light to sample
+    cycles = world.cycles
+    cycles.sampling_method = "MANUAL"
+    cycles.sample_map_resolution = resolution
+
+
 def white_balance(image, amount: float) -> tuple[float, float, float]:
     """The gains that take `amount` of the way from an HDRI's average colour to grey."""
     pixels = np.empty(image.size[0] * image.size[1] * 4, dtype=np.float32)

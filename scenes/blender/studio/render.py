@@ -39,6 +39,13 @@ def main(argv: list[str]) -> int:
         default=kit.BEAUTY_PERCENT,
         help="of the output size the beauty is rendered at (100: every pixel rendered)",
     )
+    parser.add_argument(
+        "--world-map",
+        type=int,
+        default=0,
+        help="px of the world light's importance map (0: Blender's own choice, the HDRI's "
+        "1024; a render tens of pixels wide needs no more than 256)",
+    )
     args = parser.parse_args(argv)
     module = importlib.import_module(args.scene)
     template = module.TEMPLATE
@@ -48,6 +55,8 @@ def main(argv: list[str]) -> int:
     width, height = (max(8, round(side * args.scale)) for side in template["size"])
     albedo = kit.carrier_albedo(shot)  # read before the data render swaps every material
     kit.configure(width, height, args.samples, denoise=True)
+    if args.world_map:
+        kit.world_map(args.world_map)
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="scene-") as folder:
         exr = Path(folder)
