@@ -70,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--blender-python", type=Path, default=DEFAULT_PYTHON)
     parser.add_argument("--raw", type=Path, help="keep the raw renders here")
     parser.add_argument("--beauty-percent", type=int, help="of the output (default 100)")
+    parser.add_argument(
+        "--world-map", type=int, help="px of the world light's importance map (256 is quick)"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="scenes-raw-") as temporary:
         raw_root = args.raw or Path(temporary)
@@ -82,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
                 args.scale,
                 args.samples,
                 beauty_percent=args.beauty_percent,
+                world_map=args.world_map,
             )
             print(build(raw, args.out), flush=True)
     return 0
