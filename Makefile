@@ -14,7 +14,7 @@ SCENES_STAMP := $(SCENES_VENV)/.installed
 # machine gets them side by side. A recipe's own lines still run one after another.
 MAKEFLAGS += --jobs=3
 
-.PHONY: run test check lint render bench debian-packages lock lab scenes bytecode
+.PHONY: run test tests check lint render bench debian-packages lock lab scenes bytecode
 
 # Debian packages the tests drive for real: chromium for the browser tests, redis-server for
 # the render queue's.
@@ -49,11 +49,13 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-# Everything, as CI runs it.
+# Everything, as CI runs it: the lint beside the tests (mypy alone takes most of a minute).
 # A memory ceiling (pytest-memray's limit_memory) holds only while memray tracks the test, and
 # tracking every test would nest trackers in those that profile: the ceilings get a run of
 # their own.
-test: lint bytecode $(SCENES_STAMP) debian-packages
+test: lint tests
+
+tests: bytecode $(SCENES_STAMP) debian-packages
 	$(BIN)/pytest -m "not limit_memory"
 	$(BIN)/pytest --memray -m limit_memory
 
