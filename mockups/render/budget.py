@@ -43,7 +43,7 @@ from mockups.errors import MockupLabError
 from mockups.geometry import Size
 from mockups.memory import MIB
 from mockups.options import MAX_WORKERS, RenderOptions
-from mockups.render.compose import SCENE_BESIDE_PRINT_PIXELS
+from mockups.render.compose import libvips_maps_alone, scene_beside_print
 from mockups.render.selection import required_artwork_size
 from mockups.render.window import held_scene_box
 from mockups.templates.model import Template
@@ -214,13 +214,10 @@ def mockup_bytes(template: Template) -> float:
 
 
 def _mapped_before_scene(template: Template) -> bool:
-    """Whether the print is fitted and mapped in libvips alone (a print map, no wrapped edge,
-    no folds) and is too large to be mapped beside its scene's decode: the Pillow route's
-    copies of a large print are counted at PRINT_FACTOR."""
-    width, height = template.print_size
-    libvips_alone = template.uvmap is not None and template.edge is None
-    libvips_alone = libvips_alone and template.displacement is None
-    return libvips_alone and width * height > SCENE_BESIDE_PRINT_PIXELS
+    """Whether the print is fitted and mapped in libvips alone (`libvips_maps_alone`) and is
+    too large to be mapped beside its scene's decode: the Pillow route's copies of a large
+    print are counted at PRINT_FACTOR."""
+    return libvips_maps_alone(template) and not scene_beside_print(template)
 
 
 def print_map_bytes(template: Template) -> float:

@@ -256,15 +256,21 @@ def _mapped_and_scene(
     sequential took 0.84x the wall time for 3.5 MB more peak RSS. Not for a print over
     SCENE_BESIDE_PRINT_PIXELS (the zoom templates): the scene beside its copies held 13-18
     MB more."""
-    width, height = template.print_size
     placed, layers_and_scene = first_and_then(
         lambda: place_mapped(
             artwork, template, bounding_box(template.quad, template.size), threads
         ),
         lambda: _layers_and_scene(template),
-        beside=threads > 1 and width * height <= SCENE_BESIDE_PRINT_PIXELS,
+        beside=threads > 1 and scene_beside_print(template),
     )
     return [placed], layers_and_scene
+
+
+def scene_beside_print(template: Template) -> bool:
+    """Whether the print is small enough (SCENE_BESIDE_PRINT_PIXELS) for its scene to be
+    decoded while it is mapped."""
+    width, height = template.print_size
+    return width * height <= SCENE_BESIDE_PRINT_PIXELS
 
 
 def _layers_and_scene(template: Template) -> tuple[SceneImages, Mockup]:
@@ -274,13 +280,18 @@ def _layers_and_scene(template: Template) -> tuple[SceneImages, Mockup]:
 
 def _mapped_from_artwork(template: Template, artwork: Image.Image | Pixels) -> bool:
     """Whether the print is fitted, framed and mapped in libvips alone (`place_mapped`):
-    a print map with no wrapped edge and no folds, and no substrate that would show through
-    the artwork (an opaque artwork on a substrate lies on it where it leaves the print bare)."""
-    if template.uvmap is None or template.edge is not None:
-        return False
-    if template.displacement is not None:
+    `libvips_maps_alone`, and no substrate that would show through the artwork (an opaque
+    artwork on a substrate lies on it where it leaves the print bare)."""
+    if not libvips_maps_alone(template):
         return False
     return template.substrate is None or artwork.mode == "RGB"
+
+
+def libvips_maps_alone(template: Template) -> bool:
+    """Whether the template lets libvips fit, frame and map an opaque artwork alone: a print
+    map with no wrapped edge and no folds."""
+    no_pillow_step = template.edge is None and template.displacement is None
+    return template.uvmap is not None and no_pillow_step
 
 
 def place_mapped(
