@@ -302,3 +302,14 @@ def test_a_draft_decode_far_larger_than_the_prints_need_is_shrunk_before_renderi
     assert (run.artwork.working_width, run.artwork.working_height) == needed
     with Image.open(tmp_path / "out" / "artwork.png") as working:
         assert working.size == needed
+
+
+def test_a_process_that_imports_the_engine_starts_no_blas_threads():
+    """numpy's OpenBLAS would start a thread per core as numpy is imported; the engine calls
+    no BLAS routine, so a render process (and every child it starts) runs without them."""
+    environment = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    count = "import mockups, numpy, os; print(len(os.listdir('/proc/self/task')))"
+    threads = subprocess.run(
+        [sys.executable, "-c", count], env=environment, capture_output=True, text=True, check=True
+    )
+    assert threads.stdout.strip() == "1"
