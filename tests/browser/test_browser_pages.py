@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -28,14 +29,13 @@ ROW_PX = 35
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def two_runs(tmp_path, monkeypatch) -> tuple[Path, list[Path]]:
+@pytest.fixture(scope="module")
+def runs_made(tmp_path_factory) -> tuple[Path, list[Path]]:
     """A data folder holding two profiled runs (older first), the newer with a comparison of
-    sequential and two threads; and no Etsy setting in the environment."""
-    for name in [n for n in os.environ if n.startswith("ETSY_")]:
-        monkeypatch.delenv(name)
-    data_dir = tmp_path / "data"
-    artwork = tmp_path / "artwork.png"
+    sequential and two threads: made once, each test gets its own copy (`two_runs`)."""
+    made = tmp_path_factory.mktemp("pages")
+    data_dir = made / "data"
+    artwork = made / "artwork.png"
     gradient_artwork((600, 800)).save(artwork)
     options = RenderOptions(templates=TEMPLATES)
     folders = [
@@ -47,6 +47,18 @@ def two_runs(tmp_path, monkeypatch) -> tuple[Path, list[Path]]:
         artwork, folders[1] / "compare", modes=["sequential", "threads"], templates=TEMPLATES
     )
     return data_dir, folders
+
+
+@pytest.fixture
+def two_runs(runs_made, tmp_path, monkeypatch) -> tuple[Path, list[Path]]:
+    """A copy of `runs_made`'s data folder of this test's own (one test deletes a run), and
+    no Etsy setting in the environment."""
+    for name in [n for n in os.environ if n.startswith("ETSY_")]:
+        monkeypatch.delenv(name)
+    made, folders = runs_made
+    data_dir = tmp_path / "data"
+    shutil.copytree(made, data_dir)
+    return data_dir, [data_dir / folder.relative_to(made) for folder in folders]
 
 
 @pytest.fixture
