@@ -2,9 +2,10 @@
 
 import os
 
-# The engine calls no BLAS routine (`geometry` solves its 8 x 8 system by hand), yet numpy's
-# OpenBLAS starts a thread per core as numpy is imported: 0.1 CPU s of every render process,
-# worker and child. Set before numpy is first imported here, and inherited by child processes.
+# A render calls no BLAS routine (`geometry` solves its 8 x 8 system by hand; the PSD import's
+# are tiny), yet numpy's OpenBLAS starts a thread per core as numpy is imported: 0.1 CPU s of
+# every render process, worker and child. Set before numpy is first imported here, and
+# inherited by child processes.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 from mockups.artwork.intake import Artwork, ArtworkInfo, load_artwork, read_header
