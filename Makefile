@@ -16,9 +16,10 @@ MAKEFLAGS += --jobs=3
 # Each venv installs its locked tree with uv, from the same registry as pip: 35 s on a fresh
 # machine where pip took 105 s with its cache warm, bytecode compiled as pip compiles it.
 UV_VERSION := 0.13.10
+uv_pip = $(1)/bin/uv pip install --quiet --python $(1)/bin/python
 define uv_install
 	$(1)/bin/pip install --quiet uv==$(UV_VERSION)
-	$(1)/bin/uv pip install --quiet --compile-bytecode --python $(1)/bin/python $(2)
+	$(call uv_pip,$(1)) --compile-bytecode $(2)
 endef
 
 .PHONY: run test tests check lint render bench debian-packages lock lab scenes bytecode
@@ -32,7 +33,7 @@ DEBIAN_PACKAGES := chromium redis-server
 $(STAMP): pyproject.toml requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
 	$(call uv_install,$(VENV),-r requirements-dev.lock)
-	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	$(call uv_pip,$(VENV)) --no-deps -e .
 	touch $(STAMP)
 
 # The project's own modules compiled to bytecode, as a wheel's install compiles them (the
@@ -112,7 +113,7 @@ bench: $(STAMP) bytecode debian-packages
 $(LAB_STAMP): pyproject.toml requirements-lab.lock
 	$(PYTHON) -m venv $(LAB_VENV)
 	$(call uv_install,$(LAB_VENV),-r requirements-lab.lock)
-	$(LAB_VENV)/bin/uv pip install --quiet --python $(LAB_VENV)/bin/python --no-deps -e .
+	$(call uv_pip,$(LAB_VENV)) --no-deps -e .
 	touch $(LAB_STAMP)
 
 lab: $(LAB_STAMP)

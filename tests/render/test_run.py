@@ -305,7 +305,7 @@ def test_a_draft_decode_far_larger_than_the_prints_need_is_shrunk_before_renderi
 
 
 def test_a_process_that_imports_the_engine_starts_no_blas_threads():
-    """numpy's OpenBLAS would start a thread per core as numpy is imported; the engine calls
+    """numpy's OpenBLAS would start a thread per core as numpy is imported; a render calls
     no BLAS routine, so a render process (and every child it starts) runs without them."""
     environment = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
     count = "import mockups, numpy, os; print(len(os.listdir('/proc/self/task')))"
