@@ -115,7 +115,7 @@ def noise(mode: str, size: tuple[int, int], seed: int) -> Image.Image:
 
 def composited(rows: int, beside: bool, monkeypatch) -> bytes:
     """A scene-lit print with a glass reflection whose outline steps across the strips and a
-    camera's grain, composited `rows` rows a strip (halved `beside`, on two threads)."""
+    camera's grain, composited `rows` rows a strip (on two threads `beside`)."""
     monkeypatch.setattr(compose, "COMPOSITE_ROWS", rows)
     scene = noise("RGB", (700, 900), 1)
     reflection = Image.new("L", (500, 700), 0)
