@@ -92,8 +92,9 @@ PRINT_FACTOR = 2.0  # the fitted, framed, mapped and lit copies of the print
 PRINT_AFTER_SCENE_FACTOR = 1.5
 # a thread besides the first adds this share of its mockup: their peaks mostly do not
 # coincide (0.26-0.6 measured with two and three threads on two cores, the larger since the
-# scene-lit library)
-THREAD_OVERLAP = 0.6
+# scene-lit library). 0.3 since a composite strip is 128 rows in threads too (studio-10 auto
+# 142 -> 129 MB): at 0.6 every threads case came out 15-28 % over its measured peak.
+THREAD_OVERLAP = 0.3
 WORKING_BYTES = {False: 3, True: 4}  # the working pixels, without and with alpha
 # Pillow's whole decode, its premultiplied copy for the resize and the resize's own passes:
 # a 16 MP RGBA PNG peaks 167 MB above the interpreter
