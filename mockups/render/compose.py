@@ -563,12 +563,11 @@ def composite(
     """
     ink = ink_curve(ink_black)
     reach = light.reflection.getbbox() if light.reflection is not None else None
-    rows = COMPOSITE_ROWS
-    tops = range(0, placed.height, rows)
+    tops = range(0, placed.height, COMPOSITE_ROWS)
 
     def lay(strip_tops: range) -> None:
         for strip_top in strip_tops:
-            strip = (strip_top, min(placed.height, strip_top + rows))
+            strip = (strip_top, min(placed.height, strip_top + COMPOSITE_ROWS))
             _composite_strip(scene, at, placed, light, reach, mask, ink, ink_black, grain, strip)
 
     # each strip reads and writes only its own rows of the scene, so two threads never meet
