@@ -98,6 +98,9 @@ def test_the_advice_reads_the_header_once_and_resolves_the_templates_once(
 ):
     from mockups.render import plan
 
+    templates = ("poster", "mug", "tote")
+    two_threads = RenderOptions(templates=templates, mode="threads", workers=2)
+    threads_mb = plan.plan_render(small_artwork, two_threads).estimate.peak_mb
     calls = {"read_header": 0, "resolve_templates": 0}
 
     def counted(name):
@@ -111,8 +114,9 @@ def test_the_advice_reads_the_header_once_and_resolves_the_templates_once(
 
     counted("read_header")
     counted("resolve_templates")
-    monkeypatch.setenv("MOCKUPLAB_JOB_BUDGET_MB", "120")  # threads refused: fewer tried too
-    advice = advise(small_artwork, ("poster", "mug", "tote"), workers, load_library())
+    # threads refused, with any number of workers: fewer are tried too
+    monkeypatch.setenv("MOCKUPLAB_JOB_BUDGET_MB", str(threads_mb - 1))
+    advice = advise(small_artwork, templates, workers, load_library())
     assert advice is not None and advice.refused("threads")
     assert calls == {"read_header": 1, "resolve_templates": 1}
 
