@@ -6,9 +6,11 @@ import pytest
 from PIL import Image
 
 from mockups.geometry import Box
+from mockups.memory import LARGE_BLOCK_BYTES
 from mockups.render import compose
 from mockups.render.compose import (
     BLEED,
+    COMPOSITE_ROWS,
     Lighting,
     artwork_placement,
     composite,
@@ -141,6 +143,32 @@ def test_a_print_is_lit_the_same_whatever_its_strips_and_threads(monkeypatch):
     assert composited(64, False, monkeypatch) == laid
     assert composited(256, True, monkeypatch) == laid
     assert composited(100, True, monkeypatch) == laid
+
+
+@pytest.mark.parametrize(
+    "width, beside, full_strips", [(1400, False, True), (3000, False, False), (12000, True, False)]
+)
+def test_a_wide_print_is_composited_in_strips_under_the_mmap_threshold(
+    width, beside, full_strips, monkeypatch
+):
+    """Each strip's RGBA copy stays a heap block (under glibc's mmap threshold, which
+    `return_large_blocks_at_once` sets), however wide the print: a fixed row count would
+    make a 12000 px print's every copy of a strip 6 MB."""
+    laid = []
+    real = compose._composite_strip
+
+    def recorded(*args):
+        laid.append(args[-1])
+        return real(*args)
+
+    monkeypatch.setattr(compose, "_composite_strip", recorded)
+    height = 300
+    scene = noise("RGB", (width + 20, height + 20), 1)
+    light = Lighting(Box(10, 10, 10 + width, 10 + height))
+    composite(scene, noise("RGBA", (width, height), 2), light, beside=beside)
+    assert sorted(laid)[0][0] == 0 and max(bottom for _, bottom in laid) == height
+    assert all((bottom - top) * width * 4 <= LARGE_BLOCK_BYTES for top, bottom in laid)
+    assert (max(bottom - top for top, bottom in laid) == COMPOSITE_ROWS) == full_strips
 
 
 @pytest.mark.parametrize("fit", ["cover", "contain"])
