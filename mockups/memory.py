@@ -33,6 +33,13 @@ M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
 LARGE_BLOCK_BYTES = 1024 * 1024
 
 
+def rows_in_a_heap_block(width: int, bytes_per_pixel: int, most: int) -> int:
+    """Rows of a `width` px image, at most `most`, whose copy at `bytes_per_pixel` stays within
+    three quarters of LARGE_BLOCK_BYTES: a block glibc's heap serves and reuses, never one
+    mapped for it and faulted in anew (`return_large_blocks_at_once`)."""
+    return max(1, min(most, LARGE_BLOCK_BYTES * 3 // 4 // (bytes_per_pixel * width)))
+
+
 def return_large_blocks_at_once(threshold: int = LARGE_BLOCK_BYTES) -> bool:
     """Have glibc serve blocks from `threshold` up with their own mmap, freed straight back.
 

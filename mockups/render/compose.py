@@ -33,7 +33,7 @@ from mockups.geometry import (
     perspective_coefficients,
     rect_quad,
 )
-from mockups.memory import LARGE_BLOCK_BYTES
+from mockups.memory import rows_in_a_heap_block
 from mockups.render.backdrop import read_backdrop
 from mockups.render.grain import with_grain_under_ink
 from mockups.render.grain_cache import cached_grain_planes
@@ -53,11 +53,9 @@ EDGE_SLACK = 0.02  # a safe area's side this near the print's edge is the print'
 GREY_MODES = ("1", "L", "LA", "I", "I;16", "F")
 # rows a strip at most, whether one thread lays them or two: each mockup rendering side by
 # side holds a strip's working copies, and with 256 rows studio-10 auto peaked 13 MB higher
-# (142 against 129 MB) and ran no faster
+# (142 against 129 MB) and ran no faster. A print wider than 1536 px has fewer, so that a
+# strip's RGBA copy stays a heap block (`rows_in_a_heap_block`)
 COMPOSITE_ROWS = 128
-# A wider print's strips have fewer rows, so that a strip's RGBA copy stays within three
-# quarters of glibc's mmap threshold (`return_large_blocks_at_once`): 128 rows of 1536 px
-STRIP_PIXELS = LARGE_BLOCK_BYTES * 3 // 4 // 4
 # the largest print whose scene is decoded beside its mapping (`_mapped_and_scene`): every
 # product template's (pillow's 2.9 MP the largest, its scene beside it 5 MB more), no zoom's
 SCENE_BESIDE_PRINT_PIXELS = 3_000_000
@@ -553,8 +551,8 @@ def composite(
     at: tuple[int, int] = (0, 0),
 ) -> None:
     """Light the placed print with the region's layers, then lay it in place (`scene`'s
-    top left lies `at` that point of the template's frame), a strip of
-    `strip_rows` rows at a time (each pixel's light is its own, so the strips join
+    top left lies `at` that point of the template's frame), a strip of COMPOSITE_ROWS rows
+    at a time, fewer for a wide print (each pixel's light is its own, so the strips join
     seamlessly, and the working copies stay a few MB whatever the print's size). With
     `beside` (a mockup rendered alone), every other strip is laid on the mockup's helper
     thread meanwhile: Pillow and numpy let go of the GIL for a strip's pixels.
@@ -567,7 +565,7 @@ def composite(
     """
     ink = ink_curve(ink_black)
     reach = light.reflection.getbbox() if light.reflection is not None else None
-    rows = strip_rows(placed.width)
+    rows = rows_in_a_heap_block(placed.width, 4, COMPOSITE_ROWS)
     tops = range(0, placed.height, rows)
 
     def lay(strip_tops: range) -> None:
@@ -578,12 +576,6 @@ def composite(
     # each strip reads and writes only its own rows of the scene, so two threads never meet
     first_and_then(lambda: lay(tops[0::2]), lambda: lay(tops[1::2]), beside)
     light.shading = None
-
-
-def strip_rows(width: int) -> int:
-    """Rows a composite strip of a `width` px print takes: COMPOSITE_ROWS, fewer for a print
-    wider than STRIP_PIXELS / COMPOSITE_ROWS."""
-    return min(COMPOSITE_ROWS, STRIP_PIXELS // width)
 
 
 def _composite_strip(

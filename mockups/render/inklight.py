@@ -14,11 +14,15 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageChops
 
+from mockups.memory import rows_in_a_heap_block
+
 ENCODE_STEPS = 1 << 14  # linear values the encoding table tells apart
-# rows lit at a time: each float copy, and the index copy numpy's `take` makes of a band
-# (8 bytes a pixel), stays under glibc's 1 MB mmap threshold, so it reuses the heap rather
-# than faulting in fresh pages (a 1090 x 1600 band lit at once: 41 -> 15 ms)
+# rows lit at a time at most, fewer for a wide band: each float copy, and the index copy
+# numpy's `take` makes of a band (INDEX_BYTES a pixel), stays a heap block
+# (`rows_in_a_heap_block`) rather than pages faulted in anew (a 1090 x 1600 band lit at once:
+# 41 -> 15 ms)
 STRIP_ROWS = 64
+INDEX_BYTES = np.dtype(np.intp).itemsize
 
 
 def decode_srgb(encoded: np.ndarray) -> np.ndarray:
@@ -87,8 +91,9 @@ def _linear_lit(
     lights = np.asarray(light) if light is not None else None
     lit = np.empty_like(printed)
     # lookups by `take`, a quarter of the time of indexing a table with an array
-    for top in range(0, printed.shape[0], STRIP_ROWS):
-        rows = slice(top, top + STRIP_ROWS)
+    at_once = rows_in_a_heap_block(printed.shape[1], INDEX_BYTES, STRIP_ROWS)
+    for top in range(0, printed.shape[0], at_once):
+        rows = slice(top, top + at_once)
         above = STEPS_ROUNDED.take(reflected[rows])
         if lights is not None:
             value = STEPS_ROUNDED.take(lights[rows])
