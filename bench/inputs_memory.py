@@ -2,8 +2,9 @@
 
 The benchmark set is written by a child process (so this launcher stays small: a child's
 ru_maxrss starts at its parent's peak): a 4000 x 5000 JPEG, a 2500 x 2500 RGBA PNG, a 10 MP
-camera JPEG with EXIF orientation 6, a 12000 x 12000 PNG, a 16-bit TIFF and a CMYK JPEG with
-its ICC profile. Each is rendered by whole `python -m mockups render` processes.
+camera JPEG with EXIF orientation 6, a 24 MP camera JPEG, a 12000 x 12000 PNG, a 16-bit TIFF
+and a CMYK JPEG with its ICC profile. Each is rendered by whole `python -m mockups render`
+processes.
 
 Usage: python -m bench.inputs_memory [--runs N] [--only NAME,NAME]
 """
@@ -56,6 +57,7 @@ INPUTS = (
     Input("jpeg", "photo-4000x5000.jpg", "4000 x 5000 JPEG q90"),
     Input("rgba-png", "rgba-2500x2500.png", "2500 x 2500 RGBA PNG"),
     Input("camera", "camera-3872x2592-exif6.jpg", "10 MP camera JPEG, EXIF orientation 6"),
+    Input("camera-24mp", "camera-6000x4000.jpg", "24 MP camera JPEG, no ICC profile"),
     Input("huge-png", "huge-12000x12000.png", "12000 x 12000 RGB PNG"),
     Input("tiff16", "rgb16-4000x5000.tif", "4000 x 5000 16-bit RGB TIFF (deflate)"),
     Input("cmyk", "cmyk-4000x5000.jpg", "4000 x 5000 CMYK JPEG q90 with ICC profile"),
@@ -87,6 +89,13 @@ def make_inputs(folder: Path) -> None:
     exif[ORIENTATION_TAG] = 6
     exif[0x010F], exif[0x0110] = "Camera maker", "Camera model"
     camera.save(folder / "camera-3872x2592-exif6.jpg", quality=90, exif=exif)
+    # the most common camera size, held level: its JPEG draft cannot halve what the prints
+    # need, so libvips shrinks it while reading
+    level = Image.Exif()
+    level[0x010F], level[0x0110] = "Camera maker", "Camera model"
+    Image.open(photo_like_artwork(folder, (6000, 4000))).save(
+        folder / "camera-6000x4000.jpg", quality=90, exif=level
+    )
 
     x_vips, y_vips = pyvips.Image.xyz(12000, 12000)
     red = x_vips * (255 / 12000)
@@ -104,6 +113,7 @@ def make_inputs(folder: Path) -> None:
 
     (folder / "photo-2500x2500.jpg").unlink()
     (folder / "photo-3872x2592.jpg").unlink()
+    (folder / "photo-6000x4000.jpg").unlink()
 
 
 # The benchmark -------------------------------------------------------------------------------

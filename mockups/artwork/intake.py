@@ -108,6 +108,8 @@ class ArtworkHeader:
     # a progressive JPEG: libjpeg holds every DCT coefficient of the file while decoding it,
     # at any draft scale and in libvips alike (0 for a baseline JPEG and other formats)
     coefficient_bytes: int = 0
+    # an ICC profile in the file: without one (and not CMYK) the pixels are sRGB as they are
+    embedded_profile: bool = False
 
     @property
     def size(self) -> Size:
@@ -139,6 +141,7 @@ def read_header(path: Path) -> ArtworkHeader:
             interlaced=chunks is not None and chunks.interlaced,
             keyed_16_bit_rgb=keyed and "transparency" in image.info,
             coefficient_bytes=_coefficient_bytes(image),
+            embedded_profile=bool(image.info.get("icc_profile")),
         )
     _check_decodable(header)
     return header
@@ -167,7 +170,11 @@ def decode_artwork(header: ArtworkHeader, min_size: Size | None = None) -> Artwo
     if decoded_by_vips(header, target):
         from mockups.artwork.vips import shrink_with_vips
 
-        stored = shrink_with_vips(header.path, _stored(target, header.orientation))
+        stored = shrink_with_vips(
+            header.path,
+            _stored(target, header.orientation),
+            colour_managed=header.embedded_profile or header.mode == "CMYK",
+        )
         image, decoder = _upright(stored, header.orientation), "libvips"
     else:
         image, decoder = _decode_with_pillow(header, target)

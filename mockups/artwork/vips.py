@@ -11,9 +11,12 @@ from mockups.geometry import Size
 from mockups.memory import release_freed_memory
 
 
-def shrink_with_vips(path: Path, target: Size) -> Image.Image:
+def shrink_with_vips(path: Path, target: Size, colour_managed: bool = True) -> Image.Image:
     """`path` shrunk to `target`, as stored (not EXIF-rotated), as 8-bit sRGB RGB or RGBA.
 
+    `colour_managed`: converted to sRGB through the file's ICC profile (a CMYK file through
+    libvips' own when it has none). A file with neither is sRGB already: libvips' transform
+    from its assumed sRGB would change no byte, and took 2.2 of a 6000 x 4000 JPEG's 2.6 s.
     A truncated or damaged file is refused: by default libvips fills what it cannot read
     with whatever it has and renders on.
     """
@@ -25,6 +28,7 @@ def shrink_with_vips(path: Path, target: Size) -> Image.Image:
     pyvips.concurrency_set(1)
     try:
         source = pyvips.Source.new_from_file(str(path))
+        colour = {"output_profile": "srgb"} if colour_managed else {}
         image = pyvips.Image.thumbnail_source(
             source,
             target[0],
@@ -33,8 +37,8 @@ def shrink_with_vips(path: Path, target: Size) -> Image.Image:
             # has), where keeping the aspect ratio would round a side one pixel short
             size="force",
             no_rotate=True,
-            output_profile="srgb",
             option_string="fail_on=truncated",
+            **colour,
         )
         image = image.colourspace("srgb").cast("uchar")
         if image.bands not in (3, 4):

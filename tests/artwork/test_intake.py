@@ -132,6 +132,24 @@ def test_a_camera_jpeg_its_draft_cannot_halve_is_shrunk_by_libvips_while_read(tm
     assert artwork.image.getpixel((3000, 100)) == pytest.approx((10, 217, 90), abs=3)
 
 
+@pytest.mark.parametrize("profile", [None, "p3"])
+def test_a_camera_jpeg_shrunk_by_libvips_is_converted_only_through_a_profile_it_has(
+    tmp_path, profile
+):
+    level = (200, 100, 50)
+    options = {"icc_profile": pyvips.Operation.call("profile_load", profile)} if profile else {}
+    path = save(Image.new("RGB", (6000, 4000), level), tmp_path / "camera.jpg", **options)
+    assert read_header(path).embedded_profile is bool(profile)
+    artwork = load_artwork(path, min_size=(3527, 2351))
+    assert artwork.info.decoder == "libvips"
+    found = artwork.image.getpixel((1000, 1000))
+    stored = pyvips.Image.new_from_file(str(path))
+    expected = stored.icc_transform("srgb")(1000, 1000) if profile else stored(1000, 1000)
+    assert found == pytest.approx(expected, abs=2)
+    if profile:  # a Display P3 orange is a deeper one in sRGB
+        assert found[0] > level[0] + 10 and found[2] < level[2] - 10
+
+
 def test_a_draft_close_to_the_size_needed_stays_with_pillow(tmp_path):
     path = save(gradient_artwork((3000, 2000)), tmp_path / "small.jpg", quality=85)
     assert load_artwork(path, min_size=(1800, 1200)).info.decoder == "pillow"
