@@ -109,6 +109,8 @@ def _resize(image: Any, alpha: bool, size: Size, straight: bool = True) -> Any:
     pyvips.concurrency_set(1)  # the engine's threads mode already runs mockups side by side
     if alpha:
         image = image.premultiply()
+        if not straight:  # bytes resample in libvips' vector path: 0.1 s a print, not 0.24
+            image = (image + 0.5).cast("uchar")
     image = image.resize(size[0] / image.width, vscale=size[1] / image.height, kernel="lanczos3")
     if alpha and straight:
         image = image.unpremultiply()

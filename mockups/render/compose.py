@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PIL import Image, ImageChops, ImageFilter
@@ -206,7 +207,7 @@ def render_mockup(
     # made first, so the copies that make it come and go before the largest images are held
     grain = cached_grain_planes(template.grain) if template.grain is not None else None
     beside = mapping_threads > 1  # the mockup has the machine to itself: a helper thread
-    if _mapped_from_artwork(template, artwork):
+    if libvips_maps_alone(template):
         # handed over (list.pop), so the placed print is freed as soon as it is composited
         placed, (images, mockup) = _mapped_and_scene(artwork, template, mapping_threads)
         composite(
@@ -283,15 +284,6 @@ def _layers_and_scene(template: Template) -> tuple[SceneImages, Mockup]:
     return images, load_scene(template, images)
 
 
-def _mapped_from_artwork(template: Template, artwork: Image.Image | Pixels) -> bool:
-    """Whether the print is fitted, framed and mapped in libvips alone (`place_mapped`):
-    `libvips_maps_alone`, and no substrate that would show through the artwork (an opaque
-    artwork on a substrate lies on it where it leaves the print bare)."""
-    if not libvips_maps_alone(template):
-        return False
-    return template.substrate is None or artwork.mode == "RGB"
-
-
 def libvips_maps_alone(template: Template) -> bool:
     """Whether the template lets libvips fit, frame and map an opaque artwork alone: a print
     map with no wrapped edge and no folds."""
@@ -328,9 +320,11 @@ def framed_premultiplied(
 ):
     """A libvips image (not yet computed) of the print fitted as `fit_print` fits it, in
     premultiplied RGBA, in a one-pixel transparent frame (see `framed`). `substrate`: the
-    colour of the print where the artwork (opaque) leaves it bare."""
+    colour of the print where the artwork leaves it bare or shows through."""
     shown, crop = print_layout(pixels.size, size, fit, safe)
     image = resized_premultiplied(pixels, shown.size, crop)
+    if substrate is not None and pixels.mode == "RGBA":
+        image = over_substrate(image, substrate)
     left, top = shown.origin
     if substrate is not None and (image.width, image.height) != size:
         image = image.embed(left, top, *size, extend="background", background=[*substrate, 255])
@@ -349,6 +343,14 @@ def tint_product(scene: Mockup, mask: Image.Image, colour: Colour) -> None:
     part = scene.crop(region)
     tinted = ImageChops.multiply(part, Image.new("RGB", part.size, colour))
     scene.paste(tinted, region[:2], mask.crop(region))
+
+
+def over_substrate(premultiplied: Any, substrate: Colour) -> Any:
+    """A libvips image of premultiplied RGBA laid over the opaque `substrate` colour: the
+    substrate shows through as the artwork's alpha lets it (what `fit_print` pastes)."""
+    bare = premultiplied[3].linear(-1 / 255, 1)  # 1 - alpha
+    colour = premultiplied.extract_band(0, n=3) + bare * list(substrate)
+    return (colour + 0.5).cast("uchar").bandjoin_const([255])
 
 
 def fit_print(

@@ -72,6 +72,14 @@ def artwork() -> Image.Image:
     return photo_like()
 
 
+@pytest.fixture(scope="module")
+def see_through(artwork) -> Image.Image:
+    """The artwork as RGBA, opaque at its centre and fading to clear at its corners."""
+    faded = artwork.convert("RGBA")
+    faded.putalpha(Image.radial_gradient("L").resize(artwork.size).point(lambda v: 255 - v))
+    return faded
+
+
 @pytest.mark.parametrize("template_id", STUDIO_10)
 def test_each_studio_template_renders_within_a_level_of_the_reference_route(artwork, template_id):
     template = load_library()[template_id]
@@ -85,11 +93,11 @@ SEE_THROUGH = [t for t in STUDIO_10 if load_library()[t].substrate is None]
 
 
 @pytest.mark.parametrize("template_id", SEE_THROUGH)
-def test_a_see_through_artwork_renders_within_a_level_of_the_reference_route(artwork, template_id):
+def test_a_see_through_artwork_renders_within_a_level_of_the_reference_route(
+    see_through, template_id
+):
     """An RGBA artwork with a soft edge, on the templates whose print has no substrate."""
     template = load_library()[template_id]
-    see_through = artwork.convert("RGBA")
-    see_through.putalpha(Image.radial_gradient("L").resize(artwork.size).point(lambda v: 255 - v))
     rendered = render_mockup(see_through, template).image()
     difference = mean_levels(rendered, reference_mockup(see_through, template), template)
     assert (difference <= MAX_MEAN_LEVELS).all(), f"{template_id}: {difference.round(3)}"
@@ -117,4 +125,16 @@ def test_a_contained_artwork_lies_on_the_substrate_as_by_the_reference_route(tem
     wide = photo_like((2400, 700), seed=7)
     rendered = render_mockup(wide, template, mapping_threads=2).image()
     difference = mean_levels(rendered, reference_mockup(wide, template), template)
+    assert (difference <= MAX_MEAN_LEVELS).all(), f"{template_id}: {difference.round(3)}"
+
+
+@pytest.mark.parametrize("template_id", ON_SUBSTRATE)
+def test_a_see_through_artwork_shows_the_substrate_through_it_as_by_the_reference_route(
+    see_through, template_id
+):
+    """Where the artwork fades, the substrate (red here) shows through it, laid under it by
+    libvips as Pillow pasted it."""
+    template = replace(load_library()[template_id], substrate=(200, 40, 40))
+    rendered = render_mockup(see_through, template, mapping_threads=2).image()
+    difference = mean_levels(rendered, reference_mockup(see_through, template), template)
     assert (difference <= MAX_MEAN_LEVELS).all(), f"{template_id}: {difference.round(3)}"
