@@ -285,8 +285,8 @@ def _layers_and_scene(template: Template) -> tuple[SceneImages, Mockup]:
 
 
 def libvips_maps_alone(template: Template) -> bool:
-    """Whether the template lets libvips fit, frame and map an opaque artwork alone: a print
-    map with no wrapped edge and no folds."""
+    """Whether the template lets libvips fit, frame and map the artwork alone (laid over its
+    substrate where it is see-through): a print map with no wrapped edge and no folds."""
     no_pillow_step = template.edge is None and template.displacement is None
     return template.uvmap is not None and no_pillow_step
 
